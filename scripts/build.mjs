@@ -29,22 +29,25 @@ const serverEntries = ['cli', 'server', 'scan-worker']
   .map((name) => join(root, 'server/src', `${name}.ts`))
   .filter(existsSync);
 
+/** `node scripts/build.mjs [filter]` builds only the tests whose path contains the filter. */
+const filter = process.argv[2] ?? '';
+
 async function build() {
-  const jobs = [];
-  if (serverEntries.length > 0) {
-    jobs.push(esbuild.build({ ...common, format: 'cjs', entryPoints: serverEntries, outdir: join(root, 'server/dist') }));
-  }
+  const jobs = serverEntries.map((entry) =>
+    esbuild.build({ ...common, format: 'cjs', entryPoints: [entry], outdir: join(root, 'server/dist') }),
+  );
   const extension = join(root, 'client/src/extension.ts');
   if (existsSync(extension)) {
     jobs.push(esbuild.build({ ...common, format: 'cjs', entryPoints: [extension], outfile: join(root, 'client/dist/extension.js'), external: ['vscode'] }));
   }
-  const tests = findTests(join(root, 'test'));
-  if (tests.length > 0) {
-    // Tests bundle the source they test but load npm packages from node_modules.
-    jobs.push(esbuild.build({ ...common, format: 'esm', entryPoints: tests, outdir: join(root, 'out/test'), outbase: join(root, 'test'), packages: 'external', outExtension: { '.js': '.mjs' } }));
+  // Each test is its own build so that one broken file does not hide the others' results.
+  // Tests bundle the source they test but load npm packages from node_modules.
+  for (const test of findTests(join(root, 'test')).filter((path) => path.includes(filter))) {
+    jobs.push(esbuild.build({ ...common, format: 'esm', entryPoints: [test], outdir: join(root, 'out/test'), outbase: join(root, 'test'), packages: 'external', outExtension: { '.js': '.mjs' } }));
   }
-  await Promise.all(jobs);
+  const outcomes = await Promise.allSettled(jobs);
   copyWasm();
+  if (outcomes.some((outcome) => outcome.status === 'rejected')) process.exitCode = 1;
 }
 
 /** The grammar and the tree-sitter runtime travel next to the server bundle. */
