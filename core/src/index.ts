@@ -1,6 +1,58 @@
 // Public API of the simulation core. The server, the CLI and the renderers use only what is exported here.
+// The side-effect imports register parameters, arch hooks, dma_map_ops and request handlers.
+import './params/common';
+import './arch/generic';
+import './arch/x86';
+import './arch/arm64';
+import './arch/arm';
+import './arch/mips';
+import './arch/s390';
+import './iommu/dma-iommu';
+import './xen/swiotlb-xen';
+import './xen/grant-dma';
+import './powerpc';
+import './virtio';
+import type { Direction, OpResult } from './types';
+import { getProfile } from './profiles/index';
+import { resolveParams } from './params/parse';
+import { Session } from './engine/session';
+
 export * from './types';
 export type { PlatformProfile } from './profiles/profile';
 export type { ParamSpec, ParamKind, Params } from './params/spec';
-export { allParamSpecs, paramSpec } from './params/spec';
+export { allParamSpecs, paramSpec, defineParams } from './params/spec';
+export { ParamError, parseParamValue, dmaBitMask } from './params/parse';
 export { TraceBuilder } from './engine/trace';
+export { Session, type HistoryEntry } from './engine/session';
+export { RequestError, parseRequest } from './engine/request';
+export { resultToJson, paramsToJson } from './engine/json';
+export { registerRequestHandler, type NestedDma, type RequestHandler } from './engine/dispatch';
+export { registerArch, registerDmaOps, type ArchHooks, type DmaMapOps, type DmaContext, type EngineSession, type SessionState, type MappingRecord, type DeviceState } from './engine/ops';
+export { listProfiles, getProfile } from './profiles/index';
+export * from './render';
+export * from './api/catalogue';
+export { FEATURE_BITS, parseFeature, vringSize } from './virtio';
+
+/** Creates a session for a built-in profile; overrides take the CLI string forms or JSON values. */
+export function createSession(profileId: string, overrides: Record<string, unknown> = {}): Session {
+  const profile = getProfile(profileId);
+  return Session.create(profile, resolveParams(profile.params, overrides));
+}
+
+export interface MappingQuery {
+  op: 'map_single' | 'map_page';
+  phys: bigint;
+  size: bigint;
+  dir: Direction;
+}
+
+/**
+ * Maps one buffer in a fresh session and, on a clone of the state after the map, the unmap that pairs
+ * with it, so a hover can show both costs without either affecting the other.
+ */
+export function simulateMapping(profileId: string, overrides: Record<string, unknown>, query: MappingQuery): { map: OpResult; unmap: OpResult | null; setup: OpResult } {
+  const session = createSession(profileId, overrides);
+  const map = session.run({ op: query.op, phys: query.phys, size: query.size, dir: query.dir });
+  const unmap = map.dma === null ? null : session.clone().run({ op: 'unmap', of: 0 });
+  return { map, unmap, setup: session.setupResult };
+}

@@ -25,6 +25,14 @@ export interface ParamSpec {
   ref: string;
   /** Which families read it; documentation only. `*` for every profile. */
   appliesTo: string;
+  /**
+   * The value a profile gets when it does not set the key. Written in the same forms users type
+   * (e.g. '8G', 32, '0xBBF00000'), so the reference page can show it verbatim.
+   */
+  default: string | number | boolean | readonly unknown[] | Record<string, string>;
+  /** Inclusive bounds for `int` parameters. */
+  min?: number;
+  max?: number;
 }
 
 export type Params = Record<string, ParamValue>;

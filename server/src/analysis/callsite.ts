@@ -25,12 +25,17 @@ export type BufferOrigin =
   | 'unknown';
 
 export interface SizeFact {
-  /** The size in bytes when it is a compile-time constant (literal, sizeof of a known type is not known: null). */
+  /** The size in bytes when it is a compile-time constant (sizeof of a fixed-width type counts; of a struct: null). */
   value: bigint | null;
   /** The argument text as written, e.g. `sizeof(*hdr)`, `PAGE_SIZE * 2`. */
   text: string;
   kind: 'constant' | 'sizeof' | 'page_size' | 'unknown';
+  /** For kind `page_size`: the size is `pages * PAGE_SIZE` of the target platform (value stays null). */
+  pages: number | null;
 }
+
+/** How the call's return value is used. */
+export type ResultUse = 'assigned' | 'declared' | 'returned' | 'condition' | 'argument' | 'discarded' | 'other';
 
 export interface CallSite {
   /** The catalogue entry name, e.g. `dma_map_single`. */
@@ -39,6 +44,9 @@ export interface CallSite {
   kind: string;
   /** Range of the whole call expression and of the callee name. */
   range: Range;
+  /** UTF-16 offsets of the call expression (start of the name to after the closing parenthesis). */
+  offset: number;
+  endOffset: number;
   nameRange: Range;
   /** Argument texts as written, in order. */
   args: string[];
@@ -49,9 +57,19 @@ export interface CallSite {
   bufferOrigin: BufferOrigin;
   /** The text of the buffer argument (`skb->data`, `buf`). */
   bufferText: string | null;
-  /** Variable or lvalue text that receives the returned handle, e.g. `priv->rx_dma`. */
+  /**
+   * The dma_addr_t the call is about: for map calls the lvalue receiving the result (`priv->rx_dma`); for alloc
+   * calls the `&h` out-argument without `&`; for unmap/sync/free/check calls their handle argument; for
+   * scatterlist calls the sg or sg_table argument.
+   */
   handle: string | null;
-  /** True when the handle is passed to dma_mapping_error/virtqueue_dma_mapping_error in the same function. */
+  /** For alloc calls: the lvalue that receives the CPU address. */
+  cpuAddr: string | null;
+  resultUse: ResultUse;
+  /**
+   * Map calls returning a dma_addr_t: the handle is passed to dma_mapping_error/virtqueue_dma_mapping_error in
+   * the same function. Scatterlist maps and allocations: the result (count or pointer) is tested. Else false.
+   */
   checked: boolean;
   /** Name of the enclosing function, or null at file scope. */
   enclosingFunction: string | null;
@@ -59,6 +77,11 @@ export interface CallSite {
   inLoop: boolean;
   /** True when the call was recovered from inside a region the grammar marked ERROR or from a macro body. */
   recovered: boolean;
-  /** Indexes (in the same file's call-site list) of unmap/free/sync calls that pair with this one by handle. */
+  /** The `#define` whose body holds the call, or null. */
+  macro: string | null;
+  /**
+   * Indexes (in the same file's call-site list) of the calls that pair with this one by handle text: on map and
+   * alloc calls the unmap/sync/free calls, on those the map/alloc calls. Local handles pair only within a function.
+   */
   pairedWith: number[];
 }

@@ -1,0 +1,25 @@
+// Simulate Call at Cursor: like Show Address Pipeline, but the user picks the platforms first.
+import * as vscode from 'vscode';
+import { MAX_PANEL_PLATFORMS } from '../pipeline/state';
+import { pickPlatforms } from '../platformPicker';
+import type { ServerApi } from '../serverApi';
+import { cursorTarget, openPipeline } from './showPipeline';
+import { UserFacingError } from './userCommand';
+
+export async function simulateAtCursorCommand(extensionUri: vscode.Uri, server: ServerApi): Promise<void> {
+  const target = cursorTarget();
+  if (!target) throw new UserFacingError('open a C file and place the cursor on a DMA-API or virtio call.');
+  const found = await server.callSiteAt(target);
+  if (!found.site) throw new UserFacingError('there is no DMA-API or virtio call at the cursor.');
+  const platforms = await pickPlatforms(server, {
+    title: `Simulate ${found.site.api} on… (up to ${MAX_PANEL_PLATFORMS} side by side)`,
+    preselected: found.platforms,
+    canPickMany: true,
+  });
+  if (!platforms) return;
+  if (platforms.length === 0) throw new UserFacingError('choose at least one platform.');
+  if (platforms.length > MAX_PANEL_PLATFORMS) {
+    void vscode.window.showWarningMessage(`DMA Lens: the pipeline shows ${MAX_PANEL_PLATFORMS} platforms side by side; showing the first ${MAX_PANEL_PLATFORMS}.`);
+  }
+  await openPipeline(extensionUri, server, target, platforms);
+}

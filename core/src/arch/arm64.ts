@@ -1,0 +1,32 @@
+// arm64 DMA hooks: cache maintenance of arch/arm64/mm/dma-mapping.c (§1.5) and the swiotlb activation
+// rule of arch/arm64/mm/init.c (§5.2).
+import { registerArch, type DmaContext } from '../engine/ops';
+import type { Direction } from '../types';
+import { dmaBitMask } from '../params/parse';
+import { cacheLineCount } from './cache';
+
+const SOURCE = 'arch/arm64/mm/dma-mapping.c';
+
+registerArch({
+  name: 'arm64',
+  syncForDevice(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction) {
+    const lines = cacheLineCount(ctx, phys, size);
+    ctx.trace.stage('arch_sync_dma_for_device', phys, phys, `dcache_clean_poc cleans ${lines} line(s) to the point of coherency; arm64 cleans for every direction.`, `${SOURCE}:arch_sync_dma_for_device`, '§1.5');
+    ctx.trace.cacheLines('clean', lines);
+    void dir;
+  },
+  syncForCpu(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction) {
+    if (dir === 'to_device') {
+      ctx.trace.stage('arch_sync_dma_for_cpu', phys, phys, 'DMA_TO_DEVICE: nothing to invalidate.', `${SOURCE}:arch_sync_dma_for_cpu`, '§1.5');
+      return;
+    }
+    const lines = cacheLineCount(ctx, phys, size);
+    ctx.trace.stage('arch_sync_dma_for_cpu', phys, phys, `dcache_inval_poc invalidates ${lines} line(s) so the CPU reads what the device wrote.`, `${SOURCE}:arch_sync_dma_for_cpu`, '§1.5');
+    ctx.trace.cacheLines('invalidate', lines);
+  },
+  swiotlbDefaultActive(session) {
+    // swiotlb_init(max_pfn > PFN_DOWN(arm64_dma_phys_limit)): RAM ends beyond the DMA zone.
+    const ramEnd = (session.params.ram_base as bigint) + (session.params.ram as bigint);
+    return ramEnd > dmaBitMask(session.params.zone_dma_bits as number) + 1n;
+  },
+});

@@ -1,0 +1,78 @@
+// x86 DMA hooks (§1.6, §1.7, §5.4): swiotlb activation, SME C-bit, force_dma_unencrypted for SEV/TDX
+// guests and the cost of set_memory_decrypted.
+import { registerArch, type DmaContext, type EngineSession } from '../engine/ops';
+import { dmaBitMask } from '../params/parse';
+import { hex, minNotZero } from '../engine/bits';
+
+const GIB = 1n << 30n;
+const MIB = 1n << 20n;
+
+function encrypt(session: EngineSession): string {
+  return session.params.mem_encrypt as string;
+}
+
+function isSev(session: EngineSession): boolean {
+  return encrypt(session) === 'sev' || encrypt(session) === 'sev-snp';
+}
+
+function isGuest(session: EngineSession): boolean {
+  return isSev(session) || encrypt(session) === 'tdx';
+}
+
+/** `sme_me_mask`: the C-bit on SME hosts and SEV guests; 0 on TDX (cc_mask lives only in page tables). */
+function smeMask(session: EngineSession): bigint {
+  return encrypt(session) === 'sme' || isSev(session) ? 1n << BigInt(session.params.sme_c_bit as number) : 0n;
+}
+
+function decryptCost(ctx: DmaContext, phys: bigint, pages: number, when: 'alloc' | 'free', decrypt: boolean): void {
+  const { session, trace } = ctx;
+  const kind = encrypt(session);
+  const range = decrypt ? 'KVM_MAP_GPA_RANGE_DECRYPTED' : 'KVM_MAP_GPA_RANGE_ENCRYPTED';
+  if (isSev(session)) {
+    trace.note(`${when}: page-table C-bit ${decrypt ? 'clear' : 'set'} + cache flush + TLB flush for ${pages} page(s)`);
+    if (session.params.kvm_migration_control as boolean) {
+      trace.hypercall({ name: 'KVM_HC_MAP_GPA_RANGE', count: pages, when, args: `gpa ${hex(phys)}.., npages 1 each, ${range}` });
+      trace.stage('enc_dec_hypercall', phys, phys, `KVM_FEATURE_MIGRATION_CONTROL: one KVM_HC_MAP_GPA_RANGE per 4 KiB page tells the host the page is ${decrypt ? 'shared' : 'private'}.`, 'arch/x86/mm/mem_encrypt_amd.c:enc_dec_hypercall', '§1.7');
+    }
+    if (kind === 'sev-snp') {
+      trace.hypercall({ name: 'VMGEXIT (GHCB page state change)', count: 1, when, args: `${pages} page(s) to ${decrypt ? 'shared' : 'private'}` });
+      trace.stage('snp_set_memory_shared', phys, phys, 'SEV-SNP also changes the RMP page state through a GHCB page-state-change VMGEXIT.', 'arch/x86/kernel/sev.c:snp_set_memory_shared', '§1.7');
+    }
+  } else if (kind === 'tdx') {
+    trace.hypercall({ name: 'TDVMCALL_MAP_GPA', count: 1, when, args: `gpa ${hex(phys)}, size ${hex(BigInt(pages) * 4096n)}${decrypt ? ' | shared bit' : ''}` });
+    trace.stage('tdx_enc_status_changed', phys, phys, 'One TDVMCALL MAP_GPA converts the whole range.', 'arch/x86/coco/tdx/tdx.c:tdx_enc_status_changed', '§1.7');
+  }
+}
+
+registerArch({
+  name: 'x86',
+  smeMask,
+  forceDmaUnencrypted(session) {
+    if (isGuest(session)) return true;
+    if (encrypt(session) !== 'sme') return false;
+    const bit = session.params.sme_c_bit as number;
+    return minNotZero(session.dev.coherentDmaMask, session.dev.busDmaLimit) <= dmaBitMask(bit);
+  },
+  swiotlbDefaultActive(session) {
+    // pci_swiotlb_detect: RAM above 4 GiB, or any memory encryption.
+    const ramEnd = (session.params.ram_base as bigint) + (session.params.ram as bigint);
+    return ramEnd > 4n * GIB || encrypt(session) !== 'none';
+  },
+  swiotlbForce(session) {
+    return isGuest(session);
+  },
+  swiotlbSlots(session) {
+    if (!isSev(session)) return 32768;
+    // sev_setup_arch: clamp(total_mem * 6 / 100, 64 MiB, 1 GiB).
+    let size = ((session.params.ram as bigint) * 6n) / 100n;
+    if (size < 64n * MIB) size = 64n * MIB;
+    if (size > GIB) size = GIB;
+    return Number(size / 2048n);
+  },
+  setMemoryDecrypted(ctx, phys, pages) {
+    decryptCost(ctx, phys, pages, 'alloc', true);
+  },
+  setMemoryEncrypted(ctx, phys, pages) {
+    decryptCost(ctx, phys, pages, 'free', false);
+  },
+});

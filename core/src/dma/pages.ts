@@ -1,0 +1,55 @@
+// A deterministic stand-in for the page allocator behind dma_alloc_coherent (§1.7). The kernel's buddy
+// allocator is not predictable from outside, so the simulator picks the highest free block of the
+// buddy order's alignment below the zone limit; tests only rely on the zone and alignment rules.
+import type { EngineSession, SessionState } from '../engine/ops';
+import { alignDown, roundupPowOfTwo } from '../engine/bits';
+
+interface Block {
+  phys: bigint;
+  size: bigint;
+}
+
+export class PageAllocator implements SessionState {
+  constructor(readonly blocks: Block[] = []) {}
+
+  clone(): PageAllocator {
+    return new PageAllocator(this.blocks.map((block) => ({ ...block })));
+  }
+
+  fingerprint(): string {
+    return this.blocks.map((block) => `${block.phys.toString(16)}+${block.size.toString(16)}`).join(',');
+  }
+
+  /**
+   * Highest free block of `size` bytes aligned to the buddy order (size rounded up to a power of two
+   * pages), within [low, limit]; null when none fits. `reserved` ranges (the swiotlb pool) are skipped.
+   */
+  allocate(size: bigint, pageSize: bigint, low: bigint, limit: bigint, reserved: Block[]): bigint | null {
+    const align = roundupPowOfTwo(size / pageSize) * pageSize;
+    const taken = [...this.blocks, ...reserved].sort((a, b) => (a.phys < b.phys ? 1 : -1));
+    if (limit + 1n < size) return null;
+    let candidate = alignDown(limit + 1n - size, align);
+    while (candidate >= low) {
+      const clash = taken.find((block) => candidate < block.phys + block.size && block.phys < candidate + size);
+      if (!clash) {
+        this.blocks.push({ phys: candidate, size });
+        this.blocks.sort((a, b) => (a.phys < b.phys ? -1 : 1));
+        return candidate;
+      }
+      if (clash.phys < size) return null;
+      candidate = alignDown(clash.phys - size, align);
+    }
+    return null;
+  }
+
+  free(phys: bigint): boolean {
+    const index = this.blocks.findIndex((block) => block.phys === phys);
+    if (index < 0) return false;
+    this.blocks.splice(index, 1);
+    return true;
+  }
+}
+
+export function pageAllocator(session: EngineSession): PageAllocator {
+  return session.state('pages', () => new PageAllocator());
+}

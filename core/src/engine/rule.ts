@@ -1,0 +1,38 @@
+// The symbolic rule a hover shows when the address is not known (DESIGN.md): how phys becomes dma
+// on this device right now.
+import type { DmaContext } from './ops';
+import { hex, minNotZero, u64 } from './bits';
+import { isSwiotlbActive, isSwiotlbForceBounce, swiotlbPool } from '../dma/swiotlb';
+import { smeMask } from '../dma/direct';
+import { dmaMapDirect } from '../dma/mapping';
+
+function grouped(value: bigint): string {
+  const digits = value.toString(16);
+  const padded = digits.padStart(Math.ceil(digits.length / 4) * 4, '0');
+  return `0x${padded.replace(/(.{4})(?=.)/g, '$1_')}`;
+}
+
+export function symbolicRule(ctx: DmaContext): string {
+  const { session } = ctx;
+  const ops = session.ops();
+  if (ops !== null && !dmaMapDirect(session)) return ops.rule?.(ctx) ?? `dma = address allocated by ${ops.name}`;
+  const pool = swiotlbPool(session);
+  if (isSwiotlbForceBounce(session) && pool) return `dma = swiotlb slot in [${hex(pool.start)}, ${hex(pool.end)}) (every map bounces)`;
+  const bounce = isSwiotlbActive(session) ? `; swiotlb slot if above ${hex(minNotZero(session.dev.dmaMask, session.dev.busDmaLimit))}` : '';
+  if (session.arch.physToDma) {
+    if (session.arch.name === 'powerpc' || session.dev.dmaOffset !== 0n) return `dma = phys + ${grouped(session.dev.dmaOffset)}${bounce}`;
+    return `dma = ${session.arch.name}_phys_to_dma(phys)${bounce}`;
+  }
+  const windows = session.dev.dmaRangeMap;
+  if (windows) {
+    const parts = windows.map((window) => {
+      const offset = u64(window.dma - window.cpu);
+      const signed = offset >= 1n << 63n ? `- ${grouped(u64(-offset))}` : `+ ${grouped(offset)}`;
+      return `phys ${signed} for phys in [${hex(window.cpu)}, ${hex(window.cpu + window.size)})`;
+    });
+    return `dma = ${parts.join('; ')}; else DMA_MAPPING_ERROR${isSwiotlbActive(session) ? ' -> swiotlb' : ''}`;
+  }
+  const sme = smeMask(session);
+  if (sme !== 0n) return `dma = phys | ${grouped(sme)} (SME C-bit)${bounce}`;
+  return `dma = phys${bounce}`;
+}

@@ -1,0 +1,60 @@
+// The platform facts the virtio stages depend on, read from the session's resolved parameters with the
+// family defaults of spec §6 when a profile does not set them.
+import type { Params } from '../params/spec';
+import type { VirtioTransport } from '../types';
+
+export interface VirtioPlatform {
+  transport: VirtioTransport;
+  /** virtio_check_mem_acc_cb installed (SEV, s390 PV, Xen in 6.1). */
+  memAccCallback: boolean;
+  /** xen_domain(): forces the DMA API on (spec §6.2). */
+  xenGuest: boolean;
+  /** Feature names the device offers when no virtio_negotiate request ran (validated by parseOffered). */
+  defaultOffered: string[];
+  /** SMP_CACHE_BYTES (L1_CACHE_BYTES) of the architecture: the modern virtio-pci vring alignment. */
+  smpCacheBytes: number;
+  pageSize: bigint;
+}
+
+/**
+ * SMP_CACHE_BYTES = L1_CACHE_BYTES per architecture in 6.1 (arch/<arch>/include/asm/cache.h), keyed by the
+ * engine's arch_dma parameter. powerpc is taken as ppc64 (128); 32-bit e500/CHRP boards have 32-byte lines.
+ */
+const SMP_CACHE_BYTES: Record<string, number> = {
+  generic: 64,
+  x86: 64,
+  arm64: 64,
+  arm: 64,
+  powerpc: 128,
+  loongson64: 64,
+  octeon: 128,
+  s390: 256,
+};
+
+/** QEMU's default offer for a virtio-net/blk device without iommu_platform=on (spec §6.6). */
+const QEMU_DEFAULT_OFFER = ['VERSION_1', 'INDIRECT_DESC', 'EVENT_IDX'];
+
+export function virtioPlatform(params: Params): VirtioPlatform {
+  const arch = String(params['arch_dma'] ?? 'generic');
+  const configured = params['virtio_transport'];
+  const transport: VirtioTransport = configured === undefined || configured === 'auto' ? (arch === 's390' ? 'ccw' : 'pci-modern') : (configured as VirtioTransport);
+  const memEncrypt = params['mem_encrypt'];
+  const xenGuest = String(params['dma_ops'] ?? '').startsWith('xen_');
+  const offered = (params['virtio_features'] as string[] | undefined) ?? QEMU_DEFAULT_OFFER;
+  const pageSize = params['page_size'];
+  return {
+    transport,
+    memAccCallback: autoBool(params['virtio_mem_acc'], memEncrypt === 'sev' || memEncrypt === 'sev-snp' || memEncrypt === 's390-pv' || xenGuest),
+    xenGuest: autoBool(params['virtio_xen'], xenGuest),
+    defaultOffered: offered,
+    smpCacheBytes: SMP_CACHE_BYTES[arch] ?? 64,
+    pageSize: typeof pageSize === 'bigint' ? pageSize : typeof pageSize === 'number' ? BigInt(pageSize) : 4096n,
+  };
+}
+
+/** 'auto' (or unset) takes the platform-derived value; 'true'/'false' override it. */
+function autoBool(value: unknown, derived: boolean): boolean {
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  return derived;
+}

@@ -1,0 +1,97 @@
+// xen_swiotlb_dma_ops (drivers/xen/swiotlb-xen.c, §5.6): direct when the machine frames are
+// contiguous and addressable, else a bounce through the machine-contiguous swiotlb pool.
+import type { Direction, DmaAttr } from '../types';
+import { registerDmaOps, type DmaContext, type MapOutcome, type MappingRecord } from '../engine/ops';
+import { alignUp, hex } from '../engine/bits';
+import { archSyncForCpu, dmaCapable, overflowMessage, physToDma, syncForDeviceIfNeeded } from '../dma/direct';
+import { isSwiotlbForceBounce, swiotlbTblMapSingle, swiotlbTblUnmapSingle, swiotlbMaxMappingSize, swiotlbSyncSingleForCpu, swiotlbSyncSingleForDevice } from '../dma/swiotlb';
+import { pageAllocator } from '../dma/pages';
+import { rangeStraddlesPageBoundary, xenPhysToBus } from './p2m';
+
+const SOURCE = 'drivers/xen/swiotlb-xen.c';
+
+/** `xen_phys_to_dma` = phys_to_dma(dev, xen_phys_to_bus(phys)). */
+function xenPhysToDma(ctx: DmaContext, phys: bigint, fn: string): bigint {
+  const bus = xenPhysToBus(ctx.session, phys);
+  const dma = physToDma(ctx.session, bus);
+  ctx.trace.stage(fn, phys, dma, `The p2m gives machine frame ${hex(bus >> 12n)} for pfn ${hex(phys >> 12n)}: bus = bfn << 12 | (phys & 0xfff).`, `${SOURCE}:xen_phys_to_dma`, '§5.6');
+  return dma;
+}
+
+function mapPage(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction, attrs: DmaAttr[]): MapOutcome {
+  const { session, trace } = ctx;
+  const dma = xenPhysToDma(ctx, phys, 'xen_phys_to_dma');
+  const capable = dmaCapable(session, dma, size);
+  const straddle = rangeStraddlesPageBoundary(session, phys, size);
+  const force = isSwiotlbForceBounce(session);
+  if (capable && !straddle.straddles && !force) {
+    trace.stage('xen_swiotlb_map_page', phys, dma, 'Addressable and machine-contiguous: the machine address is used directly.', `${SOURCE}:xen_swiotlb_map_page`, '§5.6');
+    syncForDeviceIfNeeded(ctx, phys, size, dir, attrs);
+    return { dma, path: 'xen-swiotlb' };
+  }
+  const why = !capable ? 'the machine address is not addressable by the device' : straddle.straddles ? `pfn ${hex(straddle.at!)} is not the next machine frame (range_straddles_page_boundary)` : 'the pool forces bouncing';
+  trace.stage('xen_swiotlb_map_page', phys, null, `Bounce: ${why}.`, `${SOURCE}:xen_swiotlb_map_page`, '§5.6');
+  const tlb = swiotlbTblMapSingle(ctx, phys, size, size, 0n, dir, attrs);
+  if (tlb === null) return { dma: null, path: 'xen-swiotlb' };
+  const bounceDma = xenPhysToDma(ctx, tlb, 'xen_phys_to_dma');
+  if (!dmaCapable(session, bounceDma, size)) {
+    swiotlbTblUnmapSingle(ctx, tlb, size, dir, [...attrs, 'SKIP_CPU_SYNC']);
+    trace.fail(overflowMessage(session, 'swiotlb', bounceDma, size));
+    return { dma: null, path: 'xen-swiotlb' };
+  }
+  syncForDeviceIfNeeded(ctx, tlb, size, dir, attrs);
+  return { dma: bounceDma, tlbAddr: tlb, path: 'xen-swiotlb' };
+}
+
+function unmapPage(ctx: DmaContext, record: MappingRecord, dir: Direction, attrs: DmaAttr[]): void {
+  const phys = record.tlbAddr ?? record.phys;
+  if (!ctx.session.dev.coherent && !attrs.includes('SKIP_CPU_SYNC')) archSyncForCpu(ctx, phys, record.size, dir);
+  ctx.trace.stage('xen_swiotlb_unmap_page', record.dma, phys, record.tlbAddr !== undefined ? 'The address is in the Xen swiotlb pool: release the bounce slot.' : 'Direct mapping: nothing to release.', `${SOURCE}:xen_swiotlb_unmap_page`, '§5.6');
+  if (record.tlbAddr !== undefined) swiotlbTblUnmapSingle(ctx, record.tlbAddr, record.size, dir, attrs);
+}
+
+registerDmaOps({
+  name: 'xen_swiotlb_dma_ops',
+  path: 'xen-swiotlb',
+  source: SOURCE,
+  mapPage,
+  unmapPage,
+  syncForCpu(ctx, record, offset, size, dir) {
+    const phys = (record.tlbAddr ?? record.phys) + offset;
+    if (!ctx.session.dev.coherent) archSyncForCpu(ctx, phys, size, dir);
+    if (record.tlbAddr !== undefined) swiotlbSyncSingleForCpu(ctx, phys, size, dir, 'sync');
+  },
+  syncForDevice(ctx, record, offset, size, dir) {
+    const phys = (record.tlbAddr ?? record.phys) + offset;
+    if (record.tlbAddr !== undefined) swiotlbSyncSingleForDevice(ctx, phys, size, dir);
+    syncForDeviceIfNeeded(ctx, phys, size, dir, []);
+  },
+  alloc(ctx, size) {
+    const { session, trace } = ctx;
+    const pageSize = session.params.page_size as bigint;
+    const aligned = alignUp(size, pageSize);
+    const limit = session.dev.coherentDmaMask < 0xffffffffn ? session.dev.coherentDmaMask : (session.params.ram as bigint) - 1n;
+    const phys = pageAllocator(session).allocate(aligned, pageSize, 0x100000n, limit, []);
+    if (phys === null) {
+      trace.fail('xen_swiotlb_alloc_coherent: out of memory');
+      return { dma: null, phys: null, size: aligned, path: 'xen-swiotlb' };
+    }
+    let dma = xenPhysToDma(ctx, phys, 'xen_phys_to_dma');
+    if (rangeStraddlesPageBoundary(session, phys, aligned).straddles || !dmaCapable(session, dma, aligned)) {
+      trace.hypercall({ name: 'HYPERVISOR_memory_op(XENMEM_exchange)', count: 1, when: 'alloc', args: `xen_create_contiguous_region(${hex(phys)}, order ${aligned / pageSize > 1n ? (aligned / pageSize - 1n).toString(2).length : 0})` });
+      trace.stage('xen_create_contiguous_region', phys, phys, 'The frames are exchanged for machine-contiguous ones below the mask; the new machine address is chosen by Xen (shown as the pseudo-physical address).', 'arch/x86/xen/mmu_pv.c:xen_create_contiguous_region', '§5.6');
+      dma = phys;
+    }
+    return { dma, phys, size: aligned, path: 'xen-swiotlb' };
+  },
+  free(ctx, record) {
+    if (record.pages) pageAllocator(ctx.session).free(record.pages.phys);
+  },
+  maxMappingSize(session) {
+    return swiotlbMaxMappingSize(session);
+  },
+  rule() {
+    return 'dma = p2m[pfn] << 12 | (phys & 0xfff); swiotlb slot when machine-discontiguous or above the mask';
+  },
+});
+

@@ -1,0 +1,143 @@
+// Anchored extraction: at each catalogue-name occurrence, ask the syntax tree what is there. A callee of a
+// call_expression is a call; a name in a comment, a string, a declaration or a field is not. Inside ERROR
+// regions (kernel macros the grammar cannot shape) a name followed by `(` in expression position is still a
+// call, marked recovered. Names inside `#define` bodies are returned separately: the grammar keeps macro
+// bodies as raw text, so the caller parses them as fragments.
+import { catalogueEntry, type ApiEntry } from '../../../core/src/api/catalogue';
+import type { SyntaxNode } from '../parse/parser';
+import { insideCommentOrLiteralOnLine, scanArguments, skipSpaceBackward, skipSpaceForward, type ArgumentText } from './arguments';
+import type { Candidate } from './prefilter';
+
+export interface FoundCall {
+  api: ApiEntry;
+  /** File offsets of the callee name and of the argument list's parentheses. */
+  nameStart: number;
+  nameEnd: number;
+  open: number;
+  close: number;
+  args: ArgumentText[];
+  /** The call_expression node when the grammar built one; otherwise null. */
+  callNode: SyntaxNode | null;
+  /** The callee identifier node (always present; ancestors give the function and loops). */
+  nameNode: SyntaxNode;
+  /** The offset of this tree's text in the file. */
+  base: number;
+  recovered: boolean;
+  macro: string | null;
+}
+
+/** A `#define` body holding catalogue names, to be parsed as a fragment. */
+export interface MacroBody {
+  macro: string;
+  /** File offsets of the body text. */
+  start: number;
+  end: number;
+  candidates: Candidate[];
+}
+
+export interface FindResult {
+  calls: FoundCall[];
+  macroBodies: MacroBody[];
+}
+
+const NOT_CODE = new Set(['comment', 'string_literal', 'string_content', 'char_literal', 'system_lib_string', 'escape_sequence', 'raw_string_literal']);
+
+/** Words after which `name(` is a call, although the previous token is a word. */
+const EXPRESSION_KEYWORDS = new Set(['return', 'else', 'case', 'do', 'sizeof', 'typeof', '__typeof__']);
+
+/**
+ * Finds the calls at `candidates` (file offsets) in `root`, a tree of `text.slice(base, base + root length)`.
+ * `text` is the whole file.
+ */
+export function findCalls(text: string, root: SyntaxNode, base: number, candidates: readonly Candidate[], macro: string | null = null): FindResult {
+  const calls: FoundCall[] = [];
+  const bodies = new Map<number, MacroBody>();
+  for (const candidate of candidates) {
+    const api = catalogueEntry(candidate.name);
+    if (!api) continue;
+    const local = candidate.offset - base;
+    const node = root.descendantForIndex(local, local + candidate.name.length);
+    if (!node) continue;
+    if (node.type === 'preproc_arg') {
+      if (macro === null) collectMacroBody(node, base, candidate, bodies);
+      continue;
+    }
+    if (NOT_CODE.has(node.type) || node.type !== 'identifier') continue;
+    if (node.startIndex !== local || node.endIndex !== local + candidate.name.length) continue;
+    const call = treeCall(text, node, api, base, macro) ?? recoveredCall(text, node, api, base, macro);
+    if (call) calls.push(call);
+  }
+  return { calls, macroBodies: [...bodies.values()] };
+}
+
+function treeCall(text: string, name: SyntaxNode, api: ApiEntry, base: number, macro: string | null): FoundCall | null {
+  const parent = name.parent;
+  if (parent?.type !== 'call_expression') return null;
+  const callee = parent.childForFieldName('function');
+  if (!callee || callee.startIndex !== name.startIndex || callee.endIndex !== name.endIndex) return null;
+  const argumentList = parent.childForFieldName('arguments');
+  if (!argumentList) return null;
+  const open = base + argumentList.startIndex;
+  const list = scanArguments(text, open);
+  if (!list) return null;
+  return {
+    api,
+    nameStart: base + name.startIndex,
+    nameEnd: base + name.endIndex,
+    open,
+    close: list.close,
+    args: list.args,
+    callNode: parent,
+    nameNode: name,
+    base,
+    recovered: macro !== null || hasErrorAncestor(parent),
+    macro,
+  };
+}
+
+/** A name the grammar did not make a callee: a call only inside an ERROR region and only in expression position. */
+function recoveredCall(text: string, name: SyntaxNode, api: ApiEntry, base: number, macro: string | null): FoundCall | null {
+  // Besides ERROR regions, the grammar sometimes reads `attr(...) name(args)` as a macro type; catalogue names are
+  // never type macros, so that shape is a call too.
+  if (!hasErrorAncestor(name) && name.parent?.type !== 'macro_type_specifier') return null;
+  const nameStart = base + name.startIndex;
+  const nameEnd = base + name.endIndex;
+  const open = skipSpaceForward(text, nameEnd);
+  if (text[open] !== '(') return null;
+  if (insideCommentOrLiteralOnLine(text, nameStart) || looksLikeDeclaration(text, nameStart)) return null;
+  const list = scanArguments(text, open);
+  if (!list) return null;
+  return { api, nameStart, nameEnd, open, close: list.close, args: list.args, callNode: null, nameNode: name, base, recovered: true, macro };
+}
+
+/** `dma_addr_t dma_map_single(` or `void *dma_alloc_coherent(`: a prototype, not a call. */
+function looksLikeDeclaration(text: string, nameStart: number): boolean {
+  let before = skipSpaceBackward(text, nameStart);
+  if (before < 0) return false;
+  if (text[before] === '*') {
+    while (before >= 0 && (text[before] === '*' || /\s/.test(text[before]!))) before--;
+    return before >= 0 && /\w/.test(text[before]!);
+  }
+  if (!/\w/.test(text[before]!)) return false;
+  let wordStart = before;
+  while (wordStart > 0 && /\w/.test(text[wordStart - 1]!)) wordStart--;
+  return !EXPRESSION_KEYWORDS.has(text.slice(wordStart, before + 1));
+}
+
+export function hasErrorAncestor(node: SyntaxNode): boolean {
+  for (let current = node.parent; current; current = current.parent) if (current.type === 'ERROR') return true;
+  return false;
+}
+
+function collectMacroBody(argument: SyntaxNode, base: number, candidate: Candidate, bodies: Map<number, MacroBody>): void {
+  const definition = argument.parent;
+  if (definition?.type !== 'preproc_function_def' && definition?.type !== 'preproc_def') return;
+  const name = definition.childForFieldName('name')?.text ?? '';
+  const start = base + argument.startIndex;
+  let body = bodies.get(start);
+  if (!body) {
+    body = { macro: name, start, end: base + argument.endIndex, candidates: [] };
+    bodies.set(start, body);
+  }
+  body.candidates.push(candidate);
+}

@@ -1,0 +1,118 @@
+// One open editor document: its text, its syntax tree kept up to date by incremental re-parsing, and its call
+// sites (computed on demand, cached until the next edit). The tree lives in wasm memory: call dispose().
+import { parse, type Tree } from '../parse/parser';
+import type { CallSite, Position, Range } from './callsite';
+import { extractCallSites } from './extract';
+import { LineIndex } from './line-index';
+
+/** An LSP TextDocumentContentChangeEvent: a ranged replacement, or the whole text when range is absent. */
+export interface ContentChange {
+  range?: Range;
+  text: string;
+}
+
+export class AnalyzedDocument {
+  private currentText: string;
+  private lines: LineIndex;
+  private tree: Tree | null;
+  private cachedSites: CallSite[] | null = null;
+
+  constructor(text: string) {
+    this.currentText = text;
+    this.lines = new LineIndex(text);
+    this.tree = parse(text);
+  }
+
+  get text(): string {
+    return this.currentText;
+  }
+
+  /** True when the last parse stayed within its budget (otherwise there are no sites until the next edit). */
+  get parsed(): boolean {
+    return this.tree !== null;
+  }
+
+  /** Applies LSP content changes in order, editing the tree so the re-parse reuses unchanged subtrees. */
+  applyEdits(changes: readonly ContentChange[]): void {
+    for (const change of changes) {
+      if (!change.range) {
+        this.replaceAll(change.text);
+        continue;
+      }
+      const startIndex = this.lines.offsetAt(change.range.start);
+      const oldEndIndex = Math.max(startIndex, this.lines.offsetAt(change.range.end));
+      const next = this.currentText.slice(0, startIndex) + change.text + this.currentText.slice(oldEndIndex);
+      const newEndIndex = startIndex + change.text.length;
+      if (this.tree) {
+        this.tree.edit({
+          startIndex,
+          oldEndIndex,
+          newEndIndex,
+          startPosition: toPoint(this.lines.positionAt(startIndex)),
+          oldEndPosition: toPoint(this.lines.positionAt(oldEndIndex)),
+          newEndPosition: toPoint(endPosition(this.lines.positionAt(startIndex), change.text)),
+        });
+      }
+      this.currentText = next;
+      this.lines = new LineIndex(next);
+    }
+    this.reparse();
+  }
+
+  sites(): CallSite[] {
+    if (!this.cachedSites) this.cachedSites = this.tree ? extractCallSites(this.currentText, this.tree) : [];
+    return this.cachedSites;
+  }
+
+  /** The innermost site whose call (name to closing parenthesis) contains the position. */
+  siteAt(position: Position): CallSite | null {
+    const offset = this.lines.offsetAt(position);
+    let best: CallSite | null = null;
+    for (const site of this.sites()) {
+      if (site.offset > offset) break;
+      if (offset <= site.endOffset && (!best || site.offset >= best.offset)) best = site;
+    }
+    return best;
+  }
+
+  positionAt(offset: number): Position {
+    return this.lines.positionAt(offset);
+  }
+
+  offsetAt(position: Position): number {
+    return this.lines.offsetAt(position);
+  }
+
+  dispose(): void {
+    this.tree?.delete();
+    this.tree = null;
+    this.cachedSites = [];
+  }
+
+  private replaceAll(text: string): void {
+    this.tree?.delete();
+    this.tree = null;
+    this.currentText = text;
+    this.lines = new LineIndex(text);
+  }
+
+  private reparse(): void {
+    const old = this.tree;
+    this.tree = parse(this.currentText, old);
+    old?.delete();
+    this.cachedSites = null;
+  }
+}
+
+function toPoint(position: Position): { row: number; column: number } {
+  return { row: position.line, column: position.character };
+}
+
+/** Where inserted text ends, starting from `start`. */
+function endPosition(start: Position, inserted: string): Position {
+  const lastBreak = inserted.lastIndexOf('\n');
+  if (lastBreak < 0) return { line: start.line, character: start.character + inserted.length };
+  let lines = 0;
+  for (let at = inserted.indexOf('\n'); at !== -1; at = inserted.indexOf('\n', at + 1)) lines++;
+  return { line: start.line + lines, character: inserted.length - lastBreak - 1 };
+}

@@ -1,0 +1,114 @@
+// The batch entry for whole-tree scans: parse only the top-level definitions that hold a catalogue name
+// (notes/scan-performance.md: 3.8 s instead of 12.5 s over Linux 6.1), fall back to a full parse when a
+// region is not self-contained. Sites and positions are the same as a whole-file extraction.
+import { parse, type SyntaxNode } from '../parse/parser';
+import type { BuiltSite } from './call-facts';
+import type { CallSite } from './callsite';
+import { collectSites, finishSites } from './extract';
+import { FileContext } from './file-context';
+import { findCandidateNames, type Candidate } from './prefilter';
+import { regionAround, regionsAround, type Region } from './regions';
+
+export interface FileAnalysis {
+  path: string;
+  sites: CallSite[];
+  /** UTF-16 code units handed to the parser (regions, or the whole file after a fallback). */
+  parsedBytes: number;
+  /** True when the whole file was parsed (a region was not self-contained). */
+  fullParse: boolean;
+  /** True when a parse ran over its time budget; the sites found so far are kept. */
+  timedOut: boolean;
+}
+
+/** Regions covering more than this share of the file are parsed as the whole file. */
+const WHOLE_FILE_SHARE = 0.6;
+
+export function analyzeFileText(text: string, path: string): FileAnalysis {
+  const candidates = findCandidateNames(text);
+  const result: FileAnalysis = { path, sites: [], parsedBytes: 0, fullParse: false, timedOut: false };
+  if (candidates.length === 0) return result;
+  const context = new FileContext(text);
+  const regions = regionsAround(text, candidates.map((candidate) => candidate.offset));
+  const regionBytes = regions.reduce((sum, region) => sum + region.end - region.start, 0);
+  const built = regionBytes <= text.length * WHOLE_FILE_SHARE ? parseRegions(context, regions, candidates, result) : null;
+  if (built) {
+    result.sites = finishSites(context, built);
+    return result;
+  }
+  result.fullParse = true;
+  result.parsedBytes += text.length;
+  const tree = parse(text);
+  if (!tree) {
+    result.timedOut = true;
+    return result;
+  }
+  try {
+    result.sites = finishSites(context, collectSites(context, tree.rootNode, 0, candidates));
+  } finally {
+    tree.delete();
+  }
+  return result;
+}
+
+/** Sites from each region's own parse, or null when some region stays not self-contained after widening. */
+function parseRegions(context: FileContext, regions: Region[], candidates: readonly Candidate[], result: FileAnalysis): BuiltSite[] | null {
+  const built: BuiltSite[] = [];
+  let next = 0;
+  for (const region of regions) {
+    const inside: Candidate[] = [];
+    while (next < candidates.length && candidates[next]!.offset < region.end) {
+      if (candidates[next]!.offset >= region.start) inside.push(candidates[next]!);
+      next++;
+    }
+    const sites = parseRegion(context, region, inside, result);
+    if (sites === 'timeout') return built;
+    if (sites === null) return null;
+    built.push(...sites);
+  }
+  return built;
+}
+
+/** How many times a region that is not self-contained grows by its neighbouring top-level items. */
+const MAX_WIDENING = 2;
+
+function parseRegion(context: FileContext, region: Region, inside: readonly Candidate[], result: FileAnalysis): BuiltSite[] | null | 'timeout' {
+  let current = region;
+  for (let widening = 0; widening <= MAX_WIDENING; widening++) {
+    const source = context.text.slice(current.start, current.end);
+    result.parsedBytes += source.length;
+    const tree = parse(source);
+    if (!tree) {
+      result.timedOut = true;
+      return 'timeout';
+    }
+    try {
+      if (selfContained(tree.rootNode)) return collectSites(context, tree.rootNode, current.start, inside);
+    } finally {
+      tree.delete();
+    }
+    const wider = widen(context.text, current);
+    if (wider.start === current.start && wider.end === current.end) return null;
+    if (wider.end - wider.start > context.text.length * WHOLE_FILE_SHARE) return null;
+    current = wider;
+  }
+  return null;
+}
+
+/** The region grown by the top-level item before it and the one after it. */
+function widen(text: string, region: Region): Region {
+  const start = region.start > 0 ? regionAround(text, region.start - 1).start : 0;
+  const end = region.end < text.length ? regionAround(text, region.end).end : text.length;
+  return { start: Math.min(start, region.start), end: Math.max(end, region.end) };
+}
+
+/** A region parse is trusted unless an ERROR or MISSING node sits at its first or last edge. */
+function selfContained(root: SyntaxNode): boolean {
+  if (!root.hasError) return true;
+  for (let node: SyntaxNode | null = root.firstChild; node; node = node.firstChild) {
+    if (node.isError || node.isMissing) return false;
+  }
+  for (let node: SyntaxNode | null = root.lastChild; node; node = node.lastChild) {
+    if (node.isError || node.isMissing) return false;
+  }
+  return true;
+}

@@ -1,0 +1,47 @@
+// Converts between UTF-16 offsets into a document and LSP positions (zero-based line, UTF-16 column).
+// Extraction computes every range from offsets through this index, so region parses and macro-body
+// fragments report file positions no matter where their trees started.
+import type { Position, Range } from './callsite';
+
+export class LineIndex {
+  private readonly starts: number[];
+
+  constructor(private readonly text: string) {
+    const starts = [0];
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+    this.starts = starts;
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  lineStart(line: number): number {
+    return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))]!;
+  }
+
+  positionAt(offset: number): Position {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.starts[middle]! <= clamped) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low, character: clamped - this.starts[low]! };
+  }
+
+  offsetAt(position: Position): number {
+    if (position.line >= this.starts.length) return this.text.length;
+    if (position.line < 0) return 0;
+    const start = this.starts[position.line]!;
+    // A column past the end of its line means the end of that line (before the newline), as in LSP.
+    const lineEnd = position.line + 1 < this.starts.length ? this.starts[position.line + 1]! - 1 : this.text.length;
+    return Math.min(start + Math.max(0, position.character), lineEnd);
+  }
+
+  rangeOf(start: number, end: number): Range {
+    return { start: this.positionAt(start), end: this.positionAt(end) };
+  }
+}

@@ -1,0 +1,110 @@
+// Facts that need more than one call: whether a mapping's result is checked, and which unmap/sync/free calls
+// pair with which map/alloc calls through the same handle text.
+import { catalogueEntry } from '../../../core/src/api/catalogue';
+import type { BuiltSite } from './call-facts';
+
+/** How far after an allocation its NULL/zero test is looked for. */
+const TEST_WINDOW = 1500;
+
+const PRODUCERS = new Set(['map', 'alloc', 'pool-alloc']);
+const CONSUMERS = new Set(['unmap', 'sync', 'free', 'pool-free']);
+
+function key(handle: string): string {
+  return handle.replace(/\s+/g, '');
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A pattern that finds `text` with any whitespace between its tokens. */
+function flexible(text: string): string {
+  return text
+    .split('')
+    .map((char) => escape(char))
+    .join('\\s*');
+}
+
+export function linkSites(built: BuiltSite[], text: string): void {
+  markChecked(built, text);
+  pairByHandle(built);
+}
+
+function sameFunction(a: BuiltSite, b: BuiltSite): boolean {
+  return a.link.functionStart !== null && a.link.functionStart === b.link.functionStart;
+}
+
+function markChecked(built: BuiltSite[], text: string): void {
+  const checks = built.filter((entry) => entry.site.kind === 'check' && entry.site.handle !== null);
+  for (const entry of built) {
+    const api = catalogueEntry(entry.site.api);
+    if (!api || entry.site.kind !== 'map' && entry.site.kind !== 'alloc' && entry.site.kind !== 'pool-alloc') continue;
+    const { site, link } = entry;
+    if (api.returns === 'dma_handle') {
+      site.checked = link.passedToCheck || site.resultUse === 'condition' || (site.handle !== null && checkedInFunction(entry, checks, text));
+    } else {
+      const tested = api.returns === 'cpu_addr' ? site.cpuAddr : site.resultUse === 'assigned' || site.resultUse === 'declared' ? resultLvalue(entry, text) : null;
+      site.checked = site.resultUse === 'condition' || (tested !== null && resultTested(entry, tested, text));
+    }
+  }
+}
+
+function checkedInFunction(entry: BuiltSite, checks: BuiltSite[], text: string): boolean {
+  const handle = key(entry.site.handle!);
+  const body = functionText(entry, text);
+  for (const check of checks) {
+    if (!sameFunction(entry, check)) continue;
+    const checked = key(check.site.handle!);
+    if (checked === handle) return true;
+    // The handle copied into another lvalue that is then checked: `desc->addr = addr; ... dma_mapping_error(dev, desc->addr)`.
+    if (body && new RegExp(`${flexible(checked)}\\s*=\\s*${flexible(handle)}\\s*;`).test(body)) return true;
+  }
+  return false;
+}
+
+/** The scatterlist map's count lives in the lvalue text of its statement; read it back from the call's text. */
+function resultLvalue(entry: BuiltSite, text: string): string | null {
+  const before = text.slice(Math.max(0, entry.site.offset - 120), entry.site.offset);
+  const match = /([A-Za-z_][\w.>\-[\]]*)\s*=\s*$/.exec(before);
+  return match ? match[1]! : null;
+}
+
+/** `if (!x)`, `if (x == NULL)`, `x < 0`, `if (x)`, `x ? a : b`, `IS_ERR_OR_NULL(x)` after the call, in its function. */
+function resultTested(entry: BuiltSite, lvalue: string, text: string): boolean {
+  if (entry.link.functionEnd === null) return false;
+  // The test follows the allocation closely in kernel code; a bounded window keeps this linear in the file.
+  const after = text.slice(entry.site.endOffset, Math.min(entry.link.functionEnd, entry.site.endOffset + TEST_WINDOW));
+  const name = flexible(key(lvalue));
+  const tested = new RegExp(`!\\s*\\(?\\s*${name}(?![\\w\\[.>-])|${name}\\s*(?:==|!=|<=|>=|<|>)|(?:if|while|WARN_ON|WARN_ON_ONCE|unlikely|likely|IS_ERR_OR_NULL|IS_ERR)\\s*\\(\\s*${name}\\s*\\)|${name}\\s*\\)?\\s*\\?`);
+  return tested.test(after);
+}
+
+function functionText(entry: BuiltSite, text: string): string | null {
+  return entry.link.functionStart === null || entry.link.functionEnd === null ? null : text.slice(entry.link.functionStart, entry.link.functionEnd);
+}
+
+function pairByHandle(built: BuiltSite[]): void {
+  const byKey = new Map<string, number[]>();
+  built.forEach((entry, index) => {
+    if (entry.site.handle === null) return;
+    if (!PRODUCERS.has(entry.site.kind) && !CONSUMERS.has(entry.site.kind)) return;
+    const handleKey = key(entry.site.handle);
+    const list = byKey.get(handleKey);
+    if (list) list.push(index);
+    else byKey.set(handleKey, [index]);
+  });
+  for (const indexes of byKey.values()) {
+    for (const producer of indexes) {
+      if (!PRODUCERS.has(built[producer]!.site.kind)) continue;
+      for (const consumer of indexes) {
+        if (!CONSUMERS.has(built[consumer]!.site.kind)) continue;
+        const a = built[producer]!;
+        const b = built[consumer]!;
+        // A local variable called `addr` in two functions is two different handles.
+        if ((a.link.handleIsLocal || b.link.handleIsLocal) && !sameFunction(a, b)) continue;
+        a.site.pairedWith.push(consumer);
+        b.site.pairedWith.push(producer);
+      }
+    }
+  }
+}

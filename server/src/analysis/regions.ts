@@ -1,0 +1,81 @@
+// Finds, without parsing, the top-level definition around an offset, using kernel layout: top-level items
+// start at column 0 and function bodies end with a `}` at column 0. A `#define` (with its continuation lines)
+// is a region of its own. A region that turns out not to be self-contained is detected after parsing and the
+// caller falls back to a full parse, so these heuristics can cost time but never sites.
+
+export interface Region {
+  start: number;
+  end: number;
+}
+
+/** Line boundaries: `lineStartAt(text, o)` is the start of the line holding offset o. */
+function lineStartAt(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+function lineEndAt(text: string, offset: number): number {
+  const end = text.indexOf('\n', offset);
+  return end < 0 ? text.length : end + 1;
+}
+
+/** The logical line (joined by trailing backslashes) that holds `offset`. */
+function logicalLine(text: string, offset: number): Region {
+  let start = lineStartAt(text, offset);
+  while (start > 0 && /\\\r?\n$/.test(text.slice(Math.max(0, start - 3), start))) start = lineStartAt(text, start - 1);
+  let end = lineEndAt(text, offset);
+  while (end < text.length && /\\\r?\n$/.test(text.slice(Math.max(0, end - 3), end))) end = lineEndAt(text, end);
+  return { start, end };
+}
+
+/** Does the line starting at `start` end a top-level item (so that the next item starts after it)? */
+function endsTopLevelItem(text: string, start: number, end: number): boolean {
+  const first = text[start];
+  if (first === undefined || first === ' ' || first === '\t' || first === '\n' || first === '\r') return false;
+  if (first === '}') return true;
+  if (first === '#') return /^#\s*(define|include|undef)\b/.test(text.slice(start, Math.min(end, start + 16)));
+  return /;\s*(\/\*.*\*\/\s*|\/\/.*)?$/.test(text.slice(start, end).trimEnd());
+}
+
+/** The enclosing top-level region of `offset`. */
+export function regionAround(text: string, offset: number): Region {
+  const line = logicalLine(text, offset);
+  if (/^\s*#/.test(text.slice(line.start, Math.min(line.end, line.start + 64)))) return line;
+  let start = line.start;
+  while (start > 0) {
+    // The previous logical line, so that a multi-line #define above is seen from its `#define` line.
+    const previous = logicalLine(text, start - 1);
+    if (endsTopLevelItem(text, previous.start, previous.end)) break;
+    start = previous.start;
+  }
+  let end = line.start;
+  for (;;) {
+    const next = lineEndAt(text, end);
+    if (endsTopLevelItem(text, end, next)) {
+      const isDirective = text[end] === '#';
+      end = isDirective ? end : next;
+      break;
+    }
+    if (next >= text.length) {
+      end = text.length;
+      break;
+    }
+    end = next;
+  }
+  return { start, end: Math.max(end, line.end) };
+}
+
+/** Regions around each offset, merged when they overlap or touch, in file order. */
+export function regionsAround(text: string, offsets: readonly number[]): Region[] {
+  const regions: Region[] = [];
+  let last: Region | undefined;
+  for (const offset of offsets) {
+    if (last && offset >= last.start && offset < last.end) continue;
+    const region = regionAround(text, offset);
+    if (last && region.start <= last.end) last.end = Math.max(last.end, region.end);
+    else {
+      last = { ...region };
+      regions.push(last);
+    }
+  }
+  return regions;
+}

@@ -1,0 +1,284 @@
+// The whole-tree batch scan behind `dmalens scan` and the workspace index. The main thread walks the tree
+// and hands batches of paths to worker threads; each worker reads, prefilters, hashes and analyses its
+// files (file-scan.ts). The cache lets a re-scan skip every file whose signature or content is unchanged.
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { compileExcludes } from './glob';
+import { walkFiles, type WalkProblem } from './walk';
+import { scanFile, type AnalyzeFile, type FileFacts, type FileOutcome, type FileTask, type SkipReason } from './file-scan';
+import { ScanCache, cacheKey, defaultCacheDir, fileFingerprint } from './scan-cache';
+import { WorkerPool } from './worker-pool';
+import type { WorkerSetup } from './worker-protocol';
+
+export { defaultCacheDir } from './scan-cache';
+export type { FileFacts, SkipReason } from './file-scan';
+
+/** Kernel sources above this are generated register dumps (amdgpu's *_sh_mask.h reach 24 MB), not driver code. */
+export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_EXTENSIONS = ['.c', '.h'];
+/** Files per batch: large enough that messaging costs little, small enough to balance two workers. */
+const BATCH_SIZE = 48;
+const PROGRESS_INTERVAL_MS = 100;
+
+export interface ScanTreeOptions {
+  /** Globs relative to each root (see glob.ts); `.git` is always skipped. */
+  exclude?: string[];
+  extensions?: string[];
+  maxFileSize?: number;
+  /** Worker threads. Default: one per core, at most 4. To analyse on the calling thread, pass `analyze`. */
+  workers?: number;
+  /** Where the scan cache lives; null disables it. Default `defaultCacheDir()`. */
+  cacheDir?: string | null;
+  /** Options for the per-file analysis (platforms, rules); part of the cache key. Must be structured-clonable. */
+  analysis?: unknown;
+  onProgress?(progress: ScanProgress): void;
+  signal?: AbortSignal;
+  /** The worker entry; default `scan-worker.js` next to the running bundle. */
+  workerScript?: string;
+  /**
+   * Analyse on the calling thread with this function instead of the bundled analysis (implies workers: 0).
+   * Used by tests of the engine and by callers that already hold an initialised analyser.
+   */
+  analyze?: AnalyzeFile;
+  /** Identifies the analysis code for the cache; default: a hash of the worker bundle. */
+  toolFingerprint?: string;
+}
+
+export interface FileResult {
+  path: string;
+  sites: FileFacts['sites'];
+  diagnostics: FileFacts['diagnostics'];
+  /** Set when the file was not analysed; `note` says why. */
+  skipped?: SkipReason;
+  note?: string;
+  /** True when the facts came from the cache rather than a fresh analysis. */
+  cached: boolean;
+}
+
+export interface ScanProgress {
+  /** Files found by the walk so far (final once `walkDone`). */
+  filesSeen: number;
+  filesDone: number;
+  walkDone: boolean;
+  /** Files that contain at least one catalogue name. */
+  candidates: number;
+  cacheHits: number;
+  skipped: number;
+  bytesRead: number;
+  elapsedMs: number;
+  done: boolean;
+}
+
+export interface ScanSummary extends ScanProgress {
+  sites: number;
+  diagnostics: number;
+  /** Cache trouble (unreadable, not saved): the scan result is complete regardless. */
+  cacheProblems: string[];
+}
+
+interface ResolvedOptions {
+  roots: string[];
+  extensions: Set<string>;
+  maxFileSize: number;
+  workers: number;
+  analyze: AnalyzeFile | null;
+  workerScript: string | null;
+}
+
+/**
+ * Scans every matching file under `paths` and yields the files that have call sites, diagnostics or a skip
+ * note, in completion order. The generator's return value is the summary.
+ */
+export async function* scanTree(paths: readonly string[], options: ScanTreeOptions = {}): AsyncGenerator<FileResult, ScanSummary> {
+  const started = performance.now();
+  const resolved = resolveOptions(paths, options);
+  const problems: WalkProblem[] = [];
+  const walker = walkFiles(resolved.roots, { excludes: compileExcludes(options.exclude ?? []), extensions: resolved.extensions }, problems);
+  const cache = openCache(resolved, options);
+  const progress: ScanProgress = { filesSeen: 0, filesDone: 0, walkDone: false, candidates: 0, cacheHits: 0, skipped: 0, bytesRead: 0, elapsedMs: 0, done: false };
+  const totals = { sites: 0, diagnostics: 0 };
+  const ready: FileResult[] = [];
+  let lastReport = 0;
+
+  const report = (force: boolean): void => {
+    const now = performance.now();
+    if (!options.onProgress || (!force && now - lastReport < PROGRESS_INTERVAL_MS)) return;
+    lastReport = now;
+    progress.elapsedMs = now - started;
+    options.onProgress({ ...progress });
+  };
+  const accept = (outcome: FileOutcome): void => {
+    progress.filesDone++;
+    const result = applyOutcome(outcome, cache, progress);
+    if (result) {
+      totals.sites += result.sites.length;
+      totals.diagnostics += result.diagnostics.length;
+      ready.push(result);
+    }
+  };
+  const takeBatch = (): FileTask[] => {
+    const tasks: FileTask[] = [];
+    while (tasks.length < BATCH_SIZE) {
+      const next = walker.next();
+      if (next.done) {
+        progress.walkDone = true;
+        break;
+      }
+      progress.filesSeen++;
+      const known = cache.knownFor(next.value);
+      tasks.push(known ? { path: next.value, cached: known } : { path: next.value });
+    }
+    return tasks;
+  };
+  const drainProblems = (): void => {
+    for (const problem of problems.splice(0)) {
+      progress.skipped++;
+      ready.push({ path: problem.path, sites: [], diagnostics: [], skipped: 'unreadable', note: `not scanned: ${problem.reason}`, cached: false });
+    }
+  };
+
+  try {
+    if (resolved.analyze) {
+      const analyze = resolved.analyze;
+      while (!progress.walkDone && !options.signal?.aborted) {
+        for (const task of takeBatch()) accept(scanFile(task, { maxFileSize: resolved.maxFileSize, analyze }));
+        drainProblems();
+        report(false);
+        yield* ready.splice(0);
+        // Long scans on the calling thread (the language server) must leave room for requests.
+        await yieldToEventLoop();
+      }
+    } else {
+      yield* runOnWorkers(resolved, options, takeBatch, accept, drainProblems, progress, ready, report);
+    }
+    drainProblems();
+    yield* ready.splice(0);
+  } finally {
+    if (!options.signal?.aborted) cache.save();
+  }
+  progress.done = true;
+  report(true);
+  progress.elapsedMs = performance.now() - started;
+  return { ...progress, ...totals, cacheProblems: cache.problems };
+}
+
+async function* runOnWorkers(
+  resolved: ResolvedOptions,
+  options: ScanTreeOptions,
+  takeBatch: () => FileTask[],
+  accept: (outcome: FileOutcome) => void,
+  drainProblems: () => void,
+  progress: ScanProgress,
+  ready: FileResult[],
+  report: (force: boolean) => void,
+): AsyncGenerator<FileResult> {
+  let wake: (() => void) | null = null;
+  let fatal: string | null = null;
+  const setup: WorkerSetup = { maxFileSize: resolved.maxFileSize, analysisOptions: options.analysis ?? null };
+  const pool = new WorkerPool(
+    resolved.workerScript!,
+    resolved.workers,
+    setup,
+    (outcomes) => {
+      for (const outcome of outcomes) accept(outcome);
+      wake?.();
+    },
+    (message) => {
+      fatal = message;
+      wake?.();
+    },
+  );
+  const onAbort = (): void => wake?.();
+  options.signal?.addEventListener('abort', onAbort);
+  try {
+    for (;;) {
+      while (!progress.walkDone && pool.hasCapacity() && !options.signal?.aborted) {
+        const tasks = takeBatch();
+        if (tasks.length > 0) pool.submit(tasks);
+      }
+      drainProblems();
+      report(false);
+      if (ready.length > 0) yield* ready.splice(0);
+      if (fatal) throw new Error(`DMA Lens scan failed: ${fatal}`);
+      if (options.signal?.aborted || (progress.walkDone && pool.idle)) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+    }
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    await pool.close();
+  }
+}
+
+/** Turns a reader's outcome into the cache update and, when there is something to show, a result. */
+function applyOutcome(outcome: FileOutcome, cache: ScanCache, progress: ScanProgress): FileResult | null {
+  const { path } = outcome;
+  switch (outcome.kind) {
+    case 'unchanged':
+    case 'same-content': {
+      const facts = cache.factsFor(path);
+      if (outcome.kind === 'unchanged') cache.keep(path);
+      else {
+        progress.bytesRead += outcome.signature.size;
+        cache.keepContent(path, outcome.signature);
+      }
+      progress.cacheHits++;
+      if (!facts) return null;
+      progress.candidates++;
+      return resultOf(path, facts, true);
+    }
+    case 'no-candidates':
+      progress.bytesRead += outcome.signature.size;
+      cache.record(path, outcome.signature, null, null);
+      return null;
+    case 'analyzed':
+      progress.bytesRead += outcome.signature.size;
+      progress.candidates++;
+      cache.record(path, outcome.signature, outcome.hash, outcome.facts);
+      return resultOf(path, outcome.facts, false);
+    case 'skipped':
+      progress.skipped++;
+      return { path, sites: [], diagnostics: [], skipped: outcome.reason, note: outcome.note, cached: false };
+  }
+}
+
+function resultOf(path: string, facts: FileFacts, cached: boolean): FileResult | null {
+  if (facts.sites.length === 0 && facts.diagnostics.length === 0) return null;
+  return { path, sites: facts.sites, diagnostics: facts.diagnostics, cached };
+}
+
+function resolveOptions(paths: readonly string[], options: ScanTreeOptions): ResolvedOptions {
+  if (paths.length === 0) throw new Error('DMA Lens scan: no paths given');
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_BYTES;
+  if (!Number.isFinite(maxFileSize) || maxFileSize <= 0) throw new Error(`DMA Lens scan: maxFileSize must be a positive number of bytes, got ${maxFileSize}`);
+  const requestedWorkers = options.workers ?? Math.min(availableParallelism(), 4);
+  if (!Number.isInteger(requestedWorkers) || requestedWorkers < 0) throw new Error(`DMA Lens scan: workers must be a whole number >= 0, got ${requestedWorkers}`);
+  const workers = options.analyze ? 0 : requestedWorkers;
+  // The analysis code reaches the calling thread only through `analyze`, so that this module does not
+  // pull the parser and the checks into every bundle that merely starts scans.
+  if (workers === 0 && !options.analyze) throw new Error('DMA Lens scan: workers: 0 needs `analyze` (e.g. `await createAnalyzer(options)` from batch/analyzer.ts)');
+  const workerScript = options.workerScript ?? (typeof __dirname === 'string' ? join(__dirname, 'scan-worker.js') : null);
+  if (workers > 0 && !workerScript) throw new Error('DMA Lens scan: workerScript is required outside the server bundle');
+  const extensions = new Set((options.extensions ?? DEFAULT_EXTENSIONS).map((extension) => (extension.startsWith('.') ? extension : `.${extension}`).toLowerCase()));
+  return { roots: [...paths], extensions, maxFileSize, workers, analyze: options.analyze ?? null, workerScript };
+}
+
+function openCache(resolved: ResolvedOptions, options: ScanTreeOptions): ScanCache {
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+  if (cacheDir === null) return ScanCache.disabled();
+  const toolFingerprint = options.toolFingerprint ?? defaultFingerprint(resolved);
+  const key = cacheKey({ toolFingerprint, roots: resolved.roots, analysisOptions: options.analysis ?? null, maxFileSize: resolved.maxFileSize });
+  return ScanCache.open(cacheDir, key);
+}
+
+/** The analysis code is the worker bundle (or, on the calling thread, the bundle running now). */
+function defaultFingerprint(resolved: ResolvedOptions): string {
+  try {
+    if (resolved.workers > 0 && resolved.workerScript) return fileFingerprint(resolved.workerScript);
+    if (typeof __filename === 'string') return fileFingerprint(__filename);
+  } catch {
+    // Fall through: an unreadable bundle only means the cache cannot tell builds apart.
+  }
+  return `unknown-build-${process.version}`;
+}

@@ -1,0 +1,77 @@
+// Lists the files a scan reads. Directory entries come from readdir's file types, so the walk itself
+// costs no stat calls; sizes and times are read later, from the open file, by whoever reads it.
+import { readdirSync, statSync } from 'node:fs';
+import { basename, extname, join, relative, resolve, sep } from 'node:path';
+import type { ExcludeMatcher } from './glob';
+
+export interface WalkOptions {
+  excludes: ExcludeMatcher;
+  /** Lower-case extensions with the dot, e.g. `.c`. */
+  extensions: ReadonlySet<string>;
+}
+
+/** A path the walk could not enter or read, reported to the user rather than dropped. */
+export interface WalkProblem {
+  path: string;
+  reason: string;
+}
+
+/** Directories that never hold sources worth scanning and can be huge. */
+const ALWAYS_SKIPPED = new Set(['.git']);
+
+/**
+ * Yields the absolute paths of the files to scan under each root, in a stable order (sorted names).
+ * A root that is a file is yielded whatever its extension: the user asked for it by name.
+ * Symbolic links inside a tree are not followed, so a link loop cannot make the walk endless.
+ */
+export function* walkFiles(roots: readonly string[], options: WalkOptions, problems: WalkProblem[]): Generator<string> {
+  for (const root of roots) {
+    const absolute = resolve(root);
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(absolute).isDirectory();
+    } catch (error) {
+      problems.push({ path: absolute, reason: describeFsError(error) });
+      continue;
+    }
+    if (!isDirectory) {
+      yield absolute;
+      continue;
+    }
+    yield* walkDirectory(absolute, absolute, options, problems);
+  }
+}
+
+function* walkDirectory(root: string, directory: string, options: WalkOptions, problems: WalkProblem[]): Generator<string> {
+  let entries;
+  try {
+    entries = readdirSync(directory, { withFileTypes: true });
+  } catch (error) {
+    problems.push({ path: directory, reason: describeFsError(error) });
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) {
+      if (ALWAYS_SKIPPED.has(entry.name) || isExcluded(root, path, options)) continue;
+      yield* walkDirectory(root, path, options, problems);
+    } else if (entry.isFile()) {
+      if (!options.extensions.has(extname(entry.name).toLowerCase())) continue;
+      if (isExcluded(root, path, options)) continue;
+      yield path;
+    }
+  }
+}
+
+function isExcluded(root: string, path: string, options: WalkOptions): boolean {
+  const relativePath = sep === '/' ? relative(root, path) : relative(root, path).split(sep).join('/');
+  return options.excludes.matches(relativePath || basename(path));
+}
+
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
+}

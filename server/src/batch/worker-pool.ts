@@ -1,0 +1,94 @@
+// A fixed set of worker threads that take batches of files. Each worker holds at most two batches, so it
+// never waits for the main thread between batches, and a slow file delays only its own batch.
+import { Worker } from 'node:worker_threads';
+import type { FileOutcome, FileTask } from './file-scan';
+import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol';
+
+const BATCHES_IN_FLIGHT_PER_WORKER = 2;
+
+/**
+ * Heap limits per worker. A worker keeps nothing between files, so a small heap only makes the garbage
+ * collector run sooner; without limits each worker's heap grows to hundreds of megabytes and the whole-tree
+ * scan exceeds its 300 MB budget. The tree-sitter wasm memory is outside these limits.
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: Number(process.env['DMALENS_OLD'] ?? 96), maxYoungGenerationSizeMb: Number(process.env['DMALENS_YOUNG'] ?? 8) };
+
+interface PoolWorker {
+  worker: Worker;
+  inFlight: Map<number, FileTask[]>;
+}
+
+/** Runs batches on worker threads; `onOutcomes` receives each finished batch, `onFatal` a failure that ends the scan. */
+export class WorkerPool {
+  private readonly workers: PoolWorker[] = [];
+  private nextBatchId = 1;
+  private closed = false;
+
+  constructor(
+    private readonly script: string,
+    count: number,
+    private readonly setup: WorkerSetup,
+    private readonly onOutcomes: (outcomes: FileOutcome[]) => void,
+    private readonly onFatal: (message: string) => void,
+  ) {
+    for (let index = 0; index < count; index++) this.workers.push(this.start());
+  }
+
+  /** True when some worker can take another batch now. */
+  hasCapacity(): boolean {
+    return this.workers.some((entry) => entry.inFlight.size < BATCHES_IN_FLIGHT_PER_WORKER);
+  }
+
+  get idle(): boolean {
+    return this.workers.every((entry) => entry.inFlight.size === 0);
+  }
+
+  /** Gives the batch to the least busy worker. */
+  submit(tasks: FileTask[]): void {
+    let chosen = this.workers[0]!;
+    for (const entry of this.workers) if (entry.inFlight.size < chosen.inFlight.size) chosen = entry;
+    const id = this.nextBatchId++;
+    chosen.inFlight.set(id, tasks);
+    const message: ToWorker = { type: 'batch', id, tasks };
+    chosen.worker.postMessage(message);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.workers.map((entry) => entry.worker.terminate()));
+  }
+
+  private start(): PoolWorker {
+    const worker = new Worker(this.script, { workerData: this.setup, resourceLimits: WORKER_LIMITS });
+    const entry: PoolWorker = { worker, inFlight: new Map() };
+    worker.on('message', (message: FromWorker) => {
+      if (message.type === 'batch-done') {
+        entry.inFlight.delete(message.id);
+        this.onOutcomes(message.outcomes);
+      } else {
+        this.onFatal(message.message);
+      }
+    });
+    worker.on('error', (error) => this.replace(entry, `worker failed: ${error.message}`));
+    worker.on('exit', (code) => {
+      if (!this.closed && code !== 0) this.replace(entry, `worker exited with code ${code}`);
+    });
+    return entry;
+  }
+
+  /**
+   * A worker that died (out of memory in the parser, say) takes its batches with it. Their files are
+   * reported as skipped with the reason rather than silently missing, and a fresh worker takes its place.
+   */
+  private replace(entry: PoolWorker, reason: string): void {
+    const index = this.workers.indexOf(entry);
+    if (index === -1 || this.closed) return;
+    const lost = [...entry.inFlight.values()].flat();
+    entry.inFlight.clear();
+    this.workers[index] = this.start();
+    void entry.worker.terminate();
+    this.onOutcomes(
+      lost.map((task) => ({ kind: 'skipped', path: task.path, signature: null, reason: 'analysis-failed', note: `not analysed: ${reason}` })),
+    );
+  }
+}

@@ -1,0 +1,72 @@
+// A streaming DMA mask below 64 bits, with what it costs on the selected platforms compared with a
+// 64-bit mask: x86 bounces buffers above the mask through swiotlb (§1.6), pseries does not attempt DDW
+// and pays TCE hypercalls per map (§4.3), powernv loses the TVE#1 bypass (§4.4). The comparison is the
+// core's simulation of the same map after each mask; a mask that costs nothing anywhere is not reported,
+// and neither is the usual fallback after a 64-bit attempt in the same function.
+import type { Request } from '@dmalens/core';
+import type { CallSite } from '../analysis/callsite';
+import type { PlatformModel } from './platform-model';
+import type { CheckContext, Rule, RuleFinding } from './rule';
+import { costWords, outcomeWords, pathWord } from './outcome-text';
+
+const STREAMING_MASK_SETTERS = new Set(['dma_set_mask', 'dma_set_mask_and_coherent', 'dma_coerce_mask_and_coherent']);
+
+/** A buffer above 4 GiB, as in the spec's x86 vectors V02/V07 (§10), so that 32-bit masks matter. */
+const HIGH_PHYS = 0x1_2345_6000n;
+const PROBE_SIZE = 0x1000n;
+
+export function maskBits(text: string | undefined): number | null {
+  const match = /^DMA_BIT_MASK\s*\(\s*(\d+)\s*\)$/.exec((text ?? '').trim());
+  return match ? Number(match[1]) : null;
+}
+
+export const narrowDmaMask: Rule = {
+  id: 'narrow-dma-mask',
+  title: 'DMA mask below 64 bits and its cost',
+  defaultSeverity: 'information',
+  platformDependent: true,
+  check({ sites, model }: CheckContext): RuleFinding[] {
+    const findings: RuleFinding[] = [];
+    for (const site of sites) {
+      if (!STREAMING_MASK_SETTERS.has(site.api)) continue;
+      const bits = maskBits(site.args[1]);
+      if (bits === null || bits >= 64 || bits < 8) continue;
+      if (hasWideMaskAttempt(sites, site)) continue;
+      const costs = maskCosts(model, bits);
+      if (!costs.length) continue;
+      findings.push({
+        range: site.argRanges[1] ?? site.nameRange,
+        message: `DMA_BIT_MASK(${bits}) instead of 64 bits changes a 4 KiB map above 4 GiB on: ${costs.join('; ')}.`,
+      });
+    }
+    return findings;
+  },
+};
+
+/** The fallback idiom `if (dma_set_mask(dev, DMA_BIT_MASK(64))) dma_set_mask(dev, DMA_BIT_MASK(32));`. */
+function hasWideMaskAttempt(sites: readonly CallSite[], site: CallSite): boolean {
+  return sites.some((other) => other !== site && other.enclosingFunction === site.enclosingFunction && STREAMING_MASK_SETTERS.has(other.api) && (maskBits(other.args[1]) ?? 0) >= 64);
+}
+
+function probe(mask: bigint): Request[] {
+  return [
+    { op: 'set_mask', mask, which: 'both' },
+    { op: 'map_single', phys: HIGH_PHYS, size: PROBE_SIZE, dir: 'to_device' },
+  ];
+}
+
+function maskCosts(model: PlatformModel, bits: number): string[] {
+  const narrow = (1n << BigInt(bits)) - 1n;
+  const wide = (1n << 64n) - 1n;
+  const descriptions: string[] = [];
+  for (const profile of model.selected) {
+    const withNarrow = model.run(profile.id, probe(narrow)).results[1];
+    const withWide = model.run(profile.id, probe(wide)).results[1];
+    if (!withNarrow || !withWide) continue;
+    const narrowWords = `${pathWord(withNarrow)}${costWords(withNarrow, ['map', 'unmap']) ? ` (${costWords(withNarrow, ['map', 'unmap'])})` : ''}`;
+    const wideWords = `${pathWord(withWide)}${costWords(withWide, ['map', 'unmap']) ? ` (${costWords(withWide, ['map', 'unmap'])})` : ''}`;
+    if (narrowWords === wideWords && (withNarrow.error === null) === (withWide.error === null)) continue;
+    descriptions.push(`${profile.short}: ${outcomeWords(withNarrow)} instead of ${outcomeWords(withWide)}`);
+  }
+  return descriptions;
+}

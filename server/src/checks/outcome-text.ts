@@ -1,0 +1,52 @@
+// Short words for a simulated outcome, shared by diagnostics, inlay hints and the hover table so that
+// the same result is described the same way everywhere. The numbers come straight from the core's
+// trace; nothing here computes a cost.
+import { formatAddress, type OpResult } from '@dmalens/core';
+
+export { formatAddress };
+
+const PATH_WORDS: Record<string, string> = {
+  'dma-direct': 'direct',
+  swiotlb: 'bounce',
+  'dma-iommu': 'IOMMU',
+  'dma-iommu-bounce': 'IOMMU + bounce',
+  'ppc-tce': 'TCE',
+  dart: 'DART',
+  'xen-swiotlb': 'xen-swiotlb',
+  'xen-grant': 'grant',
+  'no-dma-api': 'no DMA API',
+  error: 'fails',
+};
+
+export function pathWord(result: OpResult): string {
+  return PATH_WORDS[result.path] ?? result.path;
+}
+
+/** Costs paid at the given moments, e.g. `H_PUT_TCE ×1, bounce 1514 B`; empty string when free. */
+export function costWords(result: OpResult, moments: readonly string[] = ['map', 'unmap', 'sync', 'alloc', 'free']): string {
+  const parts: string[] = [];
+  for (const call of result.costs.hypercalls) if (moments.includes(call.when)) parts.push(`${call.name} ×${call.count}`);
+  const bytes = bounceBytes(result, moments);
+  if (bytes > 0) parts.push(`bounce ${bytes} B`);
+  for (const flush of result.costs.iotlbFlushes) if (moments.includes(flush.when)) parts.push(`${flush.kind} flush ×${flush.count}`);
+  const lines = result.costs.cacheLines;
+  if (lines.clean > 0) parts.push(`clean ${lines.clean} lines`);
+  if (lines.invalidate > 0) parts.push(`invalidate ${lines.invalidate} lines`);
+  return parts.join(', ');
+}
+
+export function bounceBytes(result: OpResult, moments: readonly string[] = ['map', 'unmap', 'sync']): number {
+  const bytes = result.costs.bounceBytes;
+  return (moments.includes('map') ? bytes.map : 0) + (moments.includes('unmap') ? bytes.unmap : 0) + (moments.includes('sync') ? bytes.sync : 0);
+}
+
+export function hypercallCount(result: OpResult, moments: readonly string[] = ['map', 'unmap']): number {
+  return result.costs.hypercalls.filter((call) => moments.includes(call.when)).reduce((sum, call) => sum + call.count, 0);
+}
+
+/** `TCE 0x1000 (H_PUT_TCE ×1)` or `fails: <kernel message>`. */
+export function outcomeWords(result: OpResult): string {
+  if (result.error !== null || result.dma === null) return `${pathWord(result)}${result.error ? `: ${result.error.trim()}` : ''}`;
+  const costs = costWords(result, ['map', 'alloc']);
+  return `${pathWord(result)} ${formatAddress(result.dma)}${costs ? ` (${costs})` : ''}`;
+}

@@ -1,0 +1,106 @@
+// The server's one door into the simulation core. Checks, hovers and hints ask "what does platform P
+// do with this sequence of requests" here; results are memoised because the same call is asked about
+// by several features and by every keystroke's re-check.
+import { createSession, listProfiles, ParamError, type OpResult, type PlatformProfile, type Request } from '@dmalens/core';
+import type { ParamOverrideValue, PlatformOverrides } from '../protocol/protocol';
+
+export interface PlatformRun {
+  platform: string;
+  title: string;
+  short: string;
+  /** One result per request, in order; empty when `error` is set. */
+  results: OpResult[];
+  /** The core's complaint about the profile or its overrides, in words. */
+  error?: string;
+}
+
+export interface PlatformModel {
+  /** Valid selected platforms, in the user's order. */
+  readonly selected: readonly PlatformProfile[];
+  profile(id: string): PlatformProfile | undefined;
+  /** Runs the requests in order in one fresh session of the platform. */
+  run(platformId: string, requests: readonly Request[], extraOverrides?: Record<string, ParamOverrideValue>): PlatformRun;
+}
+
+/** Memo size: enough for every call site of a large file on six platforms. */
+const MEMO_LIMIT = 4096;
+
+export function allProfiles(): PlatformProfile[] {
+  return listProfiles();
+}
+
+/**
+ * Builds the model for a platform selection. Unknown ids and overrides the core rejects are returned as
+ * problems (sentences for the user) and left out, so that the rest keeps working.
+ */
+export function createPlatformModel(selection: readonly string[], overrides: PlatformOverrides): { model: PlatformModel; problems: string[] } {
+  const profiles = new Map(listProfiles().map((profile) => [profile.id, profile]));
+  const problems: string[] = [];
+  const selected: PlatformProfile[] = [];
+  for (const id of selection) {
+    const profile = profiles.get(id);
+    if (!profile) {
+      problems.push(`dmalens.platforms: unknown platform id '${id}' (known: ${[...profiles.keys()].join(', ')}); it is left out.`);
+      continue;
+    }
+    if (!selected.includes(profile)) selected.push(profile);
+  }
+  const validOverrides: PlatformOverrides = {};
+  for (const [id, values] of Object.entries(overrides)) {
+    if (!profiles.has(id)) {
+      problems.push(`dmalens.overrides: unknown platform id '${id}'; its overrides are ignored.`);
+      continue;
+    }
+    const complaint = sessionComplaint(id, values);
+    if (complaint) problems.push(`dmalens.overrides.${id}: ${complaint}; the platform uses its own parameters.`);
+    else validOverrides[id] = values;
+  }
+  return { model: new MemoisedModel(profiles, selected, validOverrides), problems };
+}
+
+function sessionComplaint(id: string, overrides: Record<string, ParamOverrideValue>): string | null {
+  try {
+    createSession(id, overrides);
+    return null;
+  } catch (error) {
+    if (error instanceof ParamError) return error.message;
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+class MemoisedModel implements PlatformModel {
+  private readonly memo = new Map<string, PlatformRun>();
+
+  constructor(
+    private readonly profiles: Map<string, PlatformProfile>,
+    readonly selected: readonly PlatformProfile[],
+    private readonly overrides: PlatformOverrides,
+  ) {}
+
+  profile(id: string): PlatformProfile | undefined {
+    return this.profiles.get(id);
+  }
+
+  run(platformId: string, requests: readonly Request[], extraOverrides: Record<string, ParamOverrideValue> = {}): PlatformRun {
+    const key = JSON.stringify([platformId, requests, extraOverrides], (_, value) => (typeof value === 'bigint' ? `0x${value.toString(16)}` : value));
+    const known = this.memo.get(key);
+    if (known) return known;
+    const run = this.simulate(platformId, requests, extraOverrides);
+    if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+    this.memo.set(key, run);
+    return run;
+  }
+
+  private simulate(platformId: string, requests: readonly Request[], extraOverrides: Record<string, ParamOverrideValue>): PlatformRun {
+    const profile = this.profiles.get(platformId);
+    const base = { platform: platformId, title: profile?.title ?? platformId, short: profile?.short ?? platformId };
+    if (!profile) return { ...base, results: [], error: `unknown platform id '${platformId}'` };
+    try {
+      const session = createSession(platformId, { ...(this.overrides[platformId] ?? {}), ...extraOverrides });
+      return { ...base, results: requests.map((request) => session.run(request)) };
+    } catch (error) {
+      // A simulation failure must never take a hover or a diagnostic pass down with it.
+      return { ...base, results: [], error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}

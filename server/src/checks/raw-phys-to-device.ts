@@ -1,0 +1,88 @@
+// A CPU physical address (virt_to_phys, __pa, page_to_phys, sg_phys) written where the device reads it:
+// a descriptor field, an MMIO register write or an endianness conversion for the device. The device
+// needs a DMA address, which differs from phys on every platform that translates (IOMMU, TCE, bypass
+// offset, dma-ranges window) or bounces (confidential guests). The rule says which selected platforms
+// break, from the core's simulation of a map of the same memory.
+import type { CallSite } from '../analysis/callsite';
+import type { PlatformModel } from './platform-model';
+import type { CheckContext, Rule, RuleFinding } from './rule';
+import { EXAMPLE_PHYS_VALUE, EXAMPLE_SIZE_VALUE } from './site-requests';
+import { TextLines } from './text-lines';
+import { formatAddress, outcomeWords } from './outcome-text';
+
+const RAW_PHYS_HELPERS = new Set(['virt_to_phys', '__pa', 'page_to_phys', 'sg_phys', 'virt_to_bus', 'isa_virt_to_bus']);
+
+/** Calls whose argument goes to the device: endianness conversions for descriptors and MMIO writes. */
+const DEVICE_SINKS = /^(cpu_to_(le|be)(16|32|64)|writel|writeq|writel_relaxed|writeq_relaxed|iowrite32|iowrite64|iowrite32be|iowrite64be|lo_hi_writeq|hi_lo_writeq|__raw_writel|__raw_writeq|out_le32|out_be32|out_le64|out_be64|writel_be|writeq_be)$/;
+/** Helpers that only split or narrow a value on its way to a sink. */
+const PASS_THROUGH = /^(lower_32_bits|upper_32_bits)$/;
+
+export const rawPhysToDevice: Rule = {
+  id: 'raw-phys-to-device',
+  title: 'Physical address given to the device',
+  defaultSeverity: 'warning',
+  platformDependent: true,
+  check({ sites, text, model }: CheckContext): RuleFinding[] {
+    const candidates = sites.filter((site) => RAW_PHYS_HELPERS.has(site.api));
+    if (!candidates.length) return [];
+    const lines = new TextLines(text);
+    const breaking = breakingPlatforms(model);
+    if (!breaking.length) return [];
+    return candidates.flatMap((site) => {
+      const sink = deviceSink(lines, site);
+      if (!sink) return [];
+      return [
+        {
+          range: site.nameRange,
+          message:
+            `${site.api}() gives a CPU physical address, and ${sink} hands it to the device, which needs a DMA address from the DMA API (dma_map_*/dma_alloc_coherent). ` +
+            `On the selected platforms the device would see a different address for the same memory: ${breaking.join('; ')} (example phys ${formatAddress(EXAMPLE_PHYS_VALUE)}).`,
+        },
+      ];
+    });
+  },
+};
+
+/** Platforms whose map of the example buffer does not give the device the physical address itself. */
+function breakingPlatforms(model: PlatformModel): string[] {
+  const descriptions: string[] = [];
+  for (const profile of model.selected) {
+    const run = model.run(profile.id, [{ op: 'map_single', phys: EXAMPLE_PHYS_VALUE, size: EXAMPLE_SIZE_VALUE, dir: 'bidirectional' }]);
+    const result = run.results[0];
+    if (!result) continue;
+    if (result.path === 'dma-direct' && result.dma === EXAMPLE_PHYS_VALUE) continue;
+    descriptions.push(`${profile.short}: ${outcomeWords(result)}`);
+  }
+  return descriptions;
+}
+
+/** Describes where the value goes when that place is device-visible, else null. */
+function deviceSink(lines: TextLines, site: CallSite): string | null {
+  const start = lines.offsetAt(site.range.start);
+  const statementStart = Math.max(lines.text.lastIndexOf(';', start - 1), lines.text.lastIndexOf('{', start - 1), lines.text.lastIndexOf('}', start - 1)) + 1;
+  const prefix = lines.text.slice(statementStart, start);
+  let callee = enclosingCallee(prefix);
+  let depth = 0;
+  while (callee && PASS_THROUGH.test(callee.name) && depth++ < 3) callee = enclosingCallee(prefix.slice(0, callee.openParen));
+  if (callee && DEVICE_SINKS.test(callee.name)) return `${callee.name}()`;
+  const assignment = /([A-Za-z_][\w.\->\[\]]*)\s*=\s*(\([^()]*\)\s*)?$/.exec(prefix);
+  if (assignment && /desc|\bbd\b|sge\b|ring\[/.test(assignment[1]!)) return `the descriptor field '${assignment[1]}'`;
+  return null;
+}
+
+/** The innermost call whose argument list is still open at the end of `prefix`. */
+function enclosingCallee(prefix: string): { name: string; openParen: number } | null {
+  let depth = 0;
+  for (let index = prefix.length - 1; index >= 0; index--) {
+    const char = prefix[index];
+    if (char === ')') depth++;
+    else if (char === '(') {
+      if (depth === 0) {
+        const name = /([A-Za-z_]\w*)\s*$/.exec(prefix.slice(0, index));
+        return name ? { name: name[1]!, openParen: index } : null;
+      }
+      depth--;
+    }
+  }
+  return null;
+}

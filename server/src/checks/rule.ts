@@ -1,0 +1,52 @@
+// What a check is: a pure function from one file's call-site facts (and its text, for the few rules
+// that look at tokens rather than calls) to findings. Severity and suppression are applied outside,
+// so every rule stays a small statement of one kernel fact.
+import type { CallSite, Range } from '../analysis/callsite';
+import type { PlatformModel } from './platform-model';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** A mechanical change offered as a quick fix. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface RuleFinding {
+  range: Range;
+  message: string;
+  fix?: Fix;
+}
+
+export interface CheckContext {
+  sites: readonly CallSite[];
+  text: string;
+  model: PlatformModel;
+}
+
+export interface Rule {
+  /** Stable id: settings, suppression comments and docs/rules/<id>.md use it. */
+  id: string;
+  title: string;
+  defaultSeverity: Severity;
+  /** Whether the result depends on the selected platforms (re-run on a platform change). */
+  platformDependent: boolean;
+  check(context: CheckContext): RuleFinding[];
+}
+
+export interface Finding extends RuleFinding {
+  ruleId: string;
+  severity: Severity;
+}
+
+/** Where each rule's documentation lives; diagnostics link to it through codeDescription. */
+export const RULE_DOCS_BASE = 'https://github.com/dmalens/dmalens/blob/main/docs/rules/';
+
+export function ruleDocUrl(id: string): string {
+  return `${RULE_DOCS_BASE}${id}.md`;
+}

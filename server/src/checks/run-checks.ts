@@ -1,0 +1,40 @@
+// Runs the rules over one file's facts, then applies the user's severities and the file's
+// suppression comments. A rule that throws loses only its own findings: one bug in one rule must not
+// hide the others or take the server down.
+import type { SeveritySetting } from '../config/settings';
+import type { CheckContext, Finding, Severity } from './rule';
+import { RULES } from './rules';
+import { isSuppressed } from './suppression';
+import { TextLines } from './text-lines';
+
+export interface CheckOptions {
+  /** Severity per rule id from settings; `off` disables the rule. */
+  severities: Record<string, SeveritySetting>;
+  /** Restrict to these rule ids (the CLI's --rules); undefined = all. */
+  only?: readonly string[];
+  /** Called when a rule throws, for the log. */
+  onRuleError?: (ruleId: string, error: unknown) => void;
+}
+
+export function runChecks(context: CheckContext, options: CheckOptions): Finding[] {
+  const lines = new TextLines(context.text);
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    if (options.only && !options.only.includes(rule.id)) continue;
+    const configured = options.severities[rule.id];
+    if (configured === 'off') continue;
+    const severity: Severity = configured ?? rule.defaultSeverity;
+    let ruleFindings;
+    try {
+      ruleFindings = rule.check(context);
+    } catch (error) {
+      options.onRuleError?.(rule.id, error);
+      continue;
+    }
+    for (const finding of ruleFindings) {
+      if (isSuppressed(lines, finding.range.start.line, rule.id)) continue;
+      findings.push({ ...finding, ruleId: rule.id, severity });
+    }
+  }
+  return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}

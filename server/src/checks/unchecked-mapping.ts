@@ -1,0 +1,70 @@
+// A streaming map whose handle is never passed to dma_mapping_error(). dma-debug reports this at
+// unmap time as "failed to check map error" (kernel/dma/debug.c:check_unmap, spec §8 D8), and on a
+// platform where the map can fail (swiotlb full, IOVA space exhausted, TCE table full) the driver then
+// hands DMA_MAPPING_ERROR (all ones) to the device.
+import type { CallSite } from '../analysis/callsite';
+import { returnsMappingErrorValue } from './api-facts';
+import type { CheckContext, Fix, Rule, RuleFinding } from './rule';
+import { TextLines } from './text-lines';
+
+export const uncheckedMapping: Rule = {
+  id: 'unchecked-mapping',
+  title: 'Mapping not checked with dma_mapping_error()',
+  defaultSeverity: 'warning',
+  platformDependent: false,
+  check({ sites, text }: CheckContext): RuleFinding[] {
+    const lines = new TextLines(text);
+    return sites
+      .filter(isUncheckedMapping)
+      .map((site) => ({
+        range: site.nameRange,
+        message:
+          `${site.api}() result '${site.handle}' is never checked with ${checkFunction(site)}(): ` +
+          `with CONFIG_DMA_API_DEBUG the unmap reports "DMA-API: device driver failed to check map error[device address=0x…] [size=… bytes] [mapped as single]", ` +
+          `and when the map fails (swiotlb full, IOVA or TCE space exhausted) the device receives DMA_MAPPING_ERROR (all ones).`,
+        fix: insertCheckFix(site, lines),
+      }));
+  },
+};
+
+/**
+ * Only a handle stored in a variable can be judged: a handle returned or passed straight on is checked
+ * (or not) somewhere this file does not show.
+ */
+function isUncheckedMapping(site: CallSite): boolean {
+  const stored = site.resultUse === 'assigned' || site.resultUse === 'declared';
+  return site.kind === 'map' && returnsMappingErrorValue(site.api) && stored && site.handle !== null && !site.checked && site.enclosingFunction !== null;
+}
+
+function checkFunction(site: CallSite): string {
+  return site.api.startsWith('virtqueue_') ? 'virtqueue_dma_mapping_error' : 'dma_mapping_error';
+}
+
+/** Inserts `if (dma_mapping_error(dev, handle)) return -ENOMEM;` after the statement holding the map. */
+function insertCheckFix(site: CallSite, lines: TextLines): Fix | undefined {
+  const device = site.args[0];
+  if (!device || !site.handle) return undefined;
+  const statementEnd = findStatementEnd(lines.text, lines.offsetAt(site.range.end));
+  if (statementEnd === null) return undefined;
+  const end = lines.positionAt(statementEnd + 1);
+  const indent = lines.indentation(site.range.start.line);
+  const innerIndent = indent.includes('\t') || indent === '' ? `${indent}\t` : `${indent}    `;
+  const newline = lines.text.includes('\r\n') ? '\r\n' : '\n';
+  return {
+    title: `Insert ${checkFunction(site)}() check after ${site.api}()`,
+    edits: [{ range: { start: end, end }, newText: `${newline}${indent}if (${checkFunction(site)}(${device}, ${site.handle}))${newline}${innerIndent}return -ENOMEM;` }],
+  };
+}
+
+/** Offset of the `;` ending the statement that contains `offset`, skipping nested parentheses. */
+function findStatementEnd(text: string, offset: number): number | null {
+  let depth = 0;
+  for (let index = offset; index < text.length && index < offset + 2000; index++) {
+    const char = text[index];
+    if (char === '(') depth++;
+    else if (char === ')') depth--;
+    else if (char === ';' && depth <= 0) return index;
+    else if ((char === '{' || char === '}') && depth <= 0) return null;
+  }
+  return null;
+}

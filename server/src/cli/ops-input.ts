@@ -1,0 +1,53 @@
+// Reads the `--ops` JSON array (from a file or standard input) and validates each request, naming the
+// place of any error: the JSON position as line:column, or the request index and field.
+import { readFileSync } from 'node:fs';
+import { parseRequest, type Request } from '@dmalens/core';
+import { UsageError } from './usage-error';
+
+/** Where a JSON.parse error points, as `line L, column C`, when node reports a position. */
+function jsonErrorLocation(text: string, message: string): string {
+  const match = /position (\d+)/.exec(message);
+  if (!match) return '';
+  const offset = Number(match[1]);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return ` at line ${line}, column ${column}`;
+}
+
+export function readOpsSource(source: string): { text: string; name: string } {
+  if (source === '-') {
+    try {
+      return { text: readFileSync(0, 'utf8'), name: 'standard input' };
+    } catch (error) {
+      throw new UsageError(`--ops -: cannot read standard input (${(error as Error).message})`);
+    }
+  }
+  try {
+    return { text: readFileSync(source, 'utf8'), name: source };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`--ops ${source}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code ?? (error as Error).message})`);
+  }
+}
+
+/** Parses the JSON text into the raw request objects (kept for text output) and the validated requests. */
+export function parseOps(text: string, name: string): { raw: Record<string, unknown>[]; requests: Request[] } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new UsageError(`--ops ${name}: malformed JSON${jsonErrorLocation(text, message)}: ${message}`);
+  }
+  if (!Array.isArray(json)) throw new UsageError(`--ops ${name}: expected a JSON array of requests, got ${json === null ? 'null' : typeof json}`);
+  if (json.length === 0) throw new UsageError(`--ops ${name}: the array holds no requests`);
+  const requests = json.map((item, index) => {
+    try {
+      return parseRequest(item);
+    } catch (error) {
+      throw new UsageError(`--ops ${name}: request [${index}]: ${(error as Error).message}`);
+    }
+  });
+  return { raw: json as Record<string, unknown>[], requests };
+}

@@ -1,0 +1,97 @@
+// `dmalens tour` (what `npm start` shows): one buffer mapped on many platforms side by side, the kernel
+// stages behind a few of them, a virtio buffer with and without VIRTIO_F_ACCESS_PLATFORM, then a scan of
+// the bundled example drivers.
+import { formatAddress, parseRequest, renderTextComparison, renderTextPipeline, type OpResult, type PlatformResult } from '@dmalens/core';
+import { parseArgs } from './args';
+import { TOUR_HELP } from './help';
+import { print } from './output';
+import { platformLabel, sessionFor } from './run';
+import { UsageError } from './usage-error';
+
+/** A 1514-byte network frame below 1 GiB, so that window offsets (RPi4) and bypass bases (powerpc) show. */
+const BUFFER = { phys: 0x1234_5000n, size: 1514n };
+
+interface TourPlatform {
+  id: string;
+  set?: Record<string, string>;
+  /** Shown instead of the id when overrides change what the profile models. */
+  label?: string;
+}
+
+const MAPPING_PLATFORMS: TourPlatform[] = [
+  { id: 'x86_64' },
+  { id: 'x86_64-vtd' },
+  { id: 'x86_64-sme-host' },
+  { id: 'x86_64-sev-guest' },
+  { id: 'x86_64-tdx-guest' },
+  { id: 'arm64', set: { coherent: 'false' }, label: 'arm64 non-coherent' },
+  { id: 'arm64-smmu' },
+  { id: 'rpi4-soc' },
+  { id: 'pseries' },
+  { id: 'powernv' },
+  { id: 's390-pv' },
+  { id: 'xen-pv' },
+  { id: 'xen-grant' },
+];
+
+/** Platforms whose stages the tour prints in full: a hypercall path, a bounce path and a window offset. */
+const DETAILED = ['pseries', 'x86_64-sev-guest', 'rpi4-soc'];
+
+const VIRTIO_CASES: { platform: TourPlatform; offered: string[] }[] = [
+  { platform: { id: 'x86_64' }, offered: ['VERSION_1'] },
+  { platform: { id: 'x86_64-vtd', label: 'x86_64-vtd +AP' }, offered: ['VERSION_1', 'ACCESS_PLATFORM'] },
+  { platform: { id: 'pseries' }, offered: ['VERSION_1'] },
+  { platform: { id: 'pseries', label: 'pseries +AP' }, offered: ['VERSION_1', 'ACCESS_PLATFORM'] },
+  { platform: { id: 'x86_64-sev-guest' }, offered: ['VERSION_1'] },
+  { platform: { id: 'x86_64-sev-guest', label: 'x86_64-sev-guest +AP' }, offered: ['VERSION_1', 'ACCESS_PLATFORM'] },
+  { platform: { id: 'x86_64-tdx-guest' }, offered: ['VERSION_1'] },
+  { platform: { id: 'xen-grant' }, offered: ['VERSION_1'] },
+];
+
+function mapOnPlatform(platform: TourPlatform): PlatformResult & { map: OpResult } {
+  const session = sessionFor(platform.id, platform.set ?? {}, 'tour');
+  const map = session.run(parseRequest({ op: 'map_single', phys: `0x${BUFFER.phys.toString(16)}`, size: BUFFER.size.toString(), dir: 'to_device' }));
+  const unmap = session.run(parseRequest({ op: 'unmap', of: 0 }));
+  const label = platformLabel(session);
+  return { platform: { ...label, id: platform.label ?? platform.id }, result: map, related: [unmap], map };
+}
+
+function virtioOnPlatform(platform: TourPlatform, offered: string[]): PlatformResult {
+  const session = sessionFor(platform.id, platform.set ?? {}, 'tour');
+  const probe = session.run(parseRequest({ op: 'virtio_negotiate', offered }));
+  const label = { ...platformLabel(session), id: platform.label ?? platform.id };
+  if (probe.error !== null) return { platform: label, result: probe };
+  const add = session.run(parseRequest({ op: 'virtqueue_add', out: [{ phys: `0x${BUFFER.phys.toString(16)}`, size: BUFFER.size.toString() }], in: [] }));
+  const done = session.run(parseRequest({ op: 'virtqueue_get_buf', of: 1 }));
+  return { platform: label, result: add, related: [done] };
+}
+
+export function tourText(): string {
+  const buffer = `phys ${formatAddress(BUFFER.phys)}, ${BUFFER.size} bytes, DMA_TO_DEVICE, 64-bit DMA mask`;
+  const rows = MAPPING_PLATFORMS.map(mapOnPlatform);
+  const sections = [
+    `DMA Lens tour — the same dma_map_single() on ${rows.length} platforms (Linux 6.1 rules)`,
+    `Buffer: ${buffer}. Costs include the matching dma_unmap_single().`,
+    renderTextComparison(rows),
+    ...DETAILED.map((id) => {
+      const row = rows.find((entry) => entry.platform.id === id);
+      return row ? `-- ${id}: ${row.platform.title}, stage by stage\n${renderTextPipeline(row.map)}` : '';
+    }).filter(Boolean),
+    'Virtio: virtqueue_add_outbuf() of the same buffer after feature negotiation (+AP = the device offers',
+    'VIRTIO_F_ACCESS_PLATFORM; without it the ring skips the DMA API and hands the device guest-physical addresses).',
+    renderTextComparison(VIRTIO_CASES.map(({ platform, offered }) => virtioOnPlatform(platform, offered))),
+    'Try: dmalens simulate --platform x86_64,pseries,rpi4-soc map_single --phys 0x12345000 --size 0x3000 --dir bidirectional',
+  ];
+  return sections.join('\n\n');
+}
+
+export async function tourCommand(argv: readonly string[], scan?: (argv: string[]) => Promise<number>): Promise<void> {
+  const parsed = parseArgs(argv, { values: [], flags: ['help'] }, 'tour');
+  if (parsed.flags.has('help')) return print(TOUR_HELP);
+  if (parsed.positionals.length) throw new UsageError(`tour: unexpected argument '${parsed.positionals[0]}'`);
+  print(tourText());
+  if (scan) {
+    print('\nThe bundled example drivers, scanned: dmalens scan examples/\n');
+    await scan(['examples/']);
+  }
+}

@@ -1,0 +1,29 @@
+// The `contributes.configuration.properties` form of the settings schema, for the client's
+// package.json (generated from or checked against this). Importing it has no side effects beyond
+// loading the core's profile list for the platform enum.
+import { z } from 'zod';
+import { listProfiles } from '@dmalens/core';
+import { RULES } from '../checks/rules';
+import { settingsFields } from './settings';
+
+export type JsonSchema = Record<string, unknown>;
+
+export function settingsJsonSchema(): Record<string, JsonSchema> {
+  const properties: Record<string, JsonSchema> = {};
+  for (const [key, field] of Object.entries(settingsFields)) {
+    const schema = z.toJSONSchema(field, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    delete schema['$schema'];
+    properties[`dmalens.${key}`] = { ...schema, markdownDescription: field.description };
+  }
+  const platformIds = listProfiles().map((profile) => profile.id);
+  const platforms = properties['dmalens.platforms']!;
+  platforms['items'] = { type: 'string', enum: platformIds };
+  platforms['uniqueItems'] = true;
+  const rules = properties['dmalens.rules']!;
+  rules['properties'] = Object.fromEntries(
+    RULES.map((rule) => [rule.id, { type: 'string', enum: ['error', 'warning', 'information', 'hint', 'off'], default: rule.defaultSeverity, description: rule.title }]),
+  );
+  const overrides = properties['dmalens.overrides']!;
+  overrides['propertyNames'] = { enum: platformIds };
+  return properties;
+}

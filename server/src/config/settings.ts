@@ -1,0 +1,114 @@
+// The `dmalens.*` settings: one zod schema holding every default and its description. The server
+// validates what the client sends field by field, so that one bad value costs only that value: the
+// rest is kept, the bad field falls back to its default, and the user is told why in words.
+import { z } from 'zod';
+
+/** The platforms a fresh install annotates: x86 without and with an IOMMU, a confidential guest, both powerpc servers and an arm64 board with dma-ranges windows. */
+export const DEFAULT_PLATFORMS = ['x86_64', 'x86_64-vtd', 'x86_64-sev-guest', 'pseries', 'powernv', 'rpi4-soc'] as const;
+
+export const SEVERITY_SETTINGS = ['error', 'warning', 'information', 'hint', 'off'] as const;
+export type SeveritySetting = (typeof SEVERITY_SETTINGS)[number];
+
+const overrideValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
+
+/** Directory names that never hold driver sources worth indexing, in the spirit of `files.exclude`. */
+export const DEFAULT_EXCLUDES = ['**/.git/**', '**/node_modules/**', '**/.svn/**', '**/.hg/**', '**/out/**', '**/.pc/**', '**/*.mod.c'];
+
+export const settingsFields = {
+  platforms: z
+    .array(z.string())
+    .default([...DEFAULT_PLATFORMS])
+    .describe('Target platform profile ids shown in hovers, inlay hints and platform-dependent diagnostics. The first one is the reference that others are compared with.'),
+  overrides: z
+    .record(z.string(), z.record(z.string(), overrideValue))
+    .default({})
+    .describe('Per-platform parameter overrides: {"pseries": {"dma_mask": 32}}. Values take the forms the CLI\'s --set accepts (4096, 0x1000, 4K, 8G, 32 for a mask).'),
+  rules: z
+    .record(z.string(), z.enum(SEVERITY_SETTINGS))
+    .default({})
+    .describe('Severity per rule id ("error", "warning", "information", "hint" or "off"); rules not listed keep their default severity.'),
+  annotations: z
+    .enum(['inlayHints', 'codeLens', 'off'])
+    .default('inlayHints')
+    .describe('How the per-platform summary after each mapping call is shown: as an inlay hint, as a code lens above the line, or not at all.'),
+  'index.enable': z.boolean().default(true).describe('Index the workspace in the background for workspace symbols and the workspace analysis.'),
+  'index.exclude': z
+    .array(z.string())
+    .default(DEFAULT_EXCLUDES)
+    .describe('Glob patterns of files and folders the workspace index skips (in addition to files over the size limit and binary files).'),
+  'index.maxFiles': z.number().int().min(0).default(100000).describe('The index stops after this many C files; 0 means no limit.'),
+  'index.maxFileBytes': z
+    .number()
+    .int()
+    .min(1)
+    .default(2 * 1024 * 1024)
+    .describe('Files larger than this many bytes are skipped by the index and by open-document analysis, with a note.'),
+  'index.maxTotalBytes': z
+    .number()
+    .int()
+    .min(1)
+    .default(2 * 1024 * 1024 * 1024)
+    .describe('The index stops reading after this many bytes of source in total, to bound its time and memory.'),
+} as const;
+
+export const settingsSchema = z.object(settingsFields);
+export type Settings = z.output<typeof settingsSchema>;
+
+export function defaultSettings(): Settings {
+  return settingsSchema.parse({});
+}
+
+export interface SettingsOutcome {
+  settings: Settings;
+  /** One sentence per problem, naming the setting, what was wrong and what is used instead. */
+  problems: string[];
+}
+
+/**
+ * Validates raw settings as the client sends them (the `dmalens` section, possibly with nested `index`
+ * objects). Unknown keys are reported and ignored; each bad field keeps its default.
+ */
+export function parseSettings(raw: unknown): SettingsOutcome {
+  const problems: string[] = [];
+  const settings = defaultSettings() as Record<string, unknown>;
+  if (raw === undefined || raw === null) return { settings: settings as Settings, problems };
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.push('dmalens: the settings must be an object; using the defaults.');
+    return { settings: settings as Settings, problems };
+  }
+  const flat = flattenSettings(raw as Record<string, unknown>);
+  for (const [key, value] of Object.entries(flat)) {
+    const field = (settingsFields as Record<string, z.ZodType>)[key];
+    if (!field) {
+      problems.push(`dmalens.${key} is not a DMA Lens setting; it is ignored.`);
+      continue;
+    }
+    const parsed = field.safeParse(value);
+    if (parsed.success) settings[key] = parsed.data;
+    else problems.push(`dmalens.${key}: ${describeIssues(parsed.error)}; using the default.`);
+  }
+  return { settings: settings as Settings, problems };
+}
+
+/** VS Code sends `index.enable` either flat or as `{index: {enable}}`; both forms are accepted. */
+function flattenSettings(raw: Record<string, unknown>): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === 'index' && value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [inner, innerValue] of Object.entries(value as Record<string, unknown>)) flat[`index.${inner}`] = innerValue;
+    } else if (key === 'trace') {
+      // `dmalens.trace.server` belongs to the client's language client, not to the server.
+      continue;
+    } else {
+      flat[key] = value;
+    }
+  }
+  return flat;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length ? `at ${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}

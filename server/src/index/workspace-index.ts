@@ -1,0 +1,155 @@
+// The background index of the workspace's C files, for workspace symbols and the workspace analysis.
+// It starts after `initialized` (never inside `initialize`), runs the batch engine on one worker so the
+// editor keeps a core, reports $/progress, honours the exclude globs and the size limits, stops at the
+// file and byte caps, and re-scans single files when the client reports changes.
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { CallSite } from '../analysis/callsite';
+import type { Finding } from '../checks/rule';
+import { scanTree, type FileResult } from '../batch/scan-tree';
+import type { Settings } from '../config/settings';
+
+export interface IndexedFile {
+  uri: string;
+  sites: CallSite[];
+  diagnostics: Finding[];
+}
+
+export interface IndexStatus {
+  state: 'disabled' | 'pending' | 'indexing' | 'done';
+  filesIndexed: number;
+  filesTotal: number;
+  skippedFiles: number;
+  sites: number;
+}
+
+export interface IndexReporter {
+  begin(): void;
+  report(message: string, percentage?: number): void;
+  done(): void;
+  changed(): void;
+  log(message: string): void;
+}
+
+/** The settings the index depends on; a change of any of them starts a fresh index. */
+function indexKey(settings: Settings): string {
+  return JSON.stringify([settings.platforms, settings.overrides, settings.rules, settings['index.exclude'], settings['index.maxFileBytes'], settings['index.enable']]);
+}
+
+export class WorkspaceIndex {
+  private readonly files = new Map<string, IndexedFile>();
+  private abort: AbortController | null = null;
+  private key = '';
+  private folders: string[] = [];
+  status: IndexStatus = { state: 'pending', filesIndexed: 0, filesTotal: 0, skippedFiles: 0, sites: 0 };
+  /** Paths skipped with the reason, for the log and the analysis summary. */
+  readonly skipped = new Map<string, string>();
+
+  constructor(private readonly reporter: IndexReporter) {}
+
+  entries(): IterableIterator<IndexedFile> {
+    return this.files.values();
+  }
+
+  setFolders(uris: string[]): void {
+    this.folders = uris.flatMap((uri) => (uri.startsWith('file:') ? [fileURLToPath(uri)] : []));
+  }
+
+  /** Starts (or restarts) indexing when the relevant settings changed; returns at once. */
+  refresh(settings: Settings): void {
+    const key = indexKey(settings);
+    if (key === this.key && this.status.state !== 'pending') return;
+    this.key = key;
+    this.abort?.abort();
+    this.files.clear();
+    this.skipped.clear();
+    if (!settings['index.enable'] || this.folders.length === 0) {
+      this.status = { state: settings['index.enable'] ? 'done' : 'disabled', filesIndexed: 0, filesTotal: 0, skippedFiles: 0, sites: 0 };
+      this.reporter.changed();
+      return;
+    }
+    const abort = new AbortController();
+    this.abort = abort;
+    void this.run(this.folders, settings, abort).catch((error) => this.reporter.log(`workspace index failed: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
+  /** Re-analyses changed files and forgets deleted ones (workspace/didChangeWatchedFiles). */
+  async update(changed: string[], deleted: string[], settings: Settings): Promise<void> {
+    for (const uri of deleted) this.files.delete(uri);
+    const paths = changed.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
+    if (paths.length && settings['index.enable']) {
+      for await (const result of scanTree(paths, this.scanOptions(settings, new AbortController()))) this.accept(result);
+    }
+    this.recount();
+    this.reporter.changed();
+  }
+
+  dispose(): void {
+    this.abort?.abort();
+  }
+
+  private scanOptions(settings: Settings, abort: AbortController) {
+    return {
+      exclude: settings['index.exclude'],
+      maxFileSize: settings['index.maxFileBytes'],
+      // One worker: the index must leave the machine's other core to the editor and the compiler.
+      workers: 1,
+      analysis: { platforms: settings.platforms, overrides: settings.overrides, severities: settings.rules },
+      signal: abort.signal,
+    };
+  }
+
+  private async run(folders: string[], settings: Settings, abort: AbortController): Promise<void> {
+    this.status = { state: 'indexing', filesIndexed: 0, filesTotal: 0, skippedFiles: 0, sites: 0 };
+    this.reporter.begin();
+    this.reporter.changed();
+    const maxFiles = settings['index.maxFiles'];
+    const maxBytes = settings['index.maxTotalBytes'];
+    let capped = '';
+    const options = {
+      ...this.scanOptions(settings, abort),
+      onProgress: (progress: { filesDone: number; filesSeen: number; walkDone: boolean; bytesRead: number }) => {
+        this.status.filesIndexed = progress.filesDone;
+        this.status.filesTotal = progress.filesSeen;
+        const percentage = progress.walkDone && progress.filesSeen > 0 ? Math.floor((100 * progress.filesDone) / progress.filesSeen) : undefined;
+        this.reporter.report(`${progress.filesDone}/${progress.filesSeen} files`, percentage);
+        if (maxFiles > 0 && progress.filesDone >= maxFiles) capped = `stopped at dmalens.index.maxFiles (${maxFiles})`;
+        if (progress.bytesRead >= maxBytes) capped = `stopped at dmalens.index.maxTotalBytes (${maxBytes})`;
+        if (capped) abort.abort();
+      },
+    };
+    try {
+      for await (const result of scanTree(folders, options)) {
+        if (abort.signal.aborted && !capped) return;
+        this.accept(result);
+      }
+    } catch (error) {
+      if (!abort.signal.aborted) throw error;
+    }
+    if (this.abort !== abort) return;
+    if (capped) this.reporter.log(`workspace index ${capped}; raise the limit in settings to index more.`);
+    this.recount();
+    this.status.state = 'done';
+    this.reporter.done();
+    this.reporter.changed();
+  }
+
+  private accept(result: FileResult): void {
+    const uri = pathToFileURL(result.path).toString();
+    this.status.sites -= this.files.get(uri)?.sites.length ?? 0;
+    if (result.skipped) {
+      this.skipped.set(result.path, result.note ?? result.skipped);
+      this.reporter.log(`index skipped ${result.path}: ${result.note ?? result.skipped}`);
+      this.files.delete(uri);
+    } else if (result.sites.length || result.diagnostics.length) {
+      this.files.set(uri, { uri, sites: result.sites, diagnostics: result.diagnostics });
+      this.status.sites += result.sites.length;
+    } else {
+      this.files.delete(uri);
+    }
+  }
+
+  private recount(): void {
+    this.status.skippedFiles = this.skipped.size;
+    this.status.sites = [...this.files.values()].reduce((sum, file) => sum + file.sites.length, 0);
+  }
+}

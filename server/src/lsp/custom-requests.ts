@@ -1,0 +1,238 @@
+// The `dmalens/*` requests the client sends (server/src/protocol/protocol.ts). Each handler validates
+// its params and answers in words on bad input instead of failing the request, so a client command
+// can show the reason to the user.
+import { pathToFileURL } from 'node:url';
+import {
+  allParamSpecs,
+  createSession,
+  listProfiles,
+  parseRequest,
+  renderMarkdown,
+  renderPipelineSvg,
+  resultToJson,
+  type OpResult,
+  type PlatformProfile,
+  type Request,
+} from '@dmalens/core';
+import { ResponseError, ErrorCodes, type Connection } from 'vscode-languageserver/node';
+import type { CallSite } from '../analysis/callsite';
+import type { Finding } from '../checks/rule';
+import { ruleDocUrl } from '../checks/rule';
+import { RULES } from '../checks/rules';
+import type { WorkspaceIndex } from '../index/workspace-index';
+import * as protocol from '../protocol/protocol';
+import { buildSarif } from '../scan/format-sarif';
+import type { ReportFile } from '../scan/scan-report';
+import type { ServerState } from './server-state';
+import { siteSummary } from './site-summary';
+import { simulationForSite } from '../checks/site-requests';
+import { requestsToWire } from './wire';
+
+const MAX_SIMULATED_PLATFORMS = 8;
+const MAX_REQUESTS = 64;
+
+function invalid(message: string): ResponseError<void> {
+  return new ResponseError(ErrorCodes.InvalidParams, message);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function registerCustomRequests(connection: Connection, state: ServerState, index: WorkspaceIndex): void {
+  connection.onRequest(protocol.SimulateMethod, (params: protocol.SimulateParams) => simulate(state, params));
+  connection.onRequest(protocol.CallSiteAtMethod, (params: protocol.CallSiteAtParams) => callSiteAt(state, params));
+  connection.onRequest(protocol.ListSitesMethod, (params: protocol.ListSitesParams | undefined) => listSites(state, index, params ?? {}));
+  connection.onRequest(protocol.NegotiateVirtioMethod, (params: protocol.NegotiateVirtioParams) => negotiateVirtio(state, params));
+  connection.onRequest(protocol.AnalyzeWorkspaceMethod, (params: protocol.AnalyzeWorkspaceParams | undefined) => analyzeWorkspace(state, index, params ?? {}));
+  connection.onRequest(protocol.ExportSarifMethod, (params: protocol.ExportSarifParams | undefined) => exportSarif(state, index, params ?? {}));
+  connection.onRequest(protocol.PlatformsMethod, () => platforms(state));
+  connection.onRequest(protocol.StatusMethod, () => statusOf(state, index));
+}
+
+export function statusOf(state: ServerState, index: WorkspaceIndex): protocol.StatusResult {
+  return { selected: state.model.selected.map((profile) => profile.id), index: { ...index.status }, settingsErrors: [...state.settingsProblems] };
+}
+
+function simulate(state: ServerState, params: protocol.SimulateParams): protocol.SimulateResult | ResponseError<void> {
+  if (!params || !Array.isArray(params.platforms) || !Array.isArray(params.requests)) return invalid('dmalens/simulate needs {platforms: string[], requests: object[]}');
+  if (params.platforms.length > MAX_SIMULATED_PLATFORMS) return invalid(`at most ${MAX_SIMULATED_PLATFORMS} platforms per simulation`);
+  if (params.requests.length === 0 || params.requests.length > MAX_REQUESTS) return invalid(`between 1 and ${MAX_REQUESTS} requests per simulation`);
+  let requests: Request[];
+  try {
+    requests = params.requests.map((request) => parseRequest(request));
+  } catch (error) {
+    return invalid(`bad request: ${describe(error)}`);
+  }
+  const wantSvg = params.render?.svg ?? true;
+  const wantMarkdown = params.render?.markdown ?? true;
+  const simulations = params.platforms.map((id): protocol.PlatformSimulation => {
+    const profile = listProfiles().find((candidate) => candidate.id === id);
+    if (!profile) return { platform: id, title: id, results: [], error: `unknown platform id '${id}'` };
+    try {
+      const session = createSession(id, { ...(state.settings.overrides[id] ?? {}), ...(params.overrides?.[id] ?? {}) });
+      const results = requests.map((request) => session.run(request));
+      const last = results[results.length - 1]!;
+      const label = { id, title: profile.title, short: profile.short };
+      return {
+        platform: id,
+        title: profile.title,
+        results: results.map((result) => resultToJson(result) as unknown as protocol.WireOpResult),
+        ...(wantSvg ? { svg: renderPipelineSvg([{ platform: label, result: last }]) } : {}),
+        ...(wantMarkdown ? { markdown: renderMarkdown([{ platform: label, result: last }], { title: last.op }) } : {}),
+      };
+    } catch (error) {
+      return { platform: id, title: profile.title, results: [], error: describe(error) };
+    }
+  });
+  return { simulations };
+}
+
+function siteAt(state: ServerState, params: protocol.CallSiteAtParams): CallSite | null {
+  const document = state.documents.get(params.uri);
+  return document?.analysis?.siteAt(params.position) ?? null;
+}
+
+function callSiteAt(state: ServerState, params: protocol.CallSiteAtParams): protocol.CallSiteAtResult | ResponseError<void> {
+  if (!params?.uri || !params.position) return invalid('dmalens/callSiteAt needs {uri, position}');
+  const site = siteAt(state, params);
+  const selected = state.model.selected.map((profile) => profile.id);
+  if (!site) return { site: null, requests: null, exampleFields: [], platforms: selected };
+  const simulation = simulationForSite(site);
+  return {
+    site: siteSummary(params.uri, site),
+    requests: simulation ? requestsToWire(simulation.requests) : null,
+    exampleFields: simulation?.exampleFields ?? [],
+    platforms: selected,
+  };
+}
+
+function listSites(state: ServerState, index: WorkspaceIndex, params: protocol.ListSitesParams): protocol.ListSitesResult {
+  const limit = params.limit && params.limit > 0 ? params.limit : 5000;
+  const sites: protocol.SiteSummary[] = [];
+  const files = currentFiles(state, index);
+  for (const file of files) {
+    if (params.uri && file.uri !== params.uri) continue;
+    for (const site of file.sites) {
+      if (sites.length >= limit) return { sites, truncated: true };
+      sites.push(siteSummary(file.uri, site));
+    }
+  }
+  return { sites, truncated: false };
+}
+
+function negotiateVirtio(state: ServerState, params: protocol.NegotiateVirtioParams): protocol.NegotiateVirtioResult | ResponseError<void> {
+  if (!params?.platform || !Array.isArray(params.offered)) return invalid('dmalens/negotiateVirtio needs {platform, offered: string[]}');
+  const base = { platform: params.platform, accepted: [] as string[], usesDmaApi: false, probeError: null, result: null };
+  let result: OpResult;
+  try {
+    const session = createSession(params.platform, { ...(state.settings.overrides[params.platform] ?? {}), ...(params.overrides ?? {}) });
+    result = session.run({ op: 'virtio_negotiate', offered: params.offered, ...(params.transport ? { transport: params.transport } : {}) });
+  } catch (error) {
+    return { ...base, error: describe(error) };
+  }
+  const details = result.details ?? {};
+  const profile = listProfiles().find((candidate) => candidate.id === params.platform);
+  return {
+    platform: params.platform,
+    accepted: Array.isArray(details['accepted']) ? (details['accepted'] as string[]) : [],
+    usesDmaApi: details['useDmaApi'] === true,
+    probeError: result.error,
+    result: resultToJson(result) as unknown as protocol.WireOpResult,
+    markdown: renderMarkdown([{ platform: { id: params.platform, title: profile?.title ?? params.platform }, result }], { title: 'virtio feature negotiation' }),
+  };
+}
+
+interface CurrentFile {
+  uri: string;
+  sites: readonly CallSite[];
+  findings: readonly Finding[];
+}
+
+/** Open documents (fresh) first, then indexed files not open. */
+function currentFiles(state: ServerState, index: WorkspaceIndex): CurrentFile[] {
+  const files: CurrentFile[] = [];
+  for (const uri of state.documents.keys()) files.push({ uri, sites: state.sites(uri), findings: state.findings(uri) });
+  const open = new Set(files.map((file) => file.uri));
+  for (const file of index.entries()) if (!open.has(file.uri)) files.push({ uri: file.uri, sites: file.sites, findings: file.diagnostics });
+  return files;
+}
+
+function analyzeWorkspace(state: ServerState, index: WorkspaceIndex, params: protocol.AnalyzeWorkspaceParams): protocol.AnalyzeWorkspaceResult {
+  const wanted = params.rules ? new Set(params.rules) : null;
+  const files = currentFiles(state, index);
+  const byRule = new Map<string, protocol.FindingLocation[]>();
+  const fileSummaries = files.map((file) => {
+    const counts: Record<string, number> = {};
+    let findings = 0;
+    for (const finding of file.findings) {
+      if (wanted && !wanted.has(finding.ruleId)) continue;
+      counts[finding.ruleId] = (counts[finding.ruleId] ?? 0) + 1;
+      findings++;
+      const list = byRule.get(finding.ruleId) ?? [];
+      list.push({ uri: file.uri, range: finding.range, message: finding.message, severity: finding.severity });
+      byRule.set(finding.ruleId, list);
+    }
+    return { uri: file.uri, sites: file.sites.length, findings, byRule: counts };
+  });
+  const rules = RULES.filter((rule) => byRule.has(rule.id)).map((rule) => ({
+    id: rule.id,
+    title: rule.title,
+    severity: state.settings.rules[rule.id] ?? rule.defaultSeverity,
+    docUrl: ruleDocUrl(rule.id),
+    count: byRule.get(rule.id)!.length,
+    locations: byRule.get(rule.id)!,
+  }));
+  return {
+    files: fileSummaries.sort((a, b) => b.findings - a.findings || a.uri.localeCompare(b.uri)),
+    rules,
+    totals: {
+      files: files.length,
+      sites: fileSummaries.reduce((sum, file) => sum + file.sites, 0),
+      findings: fileSummaries.reduce((sum, file) => sum + file.findings, 0),
+      skippedFiles: index.status.skippedFiles,
+    },
+    partial: index.status.state === 'indexing' || index.status.state === 'pending',
+  };
+}
+
+function exportSarif(state: ServerState, index: WorkspaceIndex, params: protocol.ExportSarifParams): protocol.ExportSarifResult {
+  const files: ReportFile[] = currentFiles(state, index)
+    .filter((file) => !params.uri || file.uri === params.uri)
+    .map((file) => ({ path: file.uri, sites: [...file.sites], diagnostics: [...file.findings], annotations: new Map() }));
+  const report = { platforms: state.model.selected.map((profile) => ({ id: profile.id, title: profile.title, short: profile.short })), files };
+  const sarif = buildSarif(report, { baseUri: null, artifactUri: (path) => (path.includes(':') ? path : pathToFileURL(path).toString()) });
+  return { sarif: JSON.stringify(sarif, null, 2) };
+}
+
+function platforms(state: ServerState): protocol.PlatformsResult {
+  const specs = new Map(allParamSpecs().map((spec) => [spec.key, spec]));
+  return {
+    platforms: listProfiles().map((profile: PlatformProfile) => ({
+      id: profile.id,
+      title: profile.title,
+      short: profile.short,
+      arch: profile.arch,
+      description: profile.description,
+      sources: profile.sources,
+      params: Object.entries(profile.params).map(([key, value]) => {
+        const spec = specs.get(key);
+        return {
+          key,
+          kind: spec?.kind ?? 'unknown',
+          value: paramText(value),
+          doc: spec?.doc ?? '',
+          ref: spec?.ref ?? '',
+          ...(spec?.values ? { values: [...spec.values] } : {}),
+        };
+      }),
+    })),
+    selected: state.model.selected.map((profile) => profile.id),
+  };
+}
+
+function paramText(value: unknown): string {
+  if (typeof value === 'bigint') return `0x${value.toString(16)}`;
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value, (_, item) => (typeof item === 'bigint' ? `0x${item.toString(16)}` : item));
+}

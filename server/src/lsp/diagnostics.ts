@@ -1,0 +1,64 @@
+// Publishes each open document's findings as LSP diagnostics with a stable code, a documentation
+// link, and the rule's configured severity. Publishing is debounced per document so that a burst of
+// keystrokes costs one check pass.
+import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
+import { ruleDocUrl, type Finding, type Severity } from '../checks/rule';
+import type { ServerState } from './server-state';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+const DEBOUNCE_MS = 60;
+
+export function toDiagnostic(finding: Finding): Diagnostic {
+  return {
+    range: finding.range,
+    severity: SEVERITY[finding.severity],
+    code: finding.ruleId,
+    codeDescription: { href: ruleDocUrl(finding.ruleId) },
+    source: 'dmalens',
+    message: finding.message,
+  };
+}
+
+export class DiagnosticsPublisher {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly state: ServerState,
+  ) {}
+
+  schedule(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.set(
+      uri,
+      setTimeout(() => {
+        this.timers.delete(uri);
+        this.publishNow(uri);
+      }, DEBOUNCE_MS),
+    );
+  }
+
+  publishNow(uri: string): void {
+    const document = this.state.documents.get(uri);
+    if (!document) return;
+    const diagnostics = this.state.findings(uri).map(toDiagnostic);
+    void this.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+  }
+
+  /** After a settings change every open document is re-checked. */
+  publishAll(): void {
+    for (const uri of this.state.documents.keys()) this.schedule(uri);
+  }
+
+  clear(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+}

@@ -1,0 +1,43 @@
+// Shows the workspace index's progress with server-initiated $/progress (window/workDoneProgress/create)
+// when the client supports it, and pushes dmalens/statusChanged for the client's status item.
+import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import type { IndexReporter } from '../index/workspace-index';
+import { StatusChangedNotification, type StatusResult } from '../protocol/protocol';
+
+export class IndexProgress implements IndexReporter {
+  private reporter: Promise<WorkDoneProgressServerReporter> | null = null;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly status: () => StatusResult,
+  ) {}
+
+  begin(): void {
+    this.reporter = this.connection.window.createWorkDoneProgress().then((reporter) => {
+      reporter.begin('DMA Lens: indexing DMA call sites', 0, 'starting', false);
+      return reporter;
+    });
+    this.reporter.catch(() => undefined);
+  }
+
+  report(message: string, percentage?: number): void {
+    void this.reporter?.then((reporter) => (percentage === undefined ? reporter.report(message) : reporter.report(percentage, message))).catch(() => undefined);
+  }
+
+  done(): void {
+    void this.reporter?.then((reporter) => reporter.done()).catch(() => undefined);
+    this.reporter = null;
+  }
+
+  changed(): void {
+    this.statusChanged();
+  }
+
+  statusChanged(): void {
+    void this.connection.sendNotification(StatusChangedNotification, this.status());
+  }
+
+  log(message: string): void {
+    this.connection.console.log(message);
+  }
+}

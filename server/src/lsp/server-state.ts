@@ -1,0 +1,86 @@
+// What the language server knows at one moment: validated settings, the platform model built from
+// them, the open documents with their analyses, and the workspace index. Features read it; only
+// configuration changes and document events write it.
+import { AnalyzedDocument } from '../analysis/document';
+import type { CallSite } from '../analysis/callsite';
+import { defaultSettings, type Settings } from '../config/settings';
+import { createPlatformModel, type PlatformModel } from '../checks/platform-model';
+import type { Finding } from '../checks/rule';
+import { runChecks } from '../checks/run-checks';
+
+export interface OpenDocument {
+  uri: string;
+  version: number;
+  /** Null when the document is not analysed (over the size limit, or binary); `skipNote` says why. */
+  analysis: AnalyzedDocument | null;
+  skipNote?: string;
+  /** Findings for the current text and settings generation; recomputed on demand. */
+  findings?: { generation: number; version: number; list: Finding[] };
+}
+
+export class ServerState {
+  settings: Settings = defaultSettings();
+  model: PlatformModel;
+  /** Problems of the current settings, in words. */
+  settingsProblems: string[] = [];
+  /** Bumped on every settings change so cached findings are recomputed. */
+  generation = 0;
+  readonly documents = new Map<string, OpenDocument>();
+
+  constructor(private readonly log: (message: string) => void) {
+    this.model = createPlatformModel(this.settings.platforms, this.settings.overrides).model;
+  }
+
+  applySettings(settings: Settings, problems: string[]): void {
+    const built = createPlatformModel(settings.platforms, settings.overrides);
+    this.settings = settings;
+    this.model = built.model;
+    this.settingsProblems = [...problems, ...built.problems];
+    if (built.model.selected.length === 0) {
+      // An empty or entirely unknown selection would leave hovers blank: fall back to the defaults.
+      const fallback = createPlatformModel(defaultSettings().platforms, settings.overrides);
+      this.model = fallback.model;
+      this.settingsProblems.push('dmalens.platforms: no valid platform is selected; using the default platforms.');
+    }
+    this.generation++;
+  }
+
+  open(uri: string, version: number, text: string): OpenDocument {
+    this.close(uri);
+    const document: OpenDocument = { uri, version, analysis: null };
+    const skip = skipReason(text, this.settings['index.maxFileBytes']);
+    if (skip) document.skipNote = skip;
+    else document.analysis = new AnalyzedDocument(text);
+    this.documents.set(uri, document);
+    return document;
+  }
+
+  close(uri: string): void {
+    this.documents.get(uri)?.analysis?.dispose();
+    this.documents.delete(uri);
+  }
+
+  sites(uri: string): readonly CallSite[] {
+    return this.documents.get(uri)?.analysis?.sites() ?? [];
+  }
+
+  findings(uri: string): Finding[] {
+    const document = this.documents.get(uri);
+    if (!document?.analysis) return [];
+    const cached = document.findings;
+    if (cached && cached.generation === this.generation && cached.version === document.version) return cached.list;
+    const list = runChecks(
+      { sites: document.analysis.sites(), text: document.analysis.text, model: this.model },
+      { severities: this.settings.rules, onRuleError: (ruleId, error) => this.log(`rule ${ruleId} failed on ${uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`) },
+    );
+    document.findings = { generation: this.generation, version: document.version, list };
+    return list;
+  }
+}
+
+/** Binary files (a NUL byte, like git and grep decide) and files over the limit are not analysed. */
+export function skipReason(text: string, maxBytes: number): string | undefined {
+  if (text.length > maxBytes) return `not analysed: ${text.length} characters exceed dmalens.index.maxFileBytes (${maxBytes})`;
+  if (text.slice(0, 8000).includes('\u0000')) return 'not analysed: the file looks binary (it contains NUL bytes)';
+  return undefined;
+}

@@ -1,0 +1,45 @@
+// One row per selected platform for a call site: what the core says the platform's kernel does with
+// the call. Hovers, inlay hints, code lenses and the client's requests all read these rows, so a call
+// is simulated once per platform selection however many features ask.
+import type { OpResult } from '@dmalens/core';
+import type { CallSite } from '../analysis/callsite';
+import type { PlatformModel } from '../checks/platform-model';
+import { simulationForSite, type SiteSimulation } from '../checks/site-requests';
+
+export interface PlatformRow {
+  platform: string;
+  title: string;
+  short: string;
+  /** The result of the request that stands for the call; null when the simulation failed. */
+  result: OpResult | null;
+  /** Results of every request (map before an unmap, for example). */
+  results: OpResult[];
+  error?: string;
+  /** True when the row's path or address differs from the first platform's. */
+  differs: boolean;
+}
+
+export interface SiteRows {
+  simulation: SiteSimulation;
+  rows: PlatformRow[];
+}
+
+export function rowsForSite(model: PlatformModel, site: CallSite): SiteRows | null {
+  const simulation = simulationForSite(site);
+  if (!simulation) return null;
+  const rows: PlatformRow[] = model.selected.map((profile) => {
+    const run = model.run(profile.id, simulation.requests);
+    return {
+      platform: profile.id,
+      title: profile.title,
+      short: profile.short,
+      result: run.results[simulation.focus] ?? null,
+      results: run.results,
+      ...(run.error ? { error: run.error } : {}),
+      differs: false,
+    };
+  });
+  const first = rows[0]?.result;
+  for (const row of rows.slice(1)) row.differs = !first || !row.result || row.result.path !== first.path || row.result.dma !== first.dma || row.result.error !== first.error;
+  return { simulation, rows };
+}

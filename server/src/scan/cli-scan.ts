@@ -1,0 +1,148 @@
+// `dmalens scan PATH... [--platforms a,b] [--format text|json|sarif] [--rules a,b] [--exclude GLOB]
+// [--progress] [--no-cache]`: every DMA call site and finding under the paths. Exit status: 0 when no
+// finding has error severity, 1 when one does, 2 for bad usage (unknown option, platform or rule).
+import { isAbsolute, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { listProfiles } from '@dmalens/core';
+import { scanTree } from '../batch/scan-tree';
+import { createProgressBar } from '../batch/progress-bar';
+import { createPlatformModel, type PlatformModel } from '../checks/platform-model';
+import { RULES } from '../checks/rules';
+import { DEFAULT_EXCLUDES, DEFAULT_PLATFORMS } from '../config/settings';
+import { rowsForSite } from '../lsp/site-rows';
+import { summaryText, wantsAnnotation } from '../lsp/inlay-text';
+import { formatJson } from './format-json';
+import { buildSarif } from './format-sarif';
+import { formatText } from './format-text';
+import type { ReportFile, ScanReport } from './scan-report';
+
+export const SCAN_USAGE = `usage: dmalens scan PATH... [--platforms id,id] [--format text|json|sarif] [--rules id,id] [--exclude GLOB]... [--progress] [--no-cache]
+  --platforms  target platform ids (default: ${DEFAULT_PLATFORMS.join(',')})
+  --format     text (compiler style, default), json, or sarif (SARIF 2.1.0)
+  --rules      only these rule ids (default: all)
+  --exclude    skip paths matching the glob (repeatable; adds to the defaults)
+  --progress   draw a progress bar on stderr when it is a terminal
+  --no-cache   do not read or write the scan cache
+exit status: 0 no error-level findings, 1 error-level findings, 2 bad usage`;
+
+type Format = 'text' | 'json' | 'sarif';
+
+interface ScanArguments {
+  paths: string[];
+  platforms: string[];
+  format: Format;
+  rules?: string[];
+  exclude: string[];
+  progress: boolean;
+  cache: boolean;
+}
+
+class UsageError extends Error {}
+
+function list(value: string | undefined, option: string): string[] {
+  if (value === undefined || value.startsWith('--')) throw new UsageError(`${option} needs a value`);
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+export function parseScanArguments(argv: readonly string[]): ScanArguments {
+  const parsed: ScanArguments = { paths: [], platforms: [...DEFAULT_PLATFORMS], format: 'text', exclude: [...DEFAULT_EXCLUDES], progress: false, cache: true };
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index]!;
+    const [option, inline] = argument.startsWith('--') && argument.includes('=') ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)] : [argument, undefined];
+    const value = () => inline ?? argv[++index];
+    switch (option) {
+      case '--platforms':
+        parsed.platforms = list(value(), option);
+        break;
+      case '--format': {
+        const format = value();
+        if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not '${format ?? ''}'`);
+        parsed.format = format;
+        break;
+      }
+      case '--rules':
+        parsed.rules = list(value(), option);
+        break;
+      case '--exclude':
+        parsed.exclude.push(...list(value(), option));
+        break;
+      case '--progress':
+        parsed.progress = true;
+        break;
+      case '--no-cache':
+        parsed.cache = false;
+        break;
+      default:
+        if (argument.startsWith('-')) throw new UsageError(`unknown option '${argument}'`);
+        parsed.paths.push(argument);
+    }
+  }
+  if (!parsed.paths.length) throw new UsageError('no PATH given');
+  validate(parsed);
+  return parsed;
+}
+
+function validate(parsed: ScanArguments): void {
+  const known = new Set(listProfiles().map((profile) => profile.id));
+  const unknown = parsed.platforms.filter((id) => !known.has(id));
+  if (unknown.length) throw new UsageError(`unknown platform id ${unknown.map((id) => `'${id}'`).join(', ')}; known: ${[...known].join(', ')}`);
+  const ruleIds = new Set(RULES.map((rule) => rule.id));
+  const badRules = (parsed.rules ?? []).filter((id) => !ruleIds.has(id));
+  if (badRules.length) throw new UsageError(`unknown rule id ${badRules.map((id) => `'${id}'`).join(', ')}; known: ${[...ruleIds].join(', ')}`);
+}
+
+export async function runScanCommand(argv: readonly string[]): Promise<number> {
+  let args: ScanArguments;
+  try {
+    args = parseScanArguments(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`dmalens scan: ${error.message}\n${SCAN_USAGE}\n`);
+    return 2;
+  }
+  const { model } = createPlatformModel(args.platforms, {});
+  const report = await collectReport(args, model);
+  process.stdout.write(render(report, args.format));
+  return report.files.some((file) => file.diagnostics.some((finding) => finding.severity === 'error')) ? 1 : 0;
+}
+
+async function collectReport(args: ScanArguments, model: PlatformModel): Promise<ScanReport> {
+  const files: ReportFile[] = [];
+  const scan = scanTree(args.paths, {
+    exclude: args.exclude,
+    analysis: { platforms: args.platforms, ...(args.rules ? { rules: args.rules } : {}) },
+    ...(args.cache ? {} : { cacheDir: null }),
+    ...(args.progress ? { onProgress: createProgressBar(process.stderr) } : {}),
+  });
+  for await (const result of scan) {
+    const annotations = new Map<number, string>();
+    result.sites.forEach((site, index) => {
+      if (!wantsAnnotation(site.kind)) return;
+      const rows = rowsForSite(model, site);
+      if (rows?.rows.length) annotations.set(index, summaryText(rows));
+    });
+    files.push({ path: result.path, sites: result.sites, diagnostics: result.diagnostics, annotations, ...(result.skipped ? { skipped: result.note ?? result.skipped } : {}) });
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { platforms: model.selected.map((profile) => ({ id: profile.id, title: profile.title, short: profile.short })), files };
+}
+
+function render(report: ScanReport, format: Format): string {
+  if (format === 'json') return formatJson(report);
+  if (format === 'sarif') {
+    const cwd = process.cwd();
+    const sarif = buildSarif(report, {
+      baseUri: `${pathToFileURL(cwd).toString()}/`,
+      artifactUri: (path) => {
+        const absolute = resolve(cwd, path);
+        const inside = relative(cwd, absolute);
+        return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside.split('\\').join('/') : pathToFileURL(absolute).toString();
+      },
+    });
+    return `${JSON.stringify(sarif, null, 2)}\n`;
+  }
+  return formatText(report);
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// dmalens-language-server --stdio: the DMA Lens language server for any LSP client. Initialisation
+// loads the parser and answers at once; settings arrive after `initialized`, and the workspace index
+// runs in the background with progress. Every handler is guarded so that a bug or a hostile input
+// costs one answer, never the process.
+import { CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, ProposedFeatures, TextDocumentSyncKind, createConnection, type InitializeResult } from 'vscode-languageserver/node';
+import { initParser } from './parse/parser';
+import { registerAnnotations } from './lsp/annotations';
+import { registerCodeActions } from './lsp/code-actions';
+import { ConfigurationWatcher } from './lsp/configuration';
+import { registerCustomRequests, statusOf } from './lsp/custom-requests';
+import { DiagnosticsPublisher } from './lsp/diagnostics';
+import { registerDocumentHandlers } from './lsp/documents';
+import { registerHover } from './lsp/hover-handler';
+import { ServerState } from './lsp/server-state';
+import { registerSymbols } from './lsp/symbols';
+import { WorkspaceIndex } from './index/workspace-index';
+import { IndexProgress } from './lsp/index-progress';
+import * as protocol from './protocol/protocol';
+
+const connection = createConnection(ProposedFeatures.all);
+const log = (message: string) => connection.console.log(message);
+const state = new ServerState(log);
+const progress: IndexProgress = new IndexProgress(connection, (): protocol.StatusResult => statusOf(state, index));
+const index: WorkspaceIndex = new WorkspaceIndex(progress);
+const diagnostics = new DiagnosticsPublisher(connection, state);
+let clientCapabilities: Parameters<Parameters<typeof connection.onInitialize>[0]>[0]['capabilities'] = {};
+
+process.on('uncaughtException', (error) => log(`internal error (the server keeps running): ${error.stack ?? error.message}`));
+process.on('unhandledRejection', (reason) => log(`internal error (the server keeps running): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+
+connection.onInitialize(async (params): Promise<InitializeResult> => {
+  clientCapabilities = params.capabilities;
+  await initParser();
+  const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  index.setFolders(folders);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      inlayHintProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      experimental: { dmalens: { protocolVersion: protocol.PROTOCOL_VERSION, methods: [protocol.SimulateMethod, protocol.CallSiteAtMethod, protocol.ListSitesMethod, protocol.NegotiateVirtioMethod, protocol.AnalyzeWorkspaceMethod, protocol.ExportSarifMethod, protocol.PlatformsMethod, protocol.StatusMethod] } satisfies protocol.ServerExperimentalCapabilities },
+    },
+    serverInfo: { name: 'dmalens-language-server', version: '0.1.0' },
+  };
+});
+
+const configuration = new ConfigurationWatcher(connection, state, {
+  applied() {
+    diagnostics.publishAll();
+    index.refresh(state.settings);
+    if (clientCapabilities.workspace?.inlayHint?.refreshSupport) void connection.languages.inlayHint.refresh();
+    if (clientCapabilities.workspace?.codeLens?.refreshSupport) void connection.sendRequest('workspace/codeLens/refresh');
+    progress.statusChanged();
+  },
+});
+
+connection.onInitialized(() => {
+  const workspace = clientCapabilities.workspace;
+  if (workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{c,h}' }] });
+  }
+  if (workspace?.workspaceFolders) {
+    connection.workspace.onDidChangeWorkspaceFolders(() => {
+      void connection.workspace.getWorkspaceFolders().then((folders) => {
+        index.setFolders(folders?.map((folder) => folder.uri) ?? []);
+        index.refresh({ ...state.settings });
+      });
+    });
+  }
+  void configuration.start(workspace?.configuration === true, workspace?.didChangeConfiguration?.dynamicRegistration === true);
+});
+
+connection.onDidChangeWatchedFiles(({ changes }) => {
+  const changed = changes.filter((change) => change.type !== FileChangeType.Deleted && !state.documents.has(change.uri)).map((change) => change.uri);
+  const deleted = changes.filter((change) => change.type === FileChangeType.Deleted).map((change) => change.uri);
+  void index.update(changed, deleted, state.settings);
+});
+
+registerDocumentHandlers(connection, state, diagnostics, log);
+registerHover(connection, state);
+registerCodeActions(connection, state);
+registerAnnotations(connection, state);
+registerSymbols(connection, state, index);
+registerCustomRequests(connection, state, index);
+connection.onShutdown(() => index.dispose());
+
+connection.listen();

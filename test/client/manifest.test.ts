@@ -1,0 +1,77 @@
+// client/package.json against the code it describes: every setting the server reads is contributed
+// with the server schema's type, default, enum and description; every contributed command is
+// registered by the extension and the other way round; the activation and capability declarations
+// are present.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_PLATFORMS, settingsFields } from '../../server/src/config/settings';
+import { ShowPipelineCommand } from '../../server/src/protocol/protocol';
+
+const root = join(import.meta.dirname, '../../..');
+const manifest = JSON.parse(readFileSync(join(root, 'client/package.json'), 'utf8'));
+const properties: Record<string, Record<string, unknown>> = manifest.contributes.configuration.properties;
+
+/** The JSON schema of one server setting, without the keys package.json does not use. */
+function serverSchema(key: string): Record<string, unknown> {
+  const field = (settingsFields as Record<string, z.ZodType>)[key]!;
+  const { $schema: _schema, ...schema } = z.toJSONSchema(field, { io: 'input' }) as Record<string, unknown>;
+  return { ...schema, description: field.description };
+}
+
+test('every server setting is contributed with the same type, default, enum and description', () => {
+  const contributed = Object.keys(properties).filter((key) => key !== 'dmalens.trace.server');
+  assert.deepEqual(contributed.sort(), Object.keys(settingsFields).map((key) => `dmalens.${key}`).sort());
+  for (const key of Object.keys(settingsFields)) {
+    const expected = serverSchema(key);
+    const actual = properties[`dmalens.${key}`]!;
+    assert.equal(actual.type, expected.type, `${key}.type`);
+    assert.deepEqual(actual.default, expected.default, `${key}.default`);
+    assert.equal(actual.description, expected.description, `${key}.description`);
+    assert.ok(typeof actual.scope === 'string', `${key} declares a scope`);
+    if (expected.enum) assert.deepEqual(actual.enum, expected.enum, `${key}.enum`);
+    if (expected.minimum !== undefined) assert.equal(actual.minimum, expected.minimum, `${key}.minimum`);
+    const expectedValueEnum = (expected.additionalProperties as { enum?: string[] } | undefined)?.enum;
+    if (expectedValueEnum) assert.deepEqual((actual.additionalProperties as { enum?: string[] }).enum, expectedValueEnum, `${key} value enum`);
+  }
+});
+
+test('the platform enum offers every default platform', () => {
+  const ids = (properties['dmalens.platforms']!.items as { enum: string[] }).enum;
+  for (const id of DEFAULT_PLATFORMS) assert.ok(ids.includes(id), `${id} is offered`);
+});
+
+test('dmalens.trace.server is the language client trace setting', () => {
+  assert.deepEqual(properties['dmalens.trace.server']!.enum, ['off', 'messages', 'verbose']);
+  assert.equal(properties['dmalens.trace.server']!.scope, 'window');
+});
+
+/** The command ids the extension's source registers with registerUserCommand. */
+function registeredCommands(): string[] {
+  const source = readFileSync(join(root, 'client/src/extension.ts'), 'utf8');
+  const ids = [...source.matchAll(/registerUserCommand\('([^']+)'/g)].map((match) => match[1]!);
+  if (source.includes('registerUserCommand(ShowPipelineCommand')) ids.push(ShowPipelineCommand);
+  return ids.sort();
+}
+
+test('contributed commands and registered commands are the same set, all in the DMA Lens category', () => {
+  const contributed: { command: string; category: string; title: string }[] = manifest.contributes.commands;
+  assert.deepEqual(contributed.map((entry) => entry.command).sort(), registeredCommands());
+  for (const entry of contributed) assert.equal(entry.category, 'DMA Lens', entry.command);
+  assert.ok(contributed.some((entry) => entry.command === ShowPipelineCommand), 'the hover link command is contributed');
+});
+
+test('activation, capabilities and packaging fields are declared', () => {
+  assert.ok(manifest.activationEvents.includes('onLanguage:c'));
+  assert.ok(manifest.activationEvents.some((event: string) => event.startsWith('workspaceContains:')));
+  assert.ok(!manifest.activationEvents.some((event: string) => event === '*'), 'no eager activation');
+  for (const kind of ['untrustedWorkspaces', 'virtualWorkspaces']) {
+    const capability = manifest.capabilities[kind];
+    assert.ok(capability && 'supported' in capability, `${kind} declared`);
+    assert.ok(typeof capability.description === 'string' && capability.description.length > 20, `${kind} gives its reason`);
+  }
+  assert.equal(manifest.main, 'dist/extension.js');
+  assert.ok(readdirSync(join(root, 'client/media')).includes(manifest.icon.replace('media/', '')), 'the icon exists');
+});

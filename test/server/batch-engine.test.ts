@@ -1,0 +1,238 @@
+// The batch scan engine on small trees written here: walk and excludes, the raw-byte prefilter, size and
+// binary skips, the cache (signature, content hash, tool fingerprint) and progress. The per-file analysis
+// is a counting stand-in so that these tests observe exactly which files the engine chose to analyse;
+// the real analysis through worker threads is tested in batch-workers.test.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync, utimesSync, symlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { scanTree, type FileResult, type ScanProgress, type ScanSummary, type ScanTreeOptions } from '../../server/src/batch/scan-tree';
+import type { CallSite } from '../../server/src/analysis/callsite';
+
+const MAPPING_DRIVER = `static int demo_map(struct device *dev, void *buf)
+{
+\tdma_addr_t addr = dma_map_single(dev, buf, 64, DMA_TO_DEVICE);
+\treturn dma_mapping_error(dev, addr);
+}
+`;
+const PLAIN_DRIVER = `static int demo_probe(struct platform_device *pdev)
+{
+\treturn platform_get_irq(pdev, 0);
+}
+`;
+
+function makeTree(files: Record<string, string | Buffer>): string {
+  const root = mkdtempSync(join(tmpdir(), 'dmalens-batch-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+/** Moves every file's time stamps an hour back, so the cache may trust them (they are not "racy"). */
+function ageFiles(root: string, paths: string[]): void {
+  const past = new Date(Date.now() - 3600_000);
+  for (const path of paths) utimesSync(join(root, path), past, past);
+}
+
+/** A stand-in analysis: one site per `dma_map_single(` in the text, and a record of every call. */
+function countingAnalyzer() {
+  const analysed: string[] = [];
+  const analyze = (text: string, path: string) => {
+    analysed.push(path);
+    const sites = [...text.matchAll(/dma_map_single\(/g)].map((match) => ({ api: 'dma_map_single', offset: match.index }) as unknown as CallSite);
+    return { sites, diagnostics: [] };
+  };
+  return { analysed, analyze };
+}
+
+async function collect(paths: string[], options: ScanTreeOptions): Promise<{ results: FileResult[]; summary: ScanSummary }> {
+  const results: FileResult[] = [];
+  const run = scanTree(paths, options);
+  for (;;) {
+    const next = await run.next();
+    if (next.done) return { results: results.sort((a, b) => a.path.localeCompare(b.path)), summary: next.value };
+    results.push(next.value);
+  }
+}
+
+test('only files holding a catalogue name are analysed, and excludes prune the walk', async () => {
+  const root = makeTree({
+    'drivers/net/demo.c': MAPPING_DRIVER,
+    'drivers/net/plain.c': PLAIN_DRIVER,
+    'drivers/gpu/big/gen.c': MAPPING_DRIVER,
+    'drivers/net/demo.mod.c': MAPPING_DRIVER,
+    'drivers/net/notes.txt': MAPPING_DRIVER,
+    'scratch/x.h': MAPPING_DRIVER,
+    'nested/scratch/y.h': MAPPING_DRIVER,
+    '.git/objects/z.c': MAPPING_DRIVER,
+  });
+  const { analysed, analyze } = countingAnalyzer();
+  const { results, summary } = await collect([root], { analyze, cacheDir: null, exclude: ['drivers/gpu/**', '*.mod.c', 'scratch'] });
+  assert.deepEqual(analysed, [join(root, 'drivers/net/demo.c')]);
+  assert.deepEqual(results.map((result) => result.path), [join(root, 'drivers/net/demo.c')]);
+  assert.equal(results[0]!.sites.length, 1);
+  assert.equal(summary.filesSeen, 2, 'demo.c and plain.c are the only .c/.h files left after the excludes');
+  assert.equal(summary.candidates, 1);
+  assert.equal(summary.sites, 1);
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('a name inside a longer identifier does not make a file a candidate', async () => {
+  const root = makeTree({ 'a.c': 'int my_dma_map_single_count;\nint xdma_map_single(void);\n' });
+  const { analysed, analyze } = countingAnalyzer();
+  await collect([root], { analyze, cacheDir: null });
+  assert.deepEqual(analysed, []);
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('files over the size limit and binary files are skipped with a note, never analysed', async () => {
+  const big = MAPPING_DRIVER + '/* padding */\n'.repeat(200);
+  const binary = Buffer.concat([Buffer.from('dma_map_single('), Buffer.from([0, 1, 2, 3])]);
+  const root = makeTree({ 'big.c': big, 'blob.h': binary, 'small.c': MAPPING_DRIVER });
+  const { analysed, analyze } = countingAnalyzer();
+  const { results, summary } = await collect([root], { analyze, cacheDir: null, maxFileSize: 1024 });
+  assert.deepEqual(analysed, [join(root, 'small.c')]);
+  const bigResult = results.find((result) => result.path.endsWith('big.c'))!;
+  assert.equal(bigResult.skipped, 'too-large');
+  assert.match(bigResult.note!, new RegExp(`${Buffer.byteLength(big)} bytes is over the size limit of 1024 bytes`));
+  const blobResult = results.find((result) => result.path.endsWith('blob.h'))!;
+  assert.equal(blobResult.skipped, 'binary');
+  assert.match(blobResult.note!, /binary/);
+  assert.equal(summary.skipped, 2);
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('a path that does not exist is reported, and the rest is scanned', async () => {
+  const root = makeTree({ 'a.c': MAPPING_DRIVER });
+  const { analyze } = countingAnalyzer();
+  const missing = join(root, 'no-such-dir');
+  const { results } = await collect([missing, root], { analyze, cacheDir: null });
+  const problem = results.find((result) => result.path === missing)!;
+  assert.equal(problem.skipped, 'unreadable');
+  assert.match(problem.note!, /no such file or directory/);
+  assert.ok(results.some((result) => result.path === join(root, 'a.c') && result.sites.length === 1));
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('symbolic links inside the tree are not followed, so a loop cannot trap the walk', async () => {
+  const root = makeTree({ 'a/a.c': MAPPING_DRIVER });
+  symlinkSync(root, join(root, 'a/loop'));
+  const { analysed, analyze } = countingAnalyzer();
+  await collect([root], { analyze, cacheDir: null });
+  assert.deepEqual(analysed, [join(root, 'a/a.c')]);
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('a file given by name is scanned whatever its extension', async () => {
+  const root = makeTree({ 'driver.inc': MAPPING_DRIVER });
+  const { analysed, analyze } = countingAnalyzer();
+  await collect([join(root, 'driver.inc')], { analyze, cacheDir: null });
+  assert.deepEqual(analysed, [join(root, 'driver.inc')]);
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('the cache: unchanged files are not analysed again, changed ones are, touched ones are re-hashed only', async () => {
+  const files = { 'one.c': MAPPING_DRIVER, 'two.c': MAPPING_DRIVER + MAPPING_DRIVER.replace('demo_map', 'demo_map2'), 'plain.c': PLAIN_DRIVER };
+  const root = makeTree(files);
+  ageFiles(root, Object.keys(files));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'dmalens-cache-'));
+  const options = { cacheDir, toolFingerprint: 'build-1' };
+
+  const first = countingAnalyzer();
+  const cold = await collect([root], { ...options, analyze: first.analyze });
+  assert.equal(first.analysed.length, 2);
+  assert.equal(cold.summary.cacheHits, 0);
+
+  const second = countingAnalyzer();
+  const warm = await collect([root], { ...options, analyze: second.analyze });
+  assert.deepEqual(second.analysed, [], 'nothing changed, so nothing is analysed');
+  assert.equal(warm.summary.cacheHits, 3);
+  assert.deepEqual(warm.results.map((result) => [result.path, result.sites.length, result.cached]), cold.results.map((result) => [result.path, result.sites.length, true]));
+
+  // Same content, new time stamp: read and hashed, but not analysed.
+  const later = new Date(Date.now() - 1800_000);
+  utimesSync(join(root, 'one.c'), later, later);
+  // New content: analysed.
+  writeFileSync(join(root, 'two.c'), MAPPING_DRIVER);
+  ageFiles(root, ['two.c']);
+  const third = countingAnalyzer();
+  const changed = await collect([root], { ...options, analyze: third.analyze });
+  assert.deepEqual(third.analysed, [join(root, 'two.c')]);
+  assert.deepEqual(changed.results.map((result) => [result.path, result.sites.length]), [
+    [join(root, 'one.c'), 1],
+    [join(root, 'two.c'), 1],
+  ]);
+
+  // Another build of the tool never trusts facts from the previous one.
+  const fourth = countingAnalyzer();
+  await collect([root], { cacheDir, toolFingerprint: 'build-2', analyze: fourth.analyze });
+  assert.equal(fourth.analysed.length, 2);
+
+  // Nor do other analysis options (the rules and platforms are part of the facts).
+  const fifth = countingAnalyzer();
+  await collect([root], { ...options, analysis: { platforms: ['pseries'] }, analyze: fifth.analyze });
+  assert.equal(fifth.analysed.length, 2);
+  rmSync(root, { recursive: true, force: true });
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+test('a file changed just before the scan is not trusted by its time stamp on the next scan', async () => {
+  const root = makeTree({ 'fresh.c': MAPPING_DRIVER });
+  const cacheDir = mkdtempSync(join(tmpdir(), 'dmalens-cache-'));
+  const options = { cacheDir, toolFingerprint: 'build-1' };
+  await collect([root], { ...options, analyze: countingAnalyzer().analyze });
+  // Rewrite with the same size and restore the very same time stamp: only the content hash can tell.
+  const { mtime } = await import('node:fs').then((fs) => fs.statSync(join(root, 'fresh.c')));
+  writeFileSync(join(root, 'fresh.c'), MAPPING_DRIVER.replace('64', '96'));
+  utimesSync(join(root, 'fresh.c'), mtime, mtime);
+  const again = countingAnalyzer();
+  await collect([root], { ...options, analyze: again.analyze });
+  assert.deepEqual(again.analysed, [join(root, 'fresh.c')]);
+  rmSync(root, { recursive: true, force: true });
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+test('a damaged cache file is replaced, and the scan result is complete', async () => {
+  const root = makeTree({ 'one.c': MAPPING_DRIVER });
+  const cacheDir = mkdtempSync(join(tmpdir(), 'dmalens-cache-'));
+  const options = { cacheDir, toolFingerprint: 'build-1' };
+  await collect([root], { ...options, analyze: countingAnalyzer().analyze });
+  const { readdirSync } = await import('node:fs');
+  for (const name of readdirSync(cacheDir)) writeFileSync(join(cacheDir, name), 'not a cache');
+  const again = countingAnalyzer();
+  const { results, summary } = await collect([root], { ...options, analyze: again.analyze });
+  assert.equal(again.analysed.length, 1);
+  assert.equal(results.length, 1);
+  assert.match(summary.cacheProblems.join('\n'), /unreadable/);
+  rmSync(root, { recursive: true, force: true });
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+test('progress reports count every file and end with done', async () => {
+  const files: Record<string, string> = {};
+  for (let index = 0; index < 120; index++) files[`d${index % 7}/f${index}.c`] = index % 10 === 0 ? MAPPING_DRIVER : PLAIN_DRIVER;
+  const root = makeTree(files);
+  const reports: ScanProgress[] = [];
+  await collect([root], { analyze: countingAnalyzer().analyze, cacheDir: null, onProgress: (progress) => reports.push(progress) });
+  const last = reports.at(-1)!;
+  assert.equal(last.done, true);
+  assert.equal(last.walkDone, true);
+  assert.equal(last.filesSeen, 120);
+  assert.equal(last.filesDone, 120);
+  assert.equal(last.candidates, 12);
+  const bytes = Object.values(files).reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+  assert.equal(last.bytesRead, bytes);
+  for (let index = 1; index < reports.length; index++) assert.ok(reports[index]!.filesDone >= reports[index - 1]!.filesDone);
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('bad options get a clear error', async () => {
+  await assert.rejects(collect([], { cacheDir: null }), /no paths given/);
+  await assert.rejects(collect(['.'], { cacheDir: null, maxFileSize: -1 }), /maxFileSize must be a positive number/);
+  await assert.rejects(collect(['.'], { cacheDir: null, workers: 1.5 }), /workers must be a whole number/);
+  await assert.rejects(collect(['.'], { cacheDir: null, analyze: countingAnalyzer().analyze, exclude: ['{a,b'] }), /unbalanced/);
+  await assert.rejects(collect(['.'], { cacheDir: null, workers: 0 }), /workers: 0 needs `analyze`/);
+});

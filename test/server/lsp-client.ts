@@ -1,0 +1,184 @@
+// A small LSP client for tests: spawns the built server over stdio, answers the server's own requests
+// (workspace/configuration, capability registration, progress creation) and records notifications.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const serverPath = join(repoRoot, 'server/dist/server.js');
+
+export interface Position {
+  line: number;
+  character: number;
+}
+export interface Range {
+  start: Position;
+  end: Position;
+}
+export interface Diagnostic {
+  range: Range;
+  severity?: number;
+  code?: string | number;
+  codeDescription?: { href: string };
+  source?: string;
+  message: string;
+}
+
+export interface ClientOptions {
+  /** The `dmalens` settings section the client answers workspace/configuration with. */
+  settings?: unknown;
+  rootUri?: string | null;
+  capabilities?: Record<string, unknown>;
+}
+
+export const DEFAULT_CAPABILITIES = {
+  workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, workspaceFolders: true, inlayHint: { refreshSupport: true } },
+  textDocument: {
+    hover: { contentFormat: ['markdown', 'plaintext'] },
+    publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true },
+    codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
+    inlayHint: {},
+    documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+  },
+  window: { workDoneProgress: true, showMessage: {} },
+};
+
+export class LspClient {
+  readonly diagnostics = new Map<string, Diagnostic[]>();
+  readonly messages: { type: number; message: string }[] = [];
+  readonly progress: unknown[] = [];
+  readonly statusNotifications: unknown[] = [];
+  private readonly waiters: (() => void)[] = [];
+  stderr = '';
+  settings: unknown;
+
+  private constructor(
+    readonly process: ChildProcessWithoutNullStreams,
+    readonly connection: MessageConnection,
+    settings: unknown,
+  ) {
+    this.settings = settings;
+  }
+
+  static async start(options: ClientOptions = {}): Promise<LspClient> {
+    const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const client = new LspClient(child, connection, options.settings ?? {});
+    child.stderr.on('data', (chunk: Buffer) => (client.stderr += chunk.toString()));
+    connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: Diagnostic[] }) => {
+      client.diagnostics.set(params.uri, params.diagnostics);
+      client.wake();
+    });
+    connection.onNotification('window/showMessage', (params: { type: number; message: string }) => {
+      client.messages.push(params);
+      client.wake();
+    });
+    connection.onNotification('window/logMessage', () => undefined);
+    connection.onNotification('$/progress', (params: unknown) => {
+      client.progress.push(params);
+      client.wake();
+    });
+    connection.onNotification('dmalens/statusChanged', (params: unknown) => {
+      client.statusNotifications.push(params);
+      client.wake();
+    });
+    connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => params.items.map((item) => (item.section === 'dmalens' ? client.settings : null)));
+    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onRequest('workspace/inlayHint/refresh', () => null);
+    connection.onRequest('workspace/codeLens/refresh', () => null);
+    connection.listen();
+    await connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: options.rootUri ?? null,
+      workspaceFolders: options.rootUri ? [{ uri: options.rootUri, name: 'root' }] : null,
+      capabilities: options.capabilities ?? DEFAULT_CAPABILITIES,
+    }).then((result) => (client.initializeResult = result as { capabilities: Record<string, unknown> }));
+    await connection.sendNotification('initialized', {});
+    return client;
+  }
+
+  initializeResult: { capabilities: Record<string, unknown> } | null = null;
+
+  private wake(): void {
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+
+  /** Resolves when `condition` holds, re-checked after every notification; rejects after `timeoutMs`. */
+  async waitFor<T>(condition: () => T | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = condition();
+      if (value) return value;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what}; server stderr: ${this.stderr.slice(-2000)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 100));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  request<T>(method: string, params: unknown): Promise<T> {
+    return this.connection.sendRequest(method, params) as Promise<T>;
+  }
+
+  notify(method: string, params: unknown): Promise<void> {
+    return this.connection.sendNotification(method, params);
+  }
+
+  async open(uri: string, text: string, version = 1): Promise<void> {
+    this.diagnostics.delete(uri);
+    await this.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version, text } });
+  }
+
+  openFixture(path: string): Promise<{ uri: string; text: string }> {
+    const text = readFileSync(path, 'utf8');
+    const uri = pathToFileURL(path).toString();
+    return this.open(uri, text).then(() => ({ uri, text }));
+  }
+
+  /** The diagnostics published for `uri` after the last open/change. */
+  diagnosticsFor(uri: string, timeoutMs = 8000): Promise<Diagnostic[]> {
+    return this.waitFor(() => this.diagnostics.get(uri), timeoutMs, `diagnostics for ${uri}`);
+  }
+
+  hover(uri: string, position: Position): Promise<{ contents: { kind: string; value: string } } | null> {
+    return this.request('textDocument/hover', { textDocument: { uri }, position });
+  }
+
+  async changeSettings(settings: unknown): Promise<void> {
+    this.settings = settings;
+    await this.notify('workspace/didChangeConfiguration', { settings: { dmalens: settings } });
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.request('shutdown', null), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      await this.notify('exit', null);
+    } catch {
+      // The server may already be gone; the kill below settles it.
+    }
+    this.connection.dispose();
+    if (this.process.exitCode === null) this.process.kill();
+  }
+
+  get alive(): boolean {
+    return this.process.exitCode === null && this.process.signalCode === null;
+  }
+}
+
+/** Position of the first occurrence of `needle` in `text` (after `after` occurrences), plus `delta` characters. */
+export function positionOf(text: string, needle: string, delta = 0, after = 0): Position {
+  let offset = -1;
+  for (let count = 0; count <= after; count++) offset = text.indexOf(needle, offset + 1);
+  if (offset < 0) throw new Error(`'${needle}' not found`);
+  const before = text.slice(0, offset + delta);
+  const line = before.split('\n').length - 1;
+  return { line, character: offset + delta - (before.lastIndexOf('\n') + 1) };
+}
