@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // `dmalens`: dispatches to the subcommands. Bad usage exits with 2 and a message on stderr; a simulated
-// kernel failure is a result (exit 0); anything unexpected exits with 1.
+// kernel failure is a result (exit 0); anything unexpected exits with 1. `scan` has its own statuses
+// (1 when it finds error-level diagnostics).
 import { MAIN_HELP } from './cli/help';
 import { printError, print } from './cli/output';
 import { platformsCommand } from './cli/platforms';
 import { referenceCommand } from './cli/reference';
+import { runScanCommand } from './scan/cli-scan';
 import { simulateCommand } from './cli/simulate';
 import { tourCommand } from './cli/tour';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './cli/usage-error';
@@ -17,7 +19,10 @@ async function main(argv: string[]): Promise<void> {
     case 'platforms':
       return platformsCommand(rest);
     case 'tour':
-      return tourCommand(rest);
+      return tourCommand(rest, runScanCommand);
+    case 'scan':
+      process.exitCode = await runScanCommand(rest);
+      return;
     case 'reference':
       return referenceCommand(rest);
     case undefined:

@@ -1,27 +1,44 @@
-// Worker-thread entry of the batch scan (bundled to server/dist/scan-worker.js). It loads the parser once,
-// then analyses the batches the main thread sends (see batch/scan-tree.ts) until it is terminated.
+// Worker-thread entry of the batch scan (bundled to server/dist/scan-worker.js). It analyses the batches the
+// main thread sends (see batch/scan-tree.ts) until it is terminated. The parser is loaded on the first file
+// that needs it: a re-scan of an unchanged tree never pays for it.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createAnalyzer } from './batch/analyzer';
-import { scanFile, type FileOutcome } from './batch/file-scan';
+import { finishAnalysis, readForScan, type AnalyzeFile, type FileOutcome, type FileTask } from './batch/file-scan';
 import type { FromWorker, ToWorker, WorkerSetup } from './batch/worker-protocol';
 
-async function main(): Promise<void> {
+const setup = workerData as WorkerSetup;
+let analyzer: Promise<AnalyzeFile> | null = null;
+
+async function scanBatch(tasks: readonly FileTask[]): Promise<FileOutcome[]> {
+  const outcomes: FileOutcome[] = [];
+  for (const task of tasks) {
+    const read = readForScan(task, setup.maxFileSize);
+    if (read.kind !== 'pending') {
+      outcomes.push(read);
+      continue;
+    }
+    analyzer ??= createAnalyzer(setup.analysisOptions);
+    outcomes.push(finishAnalysis(read, await analyzer));
+  }
+  return outcomes;
+}
+
+function main(): void {
   const port = parentPort;
   if (!port) throw new Error('scan-worker.js must run as a worker thread of a DMA Lens scan');
-  const setup = workerData as WorkerSetup;
-  // Batches may arrive while the grammar loads; they wait on the same promise.
-  const analyzerReady = createAnalyzer(setup.analysisOptions);
-  analyzerReady.catch((error: unknown) => {
-    const message: FromWorker = { type: 'fatal', message: `cannot load the C parser: ${error instanceof Error ? error.message : String(error)}` };
-    port.postMessage(message);
-  });
+  // Batches are handled strictly one after another, so outcomes never interleave.
+  let queue = Promise.resolve();
   port.on('message', (message: ToWorker) => {
-    void analyzerReady.then((analyze) => {
-      const outcomes: FileOutcome[] = message.tasks.map((task) => scanFile(task, { maxFileSize: setup.maxFileSize, analyze }));
-      const reply: FromWorker = { type: 'batch-done', id: message.id, outcomes };
-      port.postMessage(reply);
-    }, () => undefined);
+    queue = queue.then(async () => {
+      try {
+        const reply: FromWorker = { type: 'batch-done', id: message.id, outcomes: await scanBatch(message.tasks) };
+        port.postMessage(reply);
+      } catch (error) {
+        const reply: FromWorker = { type: 'fatal', message: `cannot load the C parser: ${error instanceof Error ? error.message : String(error)}` };
+        port.postMessage(reply);
+      }
+    });
   });
 }
 
-void main();
+main();

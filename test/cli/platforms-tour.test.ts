@@ -29,11 +29,15 @@ test('platforms (text) names every profile', () => {
 test('tour maps one buffer on at least eight platforms side by side within 100 columns', () => {
   const run = runCli(['tour']);
   assert.equal(run.status, 0, run.stderr);
-  const table = run.stdout.split('\n\n').find((block) => /platform\s+path\s+device address/.test(block))!;
+  // The scan of the example drivers at the end is compiler-style output (one finding per line, any width).
+  const [tour, scan] = run.stdout.split(/^The bundled example drivers, scanned: .*$/m);
+  assert.ok(scan !== undefined, 'the tour ends with a scan of the example drivers');
+  assert.match(scan, /examples\/\S+\.c:\d+:\d+: /);
+  const table = tour!.split('\n\n').find((block) => /platform\s+path\s+device address/.test(block))!;
   const rows = table.split('\n').filter((line) => /^[ *] \S/.test(line) && !line.includes('differs'));
   const platforms = new Set(rows.map((line) => line.slice(2).split(/\s{2,}/)[0]));
   assert.ok(platforms.size >= 8, `${platforms.size} platforms: ${[...platforms].join(', ')}`);
-  for (const line of run.stdout.split('\n')) assert.ok(line.length <= 100, `within 100 columns: ${line}`);
+  for (const line of tour!.split('\n')) assert.ok(line.length <= 100, `within 100 columns: ${line}`);
   // The buffer below 1 GiB lands at phys + 0xC000_0000 on the RPi4 soc window (spec §5.1, V43).
   assert.match(run.stdout, /rpi4-soc\s+dma-direct\s+0xd234_5000/);
 });

@@ -2,7 +2,7 @@
 // from stdin, and exit codes. Expected addresses and costs come from the spec's vectors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, runJson } from './run-cli';
@@ -97,6 +97,18 @@ test('text output is a pipeline with grouped hex addresses, references and costs
   for (const line of side.stdout.split('\n')) assert.ok(line.length <= 100, `line within 100 columns: ${line}`);
 });
 
+test('--svg writes the pipeline picture of the last request, one column per platform', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dmalens-svg-'));
+  const file = join(dir, 'pipeline.svg');
+  const run = runCli(['simulate', '--platform', 'x86_64,x86_64-sev-guest', '--svg', file, ...V01]);
+  assert.equal(run.status, 0, run.stderr);
+  const svg = readFileSync(file, 'utf8');
+  assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.ok(svg.includes('>dma_map_page_attrs</text>'));
+  assert.ok(svg.includes('>0x1_2345_6789</text>'), 'x86_64 device address');
+  assert.equal(svg.match(/class="dl-head"/g)?.length, 2);
+});
+
 test('virtio operations from the command line (V61: no ACCESS_PLATFORM -> descriptor = guest-physical)', () => {
   const out = runJson(['simulate', '--platform', 'x86_64', '--json', 'virtqueue_add', '--out', '0x123456000:1514']) as Json;
   assert.equal(out.results[0].path, 'no-dma-api');
@@ -120,7 +132,11 @@ test('bad usage exits 2 with a message that says what is wrong', () => {
   assertUsage(['simulate', '--platform', 'x86_64', '--set', 'dma_mask=wide', ...V01], /dma_mask/);
   assertUsage(['simulate', '--platform', 'x86_64', '--set', 'novalue', ...V01], /--set expects key=value/);
   assertUsage(['simulate', '--platform', 'x86_64', 'map_single', '--phys', '0x1000', '--size', '0x10', '--dir', 'sideways'], /dir.*sideways/);
-  assertUsage(['simulate', '--platform', 'x86_64', '--ops', '-'], /malformed JSON at line 2, column 3/, '[\n  {"op": }\n]');
+  const broken = '[\n  {"op": }\n]';
+  const column = broken.split('\n')[1]!.indexOf('}') + 1;
+  assertUsage(['simulate', '--platform', 'x86_64', '--ops', '-'], new RegExp(`malformed JSON at line 2, column ${column}: unexpected '}'`), broken);
+  const truncated = '[{"op":"map_single"';
+  assertUsage(['simulate', '--platform', 'x86_64', '--ops', '-'], new RegExp(`malformed JSON at line 1, column ${truncated.length + 1}: unexpected the end of the input`), truncated);
   assertUsage(['simulate', '--platform', 'x86_64', '--ops', '-'], /request \[1\]: .*size/, JSON.stringify([{ op: 'map_single', phys: '0x1000', size: '0x10', dir: 'to_device' }, { op: 'map_single', phys: '0x1000', size: 'big', dir: 'to_device' }]));
   assertUsage(['simulate', '--platform', 'x86_64', '--ops', '-'], /expected a JSON array/, '{"op":"map_single"}');
   assertUsage(['simulate', '--platform', 'x86_64', '--ops', '/nonexistent/ops.json'], /no such file/);

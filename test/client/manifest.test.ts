@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_PLATFORMS, settingsFields } from '../../server/src/config/settings';
 import { ShowPipelineCommand } from '../../server/src/protocol/protocol';
+import { listProfiles } from '../../core/src/index';
 
 const root = join(import.meta.dirname, '../../..');
 const manifest = JSON.parse(readFileSync(join(root, 'client/package.json'), 'utf8'));
@@ -74,4 +75,11 @@ test('activation, capabilities and packaging fields are declared', () => {
   }
   assert.equal(manifest.main, 'dist/extension.js');
   assert.ok(readdirSync(join(root, 'client/media')).includes(manifest.icon.replace('media/', '')), 'the icon exists');
+});
+
+test('the platform enum lists every profile of the core, with its title', () => {
+  const items = properties['dmalens.platforms']!.items as { enum: string[]; enumDescriptions: string[] };
+  const profiles = listProfiles();
+  assert.deepEqual(items.enum, profiles.map((profile) => profile.id));
+  assert.deepEqual(items.enumDescriptions, profiles.map((profile) => profile.title));
 });

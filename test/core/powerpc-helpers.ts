@@ -1,15 +1,9 @@
 // Builds engine sessions on the powerpc profiles for the powerpc tests.
-import '../../core/src/params/common';
-import '../../core/src/powerpc/index';
-import { Session } from '../../core/src/engine/session';
-import { resolveParams } from '../../core/src/params/parse';
-import { powerpcProfiles } from '../../core/src/profiles/powerpc';
+import { createSession, type Session } from '@dmalens/core';
 import type { Request } from '../../core/src/types';
 
 export function ppcSession(id: string, overrides: Record<string, unknown> = {}): Session {
-  const profile = powerpcProfiles.find((candidate) => candidate.id === id);
-  if (!profile) throw new Error(`no powerpc profile '${id}'`);
-  return Session.create(profile, resolveParams(profile.params, overrides));
+  return createSession(id, overrides);
 }
 
 export const MASK32 = 0xffffffffn;

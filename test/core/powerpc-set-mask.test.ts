@@ -124,3 +124,15 @@ test('coherent allocations through the TCE table are mapped BIDIRECTIONAL with a
   assert.equal(free.error, null);
   assert.notEqual(session.fingerprint(), before);
 });
+
+test('impossible window geometry is a parameter error naming the key, raised when the session is built', () => {
+  assert.throws(() => ppcSession('pseries', { tce_window_size: '4K' }), (error: Error) => error.name === 'ParamError' && /'tce_window_size'/.test(error.message));
+  assert.throws(() => ppcSession('pseries', { ddw_page_size: '8K' }), (error: Error) => error.name === 'ParamError' && /'ddw_page_size'/.test(error.message));
+  assert.throws(() => ppcSession('pseries', { ddw: 'table', ddw_table_size: '64K' }), (error: Error) => error.name === 'ParamError' && /'ddw_table_size'/.test(error.message));
+  assert.doesNotThrow(() => ppcSession('pseries', { ddw: 'off', ddw_page_size: '8K' }));
+});
+
+test('powerpc phys_to_dma ignores dma-ranges windows: only archdata.dma_offset counts (§1.2)', () => {
+  const session = ppcSession('ppc32-pci-dram-offset', { dma_windows: '0x0:0x40000000:0x20000000' });
+  assert.equal(session.run(mapSingle(0x01234000n, 0x100n)).dma, 0x81234000n);
+});

@@ -74,3 +74,26 @@ test('text comparison fits 100 columns and stars the platforms that differ from 
   assert.equal(starred('x86_64-vtd'), false);
   assert.ok(text.includes('swiotlb buffer is full'));
 });
+
+test('cost badges add repeated hypercalls and keep one shared deferred flush', () => {
+  const costs = {
+    hypercalls: [{ name: 'H_PUT_TCE', count: 1, when: 'map' as const }, { name: 'H_PUT_TCE', count: 2, when: 'map' as const }, { name: 'H_STUFF_TCE', count: 1, when: 'unmap' as const }],
+    bounceBytes: { map: 0, unmap: 0, sync: 0 },
+    iotlbFlushes: [{ kind: 'DSI', count: 1, when: 'deferred' as const }, { kind: 'DSI', count: 1, when: 'deferred' as const }, { kind: 'PSI', count: 1, when: 'unmap' as const }, { kind: 'PSI', count: 1, when: 'unmap' as const }],
+    cacheLines: { clean: 0, invalidate: 0 },
+    other: [],
+  };
+  assert.equal(costSummary(costs), 'H_PUT_TCE ×3 (map) · H_STUFF_TCE ×1 (unmap) · DSI flush ×1 (deferred) · PSI flush ×2 (unmap)');
+});
+
+test('text pipeline lists op details with sizes in decimal and addresses in grouped hex', () => {
+  const result = directResult();
+  result.details = { vringSize: 6726n, desc: 0x1_0000_0000n, accepted: ['VERSION_1', 'ACCESS_PLATFORM'] };
+  const lines = renderTextPipeline(result).split('\n');
+  const first = lines.findIndex((line) => line.includes('details:'));
+  assert.ok(first >= 0);
+  assert.ok(lines[first]!.includes(`vringSize: ${6726}`));
+  assert.ok(lines.some((line) => line.trim() === `desc: ${formatAddress(0x1_0000_0000n)}`));
+  assert.ok(lines.some((line) => line.trim() === 'accepted: VERSION_1, ACCESS_PLATFORM'));
+  assert.equal(lines.filter((line) => line.includes('details:')).length, 1);
+});

@@ -1,12 +1,21 @@
 // A small LSP client for tests: spawns the built server over stdio, answers the server's own requests
 // (workspace/configuration, capability registration, progress creation) and records notifications.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import jsonrpc, { type MessageConnection } from 'vscode-jsonrpc/node.js';
 
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// vscode-jsonrpc is CommonJS without an exports map: load it whole, then pick the pieces.
+const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = jsonrpc;
+
+/** The repository root: the nearest ancestor with scripts/build.mjs (tests run from out/test/...). */
+export const repoRoot = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findRepoRoot(start: string): string {
+  for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'scripts/build.mjs'))) return dir;
+  throw new Error(`no repository root above ${start}`);
+}
 export const serverPath = join(repoRoot, 'server/dist/server.js');
 
 export interface Position {

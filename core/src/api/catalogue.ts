@@ -18,6 +18,8 @@ export type ApiKind =
   | 'pool-free'
   | 'bookkeeping' // dma_unmap_addr/len helpers
   | 'offset' // functions that change a device's DMA offset (drivers must not call them)
+  | 'ops' // dma_map_ops plumbing and per-device coherent pools (bus and arch code; unusual in drivers)
+  | 'iova' // the two-step IOVA API (dma_iova_*), newer than 6.1
   | 'virtio-add'
   | 'virtio-kick'
   | 'virtio-get'
@@ -105,6 +107,8 @@ export interface ApiEntry {
   impliedDirection?: 'to_device' | 'from_device';
   /** Kernel version whose release no longer has the function (spec §7.5). */
   removedIn?: string;
+  /** First kernel version with the function, for those newer than the 6.1 baseline (spec §9). */
+  addedIn?: string;
   /** What to write instead. */
   replacement?: string;
   /** One sentence shown in hovers when the call has a caveat. */
@@ -125,7 +129,7 @@ function entry(
   op: SimOp | null,
   header: string,
   returns: ApiReturn,
-  extra: Partial<Pick<ApiEntry, 'impliedDirection' | 'removedIn' | 'replacement' | 'note'>> = {},
+  extra: Partial<Pick<ApiEntry, 'impliedDirection' | 'removedIn' | 'addedIn' | 'replacement' | 'note'>> = {},
 ): ApiEntry {
   return { name, kind, args, op, header, returns, ...extra };
 }
@@ -244,6 +248,29 @@ const OFFSETS: ApiEntry[] = [
   }),
 ];
 
+/** §7.3: what bus and architecture code calls; a driver calling these deserves a look. */
+const OPS: ApiEntry[] = [
+  entry('set_dma_ops', 'ops', ['dev', 'other'], null, DMA_MAP_OPS_H, 'void'),
+  entry('get_dma_ops', 'ops', ['dev'], null, DMA_MAP_OPS_H, 'pointer'),
+  entry('arch_setup_dma_ops', 'ops', ['dev', 'other', 'size', 'other', 'other'], null, DMA_MAP_OPS_H, 'void'),
+  entry('dev_is_dma_coherent', 'query', ['dev'], null, DMA_MAP_OPS_H, 'bool'),
+  entry('dma_declare_coherent_memory', 'ops', ['dev', 'phys', 'handle', 'size'], null, 'include/linux/dma-map-ops.h', 'errno'),
+  entry('dma_alloc_from_dev_coherent', 'ops', ['dev', 'size', 'handle_out', 'other'], null, DMA_MAP_OPS_H, 'errno'),
+];
+
+/** Newer than the 6.1 baseline (spec §9): recognised so that hovers can say they do not exist in 6.1. */
+const NEWER: ApiEntry[] = [
+  entry('dma_map_phys', 'map', ['dev', 'phys', 'size', 'dir', 'attrs'], 'map_page', DMA_MAPPING_H, 'dma_handle', { addedIn: 'v6.18' }),
+  entry('dma_unmap_phys', 'unmap', ['dev', 'handle', 'size', 'dir', 'attrs'], 'unmap', DMA_MAPPING_H, 'void', { addedIn: 'v6.18' }),
+  entry('dma_iova_try_alloc', 'iova', ['dev', 'other', 'phys', 'size'], null, DMA_MAPPING_H, 'bool', { addedIn: 'v6.17' }),
+  entry('dma_iova_link', 'iova', ['dev', 'other', 'phys', 'offset', 'size', 'dir', 'attrs'], null, DMA_MAPPING_H, 'errno', { addedIn: 'v6.17' }),
+  entry('dma_iova_sync', 'iova', ['dev', 'other', 'offset', 'size'], null, DMA_MAPPING_H, 'errno', { addedIn: 'v6.17' }),
+  entry('dma_iova_unlink', 'iova', ['dev', 'other', 'offset', 'size', 'dir', 'attrs'], null, DMA_MAPPING_H, 'void', { addedIn: 'v6.17' }),
+  entry('dma_iova_destroy', 'iova', ['dev', 'other', 'size', 'dir', 'attrs'], null, DMA_MAPPING_H, 'void', { addedIn: 'v6.17' }),
+  entry('dma_iova_free', 'iova', ['dev', 'other'], null, DMA_MAPPING_H, 'void', { addedIn: 'v6.17' }),
+  entry('dma_use_iova', 'iova', ['other'], null, DMA_MAPPING_H, 'bool', { addedIn: 'v6.17' }),
+];
+
 const VIRTIO: ApiEntry[] = [
   entry('virtqueue_add_outbuf', 'virtio-add', ['vq', 'sg', 'num', 'data', 'gfp'], 'virtqueue_add', VIRTIO_H, 'errno', { impliedDirection: 'to_device' }),
   entry('virtqueue_add_inbuf', 'virtio-add', ['vq', 'sg', 'num', 'data', 'gfp'], 'virtqueue_add', VIRTIO_H, 'errno', { impliedDirection: 'from_device' }),
@@ -300,6 +327,10 @@ const VIRTIO: ApiEntry[] = [
     entry(name, 'virtio-config', ['vdev', 'offset', 'other'], null, VIRTIO_CONFIG_H, 'void'),
   ),
   entry('register_virtio_driver', 'virtio-device', ['other'], null, VIRTIO_H, 'errno'),
+  entry('arch_has_restricted_virtio_memory_access', 'virtio-feature', [], null, 'include/linux/virtio_config.h', 'bool', {
+    removedIn: 'v5.19',
+    replacement: 'virtio_check_mem_acc_cb (v6.0+), installed by the platform; drivers need not test it',
+  }),
   entry('unregister_virtio_driver', 'virtio-device', ['other'], null, VIRTIO_H, 'void'),
 ];
 
@@ -399,7 +430,18 @@ const RAW_PHYS: ApiEntry[] = [
 ];
 
 /** Every recognised function, in catalogue order. */
-export const API_CATALOGUE: readonly ApiEntry[] = [...STREAMING, ...ALLOCATIONS, ...MASKS_AND_QUERIES, ...POOLS, ...OFFSETS, ...VIRTIO, ...LEGACY, ...RAW_PHYS];
+export const API_CATALOGUE: readonly ApiEntry[] = [
+  ...STREAMING,
+  ...ALLOCATIONS,
+  ...MASKS_AND_QUERIES,
+  ...POOLS,
+  ...OFFSETS,
+  ...OPS,
+  ...NEWER,
+  ...VIRTIO,
+  ...LEGACY,
+  ...RAW_PHYS,
+];
 
 const BY_NAME = new Map(API_CATALOGUE.map((api) => [api.name, api]));
 

@@ -67,7 +67,8 @@ registerArch({
     let size = ((session.params.ram as bigint) * 6n) / 100n;
     if (size < 64n * MIB) size = 64n * MIB;
     if (size > GIB) size = GIB;
-    return Number(size / 2048n);
+    // swiotlb_adjust_size: ALIGN(size, IO_TLB_SIZE) >> IO_TLB_SHIFT; the segment rounding follows in poolSlots.
+    return Number((size + 2047n) / 2048n);
   },
   setMemoryDecrypted(ctx, phys, pages) {
     decryptCost(ctx, phys, pages, 'alloc', true);

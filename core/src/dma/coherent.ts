@@ -90,7 +90,8 @@ export function dmaDirectAlloc(ctx: DmaContext, requested: bigint, blocking: boo
     trace.cacheLines('flush', lines);
   }
   if (unencrypted && blocking) {
-    const pages = Number(size / 4096n);
+    // dma_set_decrypted passes PFN_UP(size): pages of PAGE_SIZE, one per 64 KiB page on ppc64.
+    const pages = Number(size / pageSize);
     trace.stage('dma_set_decrypted', phys, phys, `set_memory_decrypted(${pages} page(s)) shares the buffer with the host.`, `${DIRECT_C}:dma_set_decrypted`, '§1.7');
     session.arch.setMemoryDecrypted?.(ctx, phys, pages);
   }
@@ -104,7 +105,7 @@ export function dmaDirectFree(ctx: DmaContext, record: MappingRecord): void {
   const { session, trace } = ctx;
   const pages = record.pages!;
   if (forceDmaUnencrypted(session)) {
-    const count = Number(pages.size / 4096n);
+    const count = Number(pages.size / (session.params.page_size as bigint));
     trace.stage('dma_set_encrypted', pages.phys, pages.phys, `set_memory_encrypted(${count} page(s)) takes the pages back from the host.`, `${DIRECT_C}:dma_set_encrypted`, '§1.7');
     session.arch.setMemoryEncrypted?.(ctx, pages.phys, count);
   }

@@ -37,20 +37,21 @@ export function translateDmaToPhys(windows: DmaWindow[], dma: bigint): bigint {
 
 /** `phys_to_dma_unencrypted`: the arch override when there is one, else the dma_range_map translation. */
 export function physToDmaUnencrypted(session: EngineSession, phys: bigint): bigint {
-  if (session.arch.physToDma) return session.arch.physToDma(session, phys);
+  // dma_addr_t and phys_addr_t arithmetic wraps at 64 bits in the arch helpers too.
+  if (session.arch.physToDma) return u64(session.arch.physToDma(session, phys));
   return session.dev.dmaRangeMap ? translatePhysToDma(session.dev.dmaRangeMap, phys).dma : phys;
 }
 
 /** `phys_to_dma` = `__sme_set(phys_to_dma_unencrypted)`; arch overrides carry no C-bit. */
 export function physToDma(session: EngineSession, phys: bigint): bigint {
-  if (session.arch.physToDma) return session.arch.physToDma(session, phys);
+  if (session.arch.physToDma) return u64(session.arch.physToDma(session, phys));
   const dma = physToDmaUnencrypted(session, phys);
   return dma === DMA_MAPPING_ERROR ? dma : dma | smeMask(session);
 }
 
 /** `dma_to_phys` = `__sme_clr(translate_dma_to_phys or identity)`, or the arch inverse. */
 export function dmaToPhys(session: EngineSession, dma: bigint): bigint {
-  if (session.arch.dmaToPhys) return session.arch.dmaToPhys(session, dma);
+  if (session.arch.dmaToPhys) return u64(session.arch.dmaToPhys(session, dma));
   const clear = dma & ~smeMask(session) & U64_MAX;
   return session.dev.dmaRangeMap ? translateDmaToPhys(session.dev.dmaRangeMap, clear) : clear;
 }
@@ -93,11 +94,14 @@ export function streamingLimit(session: EngineSession): bigint {
   return minNotZero(session.dev.dmaMask, session.dev.busDmaLimit);
 }
 
-/** `dma_capable(dev, addr, size, is_ram)`; the 32-bit dma_addr_t min_low_pfn check does not apply (64-bit dma_addr_t here). */
+/**
+ * `dma_capable(dev, addr, size, is_ram)`; the 32-bit dma_addr_t min_low_pfn check does not apply (64-bit
+ * dma_addr_t here). Like the kernel, an end that wraps past 2^64 is not caught.
+ */
 export function dmaCapable(session: EngineSession, addr: bigint, size: bigint): boolean {
   if (addr === DMA_MAPPING_ERROR) return false;
   const end = u64(addr + size - 1n);
-  return end <= streamingLimit(session) && end >= addr;
+  return end <= streamingLimit(session);
 }
 
 export function overflowMessage(session: EngineSession, kind: 'DMA' | 'swiotlb', addr: bigint, size: bigint): string {

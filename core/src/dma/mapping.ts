@@ -1,7 +1,6 @@
 // The DMA-API entry points of kernel/dma/mapping.c (§1.1): the dma-direct vs dma_map_ops decision and
 // the streaming map, unmap, sync, scatterlist and resource operations built on it.
 import type { Direction, DmaAttr, PhysRange } from '../types';
-import { DIRECTION_KERNEL_NAME } from '../types';
 import type { DmaContext, DmaMapOps, EngineSession, MapOutcome, MappingRecord } from '../engine/ops';
 import { DMA_MAPPING_ERROR, hex, hex16, minNotZero } from '../engine/bits';
 import { dmaDirectGetRequiredMask, dmaDirectMapPage, dmaDirectMapResource, dmaDirectSyncSingleForCpu, dmaDirectSyncSingleForDevice, dmaDirectUnmapPage } from './direct';
@@ -159,10 +158,20 @@ export function dmaUnmapSgAttrs(ctx: DmaContext, record: MappingRecord, dir: Dir
   }
 }
 
-/** `dma_sync_sg_for_cpu/_device`: each original entry. */
+/** `dma_sync_sg_for_cpu/_device`: dma-direct syncs each original entry; ops get their sync_sg per entry. */
 export function dmaSyncSg(ctx: DmaContext, record: MappingRecord, toCpu: boolean, dir: Direction): void {
-  for (const segment of record.segments ?? []) dmaSyncSingle(ctx, segment, toCpu, 0n, segment.size, dir);
-  if (!record.direct && (record.segments ?? []).length === 0) ctx.trace.stage(toCpu ? 'dma_sync_sg_for_cpu' : 'dma_sync_sg_for_device', record.dma, null, 'The ops keep no per-entry state to sync.', `${MAPPING_C}:dma_sync_sg_for_cpu`, '§1.4');
+  const fn = toCpu ? 'dma_sync_sg_for_cpu' : 'dma_sync_sg_for_device';
+  const ops = ctx.session.ops();
+  const direct = dmaMapDirect(ctx.session);
+  ctx.trace.stage(fn, record.dma, null, direct ? `dma-direct syncs each of the ${record.segments?.length ?? 0} original entries.` : `Calls ${ops!.name}.sync_sg_for_${toCpu ? 'cpu' : 'device'} over the original entries.`, `${MAPPING_C}:${fn}`, '§1.4');
+  ctx.trace.path = record.path;
+  for (const segment of record.segments ?? []) {
+    if (direct) {
+      if (toCpu) dmaDirectSyncSingleForCpu(ctx, segment.dma!, segment.size, dir, 'sync');
+      else dmaDirectSyncSingleForDevice(ctx, segment.dma!, segment.size, dir);
+    } else if (toCpu) ops!.syncForCpu?.(ctx, segment, 0n, segment.size, dir);
+    else ops!.syncForDevice?.(ctx, segment, 0n, segment.size, dir);
+  }
 }
 
 /** `dma_map_resource`. */
@@ -212,8 +221,4 @@ export function unmapMisuse(record: MappingRecord): string | null {
   if (record.dma === null) return 'DMA-API: device driver tries to free an invalid DMA memory address';
   if (record.released) return `DMA-API: device driver tries to free DMA memory it has not allocated [device address=${hex16(record.dma)}] [size=${record.size} bytes]`;
   return null;
-}
-
-export function directionName(dir: Direction): string {
-  return DIRECTION_KERNEL_NAME[dir];
 }

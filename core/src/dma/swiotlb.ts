@@ -95,11 +95,19 @@ function poolActive(session: EngineSession): boolean {
   return session.arch.swiotlbDefaultActive?.(session) ?? true;
 }
 
-/** nslabs: the parameter, or the arch default (IO_TLB_DEFAULT_SIZE, SEV's RAM-based size) when -1. */
+/**
+ * nslabs as the boot code ends up with it: the parameter (like `swiotlb=<nslabs>`) or the arch default
+ * (IO_TLB_DEFAULT_SIZE, SEV's RAM-based size) when -1, rounded up to a whole 128-slot segment
+ * (setup_io_tlb_npages, swiotlb_adjust_size) and to a power of two when there are several areas
+ * (swiotlb_adjust_nareas).
+ */
 export function poolSlots(session: EngineSession): number {
-  const slots = session.params.swiotlb_slots as number;
-  if (slots >= 0) return slots;
-  return session.arch.swiotlbSlots?.(session) ?? 32768;
+  const requested = session.params.swiotlb_slots as number;
+  const slots = requested >= 0 ? requested : (session.arch.swiotlbSlots?.(session) ?? 32768);
+  if (slots === 0) return 0;
+  let nslabs = Math.ceil(slots / IO_TLB_SEGSIZE) * IO_TLB_SEGSIZE;
+  if ((session.params.nareas as number) > 1) nslabs = 2 ** Math.ceil(Math.log2(nslabs));
+  return nslabs;
 }
 
 function poolForce(session: EngineSession): boolean {
@@ -136,10 +144,29 @@ export function isSwiotlbBuffer(session: EngineSession, phys: bigint): boolean {
   return pool !== null && phys >= pool.start && phys < pool.end;
 }
 
+/** Boot-time pool setup shown in the session's setup trace (`swiotlb_init_remap`, `swiotlb_update_mem_attributes`). */
+export function recordPoolSetup(ctx: DmaContext): void {
+  const { session, trace } = ctx;
+  const pool = swiotlbPool(session);
+  if (!pool) return;
+  trace.stage(
+    'swiotlb_init_remap',
+    null,
+    pool.start,
+    `Default pool [${hex(pool.start)}, ${hex(pool.end)}): ${pool.nslabs} slots of 2 KiB in ${pool.nareas} area(s)${pool.forceBounce ? ', SWIOTLB_FORCE (every dma-direct map bounces)' : ''}.`,
+    `${SWIOTLB_C}:swiotlb_init_remap`,
+    '§2.1',
+  );
+  const encrypt = session.params.mem_encrypt as string;
+  if (encrypt !== 'none') {
+    trace.stage('swiotlb_update_mem_attributes', pool.start, pool.start, 'The whole pool is shared with the host once at boot (set_memory_decrypted), so maps cost no hypercall.', `${SWIOTLB_C}:swiotlb_update_mem_attributes`, '§5.4');
+  }
+}
+
 /** `swiotlb_max_mapping_size`. */
 export function swiotlbMaxMappingSize(session: EngineSession): bigint {
   const minAlign = session.dev.minAlignMask;
-  const pad = minAlign === 0n ? 0n : ((minAlign + IO_TLB_SIZE) / IO_TLB_SIZE) * IO_TLB_SIZE;
+  const pad = minAlign === 0n ? 0n : ((minAlign + IO_TLB_SIZE - 1n) / IO_TLB_SIZE) * IO_TLB_SIZE;
   return IO_TLB_SIZE * BigInt(IO_TLB_SEGSIZE) - pad;
 }
 

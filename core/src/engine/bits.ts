@@ -20,13 +20,6 @@ export function fls64(value: bigint): number {
   return value === 0n ? 0 : value.toString(2).length;
 }
 
-/** `__ffs64`: 0-based index of the least significant set bit (value must be non-zero). */
-export function ffs64(value: bigint): number {
-  let index = 0;
-  while (((value >> BigInt(index)) & 1n) === 0n) index++;
-  return index;
-}
-
 export function roundupPowOfTwo(value: bigint): bigint {
   return value <= 1n ? 1n : 1n << BigInt(fls64(value - 1n));
 }

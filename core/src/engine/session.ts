@@ -19,6 +19,7 @@ import {
 } from './ops';
 import { dispatchRequest } from './dispatch';
 import { initialDeviceState } from './device';
+import { recordPoolSetup } from '../dma/swiotlb';
 
 /** One executed request: what was asked, what the kernel did, and what it left behind. */
 export interface HistoryEntry {
@@ -63,6 +64,7 @@ export class Session implements EngineSession {
     const trace = new TraceBuilder('setup');
     const ctx: DmaContext = { session, trace, cpu: params.cpu as number };
     session.arch.setup?.(ctx);
+    recordPoolSetup(ctx);
     session.ops()?.setup?.(ctx);
     session.setupResult = trace.finish(null);
     return session;
@@ -110,9 +112,12 @@ export class Session implements EngineSession {
 
   /** Canonical description of the resources live mappings hold (see SessionState.fingerprint). */
   fingerprint(): string {
+    // States that hold nothing (a pool created by the first map, an emptied rcache) do not count.
     return [...this.store.keys()]
       .sort()
-      .map((key) => `${key}:${this.store.get(key)!.fingerprint()}`)
+      .map((key) => [key, this.store.get(key)!.fingerprint()])
+      .filter(([, print]) => print !== '')
+      .map(([key, print]) => `${key}:${print}`)
       .join('|');
   }
 }

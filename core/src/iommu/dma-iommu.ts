@@ -157,7 +157,8 @@ function mapPage(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction, at
 function unmapPage(ctx: DmaContext, record: MappingRecord, dir: Direction, attrs: DmaAttr[]): void {
   const { session } = ctx;
   const data = record.opsData as IommuData;
-  const phys = data.phys + ((record.dma ?? 0n) - data.iova) - (data.phys & (granule(session) - 1n));
+  // iommu_iova_to_phys gives back what was mapped: the bounce slot when the buffer bounced.
+  const phys = data.phys;
   if (!session.dev.coherent && !attrs.includes('SKIP_CPU_SYNC')) archSyncForCpu(ctx, phys, record.size, dir);
   iommuDmaUnmapRange(ctx, data.iova, data.mapped);
   if (record.tlbAddr !== undefined) swiotlbTblUnmapSingle(ctx, record.tlbAddr, record.size, dir, attrs);

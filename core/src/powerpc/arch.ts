@@ -7,6 +7,7 @@ import { ppcPlatform } from './platform';
 import { fslSetMask } from './fsl-pci';
 import { CACHE_OP_FN, dmaSyncOp } from './noncoherent';
 import { hexAddr } from './tce';
+import { u64 } from '../engine/bits';
 
 function dmaSync(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction, caller: string): void {
   const line = BigInt(ctx.session.params.cache_line as number);
@@ -35,11 +36,11 @@ export const powerpcArch: ArchHooks = {
   },
 
   physToDma(session, phys) {
-    return phys + session.dev.dmaOffset;
+    return u64(phys + session.dev.dmaOffset);
   },
 
   dmaToPhys(session, dma) {
-    return dma - session.dev.dmaOffset;
+    return u64(dma - session.dev.dmaOffset);
   },
 
   physToDmaNote: {

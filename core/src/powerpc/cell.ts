@@ -5,7 +5,7 @@ import { IommuTable } from './tce-table';
 import { cellOps, type TceTableOps } from './table-ops';
 import { ppcIommuState } from './iommu-state';
 import { hexAddr } from './tce';
-import { DMA_BIT_MASK_64, ramEnd } from './util';
+import { DMA_BIT_MASK_64, ramEnd, windowEntries } from './util';
 
 const SOURCE = 'arch/powerpc/platforms/cell/iommu.c';
 /** SPIDER_DMA_OFFSET. */
@@ -50,7 +50,7 @@ export function cellTableOps(params: Params): TceTableOps {
 export function cellDynamicTable(params: Params): IommuTable {
   return IommuTable.init({
     itOffset: (params.tce_window_base as bigint) >> 12n,
-    itSize: Number((params.tce_window_size as bigint) >> 12n),
+    itSize: windowEntries('tce_window_size', params.tce_window_size as bigint, 12),
     itPageShift: 12,
     itBlocksize: params.it_blocksize as number,
   });

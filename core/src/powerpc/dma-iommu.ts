@@ -98,7 +98,8 @@ export const dmaIommuOps: DmaMapOps = {
     if (!table) return noTable(ctx);
     const path = ppcPlatform(ctx.session.params).path;
     ctx.trace.path = path;
-    ctx.trace.stage('dma_iommu_map_page', phys, null, 'Not bypassed: iommu_map_page on the device\'s table with dma_get_mask(dev).', `${SOURCE}:dma_iommu_map_page`, '§4.1');
+    const secure = ctx.session.params.mem_encrypt === 'svm' ? ' Secure VM: 6.1 has no SVM case here, so the TCEs point at guest-private memory (§4.3).' : '';
+    ctx.trace.stage('dma_iommu_map_page', phys, null, `Not bypassed: iommu_map_page on the device's table with dma_get_mask(dev).${secure}`, `${SOURCE}:dma_iommu_map_page`, '§4.1');
     const { dma, npages } = iommuMapPage(mapEnv(ctx, table), phys, size, dir, attrs);
     const data: TceMappingData = { npages };
     return { dma, path, opsData: data };

@@ -74,7 +74,7 @@ function allocate(env: TceMapEnv, phys: bigint, size: bigint, npages: number, ha
     'iommu_range_alloc',
     null,
     (BigInt(result.entry) + table.itOffset) << BigInt(table.itPageShift),
-    `${why}; entries ${result.entry}..${result.entry + npages - 1} of ${poolLabel(result.pool)}${align}${retry}.`,
+    `${why}; ${npages === 1 ? `entry ${result.entry}` : `entries ${result.entry}..${result.entry + npages - 1}`} of ${poolLabel(result.pool)}${align}${retry}.`,
     `${SOURCE}:iommu_range_alloc`,
     '§4.2',
   );
@@ -97,10 +97,12 @@ export function iommuMapPage(env: TceMapEnv, phys: bigint, size: bigint, dir: Di
     return { dma: null, npages };
   }
   const absolute = BigInt(entry) + table.itOffset;
+  const base = absolute << BigInt(table.itPageShift);
+  trace.stage('iommu_alloc', null, base, `entry + it_offset = ${hexAddr(absolute)}; shifted by it_page_shift (${table.itPageShift}) this is the bus address of the first TCE.`, `${SOURCE}:iommu_alloc`, '§4.2');
   env.ops.set(trace, table, absolute, tcesFor(env, phys, npages, dir), when);
   env.ops.flush?.(trace, table, when);
-  const dma = (absolute << BigInt(table.itPageShift)) | (phys & (tceSize - 1n));
-  trace.stage('iommu_alloc', absolute << BigInt(table.itPageShift), dma, `dma = (entry + it_offset) << it_page_shift | (vaddr & (TCE size - 1)).`, `${SOURCE}:iommu_alloc`, '§4.2');
+  const dma = base | (phys & (tceSize - 1n));
+  trace.stage('iommu_map_page', base, dma, `The buffer's offset inside its TCE page (${hexAddr(phys & (tceSize - 1n))}) is ORed in.`, `${SOURCE}:iommu_map_page`, '§4.2');
   return { dma, npages };
 }
 

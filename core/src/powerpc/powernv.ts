@@ -6,7 +6,7 @@ import { IommuTable } from './tce-table';
 import { powernvIoda2Ops, type PhbModel, type TceTableOps } from './table-ops';
 import { ppcIommuState } from './iommu-state';
 import { hexAddr } from './tce';
-import { pageShift, ramEnd, rounddownPowOfTwo } from './util';
+import { pageShift, ramEnd, rounddownPowOfTwo, windowEntries } from './util';
 
 const SOURCE = 'arch/powerpc/platforms/powernv/pci-ioda.c';
 /** pe->tce_bypass_base: PCI address bit 59 selects TVE#1. */
@@ -34,7 +34,7 @@ export function powernvDefaultTable(params: Params): IommuTable {
   const fourG = 1n << 32n;
   return IommuTable.init({
     itOffset: 0n,
-    itSize: Number(windowSize >> BigInt(shift)),
+    itSize: windowEntries('ram', windowSize, shift),
     itPageShift: shift,
     itBlocksize: 16,
     ...(reserve ? { reservedStart: m32 >> BigInt(shift), reservedEnd: (windowSize < fourG ? windowSize : fourG) >> BigInt(shift) } : {}),

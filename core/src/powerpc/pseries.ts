@@ -6,8 +6,7 @@ import { IommuTable } from './tce-table';
 import { pseriesLparOps, type PseriesFirmware, type TceTableOps } from './table-ops';
 import { ppcIommuState } from './iommu-state';
 import { TCES_PER_HCALL, hexAddr, recordHypercalls } from './tce';
-import { DMA_BIT_MASK_64, orderBase2, ramEnd } from './util';
-import { fls64 } from '../engine/bits';
+import { DMA_BIT_MASK_64, ddwPageShift, orderBase2, ramEnd, windowEntries } from './util';
 
 const SOURCE = 'arch/powerpc/platforms/pseries/iommu.c';
 /** IOMMU_PAGE_SHIFT_4K: the default window always uses 4 KiB TCEs. */
@@ -37,7 +36,7 @@ export function pseriesDefaultTable(params: Params): IommuTable {
   const size = params.tce_window_size as bigint;
   return IommuTable.init({
     itOffset: base >> BigInt(DEFAULT_WINDOW_SHIFT),
-    itSize: Number(size >> BigInt(DEFAULT_WINDOW_SHIFT)),
+    itSize: windowEntries('tce_window_size', size, DEFAULT_WINDOW_SHIFT),
     itPageShift: DEFAULT_WINDOW_SHIFT,
     itBlocksize: params.it_blocksize as number,
   });
@@ -46,6 +45,11 @@ export function pseriesDefaultTable(params: Params): IommuTable {
 /** `pci_dma_dev_setup_pSeriesLP`: the device gets the default window's table. */
 export function pseriesDevSetup(ctx: DmaContext): void {
   const { params } = ctx.session;
+  // Bad DDW geometry is reported when the session is built, not at the first 64-bit dma_set_mask.
+  if (params.ddw !== 'off') {
+    const shift = ddwPageShift(params);
+    if (params.ddw === 'table') windowEntries('ddw_table_size', 1n << BigInt(orderBase2(params.ddw_table_size as bigint)), shift);
+  }
   const state = ppcIommuState(ctx.session);
   if (!state.defaultTable) {
     state.defaultTable = pseriesDefaultTable(params);
@@ -96,14 +100,14 @@ function enableDdw(ctx: DmaContext): boolean {
     return state.ddw.direct;
   }
   const winAddr = params.ddw_base as bigint;
-  const ddwPageShift = fls64(params.ddw_page_size as bigint) - 1;
+  const pageShiftDdw = ddwPageShift(params);
   const maxRamLen = orderBase2(ramEnd(params));
   if (params.ddw === 'direct') {
     const len = maxRamLen;
-    recordDirectWindowSetup(ctx, winAddr, ddwPageShift);
+    recordDirectWindowSetup(ctx, winAddr, pageShiftDdw);
     dev.dmaOffset = winAddr;
     state.ddw = { direct: true, winAddr, len, table: null };
-    let note = `Window of 2^${len} bytes at ${hexAddr(winAddr)} with ${2 ** (ddwPageShift - 10)} KiB TCEs covers all RAM: direct mapping, archdata.dma_offset = ${hexAddr(winAddr)}.`;
+    let note = `Window of 2^${len} bytes at ${hexAddr(winAddr)} with ${2 ** (pageShiftDdw - 10)} KiB TCEs covers all RAM: direct mapping, archdata.dma_offset = ${hexAddr(winAddr)}.`;
     if (params.pmem) {
       // The window only covers RAM, not the persistent memory, so direct DMA is limited.
       dev.busDmaLimit = winAddr + (1n << BigInt(len));
@@ -114,12 +118,12 @@ function enableDdw(ctx: DmaContext): boolean {
   }
   const size = params.ddw_table_size as bigint;
   const len = orderBase2(size);
-  const shift = BigInt(ddwPageShift);
+  const shift = BigInt(pageShiftDdw);
   const m32Start = params.m32_pci_base as bigint;
   const table = IommuTable.init({
     itOffset: winAddr >> shift,
-    itSize: Number((1n << BigInt(len)) >> shift),
-    itPageShift: ddwPageShift,
+    itSize: windowEntries('ddw_table_size', 1n << BigInt(len), pageShiftDdw),
+    itPageShift: pageShiftDdw,
     itBlocksize: 16,
     reservedStart: m32Start >> shift,
     reservedEnd: (1n << 32n) >> shift,
@@ -132,7 +136,7 @@ function enableDdw(ctx: DmaContext): boolean {
     'enable_ddw',
     null,
     null,
-    `The largest window firmware offers (2^${len} bytes) cannot map all RAM (2^${maxRamLen}): it becomes a second TCE table (tables[1]) with it_offset = ${hexAddr(table.itOffset)} and ${2 ** (ddwPageShift - 10)} KiB TCEs; maps still cost hypercalls.`,
+    `The largest window firmware offers (2^${len} bytes) cannot map all RAM (2^${maxRamLen}): it becomes a second TCE table (tables[1]) with it_offset = ${hexAddr(table.itOffset)} and ${2 ** (pageShiftDdw - 10)} KiB TCEs; maps still cost hypercalls.`,
     `${SOURCE}:enable_ddw`,
     '§4.3',
   );

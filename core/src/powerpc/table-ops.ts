@@ -118,7 +118,7 @@ export type PhbModel = 'phb3' | 'phb4';
  */
 export function powernvIoda2Ops(phb: PhbModel): TceTableOps {
   const source = 'arch/powerpc/platforms/powernv/pci-ioda.c';
-  const kill = (trace: TraceBuilder, table: IommuTable, npages: number, when: When): void => {
+  const kill = (trace: TraceBuilder, npages: number, when: When): void => {
     if (phb === 'phb3') {
       trace.flush({ kind: 'PHB3 TCE kill (MMIO write)', count: npages, when });
       trace.note(`${npages} TCE write(s) + ${npages} MMIO write(s) to the PHB3 TCE kill register`, when);
@@ -128,7 +128,6 @@ export function powernvIoda2Ops(phb: PhbModel): TceTableOps {
       trace.note(`${npages} TCE write(s) + 1 opal_pci_tce_kill OPAL call`, when);
       trace.stage('pnv_pci_ioda2_tce_invalidate', null, null, `PHB4 and later invalidate the ${npages} TCE(s) with one opal_pci_tce_kill(OPAL_PCI_TCE_KILL_PAGES) firmware call; no hypercall.`, `${source}:pnv_pci_ioda2_tce_invalidate`, '§4.4');
     }
-    void table;
   };
   return {
     setFn: 'pnv_ioda2_tce_build',
@@ -137,11 +136,11 @@ export function powernvIoda2Ops(phb: PhbModel): TceTableOps {
     encode: powernvTce,
     set(trace, table, entry, tces, when) {
       trace.stage('pnv_tce_build', entry << BigInt(table.itPageShift), tces[0] ?? null, `The kernel writes ${tces.length} TCE(s) straight into the in-memory table (permissions from iommu_direction_to_tce_perm).`, `${source}:pnv_ioda2_tce_build`, '§4.4');
-      kill(trace, table, tces.length, when);
+      kill(trace, tces.length, when);
     },
     clear(trace, table, entry, npages, when) {
       trace.stage('pnv_tce_free', entry << BigInt(table.itPageShift), null, `The kernel zeroes ${npages} TCE(s) in the in-memory table.`, `${source}:pnv_ioda2_tce_free`, '§4.4');
-      kill(trace, table, npages, when);
+      kill(trace, npages, when);
     },
   };
 }

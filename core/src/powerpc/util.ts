@@ -1,6 +1,7 @@
 // Small readers of the session parameters shared by the powerpc platform files.
 import type { Params } from '../params/spec';
 import { fls64 } from '../engine/bits';
+import { ParamError } from '../params/parse';
 
 /** PAGE_SHIFT from the page_size parameter. */
 export function pageShift(params: Params): number {
@@ -28,3 +29,27 @@ export function pageOffset(params: Params): bigint {
 }
 
 export const DMA_BIT_MASK_64 = (1n << 64n) - 1n;
+
+/**
+ * Number of TCEs in a window of `size` bytes with 2^shift-byte TCEs, refusing windows the kernel could
+ * not build a table for (fewer than two entries) with an error that names the parameter.
+ */
+export function windowEntries(key: string, size: bigint, shift: number): number {
+  const entries = size >> BigInt(shift);
+  if (entries < 2n || entries > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new ParamError(`bad value 0x${size.toString(16)} for parameter '${key}': the window must hold at least two TCEs of ${2 ** (shift - 10)} KiB`);
+  }
+  return Number(entries);
+}
+
+/** IO page sizes ibm,query-pe-dma-window can offer (iommu_get_page_shift). */
+const DDW_PAGE_SHIFTS = [12, 16, 21, 24, 25, 26, 27, 28, 34];
+
+export function ddwPageShift(params: Params): number {
+  const size = params.ddw_page_size as bigint;
+  const shift = fls64(size) - 1;
+  if (size !== 1n << BigInt(shift) || !DDW_PAGE_SHIFTS.includes(shift)) {
+    throw new ParamError(`bad value 0x${size.toString(16)} for parameter 'ddw_page_size': expected one of 4K, 64K, 2M, 16M, 32M, 64M, 128M, 256M, 16G`);
+  }
+  return shift;
+}

@@ -21,9 +21,9 @@ export const otherProfiles: PlatformProfile[] = [
     arch: 'mips64',
     short: 'Octeon PCIe',
     description:
-      'Cavium Octeon with first-generation PCIe: PCI devices see the 0x4_1000_0000 alias of low memory at 0x1000_0000 and the BAR1 hole at 0xF000_0000 at 1<<41 (octeon_gen1_phys_to_dma). Because gen1 folds 0x4_1xxx_xxxx onto 0x1xxx_xxxx, dma_to_phys sends 0x1xxx_xxxx back to the alias.',
+      'Cavium Octeon with first-generation PCIe: PCI devices see DRAM at 0x4_1000_0000 (where the second 256 MiB of DRAM appears) at bus 0x1000_0000, and the BAR1 hole at 0xF000_0000 at 1<<41 (octeon_gen1_phys_to_dma); dma_to_phys folds 0x1xxx_xxxx back to 0x4_1xxx_xxxx. Only the first 256 MiB of DRAM (at 0) is modelled as RAM; buffers elsewhere can still be mapped by address.',
     sources: ['arch/mips/cavium-octeon/dma-octeon.c', 'spec §5.3'],
-    params: { arch_dma: 'octeon', octeon_bar_type: 'pcie', ram: '2G' },
+    params: { arch_dma: 'octeon', octeon_bar_type: 'pcie', ram: '256M' },
   },
   {
     id: 'octeon-pcie2',
@@ -32,7 +32,7 @@ export const otherProfiles: PlatformProfile[] = [
     short: 'Octeon PCIe2',
     description: 'Cavium Octeon II PCIe: only the BAR1 hole rule (0xF000_0000 + x -> (1<<41) + x); everything else is identity.',
     sources: ['arch/mips/cavium-octeon/dma-octeon.c', 'spec §5.3'],
-    params: { arch_dma: 'octeon', octeon_bar_type: 'pcie2', ram: '2G' },
+    params: { arch_dma: 'octeon', octeon_bar_type: 'pcie2', ram: '256M' },
   },
   {
     id: 's390-pv',

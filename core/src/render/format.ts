@@ -39,13 +39,27 @@ export function mergeCosts(results: readonly OpResult[]): Costs {
   return merged;
 }
 
+/**
+ * Entries with the same key become one with the counts added; deferred entries (a flush queue drained once
+ * for many unmaps) keep the largest count instead of the sum.
+ */
+function sumBy<T extends { count: number; when: string }>(items: readonly T[], key: (item: T) => string, deferredShared: boolean): T[] {
+  const merged = new Map<string, T>();
+  for (const item of items) {
+    const seen = merged.get(key(item));
+    if (!seen) merged.set(key(item), { ...item });
+    else seen.count = deferredShared && item.when === 'deferred' ? Math.max(seen.count, item.count) : seen.count + item.count;
+  }
+  return [...merged.values()];
+}
+
 /** One badge per kind of cost, each a short phrase: `H_PUT_TCE ×1 (map)`, `bounce 1514 B at map`. */
 export function costBadges(costs: Costs): { kind: 'hypercall' | 'bounce' | 'iotlb' | 'cache'; text: string }[] {
   const badges: { kind: 'hypercall' | 'bounce' | 'iotlb' | 'cache'; text: string }[] = [];
-  for (const call of costs.hypercalls) badges.push({ kind: 'hypercall', text: `${call.name} ×${call.count} (${call.when})` });
+  for (const call of sumBy(costs.hypercalls, (item) => `${item.name}|${item.when}`, false)) badges.push({ kind: 'hypercall', text: `${call.name} ×${call.count} (${call.when})` });
   const bounce = (['map', 'unmap', 'sync'] as const).filter((when) => costs.bounceBytes[when] > 0).map((when) => `${costs.bounceBytes[when]} B at ${when}`);
   if (bounce.length) badges.push({ kind: 'bounce', text: `bounce ${bounce.join(', ')}` });
-  for (const flush of costs.iotlbFlushes) badges.push({ kind: 'iotlb', text: `${flush.kind} flush ×${flush.count} (${flush.when})` });
+  for (const flush of sumBy(costs.iotlbFlushes, (item) => `${item.kind}|${item.when}`, true)) badges.push({ kind: 'iotlb', text: `${flush.kind} flush ×${flush.count} (${flush.when})` });
   const { clean, invalidate } = costs.cacheLines;
   if (clean || invalidate) {
     const parts = [clean ? `clean ${plural(clean, 'line')}` : '', invalidate ? `invalidate ${plural(invalidate, 'line')}` : ''].filter(Boolean);

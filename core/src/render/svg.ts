@@ -60,8 +60,9 @@ const INNER = COLUMN_WIDTH - 16;
 const LINE = 14;
 const NOTE_LINE = 13;
 const MAX_NOTE_LINES = 3;
-/** Approximate advance of one 10.5px character, for wrapping notes and sizing badges. */
+/** Approximate advance of one 10.5px character, for wrapping notes and sizing badges (monospace is wider). */
 const SMALL_CHAR = 6.1;
+const SMALL_MONO_CHAR = 6.6;
 
 /** The nibble positions (0 = least significant) whose bits differ, as a set. */
 export function changedNibbles(mask: bigint): Set<number> {
@@ -182,7 +183,7 @@ function headerBlock(entry: PlatformResult): Block {
 function outcomeBlock(result: OpResult): Block {
   const failed = result.error !== null;
   const lines = failed ? wrap(`error: ${result.error}`, Math.floor(INNER / SMALL_CHAR)).slice(0, 4) : [];
-  const ruleLines = result.rule ? wrap(result.rule, Math.floor(INNER / SMALL_CHAR)).slice(0, 2) : [];
+  const ruleLines = result.rule ? wrap(result.rule, Math.floor(INNER / SMALL_MONO_CHAR)).slice(0, 3) : [];
   const height = 8 + LINE + (failed ? lines.length * NOTE_LINE : LINE) + ruleLines.length * NOTE_LINE + 6;
   return {
     height,

@@ -45,8 +45,9 @@ export class VirtioState implements SessionState {
   }
 
   fingerprint(): string {
+    // Empty when the device owns no buffers, so a session's fingerprint after add + get_buf equals the one before.
     const live = [...this.inFlight].filter(([, flight]) => !flight.completed).map(([index, flight]) => `${index}:${flight.mappings.length}`);
-    return `virtio[${live.join(',')}]`;
+    return live.length ? `in-flight[${live.join(',')}]` : '';
   }
 }
 

@@ -136,17 +136,24 @@ function absorbMapping(trace: TraceBuilder, flight: InFlight, mapped: { result: 
   return result.dma;
 }
 
+/**
+ * Adds a nested DMA-API result to the virtio trace. Deferred flushes are one domain-wide flush shared by
+ * every queued unmap, and repeated notes say the same thing, so each is kept once.
+ */
 export function mergeResult(trace: TraceBuilder, result: OpResult): void {
   trace.stages.push(...result.stages);
   const costs = result.costs;
   trace.costs.hypercalls.push(...costs.hypercalls);
-  trace.costs.iotlbFlushes.push(...costs.iotlbFlushes);
+  for (const flush of costs.iotlbFlushes) {
+    const shared = flush.when === 'deferred' && trace.costs.iotlbFlushes.some((seen) => seen.when === 'deferred' && seen.kind === flush.kind);
+    if (!shared) trace.costs.iotlbFlushes.push(flush);
+  }
   trace.costs.bounceBytes.map += costs.bounceBytes.map;
   trace.costs.bounceBytes.unmap += costs.bounceBytes.unmap;
   trace.costs.bounceBytes.sync += costs.bounceBytes.sync;
   trace.costs.cacheLines.clean += costs.cacheLines.clean;
   trace.costs.cacheLines.invalidate += costs.cacheLines.invalidate;
-  trace.costs.other.push(...costs.other);
+  for (const note of costs.other) if (!trace.costs.other.includes(note)) trace.costs.other.push(note);
 }
 
 /** A failed mapping unwinds the ones already made and virtqueue_add returns -ENOMEM. */
@@ -170,10 +177,15 @@ export function virtqueueGetBuf(ctx: VirtioContext, of: number): OpResult {
     trace.stage('detach_buf_split', null, null, 'No DMA API: nothing was mapped, so nothing is unmapped.', 'drivers/virtio/virtio_ring.c:detach_buf_split', '§6.3');
     return trace.finish(null);
   }
-  for (const [i, mapping] of flight.mappings.entries()) {
-    const fn = mapping.kind === 'indirect-table' ? 'dma_unmap_single' : 'dma_unmap_page';
-    const flag = mapping.dir === 'from_device' ? 'WRITE flag set: DMA_FROM_DEVICE' : 'no WRITE flag: DMA_TO_DEVICE';
-    trace.stage('vring_unmap_one_split', mapping.dma, null, `${fn} of ${mapping.size} bytes (${flag}).`, 'drivers/virtio/virtio_ring.c:vring_unmap_one_split', '§6.3');
+  // detach_buf_split unmaps the first-level descriptors (the indirect table) before the table's entries.
+  const order = [...flight.mappings.filter((m) => m.kind === 'indirect-table'), ...flight.mappings.filter((m) => m.kind === 'buffer')];
+  const indirect = order.some((mapping) => mapping.kind === 'indirect-table');
+  for (const [i, mapping] of order.entries()) {
+    const call = mapping.kind === 'indirect-table' ? 'dma_unmap_single' : 'dma_unmap_page';
+    const flag = mapping.kind === 'indirect-table' ? 'INDIRECT flag: DMA_TO_DEVICE' : mapping.dir === 'from_device' ? 'WRITE flag set: DMA_FROM_DEVICE' : 'no WRITE flag: DMA_TO_DEVICE';
+    const inTable = indirect && mapping.kind === 'buffer';
+    const fn = inTable ? 'vring_unmap_one_split_indirect' : 'vring_unmap_one_split';
+    trace.stage(fn, mapping.dma, null, `${call} of ${mapping.size} bytes (${flag}).`, `drivers/virtio/virtio_ring.c:${fn}`, '§6.3');
     const result = ctx.unmapPage(mapping.handle);
     mergeResult(trace, result);
     if (i === 0) trace.path = result.path;

@@ -52,10 +52,10 @@ const FOR_EACH_BEFORE_BRACE = /\b\w*for_each\w*\s*\([^;{}]*\)\s*$/;
 
 export function buildSite(context: FileContext, call: FoundCall): BuiltSite {
   const { api } = call;
-  const definition = call.macro === null ? enclosingDefinition(call.nameNode) : null;
+  const definition = call.macro === null ? call.ancestors.find((node) => node.type === 'function_definition') ?? null : null;
   // The scope (a walk over the function) is built only when a buffer or a plain local handle needs it.
   const scope = (): FunctionScope | null => (definition ? context.scopeOf(definition, call.base) : null);
-  const use = call.callNode ? treeResultUse(call.callNode) : textResultUse(context.text, call.nameStart);
+  const use = call.callNode ? treeResultUse(call.ancestors) : textResultUse(context.text, call.nameStart);
   const argument = (role: ArgRole): ArgumentText | undefined => {
     const index = argIndex(api, role);
     return index >= 0 ? call.args[index] : undefined;
@@ -133,11 +133,6 @@ function isLocalName(handle: string, scope: () => FunctionScope | null): boolean
   return base !== undefined && (scope()?.variables.has(base) ?? false);
 }
 
-function enclosingDefinition(node: SyntaxNode): SyntaxNode | null {
-  for (let current = node.parent; current; current = current.parent) if (current.type === 'function_definition') return current;
-  return null;
-}
-
 interface ResultUseFact {
   use: ResultUse;
   lvalue: string | null;
@@ -145,10 +140,12 @@ interface ResultUseFact {
   checkedBy: string | null;
 }
 
-function treeResultUse(call: SyntaxNode): ResultUseFact {
-  let node = call;
+/** `chain` is the call node followed by its ancestors, innermost first. */
+function treeResultUse(chain: readonly SyntaxNode[]): ResultUseFact {
   let inExpression = false;
-  for (let parent = node.parent; parent; node = parent, parent = parent.parent) {
+  for (let index = 1; index < chain.length; index++) {
+    const node = chain[index - 1]!;
+    const parent = chain[index]!;
     switch (parent.type) {
       case 'parenthesized_expression':
       case 'cast_expression':
@@ -179,12 +176,11 @@ function treeResultUse(call: SyntaxNode): ResultUseFact {
         inExpression = true;
         continue;
       case 'argument_list': {
-        const callee = parent.parent?.childForFieldName('function')?.text ?? '';
+        const callee = chain[index + 1]?.childForFieldName('function')?.text ?? '';
         if (CHECK_CALLS.has(callee)) return { use: 'argument', lvalue: null, checkedBy: callee };
         if (TRANSPARENT_CALLS.has(callee)) {
           inExpression = true;
-          parent = parent.parent!;
-          node = parent;
+          index++;
           continue;
         }
         return { use: 'argument', lvalue: null, checkedBy: null };
@@ -214,7 +210,8 @@ function textResultUse(text: string, nameStart: number): ResultUseFact {
 }
 
 function inLoop(text: string, call: FoundCall): boolean {
-  for (let current = call.nameNode.parent; current && current.type !== 'function_definition'; current = current.parent) {
+  for (const current of call.ancestors) {
+    if (current.type === 'function_definition') return false;
     if (LOOPS.has(current.type)) return true;
     if (current.type === 'compound_statement') {
       const brace = call.base + current.startIndex;

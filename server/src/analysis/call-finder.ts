@@ -18,8 +18,10 @@ export interface FoundCall {
   args: ArgumentText[];
   /** The call_expression node when the grammar built one; otherwise null. */
   callNode: SyntaxNode | null;
-  /** The callee identifier node (always present; ancestors give the function and loops). */
+  /** The callee identifier node (always present). */
   nameNode: SyntaxNode;
+  /** The name's ancestors, innermost first, read once (each `parent` is a call into wasm). */
+  ancestors: SyntaxNode[];
   /** The offset of this tree's text in the file. */
   base: number;
   recovered: boolean;
@@ -52,6 +54,9 @@ const EXPRESSION_KEYWORDS = new Set(['return', 'else', 'case', 'do', 'sizeof', '
 export function findCalls(text: string, root: SyntaxNode, base: number, candidates: readonly Candidate[], macro: string | null = null): FindResult {
   const calls: FoundCall[] = [];
   const bodies = new Map<number, MacroBody>();
+  // An unterminated comment or string leaves its text to the parser as code, next to an ERROR node rather than
+  // inside one; in trees with errors every call is therefore checked against the text too.
+  const treeHasErrors = root.hasError;
   for (const candidate of candidates) {
     const api = catalogueEntry(candidate.name);
     if (!api) continue;
@@ -64,19 +69,36 @@ export function findCalls(text: string, root: SyntaxNode, base: number, candidat
     }
     if (NOT_CODE.has(node.type) || node.type !== 'identifier') continue;
     if (node.startIndex !== local || node.endIndex !== local + candidate.name.length) continue;
-    const call = treeCall(text, node, api, base, macro) ?? recoveredCall(text, node, api, base, macro);
+    const ancestors = ancestorsOf(node);
+    const call = treeCall(text, node, ancestors, api, base, macro, treeHasErrors) ?? recoveredCall(text, node, ancestors, api, base, macro);
     if (call) calls.push(call);
   }
   return { calls, macroBodies: [...bodies.values()] };
 }
 
-function treeCall(text: string, name: SyntaxNode, api: ApiEntry, base: number, macro: string | null): FoundCall | null {
-  const parent = name.parent;
+function ancestorsOf(node: SyntaxNode): SyntaxNode[] {
+  const ancestors: SyntaxNode[] = [];
+  for (let current = node.parent; current; current = current.parent) ancestors.push(current);
+  return ancestors;
+}
+
+function treeCall(
+  text: string,
+  name: SyntaxNode,
+  ancestors: SyntaxNode[],
+  api: ApiEntry,
+  base: number,
+  macro: string | null,
+  treeHasErrors: boolean,
+): FoundCall | null {
+  const parent = ancestors[0];
   if (parent?.type !== 'call_expression') return null;
   const callee = parent.childForFieldName('function');
   if (!callee || callee.startIndex !== name.startIndex || callee.endIndex !== name.endIndex) return null;
   const argumentList = parent.childForFieldName('arguments');
   if (!argumentList) return null;
+  const recovered = macro !== null || hasErrorAncestor(ancestors);
+  if (treeHasErrors && macro === null && insideBrokenCommentOrLiteral(text, base + name.startIndex)) return null;
   const open = base + argumentList.startIndex;
   const list = scanArguments(text, open);
   if (!list) return null;
@@ -89,25 +111,33 @@ function treeCall(text: string, name: SyntaxNode, api: ApiEntry, base: number, m
     args: list.args,
     callNode: parent,
     nameNode: name,
+    ancestors,
     base,
-    recovered: macro !== null || hasErrorAncestor(parent),
+    recovered,
     macro,
   };
 }
 
 /** A name the grammar did not make a callee: a call only inside an ERROR region and only in expression position. */
-function recoveredCall(text: string, name: SyntaxNode, api: ApiEntry, base: number, macro: string | null): FoundCall | null {
+function recoveredCall(text: string, name: SyntaxNode, ancestors: SyntaxNode[], api: ApiEntry, base: number, macro: string | null): FoundCall | null {
   // Besides ERROR regions, the grammar sometimes reads `attr(...) name(args)` as a macro type; catalogue names are
   // never type macros, so that shape is a call too.
-  if (!hasErrorAncestor(name) && name.parent?.type !== 'macro_type_specifier') return null;
+  if (!hasErrorAncestor(ancestors) && ancestors[0]?.type !== 'macro_type_specifier') return null;
   const nameStart = base + name.startIndex;
   const nameEnd = base + name.endIndex;
   const open = skipSpaceForward(text, nameEnd);
   if (text[open] !== '(') return null;
-  if (insideCommentOrLiteralOnLine(text, nameStart) || looksLikeDeclaration(text, nameStart)) return null;
+  if (insideBrokenCommentOrLiteral(text, nameStart) || looksLikeDeclaration(text, nameStart)) return null;
   const list = scanArguments(text, open);
   if (!list) return null;
-  return { api, nameStart, nameEnd, open, close: list.close, args: list.args, callNode: null, nameNode: name, base, recovered: true, macro };
+  return { api, nameStart, nameEnd, open, close: list.close, args: list.args, callNode: null, nameNode: name, ancestors, base, recovered: true, macro };
+}
+
+/** After an unclosed `/*`, or inside a string or comment opened earlier on the same line. */
+function insideBrokenCommentOrLiteral(text: string, offset: number): boolean {
+  const opened = text.lastIndexOf('/*', offset);
+  if (opened >= 0 && opened > text.lastIndexOf('*/', offset)) return true;
+  return insideCommentOrLiteralOnLine(text, offset);
 }
 
 /** `dma_addr_t dma_map_single(` or `void *dma_alloc_coherent(`: a prototype, not a call. */
@@ -124,9 +154,8 @@ function looksLikeDeclaration(text: string, nameStart: number): boolean {
   return !EXPRESSION_KEYWORDS.has(text.slice(wordStart, before + 1));
 }
 
-export function hasErrorAncestor(node: SyntaxNode): boolean {
-  for (let current = node.parent; current; current = current.parent) if (current.type === 'ERROR') return true;
-  return false;
+function hasErrorAncestor(ancestors: readonly SyntaxNode[]): boolean {
+  return ancestors.some((ancestor) => ancestor.type === 'ERROR');
 }
 
 function collectMacroBody(argument: SyntaxNode, base: number, candidate: Candidate, bodies: Map<number, MacroBody>): void {

@@ -23,14 +23,20 @@ export interface FileAnalysis {
 /** Regions covering more than this share of the file are parsed as the whole file. */
 const WHOLE_FILE_SHARE = 0.6;
 
-export function analyzeFileText(text: string, path: string): FileAnalysis {
+export interface AnalyzeOptions {
+  /** Regions covering more than this share of the file are parsed as the whole file (default 0.6). */
+  wholeFileShare?: number;
+}
+
+export function analyzeFileText(text: string, path: string, options: AnalyzeOptions = {}): FileAnalysis {
+  const wholeFileShare = options.wholeFileShare ?? WHOLE_FILE_SHARE;
   const candidates = findCandidateNames(text);
   const result: FileAnalysis = { path, sites: [], parsedBytes: 0, fullParse: false, timedOut: false };
   if (candidates.length === 0) return result;
   const context = new FileContext(text);
   const regions = regionsAround(text, candidates.map((candidate) => candidate.offset));
   const regionBytes = regions.reduce((sum, region) => sum + region.end - region.start, 0);
-  const built = regionBytes <= text.length * WHOLE_FILE_SHARE ? parseRegions(context, regions, candidates, result) : null;
+  const built = regionBytes <= text.length * wholeFileShare ? parseRegions(context, regions, candidates, result, wholeFileShare) : null;
   if (built) {
     result.sites = finishSites(context, built);
     return result;
@@ -51,7 +57,7 @@ export function analyzeFileText(text: string, path: string): FileAnalysis {
 }
 
 /** Sites from each region's own parse, or null when some region stays not self-contained after widening. */
-function parseRegions(context: FileContext, regions: Region[], candidates: readonly Candidate[], result: FileAnalysis): BuiltSite[] | null {
+function parseRegions(context: FileContext, regions: Region[], candidates: readonly Candidate[], result: FileAnalysis, wholeFileShare: number): BuiltSite[] | null {
   const built: BuiltSite[] = [];
   let next = 0;
   for (const region of regions) {
@@ -60,7 +66,7 @@ function parseRegions(context: FileContext, regions: Region[], candidates: reado
       if (candidates[next]!.offset >= region.start) inside.push(candidates[next]!);
       next++;
     }
-    const sites = parseRegion(context, region, inside, result);
+    const sites = parseRegion(context, region, inside, result, wholeFileShare);
     if (sites === 'timeout') return built;
     if (sites === null) return null;
     built.push(...sites);
@@ -71,7 +77,7 @@ function parseRegions(context: FileContext, regions: Region[], candidates: reado
 /** How many times a region that is not self-contained grows by its neighbouring top-level items. */
 const MAX_WIDENING = 2;
 
-function parseRegion(context: FileContext, region: Region, inside: readonly Candidate[], result: FileAnalysis): BuiltSite[] | null | 'timeout' {
+function parseRegion(context: FileContext, region: Region, inside: readonly Candidate[], result: FileAnalysis, wholeFileShare: number): BuiltSite[] | null | 'timeout' {
   let current = region;
   for (let widening = 0; widening <= MAX_WIDENING; widening++) {
     const source = context.text.slice(current.start, current.end);
@@ -88,7 +94,7 @@ function parseRegion(context: FileContext, region: Region, inside: readonly Cand
     }
     const wider = widen(context.text, current);
     if (wider.start === current.start && wider.end === current.end) return null;
-    if (wider.end - wider.start > context.text.length * WHOLE_FILE_SHARE) return null;
+    if (wider.end - wider.start > context.text.length * wholeFileShare) return null;
     current = wider;
   }
   return null;
@@ -101,12 +107,21 @@ function widen(text: string, region: Region): Region {
   return { start: Math.min(start, region.start), end: Math.max(end, region.end) };
 }
 
-/** A region parse is trusted unless an ERROR or MISSING node sits at its first or last edge. */
+/** Statements the grammar accepts at top level, which in a region mean it started inside a function body. */
+const STATEMENTS = new Set([
+  'if_statement', 'while_statement', 'for_statement', 'do_statement', 'return_statement', 'break_statement', 'continue_statement',
+  'goto_statement', 'labeled_statement', 'switch_statement', 'case_statement', 'compound_statement',
+]);
+
+/**
+ * A region parse is trusted when none of its top-level items is an ERROR or a bare statement, and no MISSING
+ * node ends it: then the region began and ended between top-level definitions.
+ */
 function selfContained(root: SyntaxNode): boolean {
-  if (!root.hasError) return true;
-  for (let node: SyntaxNode | null = root.firstChild; node; node = node.firstChild) {
-    if (node.isError || node.isMissing) return false;
+  for (const child of root.children) {
+    if (!child || child.isError || STATEMENTS.has(child.type)) return false;
   }
+  if (!root.hasError) return true;
   for (let node: SyntaxNode | null = root.lastChild; node; node = node.lastChild) {
     if (node.isError || node.isMissing) return false;
   }

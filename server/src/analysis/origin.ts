@@ -70,8 +70,17 @@ function traceAddress(text: string, context: OriginContext, depth: number): Buff
   // `buf + offset`: the origin of the base pointer.
   const base = /^([A-Za-z_]\w*)\s*(?:(?:\+|-(?!>))[^]*)?$/.exec(text);
   if (base) return traceVariable(base[1]!, context, depth);
-  if (/^[A-Za-z_]\w*\s*(->|\.)/.test(text)) return 'field';
+  if (/^[A-Za-z_]\w*\s*(->|\.)/.test(text)) return traceField(text, context, depth);
   return 'unknown';
+}
+
+/** A member assigned in the same function (`priv->log = vmalloc(...)`) has that origin; otherwise it is a field. */
+function traceField(text: string, context: OriginContext, depth: number): BufferOrigin {
+  const values = /^[\w\s.>-]+$/.test(text) ? context.scope?.fieldValues.get(text.replace(/\s+/g, '')) : undefined;
+  if (!values) return 'field';
+  const origins = meaningfulValues(values).map((value) => traceAddress(stripWrappers(value), context, depth + 1));
+  const agreed = agree(origins);
+  return agreed === 'unknown' ? 'field' : agreed;
 }
 
 function classifyCall(name: string, args: string, context: OriginContext, depth: number): BufferOrigin {

@@ -1,27 +1,34 @@
-// The exact-name prefilter: one regular expression made of every catalogue name. It cannot drop a call
-// (a call needs its name), so files and regions without a match never need a parse. It matches names, not
-// `name(`, because kernel code also writes `__pa (x)` with a space.
+// The exact-name prefilter over the catalogue names. It cannot drop a call (a call needs its name), so files
+// and regions without a match never need a parse. It matches whole identifiers, not `name(`, because kernel
+// code also writes `__pa (x)` with a space.
 import { API_CATALOGUE } from '../../../core/src/api/catalogue';
 
 function escapeForRegExp(name: string): string {
   return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-// Longer names first so that the alternation never stops at a prefix (`dma_map_single` before `dma_map_single_attrs`
-// would still be rejected by \b, but ordering keeps the engine from backtracking).
-const NAMES = [...new Set(API_CATALOGUE.map((api) => api.name))].sort((a, b) => b.length - a.length);
-const SOURCE = `\\b(?:${NAMES.map(escapeForRegExp).join('|')})\\b`;
+const NAMES = new Set(API_CATALOGUE.map((api) => api.name));
 
-/** A fresh global regex over all catalogue names (fresh because global regexes carry `lastIndex`). */
+// One alternation of all ~250 names is slow to run (about 2 ms over virtio_ring.c). Matching the few leading
+// words the names share (`dma_`, `virtqueue_`, `__pa`, ...) plus the rest of the identifier, then checking the
+// whole identifier against the set, finds the same names several times faster.
+const LEADING_WORDS = [...new Set([...NAMES].map((name) => /^_*[A-Za-z0-9]+_?/.exec(name)![0]))].sort((a, b) => b.length - a.length);
+const SOURCE = `\\b(?:${LEADING_WORDS.map(escapeForRegExp).join('|')})\\w*`;
+
+/** A fresh global regex matching identifiers that start like a catalogue name; check them with `isCatalogueName`. */
 export function candidatePattern(): RegExp {
   return new RegExp(SOURCE, 'g');
 }
 
-const TEST_PATTERN = new RegExp(SOURCE);
+export function isCatalogueName(identifier: string): boolean {
+  return NAMES.has(identifier);
+}
 
 /** True when the text contains at least one catalogue name. */
 export function mayContainCalls(text: string): boolean {
-  return TEST_PATTERN.test(text);
+  const pattern = candidatePattern();
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) if (NAMES.has(match[0])) return true;
+  return false;
 }
 
 /** A name occurrence: where it starts and which name it is. */
@@ -33,7 +40,9 @@ export interface Candidate {
 export function findCandidateNames(text: string): Candidate[] {
   const found: Candidate[] = [];
   const pattern = candidatePattern();
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) found.push({ offset: match.index, name: match[0] });
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    if (NAMES.has(match[0])) found.push({ offset: match.index, name: match[0] });
+  }
   return found;
 }
 

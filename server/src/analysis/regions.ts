@@ -1,6 +1,6 @@
 // Finds, without parsing, the top-level definition around an offset, using kernel layout: top-level items
-// start at column 0 and function bodies end with a `}` at column 0. A `#define` (with its continuation lines)
-// is a region of its own. A region that turns out not to be self-contained is detected after parsing and the
+// start at column 0 and function bodies end with a `}` at column 0. A `#define` holding a hit (with its
+// continuation lines) is a region of its own. A region that turns out not to be self-contained is detected after parsing and the
 // caller falls back to a full parse, so these heuristics can cost time but never sites.
 
 export interface Region {
@@ -32,7 +32,10 @@ function endsTopLevelItem(text: string, start: number, end: number): boolean {
   const first = text[start];
   if (first === undefined || first === ' ' || first === '\t' || first === '\n' || first === '\r') return false;
   if (first === '}') return true;
-  if (first === '#') return /^#\s*(define|include|undef)\b/.test(text.slice(start, Math.min(end, start + 16)));
+  // Comment lines are never boundaries, even when they end in `;` (commented-out code).
+  if (first === '/' || first === '*') return false;
+  // Directives are never boundaries: drivers put #define and #if at column 0 inside function bodies too.
+  if (first === '#') return false;
   return /;\s*(\/\*.*\*\/\s*|\/\/.*)?$/.test(text.slice(start, end).trimEnd());
 }
 
@@ -51,8 +54,7 @@ export function regionAround(text: string, offset: number): Region {
   for (;;) {
     const next = lineEndAt(text, end);
     if (endsTopLevelItem(text, end, next)) {
-      const isDirective = text[end] === '#';
-      end = isDirective ? end : next;
+      end = next;
       break;
     }
     if (next >= text.length) {

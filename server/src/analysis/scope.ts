@@ -13,6 +13,8 @@ export interface Variable {
 
 export class FunctionScope {
   readonly variables = new Map<string, Variable>();
+  /** Values assigned in this function to struct members, keyed by the member text without spaces (`priv->buf`). */
+  readonly fieldValues = new Map<string, string[]>();
 
   constructor(readonly name: string | null, readonly start: number, readonly end: number) {}
 
@@ -53,10 +55,19 @@ export class FunctionScope {
     const operator = assignment.childForFieldName('operator');
     const left = assignment.childForFieldName('left');
     const right = assignment.childForFieldName('right');
-    if (!left || !right || left.type !== 'identifier') return;
+    if (!left || !right) return;
+    const value = operator?.text === '=' ? right.text : '<compound>';
+    if (left.type === 'field_expression') {
+      const key = left.text.replace(/\s+/g, '');
+      const values = this.fieldValues.get(key);
+      if (values) values.push(value);
+      else this.fieldValues.set(key, [value]);
+      return;
+    }
+    if (left.type !== 'identifier') return;
     const variable = this.variables.get(left.text);
     if (!variable) return;
-    variable.values.push(operator?.text === '=' ? right.text : '<compound>');
+    variable.values.push(value);
   }
 }
 

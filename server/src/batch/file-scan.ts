@@ -5,6 +5,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { mayContainCalls } from '../analysis/prefilter';
+import { TEXT_RULE_IDENTIFIERS } from './text-rule-identifiers';
 import type { CallSite } from '../analysis/callsite';
 import type { Finding } from '../checks/rule';
 import { describeFsError } from './walk';
@@ -60,12 +61,33 @@ const BINARY_PROBE_BYTES = 8000;
 
 /**
  * A read buffer reused across files: allocating one per file would cost more than reading small files.
- * Each thread has its own module instance, so the buffer is never shared between threads.
+ * Each thread has its own module instance, so the buffer is never shared between threads. Larger files
+ * are prefiltered through it chunk by chunk, so a 24 MB generated header costs no 24 MB allocation unless
+ * it holds a catalogue name.
  */
-const USUAL_BUFFER_BYTES = 1 << 20;
-let readBuffer = Buffer.allocUnsafe(USUAL_BUFFER_BYTES);
+// Node turns latin1 strings above about 1,031,913 bytes into external strings, whose memory the garbage
+// collector sees late: with 1 MiB chunks a worker's external memory climbed to 100 MB on amdgpu's headers.
+const CHUNK_BYTES = 960 * 1024;
+/** Chunks overlap by more than the longest catalogue name, so no name is ever cut in two. */
+const CHUNK_OVERLAP = 128;
+const readBuffer = Buffer.allocUnsafe(CHUNK_BYTES);
+
+/** A candidate file read and hashed, waiting for the analysis (which may still be loading). */
+export interface PendingAnalysis {
+  kind: 'pending';
+  path: string;
+  signature: FileSignature;
+  hash: string;
+  text: string;
+}
 
 export function scanFile(task: FileTask, options: FileScanOptions): FileOutcome {
+  const read = readForScan(task, options.maxFileSize);
+  return read.kind === 'pending' ? finishAnalysis(read, options.analyze) : read;
+}
+
+/** Everything short of the analysis: what a worker can do before its parser is loaded, and usually all it has to. */
+export function readForScan(task: FileTask, maxFileSize: number): FileOutcome | PendingAnalysis {
   const { path } = task;
   let fd: number;
   try {
@@ -73,56 +95,88 @@ export function scanFile(task: FileTask, options: FileScanOptions): FileOutcome 
   } catch (error) {
     return { kind: 'skipped', path, signature: null, reason: 'unreadable', note: `cannot open: ${describeFsError(error)}` };
   }
-  let signature: FileSignature;
-  let length: number;
   try {
-    const stat = fstatSync(fd);
-    signature = { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
-    if (task.cached?.signatureTrusted && sameSignature(task.cached.signature, signature)) return { kind: 'unchanged', path };
-    if (signature.size > options.maxFileSize) {
-      return {
-        kind: 'skipped',
-        path,
-        signature,
-        reason: 'too-large',
-        note: `not analysed: ${signature.size} bytes is over the size limit of ${options.maxFileSize} bytes`,
-      };
-    }
-    length = readWhole(fd, signature.size);
+    return scanOpenFile(fd, task, maxFileSize);
   } catch (error) {
     return { kind: 'skipped', path, signature: null, reason: 'unreadable', note: `cannot read: ${describeFsError(error)}` };
   } finally {
     closeSync(fd);
   }
-  const bytes = readBuffer.subarray(0, length);
-  if (bytes.subarray(0, BINARY_PROBE_BYTES).indexOf(0) !== -1) {
-    return { kind: 'skipped', path, signature, reason: 'binary', note: 'not analysed: binary file (NUL byte in the first 8000 bytes)' };
+}
+
+function scanOpenFile(fd: number, task: FileTask, maxFileSize: number): FileOutcome | PendingAnalysis {
+  const { path } = task;
+  const stat = fstatSync(fd);
+  const signature: FileSignature = { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
+  if (task.cached?.signatureTrusted && sameSignature(task.cached.signature, signature)) return { kind: 'unchanged', path };
+  if (signature.size > maxFileSize) {
+    const note = `not analysed: ${signature.size} bytes is over the size limit of ${maxFileSize} bytes`;
+    return { kind: 'skipped', path, signature, reason: 'too-large', note };
   }
-  // The names are ASCII, so matching them on latin1 text of the raw bytes finds exactly what a match on
-  // the decoded text would, without paying for UTF-8 decoding of the 95% of files that hold no name.
-  if (!mayContainCalls(bytes.toString('latin1'))) return { kind: 'no-candidates', path, signature };
+  let bytes: Buffer;
+  if (signature.size <= CHUNK_BYTES) {
+    bytes = readBuffer.subarray(0, readInto(fd, readBuffer, 0, signature.size));
+    if (isBinary(bytes)) return binary(path, signature);
+    // The names are ASCII, so matching them on latin1 text of the raw bytes finds exactly what a match on
+    // the decoded text would, without paying for UTF-8 decoding of the 95% of files that hold no name.
+    if (!mayNeedAnalysis(bytes.toString('latin1'))) return { kind: 'no-candidates', path, signature };
+  } else {
+    const verdict = prefilterInChunks(fd, signature.size);
+    if (verdict === 'binary') return binary(path, signature);
+    if (verdict === 'no-candidates') return { kind: 'no-candidates', path, signature };
+    const whole = Buffer.allocUnsafe(signature.size);
+    bytes = whole.subarray(0, readInto(fd, whole, 0, signature.size));
+  }
   const hash = createHash('sha1').update(bytes).digest('hex');
   if (task.cached?.hash === hash) return { kind: 'same-content', path, signature };
-  const text = bytes.toString('utf8');
+  return { kind: 'pending', path, signature, hash, text: bytes.toString('utf8') };
+}
+
+export function finishAnalysis(pending: PendingAnalysis, analyze: AnalyzeFile): FileOutcome {
+  const { path, signature, hash } = pending;
   try {
-    return { kind: 'analyzed', path, signature, hash, facts: options.analyze(text, path) };
+    return { kind: 'analyzed', path, signature, hash, facts: analyze(pending.text, path) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { kind: 'skipped', path, signature, reason: 'analysis-failed', note: `analysis failed: ${message}` };
   }
 }
 
+function prefilterInChunks(fd: number, size: number): 'binary' | 'no-candidates' | 'candidate' {
+  for (let position = 0; position < size; position += CHUNK_BYTES - CHUNK_OVERLAP) {
+    const length = readInto(fd, readBuffer, position, Math.min(CHUNK_BYTES, size - position));
+    const chunk = readBuffer.subarray(0, length);
+    if (position === 0 && isBinary(chunk)) return 'binary';
+    // A chunk may start inside an identifier, where `\b` then matches falsely: that costs a needless
+    // analysis, never a missed call.
+    if (mayNeedAnalysis(chunk.toString('latin1'))) return 'candidate';
+    if (position + length >= size) break;
+  }
+  return 'no-candidates';
+}
+
+/** A catalogue name, or an identifier that a check reads from the text rather than from a call. */
+function mayNeedAnalysis(latin1: string): boolean {
+  return mayContainCalls(latin1) || TEXT_RULE_IDENTIFIERS.some((name) => latin1.includes(name));
+}
+
+function isBinary(bytes: Buffer): boolean {
+  return bytes.subarray(0, BINARY_PROBE_BYTES).indexOf(0) !== -1;
+}
+
+function binary(path: string, signature: FileSignature): FileOutcome {
+  return { kind: 'skipped', path, signature, reason: 'binary', note: 'not analysed: binary file (NUL byte in the first 8000 bytes)' };
+}
+
 export function sameSignature(a: FileSignature, b: FileSignature): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
 }
 
-/** Reads the whole file into the shared buffer; a file that grows while it is read is cut at its stat size. */
-function readWhole(fd: number, size: number): number {
-  // Grow to fit; after an unusually large file, go back to the usual size rather than keep megabytes per thread.
-  if (size > readBuffer.length || readBuffer.length > USUAL_BUFFER_BYTES) readBuffer = Buffer.allocUnsafe(Math.max(size, USUAL_BUFFER_BYTES));
+/** Reads `length` bytes from `position` into the start of `target`; a file that shrank gives fewer. */
+function readInto(fd: number, target: Buffer, position: number, length: number): number {
   let offset = 0;
-  while (offset < size) {
-    const count = readSync(fd, readBuffer, offset, size - offset, offset);
+  while (offset < length) {
+    const count = readSync(fd, target, offset, length - offset, position + offset);
     if (count === 0) break;
     offset += count;
   }

@@ -1,7 +1,7 @@
 // Lists the files a scan reads. Directory entries come from readdir's file types, so the walk itself
 // costs no stat calls; sizes and times are read later, from the open file, by whoever reads it.
 import { readdirSync, statSync } from 'node:fs';
-import { basename, extname, join, relative, resolve, sep } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import type { ExcludeMatcher } from './glob';
 
 export interface WalkOptions {
@@ -38,11 +38,12 @@ export function* walkFiles(roots: readonly string[], options: WalkOptions, probl
       yield absolute;
       continue;
     }
-    yield* walkDirectory(absolute, absolute, options, problems);
+    yield* walkDirectory(absolute, '', options, problems);
   }
 }
 
-function* walkDirectory(root: string, directory: string, options: WalkOptions, problems: WalkProblem[]): Generator<string> {
+/** `relativeDir` is the directory's path below its root with '/' separators ('' for the root itself). */
+function* walkDirectory(directory: string, relativeDir: string, options: WalkOptions, problems: WalkProblem[]): Generator<string> {
   let entries;
   try {
     entries = readdirSync(directory, { withFileTypes: true });
@@ -52,21 +53,16 @@ function* walkDirectory(root: string, directory: string, options: WalkOptions, p
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
-    const path = join(directory, entry.name);
+    const relativePath = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
     if (entry.isDirectory()) {
-      if (ALWAYS_SKIPPED.has(entry.name) || isExcluded(root, path, options)) continue;
-      yield* walkDirectory(root, path, options, problems);
+      if (ALWAYS_SKIPPED.has(entry.name) || options.excludes.matches(relativePath)) continue;
+      yield* walkDirectory(join(directory, entry.name), relativePath, options, problems);
     } else if (entry.isFile()) {
       if (!options.extensions.has(extname(entry.name).toLowerCase())) continue;
-      if (isExcluded(root, path, options)) continue;
-      yield path;
+      if (options.excludes.matches(relativePath)) continue;
+      yield join(directory, entry.name);
     }
   }
-}
-
-function isExcluded(root: string, path: string, options: WalkOptions): boolean {
-  const relativePath = sep === '/' ? relative(root, path) : relative(root, path).split(sep).join('/');
-  return options.excludes.matches(relativePath || basename(path));
 }
 
 export function describeFsError(error: unknown): string {

@@ -10,7 +10,8 @@ Usage:
   dmalens reference            (prints docs/reference/platforms.md)
 
 Run \`dmalens COMMAND --help\` for the options of a command.
-Exit status: 0 success (a simulated kernel failure is a result), 2 bad usage, 1 internal error.
+Exit status: 0 success (a simulated kernel failure is a result), 2 bad usage, 1 internal error
+(scan: 1 when it finds error-level diagnostics).
 `;
 
 export const SIMULATE_HELP = `Usage: dmalens simulate --platform ID [--set key=value]... [--json] OP [--key value]...
@@ -23,6 +24,8 @@ Options:
   --set key=value    override a profile parameter (e.g. --set dma_mask=32 --set ram=8G); applies to every platform
   --ops FILE         run the JSON array of requests in FILE in one session; '-' reads standard input, e.g.
                      [{"op":"map_single","phys":"0x123456789","size":"0x200","dir":"from_device"},{"op":"unmap","of":0}]
+  --svg FILE         also write the address pipeline of the last request on the first four platforms as a
+                     self-contained SVG (the picture the editor's pipeline view shows)
   --json             print JSON instead of text: one object {"platform", "params", "results": [...]} for one
                      platform, an array of such objects (in --platform order) for several
   --help             show this help

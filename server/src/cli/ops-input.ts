@@ -2,18 +2,8 @@
 // place of any error: the JSON position as line:column, or the request index and field.
 import { readFileSync } from 'node:fs';
 import { parseRequest, type Request } from '@dmalens/core';
+import { jsonErrorOffset, lineColumn } from './json-error-offset';
 import { UsageError } from './usage-error';
-
-/** Where a JSON.parse error points, as `line L, column C`, when node reports a position. */
-function jsonErrorLocation(text: string, message: string): string {
-  const match = /position (\d+)/.exec(message);
-  if (!match) return '';
-  const offset = Number(match[1]);
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return ` at line ${line}, column ${column}`;
-}
 
 export function readOpsSource(source: string): { text: string; name: string } {
   if (source === '-') {
@@ -37,8 +27,10 @@ export function parseOps(text: string, name: string): { raw: Record<string, unkn
   try {
     json = JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
-    throw new UsageError(`--ops ${name}: malformed JSON${jsonErrorLocation(text, message)}: ${message}`);
+    const offset = jsonErrorOffset(text);
+    if (offset === null) throw new UsageError(`--ops ${name}: malformed JSON: ${(error as Error).message}`);
+    const found = offset < text.length ? `'${text[offset]}'` : 'the end of the input';
+    throw new UsageError(`--ops ${name}: malformed JSON at ${lineColumn(text, offset)}: unexpected ${found}`);
   }
   if (!Array.isArray(json)) throw new UsageError(`--ops ${name}: expected a JSON array of requests, got ${json === null ? 'null' : typeof json}`);
   if (json.length === 0) throw new UsageError(`--ops ${name}: the array holds no requests`);

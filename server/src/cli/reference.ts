@@ -20,7 +20,7 @@ function profileSection(profile: PlatformProfile): string {
 }
 
 function parameterSection(spec: ParamSpec, profiles: readonly PlatformProfile[]): string {
-  const accepted = spec.values ? spec.values.map(markdownCode).join(', ') : escapeMarkdown(spec.kind);
+  const accepted = spec.values ? spec.values.map((value) => markdownCode(value)).join(', ') : escapeMarkdown(spec.kind);
   const users = profiles.filter((profile) => Object.prototype.hasOwnProperty.call(profile.params, spec.key));
   const bounds = spec.min !== undefined || spec.max !== undefined ? ` Range ${spec.min ?? '…'}..${spec.max ?? '…'}.` : '';
   return [

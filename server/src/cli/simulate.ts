@@ -1,6 +1,7 @@
 // `dmalens simulate`: runs one operation or a sequence on one or more platforms and prints text or the
 // JSON contract of issue 2.
-import { listProfiles, paramsToJson, parseRequest, renderTextComparison, renderTextPipeline, resultToJson, type OpResult, type PlatformResult, type Request } from '@dmalens/core';
+import { writeFileSync } from 'node:fs';
+import { listProfiles, MAX_SVG_COLUMNS, paramsToJson, parseRequest, renderPipelineSvg, renderTextComparison, renderTextPipeline, resultToJson, type OpResult, type PlatformResult, type Request } from '@dmalens/core';
 import { parseArgs } from './args';
 import { SIMULATE_HELP } from './help';
 import { opArgsToJson } from './op-args';
@@ -72,20 +73,33 @@ function textFor(runs: PlatformRun[], raw: Record<string, unknown>[], overrides:
     const label = platformLabel(run.session);
     const lines = [`== ${run.id}: ${label.title}${set ? `   (--set ${set})` : ''}`];
     const setup = run.session.setupResult;
-    if (setup.stages.length > 0) lines.push(`setup (boot and probe):\n${renderTextPipeline(setup)}`);
+    if (setup.stages.length > 0) lines.push(`setup (boot and probe):\n${renderTextPipeline(setup, { outcome: false })}`);
     run.results.forEach((result, index) => lines.push(`[${index}] ${describeRequest(raw[index] ?? {})}\n${renderTextPipeline(result)}`));
     blocks.push(lines.join('\n\n'));
   }
   return blocks.join('\n\n');
 }
 
+/** The address pipeline of the last request on the first four platforms, as the webview draws it. */
+function writeSvg(file: string, runs: PlatformRun[], raw: Record<string, unknown>[]): void {
+  const last = raw.length - 1;
+  const rows: PlatformResult[] = runs.slice(0, MAX_SVG_COLUMNS).map((run) => ({ platform: platformLabel(run.session), result: run.results[last] as OpResult }));
+  try {
+    writeFileSync(file, renderPipelineSvg(rows, { caption: `[${last}] ${describeRequest(raw[last] ?? {})}` }));
+  } catch (error) {
+    throw new UsageError(`simulate: --svg ${file}: cannot write the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
 export function simulateCommand(argv: readonly string[]): void {
-  const parsed = parseArgs(argv, { values: ['platform', 'set', 'ops'], flags: ['json', 'help'], passUnknown: true }, 'simulate');
+  const parsed = parseArgs(argv, { values: ['platform', 'set', 'ops', 'svg'], flags: ['json', 'help'], passUnknown: true }, 'simulate');
   if (parsed.flags.has('help')) return print(SIMULATE_HELP);
   const ids = platformIds(parsed.values.get('platform') ?? []);
   const overrides = overridesFrom(parsed.values.get('set') ?? [], 'simulate');
   const { raw, requests } = requestsFrom(parsed);
   const runs = runAll(ids, overrides, requests);
+  const svg = parsed.values.get('svg');
+  if (svg) writeSvg(svg[svg.length - 1] as string, runs, raw);
   if (parsed.flags.has('json')) {
     const objects = runs.map((run) => ({ platform: run.id, params: paramsToJson(run.session.params), results: run.results.map(resultToJson) }));
     printJson(objects.length === 1 ? objects[0] : objects);

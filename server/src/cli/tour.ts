@@ -1,7 +1,9 @@
 // `dmalens tour` (what `npm start` shows): one buffer mapped on many platforms side by side, the kernel
 // stages behind a few of them, a virtio buffer with and without VIRTIO_F_ACCESS_PLATFORM, then a scan of
 // the bundled example drivers.
-import { formatAddress, parseRequest, renderTextComparison, renderTextPipeline, type OpResult, type PlatformResult } from '@dmalens/core';
+import { formatAddress, parseRequest, wrap, renderTextComparison, renderTextPipeline, type OpResult, type PlatformResult } from '@dmalens/core';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { parseArgs } from './args';
 import { TOUR_HELP } from './help';
 import { print } from './output';
@@ -28,14 +30,15 @@ const MAPPING_PLATFORMS: TourPlatform[] = [
   { id: 'arm64-smmu' },
   { id: 'rpi4-soc' },
   { id: 'pseries' },
+  { id: 'pseries', set: { dma_mask: '32' }, label: 'pseries 32-bit mask' },
   { id: 'powernv' },
   { id: 's390-pv' },
   { id: 'xen-pv' },
   { id: 'xen-grant' },
 ];
 
-/** Platforms whose stages the tour prints in full: a hypercall path, a bounce path and a window offset. */
-const DETAILED = ['pseries', 'x86_64-sev-guest', 'rpi4-soc'];
+/** Rows whose stages the tour prints in full: a hypercall path, a bounce path and a window offset. */
+const DETAILED = ['pseries 32-bit mask', 'x86_64-sev-guest', 'rpi4-soc'];
 
 const VIRTIO_CASES: { platform: TourPlatform; offered: string[] }[] = [
   { platform: { id: 'x86_64' }, offered: ['VERSION_1'] },
@@ -45,7 +48,7 @@ const VIRTIO_CASES: { platform: TourPlatform; offered: string[] }[] = [
   { platform: { id: 'x86_64-sev-guest' }, offered: ['VERSION_1'] },
   { platform: { id: 'x86_64-sev-guest', label: 'x86_64-sev-guest +AP' }, offered: ['VERSION_1', 'ACCESS_PLATFORM'] },
   { platform: { id: 'x86_64-tdx-guest' }, offered: ['VERSION_1'] },
-  { platform: { id: 'xen-grant' }, offered: ['VERSION_1'] },
+  { platform: { id: 'xen-grant', label: 'xen-grant +AP' }, offered: ['VERSION_1', 'ACCESS_PLATFORM'] },
 ];
 
 function mapOnPlatform(platform: TourPlatform): PlatformResult & { map: OpResult } {
@@ -71,27 +74,37 @@ export function tourText(): string {
   const rows = MAPPING_PLATFORMS.map(mapOnPlatform);
   const sections = [
     `DMA Lens tour — the same dma_map_single() on ${rows.length} platforms (Linux 6.1 rules)`,
-    `Buffer: ${buffer}. Costs include the matching dma_unmap_single().`,
+    `Buffer: ${buffer}.\nCosts include the matching dma_unmap_single().`,
     renderTextComparison(rows),
     ...DETAILED.map((id) => {
       const row = rows.find((entry) => entry.platform.id === id);
-      return row ? `-- ${id}: ${row.platform.title}, stage by stage\n${renderTextPipeline(row.map)}` : '';
+      return row ? `-- ${id} (${row.platform.title}), stage by stage:\n${renderTextPipeline(row.map)}` : '';
     }).filter(Boolean),
-    'Virtio: virtqueue_add_outbuf() of the same buffer after feature negotiation (+AP = the device offers',
-    'VIRTIO_F_ACCESS_PLATFORM; without it the ring skips the DMA API and hands the device guest-physical addresses).',
+    wrap('Virtio: virtqueue_add_outbuf() of the same buffer after feature negotiation (+AP = the device offers VIRTIO_F_ACCESS_PLATFORM; without it the ring skips the DMA API and hands the device guest-physical addresses).', 100).join('\n'),
     renderTextComparison(VIRTIO_CASES.map(({ platform, offered }) => virtioOnPlatform(platform, offered))),
-    'Try: dmalens simulate --platform x86_64,pseries,rpi4-soc map_single --phys 0x12345000 --size 0x3000 --dir bidirectional',
+    'Try:\n  dmalens simulate --platform x86_64,pseries,rpi4-soc map_single --phys 0x12345000 --size 0x3000 \\\n      --dir bidirectional\n  dmalens platforms',
   ];
   return sections.join('\n\n');
 }
 
-export async function tourCommand(argv: readonly string[], scan?: (argv: string[]) => Promise<number>): Promise<void> {
+/** The example drivers next to the bundle (server/dist/cli.js -> examples/), as a path relative to the cwd. */
+function examplesDir(): string | null {
+  const dir = join(__dirname, '..', '..', 'examples');
+  if (!existsSync(dir)) return null;
+  return relative(process.cwd(), dir) || '.';
+}
+
+/**
+ * Prints the tour, then scans the example drivers. The scan's findings are the point of the demo, so its
+ * "error-level findings" status does not make the tour fail; only a scan that could not run does.
+ */
+export async function tourCommand(argv: readonly string[], scan: (argv: string[]) => Promise<number>): Promise<void> {
   const parsed = parseArgs(argv, { values: [], flags: ['help'] }, 'tour');
   if (parsed.flags.has('help')) return print(TOUR_HELP);
   if (parsed.positionals.length) throw new UsageError(`tour: unexpected argument '${parsed.positionals[0]}'`);
   print(tourText());
-  if (scan) {
-    print('\nThe bundled example drivers, scanned: dmalens scan examples/\n');
-    await scan(['examples/']);
-  }
+  const examples = examplesDir();
+  if (examples === null) return print('\n(The example drivers are not next to this installation, so the scan part of the tour is skipped.)');
+  print(`\nThe bundled example drivers, scanned: dmalens scan ${examples}\n`);
+  if ((await scan([examples])) === 2) process.exitCode = 2;
 }

@@ -1,10 +1,11 @@
 // `dmalens scan PATH... [--platforms a,b] [--format text|json|sarif] [--rules a,b] [--exclude GLOB]
-// [--progress] [--no-cache]`: every DMA call site and finding under the paths. Exit status: 0 when no
+// [--jobs N] [--cache DIR | --no-cache] [--max-file-size BYTES] [--progress]`: every DMA call site and
+// finding under the paths. Exit status: 0 when no
 // finding has error severity, 1 when one does, 2 for bad usage (unknown option, platform or rule).
 import { isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { listProfiles } from '@dmalens/core';
-import { scanTree } from '../batch/scan-tree';
+import { DEFAULT_MAX_FILE_BYTES, scanTree } from '../batch/scan-tree';
 import { createProgressBar } from '../batch/progress-bar';
 import { createPlatformModel, type PlatformModel } from '../checks/platform-model';
 import { RULES } from '../checks/rules';
@@ -16,13 +17,16 @@ import { buildSarif } from './format-sarif';
 import { formatText } from './format-text';
 import type { ReportFile, ScanReport } from './scan-report';
 
-export const SCAN_USAGE = `usage: dmalens scan PATH... [--platforms id,id] [--format text|json|sarif] [--rules id,id] [--exclude GLOB]... [--progress] [--no-cache]
-  --platforms  target platform ids (default: ${DEFAULT_PLATFORMS.join(',')})
-  --format     text (compiler style, default), json, or sarif (SARIF 2.1.0)
-  --rules      only these rule ids (default: all)
-  --exclude    skip paths matching the glob (repeatable; adds to the defaults)
-  --progress   draw a progress bar on stderr when it is a terminal
-  --no-cache   do not read or write the scan cache
+export const SCAN_USAGE = `usage: dmalens scan PATH... [--platforms id,id] [--format text|json|sarif] [--rules id,id] [--exclude GLOB]...
+                    [--jobs N] [--cache DIR | --no-cache] [--max-file-size BYTES] [--progress]
+  --platforms      target platform ids (default: ${DEFAULT_PLATFORMS.join(',')})
+  --format         text (compiler style, default), json, or sarif (SARIF 2.1.0)
+  --rules          only these rule ids (default: all)
+  --exclude        skip paths matching the glob (repeatable; adds to the defaults)
+  --jobs           worker threads (0 = analyse in this process; default: one per core, at most 4)
+  --cache DIR      where the scan cache lives (default: ${'$'}XDG_CACHE_HOME/dmalens); --no-cache disables it
+  --max-file-size  skip files larger than this many bytes (default ${DEFAULT_MAX_FILE_BYTES}), with a note
+  --progress       draw a progress bar on stderr when it is a terminal
 exit status: 0 no error-level findings, 1 error-level findings, 2 bad usage`;
 
 type Format = 'text' | 'json' | 'sarif';
@@ -34,7 +38,10 @@ interface ScanArguments {
   rules?: string[];
   exclude: string[];
   progress: boolean;
-  cache: boolean;
+  /** undefined = the default cache folder, null = no cache. */
+  cacheDir?: string | null;
+  jobs?: number;
+  maxFileSize?: number;
 }
 
 class UsageError extends Error {}
@@ -47,8 +54,14 @@ function list(value: string | undefined, option: string): string[] {
     .filter(Boolean);
 }
 
+function count(value: string | undefined, option: string, minimum: number): number {
+  const number = Number(value);
+  if (value === undefined || !/^\d+$/.test(value) || number < minimum) throw new UsageError(`${option} needs a whole number >= ${minimum}, not '${value ?? ''}'`);
+  return number;
+}
+
 export function parseScanArguments(argv: readonly string[]): ScanArguments {
-  const parsed: ScanArguments = { paths: [], platforms: [...DEFAULT_PLATFORMS], format: 'text', exclude: [...DEFAULT_EXCLUDES], progress: false, cache: true };
+  const parsed: ScanArguments = { paths: [], platforms: [...DEFAULT_PLATFORMS], format: 'text', exclude: [...DEFAULT_EXCLUDES], progress: false };
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]!;
     const [option, inline] = argument.startsWith('--') && argument.includes('=') ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)] : [argument, undefined];
@@ -73,7 +86,19 @@ export function parseScanArguments(argv: readonly string[]): ScanArguments {
         parsed.progress = true;
         break;
       case '--no-cache':
-        parsed.cache = false;
+        parsed.cacheDir = null;
+        break;
+      case '--cache': {
+        const dir = value();
+        if (!dir || dir.startsWith('--')) throw new UsageError('--cache needs a folder');
+        parsed.cacheDir = dir;
+        break;
+      }
+      case '--jobs':
+        parsed.jobs = count(value(), option, 0);
+        break;
+      case '--max-file-size':
+        parsed.maxFileSize = count(value(), option, 1);
         break;
       default:
         if (argument.startsWith('-')) throw new UsageError(`unknown option '${argument}'`);
@@ -114,7 +139,9 @@ async function collectReport(args: ScanArguments, model: PlatformModel): Promise
   const scan = scanTree(args.paths, {
     exclude: args.exclude,
     analysis: { platforms: args.platforms, ...(args.rules ? { rules: args.rules } : {}) },
-    ...(args.cache ? {} : { cacheDir: null }),
+    ...(args.cacheDir !== undefined ? { cacheDir: args.cacheDir } : {}),
+    ...(args.jobs !== undefined ? { workers: args.jobs } : {}),
+    ...(args.maxFileSize !== undefined ? { maxFileSize: args.maxFileSize } : {}),
     ...(args.progress ? { onProgress: createProgressBar(process.stderr) } : {}),
   });
   for await (const result of scan) {

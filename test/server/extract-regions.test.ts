@@ -1,0 +1,69 @@
+// Region parsing (the batch path) must find exactly what a whole-file parse finds, with file positions.
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import type { CallSite } from '../../server/src/analysis/callsite';
+import { extractCallSites } from '../../server/src/analysis/extract';
+import { analyzeFileText } from '../../server/src/analysis/file-analysis';
+import { regionAround } from '../../server/src/analysis/regions';
+import { initParser } from '../../server/src/parse/parser';
+import { cFilesIn } from './extract-support';
+
+before(async () => {
+  await initParser();
+});
+
+/** Sites without `recovered`, which only says whether an ERROR node was near, and that depends on what was parsed. */
+function comparable(sites: CallSite[]): Omit<CallSite, 'recovered'>[] {
+  return sites.map(({ recovered: _recovered, ...rest }) => rest);
+}
+
+for (const [dir, selfContained] of [['test/fixtures', false], ['examples', true]] as const) {
+  for (const file of cFilesIn(dir)) {
+    test(`regions give the same sites as a full parse: ${dir}/${file.name}`, () => {
+      const full = extractCallSites(file.text);
+      const regional = analyzeFileText(file.text, file.path, { wholeFileShare: Infinity });
+      // The macro fixtures may need the fallback; the example drivers are plain kernel style.
+      if (selfContained) {
+        assert.equal(regional.fullParse, false, 'every region of the example drivers is self-contained');
+        assert.ok(regional.parsedBytes < file.text.length, 'regions parse less than the whole file');
+      }
+      assert.deepEqual(comparable(regional.sites), comparable(full));
+    });
+  }
+}
+
+test('the default batch path also matches the full parse', () => {
+  for (const file of cFilesIn('examples')) {
+    assert.deepEqual(comparable(analyzeFileText(file.text, file.path).sites), comparable(extractCallSites(file.text)), file.name);
+  }
+});
+
+test('a region is the whole top-level definition around the offset', () => {
+  const text = [
+    'static int a;',
+    '',
+    '/* leading comment; */',
+    'static int f(void)',
+    '{',
+    '#ifdef CONFIG_X',
+    '\tx = dma_map_single(d, b, 4, DMA_TO_DEVICE);',
+    '#endif',
+    '}',
+    'static int g(void);',
+  ].join('\n');
+  const region = regionAround(text, text.indexOf('dma_map_single'));
+  assert.equal(text.slice(region.start, region.end), text.slice(text.indexOf('\n') + 1, text.indexOf('static int g')));
+});
+
+test('a hit inside a #define is the region of that logical line', () => {
+  const text = 'int x;\n#define MAP(d, b) \\\n\tdma_map_single(d, b, 4, DMA_TO_DEVICE)\nint y;\n';
+  const region = regionAround(text, text.indexOf('dma_map_single'));
+  assert.equal(text.slice(region.start, region.end), '#define MAP(d, b) \\\n\tdma_map_single(d, b, 4, DMA_TO_DEVICE)\n');
+});
+
+test('a region that is not self-contained falls back and still finds the call', () => {
+  // The brace of f closes on an indented line, so the region around the second call cannot stand alone.
+  const text = 'static void f(void)\n{\n\tif (x) {\n}\n\ty = dma_map_single(d, b, 4, DMA_TO_DEVICE);\n\t}\n';
+  const result = analyzeFileText(text, 'f.c', { wholeFileShare: Infinity });
+  assert.deepEqual(result.sites.map((site) => [site.api, site.nameRange.start.line]), [['dma_map_single', 4]]);
+});

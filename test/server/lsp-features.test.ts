@@ -1,0 +1,180 @@
+// The language server's features over a real stdio connection: capabilities, hover rows with
+// addresses the test computes from the spec's rules, quick fixes, inlay hints, symbols, custom
+// requests, and settings changes (valid and invalid).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LspClient, positionOf, repoRoot, type Diagnostic, type Range } from './lsp-client';
+
+const fixtureDir = join(repoRoot, 'test/fixtures/rules');
+const EXAMPLE_PHYS = 0x12345000n;
+
+/** The UI form of an address (DESIGN.md): 0x and groups of four hex digits. */
+function grouped(value: bigint): string {
+  const hex = value.toString(16);
+  const groups: string[] = [];
+  for (let end = hex.length; end > 0; end -= 4) groups.unshift(hex.slice(Math.max(0, end - 4), end));
+  return `0x${groups.join('_')}`;
+}
+
+interface PlatformInfo {
+  id: string;
+  title: string;
+  short: string;
+}
+
+function tableRow(markdown: string, title: string): string | undefined {
+  return markdown.split('\n').find((line) => line.startsWith('|') && line.replace(/^\|\s*(≠\s*)?/, '').startsWith(title.replace(/[|]/g, '')));
+}
+
+function applyEdits(text: string, edits: { range: Range; newText: string }[]): string {
+  const lines = text.split('\n');
+  const offset = (position: Range['start']) => lines.slice(0, position.line).reduce((sum, line) => sum + line.length + 1, 0) + position.character;
+  return [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start)).reduce((current, edit) => current.slice(0, offset(edit.range.start)) + edit.newText + current.slice(offset(edit.range.end)), text);
+}
+
+describe('language server features', () => {
+  let client: LspClient;
+  let platforms: PlatformInfo[];
+  const uncheckedPath = join(fixtureDir, 'unchecked-mapping.c');
+  const uncheckedText = readFileSync(uncheckedPath, 'utf8');
+  const uncheckedUri = pathToFileURL(uncheckedPath).toString();
+
+  before(async () => {
+    client = await LspClient.start({ rootUri: pathToFileURL(fixtureDir).toString() });
+    platforms = (await client.request<{ platforms: PlatformInfo[] }>('dmalens/platforms', {})).platforms;
+    await client.open(uncheckedUri, uncheckedText);
+    await client.diagnosticsFor(uncheckedUri);
+  });
+  after(() => client.stop());
+
+  const title = (id: string) => {
+    const platform = platforms.find((candidate) => candidate.id === id);
+    assert.ok(platform, `profile ${id} exists`);
+    return platform;
+  };
+
+  test('initialize declares the features and the custom protocol', () => {
+    const capabilities = client.initializeResult!.capabilities as Record<string, unknown>;
+    for (const key of ['hoverProvider', 'codeActionProvider', 'inlayHintProvider', 'documentSymbolProvider', 'workspaceSymbolProvider', 'textDocumentSync']) assert.ok(capabilities[key], key);
+    const experimental = capabilities['experimental'] as { dmalens: { methods: string[] } };
+    assert.ok(experimental.dmalens.methods.includes('dmalens/simulate'));
+  });
+
+  test('hover shows one row per default platform with spec-computed addresses', async () => {
+    const hover = await client.hover(uncheckedUri, positionOf(uncheckedText, 'dma_map_single', 2));
+    assert.ok(hover, 'hover answered');
+    const markdown = hover.contents.value;
+    for (const id of ['x86_64', 'x86_64-vtd', 'x86_64-sev-guest', 'pseries', 'powernv', 'rpi4-soc']) assert.ok(tableRow(markdown, title(id).title), `row for ${id}:\n${markdown}`);
+    // x86-64 without an IOMMU: dma = phys (§1.2, vector V01).
+    assert.ok(tableRow(markdown, title('x86_64').title)!.includes(grouped(EXAMPLE_PHYS)));
+    // powernv with a 64-bit mask: TVE#1 bypass, dma = phys + 1<<59 (§4.4, vector V33).
+    assert.ok(tableRow(markdown, title('powernv').title)!.includes(grouped(EXAMPLE_PHYS + (1n << 59n))), markdown);
+    // Raspberry Pi 4 soc: dma-ranges window bus 0xC000_0000 <-> CPU 0, so dma = phys + 0xC000_0000 (§5.1, V43).
+    assert.ok(tableRow(markdown, title('rpi4-soc').title)!.includes(grouped(EXAMPLE_PHYS + 0xc0000000n)), markdown);
+    // The real size and direction of the call are used (DEMO_TX_LEN 1514, DMA_TO_DEVICE).
+    assert.match(markdown, /1514 B/);
+    assert.match(markdown, /DMA_TO_DEVICE/);
+    assert.match(markdown, /command:dmalens\.showPipeline\?/);
+  });
+
+  test('published diagnostics carry code, link and severity; a quick fix inserts the check', async () => {
+    const diagnostics = client.diagnostics.get(uncheckedUri)!;
+    const unchecked = diagnostics.filter((diagnostic) => diagnostic.code === 'unchecked-mapping');
+    assert.equal(unchecked.length, 2);
+    assert.equal(unchecked[0]!.severity, 2);
+    const actions = await client.request<{ title: string; edit: { changes: Record<string, { range: Range; newText: string }[]> } }[]>('textDocument/codeAction', {
+      textDocument: { uri: uncheckedUri },
+      range: unchecked[0]!.range,
+      context: { diagnostics: [unchecked[0]] },
+    });
+    const fix = actions.find((action) => action.title.includes('dma_mapping_error'));
+    assert.ok(fix, JSON.stringify(actions));
+    const fixed = applyEdits(uncheckedText, fix.edit.changes[uncheckedUri]!);
+    assert.match(fixed, /if \(dma_mapping_error\(priv->dev, addr\)\)\n\t\treturn -ENOMEM;/);
+    const fixedUri = `${uncheckedUri}.fixed.c`;
+    await client.open(fixedUri, fixed);
+    const after = await client.diagnosticsFor(fixedUri);
+    assert.equal(after.filter((diagnostic) => diagnostic.code === 'unchecked-mapping').length, 1, 'one unchecked map is left');
+  });
+
+  test('inlay hints summarise each mapping per platform with the simulated bounce size', async () => {
+    const path = join(fixtureDir, 'map-in-loop.c');
+    const text = readFileSync(path, 'utf8');
+    const uri = pathToFileURL(path).toString();
+    await client.open(uri, text);
+    const hints = await client.request<{ position: { line: number }; label: string }[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } } });
+    const mapLine = positionOf(text, 'dma_map_single').line;
+    const hint = hints.find((candidate) => candidate.position.line === mapLine);
+    assert.ok(hint, JSON.stringify(hints));
+    for (const id of ['x86_64', 'pseries', 'x86_64-sev-guest']) assert.ok(hint.label.includes(`${title(id).short}:`), hint.label);
+    // SEV guests bounce every map and copy the whole buffer at map time, whatever the direction (§2.3, V19).
+    assert.ok(hint.label.includes(`${title('x86_64-sev-guest').short}: bounce 2048 B`), hint.label);
+  });
+
+  test('document symbols list the DMA sites; workspace symbols find them after indexing', async () => {
+    const symbols = await client.request<{ name: string; range: Range }[]>('textDocument/documentSymbol', { textDocument: { uri: uncheckedUri } });
+    const callLines = uncheckedText
+      .split('\n')
+      .map((line, index) => ({ line, index }))
+      .filter(({ line }) => /\b(dma_map_single|dma_map_page|dma_mapping_error|dma_unmap_single)\(/.test(line) && !line.trim().startsWith('/*'))
+      .map(({ index }) => index);
+    assert.deepEqual(
+      symbols.map((symbol) => symbol.range.start.line),
+      callLines,
+    );
+    assert.ok(symbols.some((symbol) => symbol.name.startsWith('dma_map_single(')));
+    await client.waitFor(() => client.statusNotifications.some((status) => (status as { index: { state: string } }).index.state === 'done'), 20000, 'index done');
+    const found = await client.request<{ location: { uri: string } }[]>('workspace/symbol', { query: 'dma_zalloc' });
+    assert.ok(found.some((symbol) => symbol.location.uri.endsWith('removed-api.c')), JSON.stringify(found));
+  });
+
+  test('custom requests: callSiteAt, simulate, negotiateVirtio, status', async () => {
+    const site = await client.request<{ site: { api: string; size: { value: string } }; requests: { op: string; size: string; dir: string }[] }>('dmalens/callSiteAt', { uri: uncheckedUri, position: positionOf(uncheckedText, 'dma_map_single', 3) });
+    assert.equal(site.site.api, 'dma_map_single');
+    assert.equal(BigInt(site.requests[0]!.size), 1514n);
+    assert.equal(site.requests[0]!.dir, 'to_device');
+    // Vector V01: x86-64 without IOMMU, mask 64: dma-direct, dma == phys.
+    const simulated = await client.request<{ simulations: { platform: string; results: { path: string; dma: string }[]; svg?: string }[] }>('dmalens/simulate', {
+      platforms: ['x86_64'],
+      requests: [{ op: 'map_single', phys: '0x123456789', size: '0x200', dir: 'to_device' }],
+    });
+    assert.equal(BigInt(simulated.simulations[0]!.results[0]!.dma), 0x123456789n);
+    assert.match(simulated.simulations[0]!.svg ?? '', /<svg/);
+    // Spec §6.5: an SEV guest refuses a device without ACCESS_PLATFORM (vector V68).
+    const virtio = await client.request<{ probeError: string | null; usesDmaApi: boolean }>('dmalens/negotiateVirtio', { platform: 'x86_64-sev-guest', offered: ['VERSION_1'] });
+    assert.match(virtio.probeError ?? '', /device must provide VIRTIO_F_ACCESS_PLATFORM/);
+    const withPlatform = await client.request<{ probeError: string | null; usesDmaApi: boolean }>('dmalens/negotiateVirtio', { platform: 'x86_64-sev-guest', offered: ['VERSION_1', 'ACCESS_PLATFORM'] });
+    assert.equal(withPlatform.probeError, null);
+    assert.equal(withPlatform.usesDmaApi, true);
+    const status = await client.request<{ selected: string[] }>('dmalens/status', {});
+    assert.deepEqual(status.selected, ['x86_64', 'x86_64-vtd', 'x86_64-sev-guest', 'pseries', 'powernv', 'rpi4-soc']);
+  });
+
+  test('a settings change changes hover rows and severities', async () => {
+    await client.changeSettings({ platforms: ['x86_64', 'powernv'], rules: { 'unchecked-mapping': 'error', 'removed-api': 'off' } });
+    const diagnostics = await client.waitFor(() => {
+      const list = client.diagnostics.get(uncheckedUri);
+      return list?.some((diagnostic: Diagnostic) => diagnostic.code === 'unchecked-mapping' && diagnostic.severity === 1) ? list : undefined;
+    }, 8000, 'error severity');
+    assert.ok(diagnostics.length > 0);
+    const hover = await client.hover(uncheckedUri, positionOf(uncheckedText, 'dma_map_single', 2));
+    const rows = hover!.contents.value.split('\n').filter((line) => line.startsWith('|') && !line.startsWith('| ---') && !line.startsWith('| platform'));
+    assert.equal(rows.length, 2, hover!.contents.value);
+    assert.ok(tableRow(hover!.contents.value, title('powernv').title));
+    await client.changeSettings({ rules: { 'unchecked-mapping': 'off' } });
+    await client.waitFor(() => (client.diagnostics.get(uncheckedUri)?.some((diagnostic) => diagnostic.code === 'unchecked-mapping') ? undefined : true), 8000, 'rule off');
+  });
+
+  test('invalid settings are reported in a message and the server keeps working with the rest', async () => {
+    const before = client.messages.length;
+    await client.changeSettings({ platforms: ['x86_64', 'no-such-platform'], overrides: { pseries: { dma_mask: 'banana' } }, annotations: 42 });
+    const message = await client.waitFor(() => client.messages.slice(before).find((entry) => entry.message.includes('no-such-platform')), 8000, 'settings message');
+    assert.match(message.message, /dma_mask/);
+    assert.match(message.message, /annotations/);
+    const hover = await client.hover(uncheckedUri, positionOf(uncheckedText, 'dma_map_single', 2));
+    assert.ok(tableRow(hover!.contents.value, title('x86_64').title));
+  });
+});

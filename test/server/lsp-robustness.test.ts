@@ -1,0 +1,59 @@
+// Hostile inputs: the server must answer within a bounded time and stay alive after each.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LspClient } from './lsp-client';
+
+const ANSWER_WITHIN_MS = 5000;
+
+async function answersQuickly(client: LspClient, uri: string): Promise<number> {
+  const started = Date.now();
+  await Promise.race([
+    client.hover(uri, { line: 0, character: 0 }),
+    new Promise((_, reject) => setTimeout(() => reject(new Error('no answer in time')), ANSWER_WITHIN_MS)),
+  ]);
+  return Date.now() - started;
+}
+
+describe('robustness', () => {
+  let client: LspClient;
+  before(async () => {
+    client = await LspClient.start();
+  });
+  after(() => client.stop());
+
+  const inputs: [string, () => string][] = [
+    ['empty file', () => ''],
+    ['binary garbage', () => String.fromCharCode(...Array.from({ length: 4096 }, (_, index) => (index * 7919) % 256))],
+    ['invalid UTF-8 decoded as replacement characters and lone surrogates', () => `int f(void) { return dma_map_single(d, "\uFFFD\uD800", 4, DMA_TO_DEVICE); }\n\uDC00`],
+    ['unterminated comment', () => `/* never closed\nvoid f(void) { dma_map_single(dev, buf, 4, DMA_TO_DEVICE);\n`],
+    ['deeply nested expressions', () => `void f(void) { x = ${'('.repeat(20000)}dma_map_single(dev, buf, 4, DMA_TO_DEVICE)${')'.repeat(20000)}; }\n`],
+    ['unbalanced braces and macros', () => `#define X(a) { dma_map_single(a\nlist_for_each_entry(p, &h, node) {\n}}}}} dma_unmap_single(d, h, 4, DMA_TO_DEVICE);\n`],
+    ['20 MB generated file', () => `static void f(void)\n{\n${'\tdma_addr_t a = dma_map_single(dev, buf, 64, DMA_TO_DEVICE);\n'.repeat(340000)}}\n`],
+  ];
+
+  for (const [name, make] of inputs) {
+    test(`${name}: answers and stays alive`, async () => {
+      const uri = `file:///robust/${encodeURIComponent(name)}.c`;
+      await client.open(uri, make());
+      const elapsed = await answersQuickly(client, uri);
+      assert.ok(elapsed < ANSWER_WITHIN_MS);
+      await client.diagnosticsFor(uri, 20000);
+      assert.ok(client.alive);
+      await client.notify('textDocument/didClose', { textDocument: { uri } });
+    });
+  }
+
+  test('malformed JSON-RPC messages do not stop the server', async () => {
+    const body = '{"jsonrpc": "2.0", "id": 99, "method": ';
+    client.process.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    const notObject = '[1, 2, 3]';
+    client.process.stdin.write(`Content-Length: ${Buffer.byteLength(notObject)}\r\n\r\n${notObject}`);
+    const unknown = JSON.stringify({ jsonrpc: '2.0', id: 100, method: 'dmalens/noSuchMethod', params: {} });
+    client.process.stdin.write(`Content-Length: ${Buffer.byteLength(unknown)}\r\n\r\n${unknown}`);
+    const badParams = await client.request<unknown>('dmalens/simulate', { platforms: 'x86_64' }).catch((error: Error) => error);
+    assert.ok(badParams instanceof Error, 'bad params give an error answer');
+    const status = await client.request<{ selected: string[] }>('dmalens/status', {});
+    assert.ok(status.selected.length > 0);
+    assert.ok(client.alive);
+  });
+});

@@ -1,0 +1,83 @@
+// `dmalens scan` as a process: the three formats, SARIF validated against the official 2.1.0 schema
+// (pinned through @microsoft/jest-sarif's copy), and the exit codes.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Ajv from 'ajv-draft-04';
+import { repoRoot } from './lsp-client';
+
+const cli = join(repoRoot, 'server/dist/cli.js');
+const fixtures = join(repoRoot, 'test/fixtures/rules');
+
+function scan(args: string[], cwd = repoRoot) {
+  const result = spawnSync(process.execPath, [cli, 'scan', '--no-cache', ...args], { cwd, encoding: 'utf8', timeout: 60000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('dmalens scan', () => {
+  test('text output is compiler style and exits 1 when error-level findings exist', () => {
+    const result = scan(['test/fixtures/rules']);
+    assert.equal(result.status, 1, result.stderr);
+    const lines = result.stdout.split('\n');
+    const stack = lines.find((line) => line.includes('[map-stack-buffer]'));
+    assert.ok(stack, result.stdout);
+    const source = readFileSync(join(fixtures, 'buffer-origin.c'), 'utf8').split('\n');
+    const match = /^(.*buffer-origin\.c):(\d+):(\d+): error: .* \[map-stack-buffer\]$/.exec(stack);
+    assert.ok(match, stack);
+    // The reported column points at the buffer argument `cmd` on that line (1-based).
+    assert.equal(source[Number(match[2]) - 1]!.slice(Number(match[3]) - 1, Number(match[3]) + 2), 'cmd');
+    assert.ok(lines.some((line) => / note: dma_map_single in demo_fill_rx\(\): /.test(line)), 'annotated sites are listed');
+  });
+
+  test('exit 0 when only warnings are found; --rules restricts the rules', () => {
+    const result = scan(['--rules', 'unchecked-mapping', join(fixtures, 'unchecked-mapping.c')]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout.split('\n').filter((line) => line.endsWith('[unchecked-mapping]')).length, 2);
+    assert.ok(!result.stdout.includes('[map-stack-buffer]'));
+  });
+
+  test('json output lists sites and diagnostics with stable fields', () => {
+    const result = scan(['--format', 'json', '--platforms', 'x86_64,pseries', join(fixtures, 'sync-direction.c')]);
+    assert.equal(result.status, 0, result.stderr);
+    const json = JSON.parse(result.stdout);
+    assert.deepEqual(json.platforms.map((platform: { id: string }) => platform.id), ['x86_64', 'pseries']);
+    const file = json.files[0];
+    assert.ok(file.sites.some((site: { api: string; size: { value: string } }) => site.api === 'dma_map_single' && site.size.value === '512'));
+    assert.equal(file.diagnostics.filter((diagnostic: { rule: string }) => diagnostic.rule === 'sync-direction').length, 2);
+    assert.equal(json.summary.byRule['sync-direction'], 2);
+  });
+
+  test('sarif output validates against the SARIF 2.1.0 schema', () => {
+    const result = scan(['--format', 'sarif', 'test/fixtures/rules']);
+    assert.equal(result.status, 1, result.stderr);
+    type SarifResult = { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[]; fixes?: unknown[] };
+    const sarif = JSON.parse(result.stdout) as { runs: { results: SarifResult[] }[] };
+    const schema = JSON.parse(readFileSync(join(repoRoot, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(schema);
+    assert.equal(validate(sarif), true, JSON.stringify(validate.errors?.slice(0, 5), null, 1));
+    const results = sarif.runs[0]!.results;
+    assert.ok(results.some((entry) => entry.ruleId === 'removed-api' && entry.fixes?.length));
+    assert.ok(results.every((entry) => entry.locations[0]!.physicalLocation.artifactLocation.uri.startsWith('test/fixtures/rules/')));
+  });
+
+  test('bad usage exits 2 with a message', () => {
+    assert.equal(scan([]).status, 2);
+    const platform = scan(['--platforms', 'x86_64,nonsense', fixtures]);
+    assert.equal(platform.status, 2);
+    assert.match(platform.stderr, /unknown platform id 'nonsense'/);
+    assert.equal(scan(['--format', 'xml', fixtures]).status, 2);
+    assert.match(scan(['--rules', 'no-such-rule', fixtures]).stderr, /unknown rule id 'no-such-rule'/);
+    assert.equal(scan(['--bogus', fixtures]).status, 2);
+  });
+
+  test('binary files and empty trees are handled', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dmalens-scan-'));
+    writeFileSync(join(dir, 'garbage.c'), Buffer.from([0, 1, 2, 0xff, 0xfe, 0x64, 0x6d, 0x61, 0x5f, 0x6d, 0x61, 0x70, 0x5f, 0x73, 0x69, 0x6e, 0x67, 0x6c, 0x65, 0]));
+    const result = scan([dir]);
+    assert.equal(result.status, 0, result.stderr);
+  });
+});
