@@ -9,9 +9,10 @@
 //   --no-lsp, --no-index, --no-coccinelle   skip those parts
 //   --nice N            run every measured command (ripgrep, scans, spatch) under `nice -n N`
 //   --json FILE         also write all figures as JSON
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+//   --dist DIR          the built server to measure (default server/dist; e.g. an unpacked release)
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { benchCacheDir, ensureKernelTree } from './bench/kernel-tree.mjs';
@@ -19,14 +20,14 @@ import { changeOneFile, ensureMirror, restoreFile } from './bench/mirror.mjs';
 import { measure, percentile, stats } from './bench/measure.mjs';
 import { prefilterNames } from './bench/names.mjs';
 import { measureEditorLatency, measureIndexMemory } from './bench/lsp-latency.mjs';
-import { compareSites, ourRecallSites, RECALL_DIRS, RECALL_NAMES, runCoccinelle, sitesOutsideCode, spatchVersion } from './bench/recall.mjs';
+import { compareSites, ourRecallSites, RECALL_DIRS, runCoccinelle, sitesOutsideCode, spatchVersion } from './bench/recall.mjs';
 import { formatTable } from './bench/table.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
 
 function parseArguments(argv) {
-  const options = { tree: null, runs: 5, requests: 1000, lspFile: 'drivers/virtio/virtio_ring.c', lsp: true, index: true, coccinelle: true, nice: null, json: null };
+  const options = { tree: null, runs: 5, requests: 1000, lspFile: 'drivers/virtio/virtio_ring.c', lsp: true, index: true, coccinelle: true, nice: null, json: null, dist: join(root, 'server/dist') };
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
     const value = () => {
@@ -47,6 +48,7 @@ function parseArguments(argv) {
     else if (argument === '--no-coccinelle') options.coccinelle = false;
     else if (argument === '--nice') options.nice = Number(value());
     else if (argument === '--json') options.json = value();
+    else if (argument === '--dist') options.dist = resolve(value());
     else if (argument.startsWith('-')) throw new Error(`unknown option '${argument}'`);
     else if (options.tree) throw new Error('only one kernel tree can be given');
     else options.tree = argument;
@@ -106,9 +108,9 @@ function countReport(report) {
 
 async function main() {
   const options = parseArguments(process.argv.slice(2));
-  const cli = join(root, 'server/dist/cli.js');
-  const server = join(root, 'server/dist/server.js');
-  if (!existsSync(cli)) throw new Error('server/dist/cli.js is missing: run `npm run build` (npm run bench does)');
+  const cli = join(options.dist, 'cli.js');
+  const server = join(options.dist, 'server.js');
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` (npm run bench does)`);
   if (!toolVersion('rg')) throw new Error('ripgrep (rg) is not installed: apt-get install ripgrep');
   const tree = ensureKernelTree(options.tree, log);
   const cacheDir = benchCacheDir();
@@ -126,7 +128,7 @@ async function main() {
   // Both tools must read the same bytes: the scan's size limit is lifted when the CLI can, otherwise
   // ripgrep gets the same limit.
   const liftLimit = scanSupports(cli, '--max-file-size');
-  const scanArgs = ['scan', mirror, '--format', 'json', ...(liftLimit ? ['--max-file-size', String(1 << 30)] : [])];
+  const scanArgs = [cli, 'scan', mirror, '--format', 'json', ...(liftLimit ? ['--max-file-size', String(1 << 30)] : [])];
   const rgArgs = ['--no-ignore', '--hidden', '-g', '!.git', '-g', '*.c', '-g', '*.h', '-g', '*.C', '-g', '*.H', '-n', '-w', '-F', '-f', namesFile, ...(liftLimit ? [] : ['--max-filesize', '4M']), mirror];
 
   const changed = existsSync(join(tree, options.lspFile)) ? options.lspFile : null;

@@ -14,6 +14,13 @@ const common = {
   logLevel: 'warning',
   alias: { '@dmalens/core': join(root, 'core/src/index.ts') },
 };
+// The CommonJS bundles must take web-tree-sitter's CommonJS build: its ESM build locates its wasm through
+// import.meta.url, which is undefined once bundled as CommonJS.
+const cjs = {
+  ...common,
+  format: 'cjs',
+  alias: { ...common.alias, 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/tree-sitter.cjs') },
+};
 
 function findTests(dir) {
   if (!existsSync(dir)) return [];
@@ -34,11 +41,11 @@ const filter = process.argv[2] ?? '';
 
 async function build() {
   const jobs = serverEntries.map((entry) =>
-    esbuild.build({ ...common, format: 'cjs', entryPoints: [entry], outdir: join(root, 'server/dist') }),
+    esbuild.build({ ...cjs, entryPoints: [entry], outdir: join(root, 'server/dist') }),
   );
   const extension = join(root, 'client/src/extension.ts');
   if (existsSync(extension)) {
-    jobs.push(esbuild.build({ ...common, format: 'cjs', entryPoints: [extension], outfile: join(root, 'client/dist/extension.js'), external: ['vscode'] }));
+    jobs.push(esbuild.build({ ...cjs, entryPoints: [extension], outfile: join(root, 'client/dist/extension.js'), external: ['vscode'] }));
   }
   // Each test is its own build so that one broken file does not hide the others' results.
   // Tests bundle the source they test but load npm packages from node_modules.

@@ -38,12 +38,19 @@ export async function measureEditorLatency({ serverScript, file, names, requests
     const firstHover = await client.request('textDocument/hover', { textDocument: { uri }, position: positions[0] });
     const firstHoverMs = performance.now() - opened;
     await firstDiagnostics;
+    // Hover where the server itself says the calls are; the text's own call positions are the fallback.
+    const listed = await client.request('dmalens/listSites', { uri }).catch(() => null);
+    const sitePositions = (listed?.sites ?? []).map((site) => ({
+      line: site.nameRange.start.line,
+      character: Math.floor((site.nameRange.start.character + site.nameRange.end.character) / 2),
+    }));
+    const hoverPositions = sitePositions.length ? sitePositions : positions;
 
     const hoverMs = [];
     let hoversWithContent = 0;
     for (let index = 0; index < requests; index++) {
       const started = performance.now();
-      const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: positions[index % positions.length] });
+      const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: hoverPositions[index % hoverPositions.length] });
       hoverMs.push(performance.now() - started);
       if (hover && hover.contents) hoversWithContent++;
     }
@@ -68,7 +75,7 @@ export async function measureEditorLatency({ serverScript, file, names, requests
       editMs.push(performance.now() - started);
     }
     const memory = readRssKb(client.pid);
-    return { firstHoverMs, firstHoverHasContent: Boolean(firstHover?.contents), hoverMs, hoversWithContent, editMs, positions: positions.length, ...memory };
+    return { firstHoverMs, firstHoverHasContent: Boolean(firstHover?.contents), hoverMs, hoversWithContent, editMs, positions: hoverPositions.length, ...memory };
   } finally {
     await client.shutdown();
   }

@@ -25,8 +25,12 @@ interface PlatformInfo {
   short: string;
 }
 
+/** The table row whose first cell is the platform title (markdown escapes removed, `≠` mark allowed). */
 function tableRow(markdown: string, title: string): string | undefined {
-  return markdown.split('\n').find((line) => line.startsWith('|') && line.replace(/^\|\s*(≠\s*)?/, '').startsWith(title.replace(/[|]/g, '')));
+  return markdown
+    .split('\n')
+    .map((line) => line.replace(/\\(.)/g, '$1'))
+    .find((line) => line.startsWith('|') && line.replace(/^\|\s*(≠\s*)?/, '').startsWith(`${title} |`));
 }
 
 function applyEdits(text: string, edits: { range: Range; newText: string }[]): string {

@@ -55,7 +55,9 @@ export function buildSite(context: FileContext, call: FoundCall): BuiltSite {
   const definition = call.macro === null ? call.ancestors.find((node) => node.type === 'function_definition') ?? null : null;
   // The scope (a walk over the function) is built only when a buffer or a plain local handle needs it.
   const scope = (): FunctionScope | null => (definition ? context.scopeOf(definition, call.base) : null);
-  const use = call.callNode ? treeResultUse(call.ancestors) : textResultUse(context.text, call.nameStart);
+  // Inside ERROR regions the tree around the call is guesswork; the text before the name is more reliable.
+  const treeIsReliable = call.callNode !== null && (!call.recovered || call.macro !== null);
+  const use = treeIsReliable ? treeResultUse(call.ancestors, context.text, call.base) : textResultUse(context.text, call.nameStart);
   const argument = (role: ArgRole): ArgumentText | undefined => {
     const index = argIndex(api, role);
     return index >= 0 ? call.args[index] : undefined;
@@ -141,7 +143,7 @@ interface ResultUseFact {
 }
 
 /** `chain` is the call node followed by its ancestors, innermost first. */
-function treeResultUse(chain: readonly SyntaxNode[]): ResultUseFact {
+function treeResultUse(chain: readonly SyntaxNode[], text: string, base: number): ResultUseFact {
   let inExpression = false;
   for (let index = 1; index < chain.length; index++) {
     const node = chain[index - 1]!;
@@ -158,7 +160,16 @@ function treeResultUse(chain: readonly SyntaxNode[]): ResultUseFact {
       case 'init_declarator': {
         const declared = parent.childForFieldName('declarator');
         if (inExpression) return { use: 'other', lvalue: null, checkedBy: null };
-        const name = declared ? /([A-Za-z_]\w*)\s*$/.exec(declared.text)?.[1] ?? null : null;
+        if (!declared) return { use: 'other', lvalue: null, checkedBy: null };
+        // A declarator right after `->` or `.` is a member the grammar split off: read the statement as text.
+        const before = text.slice(Math.max(0, base + declared.startIndex - 3), base + declared.startIndex).trimEnd();
+        if (before.endsWith('->') || before.endsWith('.')) return textResultUse(text, base + chain[0]!.startIndex);
+        // `MACRO priv->dma = map(...)` misparses as a declaration of `priv->dma`: it is an assignment to that member.
+        if (/->|\./.test(declared.text)) {
+          const member = declared.text.replace(/\s+/g, '');
+          return /^[\w.>\-[\]]+$/.test(member) ? { use: 'assigned', lvalue: member, checkedBy: null } : { use: 'other', lvalue: null, checkedBy: null };
+        }
+        const name = /([A-Za-z_]\w*)\s*$/.exec(declared.text)?.[1] ?? null;
         return { use: name ? 'declared' : 'other', lvalue: name, checkedBy: null };
       }
       case 'return_statement':
@@ -201,9 +212,11 @@ function textResultUse(text: string, nameStart: number): ResultUseFact {
   if (assignment) {
     const target = assignment[1]!.trim();
     if (/^[\w.\->[\]\s*]+$/.test(target)) {
-      const words = target.split(/\s+/);
-      if (words.length > 1 && !/->|\./.test(target)) return { use: 'declared', lvalue: words[words.length - 1]!.replace(/^\*+/, ''), checkedBy: null };
-      return { use: 'assigned', lvalue: target.replace(/\s+/g, ''), checkedBy: null };
+      // `MACRO priv->dma =` or `dma_addr_t h =`: the lvalue is the last word.
+      const last = target.replace(/\s*(->|\.)\s*/g, '$1').split(/\s+/).pop()!.replace(/^\*+/, '');
+      const isMember = /->|\.|\[/.test(last);
+      const words = target.split(/\s+/).length;
+      return { use: words > 1 && !isMember ? 'declared' : 'assigned', lvalue: last, checkedBy: null };
     }
   }
   return { use: 'other', lvalue: null, checkedBy: null };

@@ -122,12 +122,15 @@ function treeCall(
 function recoveredCall(text: string, name: SyntaxNode, ancestors: SyntaxNode[], api: ApiEntry, base: number, macro: string | null): FoundCall | null {
   // Besides ERROR regions, the grammar sometimes reads `attr(...) name(args)` as a macro type; catalogue names are
   // never type macros, so that shape is a call too.
-  if (!hasErrorAncestor(ancestors) && ancestors[0]?.type !== 'macro_type_specifier') return null;
+  // Inside a function body, `MACRO_WITHOUT_SEMICOLON dma_unmap_single(dev, h, ...);` reads as a local prototype
+  // whose type is the macro; drivers never declare DMA API prototypes locally, so that shape is a call too.
+  const prototypeInBody = ancestors[0]?.type === 'function_declarator' && ancestors.some((node) => node.type === 'compound_statement');
+  if (!prototypeInBody && !hasErrorAncestor(ancestors) && ancestors[0]?.type !== 'macro_type_specifier') return null;
   const nameStart = base + name.startIndex;
   const nameEnd = base + name.endIndex;
   const open = skipSpaceForward(text, nameEnd);
   if (text[open] !== '(') return null;
-  if (insideBrokenCommentOrLiteral(text, nameStart) || looksLikeDeclaration(text, nameStart)) return null;
+  if (insideBrokenCommentOrLiteral(text, nameStart) || (!prototypeInBody && looksLikeDeclaration(text, nameStart))) return null;
   const list = scanArguments(text, open);
   if (!list) return null;
   return { api, nameStart, nameEnd, open, close: list.close, args: list.args, callNode: null, nameNode: name, ancestors, base, recovered: true, macro };

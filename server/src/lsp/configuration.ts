@@ -1,7 +1,7 @@
 // Reads the `dmalens` settings from the client (pull model when supported, else what
 // didChangeConfiguration carries), validates them, and tells the user in a message what was wrong and
 // what is used instead. The server keeps working with defaults for every bad field.
-import { DidChangeConfigurationNotification, type Connection } from 'vscode-languageserver/node';
+import { DidChangeConfigurationNotification, MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver/node';
 import { parseSettings } from '../config/settings';
 import type { ServerState } from './server-state';
 
@@ -43,7 +43,8 @@ export class ConfigurationWatcher {
     this.state.applySettings(settings, problems);
     if (this.state.settingsProblems.length) {
       const text = `DMA Lens settings: ${this.state.settingsProblems.join(' ')}`;
-      void this.connection.window.showWarningMessage(text);
+      // A plain notification: the user needs no choice, and every client shows window/showMessage.
+      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: text });
       this.connection.console.warn(text);
     }
     this.hooks.applied();
