@@ -255,7 +255,6 @@
   function renderPipelines(simulations) {
     main.replaceChildren();
     main.removeAttribute('aria-busy');
-    main.style.setProperty('--columns', String(Math.max(1, simulations.length)));
     for (const simulation of simulations) main.append(pipelineColumn(simulation));
   }
 
@@ -277,7 +276,7 @@
       outcome.classList.add('error');
       outcome.textContent = `${last.path}: ${last.error}`;
     } else if (last) {
-      outcome.textContent = last.dma ? `device address ${last.dma} via ${last.path}` : `${last.path}: ${last.rule}`;
+      outcome.textContent = last.dma ? `device address ${groupHex(last.dma)} via ${last.path}` : `${last.path}: ${last.rule}`;
     }
     section.append(outcome);
 
@@ -296,6 +295,14 @@
       section.append(exportButton);
     }
     return section;
+  }
+
+  /** `0x800000012345000` as `0x800_0000_1234_5000`: the grouping every DMA Lens view uses for addresses. */
+  function groupHex(hex) {
+    const digits = String(hex).replace(/^0x/i, '');
+    const groups = [];
+    for (let end = digits.length; end > 0; end -= 4) groups.unshift(digits.slice(Math.max(0, end - 4), end));
+    return `0x${groups.join('_')}`;
   }
 
   // ---------------------------------------------------------------------------------------------

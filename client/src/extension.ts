@@ -12,7 +12,7 @@ import { registerUserCommand } from './commands/userCommand';
 import { virtioNegotiationCommand } from './commands/virtioNegotiation';
 import { createLanguageClient } from './languageClient';
 import { PipelinePanel } from './pipeline/panel';
-import { REPORT_SCHEME, ReportProvider } from './reports';
+import { ReportProvider } from './reports';
 import { ServerApi } from './serverApi';
 import { createStatusItem } from './statusItem';
 
@@ -21,11 +21,9 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   client = createLanguageClient(context);
   const server = new ServerApi(client);
-  const reports = new ReportProvider();
+  const reports = new ReportProvider(context.storageUri ?? context.globalStorageUri);
   const extensionUri = context.extensionUri;
   context.subscriptions.push(
-    reports,
-    vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
     PipelinePanel.registerSerializer(extensionUri, server),
     registerUserCommand(ShowPipelineCommand, 'Show Address Pipeline', (args) => showPipelineCommand(extensionUri, server, args)),
     registerUserCommand('dmalens.simulateAtCursor', 'Simulate Call at Cursor', () => simulateAtCursorCommand(extensionUri, server)),

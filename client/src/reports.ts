@@ -1,34 +1,36 @@
-// Read-only markdown reports (virtio negotiation, workspace analysis) shown as virtual documents in
-// the markdown preview. Nothing is written to disk unless the user exports.
+// Markdown reports (virtio negotiation, workspace analysis) shown in the markdown preview. They are
+// written as files into the extension's storage folder, not kept as virtual documents, because the
+// preview follows relative links from a file on disk (`../src/foo.c#L12` opens the file at the
+// line) while it refuses `file:` links from any document.
+import { posix } from 'node:path';
 import * as vscode from 'vscode';
 
-export const REPORT_SCHEME = 'dmalens-report';
+export class ReportProvider {
+  constructor(private readonly storage: vscode.Uri) {}
 
-export class ReportProvider implements vscode.TextDocumentContentProvider {
-  private readonly contents = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.contents.get(uri.path) ?? '';
+  /** Where the report called `name` is written; links inside it are relative to its folder. */
+  reportUri(name: string): vscode.Uri {
+    return vscode.Uri.joinPath(this.storage, 'reports', name);
   }
 
-  /** Shows `markdown` under `name` (e.g. `virtio-negotiation.md`), replacing an earlier report of that name. */
+  /** A markdown link target from the report `name` to line `line` (0-based) of `target`. */
+  linkFrom(name: string, target: vscode.Uri, line: number): string {
+    const from = posix.dirname(this.reportUri(name).path);
+    const relative = target.scheme === 'file' ? posix.relative(from, target.path) : target.toString();
+    return `${relative.split('/').map(encodeURIComponent).join('/')}#L${line + 1}`;
+  }
+
+  /** Writes `markdown` as the report `name` (replacing an earlier one) and opens its preview. */
   async show(name: string, markdown: string): Promise<void> {
-    const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${name}` });
-    this.contents.set(uri.path, markdown);
-    this.changed.fire(uri);
+    const uri = this.reportUri(name);
+    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(markdown));
     try {
       await vscode.commands.executeCommand('markdown.showPreview', uri);
     } catch {
       // Without the built-in markdown extension the report is still readable as text.
-      const document = await vscode.workspace.openTextDocument(uri);
-      await vscode.window.showTextDocument(document, { preview: true });
+      await vscode.window.showTextDocument(uri, { preview: true });
     }
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 }
 

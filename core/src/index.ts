@@ -26,7 +26,7 @@ export { TraceBuilder } from './engine/trace';
 export { Session, type HistoryEntry } from './engine/session';
 export { RequestError, parseRequest } from './engine/request';
 export { resultToJson, paramsToJson } from './engine/json';
-export { registerRequestHandler, type NestedDma, type RequestHandler } from './engine/dispatch';
+export { registerRequestHandler, cloneNestedHandle, type NestedDma, type RequestHandler } from './engine/dispatch';
 export { registerArch, registerDmaOps, type ArchHooks, type DmaMapOps, type DmaContext, type EngineSession, type SessionState, type MappingRecord, type DeviceState } from './engine/ops';
 export { listProfiles, getProfile } from './profiles/index';
 export * from './render';

@@ -66,11 +66,15 @@ export function compareSites(ours, theirs, tree) {
   const remaining = new Map();
   for (const site of ours) remaining.set(key(site), [...(remaining.get(key(site)) ?? []), site]);
   const missed = [];
+  const columnDiffers = [];
   let matched = 0;
   for (const site of theirs) {
     const list = remaining.get(key(site));
     if (list?.length) {
-      list.pop();
+      // Both count columns from 0 in characters (a tab is one), so a matched pair should agree exactly.
+      const index = Math.max(0, list.findIndex((ours) => ours.column === site.column));
+      const [ours] = list.splice(index, 1);
+      if (ours.column !== site.column) columnDiffers.push(`${site.file}:${site.line} ${site.name} (Coccinelle column ${site.column}, DMA Lens ${ours.column})`);
       matched++;
     } else missed.push(site);
   }
@@ -109,6 +113,7 @@ export function compareSites(ours, theirs, tree) {
     dmalens: ours.length,
     matched,
     recall: theirs.length ? matched / theirs.length : NaN,
+    columnDiffers,
     missed: group(missed, 'missed'),
     extra: group(extra, 'extra'),
   };

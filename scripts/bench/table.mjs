@@ -52,7 +52,7 @@ export function formatTable(figures) {
   if (figures.coccinelle) {
     const cocci = figures.coccinelle;
     lines.push(row([`Coccinelle ${cocci.version?.replace(/^spatch version /, '') ?? ''}, 6 names, ${'drivers/{net,virtio,block}'}${cocci.cached ? ' (cached run)' : ''}`, seconds(cocci.wallMs), 'one run', ratio(cocci.wallMs), megabytes(cocci.rssKb), `${count(cocci.coccinelle)} sites`]));
-    lines.push(row(['recall: Coccinelle\'s sites that DMA Lens also finds', `${(cocci.recall * 100).toFixed(2)} %`, '', '', '', `${count(cocci.matched)} of ${count(cocci.coccinelle)}; DMA Lens ${count(cocci.dmalens)}`]));
+    lines.push(row(['recall: Coccinelle\'s sites that DMA Lens also finds', `${(cocci.recall * 100).toFixed(2)} %`, '', '', '', `${count(cocci.matched)} of ${count(cocci.coccinelle)} (${count(cocci.columnDiffers.length)} at another column); DMA Lens ${count(cocci.dmalens)}`]));
   }
   lines.push(row(['sites reported inside a comment or string (whole tree)', String(figures.outsideCode.offenders.length), '', '', '', `of ${count(figures.outsideCode.checked)} checked`]));
   lines.push('');
@@ -62,6 +62,8 @@ export function formatTable(figures) {
       lines.push(`${title}: ${classes.length ? '' : 'none'}`);
       for (const [name, entry] of classes) lines.push(`- ${name}: ${entry.count} (e.g. ${entry.examples.join('; ')})`);
     }
+    const { columnDiffers } = figures.coccinelle;
+    if (columnDiffers.length) lines.push(`Same line, another column: ${columnDiffers.slice(0, 5).join('; ')}`);
     lines.push('');
   }
   if (figures.outsideCode.offenders.length) lines.push(`Sites inside comments or strings: ${figures.outsideCode.offenders.slice(0, 10).join('; ')}`);

@@ -55,7 +55,7 @@ before(async () => {
   context = await chromium.launchPersistentContext(join(scratch, 'browser'), {
     executablePath: browserPath,
     headless: true,
-    viewport: { width: 1440, height: 900 },
+    viewport: { width: 1440, height: 1500 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   page = context.pages()[0] ?? (await context.newPage());
@@ -103,16 +103,32 @@ async function openDriver(): Promise<void> {
   await input.fill(DRIVER);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: DRIVER }).first().waitFor({ timeout: 20_000 });
   await page.keyboard.press('Enter');
-  await page.locator('.view-line', { hasText: 'dma_map_single' }).first().waitFor();
+  await page.locator('.view-line').first().waitFor();
 }
 
-/** The token `dma_map_single` in bdd_send_cmd: a stack buffer, mapped and never checked. */
-function firstMapCall() {
-  return page.locator('.view-line', { hasText: /\bdma\s=\sdma_map_single\(&priv->pdev->dev,\scmd,/ }).locator('span span', { hasText: /^dma_map_single$/ }).first();
+/** The editor's find widget scrolls the line into view (Monaco renders only visible lines). */
+async function revealInEditor(text: string): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+F');
+  const find = page.locator('.find-widget .input');
+  await find.first().waitFor();
+  await find.first().fill(text);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
 }
 
-async function hoverText(): Promise<string> {
-  const token = firstMapCall();
+/** The call in bdd_send_cmd: a stack buffer, mapped and never checked. */
+const UNCHECKED_CALL = { text: 'dma = dma_map_single(&priv->pdev->dev, cmd,', line: /\bdma\s=\sdma_map_single\(&priv->pdev->dev,\scmd,/ };
+/** The call in bdd_reply_buffer: a kmalloc buffer, checked; its line carries no finding, so its hover is only DMA Lens's table. */
+const CHECKED_CALL = { text: 'priv->reply_dma = dma_map_single(', line: /reply_dma\s=\sdma_map_single\(/ };
+
+function mapToken(call: { line: RegExp }) {
+  return page.locator('.view-line', { hasText: call.line }).locator('span span', { hasText: /^dma_map_single$/ }).first();
+}
+
+async function hoverText(call: { text: string; line: RegExp }, screenshot?: string): Promise<string> {
+  await revealInEditor(call.text);
+  const token = mapToken(call);
   // The server needs a moment after the file opens (parser start); hover again until rows appear.
   const deadline = Date.now() + 40_000;
   while (Date.now() < deadline) {
@@ -122,6 +138,7 @@ async function hoverText(): Promise<string> {
     try {
       await hover.first().waitFor({ timeout: 2500 });
       await page.waitForTimeout(400);
+      if (screenshot) await screenshotAround(hover.first(), screenshot);
       return await hover.first().innerText();
     } catch {
       // No hover yet: the language server is still starting.
@@ -132,9 +149,8 @@ async function hoverText(): Promise<string> {
 
 test('the hover over dma_map_single shows the selected platforms with the addresses the spec gives', async () => {
   await openDriver();
-  const text = normalise(await hoverText());
+  const text = normalise(await hoverText(CHECKED_CALL, join(root, 'docs/images/hover.png')));
   const phys = BigInt(EXAMPLE_PHYS);
-  await page.screenshot({ path: join(root, 'docs/images/hover.png') });
   assert.match(text, /x86_64|x86-64/i, 'a row for x86_64');
   assert.match(text, /powernv/i, 'a row for powernv');
   assert.ok(text.includes(plainHex(phys)), `x86_64 without IOMMU maps ${plainHex(phys)} to itself:\n${text}`);
@@ -148,9 +164,20 @@ test(`the Problems panel lists ${UNCHECKED_RULE} for the unchecked mapping in bd
   await page.keyboard.press('Control+Shift+M');
   const row = page.locator('.markers-panel .monaco-list-row', { hasText: UNCHECKED_RULE });
   await row.first().waitFor({ timeout: 20_000 });
+  await page.waitForTimeout(300);
   const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
   assert.ok(rows.some((line) => line.includes(UNCHECKED_RULE) && /\[Ln 43\b/.test(line)), rows.join('\n'));
 });
+
+/** A screenshot of the element with some of the editor around it, so the picture shows where it came from. */
+async function screenshotAround(element: ReturnType<Page['locator']>, path: string): Promise<void> {
+  const box = await element.boundingBox();
+  const viewport = page.viewportSize();
+  if (!box || !viewport) throw new Error('the element to photograph is not on screen');
+  const x = Math.max(0, box.x - 160);
+  const y = Math.max(0, box.y - 40);
+  await page.screenshot({ path, clip: { x, y, width: Math.min(viewport.width - x, box.width + 320), height: Math.min(viewport.height - y, box.height + 110) } });
+}
 
 async function runCommand(title: string): Promise<void> {
   await page.keyboard.press('F1');
@@ -173,16 +200,21 @@ async function outcome(platform: string): Promise<string> {
 }
 
 test('Show Address Pipeline opens the webview with the kernel stages and the device address', async () => {
-  await firstMapCall().click();
+  await revealInEditor(UNCHECKED_CALL.text);
+  await mapToken(UNCHECKED_CALL).click();
   await runCommand('DMA Lens: Show Address Pipeline');
   const frame = webview();
   await frame.locator('section.pipeline svg').first().waitFor({ timeout: 30_000 });
+  // Room for the picture: no panel, no side bar, the webview's editor group maximised.
+  await runCommand('View: Hide Panel');
+  await runCommand('View: Maximize Editor Group and Hide Side Bars');
+  await frame.locator('section.pipeline svg').first().waitFor();
   const phys = BigInt(EXAMPLE_PHYS);
   assert.ok((await outcome('x86_64')).includes(plainHex(phys)), await outcome('x86_64'));
   assert.ok((await outcome('powernv')).includes(plainHex(phys + POWERNV_BYPASS_BASE)), await outcome('powernv'));
   const picture = await frame.locator('section.pipeline[data-platform="x86_64"] svg').innerHTML();
-  for (const stage of ['dma_map_page_attrs', 'dma_direct_map_page']) assert.ok(picture.includes(stage), `the x86_64 picture names ${stage}`);
-  await page.screenshot({ path: join(root, 'docs/images/pipeline.png') });
+  // The dma-direct path of spec §1.1-§1.3: the entry point, the phys->dma translation and the mask check.
+  for (const stage of ['dma_map_page_attrs', 'phys_to_dma', 'dma_capable']) assert.ok(picture.includes(stage), `the x86_64 picture names ${stage}`);
 });
 
 test('changing the physical address in the webview re-simulates on every platform', async () => {
@@ -191,7 +223,85 @@ test('changing the physical address in the webview re-simulates on every platfor
   const input = frame.locator('#phys');
   await input.fill(plainHex(phys));
   await input.press('Enter');
-  await frame.locator(`section.pipeline[data-platform="x86_64"] .outcome`, { hasText: plainHex(phys) }).waitFor({ timeout: 20_000 });
-  assert.ok((await outcome('x86_64')).includes(plainHex(phys)));
+  const deadline = Date.now() + 20_000;
+  while (!(await outcome('x86_64')).includes(plainHex(phys)) && Date.now() < deadline) await page.waitForTimeout(100);
+  assert.ok((await outcome('x86_64')).includes(plainHex(phys)), await outcome('x86_64'));
   assert.ok((await outcome('powernv')).includes(plainHex(phys + POWERNV_BYPASS_BASE)), await outcome('powernv'));
+  // The picture ends below the columns, not at the bottom of a mostly empty window.
+  const columns = await frame.locator('#pipelines').boundingBox();
+  const viewport = page.viewportSize()!;
+  const height = columns ? Math.min(viewport.height, Math.ceil(columns.y + columns.height + 24)) : viewport.height;
+  await page.screenshot({ path: join(root, 'docs/images/pipeline.png'), clip: { x: 0, y: 0, width: viewport.width, height } });
+});
+
+/** The text of the webview (markdown preview or panel) whose body contains `marker`. */
+async function webviewText(marker: string): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const text = await frame.locator('body').innerText({ timeout: 500 }).catch(() => '');
+      if (text.includes(marker)) return text;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no webview shows "${marker}"`);
+}
+
+test('Simulate Virtio Feature Negotiation gives the SEV guest probe failure without ACCESS_PLATFORM', async () => {
+  await runCommand('DMA Lens: Simulate Virtio Feature Negotiation');
+  // The feature pick starts with VERSION_1 checked; accepting it offers VERSION_1 alone.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'ACCESS_PLATFORM' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill('x86_64-sev-guest');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'x86_64-sev-guest' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  // drivers/virtio/virtio.c:virtio_features_ok, spec §6.5: SEV installs virtio_check_mem_acc_cb.
+  const report = await webviewText('Virtio feature negotiation on x86_64-sev-guest');
+  assert.match(report, /device must provide VIRTIO_F_ACCESS_PLATFORM/);
+});
+
+test('Analyze Workspace lists the findings per rule with links to the sites', async () => {
+  await runCommand('DMA Lens: Analyze Workspace');
+  const report = await webviewText('DMA Lens workspace analysis');
+  assert.match(report, new RegExp(UNCHECKED_RULE));
+  assert.match(report, /buggy_demo_dev\.c:43/);
+  const toast = page.locator('.notification-toast', { hasText: 'DMA sites' });
+  await toast.first().waitFor();
+  assert.match(await toast.first().innerText(), /Export SARIF/);
+  // A link in the report opens the driver at the finding's line.
+  const link = await findReportLink('buggy_demo_dev.c:43');
+  await link.click();
+  await page.locator('.statusbar', { hasText: /Ln 43, Col/ }).waitFor();
+});
+
+/** The report link with the given text, in whichever webview frame shows the report. */
+async function findReportLink(text: string) {
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    const link = frame.locator('a', { hasText: new RegExp(`^${text.replace(/\./g, '\\.')}$`) }).first();
+    if ((await link.count()) > 0) return link;
+  }
+  throw new Error(`no report link "${text}"`);
+}
+
+test("the hover's link opens the address pipeline of the hovered call", async () => {
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await hoverText(CHECKED_CALL);
+  await page.locator('.monaco-hover:not(.hidden) a', { hasText: 'Open the address pipeline' }).first().click();
+  // The panel is reused: its heading now names the hovered call in bdd_reply_buffer.
+  await webviewText('dma_map_single in bdd_reply_buffer');
+  const size = await webview().locator('#size').inputValue();
+  assert.equal(BigInt(size), 512n, 'the call’s real size');
+  assert.equal(await webview().locator('#dir').inputValue(), 'from_device');
+});
+
+test('the pipeline panel comes back with its state after the window reloads', async () => {
+  await page.reload();
+  await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
+  // The serializer revives the panel from the state the page saved with setState.
+  await webviewText('dma_map_single in bdd_reply_buffer');
+  await webview().locator('section.pipeline svg').first().waitFor({ timeout: 30_000 });
+  assert.equal(BigInt(await webview().locator('#size').inputValue()), 512n);
+  assert.ok((await outcome('x86_64')).includes(plainHex(BigInt(EXAMPLE_PHYS))), await outcome('x86_64'));
 });

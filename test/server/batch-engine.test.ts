@@ -4,7 +4,7 @@
 // the real analysis through worker threads is tested in batch-workers.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, utimesSync, symlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, writeFileSync, utimesSync, symlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { scanTree, type FileResult, type ScanProgress, type ScanSummary, type ScanTreeOptions } from '../../server/src/batch/scan-tree';
@@ -170,6 +170,8 @@ test('the cache: unchanged files are not analysed again, changed ones are, touch
   const fourth = countingAnalyzer();
   await collect([root], { cacheDir, toolFingerprint: 'build-2', analyze: fourth.analyze });
   assert.equal(fourth.analysed.length, 2);
+  // ...and replaces its file rather than adding one per build.
+  assert.equal(readdirSync(cacheDir).length, 1);
 
   // Nor do other analysis options (the rules and platforms are part of the facts).
   const fifth = countingAnalyzer();
@@ -200,7 +202,6 @@ test('a damaged cache file is replaced, and the scan result is complete', async 
   const cacheDir = mkdtempSync(join(tmpdir(), 'dmalens-cache-'));
   const options = { cacheDir, toolFingerprint: 'build-1' };
   await collect([root], { ...options, analyze: countingAnalyzer().analyze });
-  const { readdirSync } = await import('node:fs');
   for (const name of readdirSync(cacheDir)) writeFileSync(join(cacheDir, name), 'not a cache');
   const again = countingAnalyzer();
   const { results, summary } = await collect([root], { ...options, analyze: again.analyze });
@@ -235,4 +236,44 @@ test('bad options get a clear error', async () => {
   await assert.rejects(collect(['.'], { cacheDir: null, workers: 1.5 }), /workers must be a whole number/);
   await assert.rejects(collect(['.'], { cacheDir: null, analyze: countingAnalyzer().analyze, exclude: ['{a,b'] }), /unbalanced/);
   await assert.rejects(collect(['.'], { cacheDir: null, workers: 0 }), /workers: 0 needs `analyze`/);
+});
+
+test('a worker that dies takes only the file that killed it; the rest of its batch is scanned again', async () => {
+  const root = makeTree({ 'a.c': PLAIN_DRIVER, 'b.c': PLAIN_DRIVER, 'poison.c': PLAIN_DRIVER, 'c.c': PLAIN_DRIVER });
+  // A stand-in worker that dies on any batch holding poison.c and otherwise answers that nothing was found.
+  const script = join(root, 'dying-worker.cjs');
+  writeFileSync(
+    script,
+    `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (message) => {
+  if (message.tasks.some((task) => task.path.endsWith('poison.c'))) process.exit(3);
+  parentPort.postMessage({ type: 'batch-done', id: message.id, outcomes: message.tasks.map((task) => ({ kind: 'no-candidates', path: task.path, signature: { size: 1, mtimeMs: 0, ino: 0 } })) });
+});
+`,
+  );
+  const { results, summary } = await collect([root], { workers: 2, workerScript: script, cacheDir: null, toolFingerprint: 'test' });
+  assert.equal(summary.filesDone, 4, 'every file is accounted for');
+  assert.deepEqual(results.map((result) => [result.path, result.skipped]), [[join(root, 'poison.c'), 'analysis-failed']]);
+  assert.match(results[0]!.note!, /worker exited with code 3/);
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('an aborted scan stops without analysing the rest and without writing the cache', async () => {
+  const files: Record<string, string> = {};
+  for (let index = 0; index < 200; index++) files[`f${index}.c`] = MAPPING_DRIVER;
+  const root = makeTree(files);
+  const cacheDir = mkdtempSync(join(tmpdir(), 'dmalens-cache-'));
+  const controller = new AbortController();
+  const { analysed, analyze } = countingAnalyzer();
+  const run = scanTree([root], { analyze, cacheDir, toolFingerprint: 'test', signal: controller.signal });
+  const first = await run.next();
+  assert.equal(first.done, false);
+  controller.abort();
+  let rest = 0;
+  for (let next = await run.next(); !next.done; next = await run.next()) rest++;
+  assert.ok(analysed.length < 200, `stopped early (${analysed.length} analysed)`);
+  assert.ok(rest < 200);
+  assert.deepEqual(readdirSync(cacheDir), []);
+  rmSync(root, { recursive: true, force: true });
+  rmSync(cacheDir, { recursive: true, force: true });
 });

@@ -84,6 +84,58 @@ describe('language server features', () => {
     assert.match(markdown, /command:dmalens\.showPipeline\?/);
   });
 
+  test('hover on a virtio add shows per platform whether the DMA API is used with and without ACCESS_PLATFORM', async () => {
+    const text = 'static int demo_xmit(struct virtqueue *vq, struct scatterlist *sg, void *data)\n{\n\treturn virtqueue_add_outbuf(vq, sg, 1, data, GFP_ATOMIC);\n}\n';
+    const uri = 'file:///virtio-demo.c';
+    await client.open(uri, text);
+    await client.diagnosticsFor(uri);
+    const hover = await client.hover(uri, positionOf(text, 'virtqueue_add_outbuf', 3));
+    const markdown = hover!.contents.value;
+    const section = markdown.slice(markdown.indexOf('with ACCESS_PLATFORM'));
+    // pseries with ACCESS_PLATFORM and a DDW direct window: phys + 2^59 (§4.3, vector V65); without it the
+    // descriptor holds the guest-physical address (§6.2, vectors V61/V64).
+    const pseries = tableRow(section, title('pseries').title)!;
+    assert.ok(pseries.includes(grouped(EXAMPLE_PHYS + (1n << 59n))), pseries);
+    assert.ok(pseries.includes(`no DMA API (guest-physical) desc.addr \`${grouped(EXAMPLE_PHYS)}\``), pseries);
+    // An SEV guest refuses a device without ACCESS_PLATFORM at probe (§6.5, vector V68).
+    assert.match(tableRow(section, title('x86_64-sev-guest').title)!, /probe fails: `device must provide VIRTIO_F_ACCESS_PLATFORM`/);
+  });
+
+  test('hover on dma_set_mask_and_coherent compares the mask with 64 bits per platform', async () => {
+    const path = join(fixtureDir, 'narrow-mask.c');
+    const text = readFileSync(path, 'utf8');
+    const uri = pathToFileURL(path).toString();
+    await client.open(uri, text);
+    await client.diagnosticsFor(uri);
+    const markdown = (await client.hover(uri, positionOf(text, 'dma_set_mask_and_coherent', 2)))!.contents.value;
+    const high = 0x1_2345_6000n;
+    // x86-64 without IOMMU, 64-bit mask: dma = phys (§1.2, V01).
+    assert.ok(tableRow(markdown, title('x86_64').title)!.includes(grouped(high)), markdown);
+    // powernv: a 64-bit mask gets the TVE#1 bypass, phys + 1<<59 (§4.4, V33); a 32-bit mask goes through
+    // the 32-bit TCE window with 64 KiB TCEs, first entry 1: (1 << 16) | (phys & 0xFFFF) (§4.4, V34).
+    const powernv = tableRow(markdown, title('powernv').title)!;
+    assert.ok(powernv.includes(grouped(high + (1n << 59n))), powernv);
+    assert.ok(powernv.includes(grouped((1n << 16n) | (high & 0xffffn))), powernv);
+  });
+
+  test("a file's constant dma_set_mask applies to its hovers and hints", async () => {
+    const path = join(fixtureDir, 'mask32-driver.c');
+    const text = readFileSync(path, 'utf8');
+    const uri = pathToFileURL(path).toString();
+    await client.open(uri, text);
+    await client.diagnosticsFor(uri);
+    const markdown = (await client.hover(uri, positionOf(text, 'dma_map_single', 2)))!.contents.value;
+    assert.match(markdown, /device mask DMA_BIT_MASK\(32\) as set on line 16/);
+    // pseries with a 32-bit mask: no DDW, the default 32-bit TCE window; the first small map on CPU 0
+    // takes entry 1 (entry 0 is reserved) and costs one H_PUT_TCE (§4.2, §4.3, vector V24).
+    const pseries = tableRow(markdown, title('pseries').title)!;
+    assert.ok(pseries.includes('`0x1000`'), pseries);
+    assert.match(pseries, /H_PUT_TCE ×1/);
+    const hints = await client.request<{ position: { line: number }; label: string }[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } } });
+    const hint = hints.find((candidate) => candidate.position.line === positionOf(text, 'dma_map_single').line);
+    assert.ok(hint?.label.includes(`${title('pseries').short}: H_PUT_TCE ×1`), hint?.label);
+  });
+
   test('published diagnostics carry code, link and severity; a quick fix inserts the check', async () => {
     const diagnostics = client.diagnostics.get(uncheckedUri)!;
     const unchecked = diagnostics.filter((diagnostic) => diagnostic.code === 'unchecked-mapping');
@@ -102,6 +154,29 @@ describe('language server features', () => {
     await client.open(fixedUri, fixed);
     const after = await client.diagnosticsFor(fixedUri);
     assert.equal(after.filter((diagnostic) => diagnostic.code === 'unchecked-mapping').length, 1, 'one unchecked map is left');
+  });
+
+  test('quick fixes replace a removed API with its successor and rename the virtio feature macro', async () => {
+    for (const [name, needle, expected] of [
+      ['removed-api.c', 'pci_map_single', 'addr = dma_map_single(&adapter->pdev->dev, adapter->buf, 2048, DMA_FROM_DEVICE);'],
+      ['removed-api.c', 'dma_zalloc_coherent', 'adapter->ring = dma_alloc_coherent(&adapter->pdev->dev, 4096, &adapter->ring_dma, GFP_KERNEL);'],
+      ['virtio-feature.c', 'VIRTIO_F_IOMMU_PLATFORM', 'return virtio_has_feature(vdev, VIRTIO_F_ACCESS_PLATFORM);'],
+    ] as const) {
+      const path = join(fixtureDir, name);
+      const text = readFileSync(path, 'utf8');
+      const uri = pathToFileURL(path).toString();
+      await client.open(uri, text);
+      await client.diagnosticsFor(uri);
+      const at = positionOf(text, needle);
+      const actions = await client.request<{ title: string; edit: { changes: Record<string, { range: Range; newText: string }[]> } }[]>('textDocument/codeAction', {
+        textDocument: { uri },
+        range: { start: at, end: at },
+        context: { diagnostics: [] },
+      });
+      assert.equal(actions.length, 1, JSON.stringify(actions));
+      const fixed = applyEdits(text, actions[0]!.edit.changes[uri]!);
+      assert.ok(fixed.includes(expected), fixed.split('\n')[at.line]);
+    }
   });
 
   test('inlay hints summarise each mapping per platform with the simulated bounce size', async () => {
@@ -181,4 +256,22 @@ describe('language server features', () => {
     const hover = await client.hover(uncheckedUri, positionOf(uncheckedText, 'dma_map_single', 2));
     assert.ok(tableRow(hover!.contents.value, title('x86_64').title));
   });
+
+  test('annotations can be code lenses instead of inlay hints', async () => {
+    await client.changeSettings({ platforms: ['x86_64', 'x86_64-sev-guest'], annotations: 'codeLens' });
+    const deadline = Date.now() + 5000;
+    let found: { range: Range; command: { title: string; command: string } }[] = [];
+    while (Date.now() < deadline && found.length === 0) {
+      found = await client.request('textDocument/codeLens', { textDocument: { uri: uncheckedUri } });
+      if (!found.length) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(found.length > 0);
+    const first = found.find((lens) => lens.range.start.line === positionOf(uncheckedText, 'dma_map_single').line)!;
+    assert.equal(first.command.command, 'dmalens.showPipeline');
+    // SEV bounces the 1514-byte buffer at map time (§2.3, vector V19's size).
+    assert.ok(first.command.title.includes(`${title('x86_64-sev-guest').short}: bounce 1514 B`), first.command.title);
+    const hints = await client.request<unknown[]>('textDocument/inlayHint', { textDocument: { uri: uncheckedUri }, range: { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } } });
+    assert.equal(hints.length, 0);
+  });
 });
+

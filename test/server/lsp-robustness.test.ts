@@ -1,9 +1,12 @@
 // Hostile inputs: the server must answer within a bounded time and stay alive after each.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LspClient } from './lsp-client';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { LspClient, repoRoot } from './lsp-client';
 
 const ANSWER_WITHIN_MS = 5000;
+const RULE_IDS = new Set(readdirSync(join(repoRoot, 'docs/rules')).map((name) => name.replace(/\.md$/, '')));
 
 async function answersQuickly(client: LspClient, uri: string): Promise<number> {
   const started = Date.now();
@@ -37,7 +40,9 @@ describe('robustness', () => {
       await client.open(uri, make());
       const elapsed = await answersQuickly(client, uri);
       assert.ok(elapsed < ANSWER_WITHIN_MS);
-      await client.diagnosticsFor(uri, 20000);
+      const diagnostics = await client.diagnosticsFor(uri, 20000);
+      // Parse errors are never diagnostics: whatever is published comes from a DMA Lens rule.
+      for (const diagnostic of diagnostics) assert.ok(RULE_IDS.has(String(diagnostic.code)), `unexpected diagnostic ${diagnostic.code}: ${diagnostic.message}`);
       assert.ok(client.alive);
       await client.notify('textDocument/didClose', { textDocument: { uri } });
     });

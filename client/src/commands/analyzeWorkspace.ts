@@ -5,12 +5,14 @@ import type { AnalyzeWorkspaceResult } from '@dmalens/server/protocol/protocol';
 import { escapeMarkdown, type ReportProvider } from '../reports';
 import type { ServerApi } from '../serverApi';
 
+const REPORT_NAME = 'workspace-analysis.md';
+
 export async function analyzeWorkspaceCommand(server: ServerApi, reports: ReportProvider): Promise<void> {
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'DMA Lens: analysing the workspace' },
     () => server.analyzeWorkspace({}),
   );
-  await reports.show('workspace-analysis.md', analysisReport(result));
+  await reports.show(REPORT_NAME, analysisReport(result, (uri, line) => reports.linkFrom(REPORT_NAME, vscode.Uri.parse(uri), line)));
   const choice = await vscode.window.showInformationMessage(
     `DMA Lens: ${result.totals.sites} DMA sites, ${result.totals.findings} findings in ${result.totals.files} files.`,
     'Export SARIF…',
@@ -31,7 +33,10 @@ export async function exportSarifCommand(server: ServerApi): Promise<void> {
   void vscode.window.showInformationMessage(`DMA Lens: saved ${target.fsPath}`);
 }
 
-export function analysisReport(result: AnalyzeWorkspaceResult): string {
+/** Gives the link target of a line of a file, relative to the report. */
+export type SiteLinker = (uri: string, line: number) => string;
+
+export function analysisReport(result: AnalyzeWorkspaceResult, link: SiteLinker): string {
   const lines = ['# DMA Lens workspace analysis', ''];
   if (result.partial) lines.push('> The background index is still running: this summary covers the files indexed so far.', '');
   const { totals } = result;
@@ -40,20 +45,20 @@ export function analysisReport(result: AnalyzeWorkspaceResult): string {
   for (const rule of result.rules) {
     lines.push(`### [${escapeMarkdown(rule.id)}](${rule.docUrl}) — ${escapeMarkdown(rule.title)} (${rule.count}, ${rule.severity})`, '');
     for (const location of rule.locations) {
-      lines.push(`- ${siteLink(location.uri, location.range.start.line)}: ${escapeMarkdown(location.message)}`);
+      lines.push(`- ${siteLink(link, location.uri, location.range.start.line)}: ${escapeMarkdown(location.message)}`);
     }
     lines.push('');
   }
   lines.push('## Files', '', '| file | sites | findings | rules |', '|---|---:|---:|---|');
   for (const file of result.files) {
     const rules = Object.entries(file.byRule).map(([id, count]) => `${escapeMarkdown(id)} ×${count}`).join(', ');
-    lines.push(`| ${siteLink(file.uri, 0)} | ${file.sites} | ${file.findings} | ${rules} |`);
+    lines.push(`| ${siteLink(link, file.uri, 0)} | ${file.sites} | ${file.findings} | ${rules} |`);
   }
   return lines.join('\n');
 }
 
-/** A link the markdown preview opens at the line: `file:///…/foo.c#L12`. */
-function siteLink(uri: string, line: number): string {
+/** A link the markdown preview opens at the line, labelled with the workspace-relative path. */
+function siteLink(link: SiteLinker, uri: string, line: number): string {
   const label = vscode.workspace.asRelativePath(vscode.Uri.parse(uri), false);
-  return `[${escapeMarkdown(label)}:${line + 1}](${uri}#L${line + 1})`;
+  return `[${escapeMarkdown(label)}:${line + 1}](<${link(uri, line)}>)`;
 }

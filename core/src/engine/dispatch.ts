@@ -4,6 +4,7 @@ import type { Direction, OpName, OpResult, Request } from '../types';
 import type { DmaContext, EngineSession, MappingRecord } from './ops';
 import { TraceBuilder } from './trace';
 import { RequestError } from './request';
+import { cloneRecord } from './record';
 import { symbolicRule } from './rule';
 import { dmaMapPageAttrs, dmaMapResource, dmaMapSgAttrs, dmaSyncSg, dmaSyncSingle, dmaUnmapPageAttrs, dmaUnmapResource, dmaUnmapSgAttrs, unmapMisuse } from '../dma/mapping';
 import { dmaAllocAttrs, dmaFreeAttrs } from '../dma/alloc';
@@ -167,6 +168,15 @@ export function dispatchRequest(session: EngineSession & HistoryView, request: R
 
 interface NestedHandle {
   record: MappingRecord;
+}
+
+/**
+ * Copies a handle returned by NestedDma.mapPage, for state that is cloned with its session: the copy
+ * and the original can then be unmapped independently.
+ */
+export function cloneNestedHandle(handle: unknown): unknown {
+  const { record } = handle as NestedHandle;
+  return { record: cloneRecord(record) } satisfies NestedHandle;
 }
 
 function nested(session: EngineSession, op: string): NestedDma {

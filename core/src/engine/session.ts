@@ -20,6 +20,7 @@ import {
 import { dispatchRequest } from './dispatch';
 import { initialDeviceState } from './device';
 import { recordPoolSetup } from '../dma/swiotlb';
+import { cloneRecord } from './record';
 
 /** One executed request: what was asked, what the kernel did, and what it left behind. */
 export interface HistoryEntry {
@@ -120,12 +121,4 @@ export class Session implements EngineSession {
       .map(([key, print]) => `${key}:${print}`)
       .join('|');
   }
-}
-
-function cloneRecord(record: MappingRecord): MappingRecord {
-  const copy: MappingRecord = { ...record, attrs: [...record.attrs] };
-  if (record.segments) copy.segments = record.segments.map(cloneRecord);
-  if (record.sgOut) copy.sgOut = record.sgOut.map((segment) => ({ ...segment }));
-  if (record.pool) copy.pool = { ...record.pool, pages: record.pool.pages.map((page) => ({ ...page })) };
-  return copy;
 }

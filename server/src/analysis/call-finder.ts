@@ -70,15 +70,27 @@ export function findCalls(text: string, root: SyntaxNode, base: number, candidat
     if (NOT_CODE.has(node.type) || node.type !== 'identifier') continue;
     if (node.startIndex !== local || node.endIndex !== local + candidate.name.length) continue;
     const ancestors = ancestorsOf(node);
+    if (!ancestors) continue;
     const call = treeCall(text, node, ancestors, api, base, macro, treeHasErrors) ?? recoveredCall(text, node, ancestors, api, base, macro);
     if (call) calls.push(call);
   }
   return { calls, macroBodies: [...bodies.values()] };
 }
 
-function ancestorsOf(node: SyntaxNode): SyntaxNode[] {
+/** Deeper than this (pathological nesting), a name is not analysed: its facts would be unknown anyway. */
+const MAX_NESTING = 400;
+
+/**
+ * The node's ancestors, innermost first, or null when it is nested deeper than MAX_NESTING. Each `parent`
+ * costs O(depth) in tree-sitter (nodes keep no parent pointer), so the walk is capped to keep pathological
+ * nesting from turning quadratic.
+ */
+function ancestorsOf(node: SyntaxNode): SyntaxNode[] | null {
   const ancestors: SyntaxNode[] = [];
-  for (let current = node.parent; current; current = current.parent) ancestors.push(current);
+  for (let current = node.parent; current; current = current.parent) {
+    if (ancestors.length === MAX_NESTING) return null;
+    ancestors.push(current);
+  }
   return ancestors;
 }
 

@@ -28,7 +28,7 @@ export async function createAnalyzer(options: unknown): Promise<AnalyzeFile> {
   const checkOptions = { severities: scanOptions.severities ?? {}, ...(scanOptions.rules ? { only: scanOptions.rules } : {}) };
   return (text, path) => {
     const { sites } = analyzeFileText(text, path);
-    const diagnostics = runChecks({ sites, text, model }, checkOptions);
+    const diagnostics = runChecks({ sites, text, model, path }, checkOptions);
     return { sites, diagnostics };
   };
 }

@@ -5,7 +5,7 @@
 // One cache file per set of scan roots and analysis options, stored with v8.serialize (bigints survive,
 // and it is several times faster than JSON for this shape). The key includes a fingerprint of the tool
 // build, so any change to the extractor or the checks starts a fresh cache instead of serving stale facts.
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync, existsSync, unlinkSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,6 +19,9 @@ const FORMAT = 'dmalens-scan-cache-1';
  * same time stamp tick without its signature changing (git calls this "racy"); such entries are re-hashed.
  */
 const RACY_WINDOW_MS = 2000;
+
+/** Cache files of trees not scanned for this long are deleted, so the folder cannot grow without bound. */
+const STALE_AFTER_MS = 30 * 24 * 3600_000;
 
 export interface CacheEntry {
   signature: FileSignature;
@@ -47,11 +50,18 @@ export interface CacheKeyParts {
   maxFileSize: number;
 }
 
-export function cacheKey(parts: CacheKeyParts): string {
+/**
+ * The cache file of a set of roots and options, and the key its content must carry. The tool fingerprint
+ * is in the key, not in the file name: a new build finds the old file, sees the key differ, starts afresh
+ * and overwrites it, so the cache folder does not collect one stale file per build.
+ */
+export function cacheIdentity(parts: CacheKeyParts): { fileName: string; key: string } {
   const roots = parts.roots.map((root) => resolve(root)).sort();
-  return createHash('sha1')
-    .update(JSON.stringify([FORMAT, parts.toolFingerprint, roots, parts.analysisOptions ?? null, parts.maxFileSize]))
-    .digest('hex');
+  const scope = JSON.stringify([FORMAT, roots, parts.analysisOptions ?? null, parts.maxFileSize]);
+  return {
+    fileName: `scan-${createHash('sha1').update(scope).digest('hex')}.bin`,
+    key: createHash('sha1').update(JSON.stringify([scope, parts.toolFingerprint])).digest('hex'),
+  };
 }
 
 /** A fingerprint of the code that produced the cached facts: the content of the bundle that analyses files. */
@@ -80,8 +90,9 @@ export class ScanCache {
     return new ScanCache(null, '', new Map(), Date.now());
   }
 
-  static open(cacheDir: string, key: string): ScanCache {
-    const file = join(cacheDir, `scan-${key}.bin`);
+  static open(cacheDir: string, identity: { fileName: string; key: string }): ScanCache {
+    const { key } = identity;
+    const file = join(cacheDir, identity.fileName);
     const startedMs = Date.now();
     let entries = new Map<string, CacheEntry>();
     const problems: string[] = [];
@@ -141,6 +152,7 @@ export class ScanCache {
       const content: CacheFile = { format: FORMAT, key: this.key, entries: this.next };
       writeFileSync(temporary, serialize(content));
       renameSync(temporary, this.file);
+      pruneStaleFiles(join(this.file, '..'));
     } catch (error) {
       this.problems.push(`cache not saved to ${this.file}: ${error instanceof Error ? error.message : String(error)}`);
       try {
@@ -148,6 +160,19 @@ export class ScanCache {
       } catch {
         // Nothing was written, or it is already gone.
       }
+    }
+  }
+}
+
+function pruneStaleFiles(cacheDir: string): void {
+  const cutoff = Date.now() - STALE_AFTER_MS;
+  for (const name of readdirSync(cacheDir)) {
+    if (!/^scan-[0-9a-f]{40}\.bin$/.test(name)) continue;
+    const path = join(cacheDir, name);
+    try {
+      if (statSync(path).mtimeMs < cutoff) unlinkSync(path);
+    } catch {
+      // Another scan may be replacing or removing it at the same moment.
     }
   }
 }

@@ -1,13 +1,14 @@
 // The whole-tree batch scan behind `dmalens scan` and the workspace index. The main thread walks the tree
 // and hands batches of paths to worker threads; each worker reads, prefilters, hashes and analyses its
 // files (file-scan.ts). The cache lets a re-scan skip every file whose signature or content is unchanged.
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { compileExcludes } from './glob';
 import { walkFiles, type WalkProblem } from './walk';
-import { scanFile, type AnalyzeFile, type FileFacts, type FileOutcome, type FileTask, type SkipReason } from './file-scan';
-import { ScanCache, cacheKey, defaultCacheDir, fileFingerprint } from './scan-cache';
+import { sameSignature, scanFile, type AnalyzeFile, type FileFacts, type FileOutcome, type FileTask, type SkipReason } from './file-scan';
+import { ScanCache, cacheIdentity, defaultCacheDir, fileFingerprint } from './scan-cache';
 import { WorkerPool } from './worker-pool';
 import type { WorkerSetup } from './worker-protocol';
 
@@ -20,6 +21,10 @@ export const DEFAULT_EXTENSIONS = ['.c', '.h'];
 /** Files per batch: large enough that messaging costs little, small enough to balance two workers. */
 const BATCH_SIZE = 48;
 const PROGRESS_INTERVAL_MS = 100;
+/** Directory entries listed per turn of the event loop while workers run. */
+const WALK_AHEAD_PER_TURN = 2000;
+/** Unchanged files settled on the main thread per turn, so that a language server stays responsive. */
+const SETTLED_ON_MAIN_PER_TURN = 2000;
 
 export interface ScanTreeOptions {
   /** Globs relative to each root (see glob.ts); `.git` is always skipped. */
@@ -117,20 +122,34 @@ export async function* scanTree(paths: readonly string[], options: ScanTreeOptio
       ready.push(result);
     }
   };
-  const takeBatch = (): FileTask[] => {
-    const tasks: FileTask[] = [];
-    while (tasks.length < BATCH_SIZE) {
+  // The walk runs ahead of the workers (the main thread is otherwise idle), so the total, the bar and the
+  // ETA are known early in the scan rather than only when the last directory has been listed.
+  const walked: string[] = [];
+  let walkedTaken = 0;
+  const walkSome = (limit: number): void => {
+    for (let count = 0; count < limit && !progress.walkDone; count++) {
       const next = walker.next();
-      if (next.done) {
-        progress.walkDone = true;
-        break;
+      if (next.done) progress.walkDone = true;
+      else {
+        walked.push(next.value);
+        progress.filesSeen++;
       }
-      progress.filesSeen++;
-      const known = cache.knownFor(next.value);
-      tasks.push(known ? { path: next.value, cached: known } : { path: next.value });
+    }
+  };
+  const hasQueued = (): boolean => walkedTaken < walked.length;
+  const takeBatch = (): FileTask[] => {
+    if (walked.length - walkedTaken < BATCH_SIZE) walkSome(BATCH_SIZE);
+    const tasks: FileTask[] = [];
+    while (tasks.length < BATCH_SIZE && walkedTaken < walked.length) {
+      const path = walked[walkedTaken]!;
+      // Free the slot: the queue may hold the whole tree's paths for a moment.
+      walked[walkedTaken++] = '';
+      const known = cache.knownFor(path);
+      tasks.push(known ? { path, cached: known } : { path });
     }
     return tasks;
   };
+  const scanning = (): boolean => !progress.walkDone || hasQueued();
   const drainProblems = (): void => {
     for (const problem of problems.splice(0)) {
       progress.skipped++;
@@ -141,7 +160,8 @@ export async function* scanTree(paths: readonly string[], options: ScanTreeOptio
   try {
     if (resolved.analyze) {
       const analyze = resolved.analyze;
-      while (!progress.walkDone && !options.signal?.aborted) {
+      while (scanning() && !options.signal?.aborted) {
+        walkSome(WALK_AHEAD_PER_TURN);
         for (const task of takeBatch()) accept(scanFile(task, { maxFileSize: resolved.maxFileSize, analyze }));
         drainProblems();
         report(false);
@@ -150,7 +170,7 @@ export async function* scanTree(paths: readonly string[], options: ScanTreeOptio
         await yieldToEventLoop();
       }
     } else {
-      yield* runOnWorkers(resolved, options, takeBatch, accept, drainProblems, progress, ready, report);
+      yield* runOnWorkers(resolved, options, { takeBatch, walkSome, scanning }, accept, drainProblems, progress, ready, report);
     }
     drainProblems();
     yield* ready.splice(0);
@@ -166,7 +186,7 @@ export async function* scanTree(paths: readonly string[], options: ScanTreeOptio
 async function* runOnWorkers(
   resolved: ResolvedOptions,
   options: ScanTreeOptions,
-  takeBatch: () => FileTask[],
+  queue: { takeBatch: () => FileTask[]; walkSome: (limit: number) => void; scanning: () => boolean },
   accept: (outcome: FileOutcome) => void,
   drainProblems: () => void,
   progress: ScanProgress,
@@ -176,39 +196,68 @@ async function* runOnWorkers(
   let wake: (() => void) | null = null;
   let fatal: string | null = null;
   const setup: WorkerSetup = { maxFileSize: resolved.maxFileSize, analysisOptions: options.analysis ?? null };
-  const pool = new WorkerPool(
-    resolved.workerScript!,
-    resolved.workers,
-    setup,
-    (outcomes) => {
-      for (const outcome of outcomes) accept(outcome);
-      wake?.();
-    },
-    (message) => {
-      fatal = message;
-      wake?.();
-    },
-  );
+  // Workers start on the first file that needs reading: a re-scan of an unchanged tree needs none.
+  let pool: WorkerPool | null = null;
+  const startPool = (): WorkerPool =>
+    new WorkerPool(
+      resolved.workerScript!,
+      resolved.workers,
+      setup,
+      (outcomes) => {
+        for (const outcome of outcomes) accept(outcome);
+        wake?.();
+      },
+      (message) => {
+        fatal = message;
+        wake?.();
+      },
+    );
   const onAbort = (): void => wake?.();
   options.signal?.addEventListener('abort', onAbort);
   try {
     for (;;) {
-      while (!progress.walkDone && pool.hasCapacity() && !options.signal?.aborted) {
-        const tasks = takeBatch();
-        if (tasks.length > 0) pool.submit(tasks);
+      let settledHere = 0;
+      while (queue.scanning() && (pool === null || pool.hasCapacity()) && settledHere < SETTLED_ON_MAIN_PER_TURN && !options.signal?.aborted) {
+        const toRead: FileTask[] = [];
+        for (const task of queue.takeBatch()) {
+          const unchanged = unchangedByStat(task);
+          if (unchanged) {
+            accept(unchanged);
+            settledHere++;
+          } else toRead.push(task);
+        }
+        if (toRead.length > 0) (pool ??= startPool()).submit(toRead);
       }
       drainProblems();
       report(false);
       if (ready.length > 0) yield* ready.splice(0);
       if (fatal) throw new Error(`DMA Lens scan failed: ${fatal}`);
-      if (options.signal?.aborted || (progress.walkDone && pool.idle)) break;
-      await new Promise<void>((resolve) => (wake = resolve));
+      const idle = pool === null || pool.idle;
+      if (options.signal?.aborted || (!queue.scanning() && idle)) break;
+      if (progress.walkDone && !idle && !(settledHere >= SETTLED_ON_MAIN_PER_TURN)) {
+        await new Promise<void>((resolve) => (wake = resolve));
+      } else {
+        // Walk on (or settle more unchanged files) between worker messages; a finished batch wakes the loop at once.
+        queue.walkSome(WALK_AHEAD_PER_TURN);
+        await Promise.race([new Promise<void>((resolve) => (wake = resolve)), yieldToEventLoop()]);
+      }
       wake = null;
     }
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
-    await pool.close();
+    await pool?.close();
   }
+}
+
+/**
+ * A file whose cached signature is trusted and still matches a `stat` is unchanged: settled on the main
+ * thread, which is otherwise idle, without a round trip to a worker.
+ */
+function unchangedByStat(task: FileTask): FileOutcome | null {
+  if (!task.cached?.signatureTrusted) return null;
+  const stat = statSync(task.path, { throwIfNoEntry: false });
+  if (!stat || !stat.isFile()) return null;
+  return sameSignature(task.cached.signature, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino }) ? { kind: 'unchanged', path: task.path } : null;
 }
 
 /** Turns a reader's outcome into the cache update and, when there is something to show, a result. */
@@ -268,8 +317,7 @@ function openCache(resolved: ResolvedOptions, options: ScanTreeOptions): ScanCac
   const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
   if (cacheDir === null) return ScanCache.disabled();
   const toolFingerprint = options.toolFingerprint ?? defaultFingerprint(resolved);
-  const key = cacheKey({ toolFingerprint, roots: resolved.roots, analysisOptions: options.analysis ?? null, maxFileSize: resolved.maxFileSize });
-  return ScanCache.open(cacheDir, key);
+  return ScanCache.open(cacheDir, cacheIdentity({ toolFingerprint, roots: resolved.roots, analysisOptions: options.analysis ?? null, maxFileSize: resolved.maxFileSize }));
 }
 
 /** The analysis code is the worker bundle (or, on the calling thread, the bundle running now). */

@@ -13,9 +13,15 @@ const BATCHES_IN_FLIGHT_PER_WORKER = 2;
  */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 };
 
+interface Batch {
+  tasks: FileTask[];
+  /** A single file re-sent after its worker died with it in a larger batch. */
+  retry: boolean;
+}
+
 interface PoolWorker {
   worker: Worker;
-  inFlight: Map<number, FileTask[]>;
+  inFlight: Map<number, Batch>;
 }
 
 /** Runs batches on worker threads; `onOutcomes` receives each finished batch, `onFatal` a failure that ends the scan. */
@@ -44,11 +50,11 @@ export class WorkerPool {
   }
 
   /** Gives the batch to the least busy worker. */
-  submit(tasks: FileTask[]): void {
+  submit(tasks: FileTask[], retry = false): void {
     let chosen = this.workers[0]!;
     for (const entry of this.workers) if (entry.inFlight.size < chosen.inFlight.size) chosen = entry;
     const id = this.nextBatchId++;
-    chosen.inFlight.set(id, tasks);
+    chosen.inFlight.set(id, { tasks, retry });
     const message: ToWorker = { type: 'batch', id, tasks };
     chosen.worker.postMessage(message);
   }
@@ -70,25 +76,33 @@ export class WorkerPool {
       }
     });
     worker.on('error', (error) => this.replace(entry, `worker failed: ${error.message}`));
+    // A worker never ends on its own; if it does, with any code, its batches would otherwise never finish.
     worker.on('exit', (code) => {
-      if (!this.closed && code !== 0) this.replace(entry, `worker exited with code ${code}`);
+      if (!this.closed) this.replace(entry, `worker exited with code ${code}`);
     });
     return entry;
   }
 
   /**
-   * A worker that died (out of memory in the parser, say) takes its batches with it. Their files are
-   * reported as skipped with the reason rather than silently missing, and a fresh worker takes its place.
+   * A worker that died (out of memory in the parser, say) takes its batches with it. Their files are sent
+   * again one per batch, so that only the file that kills a worker is lost; that file is reported as
+   * skipped with the reason rather than silently missing. A fresh worker takes the dead one's place.
    */
   private replace(entry: PoolWorker, reason: string): void {
     const index = this.workers.indexOf(entry);
     if (index === -1 || this.closed) return;
-    const lost = [...entry.inFlight.values()].flat();
+    const lost = [...entry.inFlight.values()];
     entry.inFlight.clear();
     this.workers[index] = this.start();
     void entry.worker.terminate();
-    this.onOutcomes(
-      lost.map((task) => ({ kind: 'skipped', path: task.path, signature: null, reason: 'analysis-failed', note: `not analysed: ${reason}` })),
-    );
+    const failed: FileOutcome[] = [];
+    for (const batch of lost) {
+      if (batch.retry) {
+        for (const task of batch.tasks) failed.push({ kind: 'skipped', path: task.path, signature: null, reason: 'analysis-failed', note: `not analysed: ${reason}` });
+      } else {
+        for (const task of batch.tasks) this.submit([task], true);
+      }
+    }
+    if (failed.length > 0) this.onOutcomes(failed);
   }
 }

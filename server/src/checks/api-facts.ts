@@ -74,15 +74,7 @@ export function isSyncForDevice(api: string): boolean {
   return /^dma_sync_(single|single_range|sg|sgtable)_for_device$/.test(api) || api === 'virtqueue_dma_sync_single_range_for_device';
 }
 
-export function knownDirection(site: CallSite): Direction | null {
-  return site.direction === 'unknown' ? null : site.direction;
-}
-
 export function kernelDirectionName(direction: Direction): string {
   return DIRECTION_KERNEL_NAME[direction];
 }
 
-/** The constant byte size of a call, or null when the source does not fix it. */
-export function constantSize(site: CallSite): bigint | null {
-  return site.size?.value ?? null;
-}

@@ -7,6 +7,7 @@ import type { PlatformModel } from './platform-model';
 import type { CheckContext, Rule, RuleFinding } from './rule';
 import { costWords } from './outcome-text';
 import { simulationForSite } from './site-requests';
+import { fileStreamingMask, type FileMask } from './file-mask';
 
 export const mapInLoop: Rule = {
   id: 'map-in-loop',
@@ -14,9 +15,10 @@ export const mapInLoop: Rule = {
   defaultSeverity: 'information',
   platformDependent: true,
   check({ sites, model }: CheckContext): RuleFinding[] {
+    const mask = fileStreamingMask(sites);
     return sites.flatMap((site) => {
       if (!site.inLoop || !isStreamingMap(site)) return [];
-      const costs = iterationCosts(model, site);
+      const costs = iterationCosts(model, site, mask);
       if (!costs.costs.length) return [];
       const sizeWords = costs.exampleSize ? 'a 4096-byte example buffer (the size is not a constant)' : `${site.size?.text ?? ''}`;
       return [{ range: site.nameRange, message: `${site.api}() runs once per loop iteration; per iteration (map + unmap of ${sizeWords}): ${costs.costs.join('; ')}.` }];
@@ -24,13 +26,14 @@ export const mapInLoop: Rule = {
   },
 };
 
-function iterationCosts(model: PlatformModel, site: CallSite): { costs: string[]; exampleSize: boolean } {
-  const simulation = simulationForSite(site);
+function iterationCosts(model: PlatformModel, site: CallSite, mask: FileMask | null): { costs: string[]; exampleSize: boolean } {
+  const simulation = simulationForSite(site, mask);
   if (!simulation) return { costs: [], exampleSize: false };
-  const requests = [...simulation.requests, { op: 'unmap' as const, of: 0 }];
+  const requests = [...simulation.requests, { op: 'unmap' as const, of: simulation.focus }];
   const costs: string[] = [];
   for (const profile of model.selected) {
-    const results = model.run(profile.id, requests).results;
+    // The mask request itself costs nothing per iteration; only the map and its unmap count.
+    const results = model.run(profile.id, requests).results.slice(simulation.focus);
     const words = results
       .map((result) => costWords(result, ['map', 'unmap']))
       .filter((text) => text.length > 0)

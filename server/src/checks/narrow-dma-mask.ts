@@ -3,22 +3,16 @@
 // and pays TCE hypercalls per map (§4.3), powernv loses the TVE#1 bypass (§4.4). The comparison is the
 // core's simulation of the same map after each mask; a mask that costs nothing anywhere is not reported,
 // and neither is the usual fallback after a 64-bit attempt in the same function.
-import type { Request } from '@dmalens/core';
+import type { OpResult, PlatformProfile, Request } from '@dmalens/core';
 import type { CallSite } from '../analysis/callsite';
 import type { PlatformModel } from './platform-model';
 import type { CheckContext, Rule, RuleFinding } from './rule';
+import { maskBits, maskValue, STREAMING_MASK_SETTERS } from './file-mask';
 import { costWords, outcomeWords, pathWord } from './outcome-text';
 
-const STREAMING_MASK_SETTERS = new Set(['dma_set_mask', 'dma_set_mask_and_coherent', 'dma_coerce_mask_and_coherent']);
-
 /** A buffer above 4 GiB, as in the spec's x86 vectors V02/V07 (§10), so that 32-bit masks matter. */
-const HIGH_PHYS = 0x1_2345_6000n;
+export const HIGH_PHYS = 0x1_2345_6000n;
 const PROBE_SIZE = 0x1000n;
-
-export function maskBits(text: string | undefined): number | null {
-  const match = /^DMA_BIT_MASK\s*\(\s*(\d+)\s*\)$/.exec((text ?? '').trim());
-  return match ? Number(match[1]) : null;
-}
 
 export const narrowDmaMask: Rule = {
   id: 'narrow-dma-mask',
@@ -55,14 +49,27 @@ function probe(mask: bigint): Request[] {
   ];
 }
 
+export interface MaskComparison {
+  profile: PlatformProfile;
+  /** The probe map (4 KiB above 4 GiB) after setting the call's mask, and after a 64-bit mask. */
+  withMask: OpResult;
+  withWideMask: OpResult;
+}
+
+/** What the probe map does on each selected platform with the given mask and with a 64-bit mask. */
+export function compareMasks(model: PlatformModel, bits: number): MaskComparison[] {
+  const narrow = maskValue(bits);
+  const wide = maskValue(64);
+  return model.selected.flatMap((profile) => {
+    const withMask = model.run(profile.id, probe(narrow)).results[1];
+    const withWideMask = model.run(profile.id, probe(wide)).results[1];
+    return withMask && withWideMask ? [{ profile, withMask, withWideMask }] : [];
+  });
+}
+
 function maskCosts(model: PlatformModel, bits: number): string[] {
-  const narrow = (1n << BigInt(bits)) - 1n;
-  const wide = (1n << 64n) - 1n;
   const descriptions: string[] = [];
-  for (const profile of model.selected) {
-    const withNarrow = model.run(profile.id, probe(narrow)).results[1];
-    const withWide = model.run(profile.id, probe(wide)).results[1];
-    if (!withNarrow || !withWide) continue;
+  for (const { profile, withMask: withNarrow, withWideMask: withWide } of compareMasks(model, bits)) {
     const narrowWords = `${pathWord(withNarrow)}${costWords(withNarrow, ['map', 'unmap']) ? ` (${costWords(withNarrow, ['map', 'unmap'])})` : ''}`;
     const wideWords = `${pathWord(withWide)}${costWords(withWide, ['map', 'unmap']) ? ` (${costWords(withWide, ['map', 'unmap'])})` : ''}`;
     if (narrowWords === wideWords && (withNarrow.error === null) === (withWide.error === null)) continue;

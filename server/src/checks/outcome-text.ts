@@ -30,9 +30,13 @@ export function costWords(result: OpResult, moments: readonly string[] = ['map',
   if (bytes > 0) parts.push(`bounce ${bytes} B`);
   for (const flush of result.costs.iotlbFlushes) if (moments.includes(flush.when)) parts.push(`${flush.kind} flush ×${flush.count}`);
   const lines = result.costs.cacheLines;
-  if (lines.clean > 0) parts.push(`clean ${lines.clean} lines`);
-  if (lines.invalidate > 0) parts.push(`invalidate ${lines.invalidate} lines`);
+  if (lines.clean > 0) parts.push(`clean ${plural(lines.clean, 'line')}`);
+  if (lines.invalidate > 0) parts.push(`invalidate ${plural(lines.invalidate, 'line')}`);
   return parts.join(', ');
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 export function bounceBytes(result: OpResult, moments: readonly string[] = ['map', 'unmap', 'sync']): number {
@@ -40,9 +44,6 @@ export function bounceBytes(result: OpResult, moments: readonly string[] = ['map
   return (moments.includes('map') ? bytes.map : 0) + (moments.includes('unmap') ? bytes.unmap : 0) + (moments.includes('sync') ? bytes.sync : 0);
 }
 
-export function hypercallCount(result: OpResult, moments: readonly string[] = ['map', 'unmap']): number {
-  return result.costs.hypercalls.filter((call) => moments.includes(call.when)).reduce((sum, call) => sum + call.count, 0);
-}
 
 /** `TCE 0x1000 (H_PUT_TCE ×1)` or `fails: <kernel message>`. */
 export function outcomeWords(result: OpResult): string {

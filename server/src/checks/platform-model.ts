@@ -25,10 +25,6 @@ export interface PlatformModel {
 /** Memo size: enough for every call site of a large file on six platforms. */
 const MEMO_LIMIT = 4096;
 
-export function allProfiles(): PlatformProfile[] {
-  return listProfiles();
-}
-
 /**
  * Builds the model for a platform selection. Unknown ids and overrides the core rejects are returned as
  * problems (sentences for the user) and left out, so that the rest keeps working.

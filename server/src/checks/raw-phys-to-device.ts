@@ -10,7 +10,19 @@ import { EXAMPLE_PHYS_VALUE, EXAMPLE_SIZE_VALUE } from './site-requests';
 import { TextLines } from './text-lines';
 import { formatAddress, outcomeWords } from './outcome-text';
 
-const RAW_PHYS_HELPERS = new Set(['virt_to_phys', '__pa', 'page_to_phys', 'sg_phys', 'virt_to_bus', 'isa_virt_to_bus']);
+/**
+ * isa_virt_to_bus is left out: ISA DMA addresses are physical by definition (below 16 MiB on x86), which
+ * is what the helper exists for.
+ */
+const RAW_PHYS_HELPERS = new Set(['virt_to_phys', '__pa', 'page_to_phys', 'sg_phys', 'virt_to_bus']);
+
+/**
+ * Architecture code writes physical addresses for the CPU itself, the MMU and firmware (secondary CPU
+ * boot registers, process tables, RTAS/OPAL buffers): no DMA device reads them.
+ */
+function isArchitectureCode(path: string | undefined): boolean {
+  return path !== undefined && /(^|\/)arch\//.test(path);
+}
 
 /** Calls whose argument goes to the device: endianness conversions for descriptors and MMIO writes. */
 const DEVICE_SINKS = /^(cpu_to_(le|be)(16|32|64)|writel|writeq|writel_relaxed|writeq_relaxed|iowrite32|iowrite64|iowrite32be|iowrite64be|lo_hi_writeq|hi_lo_writeq|__raw_writel|__raw_writeq|out_le32|out_be32|out_le64|out_be64|writel_be|writeq_be)$/;
@@ -22,7 +34,8 @@ export const rawPhysToDevice: Rule = {
   title: 'Physical address given to the device',
   defaultSeverity: 'warning',
   platformDependent: true,
-  check({ sites, text, model }: CheckContext): RuleFinding[] {
+  check({ sites, text, model, path }: CheckContext): RuleFinding[] {
+    if (isArchitectureCode(path)) return [];
     const candidates = sites.filter((site) => RAW_PHYS_HELPERS.has(site.api));
     if (!candidates.length) return [];
     const lines = new TextLines(text);

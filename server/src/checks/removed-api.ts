@@ -36,6 +36,13 @@ const REWRITES: Record<string, Rewrite> = {
   dma_zalloc_coherent: { rename: 'dma_alloc_coherent' },
 };
 
+/**
+ * The generic CONFIG_VIRT_TO_BUS left in v6.0, but 6.1 still defines these for ppc32
+ * (arch/powerpc/include/asm/io.h) and m68k (arch/m68k/include/asm/virtconvert.h), and PowerMac drivers
+ * use them; calling them "removed" would be false. raw-phys-to-device covers their misuse.
+ */
+const STILL_DEFINED_IN_6_1 = new Set(['virt_to_bus', 'bus_to_virt']);
+
 const PCI_DIRECTIONS: Record<string, string> = {
   PCI_DMA_TODEVICE: 'DMA_TO_DEVICE',
   PCI_DMA_FROMDEVICE: 'DMA_FROM_DEVICE',
@@ -51,7 +58,7 @@ export const removedApi: Rule = {
   check({ sites }: CheckContext): RuleFinding[] {
     return sites.flatMap((site) => {
       const entry = catalogueEntry(site.api);
-      if (!entry?.removedIn) return [];
+      if (!entry?.removedIn || STILL_DEFINED_IN_6_1.has(site.api)) return [];
       const rewrite = REWRITES[site.api];
       return [
         {
@@ -68,7 +75,8 @@ function replacementFix(site: CallSite, removal: Rewrite): Fix | undefined {
   if (removal.rename) return { title: `Replace ${site.api} with ${removal.rename}`, edits: [{ range: site.nameRange, newText: removal.rename }] };
   if (!removal.successor || site.args.length === 0 || site.argRanges.length !== site.args.length) return undefined;
   const device = site.args[0]!.trim();
-  const deviceArg = /^[A-Za-z_]\w*$/.test(device) ? `&${device}->dev` : `&(${device})->dev`;
+  // A plain member chain (`adapter->pdev`) binds tighter than `&` and needs no parentheses.
+  const deviceArg = /^[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*)*$/.test(device) ? `&${device}->dev` : `&(${device})->dev`;
   const rest = site.args.slice(1).map((arg) => PCI_DIRECTIONS[arg.trim()] ?? arg);
   const args = [deviceArg, ...rest, ...(removal.appendArg ? [removal.appendArg] : [])];
   const argsRange = { start: site.argRanges[0]!.start, end: site.argRanges[site.argRanges.length - 1]!.end };

@@ -27,6 +27,8 @@ export interface CheckContext {
   sites: readonly CallSite[];
   text: string;
   model: PlatformModel;
+  /** The file's path or URI when known; a few rules treat architecture code differently. */
+  path?: string;
 }
 
 export interface Rule {

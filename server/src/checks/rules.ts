@@ -26,7 +26,3 @@ export const RULES: readonly Rule[] = [
   mapInLoop,
   sizeOverSwiotlbMax,
 ];
-
-export function ruleById(id: string): Rule | undefined {
-  return RULES.find((rule) => rule.id === id);
-}

@@ -5,6 +5,7 @@ import type { Direction, Request } from '@dmalens/core';
 import type { CallSite } from '../analysis/callsite';
 import { EXAMPLE_PHYS, EXAMPLE_SIZE } from '../protocol/protocol';
 import { debugEntryType, isSyncForCpu, isSyncForDevice } from './api-facts';
+import { maskValue, type FileMask } from './file-mask';
 
 export interface SiteSimulation {
   requests: Request[];
@@ -35,7 +36,22 @@ export function siteSizeAndDirection(site: CallSite): { size: bigint; dir: Direc
   return { size, dir, exampleFields };
 }
 
-export function simulationForSite(site: CallSite): SiteSimulation | null {
+/**
+ * The requests for a site, preceded by the file's `dma_set_mask` when the source fixes one
+ * (file-mask.ts), so the simulated device has the driver's mask.
+ */
+export function simulationForSite(site: CallSite, mask: FileMask | null = null): SiteSimulation | null {
+  const simulation = requestsForSite(site);
+  if (!simulation || !mask) return simulation;
+  const shift = (request: Request): Request => ('of' in request ? { ...request, of: request.of + 1 } : request);
+  return {
+    requests: [{ op: 'set_mask', mask: maskValue(mask.bits), which: 'both' }, ...simulation.requests.map(shift)],
+    focus: simulation.focus + 1,
+    exampleFields: simulation.exampleFields,
+  };
+}
+
+function requestsForSite(site: CallSite): SiteSimulation | null {
   const { size, dir, exampleFields } = siteSizeAndDirection(site);
   const phys = EXAMPLE_PHYS_VALUE;
   const map = (): Request => (site.kind === 'map' && /resource/.test(site.api) ? { op: 'map_resource', phys, size, dir } : { op: 'map_single', phys, size, dir });

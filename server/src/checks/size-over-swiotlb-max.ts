@@ -4,6 +4,7 @@
 import type { CheckContext, Rule, RuleFinding } from './rule';
 import { isStreamingMap } from './api-facts';
 import { simulationForSite } from './site-requests';
+import { fileStreamingMask } from './file-mask';
 
 export const sizeOverSwiotlbMax: Rule = {
   id: 'size-over-swiotlb-max',
@@ -11,9 +12,10 @@ export const sizeOverSwiotlbMax: Rule = {
   defaultSeverity: 'warning',
   platformDependent: true,
   check({ sites, model }: CheckContext): RuleFinding[] {
+    const mask = fileStreamingMask(sites);
     return sites.flatMap((site) => {
       if (!isStreamingMap(site) || site.size?.value == null) return [];
-      const simulation = simulationForSite(site);
+      const simulation = simulationForSite(site, mask);
       if (!simulation) return [];
       const failing: string[] = [];
       let message = '';

@@ -1,10 +1,11 @@
 // A sync whose direction the mapping does not allow: dma-debug's check_sync (kernel/dma/debug.c,
 // spec §8 D15-D17). A DMA_BIDIRECTIONAL mapping may be synced either way; otherwise the direction must
 // match, a sync for the CPU needs a mapping the device can write, and a sync for the device needs one
-// the device can read.
+// the device can read. Only maps that certainly ran before the sync are considered (pairing.ts).
 import type { Direction } from '@dmalens/core';
 import type { CallSite } from '../analysis/callsite';
 import { isStreamingMap, isSyncForCpu, isSyncForDevice, kernelDirectionName } from './api-facts';
+import { governingMaps } from './pairing';
 import type { CheckContext, Rule, RuleFinding } from './rule';
 
 export const syncDirection: Rule = {
@@ -12,21 +13,19 @@ export const syncDirection: Rule = {
   title: 'Sync with a direction the mapping does not allow',
   defaultSeverity: 'warning',
   platformDependent: false,
-  check({ sites }: CheckContext): RuleFinding[] {
+  check({ sites, text }: CheckContext): RuleFinding[] {
     const findings: RuleFinding[] = [];
-    for (const map of sites) {
-      if (!isStreamingMap(map) || map.direction === 'unknown') continue;
-      for (const index of map.pairedWith) {
-        const sync = sites[index];
-        if (!sync || sync.kind !== 'sync' || sync.direction === 'unknown') continue;
-        const messages = debugMessages(map.direction, sync);
-        if (messages.length) {
-          findings.push({
-            range: sync.nameRange,
-            message: `${sync.api}(${kernelDirectionName(sync.direction)}) on a mapping made with ${kernelDirectionName(map.direction)} (line ${map.range.start.line + 1}): DMA-API debug reports ${messages.map((text) => `"${text}"`).join(' and ')}.`,
-          });
-        }
-      }
+    for (const sync of sites) {
+      if (sync.kind !== 'sync' || sync.direction === 'unknown') continue;
+      const maps = governingMaps(sites, text, sync, (site) => isStreamingMap(site) && site.direction !== 'unknown');
+      if (maps.length === 0) continue;
+      const verdicts = maps.map((map) => ({ map, messages: debugMessages(map.direction as Direction, sync) }));
+      if (verdicts.some((verdict) => verdict.messages.length === 0)) continue;
+      const { map, messages } = verdicts[verdicts.length - 1]!;
+      findings.push({
+        range: sync.nameRange,
+        message: `${sync.api}(${kernelDirectionName(sync.direction)}) on a mapping made with ${kernelDirectionName(map.direction as Direction)} (line ${map.range.start.line + 1}): DMA-API debug reports ${messages.map((line) => `"${line}"`).join(' and ')}.`,
+      });
     }
     return findings;
   },

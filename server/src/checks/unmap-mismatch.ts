@@ -1,8 +1,10 @@
 // An unmap or free that does not match its map: dma-debug's check_unmap compares size, direction and
 // the entry type (kernel/dma/debug.c, spec §8 D3, D4, D7). Only facts both calls state as constants are
-// compared; `sizeof(a)` against `len` says nothing and is not reported.
+// compared, and only against maps that certainly ran before the release (pairing.ts); `sizeof(a)`
+// against `len` says nothing and is not reported.
 import type { CallSite } from '../analysis/callsite';
 import { debugEntryType, isRelease, isStreamingMap, kernelDirectionName } from './api-facts';
+import { governingMaps } from './pairing';
 import type { CheckContext, Rule, RuleFinding } from './rule';
 
 export const unmapMismatch: Rule = {
@@ -10,15 +12,16 @@ export const unmapMismatch: Rule = {
   title: 'Unmap or free differs from its map in size, direction or function',
   defaultSeverity: 'warning',
   platformDependent: false,
-  check({ sites }: CheckContext): RuleFinding[] {
+  check({ sites, text }: CheckContext): RuleFinding[] {
     const findings: RuleFinding[] = [];
-    for (const map of sites) {
-      if (!isStreamingMap(map) && map.kind !== 'alloc') continue;
-      for (const index of map.pairedWith) {
-        const release = sites[index];
-        if (!release || !isRelease(release)) continue;
-        findings.push(...compare(map, release));
-      }
+    for (const release of sites) {
+      if (!isRelease(release)) continue;
+      const maps = governingMaps(sites, text, release, (site) => isStreamingMap(site) || site.kind === 'alloc');
+      if (maps.length === 0) continue;
+      const complaints = maps.map((map) => compare(map, release));
+      // Any map the release agrees with may be the one it releases.
+      if (complaints.some((list) => list.length === 0)) continue;
+      findings.push(...complaints[complaints.length - 1]!);
     }
     return findings;
   },

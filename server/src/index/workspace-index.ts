@@ -3,14 +3,20 @@
 // editor keeps a core, reports $/progress, honours the exclude globs and the size limits, stops at the
 // file and byte caps, and re-scans single files when the client reports changes.
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { CallSite } from '../analysis/callsite';
 import type { Finding } from '../checks/rule';
 import { scanTree, type FileResult } from '../batch/scan-tree';
 import type { Settings } from '../config/settings';
+import { siteSummary } from '../lsp/site-summary';
+import type { SiteSummary } from '../protocol/protocol';
 
+/**
+ * What the index keeps of a file that is not open: the site summaries the client and the symbol search
+ * need, and the findings without their fixes. No trees, texts or argument lists, so that a whole kernel
+ * tree stays within the memory budget (issue 5).
+ */
 export interface IndexedFile {
   uri: string;
-  sites: CallSite[];
+  sites: SiteSummary[];
   diagnostics: Finding[];
 }
 
@@ -141,7 +147,7 @@ export class WorkspaceIndex {
       this.reporter.log(`index skipped ${result.path}: ${result.note ?? result.skipped}`);
       this.files.delete(uri);
     } else if (result.sites.length || result.diagnostics.length) {
-      this.files.set(uri, { uri, sites: result.sites, diagnostics: result.diagnostics });
+      this.files.set(uri, { uri, sites: result.sites.map((site) => siteSummary(uri, site)), diagnostics: result.diagnostics.map(({ fix: _fix, ...finding }) => finding) });
       this.status.sites += result.sites.length;
     } else {
       this.files.delete(uri);

@@ -5,6 +5,7 @@ import { ShowPipelineCommand, type ShowPipelineArgs } from '../protocol/protocol
 import { summaryText, wantsAnnotation } from './inlay-text';
 import type { ServerState } from './server-state';
 import { rowsForSite } from './site-rows';
+import { fileStreamingMask } from '../checks/file-mask';
 
 function within(line: number, range: Range): boolean {
   return line >= range.start.line && line <= range.end.line;
@@ -12,9 +13,11 @@ function within(line: number, range: Range): boolean {
 
 export function inlayHints(state: ServerState, uri: string, range: Range): InlayHint[] {
   if (state.settings.annotations !== 'inlayHints') return [];
-  return state.sites(uri).flatMap((site) => {
+  const sites = state.sites(uri);
+  const mask = fileStreamingMask(sites);
+  return sites.flatMap((site) => {
     if (!wantsAnnotation(site.kind) || !within(site.range.end.line, range)) return [];
-    const rows = rowsForSite(state.model, site);
+    const rows = rowsForSite(state.model, site, mask);
     if (!rows || rows.rows.length === 0) return [];
     return [{ position: site.range.end, label: ` ${summaryText(rows)}`, kind: InlayHintKind.Type, paddingLeft: true }];
   });
@@ -22,9 +25,11 @@ export function inlayHints(state: ServerState, uri: string, range: Range): Inlay
 
 export function codeLenses(state: ServerState, uri: string): CodeLens[] {
   if (state.settings.annotations !== 'codeLens') return [];
-  return state.sites(uri).flatMap((site) => {
+  const sites = state.sites(uri);
+  const mask = fileStreamingMask(sites);
+  return sites.flatMap((site) => {
     if (!wantsAnnotation(site.kind)) return [];
-    const rows = rowsForSite(state.model, site);
+    const rows = rowsForSite(state.model, site, mask);
     if (!rows || rows.rows.length === 0) return [];
     const args: ShowPipelineArgs = { uri, position: site.nameRange.start, platforms: state.model.selected.map((profile) => profile.id) };
     return [{ range: site.nameRange, command: { title: summaryText(rows), command: ShowPipelineCommand, arguments: [args] } }];

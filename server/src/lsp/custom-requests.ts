@@ -26,6 +26,7 @@ import type { ReportFile } from '../scan/scan-report';
 import type { ServerState } from './server-state';
 import { siteSummary } from './site-summary';
 import { simulationForSite } from '../checks/site-requests';
+import { fileStreamingMask } from '../checks/file-mask';
 import { requestsToWire } from './wire';
 
 const MAX_SIMULATED_PLATFORMS = 8;
@@ -98,7 +99,7 @@ function callSiteAt(state: ServerState, params: protocol.CallSiteAtParams): prot
   const site = siteAt(state, params);
   const selected = state.model.selected.map((profile) => profile.id);
   if (!site) return { site: null, requests: null, exampleFields: [], platforms: selected };
-  const simulation = simulationForSite(site);
+  const simulation = simulationForSite(site, fileStreamingMask(state.sites(params.uri)));
   return {
     site: siteSummary(params.uri, site),
     requests: simulation ? requestsToWire(simulation.requests) : null,
@@ -115,7 +116,7 @@ function listSites(state: ServerState, index: WorkspaceIndex, params: protocol.L
     if (params.uri && file.uri !== params.uri) continue;
     for (const site of file.sites) {
       if (sites.length >= limit) return { sites, truncated: true };
-      sites.push(siteSummary(file.uri, site));
+      sites.push(site);
     }
   }
   return { sites, truncated: false };
@@ -145,14 +146,14 @@ function negotiateVirtio(state: ServerState, params: protocol.NegotiateVirtioPar
 
 interface CurrentFile {
   uri: string;
-  sites: readonly CallSite[];
+  sites: readonly protocol.SiteSummary[];
   findings: readonly Finding[];
 }
 
 /** Open documents (fresh) first, then indexed files not open. */
 function currentFiles(state: ServerState, index: WorkspaceIndex): CurrentFile[] {
   const files: CurrentFile[] = [];
-  for (const uri of state.documents.keys()) files.push({ uri, sites: state.sites(uri), findings: state.findings(uri) });
+  for (const uri of state.documents.keys()) files.push({ uri, sites: state.sites(uri).map((site) => siteSummary(uri, site)), findings: state.findings(uri) });
   const open = new Set(files.map((file) => file.uri));
   for (const file of index.entries()) if (!open.has(file.uri)) files.push({ uri: file.uri, sites: file.sites, findings: file.diagnostics });
   return files;
@@ -199,7 +200,8 @@ function analyzeWorkspace(state: ServerState, index: WorkspaceIndex, params: pro
 function exportSarif(state: ServerState, index: WorkspaceIndex, params: protocol.ExportSarifParams): protocol.ExportSarifResult {
   const files: ReportFile[] = currentFiles(state, index)
     .filter((file) => !params.uri || file.uri === params.uri)
-    .map((file) => ({ path: file.uri, sites: [...file.sites], diagnostics: [...file.findings], annotations: new Map() }));
+    // SARIF carries findings only, so the report needs no call sites.
+    .map((file) => ({ path: file.uri, sites: [], diagnostics: [...file.findings], annotations: new Map() }));
   const report = { platforms: state.model.selected.map((profile) => ({ id: profile.id, title: profile.title, short: profile.short })), files };
   const sarif = buildSarif(report, { baseUri: null, artifactUri: (path) => (path.includes(':') ? path : pathToFileURL(path).toString()) });
   return { sarif: JSON.stringify(sarif, null, 2) };

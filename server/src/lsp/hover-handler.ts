@@ -8,7 +8,8 @@ export function registerHover(connection: Connection, state: ServerState): void 
   connection.onHover((params): Hover | null => {
     const document = state.documents.get(params.textDocument.uri);
     const site = document?.analysis?.siteAt(params.position) ?? null;
-    if (!site) return null;
-    return { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(site, state.model, params.textDocument.uri) }, range: site.nameRange };
+    if (!site || !document?.analysis) return null;
+    const markdown = hoverMarkdown(site, document.analysis.sites(), state.model, params.textDocument.uri);
+    return { contents: { kind: MarkupKind.Markdown, value: markdown }, range: site.nameRange };
   });
 }

@@ -4,16 +4,20 @@
 // address pipeline for this call in the client.
 import { catalogueEntry, escapeMarkdown, formatAddress, markdownCode, renderMarkdown, type OpResult, type Request } from '@dmalens/core';
 import { kernelDirectionName } from '../checks/api-facts';
+import { compareMasks, HIGH_PHYS } from '../checks/narrow-dma-mask';
+import { outcomeWords } from '../checks/outcome-text';
 import type { CallSite } from '../analysis/callsite';
 import type { PlatformModel } from '../checks/platform-model';
 import { EXAMPLE_PHYS_VALUE, EXAMPLE_SIZE_VALUE, siteSizeAndDirection } from '../checks/site-requests';
 import { ShowPipelineCommand, type ShowPipelineArgs } from '../protocol/protocol';
 import { rowsForSite } from './site-rows';
+import { fileStreamingMask, maskBits, type FileMask } from '../checks/file-mask';
 
-export function hoverMarkdown(site: CallSite, model: PlatformModel, uri: string): string {
+export function hoverMarkdown(site: CallSite, fileSites: readonly CallSite[], model: PlatformModel, uri: string): string {
   const parts: string[] = [];
   const entry = catalogueEntry(site.api);
-  const rows = rowsForSite(model, site);
+  const mask = fileStreamingMask(fileSites);
+  const rows = rowsForSite(model, site, mask);
   if (rows) {
     parts.push(
       renderMarkdown(
@@ -23,10 +27,12 @@ export function hoverMarkdown(site: CallSite, model: PlatformModel, uri: string)
     );
     const failed = rows.rows.filter((row) => !row.result);
     if (failed.length) parts.push(failed.map((row) => `${escapeMarkdown(row.title)}: not simulated (${escapeMarkdown(row.error ?? 'no result')})`).join('  \n'));
-    parts.push(factsLine(site, rows.simulation.exampleFields));
+    parts.push(factsLine(site, rows.simulation.exampleFields, mask));
   } else {
     parts.push(`**${escapeMarkdown(site.api)}** — ${escapeMarkdown(entry?.kind ?? site.kind)}${entry ? ` (${markdownCode(entry.header)})` : ''}`);
     if (site.kind === 'raw-phys') parts.push(rawPhysTable(model));
+    const bits = site.kind === 'mask' ? maskBits(site.args[1]) : null;
+    if (bits !== null) parts.push(maskTable(model, bits));
   }
   if (site.kind === 'virtio-add') parts.push(virtioTable(site, model));
   if (entry?.note) parts.push(escapeMarkdown(entry.note));
@@ -47,8 +53,9 @@ function exampleWords(site: CallSite): string {
 }
 
 /** States which inputs came from the source and which are examples, so no number passes for a fact. */
-function factsLine(site: CallSite, exampleFields: string[]): string {
+function factsLine(site: CallSite, exampleFields: string[], mask: FileMask | null): string {
   const facts: string[] = [];
+  if (mask) facts.push(`device mask DMA_BIT_MASK(${mask.bits}) as set on line ${mask.line + 1}`);
   if (site.size) facts.push(exampleFields.includes('size') ? `size ${markdownCode(site.size.text)} is not a constant: the example uses ${EXAMPLE_SIZE_VALUE} bytes` : `size ${markdownCode(site.size.text)} = ${site.size.value} bytes`);
   if (site.direction !== 'unknown') facts.push(`direction ${kernelDirectionName(site.direction)}`);
   else if (exampleFields.includes('dir')) facts.push('direction not constant: the example uses DMA_BIDIRECTIONAL');
@@ -67,6 +74,15 @@ function rawPhysTable(model: PlatformModel): string {
     lines.push(`| ${escapeMarkdown(profile.title)} | ${same ? 'the physical address itself' : `${escapeMarkdown(result.path)}: ${result.dma !== null ? markdownCode(formatAddress(result.dma)) : escapeMarkdown(result.error ?? '')}`} |`);
   }
   return `A CPU physical address (example ${markdownCode(formatAddress(EXAMPLE_PHYS_VALUE))}); a DMA map of the same memory gives:\n\n${lines.join('\n')}`;
+}
+
+/** The probe map with the call's mask against a 64-bit mask, per platform (spec §1.6, §4.1, §4.3, §4.4). */
+function maskTable(model: PlatformModel, bits: number): string {
+  const lines = [`| platform | with DMA_BIT_MASK(${bits}) | with DMA_BIT_MASK(64) |`, '| --- | --- | --- |'];
+  for (const { profile, withMask, withWideMask } of compareMasks(model, bits)) {
+    lines.push(`| ${escapeMarkdown(profile.title)} | ${escapeMarkdown(outcomeWords(withMask))} | ${escapeMarkdown(outcomeWords(withWideMask))} |`);
+  }
+  return `A 4 KiB DMA_TO_DEVICE map at phys ${markdownCode(formatAddress(HIGH_PHYS))} (example above 4 GiB) after this call:\n\n${lines.join('\n')}`;
 }
 
 /** vring_use_dma_api() per platform with and without VIRTIO_F_ACCESS_PLATFORM (spec §6.2, §6.5). */

@@ -5,6 +5,7 @@ import type { OpResult } from '@dmalens/core';
 import type { CallSite } from '../analysis/callsite';
 import type { PlatformModel } from '../checks/platform-model';
 import { simulationForSite, type SiteSimulation } from '../checks/site-requests';
+import type { FileMask } from '../checks/file-mask';
 
 export interface PlatformRow {
   platform: string;
@@ -24,8 +25,8 @@ export interface SiteRows {
   rows: PlatformRow[];
 }
 
-export function rowsForSite(model: PlatformModel, site: CallSite): SiteRows | null {
-  const simulation = simulationForSite(site);
+export function rowsForSite(model: PlatformModel, site: CallSite, mask: FileMask | null = null): SiteRows | null {
+  const simulation = simulationForSite(site, mask);
   if (!simulation) return null;
   const rows: PlatformRow[] = model.selected.map((profile) => {
     const run = model.run(profile.id, simulation.requests);

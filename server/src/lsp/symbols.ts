@@ -3,17 +3,21 @@
 import { SymbolKind, type Connection, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver/node';
 import type { CallSite } from '../analysis/callsite';
 import type { WorkspaceIndex } from '../index/workspace-index';
+import type { SiteSummary } from '../protocol/protocol';
 import type { ServerState } from './server-state';
 
 /** Workspace symbol answers are capped: clients show the first few hundred anyway. */
 const WORKSPACE_SYMBOL_LIMIT = 1000;
 
-function symbolName(site: CallSite): string {
+/** The fields symbols need, present both on an open document's CallSite and on an indexed SiteSummary. */
+type SymbolSource = Pick<CallSite | SiteSummary, 'api' | 'kind' | 'bufferText' | 'handle' | 'enclosingFunction' | 'range'>;
+
+function symbolName(site: SymbolSource): string {
   const what = site.bufferText ?? site.handle;
   return `${site.api}(${what ?? ''})`;
 }
 
-function symbolKind(site: CallSite): SymbolKind {
+function symbolKind(site: SymbolSource): SymbolKind {
   if (site.kind === 'alloc' || site.kind === 'pool-alloc') return SymbolKind.Object;
   if (site.kind.startsWith('virtio')) return SymbolKind.Event;
   return SymbolKind.Function;
@@ -33,7 +37,7 @@ export function workspaceSymbols(state: ServerState, index: WorkspaceIndex, quer
   const needle = query.toLowerCase();
   const results: SymbolInformation[] = [];
   const seen = new Set<string>();
-  const add = (uri: string, sites: readonly CallSite[]) => {
+  const add = (uri: string, sites: readonly SymbolSource[]) => {
     seen.add(uri);
     for (const site of sites) {
       if (results.length >= WORKSPACE_SYMBOL_LIMIT) return;

@@ -9,6 +9,7 @@ import { DEFAULT_MAX_FILE_BYTES, scanTree } from '../batch/scan-tree';
 import { createProgressBar } from '../batch/progress-bar';
 import { createPlatformModel, type PlatformModel } from '../checks/platform-model';
 import { RULES } from '../checks/rules';
+import { fileStreamingMask } from '../checks/file-mask';
 import { DEFAULT_EXCLUDES, DEFAULT_PLATFORMS } from '../config/settings';
 import { rowsForSite } from '../lsp/site-rows';
 import { summaryText, wantsAnnotation } from '../lsp/inlay-text';
@@ -146,15 +147,22 @@ async function collectReport(args: ScanArguments, model: PlatformModel): Promise
   });
   for await (const result of scan) {
     const annotations = new Map<number, string>();
+    const mask = fileStreamingMask(result.sites);
     result.sites.forEach((site, index) => {
       if (!wantsAnnotation(site.kind)) return;
-      const rows = rowsForSite(model, site);
+      const rows = rowsForSite(model, site, mask);
       if (rows?.rows.length) annotations.set(index, summaryText(rows));
     });
-    files.push({ path: result.path, sites: result.sites, diagnostics: result.diagnostics, annotations, ...(result.skipped ? { skipped: result.note ?? result.skipped } : {}) });
+    files.push({ path: displayPath(result.path), sites: result.sites, diagnostics: result.diagnostics, annotations, ...(result.skipped ? { skipped: result.note ?? result.skipped } : {}) });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { platforms: model.selected.map((profile) => ({ id: profile.id, title: profile.title, short: profile.short })), files };
+}
+
+/** Paths under the working directory print relative to it, as compilers print them. */
+function displayPath(path: string): string {
+  const inside = relative(process.cwd(), path);
+  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
 }
 
 function render(report: ScanReport, format: Format): string {

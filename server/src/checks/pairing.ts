@@ -1,0 +1,68 @@
+// Which maps an unmap or sync can be judged against. The extractor pairs calls by handle text, which
+// also pairs calls on exclusive branches (`if (src == dst) map BIDI else map TO` followed by the matching
+// unmaps) and calls on unrelated paths sharing a field. A pair is trusted only when both calls are in
+// one function, the map comes first, the release sits inside the innermost block holding the map (so
+// the map runs whenever the release does), and the handle is not assigned anew in between
+// (`map = dma_unmap_addr(...)` fetches another mapping into the same variable). When several maps qualify and any of them agrees with the
+// release, nothing is reported: dma-debug checks against the entry actually mapped.
+import type { CallSite } from '../analysis/callsite';
+import { maskNonCode } from './code-identifiers';
+
+let maskedFor: { text: string; masked: string } | null = null;
+
+/** The text without comments and literals, cached for the file being checked. */
+function codeOnly(text: string): string {
+  if (maskedFor?.text !== text) maskedFor = { text, masked: maskNonCode(text) };
+  return maskedFor.masked;
+}
+
+/** Offsets of the `{` and `}` of the innermost block around `offset`, or null at file scope. */
+export function innermostBlock(code: string, offset: number): { open: number; close: number } | null {
+  let depth = 0;
+  let open = -1;
+  for (let index = offset - 1; index >= 0; index--) {
+    const char = code[index];
+    if (char === '}') depth++;
+    else if (char === '{') {
+      if (depth === 0) {
+        open = index;
+        break;
+      }
+      depth--;
+    }
+  }
+  if (open < 0) return null;
+  depth = 0;
+  for (let index = open + 1; index < code.length; index++) {
+    const char = code[index];
+    if (char === '{') depth++;
+    else if (char === '}') {
+      if (depth === 0) return { open, close: index };
+      depth--;
+    }
+  }
+  return { open, close: code.length };
+}
+
+export function governingMaps(sites: readonly CallSite[], text: string, release: CallSite, isMap: (site: CallSite) => boolean): CallSite[] {
+  const code = codeOnly(text);
+  return release.pairedWith
+    .map((index) => sites[index])
+    .filter((map): map is CallSite => {
+      if (!map || !isMap(map) || map.offset >= release.offset) return false;
+      if (map.enclosingFunction === null || map.enclosingFunction !== release.enclosingFunction) return false;
+      const block = innermostBlock(code, map.offset);
+      if (block === null || release.offset <= block.open || release.endOffset > block.close) return false;
+      return map.handle === null || !assignsTo(code.slice(map.endOffset, release.offset), map.handle);
+    });
+}
+
+function escapeForRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** True when `code` contains `handle = …` (not `==`), i.e. the variable receives another value. */
+export function assignsTo(code: string, handle: string): boolean {
+  const name = escapeForRegExp(handle.replace(/\s+/g, '')).replace(/(->|\\\.)/g, '\\s*$1\\s*');
+  return new RegExp(`(^|[^\\w.>])${name}\\s*=(?!=)`).test(code);
+}

@@ -1,0 +1,93 @@
+// The background workspace index over a real stdio connection: it does not hold up initialize, reports
+// $/progress from begin to end, honours exclude globs and the file size limit, and follows file changes.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LspClient } from './lsp-client';
+
+const driver = (name: string) => `// SPDX-License-Identifier: GPL-2.0
+#include <linux/dma-mapping.h>
+
+static int ${name}_map(struct device *dev, void *buf)
+{
+	dma_addr_t addr = dma_map_single(dev, buf, 64, DMA_TO_DEVICE);
+
+	if (dma_mapping_error(dev, addr))
+		return -ENOMEM;
+	return 0;
+}
+`;
+
+interface Symbol {
+  name: string;
+  containerName?: string;
+  location: { uri: string };
+}
+
+describe('workspace index', () => {
+  let client: LspClient;
+  let root: string;
+  let initializeMs: number;
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'dmalens-index-'));
+    mkdirSync(join(root, 'drivers'));
+    mkdirSync(join(root, 'generated'));
+    writeFileSync(join(root, 'drivers/alpha.c'), driver('alpha'));
+    writeFileSync(join(root, 'generated/excluded.c'), driver('excluded'));
+    writeFileSync(join(root, 'drivers/huge.c'), `${driver('huge')}${'/* padding */\n'.repeat(10000)}`);
+    const started = Date.now();
+    client = await LspClient.start({ rootUri: pathToFileURL(root).toString(), settings: { 'index.exclude': ['generated/**'], 'index.maxFileBytes': 65536 } });
+    initializeMs = Date.now() - started;
+  });
+  after(() => client.stop());
+
+  const symbols = (query: string) => client.request<Symbol[]>('workspace/symbol', { query });
+  const indexDone = () => client.waitFor(() => client.statusNotifications.some((status) => (status as { index: { state: string } }).index.state === 'done'), 20000, 'index done');
+
+  test('initialize answers before indexing finishes, and progress runs from begin to end', async () => {
+    assert.ok(initializeMs < 5000, `initialize took ${initializeMs} ms`);
+    await indexDone();
+    const kindsNow = () => client.progress.map((entry) => (entry as { value: { kind: string } }).value.kind);
+    await client.waitFor(() => kindsNow().includes('end'), 5000, 'progress end');
+    const kinds = kindsNow();
+    assert.equal(kinds[0], 'begin');
+    assert.equal(kinds[kinds.length - 1], 'end');
+  });
+
+  test('excluded folders and files over the size limit are not indexed', async () => {
+    await indexDone();
+    const found = await symbols('dma_map_single');
+    const functions = found.map((symbol) => symbol.containerName);
+    assert.ok(functions.includes('alpha_map'), JSON.stringify(found));
+    assert.ok(!functions.includes('excluded_map'), 'generated/ is excluded');
+    assert.ok(!functions.includes('huge_map'), 'a file above index.maxFileBytes is skipped');
+    const status = await client.request<{ index: { skippedFiles: number } }>('dmalens/status', {});
+    assert.equal(status.index.skippedFiles, 1);
+  });
+
+  test('a new file reported by didChangeWatchedFiles is indexed; a deleted one is forgotten', async () => {
+    await indexDone();
+    const added = join(root, 'drivers/beta.c');
+    writeFileSync(added, driver('beta'));
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(added).toString(), type: 1 }] });
+    const deadline = Date.now() + 10000;
+    let functions: (string | undefined)[] = [];
+    while (Date.now() < deadline) {
+      functions = (await symbols('dma_map_single')).map((symbol) => symbol.containerName);
+      if (functions.includes('beta_map')) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.ok(functions.includes('beta_map'), JSON.stringify(functions));
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(root, 'drivers/alpha.c')).toString(), type: 3 }] });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    functions = (await symbols('dma_map_single')).map((symbol) => symbol.containerName);
+    assert.ok(!functions.includes('alpha_map'));
+    const analysis = await client.request<{ totals: { files: number; sites: number } }>('dmalens/analyzeWorkspace', {});
+    assert.equal(analysis.totals.files, 1);
+    assert.equal(analysis.totals.sites, 2, 'dma_map_single and dma_mapping_error in beta.c');
+  });
+});

@@ -1,0 +1,32 @@
+// The settings schema: defaults, field-by-field validation, and the package.json form for the client.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultSettings, parseSettings } from '../../server/src/config/settings';
+import { settingsJsonSchema } from '../../server/src/config/settings-json-schema';
+
+test('a bad field keeps its default while the good ones apply', () => {
+  const { settings, problems } = parseSettings({ platforms: ['pseries'], annotations: 'sideways', index: { maxFiles: -1, enable: false }, unknownKey: 1 });
+  assert.deepEqual(settings.platforms, ['pseries']);
+  assert.equal(settings.annotations, defaultSettings().annotations);
+  assert.equal(settings['index.maxFiles'], defaultSettings()['index.maxFiles']);
+  assert.equal(settings['index.enable'], false);
+  assert.equal(problems.length, 3);
+  assert.ok(problems.some((problem) => problem.startsWith('dmalens.annotations')));
+  assert.ok(problems.some((problem) => problem.startsWith('dmalens.index.maxFiles')));
+  assert.ok(problems.some((problem) => problem.includes('unknownKey')));
+});
+
+test('the JSON schema lists every setting with its default and the known platform ids', () => {
+  const schema = settingsJsonSchema();
+  const defaults = defaultSettings() as Record<string, unknown>;
+  for (const key of Object.keys(defaults)) {
+    const property = schema[`dmalens.${key}`];
+    assert.ok(property, key);
+    assert.deepEqual(property['default'], defaults[key], key);
+    assert.ok(typeof property['markdownDescription'] === 'string' && (property['markdownDescription'] as string).length > 20, key);
+  }
+  const platformEnum = (schema['dmalens.platforms']!['items'] as { enum: string[] }).enum;
+  for (const id of defaults['platforms'] as string[]) assert.ok(platformEnum.includes(id), id);
+  const rules = schema['dmalens.rules']!['properties'] as Record<string, unknown>;
+  assert.ok('unchecked-mapping' in rules);
+});
