@@ -18,6 +18,19 @@ import { WorkspaceIndex } from './index/workspace-index';
 import { IndexProgress } from './lsp/index-progress';
 import * as protocol from './protocol/protocol';
 
+const USAGE = 'usage: dmalens-language-server --stdio   (also --node-ipc, --socket=PORT, --pipe=NAME)';
+const TRANSPORTS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(`${USAGE}\nThe DMA Lens language server: hovers, diagnostics and hints for DMA-API and virtio calls in kernel C.\n`);
+  process.exit(0);
+}
+if (!process.argv.slice(2).some((argument) => TRANSPORTS.some((transport) => argument === transport || argument.startsWith(`${transport}=`)))) {
+  // Without a transport the LSP library would throw an internal error; say what is missing instead.
+  process.stderr.write(`dmalens-language-server: no transport given\n${USAGE}\n`);
+  process.exit(2);
+}
+
 const connection = createConnection(ProposedFeatures.all);
 const log = (message: string) => connection.console.log(message);
 const state = new ServerState(log);
@@ -25,12 +38,14 @@ const progress: IndexProgress = new IndexProgress(connection, (): protocol.Statu
 const index: WorkspaceIndex = new WorkspaceIndex(progress);
 const diagnostics = new DiagnosticsPublisher(connection, state);
 let clientCapabilities: Parameters<Parameters<typeof connection.onInitialize>[0]>[0]['capabilities'] = {};
+let initializationOptions: unknown = undefined;
 
 process.on('uncaughtException', (error) => log(`internal error (the server keeps running): ${error.stack ?? error.message}`));
 process.on('unhandledRejection', (reason) => log(`internal error (the server keeps running): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
   clientCapabilities = params.capabilities;
+  initializationOptions = params.initializationOptions;
   await initParser();
   const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
   index.setFolders(folders);
@@ -73,7 +88,7 @@ connection.onInitialized(() => {
       });
     });
   }
-  void configuration.start(workspace?.configuration === true, workspace?.didChangeConfiguration?.dynamicRegistration === true);
+  void configuration.start(workspace?.didChangeConfiguration?.dynamicRegistration === true, initializationOptions);
 });
 
 connection.onDidChangeWatchedFiles(({ changes }) => {

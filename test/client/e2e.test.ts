@@ -10,7 +10,7 @@
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
@@ -34,6 +34,7 @@ function normalise(text: string): string {
 }
 
 let scratch = '';
+let workspace = '';
 let server: RunningCodeServer | undefined;
 let context: BrowserContext | undefined;
 let page: Page;
@@ -47,7 +48,7 @@ before(async () => {
   const dirs = makeDirs(scratch);
   installExtension(dirs, join(root, 'dmalens-0.1.0.vsix'));
   writeUserSettings(dirs.userData);
-  const workspace = join(scratch, 'workspace');
+  workspace = join(scratch, 'workspace');
   cpSync(join(root, 'examples'), workspace, { recursive: true });
   mkdirSync(join(workspace, '.vscode'));
   writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify({ 'dmalens.platforms': PLATFORMS }, null, 2));
@@ -179,17 +180,32 @@ async function screenshotAround(element: ReturnType<Page['locator']>, path: stri
   await page.screenshot({ path, clip: { x, y, width: Math.min(viewport.width - x, box.width + 320), height: Math.min(viewport.height - y, box.height + 110) } });
 }
 
-async function runCommand(title: string): Promise<void> {
-  await page.keyboard.press('F1');
+/**
+ * Runs a command from the palette. A webview that is still loading can take the focus back and
+ * close the palette, so a closed palette is opened again (three attempts).
+ */
+async function runCommand(title: string, shown?: () => Promise<void>): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('F1');
+      await input.fill(`>${title}`, { timeout: 3000 });
+      await row.waitFor({ timeout: 5000 });
+      await page.keyboard.press('Enter');
+      // `shown` checks what the command opens (e.g. its own quick pick), which can be closed the same way.
+      if (shown) await shown();
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(300);
+    }
+  }
 }
 
 function webview(): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  return page.frameLocator('iframe.webview.ready[src*="extensionId=dmalens.dmalens"]').frameLocator('#active-frame');
 }
 
 /** The outcome line of one platform's column, with addresses normalised. */
@@ -248,9 +264,10 @@ async function webviewText(marker: string): Promise<string> {
 }
 
 test('Simulate Virtio Feature Negotiation gives the SEV guest probe failure without ACCESS_PLATFORM', async () => {
-  await runCommand('DMA Lens: Simulate Virtio Feature Negotiation');
   // The feature pick starts with VERSION_1 checked; accepting it offers VERSION_1 alone.
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'ACCESS_PLATFORM' }).first().waitFor();
+  await runCommand('DMA Lens: Simulate Virtio Feature Negotiation', async () => {
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'ACCESS_PLATFORM' }).first().waitFor({ timeout: 5000 });
+  });
   await page.keyboard.press('Enter');
   const input = page.locator('.quick-input-widget input');
   await input.fill('x86_64-sev-guest');
@@ -297,11 +314,32 @@ test("the hover's link opens the address pipeline of the hovered call", async ()
 });
 
 test('the pipeline panel comes back with its state after the window reloads', async () => {
-  await page.reload();
+  // Reload Window shuts the workbench down in order, so the webview's saved state reaches storage first.
+  const reloaded = page.waitForEvent('load', { timeout: 30_000 });
+  await runCommand('Developer: Reload Window');
+  await reloaded;
   await page.locator('.monaco-workbench').waitFor({ timeout: 30_000 });
-  // The serializer revives the panel from the state the page saved with setState.
+  // VS Code revives a webview when its tab is shown; the serializer then restores the state the page saved with setState.
+  await page.locator('.tabs-container .tab', { hasText: 'Address pipeline' }).first().click();
   await webviewText('dma_map_single in bdd_reply_buffer');
   await webview().locator('section.pipeline svg').first().waitFor({ timeout: 30_000 });
   assert.equal(BigInt(await webview().locator('#size').inputValue()), 512n);
   assert.ok((await outcome('x86_64')).includes(plainHex(BigInt(EXAMPLE_PHYS))), await outcome('x86_64'));
+});
+
+test('Export SVG saves the picture the server rendered', async () => {
+  const phys = BigInt(await webview().locator('#phys').inputValue());
+  await webview().locator('section.pipeline[data-platform="powernv"] button', { hasText: 'Export SVG' }).click();
+  // code-server's save dialog is VS Code's simple file dialog: a path typed in a quick input.
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  const file = join(workspace, 'dma-pipeline-powernv.svg');
+  await input.fill(file);
+  await page.keyboard.press('Enter');
+  const deadline = Date.now() + 10_000;
+  while (!existsSync(file) && Date.now() < deadline) await page.waitForTimeout(100);
+  const svg = readFileSync(file, 'utf8');
+  assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.ok(normalise(svg).includes(plainHex(phys + POWERNV_BYPASS_BASE)), 'the exported picture shows the powernv device address');
+  assert.doesNotMatch(svg, /<script|\son[a-z]+=/i);
 });

@@ -105,3 +105,10 @@ test('the symbolic rule describes the translation without an address', () => {
   assert.match(createSession('keystone').run({ op: 'map_single', phys: 0x800001000n, size: 0x10n, dir: 'to_device' }).rule, /phys - 0x0007_8000_0000/);
   assert.match(createSession('x86_64-sme-host').run({ op: 'map_single', phys: 0x1000000n, size: 0x10n, dir: 'to_device' }).rule, /0x8000_0000_0000 \(SME C-bit\)/);
 });
+
+test('map_resource has its own rule: no translation and no bounce on the direct path', () => {
+  const result = createSession('x86_64', { dma_mask: 32 }).run({ op: 'map_resource', phys: 0xfed00000n, size: 0x100n, dir: 'to_device' });
+  assert.equal(result.dma, 0xfed00000n);
+  assert.doesNotMatch(result.rule, /swiotlb slot/);
+  assert.match(result.rule, /^dma = phys \(MMIO resource/);
+});

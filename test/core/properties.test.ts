@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createSession, listProfiles, type Direction, type OpResult, type Request } from '@dmalens/core';
 import { dmaToPhys } from '../../core/src/dma/direct';
+import { ramRanges } from '../../core/src/dma/ram';
 
 const U64_MAX = (1n << 64n) - 1n;
 const DIRS: Direction[] = ['to_device', 'from_device', 'bidirectional'];
@@ -32,13 +33,14 @@ function assertWellFormed(result: OpResult, where: string): void {
   assert.ok(result.rule.length > 0, `${where}: empty rule`);
 }
 
-/** A buffer inside the profile's RAM (above the first MiB), page offset included. */
+/** A buffer inside one of the profile's RAM ranges (above the first MiB), page offset included. */
 function bufferArb(profileId: string) {
-  const params = createSession(profileId).params;
-  const base = (params.ram_base as bigint) + 0x100000n;
-  const span = (params.ram as bigint) - 0x200000n - 0x40000n;
+  const ranges = ramRanges(createSession(profileId));
   return fc.record({
-    phys: fc.bigInt({ min: 0n, max: span }).map((offset) => base + offset),
+    phys: fc.nat().chain((pick) => {
+      const range = ranges[pick % ranges.length]!;
+      return fc.bigInt({ min: range.start + 0x100000n, max: range.end - 0x80000n });
+    }),
     size: fc.oneof(fc.integer({ min: 1, max: 0x2000 }), fc.integer({ min: 1, max: 0x40000 })).map(BigInt),
     dir: fc.constantFrom(...DIRS),
   });

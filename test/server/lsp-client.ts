@@ -5,9 +5,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import jsonrpc, { type MessageConnection } from 'vscode-jsonrpc/node.js';
+import { readMarkers } from '../fixtures/markers';
 
 // vscode-jsonrpc is CommonJS without an exports map: load it whole, then pick the pieces.
-const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = jsonrpc;
+const { createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter } = jsonrpc;
 
 /** The repository root: the nearest ancestor with scripts/build.mjs (tests run from out/test/...). */
 export const repoRoot = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
@@ -40,6 +41,9 @@ export interface ClientOptions {
   settings?: unknown;
   rootUri?: string | null;
   capabilities?: Record<string, unknown>;
+  initializationOptions?: unknown;
+  /** False: answer workspace/configuration with an error, like a client without that request. */
+  answerConfiguration?: boolean;
 }
 
 export const DEFAULT_CAPABILITIES = {
@@ -93,7 +97,10 @@ export class LspClient {
       client.statusNotifications.push(params);
       client.wake();
     });
-    connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => params.items.map((item) => (item.section === 'dmalens' ? client.settings : null)));
+    connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => {
+      if (options.answerConfiguration === false) return new ResponseError(-32601, 'Unhandled method workspace/configuration');
+      return params.items.map((item) => (item.section === 'dmalens' ? client.settings : null));
+    });
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onRequest('workspace/inlayHint/refresh', () => null);
@@ -104,6 +111,7 @@ export class LspClient {
       rootUri: options.rootUri ?? null,
       workspaceFolders: options.rootUri ? [{ uri: options.rootUri, name: 'root' }] : null,
       capabilities: options.capabilities ?? DEFAULT_CAPABILITIES,
+      ...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
     }).then((result) => (client.initializeResult = result as { capabilities: Record<string, unknown> }));
     await connection.sendNotification('initialized', {});
     return client;
@@ -180,6 +188,13 @@ export class LspClient {
   get alive(): boolean {
     return this.process.exitCode === null && this.process.signalCode === null;
   }
+}
+
+/** Lines (zero-based) where a fixture's rule markers (`$ rule-id`) expect the rule. */
+export function expectedRuleLines(text: string, rule: string): number[] {
+  return readMarkers(text)
+    .filter((marker) => marker.kind === '$' && marker.word === rule)
+    .map((marker) => marker.line);
 }
 
 /** Position of the first occurrence of `needle` in `text` (after `after` occurrences), plus `delta` characters. */

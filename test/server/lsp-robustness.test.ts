@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { LspClient, repoRoot } from './lsp-client';
+import { spawnSync } from 'node:child_process';
+import { LspClient, repoRoot, serverPath } from './lsp-client';
 
 const ANSWER_WITHIN_MS = 5000;
 const RULE_IDS = new Set(readdirSync(join(repoRoot, 'docs/rules')).map((name) => name.replace(/\.md$/, '')));
@@ -60,5 +61,25 @@ describe('robustness', () => {
     const status = await client.request<{ selected: string[] }>('dmalens/status', {});
     assert.ok(status.selected.length > 0);
     assert.ok(client.alive);
+  });
+
+  test('started without a transport, the server says so and exits 2', () => {
+    const run = spawnSync(process.execPath, [serverPath], { encoding: 'utf8', timeout: 10000 });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /no transport given\nusage: dmalens-language-server --stdio/);
+  });
+
+  test('settings given as initializationOptions apply when the client has no workspace/configuration', async () => {
+    const plain = await LspClient.start({ answerConfiguration: false, initializationOptions: { dmalens: { platforms: ['x86_64', 'powernv'] } } });
+    try {
+      const selected = await plain.waitFor(
+        () => plain.statusNotifications.map((entry) => (entry as { selected: string[] }).selected).find((ids) => ids.length === 2),
+        8000,
+        'selection from initializationOptions',
+      );
+      assert.deepEqual(selected, ['x86_64', 'powernv']);
+    } finally {
+      await plain.stop();
+    }
   });
 });

@@ -21,11 +21,6 @@ local ok, err = pcall(function()
     cmd = { 'node', server, '--stdio' },
     root_dir = vim.fn.fnamemodify(fixture, ':h'),
     settings = { dmalens = { platforms = { 'x86_64', 'powernv' } } },
-    -- Neovim 0.7 does not announce workspace/configuration, so it pushes the settings once, as
-    -- nvim-lspconfig does; the README's Neovim setup says the same.
-    on_init = function(client)
-      client.notify('workspace/didChangeConfiguration', { settings = client.config.settings })
-    end,
   })
   assert(client_id, 'start_client failed')
   vim.cmd('edit ' .. fixture)

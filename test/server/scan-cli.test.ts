@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv-draft-04';
-import { repoRoot } from './lsp-client';
+import { expectedRuleLines, repoRoot } from './lsp-client';
 
 const cli = join(repoRoot, 'server/dist/cli.js');
 const fixtures = join(repoRoot, 'test/fixtures/rules');
@@ -35,7 +35,12 @@ describe('dmalens scan', () => {
   test('exit 0 when only warnings are found; --rules restricts the rules', () => {
     const result = scan(['--rules', 'unchecked-mapping', join(fixtures, 'unchecked-mapping.c')]);
     assert.equal(result.status, 0, result.stderr);
-    assert.equal(result.stdout.split('\n').filter((line) => line.endsWith('[unchecked-mapping]')).length, 2);
+    const expected = expectedRuleLines(readFileSync(join(fixtures, 'unchecked-mapping.c'), 'utf8'), 'unchecked-mapping').map((line) => line + 1);
+    const reported = result.stdout
+      .split('\n')
+      .filter((line) => line.endsWith('[unchecked-mapping]'))
+      .map((line) => Number(/:(\d+):\d+: warning:/.exec(line)![1]));
+    assert.deepEqual(reported, expected);
     assert.ok(!result.stdout.includes('[map-stack-buffer]'));
   });
 
@@ -83,10 +88,17 @@ describe('dmalens scan', () => {
     assert.equal(scan(['--bogus', fixtures]).status, 2);
   });
 
-  test('binary files and empty trees are handled', () => {
+  test('binary files are skipped and invalid UTF-8 does not stop the scan', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dmalens-scan-'));
     writeFileSync(join(dir, 'garbage.c'), Buffer.from([0, 1, 2, 0xff, 0xfe, 0x64, 0x6d, 0x61, 0x5f, 0x6d, 0x61, 0x70, 0x5f, 0x73, 0x69, 0x6e, 0x67, 0x6c, 0x65, 0]));
-    const result = scan([dir]);
+    const call = Buffer.from('void f(struct device *d, void *b)\n{\n\tdma_addr_t a = dma_map_single(d, b, 64, DMA_TO_DEVICE);\n}\n');
+    writeFileSync(join(dir, 'latin1 name.c'), Buffer.concat([Buffer.from([0x2f, 0x2a, 0xc3, 0x28, 0xe9, 0x2a, 0x2f, 0x0a]), call]));
+    const result = scan(['--format', 'json', dir]);
     assert.equal(result.status, 0, result.stderr);
+    const json = JSON.parse(result.stdout) as { files: { path: string; skipped?: string; sites: { api: string }[] }[] };
+    const garbage = json.files.find((file) => file.path.endsWith('garbage.c'));
+    assert.ok(garbage?.skipped, 'the binary file is reported as skipped');
+    const latin = json.files.find((file) => file.path.endsWith('latin1 name.c'));
+    assert.deepEqual(latin?.sites.map((site) => site.api), ['dma_map_single']);
   });
 });

@@ -4,6 +4,7 @@ import { registerArch, type DmaContext } from '../engine/ops';
 import type { Direction } from '../types';
 import { dmaBitMask } from '../params/parse';
 import { cacheLineCount } from './cache';
+import { ramEnd } from '../dma/ram';
 
 const SOURCE = 'arch/arm64/mm/dma-mapping.c';
 
@@ -26,7 +27,6 @@ registerArch({
   },
   swiotlbDefaultActive(session) {
     // swiotlb_init(max_pfn > PFN_DOWN(arm64_dma_phys_limit)): RAM ends beyond the DMA zone.
-    const ramEnd = (session.params.ram_base as bigint) + (session.params.ram as bigint);
-    return ramEnd > dmaBitMask(session.params.zone_dma_bits as number) + 1n;
+    return ramEnd(session) > dmaBitMask(session.params.zone_dma_bits as number) + 1n;
   },
 });

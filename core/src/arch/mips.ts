@@ -1,5 +1,6 @@
 // MIPS arch phys_to_dma overrides (§5.3): Loongson64 node bits and Cavium Octeon BAR windows.
 import { registerArch, type EngineSession } from '../engine/ops';
+import { ramEnd } from '../dma/ram';
 
 const LOONGSON = 'arch/mips/loongson64/dma.c';
 
@@ -84,6 +85,6 @@ registerArch({
   physToDmaNote: { note: 'Octeon PCI(e) translation: the 0x4_1000_0000 alias drops to 0x1000_0000 (gen1 / big BAR), the BAR1 hole at 0xF000_0000 moves to 1<<41, big/small BAR offsets by 0x80_0000_0000.', ref: `${OCTEON}:octeon_gen1_phys_to_dma` },
   swiotlbDefaultActive(session) {
     // plat_swiotlb_setup: a pool only when memory reaches above the BAR1 hole.
-    return (session.params.ram_base as bigint) + (session.params.ram as bigint) > BAR1_PHYS_BASE;
+    return ramEnd(session) > BAR1_PHYS_BASE;
   },
 });

@@ -3,6 +3,7 @@
 import { registerArch, type DmaContext, type EngineSession } from '../engine/ops';
 import { dmaBitMask } from '../params/parse';
 import { hex, minNotZero } from '../engine/bits';
+import { ramEnd } from '../dma/ram';
 
 const GIB = 1n << 30n;
 const MIB = 1n << 20n;
@@ -55,8 +56,7 @@ registerArch({
   },
   swiotlbDefaultActive(session) {
     // pci_swiotlb_detect: RAM above 4 GiB, or any memory encryption.
-    const ramEnd = (session.params.ram_base as bigint) + (session.params.ram as bigint);
-    return ramEnd > 4n * GIB || encrypt(session) !== 'none';
+    return ramEnd(session) > 4n * GIB || encrypt(session) !== 'none';
   },
   swiotlbForce(session) {
     return isGuest(session);

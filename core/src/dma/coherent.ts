@@ -7,17 +7,14 @@ import { dmaBitMask } from '../params/parse';
 import { dmaToPhys, forceDmaUnencrypted, physToDmaDirect } from './direct';
 import { pageAllocator } from './pages';
 import { swiotlbPool } from './swiotlb';
+import { ramEnd, ramHoles } from './ram';
 
 const DIRECT_C = 'kernel/dma/direct.c';
 
 type Zone = 'ZONE_DMA' | 'ZONE_DMA32' | 'ZONE_NORMAL';
 
-function ramEnd(session: EngineSession): bigint {
-  return (session.params.ram_base as bigint) + (session.params.ram as bigint) - 1n;
-}
-
 function zoneLimit(session: EngineSession, zone: Zone): bigint {
-  const end = ramEnd(session);
+  const end = ramEnd(session) - 1n;
   const limit = zone === 'ZONE_DMA' ? dmaBitMask(session.params.zone_dma_bits as number) : zone === 'ZONE_DMA32' ? dmaBitMask(32) : end;
   return limit < end ? limit : end;
 }
@@ -30,7 +27,7 @@ function coherentOk(session: EngineSession, phys: bigint, size: bigint): boolean
 
 function allocInZone(session: EngineSession, size: bigint, zone: Zone): bigint | null {
   const pool = swiotlbPool(session);
-  const reserved = pool ? [{ phys: pool.start, size: pool.end - pool.start }] : [];
+  const reserved = [...ramHoles(session), ...(pool ? [{ phys: pool.start, size: pool.end - pool.start }] : [])];
   // The first MiB stays with firmware and the kernel image on every platform modelled here.
   const low = (session.params.ram_base as bigint) + 0x100000n;
   return pageAllocator(session).allocate(size, session.params.page_size as bigint, low, zoneLimit(session, zone), reserved);
@@ -86,7 +83,8 @@ export function dmaDirectAlloc(ctx: DmaContext, requested: bigint, blocking: boo
   }
   if (remap) {
     const lines = Number(size / BigInt(session.params.cache_line as number));
-    trace.stage('arch_dma_prep_coherent', phys, phys, `Cleans and invalidates the ${lines} cache lines of the new buffer before it is mapped uncached.`, 'arch/arm64/mm/dma-mapping.c:arch_dma_prep_coherent', '§1.5');
+    const ref = session.arch.name === 'arm64' ? 'arch/arm64/mm/dma-mapping.c:arch_dma_prep_coherent' : 'arch/arm/mm/dma-mapping.c:__dma_clear_buffer';
+    trace.stage(session.arch.name === 'arm64' ? 'arch_dma_prep_coherent' : '__dma_clear_buffer', phys, phys, `Cleans and invalidates the ${lines} cache lines of the new buffer before it is mapped uncached.`, ref, '§1.5');
     trace.cacheLines('flush', lines);
   }
   if (unencrypted && blocking) {

@@ -5,6 +5,7 @@ import type { DmaContext, EngineSession, MapOutcome, MappingRecord } from '../en
 import { DMA_MAPPING_ERROR, U64_MAX, fls64, hex, hex16, minNotZero, u64 } from '../engine/bits';
 import { isSwiotlbActive, isSwiotlbBuffer, isSwiotlbForceBounce, swiotlbMap, swiotlbSyncSingleForCpu, swiotlbSyncSingleForDevice, swiotlbTblUnmapSingle } from './swiotlb';
 import { dmaKmallocNeedsBounce } from './kmalloc-bounce';
+import { ramEnd } from './ram';
 
 const DIRECT_H = 'kernel/dma/direct.h';
 const DMA_DIRECT_H = 'include/linux/dma-direct.h';
@@ -111,7 +112,7 @@ export function overflowMessage(session: EngineSession, kind: 'DMA' | 'swiotlb',
 /** `max_pfn` from the RAM parameters. */
 export function maxPfn(session: EngineSession): bigint {
   const pageSize = session.params.page_size as bigint;
-  return ((session.params.ram_base as bigint) + (session.params.ram as bigint)) / pageSize;
+  return ramEnd(session) / pageSize;
 }
 
 /** `dma_direct_get_required_mask`. */

@@ -3,6 +3,7 @@
 import type { Direction, DmaAttr, PhysRange } from '../types';
 import type { DmaContext, DmaMapOps, EngineSession, MapOutcome, MappingRecord } from '../engine/ops';
 import { DMA_MAPPING_ERROR, hex, hex16, minNotZero } from '../engine/bits';
+import { isRam } from './ram';
 import { dmaDirectGetRequiredMask, dmaDirectMapPage, dmaDirectMapResource, dmaDirectSyncSingleForCpu, dmaDirectSyncSingleForDevice, dmaDirectUnmapPage } from './direct';
 
 const MAPPING_C = 'kernel/dma/mapping.c';
@@ -182,9 +183,8 @@ export function dmaMapResource(ctx: DmaContext, phys: bigint, size: bigint, dir:
     record.path = 'error';
     return record;
   }
-  const ramBase = session.params.ram_base as bigint;
   const pageSize = session.params.page_size as bigint;
-  if (phys >= ramBase && phys < ramBase + (session.params.ram as bigint)) {
+  if (isRam(session, phys)) {
     const message = `WARN_ON_ONCE(pfn_valid(PHYS_PFN(${hex(phys)}))): dma_map_resource is for MMIO, not RAM (pfn ${hex(phys / pageSize)})`;
     trace.stage('dma_map_resource', phys, DMA_MAPPING_ERROR, 'The address is RAM: dma_map_resource refuses it.', `${MAPPING_C}:dma_map_resource`, '§1.1');
     trace.fail(message);
@@ -196,6 +196,8 @@ export function dmaMapResource(ctx: DmaContext, phys: bigint, size: bigint, dir:
   record.direct = direct;
   trace.stage('dma_map_resource', phys, null, direct ? 'dma-direct: no translation.' : `Calls ${ops!.name}.map_resource.`, `${MAPPING_C}:dma_map_resource`, '§1.1');
   let outcome: MapOutcome;
+  // Resources are never translated nor bounced on the direct path, whatever the streaming rule says.
+  if (direct) trace.rule = `dma = phys (MMIO resource: no dma-ranges or C-bit translation, no swiotlb; must fit ${hex(minNotZero(session.dev.dmaMask, session.dev.busDmaLimit))})`;
   if (direct) outcome = dmaDirectMapResource(ctx, phys, size);
   else if (ops!.mapResource) outcome = ops!.mapResource(ctx, phys, size, dir, attrs);
   else {

@@ -61,9 +61,10 @@ export function dmaPoolAlloc(ctx: DmaContext, poolRecord: MappingRecord): Mappin
   if (!page) {
     const backing = dmaAllocAttrs(ctx, pool.allocation, true, []);
     if (backing.dma === null) return { ...backing, op: 'dma_pool_alloc' };
-    page = { phys: backing.phys, dma: backing.dma, used: 0 };
+    page = { phys: backing.phys, dma: backing.dma, used: 0, path: backing.path };
     pool.pages.push(page);
   }
+  trace.path = page.path;
   const offset = offsets[page.used]!;
   page.used += 1;
   const dma = page.dma + offset;

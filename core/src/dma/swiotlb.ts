@@ -251,6 +251,12 @@ export function swiotlbTblMapSingle(ctx: DmaContext, orig: bigint, mappingSize: 
     return null;
   }
   const offset = swiotlbAlignOffset(session, orig);
+  if (nrSlots(allocSize + offset) === 0) {
+    const message = `kernel BUG at ${SWIOTLB_C}: BUG_ON(!nslots) in swiotlb_do_find_slots (a zero-length bounce)`;
+    trace.stage('swiotlb_find_slots', orig, DMA_MAPPING_ERROR, 'A zero-length buffer needs zero slots, which the slot search does not allow.', `${SWIOTLB_C}:swiotlb_do_find_slots`, '§2.2');
+    trace.fail(message);
+    return null;
+  }
   const index = findSlots(ctx, pool, orig, allocSize + offset, allocAlignMask);
   if (index < 0) {
     const message = `swiotlb buffer is full (sz: ${allocSize} bytes), total ${pool.nslabs} (slots), used ${pool.used} (slots)`;
@@ -309,6 +315,41 @@ export function releaseSlots(session: EngineSession, tlb: bigint): number {
   return allocation.nslots;
 }
 
+/**
+ * The bounds checks of `swiotlb_bounce` for a copy of `size` bytes at `tlb`: returns the bytes actually
+ * copied (0 when the kernel refuses) and records the kernel's warning when the request does not fit.
+ */
+function bounceSize(ctx: DmaContext, tlb: bigint, size: bigint): bigint {
+  const pool = swiotlbPool(ctx.session);
+  if (!pool) return size;
+  const slot = Number((tlb - pool.start) >> IO_TLB_SHIFT);
+  const allocation = pool.findAllocation(slot);
+  if (!allocation) return size;
+  const origOffset = swiotlbAlignOffset(ctx.session, allocation.orig);
+  // slots[i].alloc_size counts down by one slot per slot from the start of the allocation.
+  let allocSize = allocation.allocSize - origOffset - BigInt(slot - allocation.index) * IO_TLB_SIZE;
+  let tlbOffset = tlb & (IO_TLB_SIZE - 1n);
+  const warn = (message: string): void => {
+    ctx.trace.note(`dev_WARN_ONCE "${message}"`);
+    ctx.trace.stage('swiotlb_bounce', tlb, null, message, `${SWIOTLB_C}:swiotlb_bounce`, '§2.3');
+  };
+  if (tlbOffset < origOffset) {
+    warn(`Access before mapping start detected. orig offset ${origOffset}, requested offset ${tlbOffset}.`);
+    return 0n;
+  }
+  tlbOffset -= origOffset;
+  if (tlbOffset > allocSize) {
+    warn(`Buffer overflow detected. Allocation size: ${allocSize}. Mapping size: ${size}+${tlbOffset}.`);
+    return 0n;
+  }
+  allocSize -= tlbOffset;
+  if (size > allocSize) {
+    warn(`Buffer overflow detected. Allocation size: ${allocSize}. Mapping size: ${size}.`);
+    return allocSize;
+  }
+  return size;
+}
+
 function copiesToCpu(dir: Direction): boolean {
   return dir === 'from_device' || dir === 'bidirectional';
 }
@@ -321,14 +362,14 @@ function copiesToDevice(dir: Direction): boolean {
 export function swiotlbSyncSingleForCpu(ctx: DmaContext, tlb: bigint, size: bigint, dir: Direction, when: 'unmap' | 'sync'): void {
   const copies = copiesToCpu(dir);
   ctx.trace.stage('swiotlb_sync_single_for_cpu', tlb, tlb, copies ? `Copies ${size} bytes bounce -> orig (DMA_${dir.toUpperCase()}).` : 'No copy back for DMA_TO_DEVICE.', `${SWIOTLB_C}:swiotlb_sync_single_for_cpu`, '§2.3');
-  if (copies) ctx.trace.bounce(when, Number(size));
+  if (copies) ctx.trace.bounce(when, Number(bounceSize(ctx, tlb, size)));
 }
 
 /** `swiotlb_sync_single_for_device`: orig -> bounce iff TO/BIDI. */
 export function swiotlbSyncSingleForDevice(ctx: DmaContext, tlb: bigint, size: bigint, dir: Direction): void {
   const copies = copiesToDevice(dir);
   ctx.trace.stage('swiotlb_sync_single_for_device', tlb, tlb, copies ? `Copies ${size} bytes orig -> bounce (DMA_${dir.toUpperCase()}).` : 'No copy for DMA_FROM_DEVICE.', `${SWIOTLB_C}:swiotlb_sync_single_for_device`, '§2.3');
-  if (copies) ctx.trace.bounce('sync', Number(size));
+  if (copies) ctx.trace.bounce('sync', Number(bounceSize(ctx, tlb, size)));
 }
 
 /** `swiotlb_tbl_unmap_single`: copy back (unless SKIP_CPU_SYNC) and release the slots. */

@@ -81,8 +81,8 @@ export interface PoolRecord {
   allocation: bigint;
   boundary: bigint;
   align: bigint;
-  /** Backing allocations: coherent phys/dma of each page block and how many blocks are handed out. */
-  pages: { phys: bigint; dma: bigint; used: number }[];
+  /** Backing allocations: coherent phys/dma of each page block, how many blocks are handed out, and the path that allocated it. */
+  pages: { phys: bigint; dma: bigint; used: number; path: DmaPath }[];
 }
 
 /** Everything a stage function needs: the session (params, device, state, hooks) and the trace being built. */

@@ -5,6 +5,7 @@ import { hex, minNotZero, u64 } from './bits';
 import { isSwiotlbActive, isSwiotlbForceBounce, swiotlbPool } from '../dma/swiotlb';
 import { smeMask } from '../dma/direct';
 import { dmaMapDirect } from '../dma/mapping';
+import { dmaAddressingLimited } from '../dma/max-mapping';
 
 function grouped(value: bigint): string {
   const digits = value.toString(16);
@@ -18,7 +19,8 @@ export function symbolicRule(ctx: DmaContext): string {
   if (ops !== null && !dmaMapDirect(session)) return ops.rule?.(ctx) ?? `dma = address allocated by ${ops.name}`;
   const pool = swiotlbPool(session);
   if (isSwiotlbForceBounce(session) && pool) return `dma = swiotlb slot in [${hex(pool.start)}, ${hex(pool.end)}) (every map bounces)`;
-  const bounce = isSwiotlbActive(session) ? `; swiotlb slot if above ${hex(minNotZero(session.dev.dmaMask, session.dev.busDmaLimit))}` : '';
+  // Only a device that cannot reach all of RAM ever bounces (dma_addressing_limited).
+  const bounce = isSwiotlbActive(session) && dmaAddressingLimited(session) ? `; swiotlb slot if above ${hex(minNotZero(session.dev.dmaMask, session.dev.busDmaLimit))}` : '';
   if (session.arch.physToDma) {
     if (session.arch.name === 'powerpc' || session.dev.dmaOffset !== 0n) return `dma = phys + ${grouped(session.dev.dmaOffset)}${bounce}`;
     return `dma = ${session.arch.name}_phys_to_dma(phys)${bounce}`;
@@ -27,8 +29,8 @@ export function symbolicRule(ctx: DmaContext): string {
   if (windows) {
     const parts = windows.map((window) => {
       const offset = u64(window.dma - window.cpu);
-      const signed = offset >= 1n << 63n ? `- ${grouped(u64(-offset))}` : `+ ${grouped(offset)}`;
-      return `phys ${signed} for phys in [${hex(window.cpu)}, ${hex(window.cpu + window.size)})`;
+      const signed = offset === 0n ? '' : offset >= 1n << 63n ? ` - ${grouped(u64(-offset))}` : ` + ${grouped(offset)}`;
+      return `phys${signed} for phys in [${hex(window.cpu)}, ${hex(window.cpu + window.size)})`;
     });
     return `dma = ${parts.join('; ')}; else DMA_MAPPING_ERROR${isSwiotlbActive(session) ? ' -> swiotlb' : ''}`;
   }

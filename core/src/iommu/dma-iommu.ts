@@ -7,6 +7,7 @@ import { dmaBitMask } from '../params/parse';
 import { archSyncForCpu, archSyncForDevice } from '../dma/direct';
 import { isSwiotlbActive, isSwiotlbBuffer, swiotlbMaxMappingSize, swiotlbSyncSingleForCpu, swiotlbSyncSingleForDevice, swiotlbTblMapSingle, swiotlbTblUnmapSingle } from '../dma/swiotlb';
 import { pageAllocator } from '../dma/pages';
+import { ramEnd, ramHoles } from '../dma/ram';
 import { IovaDomain } from './iova';
 import { FlushQueues, flushAll, flushRange, isStrict } from './flush';
 
@@ -14,6 +15,8 @@ const SOURCE = 'drivers/iommu/dma-iommu.c';
 const IOVA_C = 'drivers/iommu/iova.c';
 const MSI_START = 0xfee00000n;
 const MSI_END = 0xfeefffffn;
+const HT_START = 0xfd00000000n;
+const HT_END = 0xffffffffffn;
 
 /** What a dma-iommu mapping keeps: the IOVA (granule aligned) and the IOMMU-mapped size. */
 interface IommuData {
@@ -34,7 +37,10 @@ function shift(session: EngineSession): bigint {
 function domain(session: EngineSession): IovaDomain {
   return session.state('iova', () => {
     const iovad = new IovaDomain(1n, 1n << (32n - shift(session)));
-    if ((session.params.iommu_kind as string) !== 'smmu') iovad.reserve(MSI_START >> shift(session), MSI_END >> shift(session));
+    const kind = session.params.iommu_kind as string;
+    if (kind !== 'smmu') iovad.reserve(MSI_START >> shift(session), MSI_END >> shift(session));
+    // AMD-Vi also reserves the HyperTransport window (amd_iommu_get_resv_regions).
+    if (kind === 'amd') iovad.reserve(HT_START >> shift(session), HT_END >> shift(session));
     return iovad;
   });
 }
@@ -107,18 +113,20 @@ function iommuDmaUnmapRange(ctx: DmaContext, iova: bigint, mapped: bigint): void
     return;
   }
   const queues = session.state('iova_fq', () => new FlushQueues());
+  const timerArmed = queues.pending();
   if (queues.full(ctx.cpu)) {
     flushAll(ctx, 'unmap');
     trace.stage('fq_flush_iotlb', null, null, 'The flush queue is full (255 entries): one domain-wide flush now, then the queued IOVAs are freed.', `${SOURCE}:queue_iova`, '§3.3');
     for (const entry of queues.ring(ctx.cpu)) iovad.freeFast(entry.pfn, entry.pages, ctx.cpu);
     queues.ring(ctx.cpu).length = 0;
-  } else {
+  } else if (!timerArmed) {
+    // queue_iova arms fq_timer only when it is not already running: one deferred flush covers every queued IOVA.
     flushAll(ctx, 'deferred');
   }
   queues.ring(ctx.cpu).push({ pfn, pages });
   iovad.hold(pfn);
   trace.stage('queue_iova', iova, null, `Lazy (DMA_FQ): the IOVA waits in CPU ${ctx.cpu}'s flush queue (${queues.ring(ctx.cpu).length}/255); one domain-wide flush_iotlb_all when the queue fills or IOVA_FQ_TIMEOUT (10 ms) expires, then the IOVA is reused.`, `${SOURCE}:queue_iova`, '§3.3');
-  trace.note('unmap: IOVA queued; deferred domain-selective flush (<= 1 per 10 ms or per 255 unmaps)');
+  trace.note(timerArmed ? 'unmap: IOVA queued behind the already pending deferred flush' : 'unmap: IOVA queued; deferred domain-selective flush (<= 1 per 10 ms or per 255 unmaps)');
 }
 
 function mapPage(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction, attrs: DmaAttr[]): MapOutcome {
@@ -270,8 +278,7 @@ function alloc(ctx: DmaContext, size: bigint, blocking: boolean, attrs: DmaAttr[
   void attrs;
   const pageSize = session.params.page_size as bigint;
   const aligned = alignUp(size, pageSize);
-  const ramEnd = (session.params.ram_base as bigint) + (session.params.ram as bigint) - 1n;
-  const phys = pageAllocator(session).allocate(aligned, pageSize, (session.params.ram_base as bigint) + 0x100000n, ramEnd, []);
+  const phys = pageAllocator(session).allocate(aligned, pageSize, (session.params.ram_base as bigint) + 0x100000n, ramEnd(session) - 1n, ramHoles(session));
   trace.stage(blocking ? 'iommu_dma_alloc_remap' : 'iommu_dma_alloc', null, phys, blocking ? 'Blocking allocation: pages (possibly scattered; contiguous here) remapped into one IOVA range.' : 'Atomic allocation: contiguous pages mapped with __iommu_dma_map.', `${SOURCE}:iommu_dma_alloc`, '§3.5');
   if (phys === null) {
     trace.fail('iommu_dma_alloc: out of memory');
@@ -299,7 +306,7 @@ registerDmaOps({
   setup(ctx) {
     const { session, trace } = ctx;
     const strict = isStrict(session);
-    trace.stage('iommu_dma_init_domain', null, null, `${(session.params.iommu_kind as string).toUpperCase()} DMA domain: granule ${hex(granule(session))}, start_pfn 1, aperture ${hex(apertureEnd(session))}, ${strict ? 'strict (IOMMU_DOMAIN_DMA)' : 'lazy (IOMMU_DOMAIN_DMA_FQ)'}${(session.params.iommu_kind as string) !== 'smmu' ? ', MSI window 0xFEE00000-0xFEEFFFFF reserved' : ''}.`, `${SOURCE}:iommu_dma_init_domain`, '§3.1');
+    trace.stage('iommu_dma_init_domain', null, null, `${(session.params.iommu_kind as string).toUpperCase()} DMA domain: granule ${hex(granule(session))}, start_pfn 1, aperture ${hex(apertureEnd(session))}, ${strict ? 'strict (IOMMU_DOMAIN_DMA)' : 'lazy (IOMMU_DOMAIN_DMA_FQ)'}${(session.params.iommu_kind as string) !== 'smmu' ? ', MSI window 0xFEE00000-0xFEEFFFFF reserved' : ''}${(session.params.iommu_kind as string) === 'amd' ? ', HyperTransport window 0xFD_0000_0000-0xFF_FFFF_FFFF reserved' : ''}.`, `${SOURCE}:iommu_dma_init_domain`, '§3.1');
     domain(session);
   },
   mapPage,

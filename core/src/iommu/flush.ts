@@ -73,6 +73,11 @@ export class FlushQueues implements SessionState {
     return ring;
   }
 
+  /** Whether some CPU's ring holds IOVAs, i.e. the fq_timer is armed and a domain flush is pending. */
+  pending(): boolean {
+    return [...this.rings.values()].some((ring) => ring.length > 0);
+  }
+
   /** True when the ring cannot take another entry (`fq_full`). */
   full(cpu: number): boolean {
     return this.ring(cpu).length >= IOVA_FQ_SIZE - 1;

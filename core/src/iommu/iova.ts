@@ -102,16 +102,15 @@ export class IovaDomain implements SessionState {
     let retried = false;
     for (;;) {
       let newPfn = 0n;
-      let prevIndex = currIndex;
       let curr: number | null = currIndex;
+      // Walk down from the cached node while the candidate overlaps the next lower range; -1 stands for
+      // the kernel's unsigned underflow when high < size.
       do {
         const node: IovaNode = this.nodes[curr]!;
         if (node.lo < high) high = node.lo;
         newPfn = high >= size ? (high - size) & alignMask : -1n;
-        prevIndex = curr;
         curr = curr > 0 ? curr - 1 : null;
       } while (curr !== null && newPfn >= 0n && newPfn <= this.nodes[curr]!.hi && newPfn >= low);
-      void prevIndex;
       if (high < size || newPfn < low) {
         if (!retried && low === this.startPfn && retryPfn < limitPfnPlusOne) {
           retried = true;

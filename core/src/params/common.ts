@@ -6,6 +6,8 @@ defineParams([
   // Machine.
   { key: 'ram', kind: 'size', default: '8G', appliesTo: '*', ref: 'kernel/dma/direct.c:dma_direct_get_required_mask (max_pfn)', doc: 'Amount of RAM. max_pfn = (ram_base + ram) / page_size; decides x86 swiotlb activation (RAM above 4 GiB) and the SEV pool size.' },
   { key: 'ram_base', kind: 'address', default: 0, appliesTo: '*', ref: 'arch/arm64/mm/init.c:max_zone_phys', doc: 'Physical address where RAM starts (0 on x86 and RPi; 0x8_0000_0000 on Keystone).' },
+  { key: 'mmio_hole_start', kind: 'address', default: 0, appliesTo: 'x86', ref: 'arch/x86/kernel/e820.c (the 32-bit PCI hole)', doc: 'Start of an MMIO hole in the physical map: RAM that would fall there is placed after it (x86 profiles: 0xC0000000, an example layout).' },
+  { key: 'mmio_hole_size', kind: 'size', default: 0, appliesTo: 'x86', ref: 'arch/x86/kernel/e820.c', doc: 'Size of the MMIO hole (0 = none; x86 profiles: 1G, so 8 GiB of RAM ends at 9 GiB).' },
   { key: 'page_size', kind: 'size', default: 4096, appliesTo: '*', ref: 'spec §0 (PAGE_SIZE)', doc: 'Kernel PAGE_SIZE: 4 KiB on x86/arm64 here, 64 KiB on ppc64 server distros.' },
   { key: 'cpu', kind: 'int', default: 0, min: 0, max: 4095, appliesTo: '*', ref: 'kernel/dma/swiotlb.c:swiotlb_find_slots (raw_smp_processor_id)', doc: 'CPU that issues the request; selects the swiotlb area, the IOVA rcache and the TCE pool.' },
   { key: 'arch_dma', kind: 'enum', values: ['generic', 'x86', 'arm64', 'arm', 'loongson64', 'octeon', 's390', 'powerpc'], default: 'generic', appliesTo: '*', ref: 'include/linux/dma-map-ops.h, arch/*/include/asm/dma-direct.h', doc: 'Which arch hooks apply: phys_to_dma overrides, cache maintenance, memory encryption, dma_set_mask hooks.' },

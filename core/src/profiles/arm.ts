@@ -50,9 +50,9 @@ export const armProfiles: PlatformProfile[] = [
     arch: 'arm',
     short: 'RPi1',
     description:
-      'BCM2835 peripherals: dma-ranges <0x40000000 0x0 0x20000000> put the 512 MiB of RAM at bus 0x4000_0000 (the L2-cached alias): dma = phys + 0x4000_0000. ARMv6 non-coherent with 32-byte lines; no swiotlb pool.',
+      'BCM2835 peripherals: dma-ranges <0x40000000 0x0 0x20000000> put the 512 MiB of RAM at bus 0x4000_0000 (the L2-cached alias): dma = phys + 0x4000_0000. of_dma_configure limits the masks to DMA_BIT_MASK(ilog2(0x5fffffff) + 1) = 31 bits. ARMv6 non-coherent with 32-byte lines; no swiotlb pool.',
     sources: ['arch/arm/boot/dts/bcm2835.dtsi', 'arch/arm/mm/dma-mapping.c', 'spec §5.1'],
-    params: { arch_dma: 'arm', ram: '512M', dma_windows: '0x0:0x40000000:0x20000000', bus_dma_limit: '0x5fffffff', dma_mask: 32, coherent_mask: 32, coherent: false, cache_line: 32, pci: false, seg_boundary: ULONG_MAX },
+    params: { arch_dma: 'arm', ram: '512M', dma_windows: '0x0:0x40000000:0x20000000', bus_dma_limit: '0x5fffffff', dma_mask: 31, coherent_mask: 31, coherent: false, cache_line: 32, pci: false, seg_boundary: ULONG_MAX },
   },
   {
     id: 'rpi2-3',
@@ -60,9 +60,9 @@ export const armProfiles: PlatformProfile[] = [
     arch: 'arm',
     short: 'RPi2/3',
     description:
-      'BCM2836/BCM2837 peripherals: dma-ranges <0xc0000000 0x0 0x3f000000> put RAM at bus 0xC000_0000 (uncached alias): dma = phys + 0xC000_0000 for the first 1008 MiB. Non-coherent with 64-byte lines; no swiotlb pool.',
+      'BCM2836/BCM2837 peripherals: dma-ranges <0xc0000000 0x0 0x3f000000> put RAM at bus 0xC000_0000 (uncached alias): dma = phys + 0xC000_0000 for the 1008 MiB below the peripherals at 0x3F00_0000 (modelled as the RAM). Non-coherent with 64-byte lines; no swiotlb pool.',
     sources: ['arch/arm/boot/dts/bcm2836.dtsi', 'arch/arm/boot/dts/bcm2837.dtsi', 'spec §5.1'],
-    params: { arch_dma: 'arm', ram: '1G', dma_windows: '0x0:0xc0000000:0x3f000000', bus_dma_limit: '0xfeffffff', dma_mask: 32, coherent_mask: 32, coherent: false, cache_line: 64, pci: false, seg_boundary: ULONG_MAX },
+    params: { arch_dma: 'arm', ram: '1008M', dma_windows: '0x0:0xc0000000:0x3f000000', bus_dma_limit: '0xfeffffff', dma_mask: 32, coherent_mask: 32, coherent: false, cache_line: 64, pci: false, seg_boundary: ULONG_MAX },
   },
   {
     id: 'keystone',
@@ -80,9 +80,9 @@ export const armProfiles: PlatformProfile[] = [
     arch: 'arm',
     short: 'R-Car H2',
     description:
-      'R-Car H2 (r8a7790) PCIe: two identity dma-ranges windows [0x4000_0000, 0xC000_0000) and [0x1_8000_0000, 0x2_0000_0000); the hole between them is inside bus_dma_limit, so only the translation miss catches it (DMA_MAPPING_ERROR, then the overflow WARN: no swiotlb pool).',
+      'R-Car H2 (r8a7790) PCIe: two identity dma-ranges windows [0x4000_0000, 0xC000_0000) and [0x1_8000_0000, 0x2_0000_0000); the hole between them is inside bus_dma_limit, so only the translation miss catches it (DMA_MAPPING_ERROR, then the overflow WARN: no swiotlb pool). Only the first 2 GiB DRAM bank at 0x4000_0000 is modelled as RAM; buffers in the second bank can still be mapped by address.',
     sources: ['arch/arm/boot/dts/r8a7790.dtsi (pciec dma-ranges)', 'include/linux/dma-direct.h:translate_phys_to_dma', 'spec §5.1, §11.5'],
-    params: { arch_dma: 'arm', ram_base: '0x40000000', ram: '8G', dma_windows: '0x40000000:0x40000000:0x80000000,0x180000000:0x180000000:0x80000000', bus_dma_limit: '0x1ffffffff', coherent: false, cache_line: 64 },
+    params: { arch_dma: 'arm', ram_base: '0x40000000', ram: '2G', dma_windows: '0x40000000:0x40000000:0x80000000,0x180000000:0x180000000:0x80000000', bus_dma_limit: '0x1ffffffff', coherent: false, cache_line: 64 },
   },
   {
     id: 'stm32mp151-mlahb',
@@ -90,8 +90,8 @@ export const armProfiles: PlatformProfile[] = [
     arch: 'arm',
     short: 'STM32 mlahb',
     description:
-      'STM32MP151 mlahb bus: three dma-ranges windows, RETRAM at bus 0 and two identity SRAM windows; DDR (0xC000_0000) is in no window, so it is unreachable (DMA_MAPPING_ERROR and the overflow WARN; there is no swiotlb pool).',
+      'STM32MP151 mlahb bus: three dma-ranges windows, RETRAM at bus 0 and two identity SRAM windows; DDR (0xC000_0000) is in no window, so it is unreachable (DMA_MAPPING_ERROR and the overflow WARN; there is no swiotlb pool). of_dma_configure limits the masks to DMA_BIT_MASK(ilog2(0x3005ffff) + 1) = 30 bits.',
     sources: ['arch/arm/boot/dts/stm32mp151.dtsi (mlahb dma-ranges)', 'spec §5.1'],
-    params: { arch_dma: 'arm', ram_base: '0xc0000000', ram: '512M', dma_windows: '0x38000000:0x0:0x10000,0x10000000:0x10000000:0x60000,0x30000000:0x30000000:0x60000', bus_dma_limit: '0x3005ffff', dma_mask: 32, coherent_mask: 32, coherent: false, cache_line: 64, pci: false, seg_boundary: ULONG_MAX, swiotlb_active: 'off' },
+    params: { arch_dma: 'arm', ram_base: '0xc0000000', ram: '512M', dma_windows: '0x38000000:0x0:0x10000,0x10000000:0x10000000:0x60000,0x30000000:0x30000000:0x60000', bus_dma_limit: '0x3005ffff', dma_mask: 30, coherent_mask: 30, coherent: false, cache_line: 64, pci: false, seg_boundary: ULONG_MAX, swiotlb_active: 'off' },
   },
 ];

@@ -52,7 +52,7 @@ export const otherProfiles: PlatformProfile[] = [
     description:
       'An x86 Xen PV domain with xen_swiotlb_dma_ops: dma = machine address from the p2m (xen_p2m lists pfn=mfn; unlisted pfns are shown as identity), used directly when addressable and machine-contiguous, else bounced through the swiotlb pool that xen_swiotlb_fixup made machine-contiguous below 4 GiB.',
     sources: ['drivers/xen/swiotlb-xen.c', 'arch/x86/xen/pci-swiotlb-xen.c', 'spec §5.6'],
-    params: { arch_dma: 'x86', dma_ops: 'xen_swiotlb_dma_ops', swiotlb_active: 'on' },
+    params: { arch_dma: 'x86', mmio_hole_start: '0xC0000000', mmio_hole_size: '1G', dma_ops: 'xen_swiotlb_dma_ops', swiotlb_active: 'on' },
   },
   {
     id: 'xen-grant',
@@ -62,6 +62,6 @@ export const otherProfiles: PlatformProfile[] = [
     description:
       'A Xen guest\'s virtio device using xen_grant_dma_ops: the device sees grant references, dma = (1 << 63) | (grant << 12) + offset; one grant entry per 4 KiB page (read-only for DMA_TO_DEVICE). The first free grant reference (16) is an example of boot state.',
     sources: ['drivers/xen/grant-dma-ops.c', 'drivers/xen/grant-table.c', 'spec §5.6'],
-    params: { arch_dma: 'x86', dma_ops: 'xen_grant_dma_ops', grant_first_ref: 16, backend_domid: 0, virtio_features: RESTRICTED_VIRTIO },
+    params: { arch_dma: 'x86', mmio_hole_start: '0xC0000000', mmio_hole_size: '1G', dma_ops: 'xen_grant_dma_ops', grant_first_ref: 16, backend_domid: 0, virtio_features: RESTRICTED_VIRTIO },
   },
 ];

@@ -4,6 +4,7 @@ import type { Direction, DmaAttr } from '../types';
 import { registerDmaOps, type DmaContext, type EngineSession, type MapOutcome, type MappingRecord, type SessionState } from '../engine/ops';
 import { alignUp, hex } from '../engine/bits';
 import { pageAllocator } from '../dma/pages';
+import { ramEnd, ramHoles } from '../dma/ram';
 
 const SOURCE = 'drivers/xen/grant-dma-ops.c';
 const XEN_GRANT_DMA_ADDR_OFF = 1n << 63n;
@@ -96,7 +97,7 @@ registerDmaOps({
     const { session, trace } = ctx;
     const aligned = alignUp(size, 0x1000n);
     const pageSize = session.params.page_size as bigint;
-    const phys = pageAllocator(session).allocate(alignUp(aligned, pageSize), pageSize, 0x100000n, (session.params.ram as bigint) - 1n, []);
+    const phys = pageAllocator(session).allocate(alignUp(aligned, pageSize), pageSize, 0x100000n, ramEnd(session) - 1n, ramHoles(session));
     if (phys === null) {
       trace.fail('xen_grant_dma_alloc: out of memory');
       return { dma: null, phys: null, size: aligned, path: 'xen-grant' };

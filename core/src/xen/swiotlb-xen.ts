@@ -6,6 +6,7 @@ import { alignUp, hex } from '../engine/bits';
 import { archSyncForCpu, dmaCapable, overflowMessage, physToDma, syncForDeviceIfNeeded } from '../dma/direct';
 import { isSwiotlbForceBounce, swiotlbTblMapSingle, swiotlbTblUnmapSingle, swiotlbMaxMappingSize, swiotlbSyncSingleForCpu, swiotlbSyncSingleForDevice } from '../dma/swiotlb';
 import { pageAllocator } from '../dma/pages';
+import { ramEnd, ramHoles } from '../dma/ram';
 import { rangeStraddlesPageBoundary, xenPhysToBus } from './p2m';
 
 const SOURCE = 'drivers/xen/swiotlb-xen.c';
@@ -70,8 +71,9 @@ registerDmaOps({
     const { session, trace } = ctx;
     const pageSize = session.params.page_size as bigint;
     const aligned = alignUp(size, pageSize);
-    const limit = session.dev.coherentDmaMask < 0xffffffffn ? session.dev.coherentDmaMask : (session.params.ram as bigint) - 1n;
-    const phys = pageAllocator(session).allocate(aligned, pageSize, 0x100000n, limit, []);
+    const top = ramEnd(session) - 1n;
+    const limit = session.dev.coherentDmaMask < top ? session.dev.coherentDmaMask : top;
+    const phys = pageAllocator(session).allocate(aligned, pageSize, 0x100000n, limit, ramHoles(session));
     if (phys === null) {
       trace.fail('xen_swiotlb_alloc_coherent: out of memory');
       return { dma: null, phys: null, size: aligned, path: 'xen-swiotlb' };

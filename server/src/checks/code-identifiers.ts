@@ -31,32 +31,49 @@ function isIdentChar(code: number): boolean {
 
 /** The text with comments and literals replaced by spaces (same length, newlines kept). */
 export function maskNonCode(text: string): string {
-  const out = text.split('');
-  let index = 0;
+  // Built from slices: code is copied as is and each comment or literal becomes spaces, so the cost
+  // is a few allocations per comment rather than one per character.
+  const parts: string[] = [];
+  let copiedUpTo = 0;
   const blank = (from: number, to: number) => {
-    for (let at = from; at < to && at < out.length; at++) if (out[at] !== '\n') out[at] = ' ';
+    parts.push(text.slice(copiedUpTo, from), text.slice(from, to).replace(/[^\n]/g, ' '));
+    copiedUpTo = to;
   };
+  let index = 0;
   while (index < text.length) {
-    const char = text[index];
-    const next = text[index + 1];
-    if (char === '/' && next === '*') {
-      const end = text.indexOf('*/', index + 2);
+    const next = nextSpecial(text, index);
+    if (next < 0) break;
+    const char = text[next];
+    const following = text[next + 1];
+    if (char === '/' && following === '*') {
+      const end = text.indexOf('*/', next + 2);
       const stop = end < 0 ? text.length : end + 2;
-      blank(index, stop);
+      blank(next, stop);
       index = stop;
-    } else if (char === '/' && next === '/') {
-      const end = text.indexOf('\n', index);
+    } else if (char === '/' && following === '/') {
+      const end = text.indexOf('\n', next);
       const stop = end < 0 ? text.length : end;
-      blank(index, stop);
+      blank(next, stop);
       index = stop;
     } else if (char === '"' || char === "'") {
-      let at = index + 1;
+      let at = next + 1;
       while (at < text.length && text[at] !== char && text[at] !== '\n') at += text[at] === '\\' ? 2 : 1;
-      blank(index, at + 1);
-      index = at + 1;
+      const stop = Math.min(at + 1, text.length);
+      blank(next, stop);
+      index = stop;
     } else {
-      index++;
+      index = next + 1;
     }
   }
-  return out.join('');
+  parts.push(text.slice(copiedUpTo));
+  return parts.join('');
+}
+
+const SPECIAL = /[/"']/g;
+
+/** Offset of the next `/`, `"` or `'` at or after `from`, or -1. */
+function nextSpecial(text: string, from: number): number {
+  SPECIAL.lastIndex = from;
+  const match = SPECIAL.exec(text);
+  return match ? match.index : -1;
 }

@@ -6,7 +6,7 @@ import { isStreamingMap } from './api-facts';
 import type { PlatformModel } from './platform-model';
 import type { CheckContext, Rule, RuleFinding } from './rule';
 import { costWords } from './outcome-text';
-import { simulationForSite } from './site-requests';
+import { requestsOn, simulationForSite } from './site-requests';
 import { fileStreamingMask, type FileMask } from './file-mask';
 
 export const mapInLoop: Rule = {
@@ -20,7 +20,7 @@ export const mapInLoop: Rule = {
       if (!site.inLoop || !isStreamingMap(site)) return [];
       const costs = iterationCosts(model, site, mask);
       if (!costs.costs.length) return [];
-      const sizeWords = costs.exampleSize ? 'a 4096-byte example buffer (the size is not a constant)' : `${site.size?.text ?? ''}`;
+      const sizeWords = costs.exampleSize ? 'a 4096-byte example buffer (the size is not a constant)' : `${site.size?.text ?? ''} (${site.size?.value ?? '?'} bytes)`;
       return [{ range: site.nameRange, message: `${site.api}() runs once per loop iteration; per iteration (map + unmap of ${sizeWords}): ${costs.costs.join('; ')}.` }];
     });
   },
@@ -29,9 +29,9 @@ export const mapInLoop: Rule = {
 function iterationCosts(model: PlatformModel, site: CallSite, mask: FileMask | null): { costs: string[]; exampleSize: boolean } {
   const simulation = simulationForSite(site, mask);
   if (!simulation) return { costs: [], exampleSize: false };
-  const requests = [...simulation.requests, { op: 'unmap' as const, of: simulation.focus }];
   const costs: string[] = [];
   for (const profile of model.selected) {
+    const requests = [...requestsOn(simulation, model, profile.id), { op: 'unmap' as const, of: simulation.focus }];
     // The mask request itself costs nothing per iteration; only the map and its unmap count.
     const results = model.run(profile.id, requests).results.slice(simulation.focus);
     const words = results

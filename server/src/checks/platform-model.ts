@@ -20,6 +20,12 @@ export interface PlatformModel {
   profile(id: string): PlatformProfile | undefined;
   /** Runs the requests in order in one fresh session of the platform. */
   run(platformId: string, requests: readonly Request[], extraOverrides?: Record<string, ParamOverrideValue>): PlatformRun;
+  /**
+   * An MMIO address of the platform for `dma_map_resource` examples: the start of its PCI MMIO hole
+   * when it has one, else the first address above RAM (the core's RAM model, spec §1.1: 6.1 refuses RAM
+   * in dma_map_resource).
+   */
+  mmioExample(platformId: string): bigint | null;
 }
 
 /** Memo size: enough for every call site of a large file on six platforms. */
@@ -66,6 +72,7 @@ function sessionComplaint(id: string, overrides: Record<string, ParamOverrideVal
 
 class MemoisedModel implements PlatformModel {
   private readonly memo = new Map<string, PlatformRun>();
+  private readonly mmio = new Map<string, bigint | null>();
 
   constructor(
     private readonly profiles: Map<string, PlatformProfile>,
@@ -85,6 +92,25 @@ class MemoisedModel implements PlatformModel {
     if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
     this.memo.set(key, run);
     return run;
+  }
+
+  mmioExample(platformId: string): bigint | null {
+    if (!this.mmio.has(platformId)) this.mmio.set(platformId, this.computeMmioExample(platformId));
+    return this.mmio.get(platformId) ?? null;
+  }
+
+  private computeMmioExample(platformId: string): bigint | null {
+    try {
+      const params = createSession(platformId, this.overrides[platformId] ?? {}).params;
+      const holeSize = params['mmio_hole_size'];
+      const holeStart = params['mmio_hole_start'];
+      if (typeof holeSize === 'bigint' && holeSize > 0n && typeof holeStart === 'bigint') return holeStart;
+      const base = params['ram_base'];
+      const size = params['ram'];
+      return typeof base === 'bigint' && typeof size === 'bigint' ? base + size : null;
+    } catch {
+      return null;
+    }
   }
 
   private simulate(platformId: string, requests: readonly Request[], extraOverrides: Record<string, ParamOverrideValue>): PlatformRun {

@@ -3,7 +3,7 @@
 // Where the successor takes the same arguments after a mechanical rewrite (the pci_* compat wrappers
 // took the pci_dev and PCI_DMA_* constants), a quick fix performs it.
 import type { CallSite } from '../analysis/callsite';
-import { catalogueEntry } from '@dmalens/core';
+import { catalogueEntry, type ApiEntry } from '@dmalens/core';
 import type { CheckContext, Fix, Rule, RuleFinding } from './rule';
 
 /** How to rewrite a call into its successor, when that is mechanical. */
@@ -50,6 +50,12 @@ const PCI_DIRECTIONS: Record<string, string> = {
   PCI_DMA_NONE: 'DMA_NONE',
 };
 
+/** The catalogue entry of an API the 6.1 kernel no longer has, or null. */
+export function removedEntry(api: string): ApiEntry | null {
+  const entry = catalogueEntry(api);
+  return entry?.removedIn && !STILL_DEFINED_IN_6_1.has(api) ? entry : null;
+}
+
 export const removedApi: Rule = {
   id: 'removed-api',
   title: 'API removed from the kernel',
@@ -57,8 +63,8 @@ export const removedApi: Rule = {
   platformDependent: false,
   check({ sites }: CheckContext): RuleFinding[] {
     return sites.flatMap((site) => {
-      const entry = catalogueEntry(site.api);
-      if (!entry?.removedIn || STILL_DEFINED_IN_6_1.has(site.api)) return [];
+      const entry = removedEntry(site.api);
+      if (!entry) return [];
       const rewrite = REWRITES[site.api];
       return [
         {

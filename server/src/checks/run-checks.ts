@@ -17,7 +17,8 @@ export interface CheckOptions {
 }
 
 export function runChecks(context: CheckContext, options: CheckOptions): Finding[] {
-  const lines = new TextLines(context.text);
+  // Line lookups for suppression comments are only needed once something was found.
+  let lines: TextLines | null = null;
   const findings: Finding[] = [];
   for (const rule of RULES) {
     if (options.only && !options.only.includes(rule.id)) continue;
@@ -32,6 +33,7 @@ export function runChecks(context: CheckContext, options: CheckOptions): Finding
       continue;
     }
     for (const finding of ruleFindings) {
+      lines ??= new TextLines(context.text);
       if (isSuppressed(lines, finding.range.start.line, rule.id)) continue;
       findings.push({ ...finding, ruleId: rule.id, severity });
     }

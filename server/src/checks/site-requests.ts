@@ -6,8 +6,10 @@ import type { CallSite } from '../analysis/callsite';
 import { EXAMPLE_PHYS, EXAMPLE_SIZE } from '../protocol/protocol';
 import { debugEntryType, isSyncForCpu, isSyncForDevice } from './api-facts';
 import { maskValue, type FileMask } from './file-mask';
+import type { PlatformModel } from './platform-model';
 
 export interface SiteSimulation {
+  /** Platform-independent requests; use `requestsOn` to run them (map_resource needs a per-platform MMIO address). */
   requests: Request[];
   /** Index of the request whose result describes the call itself. */
   focus: number;
@@ -16,6 +18,16 @@ export interface SiteSimulation {
 }
 
 export const EXAMPLE_PHYS_VALUE = BigInt(EXAMPLE_PHYS);
+
+/**
+ * The requests as a platform runs them: `dma_map_resource` is for MMIO, and 6.1 refuses RAM there, so
+ * its example address is the platform's MMIO example instead of the RAM example.
+ */
+export function requestsOn(simulation: SiteSimulation, model: PlatformModel, platformId: string): Request[] {
+  const mmio = simulation.requests.some((request) => request.op === 'map_resource') ? model.mmioExample(platformId) : null;
+  if (mmio === null) return simulation.requests;
+  return simulation.requests.map((request) => (request.op === 'map_resource' ? { ...request, phys: mmio } : request));
+}
 export const EXAMPLE_SIZE_VALUE = BigInt(EXAMPLE_SIZE);
 
 /** The size and direction the simulation uses for a site, with which of them are examples. */

@@ -3,7 +3,7 @@
 // guests, short masks) it fails with "swiotlb buffer is full"; the core's simulation says which.
 import type { CheckContext, Rule, RuleFinding } from './rule';
 import { isStreamingMap } from './api-facts';
-import { simulationForSite } from './site-requests';
+import { requestsOn, simulationForSite } from './site-requests';
 import { fileStreamingMask } from './file-mask';
 
 export const sizeOverSwiotlbMax: Rule = {
@@ -20,7 +20,7 @@ export const sizeOverSwiotlbMax: Rule = {
       const failing: string[] = [];
       let message = '';
       for (const profile of model.selected) {
-        const result = model.run(profile.id, simulation.requests).results[simulation.focus];
+        const result = model.run(profile.id, requestsOn(simulation, model, profile.id)).results[simulation.focus];
         if (result?.error && /swiotlb buffer is full/.test(result.error)) {
           failing.push(profile.short);
           message ||= result.error.trim();

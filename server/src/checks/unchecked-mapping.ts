@@ -13,17 +13,17 @@ export const uncheckedMapping: Rule = {
   defaultSeverity: 'warning',
   platformDependent: false,
   check({ sites, text }: CheckContext): RuleFinding[] {
+    const unchecked = sites.filter(isUncheckedMapping);
+    if (unchecked.length === 0) return [];
     const lines = new TextLines(text);
-    return sites
-      .filter(isUncheckedMapping)
-      .map((site) => ({
-        range: site.nameRange,
-        message:
-          `${site.api}() result '${site.handle}' is never checked with ${checkFunction(site)}(): ` +
-          `with CONFIG_DMA_API_DEBUG the unmap reports "DMA-API: device driver failed to check map error[device address=0x…] [size=… bytes] [mapped as single]", ` +
-          `and when the map fails (swiotlb full, IOVA or TCE space exhausted) the device receives DMA_MAPPING_ERROR (all ones).`,
-        fix: insertCheckFix(site, lines),
-      }));
+    return unchecked.map((site) => ({
+      range: site.nameRange,
+      message:
+        `${site.api}() result '${site.handle}' is never checked with ${checkFunction(site)}(): ` +
+        `with CONFIG_DMA_API_DEBUG the unmap reports "DMA-API: device driver failed to check map error[device address=0x…] [size=… bytes] [mapped as single]", ` +
+        `and when the map fails (swiotlb full, IOVA or TCE space exhausted) the device receives DMA_MAPPING_ERROR (all ones).`,
+      fix: insertCheckFix(site, lines),
+    }));
   },
 };
 

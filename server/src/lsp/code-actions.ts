@@ -1,8 +1,9 @@
 // Quick fixes for findings whose correction is mechanical (a dma_mapping_error check after a map, the
-// renamed virtio feature macro, a removed API's successor). The fixes are recomputed from the current
-// findings rather than read back from the client's diagnostics, so clients that drop diagnostic data
-// still get them.
+// renamed virtio feature macro, a removed API's successor), and for every finding a suppression
+// comment. The fixes are recomputed from the current findings rather than read back from the client's
+// diagnostics, so clients that drop diagnostic data still get them.
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type Range } from 'vscode-languageserver/node';
+import type { Finding } from '../checks/rule';
 import type { ServerState } from './server-state';
 import { toDiagnostic } from './diagnostics';
 
@@ -13,9 +14,10 @@ function overlaps(a: Range, b: Range): boolean {
 
 export function codeActions(state: ServerState, params: CodeActionParams): CodeAction[] {
   const uri = params.textDocument.uri;
-  return state
-    .findings(uri)
-    .filter((finding) => finding.fix && overlaps(finding.range, params.range))
+  const text = state.documents.get(uri)?.analysis?.text ?? '';
+  const findings = state.findings(uri).filter((finding) => overlaps(finding.range, params.range));
+  const fixes: CodeAction[] = findings
+    .filter((finding) => finding.fix)
     .map((finding) => ({
       title: finding.fix!.title,
       kind: CodeActionKind.QuickFix,
@@ -23,6 +25,21 @@ export function codeActions(state: ServerState, params: CodeActionParams): CodeA
       isPreferred: true,
       edit: { changes: { [uri]: finding.fix!.edits } },
     }));
+  return [...fixes, ...findings.map((finding) => suppression(uri, text, finding))];
+}
+
+/** `// dmalens-ignore-next-line <rule>` above the finding's line, indented like it. */
+function suppression(uri: string, text: string, finding: Finding): CodeAction {
+  const line = finding.range.start.line;
+  const lineText = text.split('\n', line + 1)[line] ?? '';
+  const indent = /^[ \t]*/.exec(lineText)![0];
+  const newline = text.includes('\r\n') ? '\r\n' : '\n';
+  return {
+    title: `Ignore ${finding.ruleId} on this line`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [toDiagnostic(finding)],
+    edit: { changes: { [uri]: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}// dmalens-ignore-next-line ${finding.ruleId}${newline}` }] } },
+  };
 }
 
 export function registerCodeActions(connection: Connection, state: ServerState): void {

@@ -1,17 +1,30 @@
-// Reads the `dmalens` settings from the client (pull model when supported, else what
-// didChangeConfiguration carries), validates them, and tells the user in a message what was wrong and
-// what is used instead. The server keeps working with defaults for every bad field.
+// Reads the `dmalens` settings from the client, validates them, and tells the user in a message what
+// was wrong and what is used instead; every bad field keeps its default and the server keeps working.
+// Clients differ in how settings arrive: VS Code answers workspace/configuration, Neovim 0.7 answers it
+// without announcing it, others push didChangeConfiguration or send initializationOptions. So the
+// server asks (with a time limit), and falls back to what was pushed or given at initialize.
 import { DidChangeConfigurationNotification, MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver/node';
 import { parseSettings } from '../config/settings';
 import type { ServerState } from './server-state';
 
 export interface ConfigurationHooks {
-  /** Called after every successful application of settings. */
+  /** Called after every application of settings. */
   applied(): void;
 }
 
+/** A client that ignores workspace/configuration must not hold the settings up for long. */
+const PULL_TIMEOUT_MS = 2000;
+
+/** `initializationOptions` may be `{dmalens: {...}}` or the section itself. */
+export function settingsFromInitializationOptions(options: unknown): unknown {
+  if (!options || typeof options !== 'object' || Array.isArray(options)) return undefined;
+  return 'dmalens' in options ? (options as { dmalens: unknown }).dmalens : options;
+}
+
 export class ConfigurationWatcher {
-  private pull = false;
+  private fallback: unknown = undefined;
+  /** Increases with every reload, so a slow pull cannot overwrite settings pushed after it began. */
+  private generation = 0;
 
   constructor(
     private readonly connection: Connection,
@@ -19,26 +32,22 @@ export class ConfigurationWatcher {
     private readonly hooks: ConfigurationHooks,
   ) {}
 
-  /** Called from onInitialized with the client's capability. */
-  async start(supportsPull: boolean, supportsDynamicRegistration: boolean): Promise<void> {
-    this.pull = supportsPull;
+  /** Called from onInitialized. */
+  async start(supportsDynamicRegistration: boolean, initializationOptions: unknown): Promise<void> {
+    this.fallback = settingsFromInitializationOptions(initializationOptions);
     if (supportsDynamicRegistration) void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'dmalens' });
     this.connection.onDidChangeConfiguration((params) => {
       const pushed = (params.settings as { dmalens?: unknown } | null | undefined)?.dmalens;
+      if (pushed !== undefined) this.fallback = pushed;
       void this.reload(pushed);
     });
     await this.reload(undefined);
   }
 
   private async reload(pushed: unknown): Promise<void> {
-    let raw = pushed;
-    if (raw === undefined && this.pull) {
-      try {
-        raw = await this.connection.workspace.getConfiguration('dmalens');
-      } catch (error) {
-        this.connection.console.warn(`could not read the dmalens settings: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    const generation = ++this.generation;
+    const raw = pushed ?? (await this.pull()) ?? this.fallback;
+    if (generation !== this.generation) return;
     const { settings, problems } = parseSettings(raw ?? {});
     this.state.applySettings(settings, problems);
     if (this.state.settingsProblems.length) {
@@ -48,5 +57,23 @@ export class ConfigurationWatcher {
       this.connection.console.warn(text);
     }
     this.hooks.applied();
+  }
+
+  /** The client's answer to workspace/configuration, or undefined when it has none. */
+  private async pull(): Promise<unknown> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const answer = await Promise.race([
+        this.connection.workspace.getConfiguration('dmalens'),
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), PULL_TIMEOUT_MS);
+        }),
+      ]);
+      return answer && typeof answer === 'object' ? answer : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -25,7 +25,7 @@ import { buildSarif } from '../scan/format-sarif';
 import type { ReportFile } from '../scan/scan-report';
 import type { ServerState } from './server-state';
 import { siteSummary } from './site-summary';
-import { simulationForSite } from '../checks/site-requests';
+import { requestsOn, simulationForSite } from '../checks/site-requests';
 import { fileStreamingMask } from '../checks/file-mask';
 import { requestsToWire } from './wire';
 
@@ -100,9 +100,11 @@ function callSiteAt(state: ServerState, params: protocol.CallSiteAtParams): prot
   const selected = state.model.selected.map((profile) => profile.id);
   if (!site) return { site: null, requests: null, exampleFields: [], platforms: selected };
   const simulation = simulationForSite(site, fileStreamingMask(state.sites(params.uri)));
+  // One request list serves every platform; map_resource takes the first selected platform's MMIO example.
+  const first = state.model.selected[0]?.id;
   return {
     site: siteSummary(params.uri, site),
-    requests: simulation ? requestsToWire(simulation.requests) : null,
+    requests: simulation ? requestsToWire(first ? requestsOn(simulation, state.model, first) : simulation.requests) : null,
     exampleFields: simulation?.exampleFields ?? [],
     platforms: selected,
   };

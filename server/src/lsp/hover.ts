@@ -6,6 +6,7 @@ import { catalogueEntry, escapeMarkdown, formatAddress, markdownCode, renderMark
 import { kernelDirectionName } from '../checks/api-facts';
 import { compareMasks, HIGH_PHYS } from '../checks/narrow-dma-mask';
 import { outcomeWords } from '../checks/outcome-text';
+import { removedEntry } from '../checks/removed-api';
 import type { CallSite } from '../analysis/callsite';
 import type { PlatformModel } from '../checks/platform-model';
 import { EXAMPLE_PHYS_VALUE, EXAMPLE_SIZE_VALUE, siteSizeAndDirection } from '../checks/site-requests';
@@ -36,7 +37,8 @@ export function hoverMarkdown(site: CallSite, fileSites: readonly CallSite[], mo
   }
   if (site.kind === 'virtio-add') parts.push(virtioTable(site, model));
   if (entry?.note) parts.push(escapeMarkdown(entry.note));
-  if (entry?.removedIn) parts.push(`Removed in Linux ${escapeMarkdown(entry.removedIn)}; use ${escapeMarkdown(entry.replacement ?? 'the DMA API')}.`);
+  const removed = removedEntry(site.api);
+  if (removed) parts.push(`Removed in Linux ${escapeMarkdown(removed.removedIn!)}; use ${escapeMarkdown(removed.replacement ?? 'the DMA API')}.`);
   if (rows) parts.push(`[Open the address pipeline for this call](${pipelineCommandUri({ uri, position: site.nameRange.start, platforms: model.selected.map((profile) => profile.id) })})`);
   return parts.join('\n\n');
 }
@@ -49,7 +51,9 @@ function exampleWords(site: CallSite): string {
   const { size, dir, exampleFields } = siteSizeAndDirection(site);
   const sizeWords = exampleFields.includes('size') ? `${size} B (example)` : `${size} B`;
   const dirWords = exampleFields.includes('dir') ? `${kernelDirectionName(dir)} (example)` : kernelDirectionName(dir);
-  return `phys ${formatAddress(EXAMPLE_PHYS_VALUE)} (example), ${sizeWords}, ${dirWords}`;
+  // dma_map_resource maps MMIO; 6.1 refuses RAM there, so each platform uses an MMIO example address.
+  const physWords = /resource/.test(site.api) ? 'phys = an MMIO example per platform (PCI hole start or first address above RAM)' : `phys ${formatAddress(EXAMPLE_PHYS_VALUE)} (example)`;
+  return `${physWords}, ${sizeWords}, ${dirWords}`;
 }
 
 /** States which inputs came from the source and which are examples, so no number passes for a fact. */

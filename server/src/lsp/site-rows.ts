@@ -4,7 +4,7 @@
 import type { OpResult } from '@dmalens/core';
 import type { CallSite } from '../analysis/callsite';
 import type { PlatformModel } from '../checks/platform-model';
-import { simulationForSite, type SiteSimulation } from '../checks/site-requests';
+import { requestsOn, simulationForSite, type SiteSimulation } from '../checks/site-requests';
 import type { FileMask } from '../checks/file-mask';
 
 export interface PlatformRow {
@@ -29,7 +29,7 @@ export function rowsForSite(model: PlatformModel, site: CallSite, mask: FileMask
   const simulation = simulationForSite(site, mask);
   if (!simulation) return null;
   const rows: PlatformRow[] = model.selected.map((profile) => {
-    const run = model.run(profile.id, simulation.requests);
+    const run = model.run(profile.id, requestsOn(simulation, model, profile.id));
     return {
       platform: profile.id,
       title: profile.title,

@@ -138,7 +138,9 @@ export interface CallSiteAtResult {
   site: SiteSummary | null;
   /**
    * Requests that simulate the call with its real size and direction; null when the call has no
-   * simulation (e.g. `virtio_has_feature`). The physical address is always an example.
+   * simulation (e.g. `virtio_has_feature`). The physical address is always an example. When the file
+   * sets its streaming mask with a constant `DMA_BIT_MASK(n)`, a `set_mask` request comes first; the
+   * call itself is always the last request (a map before an unmap or sync precedes it).
    */
   requests: WireRequest[] | null;
   /** Which request fields are examples rather than facts from the source, e.g. `['phys', 'size']`. */
@@ -294,7 +296,7 @@ export interface ShowPipelineArgs {
   platforms: string[];
 }
 
-/** Data the server puts in `initialize`'s `serverInfo`-adjacent `capabilities.experimental.dmalens`. */
+/** What the server announces in `initialize` as `capabilities.experimental.dmalens`. */
 export interface ServerExperimentalCapabilities {
   protocolVersion: number;
   methods: string[];

@@ -174,7 +174,8 @@ function render(report: ScanReport, format: Format): string {
       artifactUri: (path) => {
         const absolute = resolve(cwd, path);
         const inside = relative(cwd, absolute);
-        return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside.split('\\').join('/') : pathToFileURL(absolute).toString();
+        // A relative URI reference: path segments percent-encoded, `/` as separator.
+        return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside.split(/[\\/]/).map(encodeURIComponent).join('/') : pathToFileURL(absolute).toString();
       },
     });
     return `${JSON.stringify(sarif, null, 2)}\n`;
