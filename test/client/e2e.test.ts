@@ -269,8 +269,9 @@ test('Simulate Virtio Feature Negotiation gives the SEV guest probe failure with
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'ACCESS_PLATFORM' }).first().waitFor({ timeout: 5000 });
   });
   await page.keyboard.press('Enter');
-  const input = page.locator('.quick-input-widget input');
-  await input.fill('x86_64-sev-guest');
+  // The platform pick opens once the server has listed the profiles.
+  await page.locator('.quick-input-widget', { hasText: 'Negotiate on which platform?' }).waitFor();
+  await page.locator('.quick-input-widget input').fill('x86_64-sev-guest');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'x86_64-sev-guest' }).first().waitFor();
   await page.keyboard.press('Enter');
   // drivers/virtio/virtio.c:virtio_features_ok, spec §6.5: SEV installs virtio_check_mem_acc_cb.
