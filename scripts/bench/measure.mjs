@@ -38,7 +38,8 @@ export function measure(command, args, { env = process.env, cwd, keepStdout = fa
     child.on('close', (exitCode) => {
       const wallMs = performance.now() - started;
       if (poll) clearInterval(poll);
-      let rssKb = polledKb;
+      // A process that ended before the first poll has no reading: unknown, not zero.
+      let rssKb = polledKb > 0 ? polledKb : NaN;
       if (useTime) {
         try {
           rssKb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());

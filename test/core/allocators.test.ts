@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createSession, type OpResult, type Request } from '@dmalens/core';
 import { IovaDomain } from '../../core/src/iommu/iova';
 import { maxMappingSize } from '../../core/src/dma/max-mapping';
+import { vtdAddressMask } from '../../core/src/iommu/flush';
 
 const S = 0xbbf00000n;
 const SLOT = 0x800n;
@@ -78,6 +79,23 @@ test('VT-d strict: PSI address mask am = ilog2(roundup_pow_of_two(pages)) (§3.3
     assert.equal(flush?.am, am, `${size} bytes`);
     assert.equal(flush?.addr, mapped!.dma);
   }
+});
+
+test('VT-d PSI: an unaligned first pfn widens am to the lowest bit its first and last pfn share (§3.3, iommu_flush_iotlb_psi)', () => {
+  // pfn 3, 2 pages: 3 ^ 4 = 0b111, so bit 3 is the lowest shared bit above the 1-bit mask: am 3 covers pfns 0..7.
+  assert.equal(vtdAddressMask(3n, 2n), 3);
+  // pfn 5, 3 pages (mask 0b11): 5 ^ 7 = 0b010, lowest shared bit above the mask is bit 2: am 2 covers 4..7.
+  assert.equal(vtdAddressMask(5n, 3n), 2);
+  // An aligned pfn keeps ilog2(roundup_pow_of_two(pages)).
+  assert.equal(vtdAddressMask(8n, 3n), 2);
+  // No shared bit at all: BITS_PER_LONG.
+  assert.equal(vtdAddressMask((1n << 64n) - 1n, 2n), 64);
+});
+
+test('VT-d caching mode with ATS: the map flush skips the device IOTLB, the unmap flush does not (iommu_flush_iotlb_psi)', () => {
+  const [mapped, unmapped] = run('x86_64-vtd', { caching_mode: true, ats: true }, [map(0x123456000n, 0x1000n), { op: 'unmap', of: 0 }]);
+  assert.deepEqual(mapped!.costs.iotlbFlushes.map((item) => item.kind), ['PSI']);
+  assert.deepEqual(unmapped!.costs.iotlbFlushes.map((item) => item.kind), ['PSI', 'devTLB']);
 });
 
 test('dma-iommu lazy: the flush queue holds 255 IOVAs, the 256th unmap flushes the domain at once', () => {
@@ -202,6 +220,27 @@ test('dma_pool: blocks follow each other and never straddle the boundary (§7.2)
   assert.deepEqual(blocks.map((dma) => dma - base), [0n, 0x30n, 0x80n, 0xb0n]);
 });
 
+test('dma_pool 6.1: a block that would end exactly on the boundary is skipped (pool_initialise_page uses >=)', () => {
+  // 64-byte blocks, default boundary = allocation = 4096: the chain 0, 64, ..., 3968 jumps to 4096 because
+  // 4032 + 64 >= 4096, so 63 blocks per page and the 64th alloc opens a second page.
+  const session = createSession('x86_64');
+  session.run({ op: 'dma_pool_create', size: 64n });
+  const blocks = Array.from({ length: 64 }, () => session.run({ op: 'dma_pool_alloc', of: 0 }).dma!);
+  assert.equal(blocks[62]! - blocks[0]!, 3968n);
+  assert.notEqual(blocks[63]! - blocks[0]!, 4032n);
+  assert.equal(blocks[63]! % 4096n, 0n);
+  // 512-byte blocks with boundary 2048: 1536 + 512 >= 2048 jumps, so offsets 0, 512, 1024, then 2048, 2560, 3072.
+  const bounded = createSession('x86_64');
+  bounded.run({ op: 'dma_pool_create', size: 512n, boundary: 2048n });
+  const offsets = Array.from({ length: 6 }, () => bounded.run({ op: 'dma_pool_alloc', of: 0 }).dma!);
+  assert.deepEqual(offsets.map((dma) => dma - offsets[0]!), [0n, 512n, 1024n, 2048n, 2560n, 3072n]);
+});
+
+test('dma_pool_create: size 0 returns NULL', () => {
+  const session = createSession('x86_64');
+  assert.match(session.run({ op: 'dma_pool_create', size: 0n }).error ?? '', /size 0/);
+});
+
 test('dma_set_mask: dma_direct_supported refuses masks below the lowest zone (§1.7)', () => {
   const session = createSession('x86_64');
   assert.equal(session.run({ op: 'set_mask', mask: 0xffffffn }).error, null);
@@ -283,4 +322,26 @@ test('swiotlb_bounce bounds checks: a sync past the mapping is truncated with th
   assert.ok(sync.costs.other.includes('dev_WARN_ONCE "Buffer overflow detected. Allocation size: 512. Mapping size: 768."'));
   const ranged = session.run({ op: 'sync_for_cpu', of: 0, offset: 0x100n, size: 0x80n });
   assert.equal(ranged.costs.bounceBytes.sync, 0x80);
+});
+
+test('xen-swiotlb coherent: 2^order pages, exchanged when the first machine frame is not aligned to the block (range_requires_alignment)', () => {
+  const [probe] = run('xen-pv', {}, [{ op: 'alloc_coherent', size: 0x2000n }]);
+  const pfn = probe!.dma! >> 12n;
+  const exchanges = (p2m: Record<string, string>): number => {
+    const [result] = run('xen-pv', { xen_p2m: p2m }, [{ op: 'alloc_coherent', size: 0x2000n }]);
+    return result!.costs.hypercalls.filter((call) => call.name.includes('XENMEM_exchange')).length;
+  };
+  // Contiguous machine frames starting on an 8 KiB boundary: used as they are.
+  assert.equal(exchanges({ [`0x${pfn.toString(16)}`]: '0x100', [`0x${(pfn + 1n).toString(16)}`]: '0x101' }), 0);
+  // Contiguous but starting on an odd frame: the 8 KiB block is not naturally aligned in machine space.
+  assert.equal(exchanges({ [`0x${pfn.toString(16)}`]: '0x101', [`0x${(pfn + 1n).toString(16)}`]: '0x102' }), 1);
+  // Discontiguous frames: range_straddles_page_boundary.
+  assert.equal(exchanges({ [`0x${pfn.toString(16)}`]: '0x100', [`0x${(pfn + 1n).toString(16)}`]: '0x200' }), 1);
+});
+
+test('SME host: a bounce prints "Memory encryption is active" too (cc_platform_has(CC_ATTR_MEM_ENCRYPT) = sme_me_mask)', () => {
+  // A 32-bit device cannot reach the C-bit (bit 47) address, so the map bounces through swiotlb.
+  const [bounced] = run('x86_64-sme-host', { dma_mask: 32 }, [map(0x10000000n, 0x100n)]);
+  assert.equal(bounced!.path, 'swiotlb');
+  assert.ok(bounced!.costs.other.some((note) => note.includes('Memory encryption is active')));
 });

@@ -166,6 +166,14 @@ test('the cache: unchanged files are not analysed again, changed ones are, touch
     [join(root, 'two.c'), 1],
   ]);
 
+  // A deleted file disappears from the results, a new one is analysed.
+  rmSync(join(root, 'one.c'));
+  writeFileSync(join(root, 'three.c'), MAPPING_DRIVER);
+  const afterMove = countingAnalyzer();
+  const moved = await collect([root], { ...options, analyze: afterMove.analyze });
+  assert.deepEqual(afterMove.analysed, [join(root, 'three.c')]);
+  assert.deepEqual(moved.results.map((result) => result.path), [join(root, 'three.c'), join(root, 'two.c')]);
+
   // Another build of the tool never trusts facts from the previous one.
   const fourth = countingAnalyzer();
   await collect([root], { cacheDir, toolFingerprint: 'build-2', analyze: fourth.analyze });
@@ -276,4 +284,18 @@ test('an aborted scan stops without analysing the rest and without writing the c
   assert.deepEqual(readdirSync(cacheDir), []);
   rmSync(root, { recursive: true, force: true });
   rmSync(cacheDir, { recursive: true, force: true });
+});
+
+test('a large file is prefiltered in chunks without missing a name cut by a chunk edge', async () => {
+  const chunk = 960 * 1024;
+  const filler = (length: number): string => `/*${'x'.repeat(length - 5)}*/\n`;
+  // The name starts six bytes before the first chunk ends, so the first chunk holds only `dma_m`.
+  const straddling = `${filler(chunk - 6)}dma_map_single(dev, buf, 64, DMA_TO_DEVICE);\n${filler(200_000)}`;
+  const nameless = `${filler(chunk)}${filler(chunk)}int plain;\n`;
+  const root = makeTree({ 'straddling.c': straddling, 'nameless.c': nameless });
+  const { analysed, analyze } = countingAnalyzer();
+  const { results } = await collect([root], { analyze, cacheDir: null });
+  assert.deepEqual(analysed, [join(root, 'straddling.c')]);
+  assert.equal(results[0]!.sites.length, 1);
+  rmSync(root, { recursive: true, force: true });
 });

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expectedRuleLines, LspClient, positionOf, repoRoot, type Diagnostic, type Range } from './lsp-client';
 
 const fixtureDir = join(repoRoot, 'test/fixtures/rules');
@@ -82,6 +82,14 @@ describe('language server features', () => {
     assert.match(markdown, /1514 B/);
     assert.match(markdown, /DMA_TO_DEVICE/);
     assert.match(markdown, /command:dmalens\.showPipeline\?/);
+    // Spec references link to the spec copy shipped in docs/spec, at the section's GitHub-style anchor.
+    const specLinks = [...markdown.matchAll(/\[§([\d.]+)\]\((file:[^)\s]+)\)/g)];
+    assert.ok(specLinks.length > 0, `spec sections are links:\n${markdown}`);
+    for (const [, section, href] of specLinks) {
+      const url = new URL(href!);
+      assert.equal(fileURLToPath(url), join(repoRoot, 'docs/spec/kernel-dma-semantics.md'));
+      assert.ok(url.hash.startsWith(`#${section!.replace(/\./g, '')}-`), `anchor of §${section}: ${url.hash}`);
+    }
   });
 
   test('hover on a virtio add shows per platform whether the DMA API is used with and without ACCESS_PLATFORM', async () => {

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv-draft-04';
 import { expectedRuleLines, repoRoot } from './lsp-client';
 
@@ -72,7 +73,7 @@ describe('dmalens scan', () => {
     assert.ok(rules.length >= 12);
     for (const rule of rules) {
       assert.ok(existsSync(join(repoRoot, 'docs/rules', `${rule.id}.md`)), `docs/rules/${rule.id}.md`);
-      assert.ok(rule.helpUri.endsWith(`docs/rules/${rule.id}.md`));
+      assert.equal(fileURLToPath(rule.helpUri), join(repoRoot, 'docs/rules', `${rule.id}.md`));
     }
     assert.ok(results.some((entry) => entry.ruleId === 'removed-api' && entry.fixes?.length));
     assert.ok(results.every((entry) => entry.locations[0]!.physicalLocation.artifactLocation.uri.startsWith('test/fixtures/rules/')));

@@ -21,6 +21,8 @@ export class PipelinePanel {
   private static current: PipelinePanel | undefined;
   private state: PipelineState;
   private simulations: PlatformSimulation[] = [];
+  /** The profiles and their parameters, for the page's controls; fetched once per panel. */
+  private platformInfo: PlatformInfo[] | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   /** Opens the panel (or reuses the open one) and simulates `state` in it. */
@@ -116,9 +118,10 @@ export class PipelinePanel {
       render: { svg: true, markdown: false },
     };
     try {
-      const [result, info] = await Promise.all([this.server.simulate(params), this.server.platforms()]);
+      this.platformInfo ??= (await this.server.platforms()).platforms;
+      const result = await this.server.simulate(params);
       this.simulations = result.simulations;
-      await this.post({ type: 'render', state: this.state, platforms: info.platforms, simulations: result.simulations });
+      await this.post({ type: 'render', state: this.state, platforms: this.platformInfo, simulations: result.simulations });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await this.post({ type: 'error', message });

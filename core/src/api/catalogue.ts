@@ -419,13 +419,15 @@ const RAW_PHYS: ApiEntry[] = [
   entry('isa_virt_to_bus', 'raw-phys', ['buffer'], null, 'arch/x86/include/asm/io.h', 'value', {
     note: 'Only meaningful for ISA DMA below 16 MiB on x86.',
   }),
-  entry('virt_to_bus', 'raw-phys', ['buffer'], null, 'arch/*/include/asm/io.h', 'value', {
-    removedIn: 'v6.0',
+  // The generic CONFIG_VIRT_TO_BUS versions left in v6.0 ("arch/*/: remove CONFIG_VIRT_TO_BUS"), but 6.1
+  // still defines these two per architecture, so they are not "removed" on the 6.1 baseline.
+  entry('virt_to_bus', 'raw-phys', ['buffer'], null, 'arch/powerpc/include/asm/io.h', 'value', {
     replacement: 'dma_map_single (or isa_virt_to_bus for ISA devices)',
+    note: 'Gone from generic code in v6.0; 6.1 keeps it only on ppc32 (__pa + PCI_DRAM_OFFSET) and on m68k Amiga/VME (arch/m68k/include/asm/virtconvert.h: = virt_to_phys).',
   }),
-  entry('bus_to_virt', 'raw-phys', ['handle'], null, 'arch/*/include/asm/io.h', 'value', {
-    removedIn: 'v6.0',
+  entry('bus_to_virt', 'raw-phys', ['handle'], null, 'arch/powerpc/include/asm/io.h', 'value', {
     replacement: 'keep the CPU pointer next to the dma_addr_t returned by the DMA API',
+    note: 'Gone from generic code in v6.0; 6.1 keeps it only on ppc32 (__va(address - PCI_DRAM_OFFSET)).',
   }),
 ];
 

@@ -55,7 +55,8 @@ function directAllocPages(ctx: DmaContext, size: bigint): bigint | null {
       return phys;
     }
     if (phys !== null) pageAllocator(session).free(phys);
-    const next: Zone | null = zone === 'ZONE_NORMAL' && physLimit < U64_MAX ? 'ZONE_DMA32' : zone === 'ZONE_DMA32' ? 'ZONE_DMA' : null;
+    // GFP_DMA32 is tried only below a 64-bit phys_limit; GFP_DMA is the last resort from either zone above it.
+    const next: Zone | null = zone === 'ZONE_NORMAL' && physLimit < U64_MAX ? 'ZONE_DMA32' : zone !== 'ZONE_DMA' ? 'ZONE_DMA' : null;
     if (next === null) return null;
     trace.stage('dma_coherent_ok', phys, null, `The block is not addressable with the coherent mask; retry from ${next}.`, `${DIRECT_C}:__dma_direct_alloc_pages`, '§1.7');
     zone = next;

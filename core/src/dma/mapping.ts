@@ -66,7 +66,7 @@ export function dmaMapPageAttrs(ctx: DmaContext, op: string, phys: bigint, size:
 export function dmaUnmapPageAttrs(ctx: DmaContext, record: MappingRecord, size: bigint, dir: Direction, attrs: DmaAttr[]): void {
   const { session, trace } = ctx;
   const ops = session.ops();
-  const direct = dmaMapDirect(session) || (session.arch.unmapPageDirect?.(ctx, record.dma!) ?? false);
+  const direct = dmaMapDirect(session) || (session.arch.unmapPageDirect?.(ctx, record.dma! + size) ?? false);
   trace.stage('dma_unmap_page_attrs', record.dma, null, direct ? 'dma-direct unmap.' : `Calls ${ops!.name}.unmap_page.`, `${MAPPING_C}:dma_unmap_page_attrs`, '§1.1');
   trace.path = direct ? (record.tlbAddr !== undefined ? 'swiotlb' : 'dma-direct') : record.path;
   if (direct) dmaDirectUnmapPage(ctx, record, size, dir, attrs);

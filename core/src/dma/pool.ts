@@ -20,35 +20,44 @@ export function dmaPoolCreate(ctx: DmaContext, size: bigint, align: bigint, boun
     trace.fail(`dma_pool_create: align ${hex(align)} is not a power of two (returns NULL)`);
     return record;
   }
+  if (size === 0n) {
+    trace.fail('dma_pool_create: size 0 (returns NULL)');
+    return record;
+  }
   const minSize = size < 4n ? 4n : size;
   const blockSize = ((minSize + alignment - 1n) / alignment) * alignment;
   const allocation = blockSize > pageSize ? blockSize : pageSize;
-  let bound = boundary === 0n ? allocation : boundary;
+  // 6.1 keeps a boundary above the allocation as given; only the 6.4 rework clamps it.
+  const bound = boundary === 0n ? allocation : boundary;
   if (boundary !== 0n && (boundary < blockSize || !isPowerOfTwo(boundary))) {
     trace.fail(`dma_pool_create: boundary ${hex(boundary)} must be a power of two >= size ${hex(blockSize)} (returns NULL)`);
     return record;
   }
-  if (bound > allocation) bound = allocation;
   const pool: PoolRecord = { blockSize, allocation, boundary: bound, align: alignment, pages: [] };
   record.pool = pool;
-  trace.stage('dma_pool_create', null, null, `Blocks of ${hex(blockSize)} bytes (ALIGN(max(size, 4), ${hex(alignment)})) carved from ${hex(allocation)}-byte coherent allocations; boundary ${hex(bound)}.`, `${DMAPOOL_C}:dma_pool_create`, '§7.2');
+  trace.stage('dma_pool_create', null, null, `Blocks of ${hex(blockSize)} bytes (ALIGN(max(size, 4), ${hex(alignment)})) carved from ${hex(allocation)}-byte coherent allocations; boundary ${hex(bound)}; ${poolBlockOffsets(pool).length} block(s) per allocation (pool_initialise_page).`, `${DMAPOOL_C}:dma_pool_create`, '§7.2');
   return record;
 }
 
-/** Block offsets inside one allocation (`pool_initialise_page`): a block that would cross the boundary starts at it. */
+/**
+ * Block offsets inside one allocation, in the order of the free list `pool_initialise_page` builds. The 6.1
+ * test is `next + size >= next_boundary`: a block that would end exactly on the boundary is skipped too,
+ * so a pool whose blocks divide the boundary loses the last block before every boundary (the default
+ * boundary is the allocation itself). The `>` fix only arrived with the 6.4 dmapool rework.
+ */
 export function poolBlockOffsets(pool: PoolRecord): bigint[] {
   const offsets: bigint[] = [];
   let offset = 0n;
   let nextBoundary = pool.boundary;
-  while (offset + pool.blockSize <= pool.allocation) {
+  do {
     offsets.push(offset);
     let next = offset + pool.blockSize;
-    if (next + pool.blockSize > nextBoundary) {
+    if (next + pool.blockSize >= nextBoundary) {
       next = nextBoundary;
       nextBoundary += pool.boundary;
     }
     offset = next;
-  }
+  } while (offset < pool.allocation);
   return offsets;
 }
 

@@ -277,7 +277,8 @@ export function swiotlbTblMapSingle(ctx: DmaContext, orig: bigint, mappingSize: 
     `${SWIOTLB_C}:swiotlb_do_find_slots`,
     '§2.2',
   );
-  if ((session.params.mem_encrypt as string) !== 'none' && (session.params.mem_encrypt as string) !== 'sme') {
+  // cc_platform_has(CC_ATTR_MEM_ENCRYPT) is true for an SME host too (amd_cc_platform_has returns sme_me_mask).
+  if ((session.params.mem_encrypt as string) !== 'none') {
     trace.note('pr_warn_once "Memory encryption is active and system is using DMA bounce buffers"', 'map');
   }
   trace.stage('swiotlb_bounce', orig, tlb, `Copies ${mappingSize} bytes orig -> bounce at map time for every direction (DMA_${dir.toUpperCase()} too).`, `${SWIOTLB_C}:swiotlb_bounce`, '§2.3');

@@ -1,7 +1,7 @@
 // IOTLB invalidation models (§3.3): VT-d page-selective invalidation with its address mask, the lazy
 // flush queue, and the caching-mode flush on map.
 import type { DmaContext, EngineSession, SessionState } from '../engine/ops';
-import { hex, ilog2, roundupPowOfTwo } from '../engine/bits';
+import { U64_MAX, hex, ilog2, roundupPowOfTwo } from '../engine/bits';
 
 const IOVA_FQ_SIZE = 256;
 
@@ -10,9 +10,19 @@ export function isStrict(session: EngineSession): boolean {
   return (session.params.iommu_mode as string) === 'strict' || session.dev.untrusted || vtdCachingMode;
 }
 
-/** `iommu_flush_iotlb_psi` address mask: am = ilog2(roundup_pow_of_two(pages)). */
-export function vtdAddressMask(pages: bigint): number {
-  return ilog2(roundupPowOfTwo(pages));
+/**
+ * `iommu_flush_iotlb_psi` address mask: am = ilog2(roundup_pow_of_two(pages)). The hardware ignores the
+ * low am bits of the address, so when pfn is not aligned to 2^am the kernel widens am to the lowest bit
+ * above that mask in which pfn and the last pfn agree, which makes the invalidated block cover the range.
+ */
+export function vtdAddressMask(pfn: bigint, pages: bigint): number {
+  const alignedPages = roundupPowOfTwo(pages);
+  const bitmask = alignedPages - 1n;
+  if ((pfn & bitmask) === 0n) return ilog2(alignedPages);
+  const endPfn = pfn + pages - 1n;
+  const sharedBits = ~(pfn ^ endPfn) & ~bitmask & U64_MAX;
+  // __ffs(shared_bits), or BITS_PER_LONG when no bit is shared.
+  return sharedBits === 0n ? 64 : ilog2(sharedBits & -sharedBits);
 }
 
 /** Invalidation of a just-unmapped (or, in caching mode, just-mapped) range, per IOMMU kind. */
@@ -22,10 +32,14 @@ export function flushRange(ctx: DmaContext, iova: bigint, size: bigint, when: 'm
   const pages = size / granule;
   switch (session.params.iommu_kind as string) {
     case 'vtd': {
-      const am = vtdAddressMask(pages);
+      const pfn = iova / granule;
+      const am = vtdAddressMask(pfn, pages);
+      const amRule = (pfn & (roundupPowOfTwo(pages) - 1n)) === 0n ? `ilog2(roundup_pow_of_two(${pages}))` : `the lowest bit above ilog2(roundup_pow_of_two(${pages})) shared by the unaligned first and last pfn`;
       trace.flush({ kind: 'PSI', count: 1, when, addr: iova, am });
-      trace.stage('iommu_flush_iotlb_psi', iova, iova, `Page-selective invalidation of ${pages} page(s) at ${hex(iova)} with address mask am = ilog2(roundup_pow_of_two(${pages})) = ${am}; a queued-invalidation descriptor plus wait (qi_submit_sync).`, 'drivers/iommu/intel/iommu.c:iommu_flush_iotlb_psi', '§3.3');
-      if ((session.params.ats as boolean) && !(session.params.caching_mode as boolean)) trace.flush({ kind: 'devTLB', count: 1, when, addr: iova, am });
+      trace.stage('iommu_flush_iotlb_psi', iova, iova, `Page-selective invalidation of ${pages} page(s) at ${hex(iova)} with address mask am = ${amRule} = ${am}; a queued-invalidation descriptor plus wait (qi_submit_sync).`, 'drivers/iommu/intel/iommu.c:iommu_flush_iotlb_psi', '§3.3');
+      // In caching mode only the non-present to present change of a map skips the device-IOTLB flush.
+      const devTlb = (session.params.ats as boolean) && (!(session.params.caching_mode as boolean) || when !== 'map');
+      if (devTlb) trace.flush({ kind: 'devTLB', count: 1, when, addr: iova, am });
       if (session.params.caching_mode as boolean) trace.note(`${when}: the invalidation traps to the VMM (caching mode)`);
       break;
     }

@@ -2,7 +2,7 @@
 // contiguous and addressable, else a bounce through the machine-contiguous swiotlb pool.
 import type { Direction, DmaAttr } from '../types';
 import { registerDmaOps, type DmaContext, type MapOutcome, type MappingRecord } from '../engine/ops';
-import { alignUp, hex } from '../engine/bits';
+import { hex } from '../engine/bits';
 import { archSyncForCpu, dmaCapable, overflowMessage, physToDma, syncForDeviceIfNeeded } from '../dma/direct';
 import { isSwiotlbForceBounce, swiotlbTblMapSingle, swiotlbTblUnmapSingle, swiotlbMaxMappingSize, swiotlbSyncSingleForCpu, swiotlbSyncSingleForDevice } from '../dma/swiotlb';
 import { pageAllocator } from '../dma/pages';
@@ -17,6 +17,27 @@ function xenPhysToDma(ctx: DmaContext, phys: bigint, fn: string): bigint {
   const dma = physToDma(ctx.session, bus);
   ctx.trace.stage(fn, phys, dma, `The p2m gives machine frame ${hex(bus >> 12n)} for pfn ${hex(phys >> 12n)}: bus = bfn << 12 | (phys & 0xfff).`, `${SOURCE}:xen_phys_to_dma`, '§5.6');
   return dma;
+}
+
+/** `get_order`: the buddy order of a size in pages. */
+function getOrder(size: bigint, pageSize: bigint): number {
+  const pages = (size + pageSize - 1n) / pageSize;
+  return pages > 1n ? (pages - 1n).toString(2).length : 0;
+}
+
+/**
+ * Why xen_swiotlb_alloc_coherent must exchange the frames, or null: the end is above the coherent mask,
+ * the frames are machine-discontiguous, or (range_requires_alignment, in 6.1.y since the 2025 "relax
+ * alignment requirements" backport) the block is aligned to its size but its first machine frame is not.
+ */
+function exchangeReason(ctx: DmaContext, phys: bigint, dma: bigint, size: bigint): string | null {
+  const { session } = ctx;
+  if (dma + size - 1n > session.dev.coherentDmaMask) return `${hex(dma)}+${hex(size)} ends above coherent_dma_mask ${hex(session.dev.coherentDmaMask)}`;
+  const straddle = rangeStraddlesPageBoundary(session, phys, size);
+  if (straddle.straddles) return `pfn ${hex(straddle.at!)} is not the next machine frame (range_straddles_page_boundary)`;
+  const busAddr = xenPhysToBus(session, phys) & ~0xfffn;
+  if (phys % size === 0n && busAddr % size !== 0n) return `machine address ${hex(busAddr)} is not aligned to the ${hex(size)}-byte block (range_requires_alignment)`;
+  return null;
 }
 
 function mapPage(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction, attrs: DmaAttr[]): MapOutcome {
@@ -70,21 +91,24 @@ registerDmaOps({
   alloc(ctx, size) {
     const { session, trace } = ctx;
     const pageSize = session.params.page_size as bigint;
-    const aligned = alignUp(size, pageSize);
+    // xen_swiotlb_alloc_coherent takes 2^get_order(size) pages from __get_free_pages.
+    const order = getOrder(size, pageSize);
+    const allocSize = pageSize << BigInt(order);
     const top = ramEnd(session) - 1n;
     const limit = session.dev.coherentDmaMask < top ? session.dev.coherentDmaMask : top;
-    const phys = pageAllocator(session).allocate(aligned, pageSize, 0x100000n, limit, ramHoles(session));
+    const phys = pageAllocator(session).allocate(allocSize, pageSize, 0x100000n, limit, ramHoles(session));
     if (phys === null) {
       trace.fail('xen_swiotlb_alloc_coherent: out of memory');
-      return { dma: null, phys: null, size: aligned, path: 'xen-swiotlb' };
+      return { dma: null, phys: null, size: allocSize, path: 'xen-swiotlb' };
     }
     let dma = xenPhysToDma(ctx, phys, 'xen_phys_to_dma');
-    if (rangeStraddlesPageBoundary(session, phys, aligned).straddles || !dmaCapable(session, dma, aligned)) {
-      trace.hypercall({ name: 'HYPERVISOR_memory_op(XENMEM_exchange)', count: 1, when: 'alloc', args: `xen_create_contiguous_region(${hex(phys)}, order ${aligned / pageSize > 1n ? (aligned / pageSize - 1n).toString(2).length : 0})` });
-      trace.stage('xen_create_contiguous_region', phys, phys, 'The frames are exchanged for machine-contiguous ones below the mask; the new machine address is chosen by Xen (shown as the pseudo-physical address).', 'arch/x86/xen/mmu_pv.c:xen_create_contiguous_region', '§5.6');
+    const why = exchangeReason(ctx, phys, dma, allocSize);
+    if (why !== null) {
+      trace.hypercall({ name: 'HYPERVISOR_memory_op(XENMEM_exchange)', count: 1, when: 'alloc', args: `xen_create_contiguous_region(${hex(phys)}, order ${order})` });
+      trace.stage('xen_create_contiguous_region', phys, phys, `${why}: the frames are exchanged for machine-contiguous, naturally aligned ones below the mask; the new machine address is chosen by Xen (shown as the pseudo-physical address).`, 'arch/x86/xen/mmu_pv.c:xen_create_contiguous_region', '§5.6');
       dma = phys;
     }
-    return { dma, phys, size: aligned, path: 'xen-swiotlb' };
+    return { dma, phys, size: allocSize, path: 'xen-swiotlb' };
   },
   free(ctx, record) {
     if (record.pages) pageAllocator(ctx.session).free(record.pages.phys);

@@ -1,12 +1,14 @@
 // Converts between UTF-16 offsets into a document and LSP positions (zero-based line, UTF-16 column).
+// JavaScript strings are UTF-16 like LSP characters, so a column is a plain string index within its line.
 // Extraction computes every range from offsets through this index, so region parses and macro-body
-// fragments report file positions no matter where their trees started.
+// fragments report file positions no matter where their trees started; the checks use it for
+// suppression comments and the text their quick fixes insert.
 import type { Position, Range } from './callsite';
 
 export class LineIndex {
   private readonly starts: number[];
 
-  constructor(private readonly text: string) {
+  constructor(readonly text: string) {
     const starts = [0];
     for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
     this.starts = starts;
@@ -43,5 +45,17 @@ export class LineIndex {
 
   rangeOf(start: number, end: number): Range {
     return { start: this.positionAt(start), end: this.positionAt(end) };
+  }
+
+  /** A line's text without its line break (`\n` or `\r\n`); '' for a line outside the document. */
+  line(line: number): string {
+    if (line < 0 || line >= this.starts.length) return '';
+    const end = line + 1 < this.starts.length ? this.starts[line + 1]! - 1 : this.text.length;
+    return this.text.slice(this.starts[line], end).replace(/\r$/, '');
+  }
+
+  /** Leading whitespace of a line, reused for inserted statements. */
+  indentation(line: number): string {
+    return /^[ \t]*/.exec(this.line(line))![0];
   }
 }

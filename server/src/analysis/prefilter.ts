@@ -15,13 +15,9 @@ const NAMES = new Set(API_CATALOGUE.map((api) => api.name));
 const LEADING_WORDS = [...new Set([...NAMES].map((name) => /^_*[A-Za-z0-9]+_?/.exec(name)![0]))].sort((a, b) => b.length - a.length);
 const SOURCE = `\\b(?:${LEADING_WORDS.map(escapeForRegExp).join('|')})\\w*`;
 
-/** A fresh global regex matching identifiers that start like a catalogue name; check them with `isCatalogueName`. */
-export function candidatePattern(): RegExp {
+/** A fresh global regex matching identifiers that start like a catalogue name; `NAMES` decides which are. */
+function candidatePattern(): RegExp {
   return new RegExp(SOURCE, 'g');
-}
-
-export function isCatalogueName(identifier: string): boolean {
-  return NAMES.has(identifier);
 }
 
 /** True when the text contains at least one catalogue name. */
@@ -44,9 +40,4 @@ export function findCandidateNames(text: string): Candidate[] {
     if (NAMES.has(match[0])) found.push({ offset: match.index, name: match[0] });
   }
   return found;
-}
-
-/** Offsets of every catalogue-name occurrence, in order. */
-export function findCandidates(text: string): number[] {
-  return findCandidateNames(text).map((candidate) => candidate.offset);
 }

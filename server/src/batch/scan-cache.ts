@@ -10,9 +10,9 @@ import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import type { CachedFacts, FileFacts, FileSignature } from './file-scan';
+import type { CachedFacts, FileSignature } from './file-scan';
 
-const FORMAT = 'dmalens-scan-cache-1';
+const FORMAT = 'dmalens-scan-cache-2';
 
 /**
  * A file modified this close to the start of the scan that read it might be modified again within the
@@ -27,8 +27,8 @@ export interface CacheEntry {
   signature: FileSignature;
   signatureTrusted: boolean;
   hash: string | null;
-  /** Null for files without any catalogue name. */
-  facts: FileFacts | null;
+  /** The encoded facts (file-scan.ts `encodeFacts`); null for files without any catalogue name. */
+  facts: Uint8Array | null;
 }
 
 interface CacheFile {
@@ -115,8 +115,8 @@ export class ScanCache {
     return entry && { signature: entry.signature, signatureTrusted: entry.signatureTrusted, hash: entry.hash };
   }
 
-  /** The facts remembered for `path` (for outcomes `unchanged` and `same-content`). */
-  factsFor(path: string): FileFacts | null {
+  /** The encoded facts remembered for `path` (for outcomes `unchanged` and `same-content`). */
+  factsFor(path: string): Uint8Array | null {
     return this.previous.get(path)?.facts ?? null;
   }
 
@@ -133,7 +133,7 @@ export class ScanCache {
     this.record(path, signature, entry.hash, entry.facts);
   }
 
-  record(path: string, signature: FileSignature, hash: string | null, facts: FileFacts | null): void {
+  record(path: string, signature: FileSignature, hash: string | null, facts: Uint8Array | null): void {
     const signatureTrusted = signature.mtimeMs < this.scanStartedMs - RACY_WINDOW_MS;
     this.next.set(path, { signature, signatureTrusted, hash, facts });
     this.changed = true;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { compileExcludes } from './glob';
 import { walkFiles, type WalkProblem } from './walk';
-import { sameSignature, scanFile, type AnalyzeFile, type FileFacts, type FileOutcome, type FileTask, type SkipReason } from './file-scan';
+import { decodeFacts, sameSignature, scanFile, type AnalyzeFile, type FileFacts, type FileOutcome, type FileTask, type SkipReason } from './file-scan';
 import { ScanCache, cacheIdentity, defaultCacheDir, fileFingerprint } from './scan-cache';
 import { WorkerPool } from './worker-pool';
 import type { WorkerSetup } from './worker-protocol';
@@ -275,7 +275,7 @@ function applyOutcome(outcome: FileOutcome, cache: ScanCache, progress: ScanProg
       progress.cacheHits++;
       if (!facts) return null;
       progress.candidates++;
-      return resultOf(path, facts, true);
+      return resultOf(path, decodeFacts(facts), true);
     }
     case 'no-candidates':
       progress.bytesRead += outcome.signature.size;
@@ -285,7 +285,7 @@ function applyOutcome(outcome: FileOutcome, cache: ScanCache, progress: ScanProg
       progress.bytesRead += outcome.signature.size;
       progress.candidates++;
       cache.record(path, outcome.signature, outcome.hash, outcome.facts);
-      return resultOf(path, outcome.facts, false);
+      return resultOf(path, decodeFacts(outcome.facts), false);
     case 'skipped':
       progress.skipped++;
       return { path, sites: [], diagnostics: [], skipped: outcome.reason, note: outcome.note, cached: false };

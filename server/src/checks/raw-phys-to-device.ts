@@ -7,7 +7,7 @@ import type { CallSite } from '../analysis/callsite';
 import type { PlatformModel } from './platform-model';
 import type { CheckContext, Rule, RuleFinding } from './rule';
 import { EXAMPLE_PHYS_VALUE, EXAMPLE_SIZE_VALUE } from './site-requests';
-import { TextLines } from './text-lines';
+import { LineIndex } from '../analysis/line-index';
 import { formatAddress, outcomeWords } from './outcome-text';
 
 /**
@@ -38,7 +38,7 @@ export const rawPhysToDevice: Rule = {
     if (isArchitectureCode(path)) return [];
     const candidates = sites.filter((site) => RAW_PHYS_HELPERS.has(site.api));
     if (!candidates.length) return [];
-    const lines = new TextLines(text);
+    const lines = new LineIndex(text);
     const breaking = breakingPlatforms(model);
     if (!breaking.length) return [];
     return candidates.flatMap((site) => {
@@ -70,7 +70,7 @@ function breakingPlatforms(model: PlatformModel): string[] {
 }
 
 /** Describes where the value goes when that place is device-visible, else null. */
-function deviceSink(lines: TextLines, site: CallSite): string | null {
+function deviceSink(lines: LineIndex, site: CallSite): string | null {
   const start = lines.offsetAt(site.range.start);
   const statementStart = Math.max(lines.text.lastIndexOf(';', start - 1), lines.text.lastIndexOf('{', start - 1), lines.text.lastIndexOf('}', start - 1)) + 1;
   const prefix = lines.text.slice(statementStart, start);

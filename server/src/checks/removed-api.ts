@@ -36,13 +36,6 @@ const REWRITES: Record<string, Rewrite> = {
   dma_zalloc_coherent: { rename: 'dma_alloc_coherent' },
 };
 
-/**
- * The generic CONFIG_VIRT_TO_BUS left in v6.0, but 6.1 still defines these for ppc32
- * (arch/powerpc/include/asm/io.h) and m68k (arch/m68k/include/asm/virtconvert.h), and PowerMac drivers
- * use them; calling them "removed" would be false. raw-phys-to-device covers their misuse.
- */
-const STILL_DEFINED_IN_6_1 = new Set(['virt_to_bus', 'bus_to_virt']);
-
 const PCI_DIRECTIONS: Record<string, string> = {
   PCI_DMA_TODEVICE: 'DMA_TO_DEVICE',
   PCI_DMA_FROMDEVICE: 'DMA_FROM_DEVICE',
@@ -53,7 +46,7 @@ const PCI_DIRECTIONS: Record<string, string> = {
 /** The catalogue entry of an API the 6.1 kernel no longer has, or null. */
 export function removedEntry(api: string): ApiEntry | null {
   const entry = catalogueEntry(api);
-  return entry?.removedIn && !STILL_DEFINED_IN_6_1.has(api) ? entry : null;
+  return entry?.removedIn ? entry : null;
 }
 
 export const removedApi: Rule = {

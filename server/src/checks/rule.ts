@@ -45,10 +45,3 @@ export interface Finding extends RuleFinding {
   ruleId: string;
   severity: Severity;
 }
-
-/** Where each rule's documentation lives; diagnostics link to it through codeDescription. */
-export const RULE_DOCS_BASE = 'https://github.com/dmalens/dmalens/blob/main/docs/rules/';
-
-export function ruleDocUrl(id: string): string {
-  return `${RULE_DOCS_BASE}${id}.md`;
-}

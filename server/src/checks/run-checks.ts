@@ -5,7 +5,7 @@ import type { SeveritySetting } from '../config/settings';
 import type { CheckContext, Finding, Severity } from './rule';
 import { RULES } from './rules';
 import { isSuppressed } from './suppression';
-import { TextLines } from './text-lines';
+import { LineIndex } from '../analysis/line-index';
 
 export interface CheckOptions {
   /** Severity per rule id from settings; `off` disables the rule. */
@@ -18,7 +18,7 @@ export interface CheckOptions {
 
 export function runChecks(context: CheckContext, options: CheckOptions): Finding[] {
   // Line lookups for suppression comments are only needed once something was found.
-  let lines: TextLines | null = null;
+  let lines: LineIndex | null = null;
   const findings: Finding[] = [];
   for (const rule of RULES) {
     if (options.only && !options.only.includes(rule.id)) continue;
@@ -33,7 +33,7 @@ export function runChecks(context: CheckContext, options: CheckOptions): Finding
       continue;
     }
     for (const finding of ruleFindings) {
-      lines ??= new TextLines(context.text);
+      lines ??= new LineIndex(context.text);
       if (isSuppressed(lines, finding.range.start.line, rule.id)) continue;
       findings.push({ ...finding, ruleId: rule.id, severity });
     }

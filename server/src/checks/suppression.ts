@@ -2,7 +2,7 @@
 //   foo(); /* dmalens-ignore unchecked-mapping */      silences the rule on this line
 //   // dmalens-ignore-next-line unchecked-mapping      silences it on the next line
 // Without rule ids the comment silences every rule on that line. Ids are separated by commas or spaces.
-import type { TextLines } from './text-lines';
+import type { LineIndex } from '../analysis/line-index';
 
 const SAME_LINE = /dmalens-ignore(?!-)([^*\n]*)/;
 const NEXT_LINE = /dmalens-ignore-next-line([^*\n]*)/;
@@ -19,7 +19,7 @@ function covers(ids: Set<string> | 'all', ruleId: string): boolean {
   return ids === 'all' || ids.has(ruleId);
 }
 
-export function isSuppressed(lines: TextLines, line: number, ruleId: string): boolean {
+export function isSuppressed(lines: LineIndex, line: number, ruleId: string): boolean {
   const here = SAME_LINE.exec(lines.line(line));
   if (here && covers(ruleIds(here[1]!), ruleId)) return true;
   if (line === 0) return false;

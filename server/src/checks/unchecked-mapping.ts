@@ -5,7 +5,7 @@
 import type { CallSite } from '../analysis/callsite';
 import { returnsMappingErrorValue } from './api-facts';
 import type { CheckContext, Fix, Rule, RuleFinding } from './rule';
-import { TextLines } from './text-lines';
+import { LineIndex } from '../analysis/line-index';
 
 export const uncheckedMapping: Rule = {
   id: 'unchecked-mapping',
@@ -15,7 +15,7 @@ export const uncheckedMapping: Rule = {
   check({ sites, text }: CheckContext): RuleFinding[] {
     const unchecked = sites.filter(isUncheckedMapping);
     if (unchecked.length === 0) return [];
-    const lines = new TextLines(text);
+    const lines = new LineIndex(text);
     return unchecked.map((site) => ({
       range: site.nameRange,
       message:
@@ -41,7 +41,7 @@ function checkFunction(site: CallSite): string {
 }
 
 /** Inserts `if (dma_mapping_error(dev, handle)) return -ENOMEM;` after the statement holding the map. */
-function insertCheckFix(site: CallSite, lines: TextLines): Fix | undefined {
+function insertCheckFix(site: CallSite, lines: LineIndex): Fix | undefined {
   const device = site.args[0];
   if (!device || !site.handle) return undefined;
   const statementEnd = findStatementEnd(lines.text, lines.offsetAt(site.range.end));

@@ -17,7 +17,7 @@ import {
 import { ResponseError, ErrorCodes, type Connection } from 'vscode-languageserver/node';
 import type { CallSite } from '../analysis/callsite';
 import type { Finding } from '../checks/rule';
-import { ruleDocUrl } from '../checks/rule';
+import { ruleDocUri } from '../docs/bundled-docs';
 import { RULES } from '../checks/rules';
 import type { WorkspaceIndex } from '../index/workspace-index';
 import * as protocol from '../protocol/protocol';
@@ -182,7 +182,7 @@ function analyzeWorkspace(state: ServerState, index: WorkspaceIndex, params: pro
     id: rule.id,
     title: rule.title,
     severity: state.settings.rules[rule.id] ?? rule.defaultSeverity,
-    docUrl: ruleDocUrl(rule.id),
+    docUrl: ruleDocUri(rule.id),
     count: byRule.get(rule.id)!.length,
     locations: byRule.get(rule.id)!,
   }));

@@ -3,7 +3,8 @@
 // changes already queued on the connection cost one check pass, while a single edit still reaches the
 // client well inside the 30 ms edit-to-diagnostics budget (issue 5).
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
-import { ruleDocUrl, type Finding, type Severity } from '../checks/rule';
+import type { Finding, Severity } from '../checks/rule';
+import { ruleDocUri } from '../docs/bundled-docs';
 import type { ServerState } from './server-state';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -16,11 +17,12 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 const DEBOUNCE_MS = 5;
 
 export function toDiagnostic(finding: Finding): Diagnostic {
+  const docs = ruleDocUri(finding.ruleId);
   return {
     range: finding.range,
     severity: SEVERITY[finding.severity],
     code: finding.ruleId,
-    codeDescription: { href: ruleDocUrl(finding.ruleId) },
+    ...(docs ? { codeDescription: { href: docs } } : {}),
     source: 'dmalens',
     message: finding.message,
   };

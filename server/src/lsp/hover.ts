@@ -12,6 +12,7 @@ import type { PlatformModel } from '../checks/platform-model';
 import { EXAMPLE_PHYS_VALUE, EXAMPLE_SIZE_VALUE, siteSizeAndDirection } from '../checks/site-requests';
 import { ShowPipelineCommand, type ShowPipelineArgs } from '../protocol/protocol';
 import { rowsForSite } from './site-rows';
+import { shippedSpecLinks, specSectionUri } from '../docs/bundled-docs';
 import { fileStreamingMask, maskBits, type FileMask } from '../checks/file-mask';
 
 export function hoverMarkdown(site: CallSite, fileSites: readonly CallSite[], model: PlatformModel, uri: string): string {
@@ -23,7 +24,7 @@ export function hoverMarkdown(site: CallSite, fileSites: readonly CallSite[], mo
     parts.push(
       renderMarkdown(
         rows.rows.filter((row) => row.result).map((row) => ({ platform: { id: row.platform, title: row.title, short: row.short }, result: row.result as OpResult })),
-        { title: site.api, example: exampleWords(site) },
+        { title: site.api, example: exampleWords(site), specLink: specLinker() },
       ),
     );
     const failed = rows.rows.filter((row) => !row.result);
@@ -41,6 +42,12 @@ export function hoverMarkdown(site: CallSite, fileSites: readonly CallSite[], mo
   if (removed) parts.push(`Removed in Linux ${escapeMarkdown(removed.removedIn!)}; use ${escapeMarkdown(removed.replacement ?? 'the DMA API')}.`);
   if (rows) parts.push(`[Open the address pipeline for this call](${pipelineCommandUri({ uri, position: site.nameRange.start, platforms: model.selected.map((profile) => profile.id) })})`);
   return parts.join('\n\n');
+}
+
+/** Spec references (`§2.2`) link to the spec shipped with the server; plain text when it is missing. */
+function specLinker(): ((section: string) => string) | undefined {
+  const spec = shippedSpecLinks();
+  return spec ? (section) => specSectionUri(spec, section) : undefined;
 }
 
 export function pipelineCommandUri(args: ShowPipelineArgs): string {

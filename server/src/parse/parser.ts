@@ -62,10 +62,6 @@ export function initParser(wasmDir?: string): Promise<void> {
   return initializing;
 }
 
-export function isParserReady(): boolean {
-  return parser !== null;
-}
-
 /**
  * Parses `text` (reusing `oldTree` after `oldTree.edit(...)` for incremental parsing). Returns null when the
  * budget ran out; the parser is then reset so the next call starts afresh.

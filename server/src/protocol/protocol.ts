@@ -212,7 +212,15 @@ export interface FindingLocation {
 
 export interface AnalyzeWorkspaceResult {
   files: { uri: string; sites: number; findings: number; byRule: Record<string, number> }[];
-  rules: { id: string; title: string; severity: string; docUrl: string; count: number; locations: FindingLocation[] }[];
+  rules: {
+    id: string;
+    title: string;
+    severity: string;
+    /** file: URI of docs/rules/<id>.md as shipped with the server; null when the docs are missing. */
+    docUrl: string | null;
+    count: number;
+    locations: FindingLocation[];
+  }[];
   totals: { files: number; sites: number; findings: number; skippedFiles: number };
   /** True while the background index is still running: the summary covers only what is indexed. */
   partial: boolean;

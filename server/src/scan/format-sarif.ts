@@ -2,7 +2,8 @@
 // UTF-16 code units (what LSP positions count), and the mechanical fixes as SARIF fixes.
 import type { Range } from '../analysis/callsite';
 import { RULES } from '../checks/rules';
-import { ruleDocUrl, type Severity } from '../checks/rule';
+import type { Severity } from '../checks/rule';
+import { ruleDocUri } from '../docs/bundled-docs';
 import type { ScanReport } from './scan-report';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -52,14 +53,16 @@ export function buildSarif(report: ScanReport, options: SarifOptions): object {
           driver: {
             name: 'dmalens',
             version: TOOL_VERSION,
-            informationUri: 'https://github.com/dmalens/dmalens',
-            rules: RULES.map((rule) => ({
-              id: rule.id,
-              name: rule.id.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase()),
-              shortDescription: { text: rule.title },
-              helpUri: ruleDocUrl(rule.id),
-              defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
-            })),
+            rules: RULES.map((rule) => {
+              const help = ruleDocUri(rule.id);
+              return {
+                id: rule.id,
+                name: rule.id.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase()),
+                shortDescription: { text: rule.title },
+                ...(help ? { helpUri: help } : {}),
+                defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
+              };
+            }),
           },
         },
         ...(options.baseUri ? { originalUriBaseIds: { SRCROOT: { uri: options.baseUri } } } : {}),
