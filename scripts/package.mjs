@@ -1,6 +1,9 @@
 // `npm run package`: builds the .vsix from the bundles `npm run build` produced. The language
 // server (core bundled in), its worker, the tree-sitter runtime and grammar wasm and the queries
 // are copied into client/dist/server/, so the installed extension runs with no node_modules.
+// The documentation the server links to (docs/rules, docs/spec) and the README's pictures
+// (docs/images) are staged in client/docs/ only while vsce runs: the server finds them by walking up
+// from extension/dist/server/ to extension/docs/ (server/src/docs/bundled-docs.ts).
 // client/.vscodeignore is an allow-list; afterwards the package's file list is checked against it
 // so that a stray file fails the build instead of shipping.
 import { execFileSync } from 'node:child_process';
@@ -14,10 +17,25 @@ const serverDist = join(root, 'server/dist');
 const bundledServer = join(client, 'dist/server');
 const manifest = JSON.parse(readFileSync(join(client, 'package.json'), 'utf8'));
 const output = join(root, `${manifest.name}-${manifest.version}.vsix`);
+/** Staging folder for the docs; it exists only while this script runs, so the working tree stays clean. */
+const stagedDocs = join(client, 'docs');
+
+/** The docs the package carries, relative to docs/: every rule page and the spec (linked from diagnostics and hovers), the README's two pictures. */
+function shippedDocs() {
+  const markdown = (folder) => readdirSync(join(root, 'docs', folder)).filter((name) => name.endsWith('.md')).map((name) => `${folder}/${name}`);
+  return [...markdown('rules'), ...markdown('spec'), 'images/hover.png', 'images/pipeline.png'];
+}
 
 /** Every file a working package needs; the server's worker is optional until the index uses one. */
-const REQUIRED = ['dist/extension.js', 'dist/server/server.js', 'dist/server/tree-sitter.wasm', 'dist/server/tree-sitter-c.wasm', 'media/pipeline.js', 'media/pipeline.css', 'media/icon.png', 'README.md', 'LICENSE', 'package.json'];
-const ALLOWED = [/^dist\/extension\.js$/, /^dist\/server\/[\w.-]+\.(js|wasm|scm)$/, /^media\/(icon\.png|pipeline\.js|pipeline\.css)$/, /^(readme\.md|license\.txt|license|package\.json|\[content_types\]\.xml|extension\.vsixmanifest)$/i];
+const REQUIRED = ['dist/extension.js', 'dist/server/server.js', 'dist/server/tree-sitter.wasm', 'dist/server/tree-sitter-c.wasm', 'media/pipeline.js', 'media/pipeline.css', 'media/icon.png', 'README.md', 'LICENSE', 'package.json', ...shippedDocs().map((name) => `docs/${name}`)];
+const ALLOWED = [
+  /^dist\/extension\.js$/,
+  /^dist\/server\/[\w.-]+\.(js|wasm|scm)$/,
+  /^media\/(icon\.png|pipeline\.js|pipeline\.css)$/,
+  /^docs\/(rules|spec)\/[\w.-]+\.md$/,
+  /^docs\/images\/(hover|pipeline)\.png$/,
+  /^(readme\.md|license\.txt|license|package\.json|\[content_types\]\.xml|extension\.vsixmanifest)$/i,
+];
 
 function fail(message) {
   console.error(`package: ${message}`);
@@ -35,12 +53,27 @@ function copyServer() {
   copyFileSync(join(root, 'LICENSE'), join(client, 'LICENSE'));
 }
 
+function stageDocs() {
+  rmSync(stagedDocs, { recursive: true, force: true });
+  for (const name of shippedDocs()) {
+    mkdirSync(dirname(join(stagedDocs, name)), { recursive: true });
+    copyFileSync(join(root, 'docs', name), join(stagedDocs, name));
+  }
+}
+
 function runVsce() {
   const vsce = join(root, 'node_modules/@vscode/vsce/vsce');
   if (!existsSync(vsce)) fail('@vscode/vsce is not installed; run `npm ci`.');
   rmSync(output, { force: true });
   // --no-dependencies: both bundles are self-contained, node_modules stays out of the package.
-  execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', output], { cwd: client, stdio: ['ignore', 'inherit', 'inherit'] });
+  // --no-rewrite-relative-links: the README's pictures ship in the package and stay relative
+  // (VS Code shows them from the installed extension); there is no public repository to point at.
+  const args = [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', output];
+  try {
+    execFileSync(process.execPath, args, { cwd: client, stdio: ['ignore', 'inherit', 'inherit'] });
+  } finally {
+    rmSync(stagedDocs, { recursive: true, force: true });
+  }
 }
 
 /** The .vsix is a zip; its central directory lists the files without unpacking anything. */
@@ -66,5 +99,6 @@ function checkPackage() {
 }
 
 copyServer();
+stageDocs();
 runVsce();
 checkPackage();

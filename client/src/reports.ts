@@ -13,11 +13,11 @@ export class ReportProvider {
     return vscode.Uri.joinPath(this.storage, 'reports', name);
   }
 
-  /** A markdown link target from the report `name` to line `line` (0-based) of `target`. */
-  linkFrom(name: string, target: vscode.Uri, line: number): string {
+  /** A markdown link target from the report `name` to line `line` (0-based) of `target`, or to the whole file without a line. */
+  linkFrom(name: string, target: vscode.Uri, line?: number): string {
     const from = posix.dirname(this.reportUri(name).path);
     const relative = target.scheme === 'file' ? posix.relative(from, target.path) : target.toString();
-    return `${relative.split('/').map(encodeURIComponent).join('/')}#L${line + 1}`;
+    return `${relative.split('/').map(encodeURIComponent).join('/')}${line === undefined ? '' : `#L${line + 1}`}`;
   }
 
   /** Writes `markdown` as the report `name` (replacing an earlier one) and opens its preview. */

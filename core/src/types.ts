@@ -1,9 +1,8 @@
 // The data model shared by every part of the simulation core (see ../shared/DESIGN.md).
 // Addresses and sizes are bigint everywhere so that 64-bit values never lose precision.
 
-/** `enum dma_data_direction` from include/linux/dma-direction.h, with the kernel's values. */
+/** `enum dma_data_direction` from include/linux/dma-direction.h. */
 export type Direction = 'bidirectional' | 'to_device' | 'from_device' | 'none';
-export const DIRECTION_VALUE: Record<Direction, number> = { bidirectional: 0, to_device: 1, from_device: 2, none: 3 };
 export const DIRECTION_KERNEL_NAME: Record<Direction, string> = {
   bidirectional: 'DMA_BIDIRECTIONAL',
   to_device: 'DMA_TO_DEVICE',

@@ -145,6 +145,20 @@ test('bad usage exits 2 with a message that says what is wrong', () => {
   assertUsage(['frobnicate'], /unknown command 'frobnicate'/);
 });
 
+test('bad values and missing fields name the key and what it accepts, never a stack trace', () => {
+  assertUsage(['simulate', '--platform', 'x86_64', 'map_single', '--phys', '0x1000', '--size', '0x10'], /dir: missing; expected a direction: to_device, from_device, bidirectional/);
+  assertUsage(['simulate', '--platform', 'x86_64', '--set', 'page_size=3000', ...V01], /'page_size': expected a power-of-two byte count from 4096 to 262144/);
+  assertUsage(['simulate', '--platform', 'x86_64', '--set', 'dma_mask=65', ...V01], /'dma_mask': expected a bit count 1\.\.64/);
+  assertUsage(['simulate', '--platform', 'x86_64', 'set_mask', '--mask', '99'], /mask: expected a bit count 1\.\.64/);
+  assertUsage(['simulate', '--platform', 'x86_64', 'unmap', '--of', '0'], /there is none before it, so run it in an --ops sequence/);
+  assertUsage(['simulate', '--platform', 'x86_64', '--ops', '-'], /"extra"; accepted: op, phys, size, dir, attrs, cpu/, '[{"op":"map_single","phys":"0x1000","size":16,"dir":"to_device","extra":1}]');
+  for (const args of [['simulate', '--platform', 'x86_64', '--set', 'ram=0', ...V01], ['simulate', '--platform', 'x86_64', 'virtqueue_add']]) {
+    const run = runCli(args);
+    assert.equal(run.status, 2, args.join(' '));
+    assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+  }
+});
+
 test('--help works for every command and exits 0', () => {
   for (const args of [['--help'], ['simulate', '--help'], ['platforms', '--help'], ['tour', '--help'], ['reference', '--help']]) {
     const run = runCli(args);

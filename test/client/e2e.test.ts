@@ -1,25 +1,37 @@
 // End to end in a real VS Code: packages the .vsix, installs it into code-server, opens a
 // kernel-style driver in headless Chromium and checks what a user sees — the hover's per-platform
 // addresses, a finding in the Problems panel, the address-pipeline webview from the command palette
-// and its re-simulation when a control changes. Screenshots go to docs/images/ for the README.
+// and its re-simulation when a control changes, and the commands around them (platform selection,
+// simulation at the cursor, virtio negotiation, workspace analysis, comparison, SVG export).
+//
+// Screenshots of the hover and the pipeline go to test-results/ (ignored by git), so a test run
+// changes no tracked file. `DMALENS_UPDATE_SCREENSHOTS=1 npm run test:e2e` writes them to
+// docs/images/ instead, where the READMEs show them; look at both pictures before committing them.
 //
 // Expected addresses come from the spec, not from the code under test:
 // - x86_64 without an IOMMU, 64-bit mask: dma-direct with no offset, dma = phys (spec §1.2, vector V01).
 // - powernv with the 64-bit TCE bypass: dma = phys + (1 << 59) (spec §4.4, pnv_pci_ioda_dma_64bit_bypass).
+// - rpi4-soc: the soc bus's dma-ranges put RAM at 0xC0000000 (vector V43, translate_phys_to_dma).
 // The example physical address of a hover is the one the protocol documents (EXAMPLE_PHYS).
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
+import jsonrpc from 'vscode-jsonrpc/node.js';
 import { EXAMPLE_PHYS } from '../../server/src/protocol/protocol';
 import { chromiumBinary, codeServerBinary, installExtension, makeDirs, startCodeServer, type RunningCodeServer } from './harness/code-server';
 
 const root = join(import.meta.dirname, '../../..');
 const PLATFORMS = ['x86_64', 'powernv', 'pseries', 'x86_64-sev-guest'];
 const POWERNV_BYPASS_BASE = 1n << 59n;
+/** rpi4-soc: cpu 0x0 -> bus 0xC0000000, 1 GiB window (vector V43's dma_range_map). */
+const RPI4_SOC_DMA_OFFSET = 0xc000_0000n;
+/** Where the hover and pipeline pictures go: the README's folder only when asked to refresh them. */
+const SCREENSHOTS = process.env.DMALENS_UPDATE_SCREENSHOTS === '1' ? join(root, 'docs/images') : join(root, 'test-results');
 /** The example driver full of DMA mistakes (examples/ is what `npm start` scans too). */
 const DRIVER = 'buggy_demo_dev.c';
 const UNCHECKED_RULE = 'unchecked-mapping';
@@ -35,6 +47,7 @@ function normalise(text: string): string {
 
 let scratch = '';
 let workspace = '';
+let extensionsDir = '';
 let server: RunningCodeServer | undefined;
 let context: BrowserContext | undefined;
 let page: Page;
@@ -47,6 +60,8 @@ before(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'dmalens-e2e-'));
   const dirs = makeDirs(scratch);
   installExtension(dirs, join(root, 'dmalens-0.1.0.vsix'));
+  extensionsDir = dirs.extensions;
+  mkdirSync(SCREENSHOTS, { recursive: true });
   writeUserSettings(dirs.userData);
   workspace = join(scratch, 'workspace');
   cpSync(join(root, 'examples'), workspace, { recursive: true });
@@ -153,7 +168,7 @@ async function hoverText(call: { text: string; line: RegExp }, screenshot?: stri
 
 test('the hover over dma_map_single shows the selected platforms with the addresses the spec gives', async () => {
   await openDriver();
-  const text = normalise(await hoverText(CHECKED_CALL, join(root, 'docs/images/hover.png')));
+  const text = normalise(await hoverText(CHECKED_CALL, join(SCREENSHOTS, 'hover.png')));
   const phys = BigInt(EXAMPLE_PHYS);
   assert.match(text, /x86_64|x86-64/i, 'a row for x86_64');
   assert.match(text, /powernv/i, 'a row for powernv');
@@ -251,7 +266,7 @@ test('changing the physical address in the webview re-simulates on every platfor
   const columns = await frame.locator('#pipelines').boundingBox();
   const viewport = page.viewportSize()!;
   const height = columns ? Math.min(viewport.height, Math.ceil(columns.y + columns.height + 24)) : viewport.height;
-  await page.screenshot({ path: join(root, 'docs/images/pipeline.png'), clip: { x: 0, y: 0, width: viewport.width, height } });
+  await page.screenshot({ path: join(SCREENSHOTS, 'pipeline.png'), clip: { x: 0, y: 0, width: viewport.width, height } });
 });
 
 /** The text of the webview (markdown preview or panel) whose body contains `marker`. */
@@ -292,6 +307,10 @@ test('Analyze Workspace lists the findings per rule with links to the sites', as
   await toast.first().waitFor();
   assert.match(await toast.first().innerText(), /Export SARIF/);
   // A link in the report opens the driver at the finding's line.
+  // The rule's heading links to its page in the installed package's docs.
+  const ruleLink = await findReportLink(UNCHECKED_RULE);
+  const href = (await ruleLink.getAttribute('data-href')) ?? (await ruleLink.getAttribute('href')) ?? '';
+  assert.match(decodeURIComponent(href), new RegExp(`/docs/rules/${UNCHECKED_RULE}\\.md$`));
   const link = await findReportLink(`${DRIVER}:${UNCHECKED_LINE}`);
   await link.click();
   await page.locator('.statusbar', { hasText: new RegExp(`Ln ${UNCHECKED_LINE}, Col`) }).waitFor();
@@ -368,4 +387,137 @@ test('Compare Platforms for Buffer maps a typed address on the selected platform
   assert.ok((await outcome('x86_64')).includes(plainHex(phys)), await outcome('x86_64'));
   assert.ok((await outcome('powernv')).includes(plainHex(phys + POWERNV_BYPASS_BASE)), await outcome('powernv'));
   assert.equal(await webview().locator('#dir').inputValue(), 'to_device');
+});
+
+/** Multi-select quick pick: checks or unchecks the row of one platform, found by its id (the row's description). */
+async function setPicked(id: string, checked: boolean): Promise<void> {
+  const filter = page.locator('.quick-input-widget .quick-input-box input');
+  await filter.fill(id);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-description', { hasText: new RegExp(`^${id}$`) }) }).first();
+  const box = row.getByRole('checkbox');
+  await box.waitFor();
+  if ((await box.isChecked()) !== checked) await row.locator('label.quick-input-list-label').click();
+  assert.equal(await box.isChecked(), checked, `${id} is ${checked ? '' : 'un'}checked in the pick`);
+  await filter.fill('');
+}
+
+/** Turns the checked platforms of the open multi-select pick into exactly `wanted`, starting from `current`. */
+async function pickExactly(current: readonly string[], wanted: readonly string[]): Promise<void> {
+  for (const id of current) if (!wanted.includes(id)) await setPicked(id, false);
+  for (const id of wanted) if (!current.includes(id)) await setPicked(id, true);
+  await page.keyboard.press('Enter');
+}
+
+async function shownPlatforms(): Promise<string[]> {
+  const sections = webview().locator('section.pipeline[data-platform]');
+  return (await sections.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-platform') ?? ''))).sort();
+}
+
+test('Simulate Call at Cursor opens the pipeline of the call on the platforms picked for it', async () => {
+  const picked = ['powernv', 'rpi4-soc', 'x86_64'];
+  await page.locator('.tabs-container .tab', { hasText: DRIVER }).first().click();
+  await revealInEditor(UNCHECKED_CALL.text);
+  await mapToken(UNCHECKED_CALL).click();
+  await runCommand('DMA Lens: Simulate Call at Cursor', async () => {
+    await page.locator('.quick-input-widget', { hasText: 'Simulate dma_map_single on' }).waitFor({ timeout: 5000 });
+  });
+  // The pick starts with the workspace's selection checked.
+  await pickExactly(PLATFORMS, picked);
+  await webviewText('dma_map_single in bdd_send_cmd');
+  const deadline = Date.now() + 20_000;
+  while (JSON.stringify(await shownPlatforms()) !== JSON.stringify(picked) && Date.now() < deadline) await page.waitForTimeout(100);
+  assert.deepEqual(await shownPlatforms(), picked);
+  const phys = BigInt(EXAMPLE_PHYS);
+  assert.ok((await outcome('x86_64')).includes(plainHex(phys)), await outcome('x86_64'));
+  assert.ok((await outcome('rpi4-soc')).includes(plainHex(phys + RPI4_SOC_DMA_OFFSET)), await outcome('rpi4-soc'));
+});
+
+test('Select Target Platforms saves the pick for the workspace and the hover rows follow at once', async () => {
+  const selected = ['x86_64', 'rpi4-soc'];
+  await page.locator('.tabs-container .tab', { hasText: DRIVER }).first().click();
+  await runCommand('DMA Lens: Select Target Platforms', async () => {
+    await page.locator('.quick-input-widget', { hasText: 'target platforms for hovers' }).waitFor({ timeout: 5000 });
+  });
+  await pickExactly(PLATFORMS, selected);
+  await page.locator('.quick-input-widget', { hasText: 'Save the platforms for' }).waitFor();
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Workspace' }).first().click();
+  const settings = join(workspace, '.vscode/settings.json');
+  const deadline = Date.now() + 10_000;
+  const saved = () => (JSON.parse(readFileSync(settings, 'utf8')) as Record<string, unknown>)['dmalens.platforms'];
+  while (JSON.stringify(saved()) === JSON.stringify(PLATFORMS) && Date.now() < deadline) await page.waitForTimeout(100);
+  assert.deepEqual([...(saved() as string[])].sort(), [...selected].sort());
+  // The hover is asked again until the server has the new selection (it re-reads its settings on the change).
+  const phys = BigInt(EXAMPLE_PHYS);
+  let text = '';
+  while (Date.now() < deadline + 10_000) {
+    text = normalise(await hoverText(CHECKED_CALL));
+    if (text.includes(plainHex(phys + RPI4_SOC_DMA_OFFSET))) break;
+    await page.mouse.move(5, 5);
+    await page.waitForTimeout(300);
+  }
+  assert.ok(text.includes(plainHex(phys + RPI4_SOC_DMA_OFFSET)), `a rpi4-soc row with ${plainHex(phys + RPI4_SOC_DMA_OFFSET)}:\n${text}`);
+  assert.ok(text.includes(plainHex(phys)), `the x86_64 row stays:\n${text}`);
+  assert.ok(!text.includes(plainHex(phys + POWERNV_BYPASS_BASE)), `no powernv row any more:\n${text}`);
+  assert.doesNotMatch(text, /pseries/i, 'no pseries row any more');
+});
+
+const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = jsonrpc;
+
+interface PublishedDiagnostic {
+  code?: string | number;
+  codeDescription?: { href: string };
+}
+
+/**
+ * The language server inside the installed extension, over stdio with a bare JSON-RPC client: proves
+ * that the package carries the docs its links point to (the repository's docs/ is not beside it).
+ */
+async function askInstalledServer(serverJs: string, file: string, hoverAt: { line: number; character: number }): Promise<{ diagnostics: PublishedDiagnostic[]; hover: string }> {
+  const child = spawn(process.execPath, [serverJs, '--stdio'], { cwd: dirname(file), stdio: ['pipe', 'pipe', 'pipe'] });
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const uri = pathToFileURL(file).href;
+  const settings = { platforms: PLATFORMS, index: { enable: false } };
+  connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => settings));
+  connection.onRequest(() => null);
+  connection.onNotification(() => undefined);
+  const published = new Promise<PublishedDiagnostic[]>((resolve) => {
+    connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: PublishedDiagnostic[] }) => {
+      if (params.uri === uri && params.diagnostics.length > 0) resolve(params.diagnostics);
+    });
+  });
+  connection.listen();
+  try {
+    const capabilities = { workspace: { configuration: true }, textDocument: { hover: { contentFormat: ['markdown'] }, publishDiagnostics: { codeDescriptionSupport: true } } };
+    await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities });
+    await connection.sendNotification('initialized', {});
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text: readFileSync(file, 'utf8') } });
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no diagnostics from the installed server within 20 s')), 20_000).unref());
+    const diagnostics = await Promise.race([published, timeout]);
+    const hover = (await connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: hoverAt })) as { contents: { value: string } } | null;
+    return { diagnostics, hover: hover?.contents.value ?? '' };
+  } finally {
+    connection.dispose();
+    child.kill();
+  }
+}
+
+test('the installed package carries the rule and spec pages that diagnostics and hovers link to', async () => {
+  const installed = readdirSync(extensionsDir).find((name) => name.startsWith('dmalens.dmalens-'));
+  assert.ok(installed, `the extension is installed in ${extensionsDir}`);
+  const extensionDir = join(extensionsDir, installed);
+  const lines = readFileSync(join(workspace, DRIVER), 'utf8').split('\n');
+  const line = lines.findIndex((text) => text.includes(CHECKED_CALL.text));
+  const { diagnostics, hover } = await askInstalledServer(join(extensionDir, 'dist/server/server.js'), join(workspace, DRIVER), { line, character: lines[line]!.indexOf('dma_map_single') + 1 });
+  const unchecked = diagnostics.find((diagnostic) => diagnostic.code === UNCHECKED_RULE);
+  assert.ok(unchecked?.codeDescription, `${UNCHECKED_RULE} has a documentation link`);
+  assert.equal(fileURLToPath(unchecked.codeDescription.href), join(extensionDir, 'docs/rules', `${UNCHECKED_RULE}.md`));
+  for (const diagnostic of diagnostics) {
+    const page = fileURLToPath(diagnostic.codeDescription?.href ?? 'missing:');
+    assert.ok(existsSync(page) && !relative(extensionDir, page).startsWith('..'), `${diagnostic.code}: ${page} exists inside the extension`);
+  }
+  // Spec references in the hover (§x.y) link to the shipped spec, at the section's anchor.
+  const specLinks = [...hover.matchAll(/\((file:[^)\s]+kernel-dma-semantics\.md)(#[^)\s]*)?\)/g)].map((match) => fileURLToPath(match[1]!));
+  assert.ok(specLinks.length > 0, `the hover links the spec:\n${hover}`);
+  for (const page of specLinks) assert.equal(page, join(extensionDir, 'docs/spec/kernel-dma-semantics.md'));
+  assert.ok(existsSync(join(extensionDir, 'docs/spec/kernel-dma-semantics.md')));
 });

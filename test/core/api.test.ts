@@ -56,6 +56,27 @@ test('parseRequest takes the CLI JSON op form and rejects bad fields with their 
   assert.throws(() => parseRequest({ op: 'unmap', of: 0, extra: 1 }), RequestError);
 });
 
+test('parameters the kernel only knows as powers of two or contiguous masks reject other values, naming the key', () => {
+  const rejects = (overrides: Record<string, unknown>, pattern: RegExp): void =>
+    assert.throws(() => createSession('x86_64', overrides), (error: unknown) => error instanceof ParamError && pattern.test(error.message), JSON.stringify(overrides));
+  rejects({ page_size: 3000 }, /'page_size': expected a power-of-two byte count from 4096/);
+  rejects({ cache_line: 48 }, /'cache_line': expected a power of two from 16 to 512/);
+  rejects({ iommu_granule: '12K' }, /'iommu_granule': expected a power-of-two byte count from 4096 to 65536/);
+  rejects({ ram: 0 }, /'ram': expected a byte count from/);
+  // 65 is neither a bit count 1..64 nor DMA_BIT_MASK(n); 0x41 has a hole.
+  rejects({ dma_mask: 65 }, /'dma_mask': expected a bit count 1\.\.64 \(e\.g\. 32\) or a mask of contiguous low bits/);
+  rejects({ dma_mask: '0x41' }, /'dma_mask'/);
+  assert.equal(createSession('x86_64', { page_size: '64K', iommu_granule: '16K' }).params.page_size, 0x10000n);
+});
+
+test('request errors for missing or unknown fields say what the field accepts', () => {
+  assert.throws(() => parseRequest({ op: 'map_single', phys: 1, size: 1 }), (error: unknown) => error instanceof RequestError && /dir: missing; expected a direction: to_device, from_device/.test(error.message));
+  assert.throws(() => parseRequest({ op: 'map_single', size: 1, dir: 'to_device' }), (error: unknown) => error instanceof RequestError && /phys: missing; expected an address/.test(error.message));
+  assert.throws(() => parseRequest({ op: 'unmap', of: 'zero' }), (error: unknown) => error instanceof RequestError && /of: expected the index of an earlier request.*got "zero"/.test(error.message));
+  assert.throws(() => parseRequest({ op: 'unmap', of: 0, extra: 1 }), (error: unknown) => error instanceof RequestError && /"extra"; accepted: op, of, size, dir, attrs/.test(error.message));
+  assert.throws(() => parseRequest({ op: 'set_mask', mask: 99 }), (error: unknown) => error instanceof RequestError && /mask: expected a bit count 1\.\.64/.test(error.message));
+});
+
 test('a request referring to nothing is a RequestError, not a crash', () => {
   const session = createSession('x86_64');
   assert.throws(() => session.run({ op: 'unmap', of: 0 }), (error: unknown) => error instanceof RequestError && /earlier request/.test(error.message));

@@ -3,7 +3,7 @@
 // and the spec copy in docs/spec stays identical to the project's shared spec.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,4 +56,18 @@ test('spec anchors follow GitHub: lower case, punctuation dropped, spaces to das
   // `5) x` is not a numbered heading but takes the anchor `5-x` first, so section 5's is `5-x-1`.
   assert.equal(specAnchors('## 5) x\n### 5 x\n').get('5'), '5-x-1');
   assert.equal(specAnchors('```sh\n# 6 not a heading\n```\n## 6 Real\n').get('6'), '6-real');
+});
+
+test('the rule pages link spec sections to headings that exist in docs/spec', () => {
+  const anchors = new Set(specAnchors(readFileSync(join(repoRoot, 'docs', 'spec', SPEC_FILE), 'utf8')).values());
+  let links = 0;
+  for (const page of readdirSync(join(repoRoot, 'docs', 'rules')).filter((name) => name.endsWith('.md'))) {
+    const text = readFileSync(join(repoRoot, 'docs', 'rules', page), 'utf8');
+    for (const [, section, anchor] of text.matchAll(/\[§([\d.]+)\]\(\.\.\/spec\/kernel-dma-semantics\.md#([^)]+)\)/g)) {
+      links++;
+      assert.ok(anchors.has(anchor!), `${page}: §${section} links to #${anchor}, which no heading has`);
+      assert.ok(anchor!.startsWith(`${section!.replace(/\./g, '')}-`), `${page}: §${section} links to the heading of another section (#${anchor})`);
+    }
+  }
+  assert.ok(links >= 12, `rule pages link their spec sections (${links} links)`);
 });

@@ -49,6 +49,8 @@ describe('dmalens scan', () => {
     const result = scan(['--format', 'json', '--platforms', 'x86_64,pseries', join(fixtures, 'sync-direction.c')]);
     assert.equal(result.status, 0, result.stderr);
     const json = JSON.parse(result.stdout);
+    // Written file by file, yet byte for byte the one-shot pretty print of the same document.
+    assert.equal(result.stdout, `${JSON.stringify(json, null, 2)}\n`);
     assert.deepEqual(json.platforms.map((platform: { id: string }) => platform.id), ['x86_64', 'pseries']);
     const file = json.files[0];
     assert.ok(file.sites.some((site: { api: string; size: { value: string } }) => site.api === 'dma_map_single' && site.size.value === '512'));
@@ -97,6 +99,7 @@ describe('dmalens scan', () => {
     const result = scan(['--format', 'json', dir]);
     assert.equal(result.status, 0, result.stderr);
     const json = JSON.parse(result.stdout) as { files: { path: string; skipped?: string; sites: { api: string }[] }[] };
+    assert.equal(result.stdout, `${JSON.stringify(json, null, 2)}\n`, 'several files, one pretty-printed document');
     const garbage = json.files.find((file) => file.path.endsWith('garbage.c'));
     assert.ok(garbage?.skipped, 'the binary file is reported as skipped');
     const latin = json.files.find((file) => file.path.endsWith('latin1 name.c'));

@@ -33,8 +33,8 @@ export async function exportSarifCommand(server: ServerApi): Promise<void> {
   void vscode.window.showInformationMessage(`DMA Lens: saved ${target.fsPath}`);
 }
 
-/** Gives the link target of a line of a file, relative to the report. */
-export type SiteLinker = (uri: string, line: number) => string;
+/** Gives the link target of a line of a file (or of the whole file), relative to the report. */
+export type SiteLinker = (uri: string, line?: number) => string;
 
 export function analysisReport(result: AnalyzeWorkspaceResult, link: SiteLinker): string {
   const lines = ['# DMA Lens workspace analysis', ''];
@@ -43,7 +43,7 @@ export function analysisReport(result: AnalyzeWorkspaceResult, link: SiteLinker)
   lines.push(`${totals.files} files, ${totals.sites} DMA sites, ${totals.findings} findings (${totals.skippedFiles} files skipped by size or exclude).`, '');
   lines.push('## Findings per rule', '');
   for (const rule of result.rules) {
-    lines.push(`### [${escapeMarkdown(rule.id)}](${rule.docUrl}) — ${escapeMarkdown(rule.title)} (${rule.count}, ${rule.severity})`, '');
+    lines.push(`### ${ruleHeading(link, rule.id, rule.docUrl)} — ${escapeMarkdown(rule.title)} (${rule.count}, ${rule.severity})`, '');
     for (const location of rule.locations) {
       lines.push(`- ${siteLink(link, location.uri, location.range.start.line)}: ${escapeMarkdown(location.message)}`);
     }
@@ -55,6 +55,14 @@ export function analysisReport(result: AnalyzeWorkspaceResult, link: SiteLinker)
     lines.push(`| ${siteLink(link, file.uri, 0)} | ${file.sites} | ${file.findings} | ${rules} |`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The rule id, linked to its documentation page when the docs shipped with the server (docUrl is null
+ * otherwise). The page is linked relatively: the markdown preview refuses `file:` links.
+ */
+function ruleHeading(link: SiteLinker, id: string, docUrl: string | null): string {
+  return docUrl === null ? escapeMarkdown(id) : `[${escapeMarkdown(id)}](<${link(docUrl)}>)`;
 }
 
 /** A link the markdown preview opens at the line, labelled with the workspace-relative path. */

@@ -43,7 +43,10 @@ interface HistoryView {
 }
 
 function earlier(session: EngineSession & HistoryView, of: number, index: number, op: string): MappingRecord {
-  if (!Number.isInteger(of) || of < 0 || of >= index) throw new RequestError(`request ${index} (${op}): 'of' must name an earlier request (0..${index - 1}), got ${of}`);
+  if (!Number.isInteger(of) || of < 0 || of >= index) {
+    const accepted = index === 0 ? 'there is none before it, so run it in an --ops sequence after the request it refers to' : `expected 0..${index - 1}`;
+    throw new RequestError(`request ${index} (${op}): 'of' must be the index of an earlier request; ${accepted}; got ${of}`);
+  }
   const record = session.history[of]!.record;
   if (!record) throw new RequestError(`request ${index} (${op}): request ${of} (${session.history[of]!.request.op}) left nothing to ${op}`);
   return record;

@@ -3,7 +3,7 @@
 // (to_device) or the kernel name (DMA_TO_DEVICE).
 import { z } from 'zod';
 import type { Direction, Request } from '../types';
-import { parseBigInt } from '../params/parse';
+import { parseBigInt, parseMask } from '../params/parse';
 
 export class RequestError extends Error {
   constructor(message: string) {
@@ -43,6 +43,15 @@ const direction = z.string().transform((value, ctx) => {
   return dir;
 });
 
+const mask = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const parsed = parseMask(value);
+  if (parsed === null || parsed > U64_MAX) {
+    ctx.addIssue({ code: 'custom', message: `expected a bit count 1..64 (e.g. 32) or a mask of contiguous low bits (e.g. 0xffffffff), got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
 const attrs = z.array(z.enum(['WEAK_ORDERING', 'WRITE_COMBINE', 'NO_KERNEL_MAPPING', 'SKIP_CPU_SYNC', 'FORCE_CONTIGUOUS', 'ALLOC_SINGLE_PAGES', 'NO_WARN', 'PRIVILEGED'])).optional();
 const cpu = z.number().int().min(0).max(4095).optional();
 const of = z.number().int().min(0);
@@ -61,15 +70,7 @@ const schema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('free_coherent'), of }).strict(),
   z.object({ op: z.literal('dma_pool_create'), size: big, align: big.optional(), boundary: big.optional() }).strict(),
   z.object({ op: z.literal('dma_pool_alloc'), of }).strict(),
-  z.object({ op: z.literal('set_mask'), mask: z.union([z.string(), z.number()]).transform((value, ctx) => {
-    const text = String(value);
-    const parsed = /^0x/i.test(text) ? parseBigInt(text) : parseBigInt(value);
-    if (parsed === null || parsed > U64_MAX) {
-      ctx.addIssue({ code: 'custom', message: `expected a bit count (e.g. 32) or a hex mask, got ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    return !/^0x/i.test(text) && parsed >= 1n && parsed <= 64n ? (parsed === 64n ? U64_MAX : (1n << parsed) - 1n) : parsed;
-  }), which: z.enum(['streaming', 'coherent', 'both']).optional() }).strict(),
+  z.object({ op: z.literal('set_mask'), mask, which: z.enum(['streaming', 'coherent', 'both']).optional() }).strict(),
   z.object({ op: z.literal('virtio_negotiate'), offered: z.array(z.string()), transport: z.enum(['pci-modern', 'pci-legacy', 'mmio', 'ccw']).optional() }).strict(),
   z.object({ op: z.literal('virtqueue_add'), out: z.array(range), in: z.array(range), indirect: z.boolean().optional() }).strict(),
   z.object({ op: z.literal('virtqueue_get_buf'), of }).strict(),
@@ -88,11 +89,56 @@ export function parseRequest(json: unknown): Request {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length > 0 ? issue.path.join('.') : 'request';
-    throw new RequestError(`bad request: ${where}: ${issue.message}`);
+    throw new RequestError(`bad request: ${where}: ${describeIssue(issue, json)}`);
   }
   return stripUndefined(parsed.data) as Request;
 }
 
 function stripUndefined(value: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined));
+}
+
+/** What each field accepts, for the messages of missing or mistyped fields (zod's own say only the JS type). */
+const FIELD_FORMS: Record<string, string> = {
+  phys: 'an address as decimal or 0x hex',
+  size: 'a byte count as decimal or 0x hex',
+  offset: 'a byte offset as decimal or 0x hex',
+  align: 'a power-of-two alignment as decimal or 0x hex',
+  boundary: 'a power-of-two boundary as decimal or 0x hex',
+  dir: 'a direction: to_device, from_device, bidirectional, none or DMA_TO_DEVICE...',
+  of: 'the index of an earlier request (an integer from 0)',
+  mask: 'a bit count 1..64 (e.g. 32) or a mask of contiguous low bits (e.g. 0xffffffff)',
+  entries: 'a non-empty array of {phys, size}',
+  out: 'an array of {phys, size}',
+  in: 'an array of {phys, size}',
+  offered: 'an array of feature names such as VERSION_1, ACCESS_PLATFORM',
+  num: 'a ring size from 1 to 32768',
+  cpu: 'a CPU number from 0 to 4095',
+};
+
+function fieldValue(json: unknown, path: readonly PropertyKey[]): unknown {
+  let value = json;
+  for (const key of path) value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return value;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, json: unknown): string {
+  if (issue.code === 'unrecognized_keys') {
+    const container = fieldValue(json, issue.path);
+    const known = knownKeys(issue.path.length === 0 ? (json as Record<string, unknown>).op : undefined, container);
+    return `${issue.message}${known ? `; accepted: ${known}` : ''}`;
+  }
+  if (issue.code !== 'invalid_type' && issue.code !== 'invalid_union') return issue.message;
+  const field = [...issue.path].reverse().find((key): key is string => typeof key === 'string');
+  const form = field === undefined ? undefined : FIELD_FORMS[field];
+  if (form === undefined) return issue.message;
+  const value = fieldValue(json, issue.path);
+  return value === undefined ? `missing; expected ${form}` : `expected ${form}, got ${JSON.stringify(value)}`;
+}
+
+/** The fields an op accepts (top level), or those of a {phys, size} range. */
+function knownKeys(op: unknown, container: unknown): string | null {
+  if (op === undefined) return container && typeof container === 'object' ? 'phys, size' : null;
+  const option = schema.options.find((candidate) => candidate.shape.op.value === op);
+  return option ? Object.keys(option.shape).join(', ') : null;
 }

@@ -4,11 +4,11 @@ import { defineParams } from './spec';
 
 defineParams([
   // Machine.
-  { key: 'ram', kind: 'size', default: '8G', appliesTo: '*', ref: 'kernel/dma/direct.c:dma_direct_get_required_mask (max_pfn)', doc: 'Amount of RAM. max_pfn = (ram_base + ram) / page_size; decides x86 swiotlb activation (RAM above 4 GiB) and the SEV pool size.' },
+  { key: 'ram', kind: 'size', default: '8G', min: 16 << 20, appliesTo: '*', ref: 'kernel/dma/direct.c:dma_direct_get_required_mask (max_pfn)', doc: 'Amount of RAM. max_pfn = (ram_base + ram) / page_size; decides x86 swiotlb activation (RAM above 4 GiB) and the SEV pool size.' },
   { key: 'ram_base', kind: 'address', default: 0, appliesTo: '*', ref: 'arch/arm64/mm/init.c:max_zone_phys', doc: 'Physical address where RAM starts (0 on x86 and RPi; 0x8_0000_0000 on Keystone).' },
   { key: 'mmio_hole_start', kind: 'address', default: 0, appliesTo: 'x86', ref: 'arch/x86/kernel/e820.c (the 32-bit PCI hole)', doc: 'Start of an MMIO hole in the physical map: RAM that would fall there is placed after it (x86 profiles: 0xC0000000, an example layout).' },
   { key: 'mmio_hole_size', kind: 'size', default: 0, appliesTo: 'x86', ref: 'arch/x86/kernel/e820.c', doc: 'Size of the MMIO hole (0 = none; x86 profiles: 1G, so 8 GiB of RAM ends at 9 GiB).' },
-  { key: 'page_size', kind: 'size', default: 4096, appliesTo: '*', ref: 'spec §0 (PAGE_SIZE)', doc: 'Kernel PAGE_SIZE: 4 KiB on x86/arm64 here, 64 KiB on ppc64 server distros.' },
+  { key: 'page_size', kind: 'size', default: 4096, min: 4096, max: 262144, powerOfTwo: true, appliesTo: '*', ref: 'spec §0 (PAGE_SIZE)', doc: 'Kernel PAGE_SIZE, a power of two: 4 KiB on x86/arm64 here, 64 KiB on ppc64 server distros.' },
   { key: 'cpu', kind: 'int', default: 0, min: 0, max: 4095, appliesTo: '*', ref: 'kernel/dma/swiotlb.c:swiotlb_find_slots (raw_smp_processor_id)', doc: 'CPU that issues the request; selects the swiotlb area, the IOVA rcache and the TCE pool.' },
   { key: 'arch_dma', kind: 'enum', values: ['generic', 'x86', 'arm64', 'arm', 'loongson64', 'octeon', 's390', 'powerpc'], default: 'generic', appliesTo: '*', ref: 'include/linux/dma-map-ops.h, arch/*/include/asm/dma-direct.h', doc: 'Which arch hooks apply: phys_to_dma overrides, cache maintenance, memory encryption, dma_set_mask hooks.' },
   // Device.
@@ -18,7 +18,7 @@ defineParams([
   { key: 'dma_windows', kind: 'windows', default: [], appliesTo: 'arm, arm64, dma_range_map users', ref: 'drivers/of/address.c:of_dma_get_range; include/linux/dma-direct.h:translate_phys_to_dma', doc: 'dev->dma_range_map from dma-ranges: windows searched in order, first match wins; empty = no map (dma = phys).' },
   { key: 'dma_offset', kind: 'address', default: 0, appliesTo: 'powerpc', ref: 'arch/powerpc/include/asm/dma-direct.h', doc: 'powerpc archdata.dma_offset: dma = phys + dma_offset on the direct path (ignores dma_windows).' },
   { key: 'coherent', kind: 'bool', default: true, appliesTo: '*', ref: 'include/linux/dma-map-ops.h:dev_is_dma_coherent', doc: 'Whether the device snoops CPU caches; false adds arch cache maintenance (§1.5).' },
-  { key: 'cache_line', kind: 'int', default: 64, min: 16, max: 512, appliesTo: 'arm, arm64', ref: 'spec §1.5 (CTR_EL0.DminLine)', doc: 'D-cache line size used to count cleaned/invalidated lines.' },
+  { key: 'cache_line', kind: 'int', default: 64, min: 16, max: 512, powerOfTwo: true, appliesTo: 'arm, arm64', ref: 'spec §1.5 (CTR_EL0.DminLine)', doc: 'D-cache line size (a power of two) used to count cleaned/invalidated lines.' },
   { key: 'pci', kind: 'bool', default: true, appliesTo: '*', ref: 'drivers/iommu/dma-iommu.c:iommu_dma_alloc_iova (dev_is_pci)', doc: 'Device is a PCI function: enables the 32-bit-first IOVA attempt and PCI dma_parms defaults.' },
   { key: 'untrusted', kind: 'bool', default: false, appliesTo: 'dma-iommu', ref: 'drivers/iommu/dma-iommu.c:dev_use_swiotlb', doc: 'External-facing PCI device (Thunderbolt): strict domain and swiotlb bounce of sub-granule buffers.' },
   { key: 'min_align_mask', kind: 'address', default: 0, appliesTo: '*', ref: 'kernel/dma/swiotlb.c:swiotlb_align_offset', doc: 'dma_parms min_align_mask (NVMe: 0xFFF); swiotlb keeps orig & mask & 0x7FF as the in-slot offset.' },
@@ -38,7 +38,7 @@ defineParams([
   { key: 'forcedac', kind: 'bool', default: false, appliesTo: 'dma-iommu', ref: 'drivers/iommu/dma-iommu.c:iommu_dma_forcedac', doc: 'iommu.forcedac=1: skip the 32-bit-first IOVA attempt for PCI devices.' },
   { key: 'caching_mode', kind: 'bool', default: false, appliesTo: 'dma-iommu (VT-d)', ref: 'drivers/iommu/intel/iommu.c:__mapping_notify_one', doc: 'VT-d caching mode (emulated vIOMMU): PSI flush on every map and strict unmaps.' },
   { key: 'aperture_bits', kind: 'int', default: 48, min: 32, max: 64, appliesTo: 'dma-iommu', ref: 'drivers/iommu/intel/iommu.c (domain->geometry.aperture_end = 2^gaw - 1)', doc: 'IOMMU input address width (VT-d gaw 48; QEMU intel-iommu aw-bits 39).' },
-  { key: 'iommu_granule', kind: 'size', default: 4096, appliesTo: 'dma-iommu', ref: 'drivers/iommu/dma-iommu.c:iommu_dma_init_domain', doc: 'IOVA granule = smallest page size of the domain.' },
+  { key: 'iommu_granule', kind: 'size', default: 4096, min: 4096, max: 65536, powerOfTwo: true, appliesTo: 'dma-iommu', ref: 'drivers/iommu/dma-iommu.c:iommu_dma_init_domain', doc: 'IOVA granule = smallest page size of the domain (4 KiB, 16 KiB or 64 KiB).' },
   { key: 'ats', kind: 'bool', default: false, appliesTo: 'dma-iommu (VT-d)', ref: 'drivers/iommu/intel/iommu.c:iommu_flush_dev_iotlb', doc: 'Device has ATS enabled: each IOTLB invalidation adds a device-IOTLB invalidation.' },
   // Memory encryption (§1.7, §5.4, §5.5).
   { key: 'mem_encrypt', kind: 'enum', values: ['none', 'sme', 'sev', 'sev-snp', 'tdx', 's390-pv', 'svm'], default: 'none', appliesTo: 'x86, s390, powerpc', ref: 'arch/x86/mm/mem_encrypt.c:force_dma_unencrypted', doc: 'Memory encryption: SME host, SEV/SEV-SNP/TDX guest, s390 protected virtualization, pseries secure VM.' },
@@ -55,5 +55,5 @@ defineParams([
   { key: 'backend_domid', kind: 'int', default: 0, min: 0, max: 32767, appliesTo: 'xen-grant', ref: 'drivers/xen/grant-dma-ops.c (backend_domid)', doc: 'Domain of the virtio backend that gets foreign access to the granted pages.' },
   // Version switches (§9).
   { key: 'kmalloc_bounce', kind: 'bool', default: false, appliesTo: 'arm64', ref: 'include/linux/dma-map-ops.h:dma_kmalloc_needs_bounce (v6.5)', doc: 'Model the v6.5+ rule: small kmalloc buffers mapped for a non-coherent device bounce through swiotlb. Streaming buffers are then taken to be kmalloc objects.' },
-  { key: 'arch_dma_minalign', kind: 'int', default: 128, min: 8, max: 4096, appliesTo: 'arm64', ref: 'arch/arm64/include/asm/cache.h:ARCH_DMA_MINALIGN', doc: 'ARCH_DMA_MINALIGN; with kmalloc_bounce, buffers below 2x this size may bounce.' },
+  { key: 'arch_dma_minalign', kind: 'int', default: 128, min: 8, max: 4096, powerOfTwo: true, appliesTo: 'arm64', ref: 'arch/arm64/include/asm/cache.h:ARCH_DMA_MINALIGN', doc: 'ARCH_DMA_MINALIGN; with kmalloc_bounce, buffers below 2x this size may bounce.' },
 ]);

@@ -29,16 +29,20 @@ export function parseBigInt(raw: unknown): bigint | null {
   return null;
 }
 
+function describeBounds(spec: ParamSpec): string {
+  return `${spec.min !== undefined ? ` from ${spec.min}` : ''}${spec.max !== undefined ? ` to ${spec.max}` : ''}`;
+}
+
 function describeAccepted(spec: ParamSpec): string {
   switch (spec.kind) {
     case 'size':
-      return 'a byte count such as 4096, 0x1000, 64K, 8G';
+      return `${spec.powerOfTwo ? 'a power-of-two byte count' : 'a byte count'}${describeBounds(spec)} such as 4096, 0x1000, 64K, 8G`;
     case 'address':
       return 'a 64-bit address in decimal or 0x hex';
     case 'mask':
-      return 'a bit count 1..64 (e.g. 32) or a hex mask (e.g. 0xffffffff)';
+      return 'a bit count 1..64 (e.g. 32) or a mask of contiguous low bits (e.g. 0xffffffff)';
     case 'int':
-      return `an integer${spec.min !== undefined ? ` from ${spec.min}` : ''}${spec.max !== undefined ? ` to ${spec.max}` : ''}`;
+      return `${spec.powerOfTwo ? 'a power of two' : 'an integer'}${describeBounds(spec)}`;
     case 'bool':
       return 'true or false';
     case 'enum':
@@ -68,13 +72,15 @@ function parseSize(raw: unknown): bigint | null {
   return parseBigInt(raw);
 }
 
-function parseMask(raw: unknown): bigint | null {
-  if (typeof raw === 'string' && /^\s*0x/i.test(raw)) return parseBigInt(raw);
+/** A DMA mask: a bit count 1..64 (`DMA_BIT_MASK(n)`) or, written as 0x hex or above 64, the mask itself. */
+export function parseMask(raw: unknown): bigint | null {
+  const hex = typeof raw === 'string' && /^\s*0x/i.test(raw);
   const value = parseBigInt(raw);
   if (value === null) return null;
   // Small numbers are bit counts (`dma_set_mask(dev, DMA_BIT_MASK(32))`), larger ones literal masks.
-  if (value >= 1n && value <= 64n) return dmaBitMask(Number(value));
-  return value;
+  if (!hex && value >= 1n && value <= 64n) return dmaBitMask(Number(value));
+  // Every mask the kernel builds is DMA_BIT_MASK(n): contiguous low bits. Anything else is a typo.
+  return (value & (value + 1n)) === 0n ? value : null;
 }
 
 function parseBool(raw: unknown): boolean | null {
@@ -135,12 +141,21 @@ function parseMap(raw: unknown): Record<string, string> | null {
   return null;
 }
 
+/** Applies the spec's min, max and power-of-two constraints to a parsed number; null when outside. */
+function withinBounds(spec: ParamSpec, value: bigint | null): bigint | null {
+  if (value === null) return null;
+  if (spec.min !== undefined && value < BigInt(spec.min)) return null;
+  if (spec.max !== undefined && value > BigInt(spec.max)) return null;
+  if (spec.powerOfTwo && (value <= 0n || (value & (value - 1n)) !== 0n)) return null;
+  return value;
+}
+
 /** Validates one raw value for `spec`; throws ParamError naming the key and the accepted forms. */
 export function parseParamValue(spec: ParamSpec, raw: unknown): ParamValue {
   let value: ParamValue | null;
   switch (spec.kind) {
     case 'size':
-      value = parseSize(raw);
+      value = withinBounds(spec, parseSize(raw));
       break;
     case 'address':
       value = parseBigInt(raw);
@@ -149,9 +164,8 @@ export function parseParamValue(spec: ParamSpec, raw: unknown): ParamValue {
       value = parseMask(raw);
       break;
     case 'int': {
-      const big = parseBigInt(raw);
-      const number = big === null ? null : Number(big);
-      value = number !== null && (spec.min === undefined || number >= spec.min) && (spec.max === undefined || number <= spec.max) ? number : null;
+      const big = withinBounds(spec, parseBigInt(raw));
+      value = big === null ? null : Number(big);
       break;
     }
     case 'bool':

@@ -30,9 +30,11 @@ export interface ParamSpec {
    * (e.g. '8G', 32, '0xBBF00000'), so the reference page can show it verbatim.
    */
   default: string | number | boolean | readonly unknown[] | Record<string, string>;
-  /** Inclusive bounds for `int` parameters. */
+  /** Inclusive bounds for `int` and `size` parameters. */
   min?: number;
   max?: number;
+  /** The kernel only knows powers of two here (page sizes, cache lines, IOMMU granules). */
+  powerOfTwo?: boolean;
 }
 
 export type Params = Record<string, ParamValue>;

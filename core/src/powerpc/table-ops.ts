@@ -21,10 +21,15 @@ export interface TceTableOps {
   flush?(trace: TraceBuilder, table: IommuTable, when: When): void;
 }
 
-function chunks(total: number, size: number): number[] {
-  const out: number[] = [];
-  for (let left = total; left > 0; left -= size) out.push(Math.min(left, size));
-  return out;
+/**
+ * The argument lists of the hypercalls that cover `total` TCEs at most TCES_PER_HCALL at a time (one
+ * 4 KiB page of TCEs per H_PUT_TCE_INDIRECT; the same limit for H_STUFF_TCE); `describe` gets the index
+ * of the call's first TCE and its count.
+ */
+function chunkedCalls(total: number, describe: (first: number, count: number) => string): string[] {
+  const calls: string[] = [];
+  for (let first = 0; first < total; first += TCES_PER_HCALL) calls.push(describe(first, Math.min(total - first, TCES_PER_HCALL)));
+  return calls;
 }
 
 function ioba(table: IommuTable, entry: bigint): string {
@@ -66,13 +71,10 @@ export function pseriesLparOps(firmware: PseriesFirmware): TceTableOps {
         );
         return;
       }
-      const calls: string[] = [];
-      let done = 0;
-      for (const n of chunks(tces.length, TCES_PER_HCALL)) {
-        const shown = tces.slice(done, done + Math.min(n, 4)).map(hexAddr).join(',');
-        calls.push(`(L, ${ioba(table, entry + BigInt(done))}, __pa(tce_page), ${n}) TCEs ${shown}${n > 4 ? ',…' : ''}`);
-        done += n;
-      }
+      const calls = chunkedCalls(tces.length, (first, n) => {
+        const shown = tces.slice(first, first + Math.min(n, 4)).map(hexAddr).join(',');
+        return `(L, ${ioba(table, entry + BigInt(first))}, __pa(tce_page), ${n}) TCEs ${shown}${n > 4 ? ',…' : ''}`;
+      });
       recordHypercalls(trace, 'H_PUT_TCE_INDIRECT', when, calls);
       trace.stage(
         'tce_buildmulti_pSeriesLP',
@@ -90,12 +92,7 @@ export function pseriesLparOps(firmware: PseriesFirmware): TceTableOps {
         trace.stage('tce_free_pSeriesLP', entry << BigInt(table.itPageShift), null, `No FW_FEATURE_STUFF_TCE: each of the ${npages} TCEs is cleared by H_PUT_TCE with tce=0.`, `${source}:tce_free_pSeriesLP`, '§4.3');
         return;
       }
-      const calls: string[] = [];
-      let done = 0;
-      for (const n of chunks(npages, TCES_PER_HCALL)) {
-        calls.push(`(L, ${ioba(table, entry + BigInt(done))}, 0, ${n})`);
-        done += n;
-      }
+      const calls = chunkedCalls(npages, (first, n) => `(L, ${ioba(table, entry + BigInt(first))}, 0, ${n})`);
       recordHypercalls(trace, 'H_STUFF_TCE', when, calls);
       trace.stage(
         'tce_freemulti_pSeriesLP',
@@ -220,7 +217,7 @@ const CELL_IOPTES_PER_INVALIDATE = 1 << 11;
 export function cellOps(ioid: bigint): TceTableOps {
   const source = 'arch/powerpc/platforms/cell/iommu.c';
   const invalidate = (trace: TraceBuilder, npages: number, when: When): number => {
-    const writes = chunks(npages, CELL_IOPTES_PER_INVALIDATE).length;
+    const writes = Math.ceil(npages / CELL_IOPTES_PER_INVALIDATE);
     trace.flush({ kind: 'IOC_IOPT_CacheInvd (MMIO write + poll)', count: writes, when });
     return writes;
   };

@@ -163,8 +163,7 @@ class ExpressionParser {
       }
     }
     const value = this.binary(0);
-    const close = this.tokens[this.position++];
-    if (close?.kind !== 'op' || close.text !== ')') throw new Unresolvable();
+    this.expectClosingParen();
     return value;
   }
 
@@ -191,9 +190,13 @@ class ExpressionParser {
     const open = this.tokens[this.position++];
     if (open?.kind !== 'op' || open.text !== '(') throw new Unresolvable();
     const value = this.binary(0);
+    this.expectClosingParen();
+    return value;
+  }
+
+  private expectClosingParen(): void {
     const close = this.tokens[this.position++];
     if (close?.kind !== 'op' || close.text !== ')') throw new Unresolvable();
-    return value;
   }
 
   private macro(name: string): bigint {

@@ -4,10 +4,10 @@
 // offset, dma-ranges window) or bounces (confidential guests). The rule says which selected platforms
 // break, from the core's simulation of a map of the same memory.
 import type { CallSite } from '../analysis/callsite';
+import type { OpResult, PlatformProfile } from '@dmalens/core';
 import type { PlatformModel } from './platform-model';
 import type { CheckContext, Rule, RuleFinding } from './rule';
 import { EXAMPLE_PHYS_VALUE, EXAMPLE_SIZE_VALUE } from './site-requests';
-import { LineIndex } from '../analysis/line-index';
 import { formatAddress, outcomeWords } from './outcome-text';
 
 /**
@@ -38,11 +38,10 @@ export const rawPhysToDevice: Rule = {
     if (isArchitectureCode(path)) return [];
     const candidates = sites.filter((site) => RAW_PHYS_HELPERS.has(site.api));
     if (!candidates.length) return [];
-    const lines = new LineIndex(text);
     const breaking = breakingPlatforms(model);
     if (!breaking.length) return [];
     return candidates.flatMap((site) => {
-      const sink = deviceSink(lines, site);
+      const sink = deviceSink(text, site);
       if (!sink) return [];
       return [
         {
@@ -56,24 +55,34 @@ export const rawPhysToDevice: Rule = {
   },
 };
 
+export interface RawPhysOutcome {
+  profile: PlatformProfile;
+  /** The DMA API's map of the example buffer on this platform. */
+  result: OpResult;
+  /** True when that map gives the device the physical address itself, so a raw address happens to work. */
+  sameAsPhys: boolean;
+}
+
+/** What a DMA map of the example buffer gives on each selected platform (also shown by the hover). */
+export function rawPhysOutcomes(model: PlatformModel): RawPhysOutcome[] {
+  return model.selected.flatMap((profile) => {
+    const result = model.run(profile.id, [{ op: 'map_single', phys: EXAMPLE_PHYS_VALUE, size: EXAMPLE_SIZE_VALUE, dir: 'bidirectional' }]).results[0];
+    return result ? [{ profile, result, sameAsPhys: result.path === 'dma-direct' && result.dma === EXAMPLE_PHYS_VALUE }] : [];
+  });
+}
+
 /** Platforms whose map of the example buffer does not give the device the physical address itself. */
 function breakingPlatforms(model: PlatformModel): string[] {
-  const descriptions: string[] = [];
-  for (const profile of model.selected) {
-    const run = model.run(profile.id, [{ op: 'map_single', phys: EXAMPLE_PHYS_VALUE, size: EXAMPLE_SIZE_VALUE, dir: 'bidirectional' }]);
-    const result = run.results[0];
-    if (!result) continue;
-    if (result.path === 'dma-direct' && result.dma === EXAMPLE_PHYS_VALUE) continue;
-    descriptions.push(`${profile.short}: ${outcomeWords(result)}`);
-  }
-  return descriptions;
+  return rawPhysOutcomes(model)
+    .filter((outcome) => !outcome.sameAsPhys)
+    .map(({ profile, result }) => `${profile.short}: ${outcomeWords(result)}`);
 }
 
 /** Describes where the value goes when that place is device-visible, else null. */
-function deviceSink(lines: LineIndex, site: CallSite): string | null {
-  const start = lines.offsetAt(site.range.start);
-  const statementStart = Math.max(lines.text.lastIndexOf(';', start - 1), lines.text.lastIndexOf('{', start - 1), lines.text.lastIndexOf('}', start - 1)) + 1;
-  const prefix = lines.text.slice(statementStart, start);
+function deviceSink(text: string, site: CallSite): string | null {
+  const start = site.offset;
+  const statementStart = Math.max(text.lastIndexOf(';', start - 1), text.lastIndexOf('{', start - 1), text.lastIndexOf('}', start - 1)) + 1;
+  const prefix = text.slice(statementStart, start);
   let callee = enclosingCallee(prefix);
   let depth = 0;
   while (callee && PASS_THROUGH.test(callee.name) && depth++ < 3) callee = enclosingCallee(prefix.slice(0, callee.openParen));

@@ -7,7 +7,7 @@ import type { Finding } from '../checks/rule';
 import { scanTree, type FileResult } from '../batch/scan-tree';
 import type { Settings } from '../config/settings';
 import { siteSummary } from '../lsp/site-summary';
-import type { SiteSummary } from '../protocol/protocol';
+import type { IndexStatus, SiteSummary } from '../protocol/protocol';
 
 /**
  * What the index keeps of a file that is not open: the site summaries the client and the symbol search
@@ -18,14 +18,6 @@ export interface IndexedFile {
   uri: string;
   sites: SiteSummary[];
   diagnostics: Finding[];
-}
-
-export interface IndexStatus {
-  state: 'disabled' | 'pending' | 'indexing' | 'done';
-  filesIndexed: number;
-  filesTotal: number;
-  skippedFiles: number;
-  sites: number;
 }
 
 export interface IndexReporter {

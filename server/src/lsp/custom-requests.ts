@@ -68,7 +68,7 @@ function simulate(state: ServerState, params: protocol.SimulateParams): protocol
   const wantSvg = params.render?.svg ?? true;
   const wantMarkdown = params.render?.markdown ?? true;
   const simulations = params.platforms.map((id): protocol.PlatformSimulation => {
-    const profile = listProfiles().find((candidate) => candidate.id === id);
+    const profile = state.model.profile(id);
     if (!profile) return { platform: id, title: id, results: [], error: `unknown platform id '${id}'` };
     try {
       const session = createSession(id, { ...(state.settings.overrides[id] ?? {}), ...(params.overrides?.[id] ?? {}) });
@@ -135,7 +135,7 @@ function negotiateVirtio(state: ServerState, params: protocol.NegotiateVirtioPar
     return { ...base, error: describe(error) };
   }
   const details = result.details ?? {};
-  const profile = listProfiles().find((candidate) => candidate.id === params.platform);
+  const profile = state.model.profile(params.platform);
   return {
     platform: params.platform,
     accepted: Array.isArray(details['accepted']) ? (details['accepted'] as string[]) : [],

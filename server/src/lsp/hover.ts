@@ -6,6 +6,7 @@ import { catalogueEntry, escapeMarkdown, formatAddress, markdownCode, renderMark
 import { kernelDirectionName } from '../checks/api-facts';
 import { compareMasks, HIGH_PHYS } from '../checks/narrow-dma-mask';
 import { outcomeWords } from '../checks/outcome-text';
+import { rawPhysOutcomes } from '../checks/raw-phys-to-device';
 import { removedEntry } from '../checks/removed-api';
 import type { CallSite } from '../analysis/callsite';
 import type { PlatformModel } from '../checks/platform-model';
@@ -78,11 +79,8 @@ function factsLine(site: CallSite, exampleFields: string[], mask: FileMask | nul
 /** What the DMA API would give the device for the memory a raw physical address names. */
 function rawPhysTable(model: PlatformModel): string {
   const lines = ['| platform | what the device needs for this memory |', '| --- | --- |'];
-  for (const profile of model.selected) {
-    const result = model.run(profile.id, [{ op: 'map_single', phys: EXAMPLE_PHYS_VALUE, size: EXAMPLE_SIZE_VALUE, dir: 'bidirectional' }]).results[0];
-    if (!result) continue;
-    const same = result.path === 'dma-direct' && result.dma === EXAMPLE_PHYS_VALUE;
-    lines.push(`| ${escapeMarkdown(profile.title)} | ${same ? 'the physical address itself' : `${escapeMarkdown(result.path)}: ${result.dma !== null ? markdownCode(formatAddress(result.dma)) : escapeMarkdown(result.error ?? '')}`} |`);
+  for (const { profile, result, sameAsPhys } of rawPhysOutcomes(model)) {
+    lines.push(`| ${escapeMarkdown(profile.title)} | ${sameAsPhys ? 'the physical address itself' : `${escapeMarkdown(result.path)}: ${result.dma !== null ? markdownCode(formatAddress(result.dma)) : escapeMarkdown(result.error ?? '')}`} |`);
   }
   return `A CPU physical address (example ${markdownCode(formatAddress(EXAMPLE_PHYS_VALUE))}); a DMA map of the same memory gives:\n\n${lines.join('\n')}`;
 }

@@ -13,11 +13,7 @@ export interface PlatformRow {
   short: string;
   /** The result of the request that stands for the call; null when the simulation failed. */
   result: OpResult | null;
-  /** Results of every request (map before an unmap, for example). */
-  results: OpResult[];
   error?: string;
-  /** True when the row's path or address differs from the first platform's. */
-  differs: boolean;
 }
 
 export interface SiteRows {
@@ -28,19 +24,15 @@ export interface SiteRows {
 export function rowsForSite(model: PlatformModel, site: CallSite, mask: FileMask | null = null): SiteRows | null {
   const simulation = simulationForSite(site, mask);
   if (!simulation) return null;
-  const rows: PlatformRow[] = model.selected.map((profile) => {
+  const rows = model.selected.map((profile): PlatformRow => {
     const run = model.run(profile.id, requestsOn(simulation, model, profile.id));
     return {
       platform: profile.id,
       title: profile.title,
       short: profile.short,
       result: run.results[simulation.focus] ?? null,
-      results: run.results,
       ...(run.error ? { error: run.error } : {}),
-      differs: false,
     };
   });
-  const first = rows[0]?.result;
-  for (const row of rows.slice(1)) row.differs = !first || !row.result || row.result.path !== first.path || row.result.dma !== first.dma || row.result.error !== first.error;
   return { simulation, rows };
 }

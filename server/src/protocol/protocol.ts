@@ -279,15 +279,17 @@ export const StatusMethod = 'dmalens/status';
 /** Server -> client notification with a StatusResult whenever the selection or index state changes. */
 export const StatusChangedNotification = 'dmalens/statusChanged';
 
+export interface IndexStatus {
+  state: 'disabled' | 'pending' | 'indexing' | 'done';
+  filesIndexed: number;
+  filesTotal: number;
+  skippedFiles: number;
+  sites: number;
+}
+
 export interface StatusResult {
   selected: string[];
-  index: {
-    state: 'disabled' | 'pending' | 'indexing' | 'done';
-    filesIndexed: number;
-    filesTotal: number;
-    skippedFiles: number;
-    sites: number;
-  };
+  index: IndexStatus;
   /** Settings problems found at the last configuration change, in words; empty when valid. */
   settingsErrors: string[];
 }

@@ -13,7 +13,7 @@ import { fileStreamingMask } from '../checks/file-mask';
 import { DEFAULT_EXCLUDES, DEFAULT_PLATFORMS } from '../config/settings';
 import { rowsForSite } from '../lsp/site-rows';
 import { summaryText, wantsAnnotation } from '../lsp/inlay-text';
-import { formatJson } from './format-json';
+import { formatJsonPieces } from './format-json';
 import { buildSarif } from './format-sarif';
 import { formatText } from './format-text';
 import type { ReportFile, ScanReport } from './scan-report';
@@ -131,7 +131,8 @@ export async function runScanCommand(argv: readonly string[]): Promise<number> {
   }
   const { model } = createPlatformModel(args.platforms, {});
   const report = await collectReport(args, model);
-  process.stdout.write(render(report, args.format));
+  // Written piece by piece: stdout to a pipe or file is synchronous here, so no piece waits in memory.
+  for (const piece of render(report, args.format)) process.stdout.write(piece);
   return report.files.some((file) => file.diagnostics.some((finding) => finding.severity === 'error')) ? 1 : 0;
 }
 
@@ -165,8 +166,8 @@ function displayPath(path: string): string {
   return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
 }
 
-function render(report: ScanReport, format: Format): string {
-  if (format === 'json') return formatJson(report);
+function render(report: ScanReport, format: Format): Iterable<string> {
+  if (format === 'json') return formatJsonPieces(report);
   if (format === 'sarif') {
     const cwd = process.cwd();
     const sarif = buildSarif(report, {
@@ -178,7 +179,7 @@ function render(report: ScanReport, format: Format): string {
         return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside.split(/[\\/]/).map(encodeURIComponent).join('/') : pathToFileURL(absolute).toString();
       },
     });
-    return `${JSON.stringify(sarif, null, 2)}\n`;
+    return [`${JSON.stringify(sarif, null, 2)}\n`];
   }
-  return formatText(report);
+  return [formatText(report)];
 }
