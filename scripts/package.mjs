@@ -1,9 +1,9 @@
 // `npm run package`: builds the .vsix from the bundles `npm run build` produced. The language
 // server (core bundled in), its worker, the tree-sitter runtime and grammar wasm and the queries
 // are copied into client/dist/server/, so the installed extension runs with no node_modules.
-// The documentation the server links to (docs/rules, docs/spec) and the README's pictures
-// (docs/images) are staged in client/docs/ only while vsce runs: the server finds them by walking up
-// from extension/dist/server/ to extension/docs/ (server/src/docs/bundled-docs.ts).
+// The documentation the server links to (docs/rules, docs/spec) is staged in client/docs/ only while
+// vsce runs: the server finds it by walking up from extension/dist/server/ to extension/docs/
+// (server/src/docs/bundled-docs.ts).
 // client/.vscodeignore is an allow-list; afterwards the package's file list is checked against it
 // so that a stray file fails the build instead of shipping.
 import { execFileSync } from 'node:child_process';
@@ -20,10 +20,10 @@ const output = join(root, `${manifest.name}-${manifest.version}.vsix`);
 /** Staging folder for the docs; it exists only while this script runs, so the working tree stays clean. */
 const stagedDocs = join(client, 'docs');
 
-/** The docs the package carries, relative to docs/: every rule page and the spec (linked from diagnostics and hovers), the README's two pictures. */
+/** The docs the package carries, relative to docs/: every rule page (diagnostics link them) and the spec (hovers link its sections). */
 function shippedDocs() {
   const markdown = (folder) => readdirSync(join(root, 'docs', folder)).filter((name) => name.endsWith('.md')).map((name) => `${folder}/${name}`);
-  return [...markdown('rules'), ...markdown('spec'), 'images/hover.png', 'images/pipeline.png'];
+  return [...markdown('rules'), ...markdown('spec')];
 }
 
 /** Every file a working package needs; the server's worker is optional until the index uses one. */
@@ -33,7 +33,6 @@ const ALLOWED = [
   /^dist\/server\/[\w.-]+\.(js|wasm|scm)$/,
   /^media\/(icon\.png|pipeline\.js|pipeline\.css)$/,
   /^docs\/(rules|spec)\/[\w.-]+\.md$/,
-  /^docs\/images\/(hover|pipeline)\.png$/,
   /^(readme\.md|license\.txt|license|package\.json|\[content_types\]\.xml|extension\.vsixmanifest)$/i,
 ];
 
@@ -66,9 +65,7 @@ function runVsce() {
   if (!existsSync(vsce)) fail('@vscode/vsce is not installed; run `npm ci`.');
   rmSync(output, { force: true });
   // --no-dependencies: both bundles are self-contained, node_modules stays out of the package.
-  // --no-rewrite-relative-links: the README's pictures ship in the package and stay relative
-  // (VS Code shows them from the installed extension); there is no public repository to point at.
-  const args = [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', output];
+  const args = [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', output];
   try {
     execFileSync(process.execPath, args, { cwd: client, stdio: ['ignore', 'inherit', 'inherit'] });
   } finally {

@@ -345,3 +345,14 @@ test('SME host: a bounce prints "Memory encryption is active" too (cc_platform_h
   assert.equal(bounced!.path, 'swiotlb');
   assert.ok(bounced!.costs.other.some((note) => note.includes('Memory encryption is active')));
 });
+
+test('arm64 max_zone_phys: DRAM starting above 4 GiB makes the DMA zone cover all RAM, so no bounce pool exists (swiotlb_init)', () => {
+  const high = { ram_base: '0x880000000', ram: '8G', dma_mask: 32 };
+  const [noPool] = run('arm64', high, [map(0x900000000n, 0x100n)]);
+  assert.equal(noPool!.dma, null);
+  assert.match(noPool!.error ?? '', /^DMA addr 0x0000000900000000\+256 overflow/);
+  assert.equal(noPool!.costs.bounceBytes.map, 0);
+  // DRAM at 1 GiB, 4 GiB of it: the zone ends at 4 GiB, RAM goes beyond, so the pool exists and the map bounces.
+  const [bounced] = run('arm64', { ram_base: '0x40000000', ram: '4G', dma_mask: 32 }, [map(0x120000000n, 0x100n)]);
+  assert.equal(bounced!.path, 'swiotlb');
+});

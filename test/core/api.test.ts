@@ -92,6 +92,16 @@ test('a second unmap of the same mapping reports the DMA-API debug text instead 
   assert.equal(again.error, 'DMA-API: device driver tries to free DMA memory it has not allocated [device address=0x00000000bbf00000] [size=512 bytes]');
 });
 
+test('a second free_coherent reports check_unmap\'s text with the handle and size, and frees nothing twice', () => {
+  const session = createSession('x86_64');
+  const alloc = session.run({ op: 'alloc_coherent', size: 0x1000n });
+  session.run({ op: 'free_coherent', of: 0 });
+  const before = session.fingerprint();
+  const again = session.run({ op: 'free_coherent', of: 0 });
+  assert.equal(again.error, `DMA-API: device driver tries to free DMA memory it has not allocated [device address=0x${alloc.dma!.toString(16).padStart(16, '0')}] [size=4096 bytes]`);
+  assert.equal(session.fingerprint(), before);
+});
+
 test('DMA_NONE is the kernel BUG, reported as a failed result', () => {
   const result = createSession('x86_64').run({ op: 'map_single', phys: 0x1000000n, size: 0x10n, dir: 'none' });
   assert.equal(result.dma, null);

@@ -118,3 +118,18 @@ test('more than four platforms is refused, none renders an empty picture', () =>
   assert.throws(() => renderPipelineSvg(five), RangeError);
   assert.equal(parseXml(renderPipelineSvg([])).name, 'svg');
 });
+
+test('text stays inside its 340px box even in a wide fallback font (about 0.62em per character)', () => {
+  // Box width 340 minus 8px padding on each side; 10.5px notes at 6.5px per character, 12px bold titles at 7.5px.
+  const inner = 340 - 16;
+  const result = directResult();
+  result.stages[0]!.note = 'No dma_range_map: the bus address equals the physical address, so the window offset is zero and nothing else changes here either.';
+  const svg = parseXml(renderPipelineSvg([row('stm32mp151-mlahb-with-a-long-id', 'A platform title that is long enough to need wrapping twice over', result)]));
+  for (const element of walk(svg)) {
+    if (element.name !== 'text') continue;
+    const text = textOf(element);
+    const perChar = hasClass(element, 'dl-fn') ? 7.5 : hasClass(element, 'dl-dim') ? 6.5 : null;
+    if (perChar === null || text.includes(' ') === false) continue;
+    assert.ok(text.length * perChar <= inner, `"${text}" (${text.length} characters) fits ${inner}px`);
+  }
+});

@@ -11,7 +11,8 @@ export function dmaAllocAttrs(ctx: DmaContext, size: bigint, blocking: boolean, 
   const ops = session.ops();
   const direct = dmaGoDirect(session, session.dev.coherentDmaMask, ops);
   trace.stage('dma_alloc_attrs', null, null, direct ? 'dma_alloc_direct: dma-direct allocation (memory is always zeroed).' : `Calls ${ops!.name}.alloc.`, `${MAPPING_C}:dma_alloc_attrs`, '§1.7');
-  const outcome = direct ? dmaDirectAlloc(ctx, size, blocking, attrs) : ops!.alloc ? ops!.alloc(ctx, size, blocking, attrs) : null;
+  // dma-direct ignores the attributes it knows (DMA_ATTR_NO_KERNEL_MAPPING only changes the CPU mapping, not the pages or the handle).
+  const outcome = direct ? dmaDirectAlloc(ctx, size, blocking) : ops!.alloc ? ops!.alloc(ctx, size, blocking, attrs) : null;
   if (outcome === null) {
     trace.fail(`${ops!.name} has no alloc method`);
     return { op: 'alloc_coherent', phys: 0n, size, dir: 'bidirectional', attrs, dma: null, path: 'error', direct, released: false };

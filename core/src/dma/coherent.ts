@@ -1,6 +1,5 @@
 // dma_alloc_coherent / dma_free_coherent through dma-direct (§1.7): zone choice from the coherent
 // mask, dma_coherent_ok retries, decryption for confidential guests and the non-coherent remap.
-import type { DmaAttr } from '../types';
 import type { AllocOutcome, DmaContext, EngineSession, MappingRecord } from '../engine/ops';
 import { U64_MAX, alignUp, hex, minNotZero } from '../engine/bits';
 import { dmaBitMask } from '../params/parse';
@@ -64,9 +63,7 @@ function directAllocPages(ctx: DmaContext, size: bigint): bigint | null {
 }
 
 /** `dma_direct_alloc`. */
-export function dmaDirectAlloc(ctx: DmaContext, requested: bigint, blocking: boolean, attrs: DmaAttr[]): AllocOutcome {
-  // DMA_ATTR_NO_KERNEL_MAPPING only changes the CPU mapping, not the pages or the handle.
-  void attrs;
+export function dmaDirectAlloc(ctx: DmaContext, requested: bigint, blocking: boolean): AllocOutcome {
   const { session, trace } = ctx;
   const pageSize = session.params.page_size as bigint;
   const size = alignUp(requested, pageSize);

@@ -244,6 +244,11 @@ export function swiotlbTblMapSingle(ctx: DmaContext, orig: bigint, mappingSize: 
     trace.fail(message);
     return null;
   }
+  // Printed before any size check or slot search, so a failing bounce prints it too. cc_platform_has(CC_ATTR_MEM_ENCRYPT)
+  // is true for an SME host as well (amd_cc_platform_has returns sme_me_mask).
+  if ((session.params.mem_encrypt as string) !== 'none') {
+    trace.note('pr_warn_once "Memory encryption is active and system is using DMA bounce buffers"', 'map');
+  }
   if (mappingSize > allocSize) {
     const message = `Invalid sizes (mapping: ${mappingSize} bytes, alloc: ${allocSize} bytes)`;
     trace.stage('swiotlb_tbl_map_single', orig, DMA_MAPPING_ERROR, message, ref, '§2.2');
@@ -277,10 +282,6 @@ export function swiotlbTblMapSingle(ctx: DmaContext, orig: bigint, mappingSize: 
     `${SWIOTLB_C}:swiotlb_do_find_slots`,
     '§2.2',
   );
-  // cc_platform_has(CC_ATTR_MEM_ENCRYPT) is true for an SME host too (amd_cc_platform_has returns sme_me_mask).
-  if ((session.params.mem_encrypt as string) !== 'none') {
-    trace.note('pr_warn_once "Memory encryption is active and system is using DMA bounce buffers"', 'map');
-  }
   trace.stage('swiotlb_bounce', orig, tlb, `Copies ${mappingSize} bytes orig -> bounce at map time for every direction (DMA_${dir.toUpperCase()} too).`, `${SWIOTLB_C}:swiotlb_bounce`, '§2.3');
   trace.bounce('map', Number(mappingSize));
   return tlb;

@@ -12,7 +12,6 @@ import { dmaPoolAlloc, dmaPoolCreate } from '../dma/pool';
 import { dmaSetMask } from '../dma/mask';
 import { maxMappingSize } from '../dma/max-mapping';
 
-
 /** What a request handler outside the DMA core (virtio) gets to drive the DMA API of the same device. */
 export interface NestedDma {
   readonly session: EngineSession;
@@ -61,10 +60,11 @@ function finish(ctx: DmaContext, dma: bigint | null): OpResult {
   return ctx.trace.finish(dma);
 }
 
-function misuse(ctx: DmaContext, record: MappingRecord): OpResult | null {
+/** The check_unmap report for a handle that was never mapped or is already released; `debugFn` is the debug hook that runs it. */
+function misuse(ctx: DmaContext, record: MappingRecord, debugFn = 'debug_dma_unmap_page'): OpResult | null {
   const message = unmapMisuse(record);
   if (message === null) return null;
-  ctx.trace.stage('debug_dma_unmap_page', record.dma, null, 'CONFIG_DMA_API_DEBUG would report this; without it the kernel acts on a stale or invalid handle.', 'kernel/dma/debug.c:check_unmap', '§8');
+  ctx.trace.stage(debugFn, record.dma, null, 'CONFIG_DMA_API_DEBUG would report this; without it the kernel acts on a stale or invalid handle.', 'kernel/dma/debug.c:check_unmap', '§8');
   ctx.trace.fail(message);
   return finish(ctx, null);
 }
@@ -132,10 +132,8 @@ export function dispatchRequest(session: EngineSession & HistoryView, request: R
       const record = earlier(session, request.of, index, 'free_coherent');
       expectKind(record, ['alloc_coherent'], index, 'free_coherent', request.of);
       const ctx = context(session, request.op);
-      if (record.released || record.dma === null) {
-        ctx.trace.fail(record.dma === null ? 'DMA-API: device driver tries to free an invalid DMA memory address' : 'DMA-API: device driver tries to free DMA memory it has not allocated');
-        return { result: finish(ctx, null), record: null };
-      }
+      const refused = misuse(ctx, record, 'debug_dma_free_coherent');
+      if (refused) return { result: refused, record: null };
       dmaFreeAttrs(ctx, record);
       record.released = true;
       return { result: finish(ctx, record.dma), record: null };

@@ -273,9 +273,8 @@ function unmapSg(ctx: DmaContext, record: MappingRecord, dir: Direction, attrs: 
 }
 
 /** `iommu_dma_alloc` (§3.5): pages, one IOVA range under the coherent mask, handle = IOVA. */
-function alloc(ctx: DmaContext, size: bigint, blocking: boolean, attrs: DmaAttr[]): AllocOutcome {
+function alloc(ctx: DmaContext, size: bigint, blocking: boolean): AllocOutcome {
   const { session, trace } = ctx;
-  void attrs;
   const pageSize = session.params.page_size as bigint;
   const aligned = alignUp(size, pageSize);
   const phys = pageAllocator(session).allocate(aligned, pageSize, (session.params.ram_base as bigint) + 0x100000n, ramEnd(session) - 1n, ramHoles(session));

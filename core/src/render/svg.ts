@@ -60,9 +60,14 @@ const INNER = COLUMN_WIDTH - 16;
 const LINE = 14;
 const NOTE_LINE = 13;
 const MAX_NOTE_LINES = 3;
-/** Approximate advance of one 10.5px character, for wrapping notes and sizing badges (monospace is wider). */
-const SMALL_CHAR = 6.1;
-const SMALL_MONO_CHAR = 6.6;
+/**
+ * Upper estimates of the advance of one character, for wrapping text inside the 340px boxes. The font is
+ * the viewer's (VS Code theme or a headless fallback such as DejaVu Sans), so they are sized for wide
+ * fonts: a note that wraps a little early looks fine, one that runs past its box does not.
+ */
+const SMALL_CHAR = 6.6; // 10.5px sans-serif notes and badges
+const SMALL_MONO_CHAR = 6.8; // 10.5px monospace rules
+const TITLE_CHAR = 7.6; // 12px bold platform titles
 
 /** The nibble positions (0 = least significant) whose bits differ, as a set. */
 export function changedNibbles(mask: bigint): Set<number> {
@@ -167,14 +172,15 @@ function stageBlock(stage: Stage): Block {
 }
 
 function headerBlock(entry: PlatformResult): Block {
-  const title = wrap(entry.platform.title, Math.floor(INNER / 7)).slice(0, 2);
-  const height = 10 + title.length * LINE + NOTE_LINE + 6;
+  const title = wrap(entry.platform.title, Math.floor(INNER / TITLE_CHAR)).slice(0, 2);
+  const meta = wrap(`${entry.platform.id} · ${entry.result.op} · path ${entry.result.path}`, Math.floor(INNER / SMALL_MONO_CHAR));
+  const height = 10 + title.length * LINE + meta.length * NOTE_LINE + 6;
   return {
     height,
     markup: (x, y) => {
       const parts = [`<rect class="dl-head" x="${x}" y="${y}" width="${COLUMN_WIDTH}" height="${height}" rx="5"/>`];
       title.forEach((line, i) => parts.push(textLine(x + 8, y + 6 + (i + 1) * LINE - 2, 'dl-text dl-fn', escapeXml(line))));
-      parts.push(textLine(x + 8, y + 6 + title.length * LINE + NOTE_LINE - 1, 'dl-dim dl-mono', escapeXml(`${entry.platform.id} · ${entry.result.op} · path ${entry.result.path}`)));
+      meta.forEach((line, i) => parts.push(textLine(x + 8, y + 6 + title.length * LINE + (i + 1) * NOTE_LINE - 1, 'dl-dim dl-mono', escapeXml(line))));
       return parts.join('');
     },
   };

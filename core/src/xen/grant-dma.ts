@@ -1,8 +1,8 @@
 // xen_grant_dma_ops (drivers/xen/grant-dma-ops.c, §5.6): the device sees grant references, not
 // addresses: dma = (1 << 63) | (grant << 12) + offset. Grant entries are shared-memory writes.
-import type { Direction, DmaAttr } from '../types';
+import type { Direction } from '../types';
 import { registerDmaOps, type DmaContext, type EngineSession, type MapOutcome, type MappingRecord, type SessionState } from '../engine/ops';
-import { alignUp, hex } from '../engine/bits';
+import { U64_MAX, alignUp, hex } from '../engine/bits';
 import { pageAllocator } from '../dma/pages';
 import { ramEnd, ramHoles } from '../dma/ram';
 
@@ -77,9 +77,8 @@ function endAccess(ctx: DmaContext, data: GrantData, when: 'unmap' | 'free'): vo
   grants(ctx.session).free(data.grant);
 }
 
-function unmapPage(ctx: DmaContext, record: MappingRecord, dir: Direction, attrs: DmaAttr[]): void {
-  void dir;
-  void attrs;
+/** Direction and attributes change nothing: the grant entries just end. */
+function unmapPage(ctx: DmaContext, record: MappingRecord): void {
   endAccess(ctx, record.opsData as GrantData, 'unmap');
 }
 
@@ -87,11 +86,10 @@ registerDmaOps({
   name: 'xen_grant_dma_ops',
   path: 'xen-grant',
   source: SOURCE,
-  mapPage: (ctx, phys, size, dir) => mapPage(ctx, phys, size, dir),
+  mapPage,
   unmapPage,
-  dmaSupported(ctx, mask) {
-    void ctx;
-    return mask === (1n << 64n) - 1n;
+  dmaSupported(_ctx, mask) {
+    return mask === U64_MAX;
   },
   alloc(ctx, size) {
     const { session, trace } = ctx;
