@@ -104,12 +104,16 @@ test('probe errors: modern PCI without VERSION_1, and restricted memory access o
   assert.equal(ctx.state.negotiated, null, 'a failed probe leaves nothing negotiated');
 });
 
-test('6.1 installs no restricted-access callback for TDX or pseries SVM; Xen guests always use the DMA API', () => {
-  for (const mem_encrypt of ['tdx', 'svm']) {
-    const result = negotiate(fakeContext({ mem_encrypt }), ['VERSION_1']);
-    assert.equal(result.error, null, mem_encrypt);
-    assert.equal(result.details?.['useDmaApi'], false, mem_encrypt);
+test('6.1 restricts TDX only through sev_setup_arch (CONFIG_AMD_MEM_ENCRYPT), never pseries SVM; Xen guests always use the DMA API', () => {
+  for (const params of [{ mem_encrypt: 'tdx', amd_mem_encrypt: false }, { mem_encrypt: 'svm' }]) {
+    const result = negotiate(fakeContext(params), ['VERSION_1']);
+    assert.equal(result.error, null, params.mem_encrypt);
+    assert.equal(result.details?.['useDmaApi'], false, params.mem_encrypt);
   }
+  // amd_mem_encrypt unset takes its default (true, as distro kernels are built).
+  const tdx = negotiate(fakeContext({ mem_encrypt: 'tdx' }), ['VERSION_1']);
+  assert.equal(tdx.error, 'device must provide VIRTIO_F_ACCESS_PLATFORM');
+  assert.equal(tdx.details?.['errno'], '-ENODEV');
   const xen = negotiate(fakeContext({ dma_ops: 'xen_grant_dma_ops' }), ['VERSION_1', 'ACCESS_PLATFORM']);
   assert.equal(xen.details?.['useDmaApi'], true);
   const xenNoAp = negotiate(fakeContext({ dma_ops: 'xen_swiotlb_dma_ops', virtio_mem_acc: 'false' }), ['VERSION_1']);

@@ -1,7 +1,7 @@
-// x86 DMA hooks (§1.6, §1.7, §5.4): swiotlb activation, SME C-bit, force_dma_unencrypted for SEV/TDX
-// guests and the cost of set_memory_decrypted.
+// x86 DMA hooks (§1.6, §1.7, §5.4): swiotlb activation and sizing, SME C-bit, force_dma_unencrypted for
+// SEV/TDX guests and the cost of set_memory_decrypted.
 import { registerArch, type DmaContext, type EngineSession } from '../engine/ops';
-import { dmaBitMask } from '../params/parse';
+import { ParamError, dmaBitMask } from '../params/parse';
 import { hex, minNotZero } from '../engine/bits';
 import { ramEnd } from '../dma/ram';
 
@@ -18,6 +18,36 @@ function isSev(session: EngineSession): boolean {
 
 function isGuest(session: EngineSession): boolean {
   return isSev(session) || encrypt(session) === 'tdx';
+}
+
+/** CONFIG_AMD_MEM_ENCRYPT: the kernel was built with AMD SME/SEV support (distro kernels are). */
+function amdMemEncrypt(session: EngineSession): boolean {
+  return session.params.amd_mem_encrypt as boolean;
+}
+
+/**
+ * Whether 6.1's `sev_setup_arch` does its work. It is built only with CONFIG_AMD_MEM_ENCRYPT (an empty
+ * stub otherwise), is called from setup_arch on every boot, and tests CC_ATTR_GUEST_MEM_ENCRYPT, which
+ * `intel_cc_platform_has` reports for TDX as well: a TDX guest of a distro kernel gets the SEV treatment.
+ */
+function sevSetupArchRuns(session: EngineSession): boolean {
+  return isGuest(session) && amdMemEncrypt(session);
+}
+
+/** Refuses SME/SEV on a kernel without CONFIG_AMD_MEM_ENCRYPT, then records what sev_setup_arch did at boot. */
+function setupMemEncrypt(ctx: DmaContext): void {
+  const { session, trace } = ctx;
+  const kind = encrypt(session);
+  if ((kind === 'sme' || isSev(session)) && !amdMemEncrypt(session)) {
+    throw new ParamError(`bad value false for parameter 'amd_mem_encrypt': mem_encrypt=${kind} needs a kernel built with CONFIG_AMD_MEM_ENCRYPT`);
+  }
+  if (!sevSetupArchRuns(session)) return;
+  const why = kind === 'tdx'
+    ? 'CONFIG_AMD_MEM_ENCRYPT=y and a TDX guest reports CC_ATTR_GUEST_MEM_ENCRYPT, so 6.1 applies the SEV setup to TDX too (amd_mem_encrypt=false models a kernel without it): '
+    : 'SEV guest (CC_ATTR_GUEST_MEM_ENCRYPT): ';
+  trace.stage('sev_setup_arch', null, null,
+    `${why}the swiotlb pool is sized clamp(6% of RAM, 64 MiB, 1 GiB) and virtio_require_restricted_mem_acc is installed, so virtio devices must offer VERSION_1 and ACCESS_PLATFORM.`,
+    'arch/x86/mm/mem_encrypt_amd.c:sev_setup_arch', '§5.4');
 }
 
 /** `sme_me_mask`: the C-bit on SME hosts and SEV guests; 0 on TDX (cc_mask lives only in page tables). */
@@ -47,6 +77,7 @@ function decryptCost(ctx: DmaContext, phys: bigint, pages: number, when: 'alloc'
 
 registerArch({
   name: 'x86',
+  setup: setupMemEncrypt,
   smeMask,
   forceDmaUnencrypted(session) {
     if (isGuest(session)) return true;
@@ -62,8 +93,8 @@ registerArch({
     return isGuest(session);
   },
   swiotlbSlots(session) {
-    if (!isSev(session)) return 32768;
-    // sev_setup_arch: clamp(total_mem * 6 / 100, 64 MiB, 1 GiB).
+    if (!sevSetupArchRuns(session)) return 32768;
+    // sev_setup_arch (SEV, and TDX with CONFIG_AMD_MEM_ENCRYPT): clamp(total_mem * 6 / 100, 64 MiB, 1 GiB).
     let size = ((session.params.ram as bigint) * 6n) / 100n;
     if (size < 64n * MIB) size = 64n * MIB;
     if (size > GIB) size = GIB;

@@ -53,8 +53,8 @@ export const x86Profiles: PlatformProfile[] = [
     arch: 'x86_64',
     short: 'TDX',
     description:
-      'An Intel TDX guest on 6.1: SWIOTLB_FORCE bounces every streaming map (the shared bit lives only in page tables, so DMA addresses carry none); coherent allocations cost one TDVMCALL MAP_GPA. 6.1 has no TDX swiotlb resize and no virtio restricted-access check (added ~v6.2/6.3).',
-    sources: ['arch/x86/coco/tdx/tdx.c:tdx_enc_status_changed', 'arch/x86/kernel/pci-dma.c:pci_swiotlb_detect', 'spec §5.4, §9'],
-    params: { ...X86_LAYOUT, arch_dma: 'x86', mem_encrypt: 'tdx', tdx_gpa_width: 52, virtio_features: CONFIDENTIAL_VIRTIO },
+      'An Intel TDX guest on 6.1 with a distro kernel (CONFIG_AMD_MEM_ENCRYPT=y): SWIOTLB_FORCE bounces every streaming map (the shared bit lives only in page tables, so DMA addresses carry none); coherent allocations cost one TDVMCALL MAP_GPA. sev_setup_arch also runs for TDX, because it tests CC_ATTR_GUEST_MEM_ENCRYPT: the pool is sized clamp(6% of RAM, 64 MiB, 1 GiB) and a virtio device without ACCESS_PLATFORM fails to probe with -ENODEV. Set amd_mem_encrypt=false for a kernel built without AMD memory encryption: 64 MiB pool, no virtio check (what spec §5.4 describes; see docs/kernel-findings.md).',
+    sources: ['arch/x86/coco/tdx/tdx.c:tdx_enc_status_changed', 'arch/x86/kernel/pci-dma.c:pci_swiotlb_detect', 'arch/x86/mm/mem_encrypt_amd.c:sev_setup_arch', 'arch/x86/coco/core.c:intel_cc_platform_has', 'spec §5.4, §6.5'],
+    params: { ...X86_LAYOUT, arch_dma: 'x86', mem_encrypt: 'tdx', tdx_gpa_width: 52, amd_mem_encrypt: true, virtio_features: CONFIDENTIAL_VIRTIO },
   },
 ];

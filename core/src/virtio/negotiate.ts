@@ -109,17 +109,22 @@ function probeChecks(trace: TraceBuilder, accepted: bigint, transport: VirtioTra
   if (platform.memAccCallback) {
     if (!version1) {
       return fail(trace, 'device must provide VIRTIO_F_VERSION_1', '-ENODEV', 'virtio_features_ok', 'drivers/virtio/virtio.c:virtio_features_ok',
-        'The platform installed virtio_check_mem_acc_cb (restricted memory access), which requires VERSION_1.');
+        `${installedBy(platform)} installed virtio_check_mem_acc_cb (restricted memory access), which requires VERSION_1.`);
     }
     if (!hasFeature(accepted, 'ACCESS_PLATFORM')) {
       return fail(trace, 'device must provide VIRTIO_F_ACCESS_PLATFORM', '-ENODEV', 'virtio_features_ok', 'drivers/virtio/virtio.c:virtio_features_ok',
-        'The platform installed virtio_check_mem_acc_cb: the host cannot read private guest memory, so the device must go through the DMA API.');
+        `${installedBy(platform)} installed virtio_check_mem_acc_cb: the host cannot read private guest memory, so the device must go through the DMA API.`);
     }
   }
   trace.stage('virtio_features_ok', null, null, version1
     ? `${platform.memAccCallback ? 'Restricted memory access satisfied; ' : ''}FEATURES_OK is set and the device keeps it.`
     : 'A legacy device (no VERSION_1) skips FEATURES_OK.', 'drivers/virtio/virtio.c:virtio_features_ok', '§6.5');
   return null;
+}
+
+/** Names the code that installed the callback, or says it was forced by the virtio_mem_acc parameter. */
+function installedBy(platform: VirtioPlatform): string {
+  return platform.memAccInstaller ?? 'The virtio_mem_acc parameter says the platform';
 }
 
 function fail(trace: TraceBuilder, message: string, errno: string, fn: string, ref: string, note: string): string {

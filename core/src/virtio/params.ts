@@ -25,8 +25,8 @@ defineParams([
     kind: 'enum',
     values: ['auto', 'true', 'false'],
     default: 'auto',
-    doc: 'Whether the platform installed virtio_check_mem_acc_cb (restricted memory access). auto: true for mem_encrypt sev/sev-snp/s390-pv and Xen guests; false on TDX and pseries SVM, which 6.1 does not restrict. When true, probing a device without VERSION_1 and ACCESS_PLATFORM fails with -ENODEV.',
-    ref: 'drivers/virtio/virtio.c:virtio_features_ok, drivers/virtio/virtio_anchor.c, spec §6.5',
+    doc: 'Whether the platform installed virtio_check_mem_acc_cb (restricted memory access). auto: true for mem_encrypt sev/sev-snp/s390-pv, Xen guests, and TDX guests when amd_mem_encrypt is true (6.1 sev_setup_arch runs for them); false on TDX without CONFIG_AMD_MEM_ENCRYPT and on pseries SVM. When true, probing a device without VERSION_1 and ACCESS_PLATFORM fails with -ENODEV.',
+    ref: 'drivers/virtio/virtio.c:virtio_features_ok, drivers/virtio/virtio_anchor.c, arch/x86/mm/mem_encrypt_amd.c:sev_setup_arch, spec §6.5',
     appliesTo: '*',
   },
   {
