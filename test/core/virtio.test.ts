@@ -105,10 +105,11 @@ test('probe errors: modern PCI without VERSION_1, and restricted memory access o
 });
 
 test('6.1 restricts TDX only through sev_setup_arch (CONFIG_AMD_MEM_ENCRYPT), never pseries SVM; Xen guests always use the DMA API', () => {
-  for (const params of [{ mem_encrypt: 'tdx', amd_mem_encrypt: false }, { mem_encrypt: 'svm' }]) {
+  const unrestricted: Params[] = [{ mem_encrypt: 'tdx', amd_mem_encrypt: false }, { mem_encrypt: 'svm' }];
+  for (const params of unrestricted) {
     const result = negotiate(fakeContext(params), ['VERSION_1']);
-    assert.equal(result.error, null, params.mem_encrypt);
-    assert.equal(result.details?.['useDmaApi'], false, params.mem_encrypt);
+    assert.equal(result.error, null, String(params['mem_encrypt']));
+    assert.equal(result.details?.['useDmaApi'], false, String(params['mem_encrypt']));
   }
   // amd_mem_encrypt unset takes its default (true, as distro kernels are built).
   const tdx = negotiate(fakeContext({ mem_encrypt: 'tdx' }), ['VERSION_1']);
