@@ -3,6 +3,7 @@
 import type { Direction, DmaAttr } from '../types';
 import type { DmaContext, EngineSession, MapOutcome, SessionState } from '../engine/ops';
 import { DMA_MAPPING_ERROR, U64_MAX, hex, maxBig } from '../engine/bits';
+import { ParamError } from '../params/parse';
 import { dmaCapable, overflowMessage, physToDmaUnencrypted, recordPhysToDma, syncForDeviceIfNeeded } from './direct';
 
 export const IO_TLB_SHIFT = 11n;
@@ -128,7 +129,33 @@ export function swiotlbPool(session: EngineSession): SwiotlbPool | null {
   if (existing) return existing;
   if (!poolActive(session)) return null;
   const nslabs = poolSlots(session);
-  return session.state('swiotlb', () => new SwiotlbPool(session.params.swiotlb_start as bigint, nslabs, effectiveNareas(nslabs, session.params.nareas as number), poolForce(session)));
+  return session.state('swiotlb', () => new SwiotlbPool(poolStart(session, nslabs), nslabs, effectiveNareas(nslabs, session.params.nareas as number), poolForce(session)));
+}
+
+/**
+ * Where `swiotlb_init_remap` puts the pool: memblock_alloc_low(PAGE_ALIGN(nslabs << IO_TLB_SHIFT), PAGE_SIZE)
+ * searches top-down, so with swiotlb_end set the pool ends there (the highest page-aligned start that fits);
+ * otherwise swiotlb_start is taken as the allocator's answer.
+ */
+export function poolStart(session: EngineSession, nslabs: number): bigint {
+  const end = session.params.swiotlb_end as bigint;
+  if (end === 0n) return session.params.swiotlb_start as bigint;
+  const pageSize = session.params.page_size as bigint;
+  const bytes = pageAlign(BigInt(nslabs) << IO_TLB_SHIFT, pageSize);
+  if (end < bytes) {
+    throw new ParamError(`bad value ${hex(end)} for parameter 'swiotlb_end': the ${nslabs}-slot pool needs ${hex(bytes)} bytes below it`);
+  }
+  return ((end - bytes) / pageSize) * pageSize;
+}
+
+function pageAlign(bytes: bigint, pageSize: bigint): bigint {
+  return ((bytes + pageSize - 1n) / pageSize) * pageSize;
+}
+
+/** How the pool start was decided, for the boot trace and the symbolic rule. */
+export function poolPlacement(session: EngineSession): string {
+  const end = session.params.swiotlb_end as bigint;
+  return end === 0n ? 'start = swiotlb_start' : `placed top-down by memblock_alloc_low below swiotlb_end ${hex(end)}`;
 }
 
 export function isSwiotlbActive(session: EngineSession): boolean {
@@ -153,8 +180,8 @@ export function recordPoolSetup(ctx: DmaContext): void {
     'swiotlb_init_remap',
     null,
     pool.start,
-    `Default pool [${hex(pool.start)}, ${hex(pool.end)}): ${pool.nslabs} slots of 2 KiB in ${pool.nareas} area(s)${pool.forceBounce ? ', SWIOTLB_FORCE (every dma-direct map bounces)' : ''}.`,
-    `${SWIOTLB_C}:swiotlb_init_remap`,
+    `Default pool [${hex(pool.start)}, ${hex(pool.end)}) (${poolPlacement(session)}): ${pool.nslabs} slots of 2 KiB in ${pool.nareas} area(s)${pool.forceBounce ? ', SWIOTLB_FORCE (every dma-direct map bounces)' : ''}.`,
+    (session.params.swiotlb_end as bigint) === 0n ? `${SWIOTLB_C}:swiotlb_init_remap` : `${SWIOTLB_C}:swiotlb_init_remap, mm/memblock.c:memblock_alloc_low`,
     '§2.1',
   );
   const encrypt = session.params.mem_encrypt as string;

@@ -2,7 +2,7 @@
 // on this device right now.
 import type { DmaContext } from './ops';
 import { hex, minNotZero, u64 } from './bits';
-import { isSwiotlbActive, isSwiotlbForceBounce, swiotlbPool } from '../dma/swiotlb';
+import { isSwiotlbActive, isSwiotlbForceBounce, poolPlacement, swiotlbPool } from '../dma/swiotlb';
 import { smeMask } from '../dma/direct';
 import { dmaMapDirect } from '../dma/mapping';
 import { dmaAddressingLimited } from '../dma/max-mapping';
@@ -18,7 +18,7 @@ export function symbolicRule(ctx: DmaContext): string {
   const ops = session.ops();
   if (ops !== null && !dmaMapDirect(session)) return ops.rule?.(ctx) ?? `dma = address allocated by ${ops.name}`;
   const pool = swiotlbPool(session);
-  if (isSwiotlbForceBounce(session) && pool) return `dma = swiotlb slot in [${hex(pool.start)}, ${hex(pool.end)}) (every map bounces)`;
+  if (isSwiotlbForceBounce(session) && pool) return `dma = swiotlb slot in [${hex(pool.start)}, ${hex(pool.end)}) (every map bounces; pool ${poolPlacement(session)})`;
   // Only a device that cannot reach all of RAM ever bounces (dma_addressing_limited).
   const bounce = isSwiotlbActive(session) && dmaAddressingLimited(session) ? `; swiotlb slot if above ${hex(minNotZero(session.dev.dmaMask, session.dev.busDmaLimit))}` : '';
   if (session.arch.physToDma) {

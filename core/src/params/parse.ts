@@ -205,8 +205,26 @@ export function resolveParams(profileParams: Record<string, unknown>, overrides:
       }
       params[key] = parseParamValue(spec, raw);
     }
+    applySupersedes(params, values, source);
   }
   return params;
+}
+
+/**
+ * A key set in a layer wins over the key it supersedes from earlier layers (an explicit swiotlb_start
+ * replaces a profile's swiotlb_end); both set to non-default values in one layer is a contradiction.
+ */
+function applySupersedes(params: Params, layer: Record<string, unknown>, source: 'profile' | 'override'): void {
+  for (const key of Object.keys(layer)) {
+    const other = paramSpec(key)?.supersedes;
+    const otherSpec = other === undefined ? undefined : paramSpec(other);
+    if (other === undefined || !otherSpec) continue;
+    const otherDefault = parseParamValue(otherSpec, otherSpec.default);
+    if (!Object.hasOwn(layer, other)) params[other] = otherDefault;
+    else if (params[other] !== otherDefault) {
+      throw new ParamError(`parameters '${key}' and '${other}' both set${source === 'profile' ? ' in profile' : ''}: '${other}' places the pool from its end and '${key}' from its start; set only one`);
+    }
+  }
 }
 
 /** A parameter value in its JSON form: bigints as 0x hex strings, windows as objects of hex strings. */

@@ -35,6 +35,11 @@ export interface ParamSpec {
   max?: number;
   /** The kernel only knows powers of two here (page sizes, cache lines, IOMMU granules). */
   powerOfTwo?: boolean;
+  /**
+   * Another key this one replaces when set: a layer (profile or overrides) that sets this key resets the
+   * other to its default, unless the same layer sets the other too (then both non-default is an error).
+   */
+  supersedes?: string;
 }
 
 export type Params = Record<string, ParamValue>;

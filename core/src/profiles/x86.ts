@@ -1,8 +1,12 @@
 // x86-64 profiles (§1.6, §3, §5.4). Values marked "example" are typical machine state, not kernel constants.
 import type { PlatformProfile } from './profile';
 
-/** An example physical layout: RAM below 3 GiB, the 32-bit PCI hole, the rest of RAM from 4 GiB. */
-const X86_LAYOUT = { mmio_hole_start: '0xC0000000', mmio_hole_size: '1G' } as const;
+/**
+ * An example physical layout: RAM below 3 GiB, the 32-bit PCI hole, the rest of RAM from 4 GiB. The swiotlb
+ * pool ends at 0xBFF00000 (memblock_alloc_low searches top-down), which puts the 64 MiB pool at the spec's
+ * 0xBBF00000 and keeps the larger SEV/TDX pools out of the hole.
+ */
+const X86_LAYOUT = { mmio_hole_start: '0xC0000000', mmio_hole_size: '1G', swiotlb_end: '0xBFF00000' } as const;
 
 const CONFIDENTIAL_VIRTIO = ['VERSION_1', 'ACCESS_PLATFORM', 'INDIRECT_DESC', 'EVENT_IDX'];
 
@@ -13,7 +17,7 @@ export const x86Profiles: PlatformProfile[] = [
     arch: 'x86_64',
     short: 'x86',
     description:
-      'A PCI device on an x86-64 machine (bare metal or KVM guest) without an IOMMU: dma-direct, dma = phys. RAM sits below 3 GiB and from 4 GiB upward around the 32-bit PCI hole (an example e820 layout: 8 GiB of RAM ends at 9 GiB). With RAM above 4 GiB the default 64 MiB swiotlb pool exists and buffers beyond a short mask bounce through it. The pool start 0xBBF00000 is the spec\'s 8 GiB example; the real one depends on memblock.',
+      'A PCI device on an x86-64 machine (bare metal or KVM guest) without an IOMMU: dma-direct, dma = phys. RAM sits below 3 GiB and from 4 GiB upward around the 32-bit PCI hole (an example e820 layout: 8 GiB of RAM ends at 9 GiB). With RAM above 4 GiB the default 64 MiB swiotlb pool exists and buffers beyond a short mask bounce through it. memblock_alloc_low places the pool top-down below swiotlb_end 0xBFF00000, so the 64 MiB pool starts at the spec\'s 8 GiB example 0xBBF00000; the real placement depends on memblock.',
     sources: ['kernel/dma/direct.h:dma_direct_map_page', 'arch/x86/kernel/pci-dma.c:pci_swiotlb_detect', 'kernel/dma/swiotlb.c', 'spec §1, §2, §5.4'],
     params: { ...X86_LAYOUT, arch_dma: 'x86', ram: '8G' },
   },

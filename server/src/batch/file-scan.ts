@@ -5,8 +5,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
-import { mayContainCalls } from '../analysis/prefilter';
-import { TEXT_RULE_IDENTIFIERS } from './text-rule-identifiers';
+import { mayNeedAnalysis } from './scan-prefilter';
 import type { CallSite } from '../analysis/callsite';
 import type { Finding } from '../checks/rule';
 import { describeFsError } from './walk';
@@ -155,11 +154,6 @@ function prefilterInChunks(fd: number, size: number): 'binary' | 'no-candidates'
     if (position + length >= size) break;
   }
   return 'no-candidates';
-}
-
-/** A catalogue name, or an identifier that a check reads from the text rather than from a call. */
-function mayNeedAnalysis(latin1: string): boolean {
-  return mayContainCalls(latin1) || TEXT_RULE_IDENTIFIERS.some((name) => latin1.includes(name));
 }
 
 function isBinary(bytes: Buffer): boolean {

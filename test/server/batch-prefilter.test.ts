@@ -1,0 +1,51 @@
+// The batch prefilter must accept exactly the texts in which the extractor would find a catalogue name
+// (or a check would find one of the identifiers it reads from the text): a file it rejects is never
+// analysed, so a miss here is a missed call site.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { API_CATALOGUE } from '../../core/src/api/catalogue';
+import { findCandidateNames } from '../../server/src/analysis/prefilter';
+import { mayNeedAnalysis } from '../../server/src/batch/scan-prefilter';
+import { TEXT_RULE_IDENTIFIERS } from '../../server/src/batch/text-rule-identifiers';
+
+// This file runs as out/test/server/batch-prefilter.test.mjs.
+const repo = resolve(import.meta.dirname, '../../..');
+
+test('every catalogue name and every text-rule identifier is accepted on its own, in code context', () => {
+  for (const name of [...API_CATALOGUE.map((api) => api.name), ...TEXT_RULE_IDENTIFIERS]) {
+    assert.equal(mayNeedAnalysis(`\tret = ${name}(dev, x);\n`), true, name);
+    assert.equal(mayNeedAnalysis(`${name}`), true, `${name} alone`);
+  }
+});
+
+test('a name inside a longer identifier is not a name', () => {
+  for (const text of ['xdma_map_single(a)', 'dma_map_single_count = 1;', 'my__pa(x)', 'page_to_physx', 'VIRTIO_F_IOMMU_PLATFORMS', 'dev_err(dev, "x");', 'get_user(x, p);', 'set_bit(1, &f);']) {
+    assert.equal(mayNeedAnalysis(text), false, text);
+  }
+});
+
+test('on the fixtures and examples it agrees with the extractor’s own candidate search', () => {
+  const files: string[] = [];
+  const visit = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (/\.[ch]$/.test(entry.name)) files.push(path);
+    }
+  };
+  visit(join(repo, 'test/fixtures'));
+  visit(join(repo, 'examples'));
+  assert.ok(files.length > 5);
+  for (const path of files) {
+    const text = readFileSync(path, 'latin1');
+    const expected = findCandidateNames(text).length > 0 || TEXT_RULE_IDENTIFIERS.some((name) => new RegExp(`\\b${name}\\b`).test(text));
+    assert.equal(mayNeedAnalysis(text), expected, path);
+    // Every line on its own too, which exercises names at the start and end of the text.
+    for (const line of text.split('\n')) {
+      const lineExpected = findCandidateNames(line).length > 0 || TEXT_RULE_IDENTIFIERS.some((name) => new RegExp(`\\b${name}\\b`).test(line));
+      assert.equal(mayNeedAnalysis(line), lineExpected, `${path}: ${line}`);
+    }
+  }
+});
