@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
 import { expectedRuleLines, repoRoot } from './lsp-client';
 
 const cli = join(repoRoot, 'server/dist/cli.js');
@@ -67,6 +68,8 @@ describe('dmalens scan', () => {
     // The published rtm.5 schema has one pattern (`language`) that is invalid with the `u` flag; compile
     // patterns as plain JavaScript regular expressions, as the schema's authors evidently did.
     const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    // The SARIF schema uses the uri and date-time formats; validate them rather than ignore them.
+    addFormats(ajv);
     const validate = ajv.compile(schema);
     assert.equal(validate(sarif), true, JSON.stringify(validate.errors?.slice(0, 5), null, 1));
     const results = sarif.runs[0]!.results;
