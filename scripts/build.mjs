@@ -2,7 +2,7 @@
 // and the tests. Type checking is separate (`npm run typecheck`), so a build takes about a second.
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, statSync, existsSync } from 'node:fs';
-import { join, dirname, relative } from 'node:path';
+import { basename, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,7 +57,7 @@ async function build() {
   if (outcomes.some((outcome) => outcome.status === 'rejected')) process.exitCode = 1;
 }
 
-/** The grammar and the tree-sitter runtime travel next to the server bundle. */
+/** The grammar and the tree-sitter runtime travel next to the server bundle, which loads them from there. */
 function copyWasm() {
   const dist = join(root, 'server/dist');
   mkdirSync(dist, { recursive: true });
@@ -65,11 +65,7 @@ function copyWasm() {
     join(root, 'node_modules/web-tree-sitter/tree-sitter.wasm'),
     join(root, 'grammars/tree-sitter-c.wasm'),
   ];
-  for (const file of wasm) if (existsSync(file)) cpSync(file, join(dist, relative(dirname(file), file)));
-  const queries = join(root, 'grammars');
-  if (existsSync(queries)) {
-    for (const name of readdirSync(queries)) if (name.endsWith('.scm')) cpSync(join(queries, name), join(dist, name));
-  }
+  for (const file of wasm) cpSync(file, join(dist, basename(file)));
 }
 
 await build();

@@ -1,5 +1,5 @@
 // `npm run package`: builds the .vsix from the bundles `npm run build` produced. The language
-// server (core bundled in), its worker, the tree-sitter runtime and grammar wasm and the queries
+// server (core bundled in), its worker, and the tree-sitter runtime and grammar wasm
 // are copied into client/dist/server/, so the installed extension runs with no node_modules.
 // The documentation the server links to (docs/rules, docs/spec) is staged in client/docs/ only while
 // vsce runs: the server finds it by walking up from extension/dist/server/ to extension/docs/
@@ -30,7 +30,7 @@ function shippedDocs() {
 const REQUIRED = ['dist/extension.js', 'dist/server/server.js', 'dist/server/tree-sitter.wasm', 'dist/server/tree-sitter-c.wasm', 'media/pipeline.js', 'media/pipeline.css', 'media/icon.png', 'README.md', 'LICENSE', 'package.json', ...shippedDocs().map((name) => `docs/${name}`)];
 const ALLOWED = [
   /^dist\/extension\.js$/,
-  /^dist\/server\/[\w.-]+\.(js|wasm|scm)$/,
+  /^dist\/server\/[\w.-]+\.(js|wasm)$/,
   /^media\/(icon\.png|pipeline\.js|pipeline\.css)$/,
   /^docs\/(rules|spec)\/[\w.-]+\.md$/,
   /^(readme\.md|license\.txt|license|package\.json|\[content_types\]\.xml|extension\.vsixmanifest)$/i,
@@ -46,7 +46,7 @@ function copyServer() {
   if (!existsSync(join(client, 'dist/extension.js'))) fail('client/dist/extension.js is missing; run `npm run build` first.');
   rmSync(bundledServer, { recursive: true, force: true });
   mkdirSync(bundledServer, { recursive: true });
-  const shipped = readdirSync(serverDist).filter((name) => /^(server|scan-worker)\.js$/.test(name) || /\.(wasm|scm)$/.test(name));
+  const shipped = readdirSync(serverDist).filter((name) => /^(server|scan-worker)\.js$/.test(name) || /\.wasm$/.test(name));
   for (const name of shipped) copyFileSync(join(serverDist, name), join(bundledServer, name));
   // The package carries the repository's license, the same text as the root LICENSE.
   copyFileSync(join(root, 'LICENSE'), join(client, 'LICENSE'));
