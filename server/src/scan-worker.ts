@@ -23,6 +23,21 @@ async function scanBatch(tasks: readonly FileTask[]): Promise<FileOutcome[]> {
   return outcomes;
 }
 
+/**
+ * The encoded facts move to the main thread instead of being copied: a copy of every analysed file's bytes
+ * cost each worker about 0.4 s of a whole-tree scan. Only buffers the facts own alone are moved, so no
+ * other data can be detached by mistake.
+ */
+function transferableFacts(outcomes: readonly FileOutcome[]): ArrayBuffer[] {
+  const buffers: ArrayBuffer[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.kind !== 'analyzed') continue;
+    const { buffer, byteOffset, byteLength } = outcome.facts;
+    if (buffer instanceof ArrayBuffer && byteOffset === 0 && byteLength === buffer.byteLength) buffers.push(buffer);
+  }
+  return buffers;
+}
+
 function main(): void {
   const port = parentPort;
   if (!port) throw new Error('scan-worker.js must run as a worker thread of a DMA Lens scan');
@@ -31,8 +46,9 @@ function main(): void {
   port.on('message', (message: ToWorker) => {
     queue = queue.then(async () => {
       try {
-        const reply: FromWorker = { type: 'batch-done', id: message.id, outcomes: await scanBatch(message.tasks) };
-        port.postMessage(reply);
+        const outcomes = await scanBatch(message.tasks);
+        const reply: FromWorker = { type: 'batch-done', id: message.id, outcomes };
+        port.postMessage(reply, transferableFacts(outcomes));
       } catch (error) {
         const reply: FromWorker = { type: 'fatal', message: `cannot load the C parser: ${error instanceof Error ? error.message : String(error)}` };
         port.postMessage(reply);

@@ -49,3 +49,24 @@ test('on the fixtures and examples it agrees with the extractor’s own candidat
     }
   }
 });
+
+test('raw bytes are judged as their text is, with non-ASCII bytes never part of an identifier', () => {
+  // `\w` is ASCII only, so a name next to a UTF-8 or latin1 letter still stands as a whole identifier.
+  for (const [text, expected] of [
+    ['é dma_map_single(d, p, 4, DMA_TO_DEVICE)', true],
+    ['édma_map_single(d)', true],
+    ['dma_map_singleé', true],
+    ['xdma_map_single(d)', false],
+    ['/* no names here, only dmaengine and pci_dev */', false],
+    ['__pa(x)', true],
+    ['__packed __pa_symbol(x)', false],
+  ] as const) {
+    assert.equal(mayNeedAnalysis(Buffer.from(text, 'utf8')), expected, `utf8: ${text}`);
+    assert.equal(mayNeedAnalysis(Buffer.from(text, 'latin1')), expected, `latin1: ${text}`);
+    assert.equal(mayNeedAnalysis(text), expected, `string: ${text}`);
+  }
+  for (const name of [...API_CATALOGUE.map((api) => api.name), ...TEXT_RULE_IDENTIFIERS]) {
+    assert.equal(mayNeedAnalysis(Buffer.from(`x = ${name} (a);`, 'latin1')), true, name);
+    assert.equal(mayNeedAnalysis(Buffer.from(`x = ${name}_x (a);`, 'latin1')), false, `${name}_x`);
+  }
+});

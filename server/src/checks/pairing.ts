@@ -45,15 +45,17 @@ export function innermostBlock(code: string, offset: number): { open: number; cl
 }
 
 export function governingMaps(sites: readonly CallSite[], text: string, release: CallSite, isMap: (site: CallSite) => boolean): CallSite[] {
-  const code = codeOnly(text);
+  // The masked text is made only when some map passes the cheap tests: most releases pair with none.
+  let code: string | null = null;
   return release.pairedWith
     .map((index) => sites[index])
     .filter((map): map is CallSite => {
       if (!map || !isMap(map) || map.offset >= release.offset) return false;
       if (map.enclosingFunction === null || map.enclosingFunction !== release.enclosingFunction) return false;
-      const block = innermostBlock(code, map.offset);
+      const masked = (code ??= codeOnly(text));
+      const block = innermostBlock(masked, map.offset);
       if (block === null || release.offset <= block.open || release.endOffset > block.close) return false;
-      return map.handle === null || !assignsTo(code.slice(map.endOffset, release.offset), map.handle);
+      return map.handle === null || !assignsTo(masked.slice(map.endOffset, release.offset), map.handle);
     });
 }
 
