@@ -361,10 +361,17 @@ test('Export SVG saves the picture the server rendered', async () => {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   const file = join(workspace, 'dma-pipeline-powernv.svg');
-  await input.fill(file);
+  // The dialog fills in its default path asynchronously; on a loaded machine that can land after our
+  // text, so type until the field holds exactly our path before accepting it.
+  const typedBy = Date.now() + 10_000;
+  do {
+    await input.fill(file);
+    await page.waitForTimeout(200);
+  } while ((await input.inputValue()) !== file && Date.now() < typedBy);
   await page.keyboard.press('Enter');
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 20_000;
   while (!existsSync(file) && Date.now() < deadline) await page.waitForTimeout(100);
+  assert.ok(existsSync(file), `the save dialog wrote ${file}`);
   const svg = readFileSync(file, 'utf8');
   assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   assert.ok(normalise(svg).includes(plainHex(phys + POWERNV_BYPASS_BASE)), 'the exported picture shows the powernv device address');
