@@ -5,22 +5,10 @@
 // check; spec §5.4 describes only the build without it (docs/kernel-findings.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ParamError, createSession, parseRequest } from '@dmalens/core';
-
-/** The repository root: the nearest ancestor whose package.json declares the workspaces. */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).workspaces) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('repository root not found above the test file');
-    dir = parent;
-  }
-}
+import { repoRoot } from '../repo-root';
 
 /** The dev_warn texts of spec §6.5's virtio_features_ok pseudo-code, without the trailing "\n". */
 function specRestrictedAccessWarnings(): string[] {

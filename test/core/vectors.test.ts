@@ -2,26 +2,14 @@
 // a vector without a case fails, and the DMA-API-debug vectors are listed as covered by the server tests.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createSession, parseRequest } from '@dmalens/core';
 import type { Vector, VectorCase, VectorElsewhere } from './vector-case';
 import { cases as engineCases, elsewhere } from './vector-cases-engine';
 import { cases as powerpcCases } from './vector-cases-powerpc';
 import { cases as virtioCases } from './vector-cases-virtio';
-
-/** The repository root: the nearest ancestor whose package.json declares the workspaces. */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).workspaces) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('repository root not found above the test file');
-    dir = parent;
-  }
-}
+import { repoRoot } from '../repo-root';
 
 const vectorFile = join(repoRoot(), '..', 'shared', 'vectors', 'kernel-6.1.json');
 const vectors: Vector[] = JSON.parse(readFileSync(vectorFile, 'utf8')).vectors;
