@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { repoRoot } from '../repo-root';
 
 // This file runs as out/test/bench/bench-small.test.mjs.
-const repo = resolve(import.meta.dirname, '../../..');
+const repo = repoRoot();
 
 const DRIVERS = 12;
 const PLAIN_FILES = 40;

@@ -24,8 +24,9 @@ import { chromium, type BrowserContext, type FrameLocator, type Page } from 'pla
 import jsonrpc from 'vscode-jsonrpc/node.js';
 import { EXAMPLE_PHYS } from '../../server/src/protocol/protocol';
 import { chromiumBinary, codeServerBinary, installExtension, makeDirs, startCodeServer, type RunningCodeServer } from './harness/code-server';
+import { repoRoot } from '../repo-root';
 
-const root = join(import.meta.dirname, '../../..');
+const root = repoRoot();
 const PLATFORMS = ['x86_64', 'powernv', 'pseries', 'x86_64-sev-guest'];
 const POWERNV_BYPASS_BASE = 1n << 59n;
 /** rpi4-soc: cpu 0x0 -> bus 0xC0000000, 1 GiB window (vector V43's dma_range_map). */

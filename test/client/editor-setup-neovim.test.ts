@@ -8,8 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLE_PHYS } from '../../server/src/protocol/protocol';
+import { repoRoot } from '../repo-root';
 
-const root = join(import.meta.dirname, '../../..');
+const root = repoRoot();
 const NVIM = process.env.DMALENS_NVIM ?? '/usr/bin/nvim';
 const DRIVER = join(root, 'test/client/workspace/drivers/net/lens/lens_ring.c');
 const POWERNV_BYPASS_BASE = 1n << 59n;

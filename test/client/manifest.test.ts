@@ -10,8 +10,9 @@ import { z } from 'zod';
 import { DEFAULT_PLATFORMS, settingsFields } from '../../server/src/config/settings';
 import { ShowPipelineCommand } from '../../server/src/protocol/protocol';
 import { listProfiles } from '../../core/src/index';
+import { repoRoot } from '../repo-root';
 
-const root = join(import.meta.dirname, '../../..');
+const root = repoRoot();
 const manifest = JSON.parse(readFileSync(join(root, 'client/package.json'), 'utf8'));
 const properties: Record<string, Record<string, unknown>> = manifest.contributes.configuration.properties;
 

@@ -4,14 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { API_CATALOGUE } from '../../core/src/api/catalogue';
 import { findCandidateNames } from '../../server/src/analysis/prefilter';
 import { mayNeedAnalysis } from '../../server/src/batch/scan-prefilter';
 import { TEXT_RULE_IDENTIFIERS } from '../../server/src/batch/text-rule-identifiers';
+import { repoRoot } from '../repo-root';
 
-// This file runs as out/test/server/batch-prefilter.test.mjs.
-const repo = resolve(import.meta.dirname, '../../..');
+const repo = repoRoot();
 
 test('every catalogue name and every text-rule identifier is accepted on its own, in code context', () => {
   for (const name of [...API_CATALOGUE.map((api) => api.name), ...TEXT_RULE_IDENTIFIERS]) {

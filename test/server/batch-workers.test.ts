@@ -5,12 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { scanTree, type FileResult, type ScanSummary, type ScanTreeOptions } from '../../server/src/batch/scan-tree';
 import { createAnalyzer } from '../../server/src/batch/analyzer';
+import { repoRoot } from '../repo-root';
 
 // This file runs as out/test/server/batch-workers.test.mjs.
-const repo = resolve(import.meta.dirname, '../../..');
+const repo = repoRoot();
 const workerScript = join(repo, 'server/dist/scan-worker.js');
 
 /** A private copy of the C fixtures and examples, so the test may age and edit files. */

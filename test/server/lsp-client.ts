@@ -1,40 +1,22 @@
 // A small LSP client for tests: spawns the built server over stdio, answers the server's own requests
 // (workspace/configuration, capability registration, progress creation) and records notifications.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import jsonrpc, { type MessageConnection } from 'vscode-jsonrpc/node.js';
+import type { Diagnostic, Position, Range } from 'vscode-languageserver';
 import { readMarkers } from '../fixtures/markers';
+import { repoRoot as findRepoRoot } from '../repo-root';
 
 // vscode-jsonrpc is CommonJS without an exports map: load it whole, then pick the pieces.
 const { createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter } = jsonrpc;
 
-/** The repository root: the nearest ancestor with scripts/build.mjs (tests run from out/test/...). */
-export const repoRoot = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+export type { Diagnostic, Position, Range };
 
-function findRepoRoot(start: string): string {
-  for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'scripts/build.mjs'))) return dir;
-  throw new Error(`no repository root above ${start}`);
-}
+/** The repository root (tests run from out/test/...). */
+export const repoRoot = findRepoRoot();
 export const serverPath = join(repoRoot, 'server/dist/server.js');
-
-export interface Position {
-  line: number;
-  character: number;
-}
-export interface Range {
-  start: Position;
-  end: Position;
-}
-export interface Diagnostic {
-  range: Range;
-  severity?: number;
-  code?: string | number;
-  codeDescription?: { href: string };
-  source?: string;
-  message: string;
-}
 
 export interface ClientOptions {
   /** The `dmalens` settings section the client answers workspace/configuration with. */
