@@ -123,15 +123,26 @@ async function openDriver(): Promise<void> {
   await page.locator('.view-line').first().waitFor();
 }
 
-/** The editor's find widget scrolls the line into view (Monaco renders only visible lines). */
+/** The 1-based line of `text` in the example driver, read from the file so edits to the example do not break the tests. */
+function lineOf(text: string): number {
+  return readFileSync(join(root, 'examples', DRIVER), 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
+}
+
+/**
+ * Scrolls the line holding `text` into view (Monaco renders only visible lines) with Quick Open's
+ * ":line". The command center opens Quick Open whichever part of the workbench has the focus; the
+ * find widget needed the editor focused, and a click after the Problems panel could miss it.
+ */
 async function revealInEditor(text: string): Promise<void> {
-  await page.locator('.monaco-editor .view-lines').first().click();
-  await page.keyboard.press('Control+F');
-  const find = page.locator('.find-widget .input');
-  await find.first().waitFor();
-  await find.first().fill(text);
+  const line = lineOf(text);
+  assert.ok(line > 0, `examples/${DRIVER} still has "${text}"`);
+  await page.locator('.command-center-center').click();
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`:${line}`);
+  await page.locator('.quick-input-widget', { hasText: new RegExp(`line ${line}`, 'i') }).first().waitFor({ timeout: 5000 });
   await page.keyboard.press('Enter');
-  await page.keyboard.press('Escape');
+  await page.locator('.statusbar', { hasText: new RegExp(`Ln ${line}, Col`) }).first().waitFor({ timeout: 5000 });
 }
 
 /** The call in bdd_send_cmd: a stack buffer, mapped and never checked. */
@@ -140,7 +151,7 @@ const UNCHECKED_CALL = { text: 'dma = dma_map_single(&priv->pdev->dev, cmd,', li
 const CHECKED_CALL = { text: 'priv->reply_dma = dma_map_single(', line: /reply_dma\s=\sdma_map_single\(/ };
 
 /** The 1-based line of the unchecked call in the example, read from the file so edits to the example do not break the test. */
-const UNCHECKED_LINE = readFileSync(join(root, 'examples', DRIVER), 'utf8').split('\n').findIndex((text) => text.includes(UNCHECKED_CALL.text)) + 1;
+const UNCHECKED_LINE = lineOf(UNCHECKED_CALL.text);
 
 function mapToken(call: { line: RegExp }) {
   return page.locator('.view-line', { hasText: call.line }).locator('span span', { hasText: /^dma_map_single$/ }).first();
