@@ -9,6 +9,7 @@ const TEST_WINDOW = 1500;
 const PRODUCERS = new Set(['map', 'alloc', 'pool-alloc']);
 const CONSUMERS = new Set(['unmap', 'sync', 'free', 'pool-free']);
 
+/** Text without whitespace: handles compare this way, and a `flexible` pattern can only match where this holds its text. */
 function key(handle: string): string {
   return handle.replace(/\s+/g, '');
 }
@@ -52,12 +53,16 @@ function markChecked(built: BuiltSite[], text: string): void {
 function checkedInFunction(entry: BuiltSite, checks: BuiltSite[], text: string): boolean {
   const handle = key(entry.site.handle!);
   const body = functionText(entry, text);
+  let bodyKey: string | null = null;
   for (const check of checks) {
     if (!sameFunction(entry, check)) continue;
     const checked = key(check.site.handle!);
     if (checked === handle) return true;
+    if (!body) continue;
     // The handle copied into another lvalue that is then checked: `desc->addr = addr; ... dma_mapping_error(dev, desc->addr)`.
-    if (body && new RegExp(`${flexible(checked)}\\s*=\\s*${flexible(handle)}\\s*;`).test(body)) return true;
+    // Building a pattern costs far more than this test, which every match passes.
+    bodyKey ??= key(body);
+    if (bodyKey.includes(`${checked}=${handle};`) && cachedPattern(`${flexible(checked)}\\s*=\\s*${flexible(handle)}\\s*;`).test(body)) return true;
   }
   return false;
 }
@@ -74,9 +79,29 @@ function resultTested(entry: BuiltSite, lvalue: string, text: string): boolean {
   if (entry.link.functionEnd === null) return false;
   // The test follows the allocation closely in kernel code; a bounded window keeps this linear in the file.
   const after = text.slice(entry.site.endOffset, Math.min(entry.link.functionEnd, entry.site.endOffset + TEST_WINDOW));
-  const name = flexible(key(lvalue));
-  const tested = new RegExp(`!\\s*\\(?\\s*${name}(?![\\w\\[.>-])|${name}\\s*(?:==|!=|<=|>=|<|>)|(?:if|while|WARN_ON|WARN_ON_ONCE|unlikely|likely|IS_ERR_OR_NULL|IS_ERR)\\s*\\(\\s*${name}\\s*\\)|${name}\\s*\\)?\\s*\\?`);
+  const lvalueKey = key(lvalue);
+  // Every alternative below holds the name: without it in the window there is no pattern to build.
+  if (!key(after).includes(lvalueKey)) return false;
+  const name = flexible(lvalueKey);
+  const tested = cachedPattern(`!\\s*\\(?\\s*${name}(?![\\w\\[.>-])|${name}\\s*(?:==|!=|<=|>=|<|>)|(?:if|while|WARN_ON|WARN_ON_ONCE|unlikely|likely|IS_ERR_OR_NULL|IS_ERR)\\s*\\(\\s*${name}\\s*\\)|${name}\\s*\\)?\\s*\\?`);
   return tested.test(after);
+}
+
+/**
+ * Compiled patterns by source. A scan asks for the same few (`ret`, `buf`, `addr`) thousands of times, and
+ * compiling one costs tens of microseconds; the bound keeps a pathological file from growing the map.
+ */
+const patterns = new Map<string, RegExp>();
+const MAX_CACHED_PATTERNS = 1000;
+
+function cachedPattern(source: string): RegExp {
+  let pattern = patterns.get(source);
+  if (!pattern) {
+    if (patterns.size >= MAX_CACHED_PATTERNS) patterns.clear();
+    pattern = new RegExp(source);
+    patterns.set(source, pattern);
+  }
+  return pattern;
 }
 
 function functionText(entry: BuiltSite, text: string): string | null {
