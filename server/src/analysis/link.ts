@@ -2,6 +2,7 @@
 // pair with which map/alloc calls through the same handle text.
 import { catalogueEntry } from '../../../core/src/api/catalogue';
 import type { BuiltSite } from './call-facts';
+import { isResultTested } from './result-test';
 
 /** How far after an allocation its NULL/zero test is looked for. */
 const TEST_WINDOW = 1500;
@@ -60,9 +61,9 @@ function checkedInFunction(entry: BuiltSite, checks: BuiltSite[], text: string):
     if (checked === handle) return true;
     if (!body) continue;
     // The handle copied into another lvalue that is then checked: `desc->addr = addr; ... dma_mapping_error(dev, desc->addr)`.
-    // Building a pattern costs far more than this test, which every match passes.
+    // Compiling a pattern costs far more than this test, which every match passes.
     bodyKey ??= key(body);
-    if (bodyKey.includes(`${checked}=${handle};`) && cachedPattern(`${flexible(checked)}\\s*=\\s*${flexible(handle)}\\s*;`).test(body)) return true;
+    if (bodyKey.includes(`${checked}=${handle};`) && new RegExp(`${flexible(checked)}\\s*=\\s*${flexible(handle)}\\s*;`).test(body)) return true;
   }
   return false;
 }
@@ -74,34 +75,11 @@ function resultLvalue(entry: BuiltSite, text: string): string | null {
   return match ? match[1]! : null;
 }
 
-/** `if (!x)`, `if (x == NULL)`, `x < 0`, `if (x)`, `x ? a : b`, `IS_ERR_OR_NULL(x)` after the call, in its function. */
+/** Whether the allocation's result is tested after the call, in its function (result-test.ts). */
 function resultTested(entry: BuiltSite, lvalue: string, text: string): boolean {
   if (entry.link.functionEnd === null) return false;
   // The test follows the allocation closely in kernel code; a bounded window keeps this linear in the file.
-  const after = text.slice(entry.site.endOffset, Math.min(entry.link.functionEnd, entry.site.endOffset + TEST_WINDOW));
-  const lvalueKey = key(lvalue);
-  // Every alternative below holds the name: without it in the window there is no pattern to build.
-  if (!key(after).includes(lvalueKey)) return false;
-  const name = flexible(lvalueKey);
-  const tested = cachedPattern(`!\\s*\\(?\\s*${name}(?![\\w\\[.>-])|${name}\\s*(?:==|!=|<=|>=|<|>)|(?:if|while|WARN_ON|WARN_ON_ONCE|unlikely|likely|IS_ERR_OR_NULL|IS_ERR)\\s*\\(\\s*${name}\\s*\\)|${name}\\s*\\)?\\s*\\?`);
-  return tested.test(after);
-}
-
-/**
- * Compiled patterns by source. A scan asks for the same few (`ret`, `buf`, `addr`) thousands of times, and
- * compiling one costs tens of microseconds; the bound keeps a pathological file from growing the map.
- */
-const patterns = new Map<string, RegExp>();
-const MAX_CACHED_PATTERNS = 1000;
-
-function cachedPattern(source: string): RegExp {
-  let pattern = patterns.get(source);
-  if (!pattern) {
-    if (patterns.size >= MAX_CACHED_PATTERNS) patterns.clear();
-    pattern = new RegExp(source);
-    patterns.set(source, pattern);
-  }
-  return pattern;
+  return isResultTested(text.slice(entry.site.endOffset, Math.min(entry.link.functionEnd, entry.site.endOffset + TEST_WINDOW)), lvalue);
 }
 
 function functionText(entry: BuiltSite, text: string): string | null {
