@@ -45,12 +45,15 @@ export interface ParamSpec {
 export type Params = Record<string, ParamValue>;
 
 const registry = new Map<string, ParamSpec>();
+/** The registry in key order; every session resolves its parameters through it, so it is sorted once. */
+let sortedSpecs: readonly ParamSpec[] | null = null;
 
 export function defineParams(specs: readonly ParamSpec[]): void {
   for (const spec of specs) {
     if (registry.has(spec.key)) throw new Error(`parameter '${spec.key}' is declared twice`);
     registry.set(spec.key, spec);
   }
+  sortedSpecs = null;
 }
 
 export function paramSpec(key: string): ParamSpec | undefined {
@@ -58,5 +61,6 @@ export function paramSpec(key: string): ParamSpec | undefined {
 }
 
 export function allParamSpecs(): ParamSpec[] {
-  return [...registry.values()].sort((a, b) => a.key.localeCompare(b.key));
+  sortedSpecs ??= [...registry.values()].sort((a, b) => a.key.localeCompare(b.key));
+  return [...sortedSpecs];
 }

@@ -1,6 +1,6 @@
 // Lists the files a scan reads. Directory entries come from readdir's file types, so the walk itself
 // costs no stat calls; sizes and times are read later, from the open file, by whoever reads it.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
 import type { ExcludeMatcher } from './glob';
 
@@ -38,30 +38,52 @@ export function* walkFiles(roots: readonly string[], options: WalkOptions, probl
       yield absolute;
       continue;
     }
-    yield* walkDirectory(absolute, '', options, problems);
+    yield* walkDirectory(absolute, options, problems);
   }
 }
 
-/** `relativeDir` is the directory's path below its root with '/' separators ('' for the root itself). */
-function* walkDirectory(directory: string, relativeDir: string, options: WalkOptions, problems: WalkProblem[]): Generator<string> {
-  let entries;
+/** A directory being listed: its sorted entries and how far the walk has got through them. */
+interface OpenDirectory {
+  directory: string;
+  /** The directory's path below its root with '/' separators ('' for the root itself). */
+  relativeDir: string;
+  entries: Dirent[];
+  next: number;
+}
+
+/**
+ * Depth first in sorted order, with an explicit stack rather than one generator per directory level:
+ * every path would otherwise be handed up through as many generators as the tree is deep.
+ */
+function* walkDirectory(root: string, options: WalkOptions, problems: WalkProblem[]): Generator<string> {
+  const stack: OpenDirectory[] = [];
+  const open = (directory: string, relativeDir: string): void => {
+    const entries = listSorted(directory, problems);
+    if (entries) stack.push({ directory, relativeDir, entries, next: 0 });
+  };
+  open(root, '');
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next === top.entries.length) {
+      stack.pop();
+      continue;
+    }
+    const entry = top.entries[top.next++]!;
+    const relativePath = top.relativeDir ? `${top.relativeDir}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (!ALWAYS_SKIPPED.has(entry.name) && !options.excludes.matches(relativePath)) open(childPath(top.directory, entry.name), relativePath);
+    } else if (entry.isFile() && options.extensions.has(extname(entry.name).toLowerCase()) && !options.excludes.matches(relativePath)) {
+      yield childPath(top.directory, entry.name);
+    }
+  }
+}
+
+function listSorted(directory: string, problems: WalkProblem[]): Dirent[] | null {
   try {
-    entries = readdirSync(directory, { withFileTypes: true });
+    return readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (error) {
     problems.push({ path: directory, reason: describeFsError(error) });
-    return;
-  }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const relativePath = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) {
-      if (ALWAYS_SKIPPED.has(entry.name) || options.excludes.matches(relativePath)) continue;
-      yield* walkDirectory(childPath(directory, entry.name), relativePath, options, problems);
-    } else if (entry.isFile()) {
-      if (!options.extensions.has(extname(entry.name).toLowerCase())) continue;
-      if (options.excludes.matches(relativePath)) continue;
-      yield childPath(directory, entry.name);
-    }
+    return null;
   }
 }
 

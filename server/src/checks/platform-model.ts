@@ -28,6 +28,11 @@ export interface PlatformModel {
   mmioExample(platformId: string): bigint | null;
 }
 
+/** A memo key for plain data that may hold bigints (requests, overrides). */
+export function jsonKey(value: unknown): string {
+  return JSON.stringify(value, (_, item: unknown) => (typeof item === 'bigint' ? `0x${item.toString(16)}` : item));
+}
+
 /** Memo size: enough for every call site of a large file on six platforms. */
 const MEMO_LIMIT = 4096;
 
@@ -85,7 +90,7 @@ class MemoisedModel implements PlatformModel {
   }
 
   run(platformId: string, requests: readonly Request[], extraOverrides: Record<string, ParamOverrideValue> = {}): PlatformRun {
-    const key = JSON.stringify([platformId, requests, extraOverrides], (_, value) => (typeof value === 'bigint' ? `0x${value.toString(16)}` : value));
+    const key = jsonKey([platformId, requests, extraOverrides]);
     const known = this.memo.get(key);
     if (known) return known;
     const run = this.simulate(platformId, requests, extraOverrides);

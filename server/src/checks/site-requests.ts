@@ -6,7 +6,7 @@ import type { CallSite } from '../analysis/callsite';
 import { EXAMPLE_PHYS, EXAMPLE_SIZE } from '../protocol/protocol';
 import { debugEntryType, isSyncForCpu, isSyncForDevice } from './api-facts';
 import { maskValue, type FileMask } from './file-mask';
-import type { PlatformModel } from './platform-model';
+import { jsonKey, type PlatformModel } from './platform-model';
 
 export interface SiteSimulation {
   /** Platform-independent requests; use `requestsOn` to run them (map_resource needs a per-platform MMIO address). */
@@ -18,6 +18,11 @@ export interface SiteSimulation {
 }
 
 export const EXAMPLE_PHYS_VALUE = BigInt(EXAMPLE_PHYS);
+
+/** Tells simulations apart: equal keys give equal rows on every platform of a model. */
+export function simulationKey(simulation: SiteSimulation): string {
+  return jsonKey(simulation);
+}
 
 /**
  * The requests as a platform runs them: `dma_map_resource` is for MMIO, and 6.1 refuses RAM there, so

@@ -23,7 +23,10 @@ export interface SiteRows {
 
 export function rowsForSite(model: PlatformModel, site: CallSite, mask: FileMask | null = null): SiteRows | null {
   const simulation = simulationForSite(site, mask);
-  if (!simulation) return null;
+  return simulation ? rowsForSimulation(model, simulation) : null;
+}
+
+export function rowsForSimulation(model: PlatformModel, simulation: SiteSimulation): SiteRows {
   const rows = model.selected.map((profile): PlatformRow => {
     const run = model.run(profile.id, requestsOn(simulation, model, profile.id));
     return {

@@ -11,7 +11,8 @@ import { createPlatformModel, type PlatformModel } from '../checks/platform-mode
 import { RULES } from '../checks/rules';
 import { fileStreamingMask } from '../checks/file-mask';
 import { DEFAULT_EXCLUDES, DEFAULT_PLATFORMS } from '../config/settings';
-import { rowsForSite } from '../lsp/site-rows';
+import { rowsForSimulation } from '../lsp/site-rows';
+import { simulationForSite, simulationKey, type SiteSimulation } from '../checks/site-requests';
 import { summaryText, wantsAnnotation } from '../lsp/inlay-text';
 import { formatJsonPieces } from './format-json';
 import { buildSarif } from './format-sarif';
@@ -146,13 +147,26 @@ async function collectReport(args: ScanArguments, model: PlatformModel): Promise
     ...(args.maxFileSize !== undefined ? { maxFileSize: args.maxFileSize } : {}),
     ...(args.progress ? { onProgress: createProgressBar(process.stderr) } : {}),
   });
+  // Most sites of a tree ask the same few questions (a map of an unknown size, one direction), so each
+  // distinct simulation is summarised once.
+  const summaries = new Map<string, string>();
+  const summaryFor = (simulation: SiteSimulation): string => {
+    const key = simulationKey(simulation);
+    let summary = summaries.get(key);
+    if (summary === undefined) {
+      const rows = rowsForSimulation(model, simulation);
+      summary = rows.rows.length ? summaryText(rows) : '';
+      summaries.set(key, summary);
+    }
+    return summary;
+  };
   for await (const result of scan) {
     const annotations = new Map<number, string>();
     const mask = fileStreamingMask(result.sites);
     result.sites.forEach((site, index) => {
-      if (!wantsAnnotation(site.kind)) return;
-      const rows = rowsForSite(model, site, mask);
-      if (rows?.rows.length) annotations.set(index, summaryText(rows));
+      const simulation = wantsAnnotation(site.kind) ? simulationForSite(site, mask) : null;
+      const summary = simulation ? summaryFor(simulation) : '';
+      if (summary) annotations.set(index, summary);
     });
     files.push({ path: displayPath(result.path), sites: result.sites, diagnostics: result.diagnostics, annotations, ...(result.skipped ? { skipped: result.note ?? result.skipped } : {}) });
   }
