@@ -3,24 +3,31 @@
 // that needs it: a re-scan of an unchanged tree never pays for it.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createAnalyzer } from './batch/analyzer';
-import { finishAnalysis, readForScan, type AnalyzeFile, type FileOutcome, type FileTask } from './batch/file-scan';
+import { finishAnalysis, readForScan, type AnalyzeFile, type FileOutcome, type FileTask, type PendingAnalysis } from './batch/file-scan';
 import type { FromWorker, ToWorker, WorkerSetup } from './batch/worker-protocol';
 
 const setup = workerData as WorkerSetup;
-let analyzer: Promise<AnalyzeFile> | null = null;
+/** The analyser once loaded; `loading` while its wasm compiles. */
+let analyze: AnalyzeFile | null = null;
+let loading: Promise<AnalyzeFile> | null = null;
 
+/**
+ * Reads, prefilters and analyses a batch in order. While the parser of a fresh worker is still loading
+ * (its wasm compiles off the thread), candidate files wait and the worker goes on reading the rest.
+ */
 async function scanBatch(tasks: readonly FileTask[]): Promise<FileOutcome[]> {
-  const outcomes: FileOutcome[] = [];
+  const results: (FileOutcome | PendingAnalysis)[] = [];
   for (const task of tasks) {
     const read = readForScan(task, setup.maxFileSize);
-    if (read.kind !== 'pending') {
-      outcomes.push(read);
-      continue;
+    if (read.kind === 'pending' && analyze) results.push(finishAnalysis(read, analyze));
+    else {
+      if (read.kind === 'pending') loading ??= createAnalyzer(setup.analysisOptions).then((loaded) => (analyze = loaded));
+      results.push(read);
     }
-    analyzer ??= createAnalyzer(setup.analysisOptions);
-    outcomes.push(finishAnalysis(read, await analyzer));
   }
-  return outcomes;
+  if (!results.some((result) => result.kind === 'pending')) return results as FileOutcome[];
+  const loaded = await loading!;
+  return results.map((result) => (result.kind === 'pending' ? finishAnalysis(result, loaded) : result));
 }
 
 /**
