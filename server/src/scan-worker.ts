@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createAnalyzer } from './batch/analyzer';
 import { finishAnalysis, readForScan, type AnalyzeFile, type FileOutcome, type FileTask, type PendingAnalysis } from './batch/file-scan';
-import type { FromWorker, ToWorker, WorkerSetup } from './batch/worker-protocol';
+import { packBatch, type FromWorker, type ToWorker, type WorkerSetup } from './batch/worker-protocol';
 
 const setup = workerData as WorkerSetup;
 /** The analyser once loaded; `loading` while its wasm compiles. */
@@ -54,8 +54,8 @@ function main(): void {
     queue = queue.then(async () => {
       try {
         const outcomes = await scanBatch(message.tasks);
-        const reply: FromWorker = { type: 'batch-done', id: message.id, outcomes };
-        port.postMessage(reply, transferableFacts(outcomes));
+        const reply = packBatch(message.id, outcomes);
+        port.postMessage(reply, [...transferableFacts(outcomes), reply.noCandidates.buffer as ArrayBuffer]);
       } catch (error) {
         const reply: FromWorker = { type: 'fatal', message: `cannot load the C parser: ${error instanceof Error ? error.message : String(error)}` };
         port.postMessage(reply);

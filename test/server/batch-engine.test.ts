@@ -255,7 +255,8 @@ test('a worker that dies takes only the file that killed it; the rest of its bat
     `const { parentPort } = require('node:worker_threads');
 parentPort.on('message', (message) => {
   if (message.tasks.some((task) => task.path.endsWith('poison.c'))) process.exit(3);
-  parentPort.postMessage({ type: 'batch-done', id: message.id, outcomes: message.tasks.map((task) => ({ kind: 'no-candidates', path: task.path, signature: { size: 1, mtimeMs: 0, ino: 0 } })) });
+  // "No candidates" travels packed: index in the batch, size, time, inode (worker-protocol.ts).
+  parentPort.postMessage({ type: 'batch-done', id: message.id, outcomes: [], noCandidates: Float64Array.from(message.tasks.flatMap((task, index) => [index, 1, 0, 0])) });
 });
 `,
   );
@@ -263,6 +264,19 @@ parentPort.on('message', (message) => {
   assert.equal(summary.filesDone, 4, 'every file is accounted for');
   assert.deepEqual(results.map((result) => [result.path, result.skipped]), [[join(root, 'poison.c'), 'analysis-failed']]);
   assert.match(results[0]!.note!, /worker exited with code 3/);
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('a worker answering in a form the pool cannot read ends the scan with an error instead of a hang', async () => {
+  const root = makeTree({ 'a.c': PLAIN_DRIVER });
+  const script = join(root, 'garbled-worker.cjs');
+  writeFileSync(
+    script,
+    `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (message) => parentPort.postMessage({ type: 'batch-done', id: message.id, outcomes: [] }));
+`,
+  );
+  await assert.rejects(collect([root], { workers: 1, workerScript: script, cacheDir: null, toolFingerprint: 'test' }), /unreadable message from a scan worker/);
   rmSync(root, { recursive: true, force: true });
 });
 

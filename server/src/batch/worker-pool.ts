@@ -2,7 +2,7 @@
 // never waits for the main thread between batches, and a slow file delays only its own batch.
 import { Worker } from 'node:worker_threads';
 import type { FileOutcome, FileTask } from './file-scan';
-import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol';
+import { unpackBatch, type FromWorker, type ToWorker, type WorkerSetup } from './worker-protocol';
 
 const BATCHES_IN_FLIGHT_PER_WORKER = 2;
 
@@ -69,8 +69,18 @@ export class WorkerPool {
     const entry: PoolWorker = { worker, inFlight: new Map() };
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'batch-done') {
+        const batch = entry.inFlight.get(message.id);
         entry.inFlight.delete(message.id);
-        this.onOutcomes(message.outcomes);
+        if (!batch) return;
+        let outcomes;
+        try {
+          outcomes = unpackBatch(message, batch.tasks);
+        } catch (error) {
+          // A message the pool cannot read would otherwise leave its batch unfinished and the scan waiting forever.
+          this.onFatal(`unreadable message from a scan worker: ${error instanceof Error ? error.message : String(error)}`);
+          return;
+        }
+        this.onOutcomes(outcomes);
       } else {
         this.onFatal(message.message);
       }

@@ -11,6 +11,46 @@ export interface WorkerSetup {
 export type ToWorker = { type: 'batch'; id: number; tasks: FileTask[] };
 
 export type FromWorker =
-  | { type: 'batch-done'; id: number; outcomes: FileOutcome[] }
+  | BatchDone
   /** The worker cannot analyse anything (e.g. the grammar failed to load); the scan stops with this message. */
   | { type: 'fatal'; message: string };
+
+/**
+ * A finished batch. Nineteen files in twenty hold no catalogue name; their outcomes travel as numbers
+ * (index in the batch, size, time, inode) in one transferred array rather than as cloned objects, which
+ * cost the workers a tenth of a second each over a kernel tree.
+ */
+export interface BatchDone {
+  type: 'batch-done';
+  id: number;
+  outcomes: FileOutcome[];
+  noCandidates: Float64Array;
+}
+
+const NUMBERS_PER_FILE = 4;
+
+/** `outcomes` are in the order of `tasks` (one per task), which is how the worker produces them. */
+export function packBatch(id: number, outcomes: readonly FileOutcome[]): BatchDone {
+  const others: FileOutcome[] = [];
+  const noCandidates = new Float64Array(outcomes.filter((outcome) => outcome.kind === 'no-candidates').length * NUMBERS_PER_FILE);
+  let at = 0;
+  outcomes.forEach((outcome, index) => {
+    if (outcome.kind !== 'no-candidates') others.push(outcome);
+    else {
+      noCandidates.set([index, outcome.signature.size, outcome.signature.mtimeMs, outcome.signature.ino], at);
+      at += NUMBERS_PER_FILE;
+    }
+  });
+  return { type: 'batch-done', id, outcomes: others, noCandidates };
+}
+
+/** The batch's outcomes as objects again; the paths come from the tasks the main thread sent. */
+export function unpackBatch(message: BatchDone, tasks: readonly FileTask[]): FileOutcome[] {
+  const outcomes = [...message.outcomes];
+  const numbers = message.noCandidates;
+  for (let at = 0; at < numbers.length; at += NUMBERS_PER_FILE) {
+    const path = tasks[numbers[at]!]!.path;
+    outcomes.push({ kind: 'no-candidates', path, signature: { size: numbers[at + 1]!, mtimeMs: numbers[at + 2]!, ino: numbers[at + 3]! } });
+  }
+  return outcomes;
+}
