@@ -22,7 +22,7 @@ export const DEFAULT_EXTENSIONS = ['.c', '.h'];
 const BATCH_SIZE = 48;
 const PROGRESS_INTERVAL_MS = 100;
 /** Directory entries listed per turn of the event loop while workers run. */
-const WALK_AHEAD_PER_TURN = 2000;
+const WALK_AHEAD_PER_TURN = 500;
 /** Unchanged files settled on the main thread per turn, so that a language server stays responsive. */
 const SETTLED_ON_MAIN_PER_TURN = 2000;
 
