@@ -67,3 +67,38 @@ test('a region that is not self-contained falls back and still finds the call', 
   const result = analyzeFileText(text, 'f.c', { wholeFileShare: Infinity });
   assert.deepEqual(result.sites.map((site) => [site.api, site.nameRange.start.line]), [['dma_map_single', 4]]);
 });
+
+test('a function under #ifdef CONFIG_... is parsed as its own region, without the #endif below it', () => {
+  // The region takes the #ifdef line above the function (directives are never boundaries) but stops at
+  // the function's closing brace, so its parse has a MISSING #endif: that alone does not force a fallback.
+  const filler = Array.from({ length: 40 }, (_, index) => `static int unrelated_${index}(void)\n{\n\treturn ${index};\n}\n`).join('\n');
+  const text = [
+    filler,
+    '#ifdef CONFIG_PM_SLEEP',
+    'static int bdd_resume(struct device *dev)',
+    '{',
+    '\tstruct bdd_priv *priv = dev_get_drvdata(dev);',
+    '',
+    '\tpriv->dma = dma_map_single(dev, priv->buf, 64, DMA_TO_DEVICE);',
+    '\tif (dma_mapping_error(dev, priv->dma))',
+    '\t\treturn -ENOMEM;',
+    '\treturn 0;',
+    '}',
+    '#endif',
+    filler,
+  ].join('\n');
+  const regional = analyzeFileText(text, 'pm.c');
+  assert.equal(regional.fullParse, false);
+  assert.ok(regional.parsedBytes < text.length / 4, `parsed ${regional.parsedBytes} of ${text.length}`);
+  assert.deepEqual(comparable(regional.sites), comparable(extractCallSites(text)));
+  assert.equal(regional.sites.find((site) => site.api === 'dma_map_single')?.checked, true);
+});
+
+test('statements inside an unclosed #if at the top of a region still mean it began inside a function', () => {
+  // Column-0 statements inside f's body end regions, so the region around the call is the #ifdef line,
+  // the call and `z = 2;`: statements in an unclosed #if block, which must not be taken as file scope.
+  const text = 'static void f(void)\n{\n\tint a;\nx = 1;\n#ifdef CONFIG_X\n\ty = dma_map_single(d, b, 4, DMA_TO_DEVICE);\nz = 2;\n\tw = 3;\n#endif\n}\n';
+  const result = analyzeFileText(text, 'f.c', { wholeFileShare: Infinity });
+  assert.deepEqual(comparable(result.sites), comparable(extractCallSites(text)));
+  assert.equal(result.sites[0]?.enclosingFunction, 'f');
+});

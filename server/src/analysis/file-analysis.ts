@@ -114,16 +114,35 @@ const STATEMENTS = new Set([
 ]);
 
 /**
- * A region parse is trusted when none of its top-level items is an ERROR or a bare statement, and no MISSING
- * node ends it: then the region began and ended between top-level definitions.
+ * At file scope an expression statement is a macro invocation (`EXPORT_SYMBOL(f);`, `module_init(f);`),
+ * so a call; an assignment or any other expression there comes from the middle of a function body.
+ */
+function isBareExpression(item: SyntaxNode): boolean {
+  return item.type === 'expression_statement' && item.firstNamedChild !== null && item.firstNamedChild.type !== 'call_expression';
+}
+
+/** Conditional-compilation blocks: a region that starts inside one holds its items one level down. */
+const PREPROCESSOR_BLOCKS = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef']);
+
+/**
+ * A region parse is trusted when none of its top-level items (looking inside `#if` blocks) is an ERROR or
+ * a bare statement, and nothing but a `#endif` is MISSING at its end: then the region began and ended
+ * between top-level definitions. A missing `#endif` only says the region took the `#ifdef CONFIG_...` line
+ * above a function and not the `#endif` below it, which the whole file's parse would wrap the same way.
  */
 function selfContained(root: SyntaxNode): boolean {
-  for (const child of root.children) {
-    if (!child || child.isError || STATEMENTS.has(child.type)) return false;
-  }
+  if (!itemsAreDefinitions(root)) return false;
   if (!root.hasError) return true;
   for (let node: SyntaxNode | null = root.lastChild; node; node = node.lastChild) {
-    if (node.isError || node.isMissing) return false;
+    if (node.isError || (node.isMissing && node.type !== '#endif')) return false;
+  }
+  return true;
+}
+
+function itemsAreDefinitions(container: SyntaxNode): boolean {
+  for (const child of container.children) {
+    if (!child || child.isError || STATEMENTS.has(child.type) || isBareExpression(child)) return false;
+    if (PREPROCESSOR_BLOCKS.has(child.type) && !itemsAreDefinitions(child)) return false;
   }
   return true;
 }
