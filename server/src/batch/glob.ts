@@ -5,11 +5,36 @@
 /** A compiled exclude list: `matches(relativePath)` with '/'-separated paths relative to a scan root. */
 export interface ExcludeMatcher {
   matches(relativePath: string): boolean;
+  /**
+   * The same answer for an entry met by a walk that has checked every directory above it: a pattern for
+   * one name at any depth (`out`, `*.mod.c`, with or without a leading `**` and slash) then needs only the
+   * entry's own name, which over a kernel tree's 55,000 paths is several times cheaper than the whole path.
+   */
+  matchesEntry(relativePath: string, name: string): boolean;
 }
 
 export function compileExcludes(patterns: readonly string[]): ExcludeMatcher {
   const regexes = patterns.map(globToRegExp);
-  return { matches: (relativePath) => regexes.some((regex) => regex.test(relativePath)) };
+  const nameRegexes: RegExp[] = [];
+  const pathRegexes: RegExp[] = [];
+  for (const pattern of patterns) {
+    const name = anyDepthName(pattern);
+    if (name === null) pathRegexes.push(globToRegExp(pattern));
+    else nameRegexes.push(new RegExp(`^${translate(name)}$`));
+  }
+  return {
+    matches: (relativePath) => regexes.some((regex) => regex.test(relativePath)),
+    matchesEntry: (relativePath, name) => nameRegexes.some((regex) => regex.test(name)) || pathRegexes.some((regex) => regex.test(relativePath)),
+  };
+}
+
+/** The name glob of a pattern that matches one name at any depth, else null (see `matchesEntry`). */
+function anyDepthName(pattern: string): string | null {
+  let glob = pattern.trim().replace(/\\/g, '/').replace(/\/+$/, '');
+  while (glob.endsWith('/**')) glob = glob.slice(0, -3);
+  while (glob.startsWith('**/')) glob = glob.slice(3);
+  // A slash left over anchors the pattern at the root (`/x`, `./x`, `a/x`); `**` inside a name crosses directories.
+  return glob === '' || glob.includes('/') || glob.includes('**') ? null : glob;
 }
 
 /** Converts one glob to an anchored regular expression over a relative path. */

@@ -71,8 +71,8 @@ function* walkDirectory(root: string, options: WalkOptions, problems: WalkProble
     const entry = top.entries[top.next++]!;
     const relativePath = top.relativeDir ? `${top.relativeDir}/${entry.name}` : entry.name;
     if (entry.isDirectory()) {
-      if (!ALWAYS_SKIPPED.has(entry.name) && !options.excludes.matches(relativePath)) open(childPath(top.directory, entry.name), relativePath);
-    } else if (entry.isFile() && options.extensions.has(extname(entry.name).toLowerCase()) && !options.excludes.matches(relativePath)) {
+      if (!ALWAYS_SKIPPED.has(entry.name) && !options.excludes.matchesEntry(relativePath, entry.name)) open(childPath(top.directory, entry.name), relativePath);
+    } else if (entry.isFile() && options.extensions.has(extname(entry.name).toLowerCase()) && !options.excludes.matchesEntry(relativePath, entry.name)) {
       yield childPath(top.directory, entry.name);
     }
   }

@@ -1,7 +1,7 @@
 // The server's one door into the simulation core. Checks, hovers and hints ask "what does platform P
 // do with this sequence of requests" here; results are memoised because the same call is asked about
 // by several features and by every keystroke's re-check.
-import { createSession, listProfiles, ParamError, type OpResult, type PlatformProfile, type Request } from '@dmalens/core';
+import { createSession, listProfiles, ParamError, type OpResult, type PlatformProfile, type Request, type Session } from '@dmalens/core';
 import type { ParamOverrideValue, PlatformOverrides } from '../protocol/protocol';
 
 export interface PlatformRun {
@@ -77,6 +77,8 @@ function sessionComplaint(id: string, overrides: Record<string, ParamOverrideVal
 
 class MemoisedModel implements PlatformModel {
   private readonly memo = new Map<string, PlatformRun>();
+  /** A booted session per platform and overrides: cloning one costs a fraction of booting anew. */
+  private readonly booted = new Map<string, Session>();
   private readonly mmio = new Map<string, bigint | null>();
 
   constructor(
@@ -118,12 +120,23 @@ class MemoisedModel implements PlatformModel {
     }
   }
 
+  private freshSession(platformId: string, overrides: Record<string, ParamOverrideValue>): Session {
+    const key = jsonKey([platformId, overrides]);
+    let session = this.booted.get(key);
+    if (!session) {
+      session = createSession(platformId, overrides);
+      if (this.booted.size >= MEMO_LIMIT) this.booted.clear();
+      this.booted.set(key, session);
+    }
+    return session.clone();
+  }
+
   private simulate(platformId: string, requests: readonly Request[], extraOverrides: Record<string, ParamOverrideValue>): PlatformRun {
     const profile = this.profiles.get(platformId);
     const base = { platform: platformId, title: profile?.title ?? platformId, short: profile?.short ?? platformId };
     if (!profile) return { ...base, results: [], error: `unknown platform id '${platformId}'` };
     try {
-      const session = createSession(platformId, { ...(this.overrides[platformId] ?? {}), ...extraOverrides });
+      const session = this.freshSession(platformId, { ...(this.overrides[platformId] ?? {}), ...extraOverrides });
       return { ...base, results: requests.map((request) => session.run(request)) };
     } catch (error) {
       // A simulation failure must never take a hover or a diagnostic pass down with it.
