@@ -59,6 +59,15 @@ describe('dmalens scan', () => {
     assert.equal(json.summary.byRule['sync-direction'], 2);
   });
 
+  test('--jobs 0 analyses in the process and reports exactly what the workers report', () => {
+    const inProcess = scan(['--format', 'json', '--jobs', '0', 'examples', 'test/fixtures/rules']);
+    const onWorkers = scan(['--format', 'json', '--jobs', '2', 'examples', 'test/fixtures/rules']);
+    assert.equal(inProcess.status, 1, inProcess.stderr);
+    assert.equal(inProcess.stdout, onWorkers.stdout);
+    // The platform summaries come from the analysis too: the in-process run must carry them.
+    assert.ok(JSON.parse(inProcess.stdout).files.some((file: { sites: { summary: string | null }[] }) => file.sites.some((site) => site.summary)));
+  });
+
   test('sarif output validates against the SARIF 2.1.0 schema', () => {
     const result = scan(['--format', 'sarif', 'test/fixtures/rules']);
     assert.equal(result.status, 1, result.stderr);

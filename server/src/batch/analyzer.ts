@@ -8,6 +8,7 @@ import { createPlatformModel } from '../checks/platform-model';
 import { DEFAULT_PLATFORMS, type SeveritySetting } from '../config/settings';
 import type { PlatformOverrides } from '../protocol/protocol';
 import type { AnalyzeFile } from './file-scan';
+import { createAnnotator } from '../scan/site-annotations';
 
 /** What a scan is analysed with; plain data because it crosses to worker threads and keys the cache. */
 export interface ScanAnalysisOptions {
@@ -17,6 +18,8 @@ export interface ScanAnalysisOptions {
   severities?: Record<string, SeveritySetting>;
   /** Only these rule ids (the CLI's --rules). */
   rules?: string[];
+  /** Also summarise each site per platform (scan/site-annotations.ts), as `dmalens scan` prints them. */
+  annotate?: boolean;
 }
 
 export async function createAnalyzer(options: unknown): Promise<AnalyzeFile> {
@@ -26,9 +29,10 @@ export async function createAnalyzer(options: unknown): Promise<AnalyzeFile> {
   // leaves out what it cannot use.
   const { model } = createPlatformModel(scanOptions.platforms ?? [...DEFAULT_PLATFORMS], scanOptions.overrides ?? {});
   const checkOptions = { severities: scanOptions.severities ?? {}, ...(scanOptions.rules ? { only: scanOptions.rules } : {}) };
+  const annotate = scanOptions.annotate ? createAnnotator(model) : null;
   return (text, path) => {
     const { sites } = analyzeFileText(text, path);
     const diagnostics = runChecks({ sites, text, model, path }, checkOptions);
-    return { sites, diagnostics };
+    return annotate ? { sites, diagnostics, annotations: annotate(sites) } : { sites, diagnostics };
   };
 }

@@ -14,6 +14,8 @@ import { describeFsError } from './walk';
 export interface FileFacts {
   sites: CallSite[];
   diagnostics: Finding[];
+  /** Per site, its one-line platform summary, when the scan asked for them (ScanAnalysisOptions.annotate). */
+  annotations?: (string | null)[];
 }
 
 /** The per-file analysis: extraction and checks on the decoded text. */

@@ -54,6 +54,7 @@ export interface FileResult {
   path: string;
   sites: FileFacts['sites'];
   diagnostics: FileFacts['diagnostics'];
+  annotations?: FileFacts['annotations'];
   /** Set when the file was not analysed; `note` says why. */
   skipped?: SkipReason;
   note?: string;
@@ -294,7 +295,7 @@ function applyOutcome(outcome: FileOutcome, cache: ScanCache, progress: ScanProg
 
 function resultOf(path: string, facts: FileFacts, cached: boolean): FileResult | null {
   if (facts.sites.length === 0 && facts.diagnostics.length === 0) return null;
-  return { path, sites: facts.sites, diagnostics: facts.diagnostics, cached };
+  return { path, ...facts, cached };
 }
 
 function resolveOptions(paths: readonly string[], options: ScanTreeOptions): ResolvedOptions {

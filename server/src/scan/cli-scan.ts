@@ -7,13 +7,10 @@ import { pathToFileURL } from 'node:url';
 import { listProfiles } from '@dmalens/core';
 import { DEFAULT_MAX_FILE_BYTES, scanTree } from '../batch/scan-tree';
 import { createProgressBar } from '../batch/progress-bar';
+import { createAnalyzer, type ScanAnalysisOptions } from '../batch/analyzer';
 import { createPlatformModel, type PlatformModel } from '../checks/platform-model';
 import { RULES } from '../checks/rules';
-import { fileStreamingMask } from '../checks/file-mask';
 import { DEFAULT_EXCLUDES, DEFAULT_PLATFORMS } from '../config/settings';
-import { rowsForSimulation } from '../lsp/site-rows';
-import { simulationForSite, simulationKey, type SiteSimulation } from '../checks/site-requests';
-import { summaryText, wantsAnnotation } from '../lsp/inlay-text';
 import { formatJsonPieces } from './format-json';
 import { buildSarif } from './format-sarif';
 import { formatText } from './format-text';
@@ -139,33 +136,19 @@ export async function runScanCommand(argv: readonly string[]): Promise<number> {
 
 async function collectReport(args: ScanArguments, model: PlatformModel): Promise<ScanReport> {
   const files: ReportFile[] = [];
+  const analysis: ScanAnalysisOptions = { platforms: args.platforms, annotate: true, ...(args.rules ? { rules: args.rules } : {}) };
   const scan = scanTree(args.paths, {
     exclude: args.exclude,
-    analysis: { platforms: args.platforms, ...(args.rules ? { rules: args.rules } : {}) },
+    analysis,
     ...(args.cacheDir !== undefined ? { cacheDir: args.cacheDir } : {}),
-    ...(args.jobs !== undefined ? { workers: args.jobs } : {}),
+    // --jobs 0 analyses on this thread, with the analyser the workers would load.
+    ...(args.jobs === 0 ? { analyze: await createAnalyzer(analysis) } : args.jobs !== undefined ? { workers: args.jobs } : {}),
     ...(args.maxFileSize !== undefined ? { maxFileSize: args.maxFileSize } : {}),
     ...(args.progress ? { onProgress: createProgressBar(process.stderr) } : {}),
   });
-  // Most sites of a tree ask the same few questions (a map of an unknown size, one direction), so each
-  // distinct simulation is summarised once.
-  const summaries = new Map<string, string>();
-  const summaryFor = (simulation: SiteSimulation): string => {
-    const key = simulationKey(simulation);
-    let summary = summaries.get(key);
-    if (summary === undefined) {
-      const rows = rowsForSimulation(model, simulation);
-      summary = rows.rows.length ? summaryText(rows) : '';
-      summaries.set(key, summary);
-    }
-    return summary;
-  };
   for await (const result of scan) {
     const annotations = new Map<number, string>();
-    const mask = fileStreamingMask(result.sites);
-    result.sites.forEach((site, index) => {
-      const simulation = wantsAnnotation(site.kind) ? simulationForSite(site, mask) : null;
-      const summary = simulation ? summaryFor(simulation) : '';
+    result.annotations?.forEach((summary, index) => {
       if (summary) annotations.set(index, summary);
     });
     files.push({ path: displayPath(result.path), sites: result.sites, diagnostics: result.diagnostics, annotations, ...(result.skipped ? { skipped: result.note ?? result.skipped } : {}) });
