@@ -82,6 +82,26 @@ test('two worker threads find exactly what a whole-file analysis of every file f
   rmSync(root, { recursive: true, force: true });
 });
 
+test('this thread and a worker together, as the CLI scans, find exactly what a whole-file analysis finds', async () => {
+  // Enough files that the worker's queue fills and this thread takes its share.
+  const root = mkdtempSync(join(tmpdir(), 'dmalens-mixed-'));
+  const inputs = copyInputs();
+  for (let copy = 0; copy < 30; copy++) cpSync(inputs, join(root, `copy${copy}`), { recursive: true });
+  rmSync(inputs, { recursive: true, force: true });
+  const analyze = await createAnalyzer({});
+  let analysedHere = 0;
+  const counting = (text: string, path: string) => {
+    analysedHere++;
+    return analyze(text, path);
+  };
+  const mixed = await collect([root], { analyze: counting, workers: 1, workerScript, cacheDir: null });
+  assert.ok(analysedHere > 0, 'this thread analysed some files');
+  const expected = analyseEveryFile(root, analyze);
+  assert.ok(analysedHere < expected.length, `the worker analysed some files too (this thread: ${analysedHere} of ${expected.length})`);
+  assert.deepEqual(comparable(mixed.results), comparable(expected));
+  rmSync(root, { recursive: true, force: true });
+});
+
 test('a warm cache gives the same results without analysing, and an edited file is analysed again', async () => {
   const root = copyInputs();
   const cacheDir = mkdtempSync(join(tmpdir(), 'dmalens-workers-cache-'));

@@ -31,7 +31,11 @@ export interface ScanTreeOptions {
   exclude?: string[];
   extensions?: string[];
   maxFileSize?: number;
-  /** Worker threads. Default: one per core, at most 4. To analyse on the calling thread, pass `analyze`. */
+  /**
+   * Worker threads. Default: one per core, at most 4; with `analyze`, none. With `analyze` and workers,
+   * the calling thread analyses files too, between answering the workers (a batch command's main thread
+   * has nothing else to do, and one worker fewer saves that thread's compiling and warming up).
+   */
   workers?: number;
   /** Where the scan cache lives; null disables it. Default `defaultCacheDir()`. */
   cacheDir?: string | null;
@@ -42,8 +46,8 @@ export interface ScanTreeOptions {
   /** The worker entry; default `scan-worker.js` next to the running bundle. */
   workerScript?: string;
   /**
-   * Analyse on the calling thread with this function instead of the bundled analysis (implies workers: 0).
-   * Used by tests of the engine and by callers that already hold an initialised analyser.
+   * Analyse on the calling thread with this function (alone, unless `workers` are asked for as well).
+   * Used by tests of the engine, by callers that already hold an initialised analyser, and by the CLI.
    */
   analyze?: AnalyzeFile;
   /** Identifies the analysis code for the cache; default: a hash of the worker bundle. */
@@ -138,10 +142,10 @@ export async function* scanTree(paths: readonly string[], options: ScanTreeOptio
     }
   };
   const hasQueued = (): boolean => walkedTaken < walked.length;
-  const takeBatch = (): FileTask[] => {
-    if (walked.length - walkedTaken < BATCH_SIZE) walkSome(BATCH_SIZE);
+  const takeBatch = (size = BATCH_SIZE): FileTask[] => {
+    if (walked.length - walkedTaken < size) walkSome(size);
     const tasks: FileTask[] = [];
-    while (tasks.length < BATCH_SIZE && walkedTaken < walked.length) {
+    while (tasks.length < size && walkedTaken < walked.length) {
       const path = walked[walkedTaken]!;
       // Free the slot: the queue may hold the whole tree's paths for a moment.
       walked[walkedTaken++] = '';
@@ -159,7 +163,7 @@ export async function* scanTree(paths: readonly string[], options: ScanTreeOptio
   };
 
   try {
-    if (resolved.analyze) {
+    if (resolved.analyze && resolved.workers === 0) {
       const analyze = resolved.analyze;
       while (scanning() && !options.signal?.aborted) {
         walkSome(WALK_AHEAD_PER_TURN);
@@ -187,7 +191,7 @@ export async function* scanTree(paths: readonly string[], options: ScanTreeOptio
 async function* runOnWorkers(
   resolved: ResolvedOptions,
   options: ScanTreeOptions,
-  queue: { takeBatch: () => FileTask[]; walkSome: (limit: number) => void; scanning: () => boolean },
+  queue: { takeBatch: (size?: number) => FileTask[]; walkSome: (limit: number) => void; scanning: () => boolean },
   accept: (outcome: FileOutcome) => void,
   drainProblems: () => void,
   progress: ScanProgress,
@@ -229,13 +233,15 @@ async function* runOnWorkers(
         }
         if (toRead.length > 0) (pool ??= startPool()).submit(toRead);
       }
+      if (resolved.analyze && !options.signal?.aborted) analyzeSlice(queue, resolved.analyze, resolved.maxFileSize, accept);
       drainProblems();
       report(false);
       if (ready.length > 0) yield* ready.splice(0);
       if (fatal) throw new Error(`DMA Lens scan failed: ${fatal}`);
       const idle = pool === null || pool.idle;
       if (options.signal?.aborted || (!queue.scanning() && idle)) break;
-      if (progress.walkDone && !idle && !(settledHere >= SETTLED_ON_MAIN_PER_TURN)) {
+      const workLeftHere = resolved.analyze !== null && queue.scanning();
+      if (progress.walkDone && !idle && !workLeftHere && !(settledHere >= SETTLED_ON_MAIN_PER_TURN)) {
         await new Promise<void>((resolve) => (wake = resolve));
       } else {
         // Walk on (or settle more unchanged files) between worker messages; a finished batch wakes the loop at once.
@@ -247,6 +253,19 @@ async function* runOnWorkers(
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await pool?.close();
+  }
+}
+
+/** How long the calling thread analyses before it answers the workers again. */
+const ANALYSIS_SLICE_MS = 4;
+
+/** The calling thread's share: files from the queue until the slice is used, one at a time. */
+function analyzeSlice(queue: { takeBatch: (size?: number) => FileTask[] }, analyze: AnalyzeFile, maxFileSize: number, accept: (outcome: FileOutcome) => void): void {
+  const until = performance.now() + ANALYSIS_SLICE_MS;
+  while (performance.now() < until) {
+    const [task] = queue.takeBatch(1);
+    if (!task) return;
+    accept(unchangedByStat(task) ?? scanFile(task, { maxFileSize, analyze }));
   }
 }
 
@@ -304,7 +323,7 @@ function resolveOptions(paths: readonly string[], options: ScanTreeOptions): Res
   if (!Number.isFinite(maxFileSize) || maxFileSize <= 0) throw new Error(`DMA Lens scan: maxFileSize must be a positive number of bytes, got ${maxFileSize}`);
   const requestedWorkers = options.workers ?? Math.min(availableParallelism(), 4);
   if (!Number.isInteger(requestedWorkers) || requestedWorkers < 0) throw new Error(`DMA Lens scan: workers must be a whole number >= 0, got ${requestedWorkers}`);
-  const workers = options.analyze ? 0 : requestedWorkers;
+  const workers = options.analyze && options.workers === undefined ? 0 : requestedWorkers;
   // The analysis code reaches the calling thread only through `analyze`, so that this module does not
   // pull the parser and the checks into every bundle that merely starts scans.
   if (workers === 0 && !options.analyze) throw new Error('DMA Lens scan: workers: 0 needs `analyze` (e.g. `await createAnalyzer(options)` from batch/analyzer.ts)');

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { FileOutcome, FileTask } from './file-scan';
 import { unpackBatch, type FromWorker, type ToWorker, type WorkerSetup } from './worker-protocol';
 
-const BATCHES_IN_FLIGHT_PER_WORKER = 4;
+const BATCHES_IN_FLIGHT_PER_WORKER = 8;
 
 /**
  * Heap limits per worker. A worker keeps nothing between files, so a small heap only makes the garbage

@@ -2,6 +2,7 @@
 // [--jobs N] [--cache DIR | --no-cache] [--max-file-size BYTES] [--progress]`: every DMA call site and
 // finding under the paths. Exit status: 0 when no
 // finding has error severity, 1 when one does, 2 for bad usage (unknown option, platform or rule).
+import { availableParallelism } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { listProfiles } from '@dmalens/core';
@@ -22,7 +23,8 @@ export const SCAN_USAGE = `usage: dmalens scan PATH... [--platforms id,id] [--fo
   --format         text (compiler style, default), json, or sarif (SARIF 2.1.0)
   --rules          only these rule ids (default: all)
   --exclude        skip paths matching the glob (repeatable; adds to the defaults)
-  --jobs           worker threads (0 = analyse in this process; default: one per core, at most 4)
+  --jobs           threads that analyse files, this process's own included (0 or 1: no worker threads;
+                   default: one per core, at most 4)
   --cache DIR      where the scan cache lives (default: ${'$'}XDG_CACHE_HOME/dmalens); --no-cache disables it
   --max-file-size  skip files larger than this many bytes (default ${DEFAULT_MAX_FILE_BYTES}), with a note
   --progress       draw a progress bar on stderr when it is a terminal
@@ -134,6 +136,11 @@ export async function runScanCommand(argv: readonly string[]): Promise<number> {
   return report.files.some((file) => file.diagnostics.some((finding) => finding.severity === 'error')) ? 1 : 0;
 }
 
+/** One analysing thread per core, at most four (this one included). */
+function defaultJobs(): number {
+  return Math.min(availableParallelism(), 4);
+}
+
 async function collectReport(args: ScanArguments, model: PlatformModel): Promise<ScanReport> {
   const files: ReportFile[] = [];
   const analysis: ScanAnalysisOptions = { platforms: args.platforms, annotate: true, ...(args.rules ? { rules: args.rules } : {}) };
@@ -141,8 +148,9 @@ async function collectReport(args: ScanArguments, model: PlatformModel): Promise
     exclude: args.exclude,
     analysis,
     ...(args.cacheDir !== undefined ? { cacheDir: args.cacheDir } : {}),
-    // --jobs 0 analyses on this thread, with the analyser the workers would load.
-    ...(args.jobs === 0 ? { analyze: await createAnalyzer(analysis) } : args.jobs !== undefined ? { workers: args.jobs } : {}),
+    // This thread analyses too, with the analyser the workers load, and the other jobs are workers.
+    analyze: await createAnalyzer(analysis),
+    workers: Math.max(0, (args.jobs ?? defaultJobs()) - 1),
     ...(args.maxFileSize !== undefined ? { maxFileSize: args.maxFileSize } : {}),
     ...(args.progress ? { onProgress: createProgressBar(process.stderr) } : {}),
   });
