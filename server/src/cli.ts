@@ -36,6 +36,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  // The reader of our output went away (`dmalens scan ... | head`): like grep, stop quietly.
+  if ((error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return;
   if (error instanceof UsageError) {
     printError(error.message);
     process.exitCode = EXIT_USAGE;

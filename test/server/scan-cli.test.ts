@@ -2,7 +2,8 @@
 // (pinned through @microsoft/jest-sarif's copy), and the exit codes.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +67,16 @@ describe('dmalens scan', () => {
     assert.equal(inProcess.stdout, onWorkers.stdout);
     // The platform summaries come from the analysis too: the in-process run must carry them.
     assert.ok(JSON.parse(inProcess.stdout).files.some((file: { sites: { summary: string | null }[] }) => file.sites.some((site) => site.summary)));
+  });
+
+  test('a reader that stops early (| head) ends the scan quietly, neither hung nor with an error', async () => {
+    const child = spawn(process.execPath, [cli, 'scan', '--no-cache', '--format', 'json', 'examples', 'test/fixtures'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(stderr, '');
+    assert.ok(code === 0 || code === 1, `exit status ${code}`);
   });
 
   test('sarif output validates against the SARIF 2.1.0 schema', () => {

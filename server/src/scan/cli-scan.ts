@@ -2,6 +2,7 @@
 // [--jobs N] [--cache DIR | --no-cache] [--max-file-size BYTES] [--progress]`: every DMA call site and
 // finding under the paths. Exit status: 0 when no
 // finding has error severity, 1 when one does, 2 for bad usage (unknown option, platform or rule).
+import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -131,8 +132,11 @@ export async function runScanCommand(argv: readonly string[]): Promise<number> {
   }
   const { model } = createPlatformModel(args.platforms, {});
   const report = await collectReport(args, model);
-  // Written piece by piece: stdout to a pipe or file is synchronous here, so no piece waits in memory.
-  for (const piece of render(report, args.format)) process.stdout.write(piece);
+  // Written piece by piece, waiting whenever stdout is full: a pipe to a slower reader would otherwise
+  // queue the whole report in memory (measured: 17 MB of JSON for Linux cost 30-60 MB of peak RSS).
+  for (const piece of render(report, args.format)) {
+    if (!process.stdout.write(piece)) await once(process.stdout, 'drain');
+  }
   return report.files.some((file) => file.diagnostics.some((finding) => finding.severity === 'error')) ? 1 : 0;
 }
 
