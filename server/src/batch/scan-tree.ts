@@ -49,9 +49,10 @@ export interface ScanTreeOptions {
   workerScript?: string;
   /**
    * Analyse on the calling thread with this function (alone, unless `workers` are asked for as well).
-   * Used by tests of the engine, by callers that already hold an initialised analyser, and by the CLI.
+   * Used by tests of the engine, by callers that already hold an initialised analyser, and by the CLI,
+   * which passes the analyser still loading so that the walk and the workers start meanwhile.
    */
-  analyze?: AnalyzeFile;
+  analyze?: AnalyzeFile | Promise<AnalyzeFile>;
   /** Identifies the analysis code for the cache; default: a hash of the worker bundle. */
   toolFingerprint?: string;
 }
@@ -94,7 +95,7 @@ interface ResolvedOptions {
   extensions: Set<string>;
   maxFileSize: number;
   workers: number;
-  analyze: AnalyzeFile | null;
+  analyze: AnalyzeFile | Promise<AnalyzeFile> | null;
   workerScript: string | null;
 }
 
@@ -166,7 +167,7 @@ export async function* scanTree(paths: readonly string[], options: ScanTreeOptio
 
   try {
     if (resolved.analyze && resolved.workers === 0) {
-      const analyze = resolved.analyze;
+      const analyze = await resolved.analyze;
       while (scanning() && !options.signal?.aborted) {
         walkSome(WALK_AHEAD_PER_TURN);
         for (const task of takeBatch()) accept(scanFile(task, { maxFileSize: resolved.maxFileSize, analyze }));
@@ -202,6 +203,20 @@ async function* runOnWorkers(
 ): AsyncGenerator<FileResult> {
   let wake: (() => void) | null = null;
   let fatal: string | null = null;
+  // The calling thread joins in once its analyser has loaded.
+  let analyzeHere: AnalyzeFile | null = null;
+  if (resolved.analyze) {
+    Promise.resolve(resolved.analyze).then(
+      (loaded) => {
+        analyzeHere = loaded;
+        wake?.();
+      },
+      (error: unknown) => {
+        fatal = `cannot load the analyser: ${error instanceof Error ? error.message : String(error)}`;
+        wake?.();
+      },
+    );
+  }
   const setup: WorkerSetup = { maxFileSize: resolved.maxFileSize, analysisOptions: options.analysis ?? null };
   // Workers start on the first file that needs reading: a re-scan of an unchanged tree needs none.
   let pool: WorkerPool | null = null;
@@ -235,14 +250,14 @@ async function* runOnWorkers(
         }
         if (toRead.length > 0) (pool ??= startPool()).submit(toRead);
       }
-      if (resolved.analyze && !options.signal?.aborted) analyzeSlice(queue, resolved.analyze, resolved.maxFileSize, accept);
+      if (analyzeHere && !options.signal?.aborted) analyzeSlice(queue, analyzeHere, resolved.maxFileSize, accept);
       drainProblems();
       report(false);
       if (ready.length > 0) yield* ready.splice(0);
       if (fatal) throw new Error(`DMA Lens scan failed: ${fatal}`);
       const idle = pool === null || pool.idle;
       if (options.signal?.aborted || (!queue.scanning() && idle)) break;
-      const workLeftHere = resolved.analyze !== null && queue.scanning();
+      const workLeftHere = analyzeHere !== null && queue.scanning();
       if (progress.walkDone && !idle && !workLeftHere && !(settledHere >= SETTLED_ON_MAIN_PER_TURN)) {
         await new Promise<void>((resolve) => (wake = resolve));
       } else {

@@ -153,7 +153,7 @@ async function collectReport(args: ScanArguments, model: PlatformModel): Promise
     analysis,
     ...(args.cacheDir !== undefined ? { cacheDir: args.cacheDir } : {}),
     // This thread analyses too, with the analyser the workers load, and the other jobs are workers.
-    analyze: await createAnalyzer(analysis),
+    analyze: createAnalyzer(analysis),
     workers: Math.max(0, (args.jobs ?? defaultJobs()) - 1),
     ...(args.maxFileSize !== undefined ? { maxFileSize: args.maxFileSize } : {}),
     ...(args.progress ? { onProgress: createProgressBar(process.stderr) } : {}),
