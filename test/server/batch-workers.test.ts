@@ -3,7 +3,7 @@
 // written for the extractor and the checks, and a cache that survives a second run across processes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scanTree, type FileResult, type ScanSummary, type ScanTreeOptions } from '../../server/src/batch/scan-tree';
@@ -88,9 +88,14 @@ test('this thread and a worker together, as the CLI scans, find exactly what a w
   const inputs = copyInputs();
   for (let copy = 0; copy < 30; copy++) cpSync(inputs, join(root, `copy${copy}`), { recursive: true });
   rmSync(inputs, { recursive: true, force: true });
+  // A candidate over 1 MiB is left to the worker, whose death the pool survives, even when this thread read it.
+  const driver = readFileSync(join(repo, 'examples', 'buggy_demo_dev.c'), 'utf8');
+  const large = Array.from({ length: 8 }, (_, index) => join(root, `copy${8 + 3 * index}`, 'large_driver.c'));
+  for (const path of large) writeFileSync(path, `${'/* padding */\n'.repeat(80_000)}${driver}`);
   const analyze = await createAnalyzer({});
   let analysedHere = 0;
   const counting = (text: string, path: string) => {
+    assert.ok(!large.includes(path), 'a large file is not analysed on this thread');
     analysedHere++;
     return analyze(text, path);
   };
@@ -99,6 +104,7 @@ test('this thread and a worker together, as the CLI scans, find exactly what a w
   const expected = analyseEveryFile(root, analyze);
   assert.ok(analysedHere < expected.length, `the worker analysed some files too (this thread: ${analysedHere} of ${expected.length})`);
   assert.deepEqual(comparable(mixed.results), comparable(expected));
+  for (const path of large) assert.ok(mixed.results.some((result) => result.path === path && result.sites.length > 0), `the worker analysed ${path}`);
   rmSync(root, { recursive: true, force: true });
 });
 

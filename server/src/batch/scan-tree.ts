@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { compileExcludes } from './glob';
 import { walkFiles, type WalkProblem } from './walk';
-import { decodeFacts, sameSignature, scanFile, type AnalyzeFile, type FileFacts, type FileOutcome, type FileTask, type SkipReason } from './file-scan';
+import { decodeFacts, finishAnalysis, readForScan, sameSignature, scanFile, type AnalyzeFile, type FileFacts, type FileOutcome, type FileTask, type SkipReason } from './file-scan';
 import { ScanCache, cacheIdentity, defaultCacheDir, fileFingerprint } from './scan-cache';
 import { WorkerPool } from './worker-pool';
 import type { WorkerSetup } from './worker-protocol';
@@ -250,7 +250,10 @@ async function* runOnWorkers(
         }
         if (toRead.length > 0) (pool ??= startPool()).submit(toRead);
       }
-      if (analyzeHere && !options.signal?.aborted) analyzeSlice(queue, analyzeHere, resolved.maxFileSize, accept);
+      if (analyzeHere && !options.signal?.aborted) {
+        const large = analyzeSlice(queue, analyzeHere, resolved.maxFileSize, accept);
+        if (large.length > 0) (pool ??= startPool()).submit(large);
+      }
       drainProblems();
       report(false);
       if (ready.length > 0) yield* ready.splice(0);
@@ -275,15 +278,28 @@ async function* runOnWorkers(
 
 /** How long the calling thread analyses before it answers the workers again. */
 const ANALYSIS_SLICE_MS = 4;
+/**
+ * Candidates larger than this go to a worker even when the calling thread read them: a parser that runs
+ * out of memory on a huge generated file takes down only a worker, which the pool replaces.
+ */
+const CALLING_THREAD_MAX_BYTES = 1024 * 1024;
 
-/** The calling thread's share: files from the queue until the slice is used, one at a time. */
-function analyzeSlice(queue: { takeBatch: (size?: number) => FileTask[] }, analyze: AnalyzeFile, maxFileSize: number, accept: (outcome: FileOutcome) => void): void {
+/**
+ * The calling thread's share: files from the queue until the slice is used, one at a time. Returns the
+ * candidates it leaves to the workers.
+ */
+function analyzeSlice(queue: { takeBatch: (size?: number) => FileTask[] }, analyze: AnalyzeFile, maxFileSize: number, accept: (outcome: FileOutcome) => void): FileTask[] {
+  const forWorkers: FileTask[] = [];
   const until = performance.now() + ANALYSIS_SLICE_MS;
   while (performance.now() < until) {
     const [task] = queue.takeBatch(1);
-    if (!task) return;
-    accept(unchangedByStat(task) ?? scanFile(task, { maxFileSize, analyze }));
+    if (!task) break;
+    const read = unchangedByStat(task) ?? readForScan(task, maxFileSize);
+    if (read.kind !== 'pending') accept(read);
+    else if (read.signature.size > CALLING_THREAD_MAX_BYTES) forWorkers.push(task);
+    else accept(finishAnalysis(read, analyze));
   }
+  return forWorkers;
 }
 
 /**
