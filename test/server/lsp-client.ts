@@ -43,6 +43,8 @@ export const DEFAULT_CAPABILITIES = {
 export class LspClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
   readonly messages: { type: number; message: string }[] = [];
+  /** window/logMessage texts: what the server writes to its output channel. */
+  readonly logs: string[] = [];
   readonly progress: unknown[] = [];
   readonly statusNotifications: unknown[] = [];
   private readonly waiters: (() => void)[] = [];
@@ -70,7 +72,10 @@ export class LspClient {
       client.messages.push(params);
       client.wake();
     });
-    connection.onNotification('window/logMessage', () => undefined);
+    connection.onNotification('window/logMessage', (params: { message: string }) => {
+      client.logs.push(params.message);
+      client.wake();
+    });
     connection.onNotification('$/progress', (params: unknown) => {
       client.progress.push(params);
       client.wake();

@@ -2,7 +2,7 @@
 // $/progress from begin to end, honours exclude globs and the file size limit, and follows file changes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -89,5 +89,49 @@ describe('workspace index', () => {
     const analysis = await client.request<{ totals: { files: number; sites: number } }>('dmalens/analyzeWorkspace', {});
     assert.equal(analysis.totals.files, 1);
     assert.equal(analysis.totals.sites, 2, 'dma_map_single and dma_mapping_error in beta.c');
+  });
+});
+
+describe('workspace index limits', () => {
+  /** A tree of `count` small drivers, each with two call sites. */
+  function makeTree(count: number): string {
+    const root = mkdtempSync(join(tmpdir(), 'dmalens-index-caps-'));
+    for (let dir = 0; dir < count / 100; dir++) {
+      mkdirSync(join(root, `d${dir}`));
+      for (let file = 0; file < 100; file++) writeFileSync(join(root, `d${dir}`, `drv${file}.c`), driver(`drv${dir}_${file}`));
+    }
+    return root;
+  }
+
+  async function indexWith(settings: Record<string, unknown>, count: number) {
+    const root = makeTree(count);
+    const client = await LspClient.start({ rootUri: pathToFileURL(root).toString(), settings });
+    try {
+      await client.waitFor(() => client.statusNotifications.some((status) => (status as { index: { state: string } }).index.state === 'done'), 60000, 'index done');
+      const analysis = await client.request<{ totals: { files: number } }>('dmalens/analyzeWorkspace', {});
+      return { files: analysis.totals.files, logs: client.logs };
+    } finally {
+      await client.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  // The limits are checked as progress is reported (every 100 ms), so the index stops soon after them.
+  test('index.maxFiles stops the index early and says so in the log', async () => {
+    const { files, logs } = await indexWith({ 'index.maxFiles': 200 }, 6000);
+    assert.ok(files >= 1 && files < 6000, `indexed ${files} of 6000 files`);
+    assert.ok(logs.some((line) => line.includes('stopped at dmalens.index.maxFiles (200)')), logs.join('\n'));
+  });
+
+  test('index.maxTotalBytes stops the index early and says so in the log', async () => {
+    const { files, logs } = await indexWith({ 'index.maxTotalBytes': 100_000 }, 6000);
+    assert.ok(files >= 1 && files < 6000, `indexed ${files} of 6000 files`);
+    assert.ok(logs.some((line) => line.includes('stopped at dmalens.index.maxTotalBytes (100000)')), logs.join('\n'));
+  });
+
+  test('without limits every file is indexed', async () => {
+    const { files, logs } = await indexWith({}, 600);
+    assert.equal(files, 600);
+    assert.ok(!logs.some((line) => line.includes('stopped at')), logs.join('\n'));
   });
 });
