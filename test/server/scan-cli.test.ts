@@ -4,9 +4,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
@@ -77,6 +77,27 @@ describe('dmalens scan', () => {
     const [code] = (await once(child, 'exit')) as [number | null];
     assert.equal(stderr, '');
     assert.ok(code === 0 || code === 1, `exit status ${code}`);
+  });
+
+  test('raw-phys-to-device skips code whose physical addresses go to platform components, not DMA masters', () => {
+    const root = mkdtempSync(join(tmpdir(), 'dmalens-platform-code-'));
+    const fixture = readFileSync(join(fixtures, 'raw-phys.c'), 'utf8');
+    const places = {
+      'drivers/net/ethernet/demo/raw.c': fixture,
+      'drivers/iommu/demo/raw.c': fixture,
+      'drivers/irqchip/raw.c': fixture,
+      'drivers/pci/controller/raw.c': fixture,
+      'arch/powerpc/platforms/demo/raw.c': fixture,
+      'drivers/i2c/busses/raw-opal.c': `#include <asm/opal.h>\n${fixture}`,
+    };
+    for (const [path, text] of Object.entries(places)) {
+      mkdirSync(join(root, dirname(path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    const result = scan(['--format', 'json', '--rules', 'raw-phys-to-device', '.'], root);
+    const reported = (JSON.parse(result.stdout) as { files: { path: string; diagnostics: unknown[] }[] }).files.filter((file) => file.diagnostics.length > 0).map((file) => file.path);
+    assert.deepEqual(reported, ['drivers/net/ethernet/demo/raw.c']);
+    rmSync(root, { recursive: true, force: true });
   });
 
   test('sarif output validates against the SARIF 2.1.0 schema', () => {

@@ -17,11 +17,20 @@ import { formatAddress, outcomeWords } from './outcome-text';
 const RAW_PHYS_HELPERS = new Set(['virt_to_phys', '__pa', 'page_to_phys', 'sg_phys', 'virt_to_bus']);
 
 /**
- * Architecture code writes physical addresses for the CPU itself, the MMU and firmware (secondary CPU
- * boot registers, process tables, RTAS/OPAL buffers): no DMA device reads them.
+ * Code whose physical addresses are read by a platform component rather than by a DMA master behind the
+ * DMA API: architecture code (the CPU itself, the MMU, firmware: secondary CPU boot registers, process
+ * tables, RTAS/OPAL buffers), IOMMU drivers (an IOMMU reads its own tables and invalidation descriptors by
+ * physical address), interrupt controllers (the GIC ITS tables), PCI host-bridge drivers (they program the
+ * inbound windows that translate physical addresses), the AGP GART bridge, s390 channel I/O (absolute
+ * addresses by architecture) and firmware drivers.
  */
-function isArchitectureCode(path: string | undefined): boolean {
-  return path !== undefined && /(^|\/)arch\//.test(path);
+const PLATFORM_CODE = /(^|\/)(arch|drivers\/(iommu|irqchip|pci\/controller|char\/agp|s390|firmware))\//;
+
+/** powerpc drivers that talk to firmware or the hypervisor (OPAL, PAPR hypercalls, RTAS), which take real addresses. */
+const FIRMWARE_INTERFACE = /^[ \t]*#[ \t]*include[ \t]*<asm\/(opal|hvcall|rtas)\.h>/m;
+
+function isPlatformCode(path: string | undefined, text: string): boolean {
+  return (path !== undefined && PLATFORM_CODE.test(path)) || FIRMWARE_INTERFACE.test(text);
 }
 
 /** Calls whose argument goes to the device: endianness conversions for descriptors and MMIO writes. */
@@ -35,7 +44,7 @@ export const rawPhysToDevice: Rule = {
   defaultSeverity: 'warning',
   platformDependent: true,
   check({ sites, text, model, path }: CheckContext): RuleFinding[] {
-    if (isArchitectureCode(path)) return [];
+    if (isPlatformCode(path, text)) return [];
     const candidates = sites.filter((site) => RAW_PHYS_HELPERS.has(site.api));
     if (!candidates.length) return [];
     const breaking = breakingPlatforms(model);
