@@ -18,12 +18,18 @@ function lineEndAt(text: string, offset: number): number {
   return end < 0 ? text.length : end + 1;
 }
 
+/** Does the line break just before `offset` follow a backslash (with or without a carriage return), continuing the line? */
+function continuesBefore(text: string, offset: number): boolean {
+  if (text[offset - 1] !== '\n') return false;
+  return text[offset - 2] === '\\' || (text[offset - 2] === '\r' && text[offset - 3] === '\\');
+}
+
 /** The logical line (joined by trailing backslashes) that holds `offset`. */
 function logicalLine(text: string, offset: number): Region {
   let start = lineStartAt(text, offset);
-  while (start > 0 && /\\\r?\n$/.test(text.slice(Math.max(0, start - 3), start))) start = lineStartAt(text, start - 1);
+  while (start > 0 && continuesBefore(text, start)) start = lineStartAt(text, start - 1);
   let end = lineEndAt(text, offset);
-  while (end < text.length && /\\\r?\n$/.test(text.slice(Math.max(0, end - 3), end))) end = lineEndAt(text, end);
+  while (end < text.length && continuesBefore(text, end)) end = lineEndAt(text, end);
   return { start, end };
 }
 

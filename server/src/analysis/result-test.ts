@@ -39,20 +39,29 @@ export function isResultTested(after: string, lvalue: string): boolean {
   const name = lvalue.replace(/\s+/g, '');
   if (name.length === 0) return false;
   const squeezed = after.replace(/\s+/g, '');
-  let at = squeezed.indexOf(name);
-  if (at === -1) return false;
-  const offsets = nonSpaceOffsets(after);
-  for (; at !== -1; at = squeezed.indexOf(name, at + 1)) {
-    if (testedAt(after, offsets[at]!, offsets[at + name.length - 1]! + 1)) return true;
+  for (let at = squeezed.indexOf(name); at !== -1; at = squeezed.indexOf(name, at + 1)) {
+    const start = nonSpaceIndex(after, at, 0);
+    const last = nonSpaceIndex(after, name.length - 1, start);
+    if (testedAt(after, start, last + 1)) return true;
   }
   return false;
 }
 
-/** For each non-whitespace character of `text`, its index: the squeezed text's offsets in the original. */
-function nonSpaceOffsets(text: string): number[] {
-  const offsets: number[] = [];
-  for (let index = 0; index < text.length; index++) if (!isSpace(text, index)) offsets.push(index);
-  return offsets;
+/**
+ * The index in `text` of the `nth` non-whitespace character at or after `from` (counting from 0); it
+ * exists because the whitespace-free text holds it. Occurrences are few, so each is found by walking the
+ * window rather than by building a table of offsets for every window.
+ */
+function nonSpaceIndex(text: string, nth: number, from: number): number {
+  let counted = 0;
+  let index = from;
+  for (;;) {
+    if (!isSpace(text, index)) {
+      if (counted === nth) return index;
+      counted++;
+    }
+    index++;
+  }
 }
 
 /** Is the occurrence of the result at [start, end) of `text` a test of it? */
