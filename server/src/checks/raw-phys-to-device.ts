@@ -4,6 +4,7 @@
 // offset, dma-ranges window) or bounces (confidential guests). The rule says which selected platforms
 // break, from the core's simulation of a map of the same memory.
 import type { CallSite } from '../analysis/callsite';
+import { regionAround } from '../analysis/regions';
 import type { OpResult, PlatformProfile } from '@dmalens/core';
 import type { PlatformModel } from './platform-model';
 import type { CheckContext, Rule, RuleFinding } from './rule';
@@ -51,7 +52,7 @@ export const rawPhysToDevice: Rule = {
     if (!breaking.length) return [];
     return candidates.flatMap((site) => {
       const sink = deviceSink(text, site);
-      if (!sink) return [];
+      if (!sink || inVirtioNoDmaApiPath(text, site)) return [];
       return [
         {
           range: site.nameRange,
@@ -85,6 +86,17 @@ function breakingPlatforms(model: PlatformModel): string[] {
   return rawPhysOutcomes(model)
     .filter((outcome) => !outcome.sameAsPhys)
     .map(({ profile, result }) => `${profile.short}: ${outcomeWords(result)}`);
+}
+
+/**
+ * Virtio drivers choose between the DMA API and guest-physical addresses with `virtio_has_dma_quirk` (or
+ * virtio_ring's `vring_use_dma_api`): without VIRTIO_F_ACCESS_PLATFORM the device reads guest-physical
+ * memory by the virtio contract (spec §6), so a raw address in a function that makes that choice is the
+ * contract's branch (virtio-gpu's `use_dma_api ? sg_dma_address : sg_phys`), not a mistake.
+ */
+function inVirtioNoDmaApiPath(text: string, site: CallSite): boolean {
+  const definition = regionAround(text, site.offset);
+  return /\b(virtio_has_dma_quirk|vring_use_dma_api)\s*\(/.test(text.slice(definition.start, definition.end));
 }
 
 /** Describes where the value goes when that place is device-visible, else null. */
