@@ -2,7 +2,7 @@
 // next-fit, and the copy rules of §2.3. Ref: kernel/dma/swiotlb.c, include/linux/swiotlb.h.
 import type { Direction, DmaAttr } from '../types';
 import type { DmaContext, EngineSession, MapOutcome, SessionState } from '../engine/ops';
-import { DMA_MAPPING_ERROR, U64_MAX, hex, maxBig } from '../engine/bits';
+import { DMA_MAPPING_ERROR, U64_MAX, hex, ilog2, maxBig } from '../engine/bits';
 import { ParamError } from '../params/parse';
 import { dmaCapable, overflowMessage, physToDmaUnencrypted, recordPhysToDma, syncForDeviceIfNeeded } from './direct';
 
@@ -216,7 +216,7 @@ function findSlotsInArea(session: EngineSession, pool: SwiotlbPool, areaIndex: n
   const alignMask = allocAlignMask | (IO_TLB_SIZE - 1n);
   const iotlbAlignMask = session.dev.minAlignMask & ~alignMask & U64_MAX;
   const nslots = nrSlots(allocSize);
-  const pageShift = BigInt((session.params.page_size as bigint).toString(2).length - 1);
+  const pageShift = BigInt(ilog2(session.params.page_size as bigint));
   let stride = (iotlbAlignMask >> IO_TLB_SHIFT) + 1n;
   if (allocSize >= (session.params.page_size as bigint)) stride = maxBig(stride, stride << (pageShift - IO_TLB_SHIFT));
   stride = maxBig(stride, (alignMask >> IO_TLB_SHIFT) + 1n);

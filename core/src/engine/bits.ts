@@ -24,8 +24,18 @@ export function roundupPowOfTwo(value: bigint): bigint {
   return value <= 1n ? 1n : 1n << BigInt(fls64(value - 1n));
 }
 
+/** `__rounddown_pow_of_two`, 0 for 0. */
+export function rounddownPowOfTwo(value: bigint): bigint {
+  return value === 0n ? 0n : 1n << BigInt(fls64(value) - 1);
+}
+
 export function ilog2(value: bigint): number {
   return fls64(value) - 1;
+}
+
+/** `order_base_2(n)`: log2 rounded up, 0 for 0 and 1. */
+export function orderBase2(value: bigint): number {
+  return value <= 1n ? 0 : fls64(value - 1n);
 }
 
 /** `min_not_zero`. */

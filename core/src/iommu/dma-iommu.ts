@@ -2,7 +2,7 @@
 // strict or flush-queue unmap, untrusted-device bouncing, scatterlists and coherent allocations.
 import type { Direction, DmaAttr, PhysRange } from '../types';
 import { registerDmaOps, type AllocOutcome, type DmaContext, type EngineSession, type MapOutcome, type MappingRecord, type SgOutcome } from '../engine/ops';
-import { DMA_MAPPING_ERROR, alignDown, alignUp, hex, minBig, minNotZero } from '../engine/bits';
+import { DMA_MAPPING_ERROR, alignDown, alignUp, hex, ilog2, minBig, minNotZero } from '../engine/bits';
 import { dmaBitMask } from '../params/parse';
 import { archSyncForCpu, archSyncForDevice } from '../dma/direct';
 import { isSwiotlbActive, isSwiotlbBuffer, swiotlbMaxMappingSize, swiotlbSyncSingleForCpu, swiotlbSyncSingleForDevice, swiotlbTblMapSingle, swiotlbTblUnmapSingle } from '../dma/swiotlb';
@@ -31,7 +31,7 @@ function granule(session: EngineSession): bigint {
 }
 
 function shift(session: EngineSession): bigint {
-  return BigInt(granule(session).toString(2).length - 1);
+  return BigInt(ilog2(granule(session)));
 }
 
 function domain(session: EngineSession): IovaDomain {

@@ -2,7 +2,7 @@
 // size alignment from cached nodes, per-CPU LIFO rcaches in front of it, and reserved ranges.
 // Kept as a sorted array of nodes (pfn ranges) ending with the anchor, so clone() is cheap.
 import type { SessionState } from '../engine/ops';
-import { fls64, roundupPowOfTwo } from '../engine/bits';
+import { fls64, orderBase2, roundupPowOfTwo } from '../engine/bits';
 
 const IOVA_ANCHOR = (1n << 64n) - 1n;
 /** IOVA_RANGE_CACHE_MAX_SIZE: rcaches hold orders 0..5 (up to 32 granules). */
@@ -24,10 +24,6 @@ interface CpuRcache {
 interface Rcache {
   cpus: Map<number, CpuRcache>;
   depot: bigint[][];
-}
-
-function orderBase2(size: bigint): number {
-  return size <= 1n ? 0 : fls64(size - 1n);
 }
 
 export class IovaDomain implements SessionState {

@@ -6,8 +6,7 @@ import type { Direction } from '../types';
 import { ppcPlatform } from './platform';
 import { fslSetMask } from './fsl-pci';
 import { CACHE_OP_FN, dmaSyncOp } from './noncoherent';
-import { hexAddr } from './tce';
-import { u64 } from '../engine/bits';
+import { hex, u64 } from '../engine/bits';
 
 function dmaSync(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction, caller: string): void {
   const line = BigInt(ctx.session.params.cache_line as number);
@@ -19,7 +18,7 @@ function dmaSync(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction, ca
 }
 
 function pfn(phys: bigint, ctx: DmaContext): string {
-  return hexAddr(phys / (ctx.session.params.page_size as bigint));
+  return hex(phys / (ctx.session.params.page_size as bigint));
 }
 
 export const powerpcArch: ArchHooks = {
@@ -57,7 +56,7 @@ export const powerpcArch: ArchHooks = {
     const { dev, params } = ctx.session;
     if (params.ppc_platform !== 'pseries' || dev.busDmaLimit === 0n) return false;
     const direct = dev.busDmaLimit >= physEnd + dev.dmaOffset;
-    ctx.trace.stage('arch_dma_map_page_direct', physEnd, null, direct ? `bus_dma_limit ${hexAddr(dev.busDmaLimit)} covers phys_to_dma(end): map directly through the dynamic window.` : `phys_to_dma(end) is beyond bus_dma_limit ${hexAddr(dev.busDmaLimit)} (persistent memory): map through the default TCE window.`, 'arch/powerpc/kernel/dma-iommu.c:arch_dma_map_page_direct', '§4.1');
+    ctx.trace.stage('arch_dma_map_page_direct', physEnd, null, direct ? `bus_dma_limit ${hex(dev.busDmaLimit)} covers phys_to_dma(end): map directly through the dynamic window.` : `phys_to_dma(end) is beyond bus_dma_limit ${hex(dev.busDmaLimit)} (persistent memory): map through the default TCE window.`, 'arch/powerpc/kernel/dma-iommu.c:arch_dma_map_page_direct', '§4.1');
     return direct;
   },
 

@@ -1,10 +1,10 @@
 // IBM Cell blades (QS20 Spider, QS21/QS22 Axon), spec §4.5 (6.1 semantics; removed upstream ~v6.14).
+import { hex } from '../engine/bits';
 import type { DmaContext } from '../engine/ops';
 import type { Params } from '../params/spec';
 import { IommuTable } from './tce-table';
 import { cellOps, type TceTableOps } from './table-ops';
 import { ppcIommuState } from './iommu-state';
-import { hexAddr } from './tce';
 import { DMA_BIT_MASK_64, ramEnd, windowEntries } from './util';
 
 const SOURCE = 'arch/powerpc/platforms/cell/iommu.c';
@@ -63,7 +63,7 @@ export function cellDevSetup(ctx: DmaContext): void {
   const ref = `${SOURCE}:cell_dma_dev_setup`;
   if (!mode.enabled) {
     dev.dmaOffset = cellNommuOffset(params);
-    ctx.trace.stage('cell_dma_dev_setup', null, null, `IOMMU off: direct DMA with archdata.dma_offset = ${params.cell_axon ? '' : 'SPIDER_DMA_OFFSET + '}window base = ${hexAddr(dev.dmaOffset)}.`, ref, '§4.5');
+    ctx.trace.stage('cell_dma_dev_setup', null, null, `IOMMU off: direct DMA with archdata.dma_offset = ${params.cell_axon ? '' : 'SPIDER_DMA_OFFSET + '}window base = ${hex(dev.dmaOffset)}.`, ref, '§4.5');
     return;
   }
   const state = ppcIommuState(ctx.session);
@@ -73,7 +73,7 @@ export function cellDevSetup(ctx: DmaContext): void {
   }
   if (mode.fixed) {
     dev.dmaOffset = (params.cell_fixed_dev_addr as bigint) + cellFixedBase(params);
-    ctx.trace.stage('cell_dma_dev_setup', null, null, `Fixed mapping of all RAM at fbase ${hexAddr(cellFixedBase(params))}: archdata.dma_offset = dev_addr + fbase = ${hexAddr(dev.dmaOffset)} (used by 64-bit devices); dynamic window for the rest.`, ref, '§4.5');
+    ctx.trace.stage('cell_dma_dev_setup', null, null, `Fixed mapping of all RAM at fbase ${hex(cellFixedBase(params))}: archdata.dma_offset = dev_addr + fbase = ${hex(dev.dmaOffset)} (used by 64-bit devices); dynamic window for the rest.`, ref, '§4.5');
   } else {
     ctx.trace.stage('cell_dma_dev_setup', null, null, 'IOMMU on without a fixed mapping: the device uses the dynamic window of 4 KiB IOPTEs.', ref, '§4.5');
   }

@@ -1,11 +1,11 @@
 // U3/U4 DART (PowerMac G5, JS2x), spec §4.6: one 2 GiB table of 4-byte entries at bus 0, and on U4's
 // own PCIe a bypass window at 0x80_0000_0000 for masks of 40 bits or more.
+import { hex } from '../engine/bits';
 import type { DmaContext } from '../engine/ops';
 import type { Params } from '../params/spec';
 import { IommuTable } from './tce-table';
 import { dartOps, type DartModel, type TceTableOps } from './table-ops';
 import { ppcIommuState } from './iommu-state';
-import { hexAddr } from './tce';
 
 const SOURCE = 'arch/powerpc/sysdev/dart_iommu.c';
 /** DART_U4_BYPASS_BASE (arch/powerpc/sysdev/dart.h). */
@@ -35,13 +35,13 @@ export function dartDevSetup(ctx: DmaContext): void {
     state.table = state.defaultTable;
   }
   if (u4Pcie(params)) dev.dmaOffset = DART_U4_BYPASS_BASE;
-  ctx.trace.stage('pci_dma_dev_setup_dart', null, null, `DART table of ${DART_TABLE_ENTRIES} 4 KiB entries (2 GiB at bus 0, first and last entry reserved)${u4Pcie(params) ? `; on U4 PCIe archdata.dma_offset = ${hexAddr(DART_U4_BYPASS_BASE)}` : ''}.`, `${SOURCE}:pci_dma_dev_setup_dart`, '§4.6');
+  ctx.trace.stage('pci_dma_dev_setup_dart', null, null, `DART table of ${DART_TABLE_ENTRIES} 4 KiB entries (2 GiB at bus 0, first and last entry reserved)${u4Pcie(params) ? `; on U4 PCIe archdata.dma_offset = ${hex(DART_U4_BYPASS_BASE)}` : ''}.`, `${SOURCE}:pci_dma_dev_setup_dart`, '§4.6');
 }
 
 /** `iommu_bypass_supported_dart`: U4, device on U4 PCIe, mask >= DMA_BIT_MASK(40). */
 export function dartBypassSupported(ctx: DmaContext, mask: bigint): boolean {
   const { params } = ctx.session;
   const ok = u4Pcie(params) && mask >= (1n << 40n) - 1n;
-  ctx.trace.stage('iommu_bypass_supported_dart', null, null, ok ? `U4 PCIe device with a mask of at least 40 bits: bypass, dma = phys + ${hexAddr(DART_U4_BYPASS_BASE)}.` : 'No bypass (U3, not on U4 PCIe, or mask below 40 bits): mappings go through the DART.', `${SOURCE}:iommu_bypass_supported_dart`, '§4.6');
+  ctx.trace.stage('iommu_bypass_supported_dart', null, null, ok ? `U4 PCIe device with a mask of at least 40 bits: bypass, dma = phys + ${hex(DART_U4_BYPASS_BASE)}.` : 'No bypass (U3, not on U4 PCIe, or mask below 40 bits): mappings go through the DART.', `${SOURCE}:iommu_bypass_supported_dart`, '§4.6');
   return ok;
 }

@@ -7,8 +7,8 @@ import { ppcIommuState } from './iommu-state';
 import { ppcPlatform } from './platform';
 import { IOMAP_MAX_ORDER, iommuMapCoherent, iommuMapPage, iommuUnmapCoherent, iommuUnmapPage, ppcIommuMapSg, ppcIommuUnmapSg, type SgOutSegment, type TceMapEnv } from './iommu-map';
 import { pageAllocator } from '../dma/pages';
+import { hex, orderBase2 } from '../engine/bits';
 import type { IommuTable } from './tce-table';
-import { hexAddr } from './tce';
 import { pageOffset, pageShift } from './util';
 
 const SOURCE = 'arch/powerpc/kernel/dma-iommu.c';
@@ -52,7 +52,7 @@ export function dmaIommuDmaSupported(ctx: DmaContext, mask: bigint): boolean {
       ctx.trace.stage('dma_iommu_dma_supported', null, null, `Bypass is possible but bus_dma_limit is set: dma_ops_bypass stays false ("iommu: 64-bit OK but direct DMA is limited by ${dev.busDmaLimit.toString(16)}").`, `${SOURCE}:dma_iommu_dma_supported`, '§4.1');
       ctx.trace.note(`iommu: 64-bit OK but direct DMA is limited by ${dev.busDmaLimit.toString(16)}`, 'setup');
     } else {
-      ctx.trace.stage('dma_iommu_dma_supported', null, null, `Bypass: dev->dma_ops_bypass = true, maps go to dma-direct with dma = phys + archdata.dma_offset (${hexAddr(dev.dmaOffset)}).`, `${SOURCE}:dma_iommu_dma_supported`, '§4.1');
+      ctx.trace.stage('dma_iommu_dma_supported', null, null, `Bypass: dev->dma_ops_bypass = true, maps go to dma-direct with dma = phys + archdata.dma_offset (${hex(dev.dmaOffset)}).`, `${SOURCE}:dma_iommu_dma_supported`, '§4.1');
     }
     return true;
   }
@@ -63,18 +63,13 @@ export function dmaIommuDmaSupported(ctx: DmaContext, mask: bigint): boolean {
     return false;
   }
   if (table.itOffset > mask >> BigInt(table.itPageShift)) {
-    ctx.trace.stage('dma_iommu_dma_supported', null, null, `it_offset ${hexAddr(table.itOffset)} is beyond mask >> it_page_shift: the mask is refused.`, `${SOURCE}:dma_iommu_dma_supported`, '§4.1');
+    ctx.trace.stage('dma_iommu_dma_supported', null, null, `it_offset ${hex(table.itOffset)} is beyond mask >> it_page_shift: the mask is refused.`, `${SOURCE}:dma_iommu_dma_supported`, '§4.1');
     ctx.trace.fail('Warning: IOMMU offset too big for device mask');
     return false;
   }
   dev.dmaOpsBypass = false;
   ctx.trace.stage('dma_iommu_dma_supported', null, null, 'No bypass for this mask: dma_ops_bypass = false, maps allocate entries in the IOMMU table.', `${SOURCE}:dma_iommu_dma_supported`, '§4.1');
   return true;
-}
-
-/** `get_order(size)` for a size already in pages. */
-function iommuOrder(pages: bigint): number {
-  return pages <= 1n ? 0 : (pages - 1n).toString(2).length;
 }
 
 function noTable(ctx: DmaContext): { dma: null; path: 'error' } {
@@ -145,9 +140,10 @@ export const dmaIommuOps: DmaMapOps = {
     const size = ((requested + pageSize - 1n) / pageSize) * pageSize;
     const path = ppcPlatform(session.params).path;
     const ref = 'arch/powerpc/kernel/iommu.c:iommu_alloc_coherent';
-    const order = iommuOrder(size / pageSize);
+    // get_order(size) for a size already in pages.
+    const order = orderBase2(size / pageSize);
     if (order >= IOMAP_MAX_ORDER) {
-      trace.stage('iommu_alloc_coherent', null, null, `get_order(${hexAddr(size)}) = ${order} >= IOMAP_MAX_ORDER (${IOMAP_MAX_ORDER}): refused.`, ref, '§4.2');
+      trace.stage('iommu_alloc_coherent', null, null, `get_order(${hex(size)}) = ${order} >= IOMAP_MAX_ORDER (${IOMAP_MAX_ORDER}): refused.`, ref, '§4.2');
       trace.fail(`iommu_alloc_consistent size too large: 0x${size.toString(16)}`);
       return { dma: null, phys: null, size, path: 'error' };
     }
@@ -165,7 +161,7 @@ export const dmaIommuOps: DmaMapOps = {
       return { dma: null, phys: null, size, path: 'error' };
     }
     trace.path = path;
-    trace.stage('iommu_alloc_coherent', null, phys, `PAGE_ALIGN(${hexAddr(requested)}) = ${hexAddr(size)}: ${size / pageSize} zeroed page(s) at ${hexAddr(phys)}, mapped BIDIRECTIONAL through the TCE table with the coherent mask.`, ref, '§4.2');
+    trace.stage('iommu_alloc_coherent', null, phys, `PAGE_ALIGN(${hex(requested)}) = ${hex(size)}: ${size / pageSize} zeroed page(s) at ${hex(phys)}, mapped BIDIRECTIONAL through the TCE table with the coherent mask.`, ref, '§4.2');
     const env = mapEnv(ctx, table);
     env.dmaMask = session.dev.coherentDmaMask;
     const dma = iommuMapCoherent(env, phys, size);
@@ -192,10 +188,10 @@ export const dmaIommuOps: DmaMapOps = {
 
   rule(ctx) {
     const { dev } = ctx.session;
-    if (dev.dmaOpsBypass) return `dma = phys + ${hexAddr(dev.dmaOffset)}`;
+    if (dev.dmaOpsBypass) return `dma = phys + ${hex(dev.dmaOffset)}`;
     const table = ppcIommuState(ctx.session).table;
     if (!table) return 'DMA_MAPPING_ERROR (no IOMMU table)';
     const tceMask = table.tceSize - 1n;
-    return `dma = (entry + ${hexAddr(table.itOffset)}) << ${table.itPageShift} | (phys & ${hexAddr(tceMask)}), entry allocated in the TCE table`;
+    return `dma = (entry + ${hex(table.itOffset)}) << ${table.itPageShift} | (phys & ${hex(tceMask)}), entry allocated in the TCE table`;
   },
 };

@@ -3,9 +3,8 @@
 // of it for 64-bit devices, and everyone else bounces through swiotlb above bus_dma_limit.
 import type { DmaContext } from '../engine/ops';
 import type { Params } from '../params/spec';
-import { hexAddr } from './tce';
 import { ramEnd } from './util';
-import { fls64 } from '../engine/bits';
+import { hex, orderBase2 } from '../engine/bits';
 
 const SOURCE = 'arch/powerpc/sysdev/fsl_pci.c';
 
@@ -22,9 +21,8 @@ export function fslInbound(params: Params): FslInbound {
   const paddrLo = params.fsl_outbound_lowest as bigint;
   const windowSize = mem < paddrLo ? mem : paddrLo;
   if (windowSize === mem || params.fsl_pcie !== true) return { windowSize, pci64DmaOffset: null };
-  let memLog = fls64(mem) - 1;
-  if (1n << BigInt(memLog) !== mem) memLog++;
-  return { windowSize, pci64DmaOffset: 1n << BigInt(memLog) };
+  // The next power of two at or above the RAM size (the kernel's ilog2, plus one unless exact).
+  return { windowSize, pci64DmaOffset: 1n << BigInt(orderBase2(mem)) };
 }
 
 /** Device setup: RAM beyond window 1 needs swiotlb (pci_dma_dev_setup_swiotlb sets bus_dma_limit). */
@@ -34,9 +32,9 @@ export function fslDevSetup(ctx: DmaContext): void {
   dev.dmaOffset = 0n;
   if (inbound.windowSize < ramEnd(params)) {
     dev.busDmaLimit = inbound.windowSize - 1n;
-    ctx.trace.stage('pci_dma_dev_setup_swiotlb', null, null, `Inbound window 1 maps only ${hexAddr(inbound.windowSize)} bytes of RAM: ppc_swiotlb_enable = 1 and bus_dma_limit = ${hexAddr(dev.busDmaLimit)}${inbound.pci64DmaOffset !== null ? `; window 2 maps all RAM at pci64_dma_offset ${hexAddr(inbound.pci64DmaOffset)} for 64-bit masks` : ''}.`, `${SOURCE}:setup_pci_atmu`, '§4.7');
+    ctx.trace.stage('pci_dma_dev_setup_swiotlb', null, null, `Inbound window 1 maps only ${hex(inbound.windowSize)} bytes of RAM: ppc_swiotlb_enable = 1 and bus_dma_limit = ${hex(dev.busDmaLimit)}${inbound.pci64DmaOffset !== null ? `; window 2 maps all RAM at pci64_dma_offset ${hex(inbound.pci64DmaOffset)} for 64-bit masks` : ''}.`, `${SOURCE}:setup_pci_atmu`, '§4.7');
   } else {
-    ctx.trace.stage('setup_pci_atmu', null, null, `Inbound window 1 maps all ${hexAddr(inbound.windowSize)} bytes of RAM at PCI 0: dma = phys.`, `${SOURCE}:setup_pci_atmu`, '§4.7');
+    ctx.trace.stage('setup_pci_atmu', null, null, `Inbound window 1 maps all ${hex(inbound.windowSize)} bytes of RAM at PCI 0: dma = phys.`, `${SOURCE}:setup_pci_atmu`, '§4.7');
   }
 }
 
@@ -48,8 +46,8 @@ export function fslSetMask(ctx: DmaContext, mask: bigint): void {
   if (mask >= pci64DmaOffset * 2n - 1n) {
     dev.busDmaLimit = 0n;
     dev.dmaOffset = pci64DmaOffset;
-    ctx.trace.stage('fsl_pci_dma_set_mask', null, null, `Mask ${hexAddr(mask)} >= 2 * pci64_dma_offset - 1: bus_dma_limit = 0 and archdata.dma_offset = ${hexAddr(pci64DmaOffset)}, so dma = phys + ${hexAddr(pci64DmaOffset)}.`, `${SOURCE}:fsl_pci_dma_set_mask`, '§4.7');
+    ctx.trace.stage('fsl_pci_dma_set_mask', null, null, `Mask ${hex(mask)} >= 2 * pci64_dma_offset - 1: bus_dma_limit = 0 and archdata.dma_offset = ${hex(pci64DmaOffset)}, so dma = phys + ${hex(pci64DmaOffset)}.`, `${SOURCE}:fsl_pci_dma_set_mask`, '§4.7');
   } else {
-    ctx.trace.stage('fsl_pci_dma_set_mask', null, null, `Mask ${hexAddr(mask)} cannot reach window 2 (needs ${hexAddr(pci64DmaOffset * 2n - 1n)}): the device stays on window 1 with swiotlb above bus_dma_limit.`, `${SOURCE}:fsl_pci_dma_set_mask`, '§4.7');
+    ctx.trace.stage('fsl_pci_dma_set_mask', null, null, `Mask ${hex(mask)} cannot reach window 2 (needs ${hex(pci64DmaOffset * 2n - 1n)}): the device stays on window 1 with swiotlb above bus_dma_limit.`, `${SOURCE}:fsl_pci_dma_set_mask`, '§4.7');
   }
 }

@@ -1,11 +1,11 @@
 // The bus-independent powerpc IOMMU mapping code (arch/powerpc/kernel/iommu.c, §4.2):
 // iommu_map_page / iommu_unmap_page and ppc_iommu_map_sg / ppc_iommu_unmap_sg on top of the table
 // allocator (tce-table.ts) and a platform's table ops (table-ops.ts).
+import { hex } from '../engine/bits';
 import type { Direction, DmaAttr, PhysRange, When } from '../types';
 import type { TraceBuilder } from '../engine/trace';
 import { IommuTable, iommuNumPages, segBoundaryNrPages } from './tce-table';
 import type { TceTableOps } from './table-ops';
-import { hexAddr } from './tce';
 
 const SOURCE = 'arch/powerpc/kernel/iommu.c';
 
@@ -89,7 +89,7 @@ export function iommuMapPage(env: TceMapEnv, phys: bigint, size: bigint, dir: Di
   const { table, trace } = env;
   const tceSize = table.tceSize;
   const npages = iommuNumPages(phys, size, tceSize);
-  trace.stage('iommu_map_page', phys, null, `iommu_num_pages(${hexAddr(phys)}, ${hexAddr(size)}, ${hexAddr(tceSize)}) = ${npages} TCE(s) of ${tceSize / 1024n} KiB.`, `${SOURCE}:iommu_map_page`, '§4.2');
+  trace.stage('iommu_map_page', phys, null, `iommu_num_pages(${hex(phys)}, ${hex(size)}, ${hex(tceSize)}) = ${npages} TCE(s) of ${tceSize / 1024n} KiB.`, `${SOURCE}:iommu_map_page`, '§4.2');
   const entry = allocate(env, phys, size, npages);
   if (entry === null) {
     if (!attrs.includes('NO_WARN')) trace.fail(iommuAllocFailedMessage(env, phys, npages));
@@ -98,11 +98,11 @@ export function iommuMapPage(env: TceMapEnv, phys: bigint, size: bigint, dir: Di
   }
   const absolute = BigInt(entry) + table.itOffset;
   const base = absolute << BigInt(table.itPageShift);
-  trace.stage('iommu_alloc', null, base, `entry + it_offset = ${hexAddr(absolute)}; shifted by it_page_shift (${table.itPageShift}) this is the bus address of the first TCE.`, `${SOURCE}:iommu_alloc`, '§4.2');
+  trace.stage('iommu_alloc', null, base, `entry + it_offset = ${hex(absolute)}; shifted by it_page_shift (${table.itPageShift}) this is the bus address of the first TCE.`, `${SOURCE}:iommu_alloc`, '§4.2');
   env.ops.set(trace, table, absolute, tcesFor(env, phys, npages, dir), when);
   env.ops.flush?.(trace, table, when);
   const dma = base | (phys & (tceSize - 1n));
-  trace.stage('iommu_map_page', base, dma, `The buffer's offset inside its TCE page (${hexAddr(phys & (tceSize - 1n))}) is ORed in.`, `${SOURCE}:iommu_map_page`, '§4.2');
+  trace.stage('iommu_map_page', base, dma, `The buffer's offset inside its TCE page (${hex(phys & (tceSize - 1n))}) is ORed in.`, `${SOURCE}:iommu_map_page`, '§4.2');
   return { dma, npages };
 }
 
@@ -167,10 +167,10 @@ export function ppcIommuMapSg(env: TceMapEnv, entries: PhysRange[], dir: Directi
     const open = out[out.length - 1];
     if (open && !env.novmerge && dma === dmaNext && open.len + entry.size <= env.maxSegSize) {
       open.len += entry.size;
-      trace.stage('ppc_iommu_map_sg', entry.phys, dma, `Entry lands right after the open segment (${hexAddr(dma)}): merged, segment now ${hexAddr(open.len)} bytes.`, `${SOURCE}:ppc_iommu_map_sg`, '§4.2');
+      trace.stage('ppc_iommu_map_sg', entry.phys, dma, `Entry lands right after the open segment (${hex(dma)}): merged, segment now ${hex(open.len)} bytes.`, `${SOURCE}:ppc_iommu_map_sg`, '§4.2');
     } else {
       out.push({ dma, len: entry.size });
-      const reason = !open ? 'first segment' : env.novmerge ? 'iommu=novmerge' : dma !== dmaNext ? `not contiguous with ${hexAddr(dmaNext)}` : 'merging would exceed max_seg_size';
+      const reason = !open ? 'first segment' : env.novmerge ? 'iommu=novmerge' : dma !== dmaNext ? `not contiguous with ${hex(dmaNext)}` : 'merging would exceed max_seg_size';
       trace.stage('ppc_iommu_map_sg', entry.phys, dma, `New output segment (${reason}).`, `${SOURCE}:ppc_iommu_map_sg`, '§4.2');
     }
     dmaNext = dma + entry.size;

@@ -1,5 +1,6 @@
 // The powerpc platforms as plug-ins: what `controller_ops.dma_dev_setup`, `iommu_bypass_supported`
 // and the table's it_ops are on each (§4.3-§4.8). Selected by the ppc_platform parameter.
+import { hex } from '../engine/bits';
 import type { DmaPath } from '../types';
 import type { DmaContext } from '../engine/ops';
 import type { Params } from '../params/spec';
@@ -9,7 +10,6 @@ import { powernvBypassSupported, powernvDevSetup, powernvTableOps } from './powe
 import { dartBypassSupported, dartDevSetup, dartTableOps } from './dart';
 import { cellBypassSupported, cellDevSetup, cellMode, cellTableOps } from './cell';
 import { fslDevSetup } from './fsl-pci';
-import { hexAddr } from './tce';
 
 export type PpcPlatformId = 'none' | 'pseries' | 'powernv' | 'cell' | 'dart' | 'fsl' | 'ppc32';
 
@@ -31,7 +31,7 @@ export interface PpcPlatform {
 function ppc32DevSetup(ctx: DmaContext): void {
   const { params, dev } = ctx.session;
   dev.dmaOffset = params.pci_dram_offset as bigint;
-  ctx.trace.stage('pcibios_bus_add_device', null, null, `archdata.dma_offset = PCI_DRAM_OFFSET = ${hexAddr(dev.dmaOffset)}: dma = phys + ${hexAddr(dev.dmaOffset)}.`, 'arch/powerpc/kernel/pci-common.c:pcibios_bus_add_device', '§4.8');
+  ctx.trace.stage('pcibios_bus_add_device', null, null, `archdata.dma_offset = PCI_DRAM_OFFSET = ${hex(dev.dmaOffset)}: dma = phys + ${hex(dev.dmaOffset)}.`, 'arch/powerpc/kernel/pci-common.c:pcibios_bus_add_device', '§4.8');
 }
 
 const PLATFORMS: Record<PpcPlatformId, PpcPlatform> = {

@@ -5,8 +5,8 @@ import type { Params } from '../params/spec';
 import { IommuTable } from './tce-table';
 import { powernvIoda2Ops, type PhbModel, type TceTableOps } from './table-ops';
 import { ppcIommuState } from './iommu-state';
-import { hexAddr } from './tce';
-import { pageShift, ramEnd, rounddownPowOfTwo, windowEntries } from './util';
+import { hex, rounddownPowOfTwo } from '../engine/bits';
+import { pageShift, ramEnd, windowEntries } from './util';
 
 const SOURCE = 'arch/powerpc/platforms/powernv/pci-ioda.c';
 /** pe->tce_bypass_base: PCI address bit 59 selects TVE#1. */
@@ -55,7 +55,7 @@ export function powernvDevSetup(ctx: DmaContext): void {
     'pnv_pci_ioda_dma_dev_setup',
     null,
     null,
-    `archdata.dma_offset = tce_bypass_base ${hexAddr(TCE_BYPASS_BASE)}; TVE#0 window of ${table.itSize} TCEs of ${2 ** (table.itPageShift - 10)} KiB at bus 0${table.reservedEnd > table.reservedStart ? `, entries ${table.reservedStart}..${table.reservedEnd - 1n} reserved for MMIO32` : ''}.`,
+    `archdata.dma_offset = tce_bypass_base ${hex(TCE_BYPASS_BASE)}; TVE#0 window of ${table.itSize} TCEs of ${2 ** (table.itPageShift - 10)} KiB at bus 0${table.reservedEnd > table.reservedStart ? `, entries ${table.reservedStart}..${table.reservedEnd - 1n} reserved for MMIO32` : ''}.`,
     `${SOURCE}:pnv_pci_ioda_dma_dev_setup`,
     '§4.4',
   );
@@ -68,7 +68,7 @@ export function powernvBypassSupported(ctx: DmaContext, mask: bigint): boolean {
   const top = TCE_BYPASS_BASE + ramEnd(params) - 1n;
   if (params.tce_bypass && mask >= top) {
     dev.dmaOffset = TCE_BYPASS_BASE;
-    ctx.trace.stage('pnv_pci_ioda_iommu_bypass_supported', null, null, `Mask covers tce_bypass_base + RAM (${hexAddr(top)}): TVE#1 bypass, dma = phys + ${hexAddr(TCE_BYPASS_BASE)}.`, ref, '§4.4');
+    ctx.trace.stage('pnv_pci_ioda_iommu_bypass_supported', null, null, `Mask covers tce_bypass_base + RAM (${hex(top)}): TVE#1 bypass, dma = phys + ${hex(TCE_BYPASS_BASE)}.`, ref, '§4.4');
     return true;
   }
   const fourG = 1n << 32n;
@@ -78,6 +78,6 @@ export function powernvBypassSupported(ctx: DmaContext, mask: bigint): boolean {
     ctx.trace.stage('pnv_pci_ioda_dma_64bit_bypass', null, null, 'PHB3, single-device PE, mask wider than RAM + 4 GiB: TVE#0 becomes a bypass window, archdata.dma_offset = 4 GiB.', ref, '§4.4');
     return true;
   }
-  ctx.trace.stage('pnv_pci_ioda_iommu_bypass_supported', null, null, `Mask ${hexAddr(mask)} cannot reach the bypass window: the device uses the 32-bit TCE table.`, ref, '§4.4');
+  ctx.trace.stage('pnv_pci_ioda_iommu_bypass_supported', null, null, `Mask ${hex(mask)} cannot reach the bypass window: the device uses the 32-bit TCE table.`, ref, '§4.4');
   return false;
 }

@@ -2,11 +2,12 @@
 // ibm,dma-window and the dynamic DMA window (DDW) that enable_ddw creates for 64-bit masks.
 import type { DmaContext } from '../engine/ops';
 import type { Params } from '../params/spec';
+import { hex, orderBase2 } from '../engine/bits';
 import { IommuTable } from './tce-table';
 import { pseriesLparOps, type PseriesFirmware, type TceTableOps } from './table-ops';
 import { ppcIommuState } from './iommu-state';
-import { TCES_PER_HCALL, hexAddr, recordHypercalls } from './tce';
-import { DMA_BIT_MASK_64, ddwPageShift, orderBase2, ramEnd, windowEntries } from './util';
+import { TCES_PER_HCALL, recordHypercalls } from './tce';
+import { DMA_BIT_MASK_64, ddwPageShift, ramEnd, windowEntries } from './util';
 
 const SOURCE = 'arch/powerpc/platforms/pseries/iommu.c';
 /** IOMMU_PAGE_SHIFT_4K: the default window always uses 4 KiB TCEs. */
@@ -60,7 +61,7 @@ export function pseriesDevSetup(ctx: DmaContext): void {
     'pci_dma_dev_setup_pSeriesLP',
     null,
     null,
-    `Default DMA window from ibm,dma-window: bus ${hexAddr(table.itOffset << 12n)}..${hexAddr(((table.itOffset + BigInt(table.itSize)) << 12n) - 1n)}, ${table.itSize} TCEs of 4 KiB, ${table.nrPools} pool(s) of ${table.poolsize} + large pool from entry ${table.largePool.start}.`,
+    `Default DMA window from ibm,dma-window: bus ${hex(table.itOffset << 12n)}..${hex(((table.itOffset + BigInt(table.itSize)) << 12n) - 1n)}, ${table.itSize} TCEs of 4 KiB, ${table.nrPools} pool(s) of ${table.poolsize} + large pool from entry ${table.largePool.start}.`,
     `${SOURCE}:pci_dma_dev_setup_pSeriesLP`,
     '§4.3',
   );
@@ -75,13 +76,13 @@ function recordDirectWindowSetup(ctx: DmaContext, winAddr: bigint, pageShiftDdw:
   const end = ramEnd(params);
   const first = start & ~(tceSize - 1n);
   const numTce = Number((end - first + tceSize - 1n) / tceSize);
-  const rwTce = (phys: bigint): string => hexAddr(phys | 3n);
+  const rwTce = (phys: bigint): string => hex(phys | 3n);
   if (firmware.putTceInd) {
     const calls = Math.ceil(numTce / TCES_PER_HCALL);
-    recordHypercalls(ctx.trace, 'H_PUT_TCE_INDIRECT', 'setup', [`(L2, ioba=${hexAddr(winAddr + first)}, __pa(tce_page), ${Math.min(numTce, TCES_PER_HCALL)}) TCEs ${rwTce(first)},…`], calls);
+    recordHypercalls(ctx.trace, 'H_PUT_TCE_INDIRECT', 'setup', [`(L2, ioba=${hex(winAddr + first)}, __pa(tce_page), ${Math.min(numTce, TCES_PER_HCALL)}) TCEs ${rwTce(first)},…`], calls);
     ctx.trace.stage('tce_setrange_multi_pSeriesLP', start, winAddr + start, `All RAM is pre-mapped once: ${numTce} TCEs of ${tceSize / 1024n} KiB, ${TCES_PER_HCALL} per H_PUT_TCE_INDIRECT = ${calls} calls.`, `${SOURCE}:tce_setrange_multi_pSeriesLP`, '§4.3');
   } else {
-    recordHypercalls(ctx.trace, 'H_PUT_TCE', 'setup', [`(L2, ioba=${hexAddr(winAddr + first)}, tce=${rwTce(first)})`], numTce);
+    recordHypercalls(ctx.trace, 'H_PUT_TCE', 'setup', [`(L2, ioba=${hex(winAddr + first)}, tce=${rwTce(first)})`], numTce);
     ctx.trace.stage('tce_setrange_multi_pSeriesLP', start, winAddr + start, `Without FW_FEATURE_PUT_TCE_IND all RAM is pre-mapped with one H_PUT_TCE per TCE: ${numTce} calls.`, `${SOURCE}:tce_setrange_multi_pSeriesLP`, '§4.3');
   }
   ctx.trace.note('ibm,query-pe-dma-window and ibm,create-pe-dma-window RTAS calls', 'setup');
@@ -96,7 +97,7 @@ function enableDdw(ctx: DmaContext): boolean {
   const { params, dev } = ctx.session;
   const state = ppcIommuState(ctx.session);
   if (state.ddw) {
-    ctx.trace.stage('enable_ddw', null, null, `The dynamic window already exists (find_existing_ddw): ${state.ddw.direct ? 'direct mapping' : 'IOMMU table'} at ${hexAddr(state.ddw.winAddr)}.`, `${SOURCE}:enable_ddw`, '§4.3');
+    ctx.trace.stage('enable_ddw', null, null, `The dynamic window already exists (find_existing_ddw): ${state.ddw.direct ? 'direct mapping' : 'IOMMU table'} at ${hex(state.ddw.winAddr)}.`, `${SOURCE}:enable_ddw`, '§4.3');
     return state.ddw.direct;
   }
   const winAddr = params.ddw_base as bigint;
@@ -107,11 +108,11 @@ function enableDdw(ctx: DmaContext): boolean {
     recordDirectWindowSetup(ctx, winAddr, pageShiftDdw);
     dev.dmaOffset = winAddr;
     state.ddw = { direct: true, winAddr, len, table: null };
-    let note = `Window of 2^${len} bytes at ${hexAddr(winAddr)} with ${2 ** (pageShiftDdw - 10)} KiB TCEs covers all RAM: direct mapping, archdata.dma_offset = ${hexAddr(winAddr)}.`;
+    let note = `Window of 2^${len} bytes at ${hex(winAddr)} with ${2 ** (pageShiftDdw - 10)} KiB TCEs covers all RAM: direct mapping, archdata.dma_offset = ${hex(winAddr)}.`;
     if (params.pmem) {
       // The window only covers RAM, not the persistent memory, so direct DMA is limited.
       dev.busDmaLimit = winAddr + (1n << BigInt(len));
-      note += ` ibm,pmemory is present and the window is only RAM-sized: bus_dma_limit = ${hexAddr(dev.busDmaLimit)}.`;
+      note += ` ibm,pmemory is present and the window is only RAM-sized: bus_dma_limit = ${hex(dev.busDmaLimit)}.`;
     }
     ctx.trace.stage('enable_ddw', null, null, note, `${SOURCE}:enable_ddw`, '§4.3');
     return true;
@@ -136,7 +137,7 @@ function enableDdw(ctx: DmaContext): boolean {
     'enable_ddw',
     null,
     null,
-    `The largest window firmware offers (2^${len} bytes) cannot map all RAM (2^${maxRamLen}): it becomes a second TCE table (tables[1]) with it_offset = ${hexAddr(table.itOffset)} and ${2 ** (pageShiftDdw - 10)} KiB TCEs; maps still cost hypercalls.`,
+    `The largest window firmware offers (2^${len} bytes) cannot map all RAM (2^${maxRamLen}): it becomes a second TCE table (tables[1]) with it_offset = ${hex(table.itOffset)} and ${2 ** (pageShiftDdw - 10)} KiB TCEs; maps still cost hypercalls.`,
     `${SOURCE}:enable_ddw`,
     '§4.3',
   );
@@ -154,7 +155,7 @@ export function pseriesBypassSupported(ctx: DmaContext, mask: bigint): boolean {
     return false;
   }
   if (mask < DMA_BIT_MASK_64) {
-    ctx.trace.stage('iommu_bypass_supported_pSeriesLP', null, null, `Mask ${hexAddr(mask)} is below DMA_BIT_MASK(64): no dynamic window is attempted.`, `${SOURCE}:iommu_bypass_supported_pSeriesLP`, '§4.3');
+    ctx.trace.stage('iommu_bypass_supported_pSeriesLP', null, null, `Mask ${hex(mask)} is below DMA_BIT_MASK(64): no dynamic window is attempted.`, `${SOURCE}:iommu_bypass_supported_pSeriesLP`, '§4.3');
     return false;
   }
   return enableDdw(ctx);

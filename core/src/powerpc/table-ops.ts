@@ -1,9 +1,10 @@
 // `struct iommu_table_ops` (it_ops) of each powerpc IOMMU flavour: how the TCEs chosen by the common
 // allocator are written into the hardware table and what that costs (§4.3-§4.6).
+import { hex } from '../engine/bits';
 import type { Direction, When } from '../types';
 import type { TraceBuilder } from '../engine/trace';
 import type { IommuTable } from './tce-table';
-import { TCES_PER_HCALL, hexAddr, powernvTce, pseriesTce, recordHypercalls } from './tce';
+import { TCES_PER_HCALL, powernvTce, pseriesTce, recordHypercalls } from './tce';
 
 export interface TceTableOps {
   /** Kernel name of it_ops->set, e.g. `tce_buildmulti_pSeriesLP`. */
@@ -33,7 +34,7 @@ function chunkedCalls(total: number, describe: (first: number, count: number) =>
 }
 
 function ioba(table: IommuTable, entry: bigint): string {
-  return `ioba=${hexAddr(entry << BigInt(table.itPageShift))}`;
+  return `ioba=${hex(entry << BigInt(table.itPageShift))}`;
 }
 
 /** Firmware features of an LPAR that decide the hypercall choice (arch/powerpc/platforms/pseries/firmware.c). */
@@ -57,7 +58,7 @@ export function pseriesLparOps(firmware: PseriesFirmware): TceTableOps {
     encode: pseriesTce,
     set(trace, table, entry, tces, when) {
       if (tces.length === 1 || !firmware.putTceInd) {
-        const calls = tces.map((tce, i) => `(L, ${ioba(table, entry + BigInt(i))}, tce=${hexAddr(tce)})`);
+        const calls = tces.map((tce, i) => `(L, ${ioba(table, entry + BigInt(i))}, tce=${hex(tce)})`);
         recordHypercalls(trace, 'H_PUT_TCE', when, calls);
         trace.stage(
           'tce_build_pSeriesLP',
@@ -72,7 +73,7 @@ export function pseriesLparOps(firmware: PseriesFirmware): TceTableOps {
         return;
       }
       const calls = chunkedCalls(tces.length, (first, n) => {
-        const shown = tces.slice(first, first + Math.min(n, 4)).map(hexAddr).join(',');
+        const shown = tces.slice(first, first + Math.min(n, 4)).map(hex).join(',');
         return `(L, ${ioba(table, entry + BigInt(first))}, __pa(tce_page), ${n}) TCEs ${shown}${n > 4 ? ',…' : ''}`;
       });
       recordHypercalls(trace, 'H_PUT_TCE_INDIRECT', when, calls);

@@ -40,10 +40,6 @@ export function powernvTce(phys: bigint, shift: number, dir: Direction): bigint 
   return ((phys >> BigInt(shift)) << BigInt(shift)) | tcePerm(dir);
 }
 
-export function hexAddr(value: bigint): string {
-  return `0x${value.toString(16)}`;
-}
-
 /** How many calls are spelled out in a hypercall's `args` before the rest is summarised. */
 const SHOWN_CALLS = 3;
 

@@ -1,26 +1,16 @@
 // Small readers of the session parameters shared by the powerpc platform files.
 import type { Params } from '../params/spec';
-import { fls64 } from '../engine/bits';
+import { ilog2 } from '../engine/bits';
 import { ParamError } from '../params/parse';
 
 /** PAGE_SHIFT from the page_size parameter. */
 export function pageShift(params: Params): number {
-  return fls64(params.page_size as bigint) - 1;
+  return ilog2(params.page_size as bigint);
 }
 
 /** memblock_end_of_DRAM() / memory_hotplug_max() for a single RAM bank starting at ram_base. */
 export function ramEnd(params: Params): bigint {
   return (params.ram_base as bigint) + (params.ram as bigint);
-}
-
-/** `order_base_2(n)`: log2 rounded up. */
-export function orderBase2(value: bigint): number {
-  return value <= 1n ? 0 : fls64(value - 1n);
-}
-
-/** `__rounddown_pow_of_two`. */
-export function rounddownPowOfTwo(value: bigint): bigint {
-  return value === 0n ? 0n : 1n << BigInt(fls64(value) - 1);
 }
 
 /** PAGE_OFFSET of the linear map: 0xc000000000000000 on ppc64, 0xc0000000 on ppc32. */
@@ -47,7 +37,7 @@ const DDW_PAGE_SHIFTS = [12, 16, 21, 24, 25, 26, 27, 28, 34];
 
 export function ddwPageShift(params: Params): number {
   const size = params.ddw_page_size as bigint;
-  const shift = fls64(size) - 1;
+  const shift = ilog2(size);
   if (size !== 1n << BigInt(shift) || !DDW_PAGE_SHIFTS.includes(shift)) {
     throw new ParamError(`bad value 0x${size.toString(16)} for parameter 'ddw_page_size': expected one of 4K, 64K, 2M, 16M, 32M, 64M, 128M, 256M, 16G`);
   }

@@ -2,7 +2,7 @@
 // contiguous and addressable, else a bounce through the machine-contiguous swiotlb pool.
 import type { Direction, DmaAttr } from '../types';
 import { registerDmaOps, type DmaContext, type MapOutcome, type MappingRecord } from '../engine/ops';
-import { hex } from '../engine/bits';
+import { hex, orderBase2 } from '../engine/bits';
 import { archSyncForCpu, dmaCapable, overflowMessage, physToDma, syncForDeviceIfNeeded } from '../dma/direct';
 import { isSwiotlbForceBounce, swiotlbTblMapSingle, swiotlbTblUnmapSingle, swiotlbMaxMappingSize, swiotlbSyncSingleForCpu, swiotlbSyncSingleForDevice } from '../dma/swiotlb';
 import { pageAllocator } from '../dma/pages';
@@ -22,7 +22,7 @@ function xenPhysToDma(ctx: DmaContext, phys: bigint, fn: string): bigint {
 /** `get_order`: the buddy order of a size in pages. */
 function getOrder(size: bigint, pageSize: bigint): number {
   const pages = (size + pageSize - 1n) / pageSize;
-  return pages > 1n ? (pages - 1n).toString(2).length : 0;
+  return orderBase2(pages);
 }
 
 /**
