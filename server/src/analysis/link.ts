@@ -2,6 +2,7 @@
 // pair with which map/alloc calls through the same handle text.
 import { catalogueEntry } from '../../../core/src/api/catalogue';
 import type { BuiltSite } from './call-facts';
+import { escapeRegExp } from './regexp-text';
 import { isResultTested } from './result-test';
 
 /** How far after an allocation its NULL/zero test is looked for. */
@@ -15,15 +16,11 @@ function key(handle: string): string {
   return handle.replace(/\s+/g, '');
 }
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** A pattern that finds `text` with any whitespace between its tokens. */
 function flexible(text: string): string {
   return text
     .split('')
-    .map((char) => escape(char))
+    .map(escapeRegExp)
     .join('\\s*');
 }
 

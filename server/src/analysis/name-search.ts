@@ -9,7 +9,8 @@
 const IS_WORD = new Uint8Array(256);
 for (let code = 0; code < 256; code++) IS_WORD[code] = /\w/.test(String.fromCharCode(code)) ? 1 : 0;
 
-function isWordCode(code: number): boolean {
+/** Is this UTF-16 code unit part of an identifier, as `\w` counts it? NaN (past the end of a string) is not. */
+export function isWordCode(code: number): boolean {
   return code < 128 && IS_WORD[code] === 1;
 }
 

@@ -1,6 +1,7 @@
 // Finds identifiers in C text outside comments, string and character literals. Used by the few rules
 // that are about a name rather than a call (a renamed macro), so that a mention in a comment never
 // produces a diagnostic.
+import { isWordCode } from '../analysis/name-search';
 
 export interface IdentifierHit {
   offset: number;
@@ -16,17 +17,13 @@ export function findIdentifier(text: string, name: string): IdentifierHit[] {
   while (index >= 0) {
     const before = index > 0 ? code.charCodeAt(index - 1) : 32;
     const after = code.charCodeAt(index + name.length);
-    if (code.startsWith(name, index) && !isIdentChar(before) && !isIdentChar(after)) {
+    if (code.startsWith(name, index) && !isWordCode(before) && !isWordCode(after)) {
       const lineStart = text.lastIndexOf('\n', index - 1) + 1;
       hits.push({ offset: index, linePrefix: text.slice(lineStart, index) });
     }
     index = text.indexOf(name, index + name.length);
   }
   return hits;
-}
-
-function isIdentChar(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
 /** The text with comments and literals replaced by spaces (same length, newlines kept). */

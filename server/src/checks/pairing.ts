@@ -6,6 +6,7 @@
 // (`map = dma_unmap_addr(...)` fetches another mapping into the same variable). When several maps qualify and any of them agrees with the
 // release, nothing is reported: dma-debug checks against the entry actually mapped.
 import type { CallSite } from '../analysis/callsite';
+import { escapeRegExp } from '../analysis/regexp-text';
 import { maskNonCode } from './code-identifiers';
 
 let maskedFor: { text: string; masked: string } | null = null;
@@ -59,12 +60,8 @@ export function governingMaps(sites: readonly CallSite[], text: string, release:
     });
 }
 
-function escapeForRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** True when `code` contains `handle = …` (not `==`), i.e. the variable receives another value. */
 export function assignsTo(code: string, handle: string): boolean {
-  const name = escapeForRegExp(handle.replace(/\s+/g, '')).replace(/(->|\\\.)/g, '\\s*$1\\s*');
+  const name = escapeRegExp(handle.replace(/\s+/g, '')).replace(/(->|\\\.)/g, '\\s*$1\\s*');
   return new RegExp(`(^|[^\\w.>])${name}\\s*=(?!=)`).test(code);
 }
