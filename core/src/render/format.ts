@@ -2,8 +2,6 @@
 // UI text groups, JSON does not), sizes, and one-line cost summaries.
 import type { Costs, OpResult } from '../types';
 
-export const DMA_MAPPING_ERROR = (1n << 64n) - 1n;
-
 /** `0x1_2345_6789`: groups of four hex digits from the right, lowercase. */
 export function formatAddress(value: bigint | null): string {
   if (value === null) return '—';
