@@ -191,10 +191,19 @@ export async function* scanTree(paths: readonly string[], options: ScanTreeOptio
   return { ...progress, ...totals, cacheProblems: cache.problems };
 }
 
+/** The walked files waiting to be scanned, as the scheduling loops see them. */
+interface ScanQueue {
+  /** Up to `size` tasks (48 by default), walking further when fewer are waiting. */
+  takeBatch(size?: number): FileTask[];
+  walkSome(limit: number): void;
+  /** True while the walk goes on or tasks are waiting. */
+  scanning(): boolean;
+}
+
 async function* runOnWorkers(
   resolved: ResolvedOptions,
   options: ScanTreeOptions,
-  queue: { takeBatch: (size?: number) => FileTask[]; walkSome: (limit: number) => void; scanning: () => boolean },
+  queue: ScanQueue,
   accept: (outcome: FileOutcome) => void,
   drainProblems: () => void,
   progress: ScanProgress,
@@ -288,7 +297,7 @@ const CALLING_THREAD_MAX_BYTES = 1024 * 1024;
  * The calling thread's share: files from the queue until the slice is used, one at a time. Returns the
  * candidates it leaves to the workers.
  */
-function analyzeSlice(queue: { takeBatch: (size?: number) => FileTask[] }, analyze: AnalyzeFile, maxFileSize: number, accept: (outcome: FileOutcome) => void): FileTask[] {
+function analyzeSlice(queue: ScanQueue, analyze: AnalyzeFile, maxFileSize: number, accept: (outcome: FileOutcome) => void): FileTask[] {
   const forWorkers: FileTask[] = [];
   const until = performance.now() + ANALYSIS_SLICE_MS;
   while (performance.now() < until) {
