@@ -27,6 +27,11 @@ export class AnalyzedDocument {
     return this.currentText;
   }
 
+  /** Line lookups of the current text. */
+  get lineIndex(): LineIndex {
+    return this.lines;
+  }
+
   /** True when the last parse stayed within its budget (otherwise there are no sites until the next edit). */
   get parsed(): boolean {
     return this.tree !== null;

@@ -6,6 +6,7 @@ import type { BuiltSite } from './call-facts';
 import type { CallSite } from './callsite';
 import { collectSites, finishSites } from './extract';
 import { FileContext } from './file-context';
+import type { LineIndex } from './line-index';
 import { findCandidateNames, type Candidate } from './prefilter';
 import { regionAround, regionsAround, type Region } from './regions';
 
@@ -18,6 +19,8 @@ export interface FileAnalysis {
   fullParse: boolean;
   /** True when a parse ran over its time budget; the sites found so far are kept. */
   timedOut: boolean;
+  /** The line index the sites' ranges came from, for the checks to reuse; absent when there was no candidate. */
+  lines?: LineIndex;
 }
 
 /** Regions covering more than this share of the file are parsed as the whole file. */
@@ -34,6 +37,7 @@ export function analyzeFileText(text: string, path: string, options: AnalyzeOpti
   const result: FileAnalysis = { path, sites: [], parsedBytes: 0, fullParse: false, timedOut: false };
   if (candidates.length === 0) return result;
   const context = new FileContext(text);
+  result.lines = context.lines;
   const regions = regionsAround(text, candidates.map((candidate) => candidate.offset));
   const regionBytes = regions.reduce((sum, region) => sum + region.end - region.start, 0);
   const built = regionBytes <= text.length * wholeFileShare ? parseRegions(context, regions, candidates, result, wholeFileShare) : null;

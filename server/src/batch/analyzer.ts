@@ -31,8 +31,8 @@ export async function createAnalyzer(options: unknown): Promise<AnalyzeFile> {
   const checkOptions = { severities: scanOptions.severities ?? {}, ...(scanOptions.rules ? { only: scanOptions.rules } : {}) };
   const annotate = scanOptions.annotate ? createAnnotator(model) : null;
   return (text, path) => {
-    const { sites } = analyzeFileText(text, path);
-    const diagnostics = runChecks({ sites, text, model, path }, checkOptions);
+    const { sites, lines } = analyzeFileText(text, path);
+    const diagnostics = runChecks({ sites, text, model, path, ...(lines ? { lines } : {}) }, checkOptions);
     return annotate ? { sites, diagnostics, annotations: annotate(sites) } : { sites, diagnostics };
   };
 }

@@ -2,6 +2,7 @@
 // that look at tokens rather than calls) to findings. Severity and suppression are applied outside,
 // so every rule stays a small statement of one kernel fact.
 import type { CallSite, Range } from '../analysis/callsite';
+import type { LineIndex } from '../analysis/line-index';
 import type { PlatformModel } from './platform-model';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -29,6 +30,8 @@ export interface CheckContext {
   model: PlatformModel;
   /** The file's path or URI when known; a few rules treat architecture code differently. */
   path?: string;
+  /** Line lookups of `text`, shared by the rules and the suppression test (built on first use). */
+  readonly lines: LineIndex;
 }
 
 export interface Rule {

@@ -16,9 +16,11 @@ export interface CheckOptions {
   onRuleError?: (ruleId: string, error: unknown) => void;
 }
 
-export function runChecks(context: CheckContext, options: CheckOptions): Finding[] {
-  // Line lookups for suppression comments are only needed once something was found.
-  let lines: LineIndex | null = null;
+/** What the caller gives: the context, with the line index when it has one already. */
+export type CheckInput = Omit<CheckContext, 'lines'> & { lines?: LineIndex };
+
+export function runChecks(input: CheckInput, options: CheckOptions): Finding[] {
+  const context = withLazyLines(input);
   const findings: Finding[] = [];
   for (const rule of RULES) {
     if (options.only && !options.only.includes(rule.id)) continue;
@@ -33,10 +35,20 @@ export function runChecks(context: CheckContext, options: CheckOptions): Finding
       continue;
     }
     for (const finding of ruleFindings) {
-      lines ??= new LineIndex(context.text);
-      if (isSuppressed(lines, finding.range.start.line, rule.id)) continue;
+      if (isSuppressed(context.lines, finding.range.start.line, rule.id)) continue;
       findings.push({ ...finding, ruleId: rule.id, severity });
     }
   }
   return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/** Most files have no finding and need no line lookups, so the index is built on first use. */
+function withLazyLines(input: CheckInput): CheckContext {
+  let lines = input.lines ?? null;
+  return {
+    ...input,
+    get lines(): LineIndex {
+      return (lines ??= new LineIndex(input.text));
+    },
+  };
 }

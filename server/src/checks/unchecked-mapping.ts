@@ -5,17 +5,16 @@
 import type { CallSite } from '../analysis/callsite';
 import { returnsMappingErrorValue } from './api-facts';
 import type { CheckContext, Fix, Rule, RuleFinding } from './rule';
-import { LineIndex } from '../analysis/line-index';
+import type { LineIndex } from '../analysis/line-index';
 
 export const uncheckedMapping: Rule = {
   id: 'unchecked-mapping',
   title: 'Mapping not checked with dma_mapping_error()',
   defaultSeverity: 'warning',
   platformDependent: false,
-  check({ sites, text }: CheckContext): RuleFinding[] {
+  check({ sites, lines }: CheckContext): RuleFinding[] {
     const unchecked = sites.filter(isUncheckedMapping);
     if (unchecked.length === 0) return [];
-    const lines = new LineIndex(text);
     return unchecked.map((site) => ({
       range: site.nameRange,
       message:

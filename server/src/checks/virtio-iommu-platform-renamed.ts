@@ -4,7 +4,6 @@
 // are left alone.
 import { findIdentifier } from './code-identifiers';
 import type { CheckContext, Rule, RuleFinding } from './rule';
-import { LineIndex } from '../analysis/line-index';
 
 const OLD_NAME = 'VIRTIO_F_IOMMU_PLATFORM';
 const NEW_NAME = 'VIRTIO_F_ACCESS_PLATFORM';
@@ -14,10 +13,9 @@ export const virtioIommuPlatformRenamed: Rule = {
   title: 'VIRTIO_F_IOMMU_PLATFORM renamed VIRTIO_F_ACCESS_PLATFORM',
   defaultSeverity: 'warning',
   platformDependent: false,
-  check({ text }: CheckContext): RuleFinding[] {
+  check({ text, lines }: CheckContext): RuleFinding[] {
     const hits = findIdentifier(text, OLD_NAME).filter((hit) => !/#\s*(ifdef|ifndef|undef|define)\s*$/.test(hit.linePrefix) && !/defined\s*\(?\s*$/.test(hit.linePrefix));
     if (!hits.length) return [];
-    const lines = new LineIndex(text);
     return hits.map((hit) => {
       const range = { start: lines.positionAt(hit.offset), end: lines.positionAt(hit.offset + OLD_NAME.length) };
       return {

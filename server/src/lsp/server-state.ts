@@ -70,7 +70,7 @@ export class ServerState {
     const cached = document.findings;
     if (cached && cached.generation === this.generation && cached.version === document.version) return cached.list;
     const list = runChecks(
-      { sites: document.analysis.sites(), text: document.analysis.text, model: this.model, path: uri },
+      { sites: document.analysis.sites(), text: document.analysis.text, lines: document.analysis.lineIndex, model: this.model, path: uri },
       { severities: this.settings.rules, onRuleError: (ruleId, error) => this.log(`rule ${ruleId} failed on ${uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`) },
     );
     document.findings = { generation: this.generation, version: document.version, list };
