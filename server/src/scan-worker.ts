@@ -4,9 +4,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createAnalyzer } from './batch/analyzer';
 import { finishAnalysis, readForScan, type AnalyzeFile, type FileOutcome, type FileTask, type PendingAnalysis } from './batch/file-scan';
-import { packBatch, type FromWorker, type ToWorker, type WorkerSetup } from './batch/worker-protocol';
+import { packBatch, type FromWorker, type ToWorker, type WorkerData } from './batch/worker-protocol';
 
-const setup = workerData as WorkerSetup;
+const setup = workerData as WorkerData;
+const batchesFinished = new Int32Array(setup.batchesFinished);
 /** The analyser once loaded; `loading` while its wasm compiles. */
 let analyze: AnalyzeFile | null = null;
 let loading: Promise<AnalyzeFile> | null = null;
@@ -56,6 +57,7 @@ function main(): void {
         const outcomes = await scanBatch(message.tasks);
         const reply = packBatch(message.id, outcomes);
         port.postMessage(reply, [...transferableFacts(outcomes), reply.noCandidates.buffer as ArrayBuffer]);
+        Atomics.add(batchesFinished, 0, 1);
       } catch (error) {
         const reply: FromWorker = { type: 'fatal', message: `cannot load the C parser: ${error instanceof Error ? error.message : String(error)}` };
         port.postMessage(reply);

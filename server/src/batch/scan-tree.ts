@@ -243,24 +243,29 @@ async function* runOnWorkers(
         wake?.();
       },
     );
+  let settledHere = 0;
+  /** Hands batches to the workers until they hold enough; files unchanged since the cache are settled here. */
+  const feedWorkers = (): void => {
+    while (queue.scanning() && (pool === null || pool.hasCapacity()) && settledHere < SETTLED_ON_MAIN_PER_TURN && !options.signal?.aborted) {
+      const toRead: FileTask[] = [];
+      for (const task of queue.takeBatch()) {
+        const unchanged = unchangedByStat(task);
+        if (unchanged) {
+          accept(unchanged);
+          settledHere++;
+        } else toRead.push(task);
+      }
+      if (toRead.length > 0) (pool ??= startPool()).submit(toRead);
+    }
+  };
   const onAbort = (): void => wake?.();
   options.signal?.addEventListener('abort', onAbort);
   try {
     for (;;) {
-      let settledHere = 0;
-      while (queue.scanning() && (pool === null || pool.hasCapacity()) && settledHere < SETTLED_ON_MAIN_PER_TURN && !options.signal?.aborted) {
-        const toRead: FileTask[] = [];
-        for (const task of queue.takeBatch()) {
-          const unchanged = unchangedByStat(task);
-          if (unchanged) {
-            accept(unchanged);
-            settledHere++;
-          } else toRead.push(task);
-        }
-        if (toRead.length > 0) (pool ??= startPool()).submit(toRead);
-      }
+      settledHere = 0;
+      feedWorkers();
       if (analyzeHere && !options.signal?.aborted) {
-        const large = analyzeSlice(queue, analyzeHere, resolved.maxFileSize, accept);
+        const large = analyzeSlice(queue, analyzeHere, resolved.maxFileSize, accept, feedWorkers);
         if (large.length > 0) (pool ??= startPool()).submit(large);
       }
       drainProblems();
@@ -294,13 +299,15 @@ const ANALYSIS_SLICE_MS = 4;
 const CALLING_THREAD_MAX_BYTES = 1024 * 1024;
 
 /**
- * The calling thread's share: files from the queue until the slice is used, one at a time. Returns the
- * candidates it leaves to the workers.
+ * The calling thread's share: files from the queue until the slice is used, one at a time, topping up the
+ * workers between files (a worker gets through its batches of small files faster than a slice lasts).
+ * Returns the candidates it leaves to the workers.
  */
-function analyzeSlice(queue: ScanQueue, analyze: AnalyzeFile, maxFileSize: number, accept: (outcome: FileOutcome) => void): FileTask[] {
+function analyzeSlice(queue: ScanQueue, analyze: AnalyzeFile, maxFileSize: number, accept: (outcome: FileOutcome) => void, feedWorkers: () => void): FileTask[] {
   const forWorkers: FileTask[] = [];
   const until = performance.now() + ANALYSIS_SLICE_MS;
   while (performance.now() < until) {
+    feedWorkers();
     const [task] = queue.takeBatch(1);
     if (!task) break;
     const read = unchangedByStat(task) ?? readForScan(task, maxFileSize);

@@ -1,8 +1,8 @@
-// A fixed set of worker threads that take batches of files. Each worker holds at most two batches, so it
-// never waits for the main thread between batches, and a slow file delays only its own batch.
+// A fixed set of worker threads that take batches of files. Each worker holds several batches, so it never
+// waits for the main thread between batches, and a slow file delays only its own batch.
 import { Worker } from 'node:worker_threads';
 import type { FileOutcome, FileTask } from './file-scan';
-import { unpackBatch, type FromWorker, type ToWorker, type WorkerSetup } from './worker-protocol';
+import { unpackBatch, type FromWorker, type ToWorker, type WorkerData, type WorkerSetup } from './worker-protocol';
 
 const BATCHES_IN_FLIGHT_PER_WORKER = 8;
 
@@ -21,7 +21,11 @@ interface Batch {
 
 interface PoolWorker {
   worker: Worker;
+  /** Batches whose outcomes have not arrived yet (kept to resend them if the worker dies). */
   inFlight: Map<number, Batch>;
+  submitted: number;
+  /** Batches the worker has finished, raised by the worker itself (worker-protocol.ts `WorkerData`). */
+  finished: Int32Array;
 }
 
 /** Runs batches on worker threads; `onOutcomes` receives each finished batch, `onFatal` a failure that ends the scan. */
@@ -40,9 +44,12 @@ export class WorkerPool {
     for (let index = 0; index < count; index++) this.workers.push(this.start());
   }
 
-  /** True when some worker can take another batch now. */
+  /**
+   * True when some worker can take another batch now. Counted from the workers' own counters rather than
+   * from the messages received, so it is current even while the calling thread is busy analysing.
+   */
   hasCapacity(): boolean {
-    return this.workers.some((entry) => entry.inFlight.size < BATCHES_IN_FLIGHT_PER_WORKER);
+    return this.workers.some((entry) => outstanding(entry) < BATCHES_IN_FLIGHT_PER_WORKER);
   }
 
   get idle(): boolean {
@@ -52,9 +59,10 @@ export class WorkerPool {
   /** Gives the batch to the least busy worker. */
   submit(tasks: FileTask[], retry = false): void {
     let chosen = this.workers[0]!;
-    for (const entry of this.workers) if (entry.inFlight.size < chosen.inFlight.size) chosen = entry;
+    for (const entry of this.workers) if (outstanding(entry) < outstanding(chosen)) chosen = entry;
     const id = this.nextBatchId++;
     chosen.inFlight.set(id, { tasks, retry });
+    chosen.submitted++;
     const message: ToWorker = { type: 'batch', id, tasks };
     chosen.worker.postMessage(message);
   }
@@ -65,8 +73,10 @@ export class WorkerPool {
   }
 
   private start(): PoolWorker {
-    const worker = new Worker(this.script, { workerData: this.setup, resourceLimits: WORKER_LIMITS });
-    const entry: PoolWorker = { worker, inFlight: new Map() };
+    const batchesFinished = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+    const workerData: WorkerData = { ...this.setup, batchesFinished };
+    const worker = new Worker(this.script, { workerData, resourceLimits: WORKER_LIMITS });
+    const entry: PoolWorker = { worker, inFlight: new Map(), submitted: 0, finished: new Int32Array(batchesFinished) };
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'batch-done') {
         const batch = entry.inFlight.get(message.id);
@@ -115,4 +125,8 @@ export class WorkerPool {
     }
     if (failed.length > 0) this.onOutcomes(failed);
   }
+}
+
+function outstanding(entry: PoolWorker): number {
+  return entry.submitted - Atomics.load(entry.finished, 0);
 }

@@ -8,6 +8,15 @@ export interface WorkerSetup {
   analysisOptions: unknown;
 }
 
+/**
+ * Passed as `workerData`: the setup, and a counter the worker raises as it posts each finished batch. The
+ * main thread reads the counter between files of its own analysis, when it cannot receive messages, and
+ * sends more batches before the worker runs dry.
+ */
+export interface WorkerData extends WorkerSetup {
+  batchesFinished: SharedArrayBuffer;
+}
+
 export type ToWorker = { type: 'batch'; id: number; tasks: FileTask[] };
 
 export type FromWorker =
