@@ -69,6 +69,34 @@ describe('dmalens scan', () => {
     assert.ok(JSON.parse(inProcess.stdout).files.some((file: { sites: { summary: string | null }[] }) => file.sites.some((site) => site.summary)));
   });
 
+  test('files are reported in walk order: roots as given, each depth first with names sorted', () => {
+    const root = mkdtempSync(join(tmpdir(), 'dmalens-order-'));
+    const driver = (name: string) => `static dma_addr_t ${name}(struct device *dev, void *buf)\n{\n\treturn dma_map_single(dev, buf, 64, DMA_TO_DEVICE);\n}\n`;
+    // Sorted as whole paths, b-x.c would come before b/z.c ('-' sorts before '/'); the walk lists b first.
+    for (const [path, name] of [['a.c', 'demo_a'], ['b/z.c', 'demo_z'], ['b-x.c', 'demo_x'], ['c/d/e.c', 'demo_e']] as const) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), driver(name));
+    }
+    const result = scan(['--format', 'json', '--jobs', '2', root]);
+    assert.equal(result.status, 0, result.stderr);
+    const paths = JSON.parse(result.stdout).files.map((file: { path: string }) => file.path.slice(root.length + 1));
+    assert.deepEqual(paths, ['a.c', 'b/z.c', 'b-x.c', 'c/d/e.c']);
+    const text = scan(['--jobs', '2', join(root, 'c'), root]);
+    const notes = text.stdout.split('\n').filter((line) => line.includes(': note: ')).map((line) => line.slice(root.length + 1, line.indexOf(':')));
+    assert.deepEqual(notes, ['c/d/e.c', 'a.c', 'b/z.c', 'b-x.c', 'c/d/e.c'], 'roots in the order given');
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test('a cache that cannot be written is reported on stderr, and the report is complete', () => {
+    const root = mkdtempSync(join(tmpdir(), 'dmalens-cache-'));
+    writeFileSync(join(root, 'not-a-folder'), '');
+    const cached = spawnSync(process.execPath, [cli, 'scan', '--format', 'json', '--cache', join(root, 'not-a-folder', 'cache'), join(fixtures, 'sync-direction.c')], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(cached.status, 0, cached.stderr);
+    assert.match(cached.stderr, /^dmalens scan: cache not saved to .*not-a-folder/m);
+    assert.equal(JSON.parse(cached.stdout).summary.byRule['sync-direction'], 2);
+    rmSync(root, { recursive: true, force: true });
+  });
+
   test('a reader that stops early (| head) ends the scan quietly, neither hung nor with an error', async () => {
     const child = spawn(process.execPath, [cli, 'scan', '--no-cache', '--format', 'json', 'examples', 'test/fixtures'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

@@ -12,6 +12,7 @@ import { walkFiles, type WalkProblem } from './walk';
 import { decodeFacts, finishAnalysis, readForScan, sameSignature, scanFile, type AnalyzeFile, type FileFacts, type FileOutcome, type FileTask, type SkipReason } from './file-scan';
 import { ScanCache, cacheIdentity, defaultCacheDir, fileFingerprint } from './scan-cache';
 import { WorkerPool } from './worker-pool';
+import { WalkOrder } from './walk-order';
 import type { WorkerSetup } from './worker-protocol';
 
 export { defaultCacheDir } from './scan-cache';
@@ -55,6 +56,11 @@ export interface ScanTreeOptions {
   analyze?: AnalyzeFile | Promise<AnalyzeFile>;
   /** Identifies the analysis code for the cache; default: a hash of the worker bundle. */
   toolFingerprint?: string;
+  /**
+   * Yield results in the order of the walk (roots as given, then depth first with names sorted), each as
+   * soon as every file walked before it is done; default: in the order they finish.
+   */
+  inWalkOrder?: boolean;
 }
 
 export interface FileResult {
@@ -101,7 +107,7 @@ interface ResolvedOptions {
 
 /**
  * Scans every matching file under `paths` and yields the files that have call sites, diagnostics or a skip
- * note, in completion order. The generator's return value is the summary.
+ * note, in completion order or (`inWalkOrder`) in walk order. The generator's return value is the summary.
  */
 export async function* scanTree(paths: readonly string[], options: ScanTreeOptions = {}): AsyncGenerator<FileResult, ScanSummary> {
   const started = performance.now();
@@ -112,6 +118,7 @@ export async function* scanTree(paths: readonly string[], options: ScanTreeOptio
   const progress: ScanProgress = { filesSeen: 0, filesDone: 0, walkDone: false, candidates: 0, cacheHits: 0, skipped: 0, bytesRead: 0, elapsedMs: 0, done: false };
   const totals = { sites: 0, diagnostics: 0 };
   const ready: FileResult[] = [];
+  const order = options.inWalkOrder ? new WalkOrder<FileResult>() : null;
   let lastReport = 0;
 
   const report = (force: boolean): void => {
@@ -127,8 +134,9 @@ export async function* scanTree(paths: readonly string[], options: ScanTreeOptio
     if (result) {
       totals.sites += result.sites.length;
       totals.diagnostics += result.diagnostics.length;
-      ready.push(result);
     }
+    if (order) order.settle(outcome.path, result, ready);
+    else if (result) ready.push(result);
   };
   // The walk runs ahead of the workers (the main thread is otherwise idle), so the total, the bar and the
   // ETA are known early in the scan rather than only when the last directory has been listed.
@@ -152,6 +160,7 @@ export async function* scanTree(paths: readonly string[], options: ScanTreeOptio
       const path = walked[walkedTaken]!;
       // Free the slot: the queue may hold the whole tree's paths for a moment.
       walked[walkedTaken++] = '';
+      order?.taken(path);
       const known = cache.knownFor(path);
       tasks.push(known ? { path, cached: known } : { path });
     }

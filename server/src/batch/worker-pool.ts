@@ -127,6 +127,7 @@ export class WorkerPool {
   }
 }
 
+/** Batches the worker still has to finish: its own count, or the answers received when they say fewer. */
 function outstanding(entry: PoolWorker): number {
-  return entry.submitted - Atomics.load(entry.finished, 0);
+  return Math.min(entry.inFlight.size, entry.submitted - Atomics.load(entry.finished, 0));
 }

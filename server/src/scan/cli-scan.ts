@@ -8,16 +8,16 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { listProfiles } from '@dmalens/core';
-import { DEFAULT_MAX_FILE_BYTES, scanTree } from '../batch/scan-tree';
+import { DEFAULT_MAX_FILE_BYTES, scanTree, type FileResult } from '../batch/scan-tree';
 import { createProgressBar } from '../batch/progress-bar';
 import { createAnalyzer, type ScanAnalysisOptions } from '../batch/analyzer';
-import { createPlatformModel, type PlatformModel } from '../checks/platform-model';
+import { createPlatformModel } from '../checks/platform-model';
 import { RULES } from '../checks/rules';
 import { DEFAULT_EXCLUDES, DEFAULT_PLATFORMS } from '../config/settings';
-import { formatJsonPieces } from './format-json';
-import { buildSarif } from './format-sarif';
-import { formatText } from './format-text';
-import type { ReportFile, ScanReport } from './scan-report';
+import { jsonWriter } from './format-json';
+import { sarifWriter } from './format-sarif';
+import { textWriter } from './format-text';
+import { ReportTotals, type ReportFile, type ReportPlatform, type ReportWriter } from './scan-report';
 
 export const SCAN_USAGE = `usage: dmalens scan PATH... [--platforms id,id] [--format text|json|sarif] [--rules id,id] [--exclude GLOB]...
                     [--jobs N] [--cache DIR | --no-cache] [--max-file-size BYTES] [--progress]
@@ -133,13 +133,28 @@ export async function runScanCommand(argv: readonly string[]): Promise<number> {
   }
   tuneCompilerForBatch();
   const { model } = createPlatformModel(args.platforms, {});
-  const report = await collectReport(args, model);
-  // Written piece by piece, waiting whenever stdout is full: a pipe to a slower reader would otherwise
-  // queue the whole report in memory (measured: 17 MB of JSON for Linux cost 30-60 MB of peak RSS).
-  for (const piece of render(report, args.format)) {
-    if (!process.stdout.write(piece)) await once(process.stdout, 'drain');
-  }
-  return report.files.some((file) => file.diagnostics.some((finding) => finding.severity === 'error')) ? 1 : 0;
+  const platforms = model.selected.map((profile) => ({ id: profile.id, title: profile.title, short: profile.short }));
+  const totals = new ReportTotals();
+  const writer = createWriter(args.format, platforms, totals);
+  // On one terminal, the progress line is wiped before report lines go out; it is redrawn on its next update.
+  const barShares = args.progress && Boolean(process.stderr.isTTY) && Boolean(process.stdout.isTTY);
+  const cacheProblems = await scanInto(args, async (file) => {
+    totals.add(file);
+    await write(writer.file(file), barShares);
+  });
+  await write(writer.end(), barShares);
+  for (const problem of cacheProblems) process.stderr.write(`dmalens scan: ${problem}\n`);
+  return totals.bySeverity.error! > 0 ? 1 : 0;
+}
+
+/**
+ * Waits whenever stdout is full: a pipe to a slower reader would otherwise queue the report in memory
+ * (measured: 17 MB of JSON for Linux cost 30-60 MB of peak RSS). The scan's threads go on meanwhile.
+ */
+async function write(piece: string, wipeProgressLine: boolean): Promise<void> {
+  if (piece === '') return;
+  if (wipeProgressLine) process.stderr.write('\r\x1b[2K');
+  if (!process.stdout.write(piece)) await once(process.stdout, 'drain');
 }
 
 /**
@@ -159,8 +174,11 @@ function defaultJobs(): number {
   return Math.min(availableParallelism(), 4);
 }
 
-async function collectReport(args: ScanArguments, model: PlatformModel): Promise<ScanReport> {
-  const files: ReportFile[] = [];
+/**
+ * Hands each file to `take` in walk order as soon as the files before it are done, so the report is
+ * written while the scan runs. Returns what went wrong with the scan cache (the report is complete anyway).
+ */
+async function scanInto(args: ScanArguments, take: (file: ReportFile) => Promise<void>): Promise<string[]> {
   const analysis: ScanAnalysisOptions = { platforms: args.platforms, annotate: true, ...(args.rules ? { rules: args.rules } : {}) };
   const scan = scanTree(args.paths, {
     exclude: args.exclude,
@@ -171,16 +189,22 @@ async function collectReport(args: ScanArguments, model: PlatformModel): Promise
     workers: Math.max(0, (args.jobs ?? defaultJobs()) - 1),
     ...(args.maxFileSize !== undefined ? { maxFileSize: args.maxFileSize } : {}),
     ...(args.progress ? { onProgress: createProgressBar(process.stderr) } : {}),
+    inWalkOrder: true,
   });
-  for await (const result of scan) {
+  let cacheProblems: string[] = [];
+  // The summary is the generator's return value, which for-await drops; the wrapper keeps it, and like
+  // for-await it closes the scan (workers, cache) if writing fails half-way.
+  async function* withSummary(): AsyncGenerator<FileResult> {
+    cacheProblems = (yield* scan).cacheProblems;
+  }
+  for await (const result of withSummary()) {
     const annotations = new Map<number, string>();
     result.annotations?.forEach((summary, index) => {
       if (summary) annotations.set(index, summary);
     });
-    files.push({ path: displayPath(result.path), sites: result.sites, diagnostics: result.diagnostics, annotations, ...(result.skipped ? { skipped: result.note ?? result.skipped } : {}) });
+    await take({ path: displayPath(result.path), sites: result.sites, diagnostics: result.diagnostics, annotations, ...(result.skipped ? { skipped: result.note ?? result.skipped } : {}) });
   }
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { platforms: model.selected.map((profile) => ({ id: profile.id, title: profile.title, short: profile.short })), files };
+  return cacheProblems;
 }
 
 /** Paths under the working directory print relative to it, as compilers print them. */
@@ -189,20 +213,17 @@ function displayPath(path: string): string {
   return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
 }
 
-function render(report: ScanReport, format: Format): Iterable<string> {
-  if (format === 'json') return formatJsonPieces(report);
-  if (format === 'sarif') {
-    const cwd = process.cwd();
-    const sarif = buildSarif(report, {
-      baseUri: `${pathToFileURL(cwd).toString()}/`,
-      artifactUri: (path) => {
-        const absolute = resolve(cwd, path);
-        const inside = relative(cwd, absolute);
-        // A relative URI reference: path segments percent-encoded, `/` as separator.
-        return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside.split(/[\\/]/).map(encodeURIComponent).join('/') : pathToFileURL(absolute).toString();
-      },
-    });
-    return [`${JSON.stringify(sarif, null, 2)}\n`];
-  }
-  return [formatText(report)];
+function createWriter(format: Format, platforms: ReportPlatform[], totals: ReportTotals): ReportWriter {
+  if (format === 'json') return jsonWriter(platforms, totals);
+  if (format === 'text') return textWriter(platforms, totals);
+  const cwd = process.cwd();
+  return sarifWriter(platforms, {
+    baseUri: `${pathToFileURL(cwd).toString()}/`,
+    artifactUri: (path) => {
+      const absolute = resolve(cwd, path);
+      const inside = relative(cwd, absolute);
+      // A relative URI reference: path segments percent-encoded, `/` as separator.
+      return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside.split(/[\\/]/).map(encodeURIComponent).join('/') : pathToFileURL(absolute).toString();
+    },
+  });
 }

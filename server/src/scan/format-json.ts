@@ -1,8 +1,8 @@
 // The JSON report: stable field names, addresses and sizes as strings (bigint has no JSON form). It is
-// one pretty-printed JSON document, produced file by file: a whole kernel tree has ~16k sites, and one
-// object tree plus one string for all of them costs ~80 MB of peak memory that the pieces do not.
+// one pretty-printed JSON document, written file by file as the scan finds them: a whole kernel tree has
+// ~16k sites, and one object tree plus one string for all of them costs ~80 MB of peak memory.
 import { siteSummary } from '../lsp/site-summary';
-import { countByRule, countBySeverity, type ReportFile, type ScanReport } from './scan-report';
+import type { ReportFile, ReportPlatform, ReportTotals, ReportWriter } from './scan-report';
 
 function fileEntry(file: ReportFile) {
   return {
@@ -22,36 +22,26 @@ function fileEntry(file: ReportFile) {
 const FILES_SLOT = '"files": []';
 
 /**
- * The report in pieces whose concatenation is exactly `JSON.stringify(report, null, 2)` plus a newline:
- * the outline (tool, platforms, summary) with the files written one at a time into its `files` slot.
+ * Pieces whose concatenation is exactly `JSON.stringify(report, null, 2)` plus a newline: the outline
+ * (tool, platforms, then the summary after the files) with the files written one at a time into its
+ * `files` slot. The part before the slot does not depend on the summary, so it can go out first.
  */
-export function* formatJsonPieces(report: ScanReport): Generator<string> {
-  const outline = JSON.stringify(
-    {
-      tool: 'dmalens',
-      platforms: report.platforms,
-      files: [],
-      summary: {
-        files: report.files.length,
-        sites: report.files.reduce((sum, file) => sum + file.sites.length, 0),
-        bySeverity: countBySeverity(report),
-        byRule: countByRule(report),
-      },
-    },
-    null,
-    2,
-  );
+export function jsonWriter(platforms: readonly ReportPlatform[], totals: ReportTotals): ReportWriter {
+  const outline = () =>
+    JSON.stringify({ tool: 'dmalens', platforms, files: [], summary: { files: totals.files, sites: totals.sites, bySeverity: totals.bySeverity, byRule: totals.byRule } }, null, 2);
   // Strings are escaped inside JSON, so the first `"files": []` is the top-level key.
-  const slot = outline.indexOf(FILES_SLOT);
-  if (report.files.length === 0) {
-    yield `${outline}\n`;
-    return;
-  }
-  yield `${outline.slice(0, slot)}"files": [\n`;
-  for (const [index, file] of report.files.entries()) {
-    // Array elements of a top-level key sit two levels deep: four spaces before every line.
-    const entry = JSON.stringify(fileEntry(file), null, 2).replace(/^/gm, '    ');
-    yield `${entry}${index < report.files.length - 1 ? ',' : ''}\n`;
-  }
-  yield `  ]${outline.slice(slot + FILES_SLOT.length)}\n`;
+  const head = (text: string) => text.slice(0, text.indexOf(FILES_SLOT));
+  const tail = (text: string) => text.slice(text.indexOf(FILES_SLOT) + FILES_SLOT.length);
+  let written = 0;
+  return {
+    file(file) {
+      // Array elements of a top-level key sit two levels deep: four spaces before every line.
+      const entry = `    ${JSON.stringify(fileEntry(file), null, 2).replaceAll('\n', '\n    ')}`;
+      return written++ === 0 ? `${head(outline())}"files": [\n${entry}` : `,\n${entry}`;
+    },
+    end() {
+      const text = outline();
+      return written === 0 ? `${text}\n` : `\n  ]${tail(text)}\n`;
+    },
+  };
 }

@@ -4,7 +4,7 @@ import type { Range } from '../analysis/callsite';
 import { RULES } from '../checks/rules';
 import type { Severity } from '../checks/rule';
 import { ruleDocUri } from '../docs/bundled-docs';
-import type { ScanReport } from './scan-report';
+import type { ReportFile, ReportPlatform, ReportWriter, ScanReport } from './scan-report';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const TOOL_VERSION = '0.1.0';
@@ -71,5 +71,19 @@ export function buildSarif(report: ScanReport, options: SarifOptions): object {
         properties: { platforms: report.platforms.map((platform) => platform.id) },
       },
     ],
+  };
+}
+
+/** SARIF is one JSON object holding the results of every file, so the files are kept until the end. */
+export function sarifWriter(platforms: ReportPlatform[], options: SarifOptions): ReportWriter {
+  const files: ReportFile[] = [];
+  return {
+    file(file) {
+      files.push(file);
+      return '';
+    },
+    end() {
+      return `${JSON.stringify(buildSarif({ platforms, files }, options), null, 2)}\n`;
+    },
   };
 }

@@ -1,5 +1,7 @@
-// What one scan found, in the shape every output format starts from: files sorted by path, each with
-// its call sites, findings and, for mapping calls, the one-line per-platform summary.
+// What one scan found, in the shape every output format starts from: each file with its call sites,
+// findings and, for mapping calls, the one-line per-platform summary. Files arrive in walk order while
+// the scan runs (scan-tree's `inWalkOrder`), and a writer turns each into text at once, so that a report
+// of a whole kernel tree is never held in memory.
 import type { CallSite } from '../analysis/callsite';
 import type { Finding } from '../checks/rule';
 
@@ -13,19 +15,36 @@ export interface ReportFile {
   skipped?: string;
 }
 
+export interface ReportPlatform {
+  id: string;
+  title: string;
+  short: string;
+}
+
 export interface ScanReport {
-  platforms: { id: string; title: string; short: string }[];
+  platforms: ReportPlatform[];
   files: ReportFile[];
 }
 
-export function countBySeverity(report: ScanReport): Record<string, number> {
-  const counts: Record<string, number> = { error: 0, warning: 0, information: 0, hint: 0 };
-  for (const file of report.files) for (const finding of file.diagnostics) counts[finding.severity] = (counts[finding.severity] ?? 0) + 1;
-  return counts;
+/** Turns a report into text as it arrives: a piece per file, and the end once the scan is over. */
+export interface ReportWriter {
+  file(file: ReportFile): string;
+  end(): string;
 }
 
-export function countByRule(report: ScanReport): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const file of report.files) for (const finding of file.diagnostics) counts[finding.ruleId] = (counts[finding.ruleId] ?? 0) + 1;
-  return counts;
+/** The counts every format ends with. */
+export class ReportTotals {
+  files = 0;
+  sites = 0;
+  readonly bySeverity: Record<string, number> = { error: 0, warning: 0, information: 0, hint: 0 };
+  readonly byRule: Record<string, number> = {};
+
+  add(file: ReportFile): void {
+    this.files++;
+    this.sites += file.sites.length;
+    for (const finding of file.diagnostics) {
+      this.bySeverity[finding.severity] = (this.bySeverity[finding.severity] ?? 0) + 1;
+      this.byRule[finding.ruleId] = (this.byRule[finding.ruleId] ?? 0) + 1;
+    }
+  }
 }
