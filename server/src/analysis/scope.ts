@@ -72,6 +72,8 @@ export class FunctionScope {
 }
 
 function hasStorageClass(declaration: SyntaxNode, keyword: string): boolean {
+  // Listing the children builds an object per child; most declarations do not hold the word at all.
+  if (!declaration.text.includes(keyword)) return false;
   for (const child of declaration.children) {
     if (child?.type === 'storage_class_specifier' && child.text === keyword) return true;
   }

@@ -50,14 +50,12 @@ export type FileOutcome =
   /** Read and hashed: the content is the one the cache holds. */
   | { kind: 'same-content'; path: string; signature: FileSignature }
   | { kind: 'no-candidates'; path: string; signature: FileSignature }
-  /** The facts travel and are cached as v8-serialised bytes (see `encodeFacts`). */
-  | { kind: 'analyzed'; path: string; signature: FileSignature; hash: string; facts: Uint8Array }
+  /**
+   * The facts travel and are cached as v8-serialised bytes (see `encodeFacts`); the thread that analysed
+   * the file may keep the objects too (`decoded`), which never cross threads.
+   */
+  | { kind: 'analyzed'; path: string; signature: FileSignature; hash: string; facts: Uint8Array; decoded?: FileFacts }
   | { kind: 'skipped'; path: string; signature: FileSignature | null; reason: SkipReason; note: string };
-
-export interface FileScanOptions {
-  maxFileSize: number;
-  analyze: AnalyzeFile;
-}
 
 /** Git and grep call a file binary when a NUL byte shows up early; C sources never contain one. */
 const BINARY_PROBE_BYTES = 8000;
@@ -82,11 +80,6 @@ export interface PendingAnalysis {
   signature: FileSignature;
   hash: string;
   text: string;
-}
-
-export function scanFile(task: FileTask, options: FileScanOptions): FileOutcome {
-  const read = readForScan(task, options.maxFileSize);
-  return read.kind === 'pending' ? finishAnalysis(read, options.analyze) : read;
 }
 
 /** Everything short of the analysis: what a worker can do before its parser is loaded, and usually all it has to. */
@@ -135,10 +128,12 @@ function scanOpenFile(fd: number, task: FileTask, maxFileSize: number): FileOutc
   return { kind: 'pending', path, signature, hash, text: bytes.toString('utf8') };
 }
 
-export function finishAnalysis(pending: PendingAnalysis, analyze: AnalyzeFile): FileOutcome {
+/** `keepDecoded`: the outcome stays on this thread, which can use the facts without decoding them again. */
+export function finishAnalysis(pending: PendingAnalysis, analyze: AnalyzeFile, keepDecoded = false): FileOutcome {
   const { path, signature, hash } = pending;
   try {
-    return { kind: 'analyzed', path, signature, hash, facts: encodeFacts(analyze(pending.text, path)) };
+    const facts = analyze(pending.text, path);
+    return { kind: 'analyzed', path, signature, hash, facts: encodeFacts(facts), ...(keepDecoded ? { decoded: facts } : {}) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { kind: 'skipped', path, signature, reason: 'analysis-failed', note: `analysis failed: ${message}` };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { compileExcludes } from './glob';
 import { walkFiles, type WalkProblem } from './walk';
-import { decodeFacts, finishAnalysis, readForScan, sameSignature, scanFile, type AnalyzeFile, type FileFacts, type FileOutcome, type FileTask, type SkipReason } from './file-scan';
+import { decodeFacts, finishAnalysis, readForScan, sameSignature, type AnalyzeFile, type FileFacts, type FileOutcome, type FileTask, type SkipReason } from './file-scan';
 import { ScanCache, cacheIdentity, defaultCacheDir, fileFingerprint } from './scan-cache';
 import { WorkerPool } from './worker-pool';
 import { WalkOrder } from './walk-order';
@@ -179,7 +179,10 @@ export async function* scanTree(paths: readonly string[], options: ScanTreeOptio
       const analyze = await resolved.analyze;
       while (scanning() && !options.signal?.aborted) {
         walkSome(WALK_AHEAD_PER_TURN);
-        for (const task of takeBatch()) accept(scanFile(task, { maxFileSize: resolved.maxFileSize, analyze }));
+        for (const task of takeBatch()) {
+          const read = readForScan(task, resolved.maxFileSize);
+          accept(read.kind === 'pending' ? finishAnalysis(read, analyze, true) : read);
+        }
         drainProblems();
         report(false);
         yield* ready.splice(0);
@@ -322,7 +325,7 @@ function analyzeSlice(queue: ScanQueue, analyze: AnalyzeFile, maxFileSize: numbe
     const read = unchangedByStat(task) ?? readForScan(task, maxFileSize);
     if (read.kind !== 'pending') accept(read);
     else if (read.signature.size > CALLING_THREAD_MAX_BYTES) forWorkers.push(task);
-    else accept(finishAnalysis(read, analyze));
+    else accept(finishAnalysis(read, analyze, true));
   }
   return forWorkers;
 }
@@ -363,7 +366,7 @@ function applyOutcome(outcome: FileOutcome, cache: ScanCache, progress: ScanProg
       progress.bytesRead += outcome.signature.size;
       progress.candidates++;
       cache.record(path, outcome.signature, outcome.hash, outcome.facts);
-      return resultOf(path, decodeFacts(outcome.facts), false);
+      return resultOf(path, outcome.decoded ?? decodeFacts(outcome.facts), false);
     case 'skipped':
       progress.skipped++;
       return { path, sites: [], diagnostics: [], skipped: outcome.reason, note: outcome.note, cached: false };
