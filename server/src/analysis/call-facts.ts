@@ -228,7 +228,9 @@ function inLoop(text: string, call: FoundCall): boolean {
     if (LOOPS.has(current.type)) return true;
     if (current.type === 'compound_statement') {
       const brace = call.base + current.startIndex;
-      if (FOR_EACH_BEFORE_BRACE.test(text.slice(Math.max(0, brace - 300), brace))) return true;
+      const before = text.slice(Math.max(0, brace - 300), brace);
+      // The pattern tries every word of the slice; most blocks follow no iterator macro at all.
+      if (before.includes('for_each') && FOR_EACH_BEFORE_BRACE.test(before)) return true;
     }
   }
   return false;

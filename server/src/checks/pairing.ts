@@ -60,8 +60,18 @@ export function governingMaps(sites: readonly CallSite[], text: string, release:
     });
 }
 
+/** Compiled assignment patterns by handle: a file's releases ask about the same few handles again and again. */
+const assignmentPatterns = new Map<string, RegExp>();
+const MAX_PATTERNS = 1024;
+
 /** True when `code` contains `handle = …` (not `==`), i.e. the variable receives another value. */
 export function assignsTo(code: string, handle: string): boolean {
-  const name = escapeRegExp(handle.replace(/\s+/g, '')).replace(/(->|\\\.)/g, '\\s*$1\\s*');
-  return new RegExp(`(^|[^\\w.>])${name}\\s*=(?!=)`).test(code);
+  let pattern = assignmentPatterns.get(handle);
+  if (!pattern) {
+    const name = escapeRegExp(handle.replace(/\s+/g, '')).replace(/(->|\\\.)/g, '\\s*$1\\s*');
+    pattern = new RegExp(`(^|[^\\w.>])${name}\\s*=(?!=)`);
+    if (assignmentPatterns.size >= MAX_PATTERNS) assignmentPatterns.clear();
+    assignmentPatterns.set(handle, pattern);
+  }
+  return pattern.test(code);
 }
