@@ -220,6 +220,38 @@ test('a damaged cache file is replaced, and the scan result is complete', async 
   rmSync(cacheDir, { recursive: true, force: true });
 });
 
+test('a first scan writes its cache frame by frame as it goes; a re-scan reads every frame; a cancelled one leaves no file', async () => {
+  // More files than one frame holds (4,096 entries), so the cache spans several frames.
+  const files: Record<string, string> = {};
+  for (let index = 0; index < 4500; index++) files[`d${index % 9}/f${String(index).padStart(4, '0')}.c`] = index % 100 === 0 ? MAPPING_DRIVER : PLAIN_DRIVER;
+  const root = makeTree(files);
+  ageFiles(root, Object.keys(files));
+  const cacheDir = mkdtempSync(join(tmpdir(), 'dmalens-cache-'));
+  const options = { cacheDir, toolFingerprint: 'build-1' };
+
+  const controller = new AbortController();
+  const cancelled = scanTree([root], { ...options, analyze: countingAnalyzer().analyze, signal: controller.signal, inWalkOrder: true });
+  // Walk order: d8/ comes last, after 4,000 files; its third result (f2600.c) comes after more than 4,096,
+  // so a frame has been written by then.
+  let resultsInLastFolder = 0;
+  for (let next = await cancelled.next(); !next.done; next = await cancelled.next()) {
+    if (next.value.path.includes('/d8/') && ++resultsInLastFolder === 3) controller.abort();
+  }
+  assert.deepEqual(readdirSync(cacheDir), [], 'a cancelled first scan leaves neither a cache nor its temporary file');
+
+  const first = countingAnalyzer();
+  const cold = await collect([root], { ...options, analyze: first.analyze });
+  assert.equal(first.analysed.length, 45);
+  assert.equal(readdirSync(cacheDir).length, 1);
+  const second = countingAnalyzer();
+  const warm = await collect([root], { ...options, analyze: second.analyze });
+  assert.deepEqual(second.analysed, []);
+  assert.equal(warm.summary.cacheHits, 4500);
+  assert.deepEqual(warm.results.map((result) => result.path), cold.results.map((result) => result.path));
+  rmSync(root, { recursive: true, force: true });
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
 test('progress reports count every file and end with done', async () => {
   const files: Record<string, string> = {};
   for (let index = 0; index < 120; index++) files[`d${index % 7}/f${index}.c`] = index % 10 === 0 ? MAPPING_DRIVER : PLAIN_DRIVER;

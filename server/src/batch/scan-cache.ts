@@ -5,14 +5,21 @@
 // One cache file per set of scan roots and analysis options, stored with v8.serialize (bigints survive,
 // and it is several times faster than JSON for this shape). The key includes a fingerprint of the tool
 // build, so any change to the extractor or the checks starts a fresh cache instead of serving stale facts.
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync, existsSync, unlinkSync } from 'node:fs';
+//
+// The file is a sequence of frames (a 32-bit little-endian length, then v8-serialised bytes): the format
+// and key first, then the entries a few thousand at a time. A first scan, which has no entry to keep,
+// writes each frame as soon as it is full, so the writing is spread over the scan rather than left to its
+// end (22 MB for Linux, 85 ms of a 3.5 s scan); a re-scan writes at the end, and only when something changed.
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, writeSync, existsSync, unlinkSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { CachedFacts, FileSignature } from './file-scan';
 
-const FORMAT = 'dmalens-scan-cache-2';
+const FORMAT = 'dmalens-scan-cache-3';
+/** Entries per frame: large enough that framing costs nothing, small enough to be written as the scan goes. */
+const ENTRIES_PER_FRAME = 4096;
 
 /**
  * A file modified this close to the start of the scan that read it might be modified again within the
@@ -31,11 +38,12 @@ export interface CacheEntry {
   facts: Uint8Array | null;
 }
 
-interface CacheFile {
+interface CacheHeader {
   format: string;
   key: string;
-  entries: Map<string, CacheEntry>;
 }
+
+type EntryFrame = [path: string, entry: CacheEntry][];
 
 /** `$XDG_CACHE_HOME/dmalens`, or `~/.cache/dmalens`. */
 export function defaultCacheDir(): string {
@@ -71,8 +79,11 @@ export function fileFingerprint(path: string): string {
 
 export class ScanCache {
   private readonly previous: Map<string, CacheEntry>;
+  /** The entries of this scan, for a re-scan, which writes them at the end if anything changed. */
   private readonly next = new Map<string, CacheEntry>();
   private changed = false;
+  /** On a first scan, the file being written as the scan goes. */
+  private readonly streaming: FrameWriter | null;
   /** Why the cache could not be loaded or saved, for the scan summary; the scan itself goes on without it. */
   readonly problems: string[] = [];
 
@@ -83,6 +94,7 @@ export class ScanCache {
     private readonly scanStartedMs: number,
   ) {
     this.previous = previous;
+    this.streaming = file && previous.size === 0 ? new FrameWriter(file, key, this.problems) : null;
   }
 
   /** A cache that remembers nothing and writes nothing (`cacheDir: null`). */
@@ -98,8 +110,7 @@ export class ScanCache {
     const problems: string[] = [];
     if (existsSync(file)) {
       try {
-        const loaded = deserialize(readFileSync(file)) as CacheFile;
-        if (loaded.format === FORMAT && loaded.key === key && loaded.entries instanceof Map) entries = loaded.entries;
+        entries = readEntries(readFileSync(file), key);
       } catch (error) {
         problems.push(`cache ${file} unreadable, starting afresh: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -123,7 +134,7 @@ export class ScanCache {
   /** Carries an entry over unchanged. */
   keep(path: string): void {
     const entry = this.previous.get(path);
-    if (entry) this.next.set(path, entry);
+    if (entry) this.put(path, entry);
   }
 
   /** Carries the content facts over with a new signature (the file was touched, not changed). */
@@ -135,7 +146,7 @@ export class ScanCache {
 
   record(path: string, signature: FileSignature, hash: string | null, facts: Uint8Array | null): void {
     const signatureTrusted = signature.mtimeMs < this.scanStartedMs - RACY_WINDOW_MS;
-    this.next.set(path, { signature, signatureTrusted, hash, facts });
+    this.put(path, { signature, signatureTrusted, hash, facts });
     this.changed = true;
   }
 
@@ -145,23 +156,142 @@ export class ScanCache {
    */
   save(): void {
     if (!this.file) return;
+    if (this.streaming) {
+      if (this.streaming.finish()) pruneStaleFiles(join(this.file, '..'));
+      return;
+    }
     if (!this.changed && this.next.size === this.previous.size) return;
-    const temporary = `${this.file}.${process.pid}.tmp`;
+    const writer = new FrameWriter(this.file, this.key, this.problems);
+    for (const [path, entry] of this.next) writer.add(path, entry);
+    if (writer.finish()) pruneStaleFiles(join(this.file, '..'));
+  }
+
+  /** Drops what a first scan has written so far (the scan was cancelled). */
+  discard(): void {
+    this.streaming?.abandon();
+  }
+
+  private put(path: string, entry: CacheEntry): void {
+    if (this.streaming) this.streaming.add(path, entry);
+    else this.next.set(path, entry);
+  }
+}
+
+/** The entries of a cache file, or an empty map when it belongs to another format or key; throws when damaged. */
+function readEntries(bytes: Buffer, key: string): Map<string, CacheEntry> {
+  const entries = new Map<string, CacheEntry>();
+  let at = 0;
+  let header: CacheHeader | null = null;
+  while (at < bytes.length) {
+    if (at + 4 > bytes.length) throw new Error('truncated frame length');
+    const length = bytes.readUInt32LE(at);
+    at += 4;
+    if (at + length > bytes.length) throw new Error('truncated frame');
+    const frame = deserialize(bytes.subarray(at, at + length)) as unknown;
+    at += length;
+    if (header === null) {
+      header = frame as CacheHeader;
+      if (header?.format !== FORMAT || header.key !== key) return new Map();
+      continue;
+    }
+    // A path written twice (given twice on the command line) keeps its last entry.
+    for (const [path, entry] of frame as EntryFrame) entries.set(path, entry);
+  }
+  return entries;
+}
+
+/**
+ * Writes a cache file frame by frame into a temporary file, renamed over the cache by `finish`. The first
+ * problem stops the writing and is kept in `problems`; the old cache then stays as it was.
+ */
+class FrameWriter {
+  private readonly temporary: string;
+  private fd: number | null = null;
+  private pending: EntryFrame = [];
+  private failed = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly key: string,
+    private readonly problems: string[],
+  ) {
+    this.temporary = `${file}.${process.pid}.tmp`;
+  }
+
+  add(path: string, entry: CacheEntry): void {
+    if (this.failed) return;
+    this.pending.push([path, entry]);
+    if (this.pending.length >= ENTRIES_PER_FRAME) this.flush();
+  }
+
+  /** True when the cache file now holds everything added. */
+  finish(): boolean {
+    this.flush();
+    if (this.failed) return false;
     try {
-      mkdirSync(join(this.file, '..'), { recursive: true });
-      const content: CacheFile = { format: FORMAT, key: this.key, entries: this.next };
-      writeFileSync(temporary, serialize(content));
-      renameSync(temporary, this.file);
-      pruneStaleFiles(join(this.file, '..'));
+      closeSync(this.open());
+      this.fd = null;
+      renameSync(this.temporary, this.file);
+      return true;
     } catch (error) {
-      this.problems.push(`cache not saved to ${this.file}: ${error instanceof Error ? error.message : String(error)}`);
-      try {
-        unlinkSync(temporary);
-      } catch {
-        // Nothing was written, or it is already gone.
-      }
+      this.fail(error);
+      return false;
     }
   }
+
+  abandon(): void {
+    this.failed = true;
+    this.cleanUp();
+  }
+
+  private flush(): void {
+    if (this.failed || this.pending.length === 0) return;
+    try {
+      writeFrame(this.open(), serialize(this.pending));
+      this.pending = [];
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** The temporary file, created with its header frame on first use. */
+  private open(): number {
+    if (this.fd === null) {
+      mkdirSync(join(this.file, '..'), { recursive: true });
+      this.fd = openSync(this.temporary, 'w');
+      const header: CacheHeader = { format: FORMAT, key: this.key };
+      writeFrame(this.fd, serialize(header));
+    }
+    return this.fd;
+  }
+
+  private fail(error: unknown): void {
+    this.failed = true;
+    this.pending = [];
+    this.problems.push(`cache not saved to ${this.file}: ${error instanceof Error ? error.message : String(error)}`);
+    this.cleanUp();
+  }
+
+  private cleanUp(): void {
+    try {
+      if (this.fd !== null) closeSync(this.fd);
+      this.fd = null;
+      unlinkSync(this.temporary);
+    } catch {
+      // Nothing was written, or it is already gone.
+    }
+  }
+}
+
+function writeFrame(fd: number, bytes: Uint8Array): void {
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(bytes.length);
+  writeAll(fd, length);
+  writeAll(fd, bytes);
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
 }
 
 function pruneStaleFiles(cacheDir: string): void {

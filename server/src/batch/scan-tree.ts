@@ -195,7 +195,8 @@ export async function* scanTree(paths: readonly string[], options: ScanTreeOptio
     drainProblems();
     yield* ready.splice(0);
   } finally {
-    if (!options.signal?.aborted) cache.save();
+    if (options.signal?.aborted) cache.discard();
+    else cache.save();
   }
   progress.done = true;
   report(true);
