@@ -28,10 +28,13 @@ const RAW_PHYS_HELPERS = new Set(['virt_to_phys', '__pa', 'page_to_phys', 'sg_ph
 const PLATFORM_CODE = /(^|\/)(arch|drivers\/(iommu|irqchip|pci\/controller|char\/agp|s390|firmware))\//;
 
 /** powerpc drivers that talk to firmware or the hypervisor (OPAL, PAPR hypercalls, RTAS), which take real addresses. */
+const FIRMWARE_HEADERS = ['asm/opal.h', 'asm/hvcall.h', 'asm/rtas.h'];
 const FIRMWARE_INTERFACE = /^[ \t]*#[ \t]*include[ \t]*<asm\/(opal|hvcall|rtas)\.h>/m;
 
 function isPlatformCode(path: string | undefined, text: string): boolean {
-  return (path !== undefined && PLATFORM_CODE.test(path)) || FIRMWARE_INTERFACE.test(text);
+  // The multiline pattern tries every line start, so it runs only on files that name such a header at all.
+  const namesFirmwareHeader = FIRMWARE_HEADERS.some((header) => text.includes(header));
+  return (path !== undefined && PLATFORM_CODE.test(path)) || (namesFirmwareHeader && FIRMWARE_INTERFACE.test(text));
 }
 
 /** Calls whose argument goes to the device: endianness conversions for descriptors and MMIO writes. */
