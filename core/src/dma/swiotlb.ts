@@ -226,17 +226,20 @@ function findSlotsInArea(session: EngineSession, pool: SwiotlbPool, areaIndex: n
   if (nslots > areaNslabs - area.used) return -1;
   const slotBase = areaIndex * areaNslabs;
   const wrap = (value: number): number => (value >= areaNslabs ? 0 : value);
+  const tableShift = BigInt(nrSlots(tblDmaAddr));
+  // Without an alignment to keep, every slot passes the alignment test (both sides masked to 0).
+  const keepsAlignment = orig !== 0n && iotlbAlignMask !== 0n;
   let index = wrap(Math.ceil(area.index / strideN) * strideN);
-  // The 6.1.y loop ends after one full pass over the area (index_nowrap < area_nslabs).
+  // The 6.1.y loop ends after one full pass over the area (index_nowrap < area_nslabs). A request that
+  // fits nowhere (larger than a segment) visits every slot, so the loop does no work it need not do.
   for (let visited = 0; visited < areaNslabs; ) {
     const slot = slotBase + index;
-    const slotDma = tblDmaAddr + (BigInt(slot) << IO_TLB_SHIFT);
-    if (orig !== 0n && (slotDma & iotlbAlignMask) !== (orig & iotlbAlignMask)) {
+    if (keepsAlignment && ((tblDmaAddr + (BigInt(slot) << IO_TLB_SHIFT)) & iotlbAlignMask) !== (orig & iotlbAlignMask)) {
       index = wrap(index + 1);
       visited += 1;
       continue;
     }
-    if (!isSpanBoundary(slot, nslots, BigInt(nrSlots(tblDmaAddr)), maxSlots) && pool.freeRun(slot) >= nslots) {
+    if (!isSpanBoundary(slot, nslots, tableShift, maxSlots) && pool.freeRun(slot) >= nslots) {
       area.index = wrap(index + nslots);
       area.used += nslots;
       return slot;
