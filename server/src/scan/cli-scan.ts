@@ -159,12 +159,12 @@ async function write(piece: string, wipeProgressLine: boolean): Promise<void> {
 
 /**
  * A scan lives a few seconds, and V8's optimising compiler spent a fifth of its CPU (1.6 s of 7.7 s over
- * Linux 6.1, read from --trace-opt) compiling the analysis for both threads, mostly by inlining callees into
- * large functions. Less inlining (200 bytes of bytecode in all, not 920) and optimisation started after
- * about nine times as much execution (600,000 budget units, not 67,584) cost less than they save there (0.3 s of wall time, benchmarked
- * against other settings), unlike in the long-lived language server, which keeps V8's defaults. The flags
- * are process-wide, and each worker isolate started afterwards reads them. GC flags are not touched: V8
- * aborts when they change under a running heap.
+ * Linux 6.1, read from --trace-opt) compiling the analysis for both threads, mostly by inlining callees
+ * into large functions. Less inlining (200 bytes of bytecode in all, not 920) and optimisation started
+ * after about nine times as much execution (a budget of 600,000, not 67,584) cost less than they save
+ * there (0.3 s of wall time, benchmarked against other settings), unlike in the long-lived language
+ * server, which keeps V8's defaults. The flags are process-wide, and each worker isolate started afterwards
+ * reads them. GC flags are left alone: V8 aborts when they change under a running heap.
  */
 function tuneCompilerForBatch(): void {
   setFlagsFromString('--max-inlined-bytecode-size-cumulative=200');
