@@ -1,0 +1,17 @@
+// Runs the test suite (or the test files given) with a scan cache of its own: the language server, the CLI
+// and the benchmark all keep their scan caches in $XDG_CACHE_HOME/dmalens, and the tests scan hundreds of
+// temporary trees that must not pile up in the developer's own cache. The folder is removed afterwards.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const targets = process.argv.slice(2);
+const cacheHome = mkdtempSync(join(tmpdir(), 'dmalens-test-cache-'));
+const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...(targets.length ? targets : ['out/test/'])], {
+  stdio: 'inherit',
+  env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+});
+rmSync(cacheHome, { recursive: true, force: true });
+if (result.error) throw result.error;
+process.exitCode = result.status ?? 1;
