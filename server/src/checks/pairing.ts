@@ -8,6 +8,7 @@
 import type { CallSite } from '../analysis/callsite';
 import { escapeRegExp } from '../analysis/regexp-text';
 import { maskNonCode } from './code-identifiers';
+import { isWordCode } from '../analysis/name-search';
 
 let maskedFor: { text: string; masked: string } | null = null;
 
@@ -63,15 +64,28 @@ export function governingMaps(sites: readonly CallSite[], text: string, release:
 /** Compiled assignment patterns by handle: a file's releases ask about the same few handles again and again. */
 const assignmentPatterns = new Map<string, RegExp>();
 const MAX_PATTERNS = 1024;
+const DOT = 0x2e;
+const GREATER = 0x3e;
 
-/** True when `code` contains `handle = …` (not `==`), i.e. the variable receives another value. */
+/**
+ * True when `code` contains `handle = …` (not `==`), i.e. the variable receives another value, with the
+ * handle not the tail of a longer name or member (`x.handle`, `p->handle`). The pattern starts with the
+ * handle's text, which the regular-expression engine finds by fast search; a leading boundary test in the
+ * pattern cost a full match attempt at every character.
+ */
 export function assignsTo(code: string, handle: string): boolean {
   let pattern = assignmentPatterns.get(handle);
   if (!pattern) {
     const name = escapeRegExp(handle.replace(/\s+/g, '')).replace(/(->|\\\.)/g, '\\s*$1\\s*');
-    pattern = new RegExp(`(^|[^\\w.>])${name}\\s*=(?!=)`);
+    pattern = new RegExp(`${name}\\s*=(?!=)`, 'g');
     if (assignmentPatterns.size >= MAX_PATTERNS) assignmentPatterns.clear();
     assignmentPatterns.set(handle, pattern);
   }
-  return pattern.test(code);
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(code); match; match = pattern.exec(code)) {
+    const before = match.index > 0 ? code.charCodeAt(match.index - 1) : NaN;
+    if (!isWordCode(before) && before !== DOT && before !== GREATER) return true;
+    pattern.lastIndex = match.index + 1;
+  }
+  return false;
 }
