@@ -87,6 +87,22 @@ describe('dmalens scan', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
+  test('with --progress on the same terminal, the progress line is wiped before report lines, never left in front of them', (context) => {
+    // `script` (util-linux) runs the scan on a pseudo-terminal, so stdout and stderr are both terminals.
+    if (spawnSync('script', ['--version']).status !== 0) return context.skip('util-linux script is not installed');
+    const terminal = spawnSync('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} scan --no-cache --progress examples`, '/dev/null'], { cwd: repoRoot, encoding: 'utf8', timeout: 60000 });
+    assert.match(terminal.stdout, /files\/s/, 'the progress line was drawn');
+    // What stays visible of each line: the text after the last "erase line" sequence.
+    const ERASE_LINE = '\x1b[2K';
+    const visible = terminal.stdout.split('\n').map((line) => {
+      const erased = line.lastIndexOf(ERASE_LINE);
+      return (erased < 0 ? line : line.slice(erased + ERASE_LINE.length)).replace(/\r$/, '');
+    });
+    const reportLines = visible.filter((line) => / (warning|note|error): /.test(line));
+    assert.ok(reportLines.length > 0, terminal.stdout);
+    for (const line of reportLines) assert.match(line, /^examples\//, JSON.stringify(line));
+  });
+
   test('a cache that cannot be written is reported on stderr, and the report is complete', () => {
     const root = mkdtempSync(join(tmpdir(), 'dmalens-cache-'));
     writeFileSync(join(root, 'not-a-folder'), '');
