@@ -27,9 +27,13 @@ const RAW_PHYS_HELPERS = new Set(['virt_to_phys', '__pa', 'page_to_phys', 'sg_ph
  */
 const PLATFORM_CODE = /(^|\/)(arch|drivers\/(iommu|irqchip|pci\/controller|char\/agp|s390|firmware))\//;
 
-/** powerpc drivers that talk to firmware or the hypervisor (OPAL, PAPR hypercalls, RTAS), which take real addresses. */
-const FIRMWARE_HEADERS = ['asm/opal.h', 'asm/hvcall.h', 'asm/rtas.h'];
-const FIRMWARE_INTERFACE = /^[ \t]*#[ \t]*include[ \t]*<asm\/(opal|hvcall|rtas)\.h>/m;
+/**
+ * powerpc drivers that talk to firmware or the hypervisor (OPAL, PAPR hypercalls, RTAS), which take real
+ * addresses: through the architecture's headers, or through a driver's own hypercall wrappers (cxl's
+ * "hcalls.h", whose guest code hands the hypervisor lists of real addresses).
+ */
+const FIRMWARE_HEADERS = ['opal.h', 'hvcall.h', 'hcall', 'rtas.h'];
+const FIRMWARE_INTERFACE = /^[ \t]*#[ \t]*include[ \t]*(<asm\/(opal|hvcall|rtas)\.h>|"([\w.-]+\/)*(opal|hvcall|hcalls?|rtas)\.h")/m;
 
 function isPlatformCode(path: string | undefined, text: string): boolean {
   // The multiline pattern tries every line start, so it runs only on files that name such a header at all.
