@@ -252,6 +252,49 @@ test('a first scan writes its cache frame by frame as it goes; a re-scan reads e
   rmSync(cacheDir, { recursive: true, force: true });
 });
 
+test('a scan cancelled while another scan of the same tree writes its cache does not spoil that cache', async () => {
+  // An index restarted in one process: the first run is cancelled while the second already writes frames.
+  const files: Record<string, string> = {};
+  for (let index = 0; index < 4500; index++) files[`d${index % 9}/f${String(index).padStart(4, '0')}.c`] = index % 100 === 0 ? MAPPING_DRIVER : PLAIN_DRIVER;
+  const root = makeTree(files);
+  const cacheDir = mkdtempSync(join(tmpdir(), 'dmalens-cache-'));
+  const options = { cacheDir, toolFingerprint: 'build-1', inWalkOrder: true };
+  const controller = new AbortController();
+  const cancelled = scanTree([root], { ...options, analyze: countingAnalyzer().analyze, signal: controller.signal });
+  const second = scanTree([root], { ...options, analyze: countingAnalyzer().analyze });
+  assert.equal((await cancelled.next()).done, false);
+  // Past the first 4,096 files the second scan has written a frame to its temporary file.
+  for (let next = await second.next(); !next.done && !next.value.path.includes('/d8/'); next = await second.next());
+  controller.abort();
+  for (let next = await cancelled.next(); !next.done; next = await cancelled.next());
+  let summary: ScanSummary | undefined;
+  for (let next = await second.next(); !summary; next = await second.next()) if (next.done) summary = next.value;
+  assert.deepEqual(summary.cacheProblems, []);
+  assert.equal(readdirSync(cacheDir).filter((name) => name.endsWith('.bin')).length, 1);
+  rmSync(root, { recursive: true, force: true });
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+test('temporary cache files left by a killed scan are removed after a day, not sooner', async () => {
+  const root = makeTree({ 'one.c': MAPPING_DRIVER });
+  const cacheDir = mkdtempSync(join(tmpdir(), 'dmalens-cache-'));
+  const leftover = (age: number) => {
+    const path = join(cacheDir, `scan-${'a'.repeat(40)}.bin.4242-${age}.tmp`);
+    writeFileSync(path, 'half a cache');
+    const when = new Date(Date.now() - age * 3600_000);
+    utimesSync(path, when, when);
+    return path;
+  };
+  const old = leftover(48);
+  const recent = leftover(1);
+  await collect([root], { cacheDir, toolFingerprint: 'build-1', analyze: countingAnalyzer().analyze });
+  const names = readdirSync(cacheDir);
+  assert.ok(!names.includes(old.slice(cacheDir.length + 1)), 'two days old: removed');
+  assert.ok(names.includes(recent.slice(cacheDir.length + 1)), 'an hour old: may belong to a running scan');
+  rmSync(root, { recursive: true, force: true });
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
 test('progress reports count every file and end with done', async () => {
   const files: Record<string, string> = {};
   for (let index = 0; index < 120; index++) files[`d${index % 7}/f${index}.c`] = index % 10 === 0 ? MAPPING_DRIVER : PLAIN_DRIVER;

@@ -215,7 +215,8 @@ class FrameWriter {
     private readonly key: string,
     private readonly problems: string[],
   ) {
-    this.temporary = `${file}.${process.pid}.tmp`;
+    // Unique per writer: an index cancelled and restarted in the same process writes the same cache file.
+    this.temporary = `${file}.${process.pid}-${++writersStarted}.tmp`;
   }
 
   add(path: string, entry: CacheEntry): void {
@@ -283,6 +284,8 @@ class FrameWriter {
   }
 }
 
+let writersStarted = 0;
+
 function writeFrame(fd: number, bytes: Uint8Array): void {
   const length = Buffer.alloc(4);
   length.writeUInt32LE(bytes.length);
@@ -294,13 +297,17 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
 }
 
+/** A temporary file this old was left by a scan that was killed, since a scan writes its cache in seconds. */
+const ABANDONED_AFTER_MS = 24 * 3600_000;
+
 function pruneStaleFiles(cacheDir: string): void {
-  const cutoff = Date.now() - STALE_AFTER_MS;
+  const now = Date.now();
   for (const name of readdirSync(cacheDir)) {
-    if (!/^scan-[0-9a-f]{40}\.bin$/.test(name)) continue;
+    const cache = /^scan-[0-9a-f]{40}\.bin$/.test(name);
+    if (!cache && !/^scan-[0-9a-f]{40}\.bin\.[\d-]+\.tmp$/.test(name)) continue;
     const path = join(cacheDir, name);
     try {
-      if (statSync(path).mtimeMs < cutoff) unlinkSync(path);
+      if (statSync(path).mtimeMs < now - (cache ? STALE_AFTER_MS : ABANDONED_AFTER_MS)) unlinkSync(path);
     } catch {
       // Another scan may be replacing or removing it at the same moment.
     }
