@@ -220,19 +220,26 @@ test('a damaged cache file is replaced, and the scan result is complete', async 
   rmSync(cacheDir, { recursive: true, force: true });
 });
 
-test('a first scan writes its cache frame by frame as it goes; a re-scan reads every frame; a cancelled one leaves no file', async () => {
-  // More files than one frame holds (4,096 entries), so the cache spans several frames.
+/**
+ * More files than one cache frame holds (4,096 entries): 4,500 files in nine folders, one in a hundred with
+ * a mapping. In walk order d8/ comes last, after 4,000 files.
+ */
+function treeOfSeveralFrames(): string {
   const files: Record<string, string> = {};
   for (let index = 0; index < 4500; index++) files[`d${index % 9}/f${String(index).padStart(4, '0')}.c`] = index % 100 === 0 ? MAPPING_DRIVER : PLAIN_DRIVER;
   const root = makeTree(files);
   ageFiles(root, Object.keys(files));
+  return root;
+}
+
+test('a first scan writes its cache frame by frame as it goes; a re-scan reads every frame; a cancelled one leaves no file', async () => {
+  const root = treeOfSeveralFrames();
   const cacheDir = mkdtempSync(join(tmpdir(), 'dmalens-cache-'));
   const options = { cacheDir, toolFingerprint: 'build-1' };
 
   const controller = new AbortController();
   const cancelled = scanTree([root], { ...options, analyze: countingAnalyzer().analyze, signal: controller.signal, inWalkOrder: true });
-  // Walk order: d8/ comes last, after 4,000 files; its third result (f2600.c) comes after more than 4,096,
-  // so a frame has been written by then.
+  // The third result in d8/ (f2600.c) comes after more than 4,096 files, so a frame has been written by then.
   let resultsInLastFolder = 0;
   for (let next = await cancelled.next(); !next.done; next = await cancelled.next()) {
     if (next.value.path.includes('/d8/') && ++resultsInLastFolder === 3) controller.abort();
@@ -254,9 +261,7 @@ test('a first scan writes its cache frame by frame as it goes; a re-scan reads e
 
 test('a scan cancelled while another scan of the same tree writes its cache does not spoil that cache', async () => {
   // An index restarted in one process: the first run is cancelled while the second already writes frames.
-  const files: Record<string, string> = {};
-  for (let index = 0; index < 4500; index++) files[`d${index % 9}/f${String(index).padStart(4, '0')}.c`] = index % 100 === 0 ? MAPPING_DRIVER : PLAIN_DRIVER;
-  const root = makeTree(files);
+  const root = treeOfSeveralFrames();
   const cacheDir = mkdtempSync(join(tmpdir(), 'dmalens-cache-'));
   const options = { cacheDir, toolFingerprint: 'build-1', inWalkOrder: true };
   const controller = new AbortController();
