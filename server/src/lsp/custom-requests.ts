@@ -203,7 +203,7 @@ function exportSarif(state: ServerState, index: WorkspaceIndex, params: protocol
   const files: ReportFile[] = currentFiles(state, index)
     .filter((file) => !params.uri || file.uri === params.uri)
     // SARIF carries findings only, so the report needs no call sites.
-    .map((file) => ({ path: file.uri, sites: [], diagnostics: [...file.findings], annotations: new Map() }));
+    .map((file) => ({ path: file.uri, sites: [], diagnostics: [...file.findings] }));
   const report = { platforms: state.model.selected.map((profile) => ({ id: profile.id, title: profile.title, short: profile.short })), files };
   const sarif = buildSarif(report, { baseUri: null, artifactUri: (path) => (path.includes(':') ? path : pathToFileURL(path).toString()) });
   return { sarif: JSON.stringify(sarif, null, 2) };

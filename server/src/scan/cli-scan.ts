@@ -200,11 +200,8 @@ async function scanInto(args: ScanArguments, take: (file: ReportFile) => Promise
     cacheProblems = (yield* scan).cacheProblems;
   }
   for await (const result of withSummary()) {
-    const annotations = new Map<number, string>();
-    result.annotations?.forEach((summary, index) => {
-      if (summary) annotations.set(index, summary);
-    });
-    await take({ path: displayPath(result.path), sites: result.sites, diagnostics: result.diagnostics, annotations, ...(result.skipped ? { skipped: result.note ?? result.skipped } : {}) });
+    const { sites, diagnostics, annotations } = result;
+    await take({ path: displayPath(result.path), sites, diagnostics, ...(annotations ? { annotations } : {}), ...(result.skipped ? { skipped: result.note ?? result.skipped } : {}) });
   }
   return cacheProblems;
 }

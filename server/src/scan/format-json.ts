@@ -8,7 +8,7 @@ function fileEntry(file: ReportFile) {
   return {
     path: file.path,
     ...(file.skipped ? { skipped: file.skipped } : {}),
-    sites: file.sites.map((site, index) => ({ ...siteSummary(file.path, site), summary: file.annotations.get(index) ?? null })),
+    sites: file.sites.map((site, index) => ({ ...siteSummary(file.path, site), summary: file.annotations?.[index] ?? null })),
     diagnostics: file.diagnostics.map((finding) => ({
       rule: finding.ruleId,
       severity: finding.severity,

@@ -10,7 +10,7 @@ function fileLines(file: ReportFile): string {
     entries.push({ line, column: character, text: `${file.path}:${line + 1}:${character + 1}: ${finding.severity}: ${finding.message} [${finding.ruleId}]` });
   }
   file.sites.forEach((site, index) => {
-    const summary = file.annotations.get(index);
+    const summary = file.annotations?.[index];
     if (!summary) return;
     const { line, character } = site.nameRange.start;
     const where = site.enclosingFunction ? ` in ${site.enclosingFunction}()` : '';

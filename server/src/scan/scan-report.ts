@@ -10,8 +10,8 @@ export interface ReportFile {
   path: string;
   sites: CallSite[];
   diagnostics: Finding[];
-  /** Per-site summary (`x86: direct · pseries: H_PUT_TCE ×1`) for sites that have one, by site index. */
-  annotations: Map<number, string>;
+  /** Per site, its summary (`x86: direct · pseries: H_PUT_TCE ×1`), null for sites without one; absent when none was asked for. */
+  annotations?: readonly (string | null)[];
   skipped?: string;
 }
 
