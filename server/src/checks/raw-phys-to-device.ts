@@ -32,12 +32,16 @@ const PLATFORM_CODE = /(^|\/)(arch|drivers\/(iommu|irqchip|pci\/controller|char\
  * addresses: through the architecture's headers, or through a driver's own hypercall wrappers (cxl's
  * "hcalls.h", whose guest code hands the hypervisor lists of real addresses).
  */
-const FIRMWARE_HEADERS = ['opal.h', 'hvcall.h', 'hcall', 'rtas.h'];
-const FIRMWARE_INTERFACE = /^[ \t]*#[ \t]*include[ \t]*(<asm\/(opal|hvcall|rtas)\.h>|"([\w.-]+\/)*(opal|hvcall|hcalls?|rtas)\.h")/m;
+const ASM_FIRMWARE_HEADERS = ['opal', 'hvcall', 'rtas'];
+const OWN_FIRMWARE_HEADERS = [...ASM_FIRMWARE_HEADERS, 'hcall', 'hcalls'];
+const FIRMWARE_INTERFACE = new RegExp(
+  `^[ \\t]*#[ \\t]*include[ \\t]*(<asm/(${ASM_FIRMWARE_HEADERS.join('|')})\\.h>|"([\\w.-]+/)*(${OWN_FIRMWARE_HEADERS.join('|')})\\.h")`,
+  'm',
+);
 
 function isPlatformCode(path: string | undefined, text: string): boolean {
   // The multiline pattern tries every line start, so it runs only on files that name such a header at all.
-  const namesFirmwareHeader = FIRMWARE_HEADERS.some((header) => text.includes(header));
+  const namesFirmwareHeader = OWN_FIRMWARE_HEADERS.some((name) => text.includes(`${name}.h`));
   return (path !== undefined && PLATFORM_CODE.test(path)) || (namesFirmwareHeader && FIRMWARE_INTERFACE.test(text));
 }
 

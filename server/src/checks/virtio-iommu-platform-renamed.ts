@@ -17,7 +17,7 @@ export const virtioIommuPlatformRenamed: Rule = {
     const hits = findIdentifier(text, OLD_NAME).filter((hit) => !/#\s*(ifdef|ifndef|undef|define)\s*$/.test(hit.linePrefix) && !/defined\s*\(?\s*$/.test(hit.linePrefix));
     if (!hits.length) return [];
     return hits.map((hit) => {
-      const range = { start: lines.positionAt(hit.offset), end: lines.positionAt(hit.offset + OLD_NAME.length) };
+      const range = lines.rangeOf(hit.offset, hit.offset + OLD_NAME.length);
       return {
         range,
         message: `${OLD_NAME} (feature bit 33) was renamed ${NEW_NAME} in the virtio 1.1 spec and in Linux v5.9; the old name survives only as a uapi alias.`,
