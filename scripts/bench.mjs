@@ -90,7 +90,7 @@ function parseReport(run, label) {
   try {
     return JSON.parse(run.stdout);
   } catch (error) {
-    throw new Error(`${label}: output is not JSON (${error.message}); stderr: ${run.stderr.slice(-400)}`);
+    throw new Error(`${label}: output is not JSON (${error.message}); stderr: ${run.stderr.slice(-400)}`, { cause: error });
   }
 }
 

@@ -3,11 +3,11 @@
 // a hidden tab restores it), asks the extension to re-simulate when a control changes, and shows the
 // SVG the server's core renderer produced. Text from the state is always set with textContent; the
 // SVG is parsed and filtered through an allow-list before it enters the page.
+/* global acquireVsCodeApi -- the webview host provides it. */
 (function () {
   'use strict';
 
   /** @type {{ postMessage(message: unknown): void; getState(): any; setState(state: unknown): void }} */
-  // @ts-ignore acquireVsCodeApi is provided by the webview host.
   const vscode = acquireVsCodeApi();
   const nonce = /** @type {HTMLScriptElement} */ (document.currentScript).nonce;
 

@@ -67,7 +67,7 @@ export class ServerApi {
       return await this.client.sendRequest<R>(method, params);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`${method} failed: ${reason}`);
+      throw new Error(`${method} failed: ${reason}`, { cause: error });
     }
   }
 }

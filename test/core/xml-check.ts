@@ -30,6 +30,7 @@ export function parseXml(source: string): XmlElement {
   const fail = (message: string): never => {
     throw new Error(`${message} at offset ${pos}`);
   };
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point.
   if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(source)) fail('control character');
   if (source.startsWith('<?xml')) pos = source.indexOf('?>') + 2;
   while (pos < source.length) {

@@ -97,7 +97,7 @@ export class IovaDomain implements SessionState {
     const retryPfn = this.nodes[currIndex]!.hi;
     let retried = false;
     for (;;) {
-      let newPfn = 0n;
+      let newPfn: bigint;
       let curr: number | null = currIndex;
       // Walk down from the cached node while the candidate overlaps the next lower range; -1 stands for
       // the kernel's unsigned underflow when high < size.

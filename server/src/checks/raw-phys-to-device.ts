@@ -119,7 +119,7 @@ function deviceSink(text: string, site: CallSite): string | null {
   let depth = 0;
   while (callee && PASS_THROUGH.test(callee.name) && depth++ < 3) callee = enclosingCallee(prefix.slice(0, callee.openParen));
   if (callee && DEVICE_SINKS.test(callee.name)) return `${callee.name}()`;
-  const assignment = /([A-Za-z_][\w.\->\[\]]*)\s*=\s*(\([^()]*\)\s*)?$/.exec(prefix);
+  const assignment = /([A-Za-z_][\w.\->[\]]*)\s*=\s*(\([^()]*\)\s*)?$/.exec(prefix);
   if (assignment && /desc|\bbd\b|sge\b|ring\[/.test(assignment[1]!)) return `the descriptor field '${assignment[1]}'`;
   return null;
 }
