@@ -20,14 +20,32 @@ import { changeOneFile, ensureMirror, restoreFile } from './bench/mirror.mjs';
 import { measure, percentile, stats } from './bench/measure.mjs';
 import { prefilterNames } from './bench/names.mjs';
 import { measureEditorLatency, measureIndexMemory } from './bench/lsp-latency.mjs';
-import { compareSites, ourRecallSites, RECALL_DIRS, runCoccinelle, sitesOutsideCode, spatchVersion } from './bench/recall.mjs';
+import {
+  compareSites,
+  ourRecallSites,
+  RECALL_DIRS,
+  runCoccinelle,
+  sitesOutsideCode,
+  spatchVersion,
+} from './bench/recall.mjs';
 import { formatTable } from './bench/table.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
 
 function parseArguments(argv) {
-  const options = { tree: null, runs: 5, requests: 1000, lspFile: 'drivers/virtio/virtio_ring.c', lsp: true, index: true, coccinelle: true, nice: null, json: null, dist: join(root, 'server/dist') };
+  const options = {
+    tree: null,
+    runs: 5,
+    requests: 1000,
+    lspFile: 'drivers/virtio/virtio_ring.c',
+    lsp: true,
+    index: true,
+    coccinelle: true,
+    nice: null,
+    json: null,
+    dist: join(root, 'server/dist'),
+  };
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
     const value = () => {
@@ -37,7 +55,8 @@ function parseArguments(argv) {
     };
     const count = (text) => {
       const number = Number(text);
-      if (!Number.isInteger(number) || number < 1) throw new Error(`${argument} needs a whole number >= 1, not '${text}'`);
+      if (!Number.isInteger(number) || number < 1)
+        throw new Error(`${argument} needs a whole number >= 1, not '${text}'`);
       return number;
     };
     if (argument === '--runs') options.runs = count(value());
@@ -86,11 +105,14 @@ function scanSupports(cli, option) {
 }
 
 function parseReport(run, label) {
-  if (run.exitCode !== 0 && run.exitCode !== 1) throw new Error(`${label} failed (exit ${run.exitCode}): ${run.stderr.slice(-800)}`);
+  if (run.exitCode !== 0 && run.exitCode !== 1)
+    throw new Error(`${label} failed (exit ${run.exitCode}): ${run.stderr.slice(-800)}`);
   try {
     return JSON.parse(run.stdout);
   } catch (error) {
-    throw new Error(`${label}: output is not JSON (${error.message}); stderr: ${run.stderr.slice(-400)}`, { cause: error });
+    throw new Error(`${label}: output is not JSON (${error.message}); stderr: ${run.stderr.slice(-400)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -123,13 +145,42 @@ async function main() {
   writeFileSync(namesFile, `${names.join('\n')}\n`);
   const size = treeSize(mirror);
   const loadBefore = loadavg();
-  log(`tree ${tree}: ${size.files} files, ${(size.bytes / 1e6).toFixed(0)} MB; ${names.length} names; ${options.runs} runs`);
+  log(
+    `tree ${tree}: ${size.files} files, ${(size.bytes / 1e6).toFixed(0)} MB; ${names.length} names; ${options.runs} runs`,
+  );
 
   // Both tools must read the same bytes: the scan's size limit is lifted when the CLI can, otherwise
   // ripgrep gets the same limit.
   const liftLimit = scanSupports(cli, '--max-file-size');
-  const scanArgs = [cli, 'scan', mirror, '--format', 'json', ...(liftLimit ? ['--max-file-size', String(1 << 30)] : [])];
-  const rgArgs = ['--no-ignore', '--hidden', '-g', '!.git', '-g', '*.c', '-g', '*.h', '-g', '*.C', '-g', '*.H', '-n', '-w', '-F', '-f', namesFile, ...(liftLimit ? [] : ['--max-filesize', '4M']), mirror];
+  const scanArgs = [
+    cli,
+    'scan',
+    mirror,
+    '--format',
+    'json',
+    ...(liftLimit ? ['--max-file-size', String(1 << 30)] : []),
+  ];
+  const rgArgs = [
+    '--no-ignore',
+    '--hidden',
+    '-g',
+    '!.git',
+    '-g',
+    '*.c',
+    '-g',
+    '*.h',
+    '-g',
+    '*.C',
+    '-g',
+    '*.H',
+    '-n',
+    '-w',
+    '-F',
+    '-f',
+    namesFile,
+    ...(liftLimit ? [] : ['--max-filesize', '4M']),
+    mirror,
+  ];
 
   const changed = existsSync(join(tree, options.lspFile)) ? options.lspFile : null;
   const samples = { rg: [], first: [], unchanged: [], changed: [] };
@@ -152,7 +203,8 @@ async function main() {
 
     const unchanged = await measure(process.execPath, scanArgs, { env, keepStdout: true, nice: options.nice });
     const unchangedCounts = countReport(parseReport(unchanged, 'dmalens scan (re-scan)'));
-    if (unchangedCounts.sites !== counts.sites) log(`warning: the re-scan found ${unchangedCounts.sites} sites, the first scan ${counts.sites}`);
+    if (unchangedCounts.sites !== counts.sites)
+      log(`warning: the re-scan found ${unchangedCounts.sites} sites, the first scan ${counts.sites}`);
     samples.unchanged.push(unchanged);
 
     if (changed) {
@@ -160,7 +212,10 @@ async function main() {
       try {
         const rescan = await measure(process.execPath, scanArgs, { env, keepStdout: true, nice: options.nice });
         const changedCounts = countReport(parseReport(rescan, 'dmalens scan (one file changed)'));
-        if (changedCounts.sites !== counts.sites + 1) log(`warning: after adding one call the re-scan found ${changedCounts.sites} sites, expected ${counts.sites + 1}`);
+        if (changedCounts.sites !== counts.sites + 1)
+          log(
+            `warning: after adding one call the re-scan found ${changedCounts.sites} sites, expected ${counts.sites + 1}`,
+          );
         samples.changed.push(rescan);
       } finally {
         restoreFile(tree, mirror, changed);
@@ -169,15 +224,39 @@ async function main() {
     rmSync(env.XDG_CACHE_HOME, { recursive: true, force: true });
   }
 
-  const figures = { tree, size, names: names.length, runs: options.runs, liftLimit, rgLines, counts, changedFile: changed };
-  figures.scan = Object.fromEntries(Object.entries(samples).map(([name, runs]) => [name, { wall: stats(runs.map((run) => run.wallMs)), rss: stats(runs.map((run) => run.rssKb)) }]));
+  const figures = {
+    tree,
+    size,
+    names: names.length,
+    runs: options.runs,
+    liftLimit,
+    rgLines,
+    counts,
+    changedFile: changed,
+  };
+  figures.scan = Object.fromEntries(
+    Object.entries(samples).map(([name, runs]) => [
+      name,
+      { wall: stats(runs.map((run) => run.wallMs)), rss: stats(runs.map((run) => run.rssKb)) },
+    ]),
+  );
   figures.outsideCode = sitesOutsideCode(firstReport);
 
   if (options.lsp && changed && existsSync(server)) {
     const sessions = [];
     for (let session = 1; session <= Math.min(options.runs, 3); session++) {
-      log(`language server session ${session}: ${options.requests} hovers and ${options.requests} edits on ${options.lspFile}`);
-      sessions.push(await measureEditorLatency({ serverScript: server, file: join(mirror, options.lspFile), names, requests: options.requests, env: { ...process.env, XDG_CACHE_HOME: join(work, 'xdg-lsp') } }));
+      log(
+        `language server session ${session}: ${options.requests} hovers and ${options.requests} edits on ${options.lspFile}`,
+      );
+      sessions.push(
+        await measureEditorLatency({
+          serverScript: server,
+          file: join(mirror, options.lspFile),
+          names,
+          requests: options.requests,
+          env: { ...process.env, XDG_CACHE_HOME: join(work, 'xdg-lsp') },
+        }),
+      );
     }
     figures.lsp = {
       file: options.lspFile,
@@ -195,11 +274,30 @@ async function main() {
   }
   if (options.index && existsSync(server)) {
     log('language server indexing the whole tree');
-    figures.index = await measureIndexMemory({ serverScript: server, tree: mirror, env: { ...process.env, XDG_CACHE_HOME: join(work, 'xdg-index') }, timeoutMs: 15 * 60_000 });
+    figures.index = await measureIndexMemory({
+      serverScript: server,
+      tree: mirror,
+      env: { ...process.env, XDG_CACHE_HOME: join(work, 'xdg-index') },
+      timeoutMs: 15 * 60_000,
+    });
   }
   if (options.coccinelle && RECALL_DIRS.every((dir) => existsSync(join(tree, dir)))) {
-    const cocci = await runCoccinelle({ tree, cocciFile: join(root, 'scripts/bench/dma-calls.cocci'), cacheDir, jobs: cpus().length, nice: options.nice, log });
-    if (cocci) figures.coccinelle = { version: cocci.version, wallMs: cocci.wallMs, rssKb: cocci.rssKb, cached: cocci.cached, ...compareSites(ourRecallSites(firstReport, mirror), cocci.sites, tree) };
+    const cocci = await runCoccinelle({
+      tree,
+      cocciFile: join(root, 'scripts/bench/dma-calls.cocci'),
+      cacheDir,
+      jobs: cpus().length,
+      nice: options.nice,
+      log,
+    });
+    if (cocci)
+      figures.coccinelle = {
+        version: cocci.version,
+        wallMs: cocci.wallMs,
+        rssKb: cocci.rssKb,
+        cached: cocci.cached,
+        ...compareSites(ourRecallSites(firstReport, mirror), cocci.sites, tree),
+      };
     else log('Coccinelle (spatch) is not installed: recall not measured (apt-get install coccinelle)');
   }
   figures.machine = {

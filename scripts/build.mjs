@@ -45,12 +45,29 @@ async function build() {
   );
   const extension = join(root, 'client/src/extension.ts');
   if (existsSync(extension)) {
-    jobs.push(esbuild.build({ ...cjs, entryPoints: [extension], outfile: join(root, 'client/dist/extension.js'), external: ['vscode'] }));
+    jobs.push(
+      esbuild.build({
+        ...cjs,
+        entryPoints: [extension],
+        outfile: join(root, 'client/dist/extension.js'),
+        external: ['vscode'],
+      }),
+    );
   }
   // Each test is its own build so that one broken file does not hide the others' results.
   // Tests bundle the source they test but load npm packages from node_modules.
   for (const test of findTests(join(root, 'test')).filter((path) => path.includes(filter))) {
-    jobs.push(esbuild.build({ ...common, format: 'esm', entryPoints: [test], outdir: join(root, 'out/test'), outbase: join(root, 'test'), packages: 'external', outExtension: { '.js': '.mjs' } }));
+    jobs.push(
+      esbuild.build({
+        ...common,
+        format: 'esm',
+        entryPoints: [test],
+        outdir: join(root, 'out/test'),
+        outbase: join(root, 'test'),
+        packages: 'external',
+        outExtension: { '.js': '.mjs' },
+      }),
+    );
   }
   const outcomes = await Promise.allSettled(jobs);
   copyWasm();
@@ -61,10 +78,7 @@ async function build() {
 function copyWasm() {
   const dist = join(root, 'server/dist');
   mkdirSync(dist, { recursive: true });
-  const wasm = [
-    join(root, 'node_modules/web-tree-sitter/tree-sitter.wasm'),
-    join(root, 'grammars/tree-sitter-c.wasm'),
-  ];
+  const wasm = [join(root, 'node_modules/web-tree-sitter/tree-sitter.wasm'), join(root, 'grammars/tree-sitter-c.wasm')];
   for (const file of wasm) cpSync(file, join(dist, basename(file)));
 }
 

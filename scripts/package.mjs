@@ -22,12 +22,27 @@ const stagedDocs = join(client, 'docs');
 
 /** The docs the package carries, relative to docs/: every rule page (diagnostics link them) and the spec (hovers link its sections). */
 function shippedDocs() {
-  const markdown = (folder) => readdirSync(join(root, 'docs', folder)).filter((name) => name.endsWith('.md')).map((name) => `${folder}/${name}`);
+  const markdown = (folder) =>
+    readdirSync(join(root, 'docs', folder))
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => `${folder}/${name}`);
   return [...markdown('rules'), ...markdown('spec')];
 }
 
 /** Every file a working package needs; the server's worker is optional until the index uses one. */
-const REQUIRED = ['dist/extension.js', 'dist/server/server.js', 'dist/server/tree-sitter.wasm', 'dist/server/tree-sitter-c.wasm', 'media/pipeline.js', 'media/pipeline.css', 'media/icon.png', 'README.md', 'LICENSE', 'package.json', ...shippedDocs().map((name) => `docs/${name}`)];
+const REQUIRED = [
+  'dist/extension.js',
+  'dist/server/server.js',
+  'dist/server/tree-sitter.wasm',
+  'dist/server/tree-sitter-c.wasm',
+  'media/pipeline.js',
+  'media/pipeline.css',
+  'media/icon.png',
+  'README.md',
+  'LICENSE',
+  'package.json',
+  ...shippedDocs().map((name) => `docs/${name}`),
+];
 const ALLOWED = [
   /^dist\/extension\.js$/,
   /^dist\/server\/[\w.-]+\.(js|wasm)$/,
@@ -43,10 +58,13 @@ function fail(message) {
 
 function copyServer() {
   if (!existsSync(join(serverDist, 'server.js'))) fail('server/dist/server.js is missing; run `npm run build` first.');
-  if (!existsSync(join(client, 'dist/extension.js'))) fail('client/dist/extension.js is missing; run `npm run build` first.');
+  if (!existsSync(join(client, 'dist/extension.js')))
+    fail('client/dist/extension.js is missing; run `npm run build` first.');
   rmSync(bundledServer, { recursive: true, force: true });
   mkdirSync(bundledServer, { recursive: true });
-  const shipped = readdirSync(serverDist).filter((name) => /^(server|scan-worker)\.js$/.test(name) || /\.wasm$/.test(name));
+  const shipped = readdirSync(serverDist).filter(
+    (name) => /^(server|scan-worker)\.js$/.test(name) || /\.wasm$/.test(name),
+  );
   for (const name of shipped) copyFileSync(join(serverDist, name), join(bundledServer, name));
   // The package carries the repository's license, the same text as the root LICENSE.
   copyFileSync(join(root, 'LICENSE'), join(client, 'LICENSE'));
@@ -77,7 +95,14 @@ function runVsce() {
 function listPackage() {
   const zip = readFileSync(output);
   const names = [];
-  for (let offset = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])), count = zip.readUInt16LE(offset + 10), at = zip.readUInt32LE(offset + 16), i = 0; i < count; i++) {
+  for (
+    let offset = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])),
+      count = zip.readUInt16LE(offset + 10),
+      at = zip.readUInt32LE(offset + 16),
+      i = 0;
+    i < count;
+    i++
+  ) {
     const nameLength = zip.readUInt16LE(at + 28);
     names.push(zip.toString('utf8', at + 46, at + 46 + nameLength));
     at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);

@@ -8,10 +8,14 @@ import { join } from 'node:path';
 
 const targets = process.argv.slice(2);
 const cacheHome = mkdtempSync(join(tmpdir(), 'dmalens-test-cache-'));
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...(targets.length ? targets : ['out/test/'])], {
-  stdio: 'inherit',
-  env: { ...process.env, XDG_CACHE_HOME: cacheHome },
-});
+const result = spawnSync(
+  process.execPath,
+  ['--test', '--test-concurrency=2', ...(targets.length ? targets : ['out/test/'])],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+  },
+);
 rmSync(cacheHome, { recursive: true, force: true });
 if (result.error) throw result.error;
 process.exitCode = result.status ?? 1;

@@ -23,7 +23,16 @@
     ['bidirectional', 'DMA_BIDIRECTIONAL'],
     ['none', 'DMA_NONE'],
   ];
-  const FEATURES = ['VERSION_1', 'ACCESS_PLATFORM', 'RING_PACKED', 'INDIRECT_DESC', 'ORDER_PLATFORM', 'EVENT_IDX', 'IN_ORDER', 'NOTIFICATION_DATA'];
+  const FEATURES = [
+    'VERSION_1',
+    'ACCESS_PLATFORM',
+    'RING_PACKED',
+    'INDIRECT_DESC',
+    'ORDER_PLATFORM',
+    'EVENT_IDX',
+    'IN_ORDER',
+    'NOTIFICATION_DATA',
+  ];
   const MAX_PLATFORMS = 4;
 
   const initialElement = document.getElementById('initial-state');
@@ -82,8 +91,10 @@
     const mask = value('mask');
     const problems = [];
     if (!/^0x[0-9a-f]{1,16}$/.test(phys)) problems.push('physical address must be 0x hex');
-    if (!/^(0x[0-9a-f]{1,16}|[0-9]{1,20})$/i.test(size) || /^0+$|^0x0+$/i.test(size)) problems.push('size must be a positive number');
-    if (mask !== '' && !/^(0x[0-9a-f]{1,16}|[0-9]{1,2})$/i.test(mask)) problems.push('mask must be a bit count or 0x hex');
+    if (!/^(0x[0-9a-f]{1,16}|[0-9]{1,20})$/i.test(size) || /^0+$|^0x0+$/i.test(size))
+      problems.push('size must be a positive number');
+    if (mask !== '' && !/^(0x[0-9a-f]{1,16}|[0-9]{1,2})$/i.test(mask))
+      problems.push('mask must be a bit count or 0x hex');
     if (problems.length > 0) {
       setStatus(problems.join('; '), true);
       return null;
@@ -94,7 +105,9 @@
       if (id && !platforms.includes(id)) platforms.push(id);
     }
     if (platforms.length === 0) platforms.push(...state.platforms.slice(0, 1));
-    const features = FEATURES.filter((name) => /** @type {HTMLInputElement | null} */ (form.elements.namedItem(`feature-${name}`))?.checked);
+    const features = FEATURES.filter(
+      (name) => /** @type {HTMLInputElement | null} */ (form.elements.namedItem(`feature-${name}`))?.checked,
+    );
     return {
       version: 1,
       platforms,
@@ -140,13 +153,15 @@
 
     if (state.op === 'virtqueue_add') {
       const features = fieldset('Virtio features offered by the device');
-      for (const name of FEATURES) features.append(checkboxField(`feature-${name}`, `VIRTIO_F_${name}`, state.features.includes(name)));
+      for (const name of FEATURES)
+        features.append(checkboxField(`feature-${name}`, `VIRTIO_F_${name}`, state.features.includes(name)));
       form.append(features);
     }
 
     const platforms = fieldset('Platforms (up to four)');
     const choices = [['', '(none)'], ...platformInfo.map((info) => [info.id, `${info.title} (${info.id})`])];
-    for (let i = 0; i < MAX_PLATFORMS; i++) platforms.append(selectField(`platform-${i}`, `Platform ${i + 1}`, choices, state.platforms[i] ?? ''));
+    for (let i = 0; i < MAX_PLATFORMS; i++)
+      platforms.append(selectField(`platform-${i}`, `Platform ${i + 1}`, choices, state.platforms[i] ?? ''));
     form.append(platforms);
 
     for (const id of state.platforms) {
@@ -173,9 +188,15 @@
     for (const param of info.params || []) {
       const id = `param-${info.id}-${param.key}`;
       const current = overrides[param.key] ?? param.value;
-      const field = Array.isArray(param.values) && param.values.length > 0
-        ? selectField(id, param.key, param.values.map((v) => [v, v]), current)
-        : inputField(id, param.key, current, param.kind);
+      const field =
+        Array.isArray(param.values) && param.values.length > 0
+          ? selectField(
+              id,
+              param.key,
+              param.values.map((v) => [v, v]),
+              current,
+            )
+          : inputField(id, param.key, current, param.kind);
       const control = /** @type {HTMLElement} */ (field.querySelector('input, select'));
       control.dataset.platform = info.id;
       control.dataset.param = param.key;
@@ -276,7 +297,9 @@
       outcome.classList.add('error');
       outcome.textContent = `${last.path}: ${last.error}`;
     } else if (last) {
-      outcome.textContent = last.dma ? `device address ${groupHex(last.dma)} via ${last.path}` : `${last.path}: ${last.rule}`;
+      outcome.textContent = last.dma
+        ? `device address ${groupHex(last.dma)} via ${last.path}`
+        : `${last.path}: ${last.rule}`;
     }
     section.append(outcome);
 
@@ -290,8 +313,13 @@
       const exportButton = document.createElement('button');
       exportButton.type = 'button';
       exportButton.textContent = 'Export SVG';
-      exportButton.setAttribute('aria-label', `Export the pipeline of ${simulation.title || simulation.platform} as SVG`);
-      exportButton.addEventListener('click', () => vscode.postMessage({ type: 'exportSvg', platform: simulation.platform }));
+      exportButton.setAttribute(
+        'aria-label',
+        `Export the pipeline of ${simulation.title || simulation.platform} as SVG`,
+      );
+      exportButton.addEventListener('click', () =>
+        vscode.postMessage({ type: 'exportSvg', platform: simulation.platform }),
+      );
       section.append(exportButton);
     }
     return section;
@@ -310,7 +338,30 @@
   // a picture can run code or load anything even if a renderer bug let markup through.
 
   const SVG_NS = 'http://www.w3.org/2000/svg';
-  const ALLOWED_ELEMENTS = new Set(['svg', 'g', 'defs', 'style', 'title', 'desc', 'rect', 'line', 'path', 'polyline', 'polygon', 'circle', 'ellipse', 'text', 'tspan', 'a', 'marker', 'use', 'symbol', 'clipPath', 'linearGradient', 'stop']);
+  const ALLOWED_ELEMENTS = new Set([
+    'svg',
+    'g',
+    'defs',
+    'style',
+    'title',
+    'desc',
+    'rect',
+    'line',
+    'path',
+    'polyline',
+    'polygon',
+    'circle',
+    'ellipse',
+    'text',
+    'tspan',
+    'a',
+    'marker',
+    'use',
+    'symbol',
+    'clipPath',
+    'linearGradient',
+    'stop',
+  ]);
   const URL_ATTRIBUTES = new Set(['href', 'xlink:href']);
 
   function sanitizeSvg(markup) {
@@ -339,7 +390,9 @@
     for (const attribute of [...element.attributes]) {
       const name = attribute.name.toLowerCase();
       const value = attribute.value.trim();
-      const unsafeUrl = URL_ATTRIBUTES.has(name) && !(/^https:\/\//i.test(value) || (value.startsWith('#') && element.localName === 'use'));
+      const unsafeUrl =
+        URL_ATTRIBUTES.has(name) &&
+        !(/^https:\/\//i.test(value) || (value.startsWith('#') && element.localName === 'use'));
       if (name.startsWith('on') || name === 'style' || unsafeUrl) element.removeAttribute(attribute.name);
     }
   }

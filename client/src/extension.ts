@@ -25,13 +25,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const extensionUri = context.extensionUri;
   context.subscriptions.push(
     PipelinePanel.registerSerializer(extensionUri, server),
-    registerUserCommand(ShowPipelineCommand, 'Show Address Pipeline', (args) => showPipelineCommand(extensionUri, server, args)),
-    registerUserCommand('dmalens.simulateAtCursor', 'Simulate Call at Cursor', () => simulateAtCursorCommand(extensionUri, server)),
+    registerUserCommand(ShowPipelineCommand, 'Show Address Pipeline', (args) =>
+      showPipelineCommand(extensionUri, server, args),
+    ),
+    registerUserCommand('dmalens.simulateAtCursor', 'Simulate Call at Cursor', () =>
+      simulateAtCursorCommand(extensionUri, server),
+    ),
     registerUserCommand('dmalens.selectPlatforms', 'Select Target Platforms', () => selectPlatformsCommand(server)),
-    registerUserCommand('dmalens.simulateVirtioNegotiation', 'Simulate Virtio Feature Negotiation', () => virtioNegotiationCommand(server, reports)),
-    registerUserCommand('dmalens.analyzeWorkspace', 'Analyze Workspace', () => analyzeWorkspaceCommand(server, reports)),
+    registerUserCommand('dmalens.simulateVirtioNegotiation', 'Simulate Virtio Feature Negotiation', () =>
+      virtioNegotiationCommand(server, reports),
+    ),
+    registerUserCommand('dmalens.analyzeWorkspace', 'Analyze Workspace', () =>
+      analyzeWorkspaceCommand(server, reports),
+    ),
     registerUserCommand('dmalens.exportSarif', 'Export SARIF', () => exportSarifCommand(server)),
-    registerUserCommand('dmalens.comparePlatforms', 'Compare Platforms for Buffer', () => comparePlatformsCommand(extensionUri, server)),
+    registerUserCommand('dmalens.comparePlatforms', 'Compare Platforms for Buffer', () =>
+      comparePlatformsCommand(extensionUri, server),
+    ),
   );
   try {
     await client.start();

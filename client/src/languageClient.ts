@@ -2,7 +2,12 @@
 // dist/server/ (bundle + wasm, no node_modules); a development checkout runs server/dist/ directly.
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { ShowPipelineCommand } from '@dmalens/server/protocol/protocol';
 
 /** The client id; vscode-languageclient reads the `dmalens.trace.server` setting through it. */
@@ -19,14 +24,21 @@ export function serverModulePath(context: vscode.ExtensionContext): string {
   if (existsSync(bundled)) return bundled;
   const checkout = context.asAbsolutePath('../server/dist/server.js');
   if (existsSync(checkout)) return checkout;
-  throw new Error(`DMA Lens: the language server is missing (looked for ${bundled}); rebuild or reinstall the extension.`);
+  throw new Error(
+    `DMA Lens: the language server is missing (looked for ${bundled}); rebuild or reinstall the extension.`,
+  );
 }
 
 export function createLanguageClient(context: vscode.ExtensionContext): LanguageClient {
   const module = serverModulePath(context);
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.stdio, args: ['--stdio'] },
-    debug: { module, transport: TransportKind.stdio, args: ['--stdio'], options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    debug: {
+      module,
+      transport: TransportKind.stdio,
+      args: ['--stdio'],
+      options: { execArgv: ['--nolazy', '--inspect=6019'] },
+    },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,

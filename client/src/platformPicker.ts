@@ -19,11 +19,20 @@ export async function pickPlatforms(server: ServerApi, options: PlatformPickOpti
   const { platforms } = await server.platforms();
   const items = platforms.map((info) => toItem(info, options.preselected));
   if (options.canPickMany) {
-    const picked = await vscode.window.showQuickPick(items, { title: options.title, canPickMany: true, matchOnDescription: true, matchOnDetail: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: options.title,
+      canPickMany: true,
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
     return picked?.map((item) => item.id);
   }
   const ordered = [...items.filter((item) => item.picked), ...items.filter((item) => !item.picked)];
-  const picked = await vscode.window.showQuickPick(ordered, { title: options.title, matchOnDescription: true, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(ordered, {
+    title: options.title,
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   return picked ? [picked.id] : undefined;
 }
 

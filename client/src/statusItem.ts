@@ -12,7 +12,9 @@ export function createStatusItem(client: LanguageClient, server: ServerApi): vsc
   item.text = 'DMA Lens: starting';
   item.busy = true;
   item.command = { title: 'Select platforms', command: 'dmalens.selectPlatforms' };
-  const subscription = client.onNotification(StatusChangedNotification, (status: StatusResult) => showStatus(item, status));
+  const subscription = client.onNotification(StatusChangedNotification, (status: StatusResult) =>
+    showStatus(item, status),
+  );
   server.status().then(
     (status) => showStatus(item, status),
     (error: unknown) => {
@@ -37,6 +39,10 @@ export function showStatus(item: vscode.LanguageStatusItem, status: StatusResult
         : index.state === 'disabled'
           ? 'workspace index off'
           : 'index pending';
-  item.detail = status.settingsErrors.length > 0 ? `${progress} · settings: ${status.settingsErrors.join('; ')}` : progress;
-  item.severity = status.settingsErrors.length > 0 ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
+  item.detail =
+    status.settingsErrors.length > 0 ? `${progress} · settings: ${status.settingsErrors.join('; ')}` : progress;
+  item.severity =
+    status.settingsErrors.length > 0
+      ? vscode.LanguageStatusSeverity.Warning
+      : vscode.LanguageStatusSeverity.Information;
 }

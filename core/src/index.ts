@@ -27,7 +27,17 @@ export { Session, type HistoryEntry } from './engine/session';
 export { RequestError, parseRequest } from './engine/request';
 export { resultToJson, paramsToJson } from './engine/json';
 export { registerRequestHandler, cloneNestedHandle, type NestedDma, type RequestHandler } from './engine/dispatch';
-export { registerArch, registerDmaOps, type ArchHooks, type DmaMapOps, type DmaContext, type EngineSession, type SessionState, type MappingRecord, type DeviceState } from './engine/ops';
+export {
+  registerArch,
+  registerDmaOps,
+  type ArchHooks,
+  type DmaMapOps,
+  type DmaContext,
+  type EngineSession,
+  type SessionState,
+  type MappingRecord,
+  type DeviceState,
+} from './engine/ops';
 export { listProfiles, getProfile } from './profiles/index';
 export * from './render';
 export * from './api/catalogue';
@@ -50,7 +60,11 @@ export interface MappingQuery {
  * Maps one buffer in a fresh session and, on a clone of the state after the map, the unmap that pairs
  * with it, so a hover can show both costs without either affecting the other.
  */
-export function simulateMapping(profileId: string, overrides: Record<string, unknown>, query: MappingQuery): { map: OpResult; unmap: OpResult | null; setup: OpResult } {
+export function simulateMapping(
+  profileId: string,
+  overrides: Record<string, unknown>,
+  query: MappingQuery,
+): { map: OpResult; unmap: OpResult | null; setup: OpResult } {
   const session = createSession(profileId, overrides);
   const map = session.run({ op: query.op, phys: query.phys, size: query.size, dir: query.dir });
   const unmap = map.dma === null ? null : session.clone().run({ op: 'unmap', of: 0 });

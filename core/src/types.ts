@@ -69,7 +69,13 @@ export interface Costs {
 }
 
 export function emptyCosts(): Costs {
-  return { hypercalls: [], bounceBytes: { map: 0, unmap: 0, sync: 0 }, iotlbFlushes: [], cacheLines: { clean: 0, invalidate: 0 }, other: [] };
+  return {
+    hypercalls: [],
+    bounceBytes: { map: 0, unmap: 0, sync: 0 },
+    iotlbFlushes: [],
+    cacheLines: { clean: 0, invalidate: 0 },
+    other: [],
+  };
 }
 
 /** The trace of one request. */

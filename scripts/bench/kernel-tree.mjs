@@ -17,7 +17,8 @@ export function benchCacheDir() {
 export function ensureKernelTree(given, log) {
   if (given) {
     const tree = resolve(given);
-    if (!existsSync(tree) || !statSync(tree).isDirectory()) throw new Error(`kernel tree '${given}' is not a directory`);
+    if (!existsSync(tree) || !statSync(tree).isDirectory())
+      throw new Error(`kernel tree '${given}' is not a directory`);
     return tree;
   }
   const tree = join(benchCacheDir(), 'linux-6.1');
@@ -34,7 +35,10 @@ export function ensureKernelTree(given, log) {
 
 function installSourcePackage(log) {
   const command = 'apt-get install -y linux-source-6.1';
-  if (process.getuid?.() !== 0) throw new Error(`${TARBALL} is missing: run \`sudo ${command}\` (Debian 12) or pass a kernel tree: npm run bench -- PATH`);
+  if (process.getuid?.() !== 0)
+    throw new Error(
+      `${TARBALL} is missing: run \`sudo ${command}\` (Debian 12) or pass a kernel tree: npm run bench -- PATH`,
+    );
   log(`installing Debian's linux-source-6.1 (${command})`);
   // Another process may be using apt; the lock file makes concurrent installs wait rather than fail.
   run('flock', ['/tmp/dmalens-apt.lock', 'sh', '-c', `apt-get update && DEBIAN_FRONTEND=noninteractive ${command}`]);

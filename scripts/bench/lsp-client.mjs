@@ -32,7 +32,11 @@ export class LspClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`${method}: no answer within ${timeoutMs} ms${this.stderr ? `; server stderr: ${this.stderr.slice(-500)}` : ''}`));
+        reject(
+          new Error(
+            `${method}: no answer within ${timeoutMs} ms${this.stderr ? `; server stderr: ${this.stderr.slice(-500)}` : ''}`,
+          ),
+        );
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer, method });
       this.send({ id, method, params });
@@ -84,7 +88,8 @@ export class LspClient {
     }
     if (message.id !== undefined) {
       // A request from the server: configuration gets "no settings" (the defaults), everything else null.
-      const result = message.method === 'workspace/configuration' ? (message.params?.items ?? []).map(() => null) : null;
+      const result =
+        message.method === 'workspace/configuration' ? (message.params?.items ?? []).map(() => null) : null;
       this.send({ id: message.id, result });
       return;
     }
@@ -105,7 +110,11 @@ export class LspClient {
       capabilities: {
         window: { workDoneProgress: true },
         workspace: { configuration: true, workspaceFolders: true },
-        textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, publishDiagnostics: { versionSupport: true }, synchronization: { didSave: true } },
+        textDocument: {
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          publishDiagnostics: { versionSupport: true },
+          synchronization: { didSave: true },
+        },
       },
     });
     this.notify('initialized', {});
@@ -118,7 +127,10 @@ export class LspClient {
     } catch {
       // The server is killed below in any case.
     }
-    const exited = await Promise.race([this.exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), 3000))]);
+    const exited = await Promise.race([
+      this.exited,
+      new Promise((resolve) => setTimeout(() => resolve('timeout'), 3000)),
+    ]);
     if (exited === 'timeout') this.child.kill('SIGKILL');
   }
 }

@@ -50,7 +50,10 @@ export async function measureEditorLatency({ serverScript, file, names, requests
     let hoversWithContent = 0;
     for (let index = 0; index < requests; index++) {
       const started = performance.now();
-      const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: hoverPositions[index % hoverPositions.length] });
+      const hover = await client.request('textDocument/hover', {
+        textDocument: { uri },
+        position: hoverPositions[index % hoverPositions.length],
+      });
       hoverMs.push(performance.now() - started);
       if (hover && hover.contents) hoversWithContent++;
     }
@@ -68,14 +71,26 @@ export async function measureEditorLatency({ serverScript, file, names, requests
         : { range: { start: { line, character: end }, end: { line, character: end + 1 } }, text: '' };
       version++;
       const expected = version;
-      const published = client.waitFor('textDocument/publishDiagnostics', (params) => params.uri === uri && (params.version === undefined || params.version === expected), 10000);
+      const published = client.waitFor(
+        'textDocument/publishDiagnostics',
+        (params) => params.uri === uri && (params.version === undefined || params.version === expected),
+        10000,
+      );
       const started = performance.now();
       client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
       await published;
       editMs.push(performance.now() - started);
     }
     const memory = readRssKb(client.pid);
-    return { firstHoverMs, firstHoverHasContent: Boolean(firstHover?.contents), hoverMs, hoversWithContent, editMs, positions: hoverPositions.length, ...memory };
+    return {
+      firstHoverMs,
+      firstHoverHasContent: Boolean(firstHover?.contents),
+      hoverMs,
+      hoversWithContent,
+      editMs,
+      positions: hoverPositions.length,
+      ...memory,
+    };
   } finally {
     await client.shutdown();
   }

@@ -48,7 +48,14 @@ export function measure(command, args, { env = process.env, cwd, keepStdout = fa
         }
       }
       rmSync(scratch, { recursive: true, force: true });
-      resolve({ wallMs, rssKb, exitCode, stdout: keepStdout ? Buffer.concat(chunks).toString('utf8') : '', stdoutBytes, stderr });
+      resolve({
+        wallMs,
+        rssKb,
+        exitCode,
+        stdout: keepStdout ? Buffer.concat(chunks).toString('utf8') : '',
+        stdoutBytes,
+        stderr,
+      });
     });
   });
 }
@@ -66,7 +73,10 @@ export function readPeakKb(pid) {
 export function readRssKb(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return { rssKb: Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN), peakKb: Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) };
+    return {
+      rssKb: Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN),
+      peakKb: Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN),
+    };
   } catch {
     return { rssKb: NaN, peakKb: NaN };
   }

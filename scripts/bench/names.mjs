@@ -20,6 +20,8 @@ export const names = [...new Set([...API_CATALOGUE.map((api) => api.name), ...TE
     logLevel: 'error',
     alias: { '@dmalens/core': join(root, 'core/src/index.ts') },
   });
-  const module = await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`);
+  const module = await import(
+    `data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`
+  );
   return module.names;
 }

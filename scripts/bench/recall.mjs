@@ -8,7 +8,14 @@ import { spawnSync } from 'node:child_process';
 import { measure } from './measure.mjs';
 import { codeMask, lineStarts, macroLines } from './c-lexer.mjs';
 
-export const RECALL_NAMES = ['dma_map_single', 'dma_map_page', 'dma_map_sg', 'dma_alloc_coherent', 'dma_unmap_single', 'virtqueue_add_sgs'];
+export const RECALL_NAMES = [
+  'dma_map_single',
+  'dma_map_page',
+  'dma_map_sg',
+  'dma_alloc_coherent',
+  'dma_unmap_single',
+  'virtqueue_add_sgs',
+];
 export const RECALL_DIRS = ['drivers/net', 'drivers/virtio', 'drivers/block'];
 
 export function spatchVersion() {
@@ -20,7 +27,10 @@ export function spatchVersion() {
 export async function runCoccinelle({ tree, cocciFile, cacheDir, jobs, nice, log }) {
   const version = spatchVersion();
   if (!version) return null;
-  const key = createHash('sha1').update(JSON.stringify([tree, RECALL_DIRS, readFileSync(cocciFile, 'utf8'), version])).digest('hex').slice(0, 16);
+  const key = createHash('sha1')
+    .update(JSON.stringify([tree, RECALL_DIRS, readFileSync(cocciFile, 'utf8'), version]))
+    .digest('hex')
+    .slice(0, 16);
   const cacheFile = join(cacheDir, `bench-coccinelle-${key}.json`);
   if (existsSync(cacheFile)) return { ...JSON.parse(readFileSync(cacheFile, 'utf8')), cached: true };
   const sites = [];
@@ -28,14 +38,31 @@ export async function runCoccinelle({ tree, cocciFile, cacheDir, jobs, nice, log
   let rssKb = 0;
   for (const dir of RECALL_DIRS) {
     log(`running Coccinelle on ${dir} (takes a minute or more; cached afterwards)`);
-    const args = ['--sp-file', cocciFile, '--dir', dir, '--include-headers', '--no-includes', '--jobs', String(jobs), '--very-quiet'];
+    const args = [
+      '--sp-file',
+      cocciFile,
+      '--dir',
+      dir,
+      '--include-headers',
+      '--no-includes',
+      '--jobs',
+      String(jobs),
+      '--very-quiet',
+    ];
     const run = await measure('spatch', args, { cwd: tree, keepStdout: true, nice });
-    if (run.exitCode !== 0) throw new Error(`spatch failed on ${dir} (exit ${run.exitCode}): ${run.stderr.slice(-400)}`);
+    if (run.exitCode !== 0)
+      throw new Error(`spatch failed on ${dir} (exit ${run.exitCode}): ${run.stderr.slice(-400)}`);
     wallMs += run.wallMs;
     rssKb = Math.max(rssKb, run.rssKb);
     for (const line of run.stdout.split('\n')) {
       const match = /^DMALENS_SITE (.+):(\d+):(\d+):(\w+)$/.exec(line.trim());
-      if (match) sites.push({ file: match[1].replace(/^\.\//, ''), line: Number(match[2]), column: Number(match[3]), name: match[4] });
+      if (match)
+        sites.push({
+          file: match[1].replace(/^\.\//, ''),
+          line: Number(match[2]),
+          column: Number(match[3]),
+          name: match[4],
+        });
     }
   }
   const result = { version, wallMs, rssKb, sites };
@@ -55,7 +82,13 @@ export function ourRecallSites(report, tree) {
     const path = relative(tree, file.path);
     if (!RECALL_DIRS.some((dir) => path.startsWith(`${dir}/`))) continue;
     for (const site of file.sites) {
-      if (RECALL_NAMES.includes(site.api)) sites.push({ file: path, line: site.nameRange.start.line + 1, column: site.nameRange.start.character, name: site.api });
+      if (RECALL_NAMES.includes(site.api))
+        sites.push({
+          file: path,
+          line: site.nameRange.start.line + 1,
+          column: site.nameRange.start.character,
+          name: site.api,
+        });
     }
   }
   return sites;
@@ -72,9 +105,15 @@ export function compareSites(ours, theirs, tree) {
     const list = remaining.get(key(site));
     if (list?.length) {
       // Both count columns from 0 in characters (a tab is one), so a matched pair should agree exactly.
-      const index = Math.max(0, list.findIndex((ours) => ours.column === site.column));
+      const index = Math.max(
+        0,
+        list.findIndex((ours) => ours.column === site.column),
+      );
       const [ours] = list.splice(index, 1);
-      if (ours.column !== site.column) columnDiffers.push(`${site.file}:${site.line} ${site.name} (Coccinelle column ${site.column}, DMA Lens ${ours.column})`);
+      if (ours.column !== site.column)
+        columnDiffers.push(
+          `${site.file}:${site.line} ${site.name} (Coccinelle column ${site.column}, DMA Lens ${ours.column})`,
+        );
       matched++;
     } else missed.push(site);
   }
@@ -83,7 +122,13 @@ export function compareSites(ours, theirs, tree) {
   const fileFacts = (file) => {
     if (!texts.has(file)) {
       const text = readFileSync(join(tree, file), 'utf8');
-      texts.set(file, { text, lines: text.split('\n'), mask: codeMask(text), starts: lineStarts(text), macros: macroLines(text) });
+      texts.set(file, {
+        text,
+        lines: text.split('\n'),
+        mask: codeMask(text),
+        starts: lineStarts(text),
+        macros: macroLines(text),
+      });
     }
     return texts.get(file);
   };
@@ -94,7 +139,8 @@ export function compareSites(ours, theirs, tree) {
     if (facts.macros[lineIndex]) return 'inside a #define body';
     const column = lineText.indexOf(site.name);
     if (column !== -1 && !facts.mask[facts.starts[lineIndex] + column]) return 'inside a comment or string';
-    if (side === 'extra' && new RegExp(`\\b${site.name}\\s*\\(`).test(lineText) === false) return 'name not followed by ( on its line (argument or pointer use)';
+    if (side === 'extra' && new RegExp(`\\b${site.name}\\s*\\(`).test(lineText) === false)
+      return 'name not followed by ( on its line (argument or pointer use)';
     return side === 'missed' ? 'other (not found by DMA Lens)' : 'other (not reported by Coccinelle)';
   };
   const group = (sites, side) => {

@@ -31,7 +31,9 @@ async function main(argv: string[]): Promise<void> {
     case '-h':
       return print(MAIN_HELP);
     default:
-      throw new UsageError(`unknown command '${command}' (commands: simulate, platforms, tour, scan, reference; see dmalens --help)`);
+      throw new UsageError(
+        `unknown command '${command}' (commands: simulate, platforms, tour, scan, reference; see dmalens --help)`,
+      );
   }
 }
 

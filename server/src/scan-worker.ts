@@ -3,7 +3,14 @@
 // that needs it: a re-scan of an unchanged tree never pays for it.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createAnalyzer } from './batch/analyzer';
-import { finishAnalysis, readForScan, type AnalyzeFile, type FileOutcome, type FileTask, type PendingAnalysis } from './batch/file-scan';
+import {
+  finishAnalysis,
+  readForScan,
+  type AnalyzeFile,
+  type FileOutcome,
+  type FileTask,
+  type PendingAnalysis,
+} from './batch/file-scan';
 import { packBatch, type FromWorker, type ToWorker, type WorkerData } from './batch/worker-protocol';
 
 const setup = workerData as WorkerData;
@@ -22,7 +29,8 @@ async function scanBatch(tasks: readonly FileTask[]): Promise<FileOutcome[]> {
     const read = readForScan(task, setup.maxFileSize);
     if (read.kind === 'pending' && analyze) results.push(finishAnalysis(read, analyze));
     else {
-      if (read.kind === 'pending') loading ??= createAnalyzer(setup.analysisOptions).then((loaded) => (analyze = loaded));
+      if (read.kind === 'pending')
+        loading ??= createAnalyzer(setup.analysisOptions).then((loaded) => (analyze = loaded));
       results.push(read);
     }
   }
@@ -59,7 +67,10 @@ function main(): void {
         port.postMessage(reply, [...transferableFacts(outcomes), reply.noCandidates.buffer as ArrayBuffer]);
         Atomics.add(batchesFinished, 0, 1);
       } catch (error) {
-        const reply: FromWorker = { type: 'fatal', message: `cannot load the C parser: ${error instanceof Error ? error.message : String(error)}` };
+        const reply: FromWorker = {
+          type: 'fatal',
+          message: `cannot load the C parser: ${error instanceof Error ? error.message : String(error)}`,
+        };
         port.postMessage(reply);
       }
     });

@@ -3,7 +3,15 @@
 // loads the parser and answers at once; settings arrive after `initialized`, and the workspace index
 // runs in the background with progress. Every handler is guarded so that a bug or a hostile input
 // costs one answer, never the process.
-import { CodeActionKind, DidChangeWatchedFilesNotification, FileChangeType, ProposedFeatures, TextDocumentSyncKind, createConnection, type InitializeResult } from 'vscode-languageserver/node';
+import {
+  CodeActionKind,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  createConnection,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
 import { initParser } from './parse/parser';
 import { registerAnnotations } from './lsp/annotations';
 import { registerCodeActions } from './lsp/code-actions';
@@ -22,10 +30,16 @@ const USAGE = 'usage: dmalens-language-server --stdio   (also --node-ipc, --sock
 const TRANSPORTS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  process.stdout.write(`${USAGE}\nThe DMA Lens language server: hovers, diagnostics and hints for DMA-API and virtio calls in kernel C.\n`);
+  process.stdout.write(
+    `${USAGE}\nThe DMA Lens language server: hovers, diagnostics and hints for DMA-API and virtio calls in kernel C.\n`,
+  );
   process.exit(0);
 }
-if (!process.argv.slice(2).some((argument) => TRANSPORTS.some((transport) => argument === transport || argument.startsWith(`${transport}=`)))) {
+if (
+  !process.argv
+    .slice(2)
+    .some((argument) => TRANSPORTS.some((transport) => argument === transport || argument.startsWith(`${transport}=`)))
+) {
   // Without a transport the LSP library would throw an internal error; say what is missing instead.
   process.stderr.write(`dmalens-language-server: no transport given\n${USAGE}\n`);
   process.exit(2);
@@ -40,8 +54,14 @@ const diagnostics = new DiagnosticsPublisher(connection, state);
 let clientCapabilities: Parameters<Parameters<typeof connection.onInitialize>[0]>[0]['capabilities'] = {};
 let initializationOptions: unknown = undefined;
 
-process.on('uncaughtException', (error) => log(`internal error (the server keeps running): ${error.stack ?? error.message}`));
-process.on('unhandledRejection', (reason) => log(`internal error (the server keeps running): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+process.on('uncaughtException', (error) =>
+  log(`internal error (the server keeps running): ${error.stack ?? error.message}`),
+);
+process.on('unhandledRejection', (reason) =>
+  log(
+    `internal error (the server keeps running): ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`,
+  ),
+);
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
   clientCapabilities = params.capabilities;
@@ -59,7 +79,21 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       documentSymbolProvider: true,
       workspaceSymbolProvider: true,
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
-      experimental: { dmalens: { protocolVersion: protocol.PROTOCOL_VERSION, methods: [protocol.SimulateMethod, protocol.CallSiteAtMethod, protocol.ListSitesMethod, protocol.NegotiateVirtioMethod, protocol.AnalyzeWorkspaceMethod, protocol.ExportSarifMethod, protocol.PlatformsMethod, protocol.StatusMethod] } satisfies protocol.ServerExperimentalCapabilities },
+      experimental: {
+        dmalens: {
+          protocolVersion: protocol.PROTOCOL_VERSION,
+          methods: [
+            protocol.SimulateMethod,
+            protocol.CallSiteAtMethod,
+            protocol.ListSitesMethod,
+            protocol.NegotiateVirtioMethod,
+            protocol.AnalyzeWorkspaceMethod,
+            protocol.ExportSarifMethod,
+            protocol.PlatformsMethod,
+            protocol.StatusMethod,
+          ],
+        } satisfies protocol.ServerExperimentalCapabilities,
+      },
     },
     serverInfo: { name: 'dmalens-language-server', version: '0.1.0' },
   };
@@ -70,7 +104,8 @@ const configuration = new ConfigurationWatcher(connection, state, {
     diagnostics.publishAll();
     index.refresh(state.settings);
     if (clientCapabilities.workspace?.inlayHint?.refreshSupport) void connection.languages.inlayHint.refresh();
-    if (clientCapabilities.workspace?.codeLens?.refreshSupport) void connection.sendRequest('workspace/codeLens/refresh');
+    if (clientCapabilities.workspace?.codeLens?.refreshSupport)
+      void connection.sendRequest('workspace/codeLens/refresh');
     progress.statusChanged();
   },
 });
@@ -78,7 +113,9 @@ const configuration = new ConfigurationWatcher(connection, state, {
 connection.onInitialized(() => {
   const workspace = clientCapabilities.workspace;
   if (workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{c,h}' }] });
+    void connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: [{ globPattern: '**/*.{c,h}' }],
+    });
   }
   if (workspace?.workspaceFolders) {
     connection.workspace.onDidChangeWorkspaceFolders(() => {
@@ -92,7 +129,9 @@ connection.onInitialized(() => {
 });
 
 connection.onDidChangeWatchedFiles(({ changes }) => {
-  const changed = changes.filter((change) => change.type !== FileChangeType.Deleted && !state.documents.has(change.uri)).map((change) => change.uri);
+  const changed = changes
+    .filter((change) => change.type !== FileChangeType.Deleted && !state.documents.has(change.uri))
+    .map((change) => change.uri);
   const deleted = changes.filter((change) => change.type === FileChangeType.Deleted).map((change) => change.uri);
   void index.update(changed, deleted, state.settings);
 });

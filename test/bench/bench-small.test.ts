@@ -39,7 +39,9 @@ static int demo_xmit${index}(struct device *dev, void *buf, size_t len)
 }
 
 function ring(): string {
-  const functions = Array.from({ length: RING_FUNCTIONS }, (_, index) => `
+  const functions = Array.from(
+    { length: RING_FUNCTIONS },
+    (_, index) => `
 static int demo_ring_add${index}(struct virtqueue *vq, struct device *dev, struct page *page, struct scatterlist **sgs)
 {
 \tdma_addr_t addr = dma_map_page(dev, page, 0, PAGE_SIZE, DMA_FROM_DEVICE);
@@ -48,7 +50,8 @@ static int demo_ring_add${index}(struct virtqueue *vq, struct device *dev, struc
 \t\treturn -ENOMEM;
 \treturn virtqueue_add_sgs(vq, sgs, 1, 1, page, GFP_ATOMIC);
 }
-`);
+`,
+  );
   return `// SPDX-License-Identifier: GPL-2.0\n#include <linux/virtio.h>\n#include <linux/dma-mapping.h>\n${functions.join('')}`;
 }
 
@@ -59,7 +62,8 @@ function makeTree(): string {
     writeFileSync(join(tree, path), text);
   };
   for (let index = 0; index < DRIVERS; index++) write(`drivers/net/demo_nic${index}.c`, driver(index));
-  for (let index = 0; index < PLAIN_FILES; index++) write(`drivers/misc/plain${index}.c`, `static int plain${index}(int x)\n{\n\treturn x + ${index};\n}\n`);
+  for (let index = 0; index < PLAIN_FILES; index++)
+    write(`drivers/misc/plain${index}.c`, `static int plain${index}(int x)\n{\n\treturn x + ${index};\n}\n`);
   write('drivers/virtio/virtio_ring.c', ring());
   write('Makefile', '# not scanned\n');
   return tree;
@@ -69,20 +73,49 @@ test('the benchmark runs on a small tree and prints its table with sane figures'
   const tree = makeTree();
   const cache = mkdtempSync(join(tmpdir(), 'dmalens-bench-cache-'));
   const json = join(cache, 'figures.json');
-  const run = spawnSync(process.execPath, [join(repo, 'scripts/bench.mjs'), tree, '--runs', '2', '--requests', '20', '--no-index', '--no-coccinelle', '--json', json], {
-    cwd: repo,
-    env: { ...process.env, XDG_CACHE_HOME: cache },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const run = spawnSync(
+    process.execPath,
+    [
+      join(repo, 'scripts/bench.mjs'),
+      tree,
+      '--runs',
+      '2',
+      '--requests',
+      '20',
+      '--no-index',
+      '--no-coccinelle',
+      '--json',
+      json,
+    ],
+    {
+      cwd: repo,
+      env: { ...process.env, XDG_CACHE_HOME: cache },
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   assert.equal(run.status, 0, `bench failed: ${run.stderr}`);
   const table = run.stdout;
-  for (const label of ['ripgrep', '`dmalens scan`, whole tree, empty cache', 'tree unchanged', 'after changing drivers/virtio/virtio_ring.c', 'first hover', 'hover p99', 'edit → diagnostics p99', 'inside a comment or string', 'Machine:']) {
+  for (const label of [
+    'ripgrep',
+    '`dmalens scan`, whole tree, empty cache',
+    'tree unchanged',
+    'after changing drivers/virtio/virtio_ring.c',
+    'first hover',
+    'hover p99',
+    'edit → diagnostics p99',
+    'inside a comment or string',
+    'Machine:',
+  ]) {
     assert.ok(table.includes(label), `the table has a '${label}' row:\n${table}`);
   }
   const figures = JSON.parse(readFileSync(json, 'utf8'));
   const expectedSites = DRIVERS * CALLS_PER_DRIVER + RING_FUNCTIONS * CALLS_PER_RING_FUNCTION;
-  assert.equal(figures.counts.sites, expectedSites, 'every generated call is found, none of the decoys in comments and strings');
+  assert.equal(
+    figures.counts.sites,
+    expectedSites,
+    'every generated call is found, none of the decoys in comments and strings',
+  );
   assert.equal(figures.outsideCode.offenders.length, 0);
   assert.equal(figures.size.files, DRIVERS + PLAIN_FILES + 1);
   for (const name of ['rg', 'first', 'unchanged', 'changed']) {
@@ -92,7 +125,8 @@ test('the benchmark runs on a small tree and prints its table with sane figures'
     // Without GNU time the peak is polled from /proc, which can miss a process that ends within 10 ms.
     // CI installs GNU time (scripts/install-test-deps.sh), so there the RSS figure must have been read.
     if (process.env.CI) assert.ok(existsSync('/usr/bin/time'), 'GNU time is missing: run scripts/install-test-deps.sh');
-    if (existsSync('/usr/bin/time')) assert.ok(figures.scan[name].rss.median > 1024, `${name}: a peak RSS in kB was read`);
+    if (existsSync('/usr/bin/time'))
+      assert.ok(figures.scan[name].rss.median > 1024, `${name}: a peak RSS in kB was read`);
   }
   // Every generated driver line holding "dma_map_single" matches for ripgrep, comment lines included.
   assert.ok(figures.rgLines >= expectedSites, `ripgrep matched ${figures.rgLines} lines`);
@@ -100,7 +134,8 @@ test('the benchmark runs on a small tree and prints its table with sane figures'
   assert.equal(lsp.requests, 20);
   assert.ok(lsp.firstHoverHasContent, 'the first hover shows something');
   assert.equal(lsp.positions, RING_FUNCTIONS * CALLS_PER_RING_FUNCTION, 'hovers go to the sites the server lists');
-  for (const name of ['firstHover', 'hoverP50', 'hoverP99', 'editP50', 'editP99']) assert.ok(Number.isFinite(lsp[name].median) && lsp[name].median > 0, `${name} measured`);
+  for (const name of ['firstHover', 'hoverP50', 'hoverP99', 'editP50', 'editP99'])
+    assert.ok(Number.isFinite(lsp[name].median) && lsp[name].median > 0, `${name} measured`);
   assert.ok(lsp.hoverP50.median <= lsp.hoverP99.median);
   rmSync(tree, { recursive: true, force: true });
   rmSync(cache, { recursive: true, force: true });

@@ -8,16 +8,60 @@ import { ROOT, runCli, runJson } from './run-cli';
 type Json = Record<string, any>;
 
 /** The profile ids issue 2 requires. */
-const REQUIRED = ['x86_64', 'x86_64-vtd', 'x86_64-sme-host', 'x86_64-sev-guest', 'x86_64-tdx-guest', 'arm64', 'arm64-smmu', 'pseries', 'pseries-svm', 'powernv', 'cell', 'dart-u3', 'dart-u4', 'fsl-pci', 'ppc32-pci-dram-offset', 'rpi4-soc', 'rpi4-pcie', 'rpi1', 'rpi2-3', 'keystone', 'rcar-h2-pcie', 'stm32mp151-mlahb', 'loongson64', 'octeon-pcie', 'octeon-pcie2', 's390-pv', 'xen-pv', 'xen-grant'];
+const REQUIRED = [
+  'x86_64',
+  'x86_64-vtd',
+  'x86_64-sme-host',
+  'x86_64-sev-guest',
+  'x86_64-tdx-guest',
+  'arm64',
+  'arm64-smmu',
+  'pseries',
+  'pseries-svm',
+  'powernv',
+  'cell',
+  'dart-u3',
+  'dart-u4',
+  'fsl-pci',
+  'ppc32-pci-dram-offset',
+  'rpi4-soc',
+  'rpi4-pcie',
+  'rpi1',
+  'rpi2-3',
+  'keystone',
+  'rcar-h2-pcie',
+  'stm32mp151-mlahb',
+  'loongson64',
+  'octeon-pcie',
+  'octeon-pcie2',
+  's390-pv',
+  'xen-pv',
+  'xen-grant',
+];
 
 test('platforms --json lists every required profile and every parameter with its kind and default', () => {
   const out = runJson(['platforms', '--json']) as Json;
   const ids = out.profiles.map((profile: Json) => profile.id);
   for (const id of REQUIRED) assert.ok(ids.includes(id), `profile ${id}`);
-  for (const profile of out.profiles) for (const key of ['id', 'title', 'arch', 'description', 'sources', 'params']) assert.ok(key in profile, `${profile.id}.${key}`);
+  for (const profile of out.profiles)
+    for (const key of ['id', 'title', 'arch', 'description', 'sources', 'params'])
+      assert.ok(key in profile, `${profile.id}.${key}`);
   const keys = out.parameters.map((param: Json) => param.key);
-  for (const key of ['ram', 'page_size', 'dma_mask', 'coherent_mask', 'bus_dma_limit', 'coherent', 'swiotlb_force', 'iommu_mode', 'virtio_transport', 'virtio_features']) assert.ok(keys.includes(key), `parameter ${key}`);
-  for (const param of out.parameters) for (const key of ['kind', 'default', 'doc', 'ref']) assert.ok(key in param, `${param.key}.${key}`);
+  for (const key of [
+    'ram',
+    'page_size',
+    'dma_mask',
+    'coherent_mask',
+    'bus_dma_limit',
+    'coherent',
+    'swiotlb_force',
+    'iommu_mode',
+    'virtio_transport',
+    'virtio_features',
+  ])
+    assert.ok(keys.includes(key), `parameter ${key}`);
+  for (const param of out.parameters)
+    for (const key of ['kind', 'default', 'doc', 'ref']) assert.ok(key in param, `${param.key}.${key}`);
 });
 
 test('platforms (text) names every profile', () => {
@@ -46,6 +90,10 @@ test('the committed reference page equals freshly generated output', () => {
   const run = runCli(['reference']);
   assert.equal(run.status, 0, run.stderr);
   const committed = readFileSync(join(ROOT, 'docs', 'reference', 'platforms.md'), 'utf8');
-  assert.equal(committed, run.stdout, 'regenerate with: node server/dist/cli.js reference > docs/reference/platforms.md');
+  assert.equal(
+    committed,
+    run.stdout,
+    'regenerate with: node server/dist/cli.js reference > docs/reference/platforms.md',
+  );
   for (const id of REQUIRED) assert.ok(run.stdout.includes(`\`${id}\``), `page lists ${id}`);
 });

@@ -23,7 +23,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import jsonrpc from 'vscode-jsonrpc/node.js';
 import { EXAMPLE_PHYS } from '../../server/src/protocol/protocol';
-import { chromiumBinary, codeServerBinary, installExtension, makeDirs, startCodeServer, type RunningCodeServer } from './harness/code-server';
+import {
+  chromiumBinary,
+  codeServerBinary,
+  installExtension,
+  makeDirs,
+  startCodeServer,
+  type RunningCodeServer,
+} from './harness/code-server';
 import { repoRoot } from '../repo-root';
 
 const root = repoRoot();
@@ -32,7 +39,8 @@ const POWERNV_BYPASS_BASE = 1n << 59n;
 /** rpi4-soc: cpu 0x0 -> bus 0xC0000000, 1 GiB window (vector V43's dma_range_map). */
 const RPI4_SOC_DMA_OFFSET = 0xc000_0000n;
 /** Where the hover and pipeline pictures go: the README's folder only when asked to refresh them. */
-const SCREENSHOTS = process.env.DMALENS_UPDATE_SCREENSHOTS === '1' ? join(root, 'docs/images') : join(root, 'test-results');
+const SCREENSHOTS =
+  process.env.DMALENS_UPDATE_SCREENSHOTS === '1' ? join(root, 'docs/images') : join(root, 'test-results');
 /** The example driver full of DMA mistakes (examples/ is what `npm start` scans too). */
 const DRIVER = 'buggy_demo_dev.c';
 const UNCHECKED_RULE = 'unchecked-mapping';
@@ -73,7 +81,16 @@ before(async () => {
     executablePath: browserPath,
     headless: true,
     viewport: { width: 1440, height: 1500 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
@@ -85,7 +102,9 @@ before(async () => {
 afterEach(async (t) => {
   if (!page) return;
   mkdirSync(join(root, 'test-results'), { recursive: true });
-  await page.screenshot({ path: join(root, 'test-results', `e2e-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`) }).catch(() => undefined);
+  await page
+    .screenshot({ path: join(root, 'test-results', `e2e-${t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`) })
+    .catch(() => undefined);
 });
 
 after(async () => {
@@ -125,7 +144,11 @@ async function openDriver(): Promise<void> {
 
 /** The 1-based line of `text` in the example driver, read from the file so edits to the example do not break the tests. */
 function lineOf(text: string): number {
-  return readFileSync(join(root, 'examples', DRIVER), 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
+  return (
+    readFileSync(join(root, 'examples', DRIVER), 'utf8')
+      .split('\n')
+      .findIndex((line) => line.includes(text)) + 1
+  );
 }
 
 /**
@@ -140,13 +163,22 @@ async function revealInEditor(text: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(`:${line}`);
-  await page.locator('.quick-input-widget', { hasText: new RegExp(`line ${line}`, 'i') }).first().waitFor({ timeout: 5000 });
+  await page
+    .locator('.quick-input-widget', { hasText: new RegExp(`line ${line}`, 'i') })
+    .first()
+    .waitFor({ timeout: 5000 });
   await page.keyboard.press('Enter');
-  await page.locator('.statusbar', { hasText: new RegExp(`Ln ${line}, Col`) }).first().waitFor({ timeout: 5000 });
+  await page
+    .locator('.statusbar', { hasText: new RegExp(`Ln ${line}, Col`) })
+    .first()
+    .waitFor({ timeout: 5000 });
 }
 
 /** The call in bdd_send_cmd: a stack buffer, mapped and never checked. */
-const UNCHECKED_CALL = { text: 'dma = dma_map_single(&priv->pdev->dev, cmd,', line: /\bdma\s=\sdma_map_single\(&priv->pdev->dev,\scmd,/ };
+const UNCHECKED_CALL = {
+  text: 'dma = dma_map_single(&priv->pdev->dev, cmd,',
+  line: /\bdma\s=\sdma_map_single\(&priv->pdev->dev,\scmd,/,
+};
 /** The call in bdd_reply_buffer: a kmalloc buffer, checked; its line carries no finding, so its hover is only DMA Lens's table. */
 const CHECKED_CALL = { text: 'priv->reply_dma = dma_map_single(', line: /reply_dma\s=\sdma_map_single\(/ };
 
@@ -154,7 +186,10 @@ const CHECKED_CALL = { text: 'priv->reply_dma = dma_map_single(', line: /reply_d
 const UNCHECKED_LINE = lineOf(UNCHECKED_CALL.text);
 
 function mapToken(call: { line: RegExp }) {
-  return page.locator('.view-line', { hasText: call.line }).locator('span span', { hasText: /^dma_map_single$/ }).first();
+  return page
+    .locator('.view-line', { hasText: call.line })
+    .locator('span span', { hasText: /^dma_map_single$/ })
+    .first();
 }
 
 async function hoverText(call: { text: string; line: RegExp }, screenshot?: string): Promise<string> {
@@ -183,12 +218,17 @@ test('the hover over dma_map_single shows the selected platforms with the addres
   // VS Code caps a hover's height at a quarter of the editor's: a taller window shows the whole hover in the picture.
   const viewport = page.viewportSize()!;
   await page.setViewportSize({ width: viewport.width, height: 2400 });
-  const text = normalise(await hoverText(CHECKED_CALL, join(SCREENSHOTS, 'hover.png')).finally(() => page.setViewportSize(viewport)));
+  const text = normalise(
+    await hoverText(CHECKED_CALL, join(SCREENSHOTS, 'hover.png')).finally(() => page.setViewportSize(viewport)),
+  );
   const phys = BigInt(EXAMPLE_PHYS);
   assert.match(text, /x86_64|x86-64/i, 'a row for x86_64');
   assert.match(text, /powernv/i, 'a row for powernv');
   assert.ok(text.includes(plainHex(phys)), `x86_64 without IOMMU maps ${plainHex(phys)} to itself:\n${text}`);
-  assert.ok(text.includes(plainHex(phys + POWERNV_BYPASS_BASE)), `powernv bypass gives ${plainHex(phys + POWERNV_BYPASS_BASE)}:\n${text}`);
+  assert.ok(
+    text.includes(plainHex(phys + POWERNV_BYPASS_BASE)),
+    `powernv bypass gives ${plainHex(phys + POWERNV_BYPASS_BASE)}:\n${text}`,
+  );
   assert.match(text, /pseries/i, 'a row for pseries');
 });
 
@@ -201,7 +241,10 @@ test(`the Problems panel lists ${UNCHECKED_RULE} for the unchecked mapping in bd
   await row.first().waitFor({ timeout: 20_000 });
   await page.waitForTimeout(300);
   const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
-  assert.ok(rows.some((line) => line.includes(UNCHECKED_RULE) && line.includes(`[Ln ${UNCHECKED_LINE},`)), rows.join('\n'));
+  assert.ok(
+    rows.some((line) => line.includes(UNCHECKED_RULE) && line.includes(`[Ln ${UNCHECKED_LINE},`)),
+    rows.join('\n'),
+  );
 });
 
 /** A screenshot of the element with some of the editor around it, so the picture shows where it came from. */
@@ -211,7 +254,15 @@ async function screenshotAround(element: ReturnType<Page['locator']>, path: stri
   if (!box || !viewport) throw new Error('the element to photograph is not on screen');
   const x = Math.max(0, box.x - 160);
   const y = Math.max(0, box.y - 40);
-  await page.screenshot({ path, clip: { x, y, width: Math.min(viewport.width - x, box.width + 320), height: Math.min(viewport.height - y, box.height + 110) } });
+  await page.screenshot({
+    path,
+    clip: {
+      x,
+      y,
+      width: Math.min(viewport.width - x, box.width + 320),
+      height: Math.min(viewport.height - y, box.height + 110),
+    },
+  });
 }
 
 /**
@@ -264,7 +315,8 @@ test('Show Address Pipeline opens the webview with the kernel stages and the dev
   assert.ok((await outcome('powernv')).includes(plainHex(phys + POWERNV_BYPASS_BASE)), await outcome('powernv'));
   const picture = await frame.locator('section.pipeline[data-platform="x86_64"] svg').innerHTML();
   // The dma-direct path of spec §1.1-§1.3: the entry point, the phys->dma translation and the mask check.
-  for (const stage of ['dma_map_page_attrs', 'phys_to_dma', 'dma_capable']) assert.ok(picture.includes(stage), `the x86_64 picture names ${stage}`);
+  for (const stage of ['dma_map_page_attrs', 'phys_to_dma', 'dma_capable'])
+    assert.ok(picture.includes(stage), `the x86_64 picture names ${stage}`);
 });
 
 test('changing the physical address in the webview re-simulates on every platform', async () => {
@@ -281,7 +333,10 @@ test('changing the physical address in the webview re-simulates on every platfor
   const columns = await frame.locator('#pipelines').boundingBox();
   const viewport = page.viewportSize()!;
   const height = columns ? Math.min(viewport.height, Math.ceil(columns.y + columns.height + 24)) : viewport.height;
-  await page.screenshot({ path: join(SCREENSHOTS, 'pipeline.png'), clip: { x: 0, y: 0, width: viewport.width, height } });
+  await page.screenshot({
+    path: join(SCREENSHOTS, 'pipeline.png'),
+    clip: { x: 0, y: 0, width: viewport.width, height },
+  });
 });
 
 /** The text of the webview (markdown preview or panel) whose body contains `marker`. */
@@ -289,7 +344,10 @@ async function webviewText(marker: string): Promise<string> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
-      const text = await frame.locator('body').innerText({ timeout: 500 }).catch(() => '');
+      const text = await frame
+        .locator('body')
+        .innerText({ timeout: 500 })
+        .catch(() => '');
       if (text.includes(marker)) return text;
     }
     await page.waitForTimeout(200);
@@ -300,7 +358,10 @@ async function webviewText(marker: string): Promise<string> {
 test('Simulate Virtio Feature Negotiation gives the SEV guest probe failure without ACCESS_PLATFORM', async () => {
   // The feature pick starts with VERSION_1 checked; accepting it offers VERSION_1 alone.
   await runCommand('DMA Lens: Simulate Virtio Feature Negotiation', async () => {
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'ACCESS_PLATFORM' }).first().waitFor({ timeout: 5000 });
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: 'ACCESS_PLATFORM' })
+      .first()
+      .waitFor({ timeout: 5000 });
   });
   await page.keyboard.press('Enter');
   // The platform pick opens once the server has listed the profiles.
@@ -386,7 +447,10 @@ test('Export SVG saves the picture the server rendered', async () => {
   assert.ok(existsSync(file), `the save dialog wrote ${file}`);
   const svg = readFileSync(file, 'utf8');
   assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
-  assert.ok(normalise(svg).includes(plainHex(phys + POWERNV_BYPASS_BASE)), 'the exported picture shows the powernv device address');
+  assert.ok(
+    normalise(svg).includes(plainHex(phys + POWERNV_BYPASS_BASE)),
+    'the exported picture shows the powernv device address',
+  );
   assert.doesNotMatch(svg, /<script|\son[a-z]+=/i);
 });
 
@@ -415,7 +479,10 @@ test('Compare Platforms for Buffer maps a typed address on the selected platform
 async function setPicked(id: string, checked: boolean): Promise<void> {
   const filter = page.locator('.quick-input-widget .quick-input-box input');
   await filter.fill(id);
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-description', { hasText: new RegExp(`^${id}$`) }) }).first();
+  const row = page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-description', { hasText: new RegExp(`^${id}$`) }) })
+    .first();
   const box = row.getByRole('checkbox');
   await box.waitFor();
   if ((await box.isChecked()) !== checked) await row.locator('label.quick-input-list-label').click();
@@ -447,7 +514,8 @@ test('Simulate Call at Cursor opens the pipeline of the call on the platforms pi
   await pickExactly(PLATFORMS, picked);
   await webviewText('dma_map_single in bdd_send_cmd');
   const deadline = Date.now() + 20_000;
-  while (JSON.stringify(await shownPlatforms()) !== JSON.stringify(picked) && Date.now() < deadline) await page.waitForTimeout(100);
+  while (JSON.stringify(await shownPlatforms()) !== JSON.stringify(picked) && Date.now() < deadline)
+    await page.waitForTimeout(100);
   assert.deepEqual(await shownPlatforms(), picked);
   const phys = BigInt(EXAMPLE_PHYS);
   assert.ok((await outcome('x86_64')).includes(plainHex(phys)), await outcome('x86_64'));
@@ -477,7 +545,10 @@ test('Select Target Platforms saves the pick for the workspace and the hover row
     await page.mouse.move(5, 5);
     await page.waitForTimeout(300);
   }
-  assert.ok(text.includes(plainHex(phys + RPI4_SOC_DMA_OFFSET)), `a rpi4-soc row with ${plainHex(phys + RPI4_SOC_DMA_OFFSET)}:\n${text}`);
+  assert.ok(
+    text.includes(plainHex(phys + RPI4_SOC_DMA_OFFSET)),
+    `a rpi4-soc row with ${plainHex(phys + RPI4_SOC_DMA_OFFSET)}:\n${text}`,
+  );
   assert.ok(text.includes(plainHex(phys)), `the x86_64 row stays:\n${text}`);
   assert.ok(!text.includes(plainHex(phys + POWERNV_BYPASS_BASE)), `no powernv row any more:\n${text}`);
   assert.doesNotMatch(text, /pseries/i, 'no pseries row any more');
@@ -494,28 +565,48 @@ interface PublishedDiagnostic {
  * The language server inside the installed extension, over stdio with a bare JSON-RPC client: proves
  * that the package carries the docs its links point to (the repository's docs/ is not beside it).
  */
-async function askInstalledServer(serverJs: string, file: string, hoverAt: { line: number; character: number }): Promise<{ diagnostics: PublishedDiagnostic[]; hover: string }> {
+async function askInstalledServer(
+  serverJs: string,
+  file: string,
+  hoverAt: { line: number; character: number },
+): Promise<{ diagnostics: PublishedDiagnostic[]; hover: string }> {
   const child = spawn(process.execPath, [serverJs, '--stdio'], { cwd: dirname(file), stdio: ['pipe', 'pipe', 'pipe'] });
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const connection = createMessageConnection(
+    new StreamMessageReader(child.stdout),
+    new StreamMessageWriter(child.stdin),
+  );
   const uri = pathToFileURL(file).href;
   const settings = { platforms: PLATFORMS, index: { enable: false } };
   connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => settings));
   connection.onRequest(() => null);
   connection.onNotification(() => undefined);
   const published = new Promise<PublishedDiagnostic[]>((resolve) => {
-    connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: PublishedDiagnostic[] }) => {
-      if (params.uri === uri && params.diagnostics.length > 0) resolve(params.diagnostics);
-    });
+    connection.onNotification(
+      'textDocument/publishDiagnostics',
+      (params: { uri: string; diagnostics: PublishedDiagnostic[] }) => {
+        if (params.uri === uri && params.diagnostics.length > 0) resolve(params.diagnostics);
+      },
+    );
   });
   connection.listen();
   try {
-    const capabilities = { workspace: { configuration: true }, textDocument: { hover: { contentFormat: ['markdown'] }, publishDiagnostics: { codeDescriptionSupport: true } } };
+    const capabilities = {
+      workspace: { configuration: true },
+      textDocument: { hover: { contentFormat: ['markdown'] }, publishDiagnostics: { codeDescriptionSupport: true } },
+    };
     await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities });
     await connection.sendNotification('initialized', {});
-    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text: readFileSync(file, 'utf8') } });
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no diagnostics from the installed server within 20 s')), 20_000).unref());
+    await connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'c', version: 1, text: readFileSync(file, 'utf8') },
+    });
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('no diagnostics from the installed server within 20 s')), 20_000).unref(),
+    );
     const diagnostics = await Promise.race([published, timeout]);
-    const hover = (await connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: hoverAt })) as { contents: { value: string } } | null;
+    const hover = (await connection.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: hoverAt,
+    })) as { contents: { value: string } } | null;
     return { diagnostics, hover: hover?.contents.value ?? '' };
   } finally {
     connection.dispose();
@@ -529,16 +620,25 @@ test('the installed package carries the rule and spec pages that diagnostics and
   const extensionDir = join(extensionsDir, installed);
   const lines = readFileSync(join(workspace, DRIVER), 'utf8').split('\n');
   const line = lines.findIndex((text) => text.includes(CHECKED_CALL.text));
-  const { diagnostics, hover } = await askInstalledServer(join(extensionDir, 'dist/server/server.js'), join(workspace, DRIVER), { line, character: lines[line]!.indexOf('dma_map_single') + 1 });
+  const { diagnostics, hover } = await askInstalledServer(
+    join(extensionDir, 'dist/server/server.js'),
+    join(workspace, DRIVER),
+    { line, character: lines[line]!.indexOf('dma_map_single') + 1 },
+  );
   const unchecked = diagnostics.find((diagnostic) => diagnostic.code === UNCHECKED_RULE);
   assert.ok(unchecked?.codeDescription, `${UNCHECKED_RULE} has a documentation link`);
   assert.equal(fileURLToPath(unchecked.codeDescription.href), join(extensionDir, 'docs/rules', `${UNCHECKED_RULE}.md`));
   for (const diagnostic of diagnostics) {
     const page = fileURLToPath(diagnostic.codeDescription?.href ?? 'missing:');
-    assert.ok(existsSync(page) && !relative(extensionDir, page).startsWith('..'), `${diagnostic.code}: ${page} exists inside the extension`);
+    assert.ok(
+      existsSync(page) && !relative(extensionDir, page).startsWith('..'),
+      `${diagnostic.code}: ${page} exists inside the extension`,
+    );
   }
   // Spec references in the hover (§x.y) link to the shipped spec, at the section's anchor.
-  const specLinks = [...hover.matchAll(/\((file:[^)\s]+kernel-dma-semantics\.md)(#[^)\s]*)?\)/g)].map((match) => fileURLToPath(match[1]!));
+  const specLinks = [...hover.matchAll(/\((file:[^)\s]+kernel-dma-semantics\.md)(#[^)\s]*)?\)/g)].map((match) =>
+    fileURLToPath(match[1]!),
+  );
   assert.ok(specLinks.length > 0, `the hover links the spec:\n${hover}`);
   for (const page of specLinks) assert.equal(page, join(extensionDir, 'docs/spec/kernel-dma-semantics.md'));
   assert.ok(existsSync(join(extensionDir, 'docs/spec/kernel-dma-semantics.md')));

@@ -67,17 +67,31 @@ test('the documented Neovim configuration gives the hover and the diagnostics', 
       cwd: scratch,
       encoding: 'utf8',
       timeout: 50_000,
-      env: { ...process.env, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_DATA_HOME: join(scratch, 'data'), XDG_STATE_HOME: join(scratch, 'state'), XDG_CACHE_HOME: join(scratch, 'cache') },
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: join(scratch, 'config'),
+        XDG_DATA_HOME: join(scratch, 'data'),
+        XDG_STATE_HOME: join(scratch, 'state'),
+        XDG_CACHE_HOME: join(scratch, 'cache'),
+      },
     });
     assert.ok(existsSync(out), `Neovim wrote no result (status ${run.status}):\n${run.stdout}\n${run.stderr}`);
-    const result = JSON.parse(readFileSync(out, 'utf8')) as { attached: boolean; hover: string; diagnostics: { line: number; code: string; message: string }[] };
+    const result = JSON.parse(readFileSync(out, 'utf8')) as {
+      attached: boolean;
+      hover: string;
+      diagnostics: { line: number; code: string; message: string }[];
+    };
     assert.ok(result.attached, 'the client attached to the C buffer');
     const hover = result.hover.replace(/_/g, '');
     assert.ok(hover.includes(EXAMPLE_PHYS), `x86_64 maps the example address to itself:\n${result.hover}`);
     const powernv = `0x${(BigInt(EXAMPLE_PHYS) + POWERNV_BYPASS_BASE).toString(16)}`;
     assert.ok(hover.includes(powernv), `powernv's bypass gives ${powernv}:\n${result.hover}`);
     const unchecked = result.diagnostics.filter((d) => d.code === 'unchecked-mapping');
-    assert.deepEqual(unchecked.map((d) => d.line), [21], JSON.stringify(result.diagnostics));
+    assert.deepEqual(
+      unchecked.map((d) => d.line),
+      [21],
+      JSON.stringify(result.diagnostics),
+    );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -25,7 +25,12 @@ function serverSchema(key: string): Record<string, unknown> {
 
 test('every server setting is contributed with the same type, default, enum and description', () => {
   const contributed = Object.keys(properties).filter((key) => key !== 'dmalens.trace.server');
-  assert.deepEqual(contributed.sort(), Object.keys(settingsFields).map((key) => `dmalens.${key}`).sort());
+  assert.deepEqual(
+    contributed.sort(),
+    Object.keys(settingsFields)
+      .map((key) => `dmalens.${key}`)
+      .sort(),
+  );
   for (const key of Object.keys(settingsFields)) {
     const expected = serverSchema(key);
     const actual = properties[`dmalens.${key}`]!;
@@ -36,7 +41,12 @@ test('every server setting is contributed with the same type, default, enum and 
     if (expected.enum) assert.deepEqual(actual.enum, expected.enum, `${key}.enum`);
     if (expected.minimum !== undefined) assert.equal(actual.minimum, expected.minimum, `${key}.minimum`);
     const expectedValueEnum = (expected.additionalProperties as { enum?: string[] } | undefined)?.enum;
-    if (expectedValueEnum) assert.deepEqual((actual.additionalProperties as { enum?: string[] }).enum, expectedValueEnum, `${key} value enum`);
+    if (expectedValueEnum)
+      assert.deepEqual(
+        (actual.additionalProperties as { enum?: string[] }).enum,
+        expectedValueEnum,
+        `${key} value enum`,
+      );
   }
 });
 
@@ -62,7 +72,10 @@ test('contributed commands and registered commands are the same set, all in the 
   const contributed: { command: string; category: string; title: string }[] = manifest.contributes.commands;
   assert.deepEqual(contributed.map((entry) => entry.command).sort(), registeredCommands());
   for (const entry of contributed) assert.equal(entry.category, 'DMA Lens', entry.command);
-  assert.ok(contributed.some((entry) => entry.command === ShowPipelineCommand), 'the hover link command is contributed');
+  assert.ok(
+    contributed.some((entry) => entry.command === ShowPipelineCommand),
+    'the hover link command is contributed',
+  );
 });
 
 test('activation, capabilities and packaging fields are declared', () => {
@@ -72,7 +85,10 @@ test('activation, capabilities and packaging fields are declared', () => {
   for (const kind of ['untrustedWorkspaces', 'virtualWorkspaces']) {
     const capability = manifest.capabilities[kind];
     assert.ok(capability && 'supported' in capability, `${kind} declared`);
-    assert.ok(typeof capability.description === 'string' && capability.description.length > 20, `${kind} gives its reason`);
+    assert.ok(
+      typeof capability.description === 'string' && capability.description.length > 20,
+      `${kind} gives its reason`,
+    );
   }
   assert.equal(manifest.main, 'dist/extension.js');
   assert.ok(readdirSync(join(root, 'client/media')).includes(manifest.icon.replace('media/', '')), 'the icon exists');
@@ -81,6 +97,12 @@ test('activation, capabilities and packaging fields are declared', () => {
 test('the platform enum lists every profile of the core, with its title', () => {
   const items = properties['dmalens.platforms']!.items as { enum: string[]; enumDescriptions: string[] };
   const profiles = listProfiles();
-  assert.deepEqual(items.enum, profiles.map((profile) => profile.id));
-  assert.deepEqual(items.enumDescriptions, profiles.map((profile) => profile.title));
+  assert.deepEqual(
+    items.enum,
+    profiles.map((profile) => profile.id),
+  );
+  assert.deepEqual(
+    items.enumDescriptions,
+    profiles.map((profile) => profile.title),
+  );
 });

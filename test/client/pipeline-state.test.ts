@@ -19,7 +19,12 @@ test('a mapping with a mask set first', () => {
 });
 
 test('a virtqueue add negotiates the offered features first and puts a device-written buffer in `in`', () => {
-  const state = { ...defaultPipelineState(['pseries']), op: 'virtqueue_add' as const, dir: 'from_device' as const, features: ['VERSION_1', 'ACCESS_PLATFORM'] };
+  const state = {
+    ...defaultPipelineState(['pseries']),
+    op: 'virtqueue_add' as const,
+    dir: 'from_device' as const,
+    features: ['VERSION_1', 'ACCESS_PLATFORM'],
+  };
   assert.deepEqual(requestsFromState(state), [
     { op: 'virtio_negotiate', offered: ['VERSION_1', 'ACCESS_PLATFORM'] },
     { op: 'virtqueue_add', out: [], in: [{ phys: state.phys, size: state.size }] },

@@ -65,7 +65,10 @@ test('dma-iommu: the VT-d MSI window 0xFEE00000-0xFEEFFFFF is never handed out (
 
 test('dma-iommu: a device limited to 32 bits never gets the SAC retry above 4 GiB; forcedac skips the 32-bit attempt', () => {
   assert.equal(run('x86_64-vtd', { dma_mask: 32 }, [map(0x123456000n, 0x1000n)])[0]!.dma, 0xfffff000n);
-  assert.equal(run('x86_64-vtd', { forcedac: true, aperture_bits: 39 }, [map(0x123456000n, 0x1000n)])[0]!.dma, 0x7ffffff000n);
+  assert.equal(
+    run('x86_64-vtd', { forcedac: true, aperture_bits: 39 }, [map(0x123456000n, 0x1000n)])[0]!.dma,
+    0x7ffffff000n,
+  );
 });
 
 test('VT-d strict: PSI address mask am = ilog2(roundup_pow_of_two(pages)) (§3.3)', () => {
@@ -74,7 +77,10 @@ test('VT-d strict: PSI address mask am = ilog2(roundup_pow_of_two(pages)) (§3.3
     [0x3000n, 2],
     [0x5000n, 3],
   ] as const) {
-    const [mapped, unmapped] = run('x86_64-vtd', { iommu_mode: 'strict' }, [map(0x123456000n, size), { op: 'unmap', of: 0 }]);
+    const [mapped, unmapped] = run('x86_64-vtd', { iommu_mode: 'strict' }, [
+      map(0x123456000n, size),
+      { op: 'unmap', of: 0 },
+    ]);
     const flush = unmapped!.costs.iotlbFlushes.find((item) => item.kind === 'PSI');
     assert.equal(flush?.am, am, `${size} bytes`);
     assert.equal(flush?.addr, mapped!.dma);
@@ -93,9 +99,18 @@ test('VT-d PSI: an unaligned first pfn widens am to the lowest bit its first and
 });
 
 test('VT-d caching mode with ATS: the map flush skips the device IOTLB, the unmap flush does not (iommu_flush_iotlb_psi)', () => {
-  const [mapped, unmapped] = run('x86_64-vtd', { caching_mode: true, ats: true }, [map(0x123456000n, 0x1000n), { op: 'unmap', of: 0 }]);
-  assert.deepEqual(mapped!.costs.iotlbFlushes.map((item) => item.kind), ['PSI']);
-  assert.deepEqual(unmapped!.costs.iotlbFlushes.map((item) => item.kind), ['PSI', 'devTLB']);
+  const [mapped, unmapped] = run('x86_64-vtd', { caching_mode: true, ats: true }, [
+    map(0x123456000n, 0x1000n),
+    { op: 'unmap', of: 0 },
+  ]);
+  assert.deepEqual(
+    mapped!.costs.iotlbFlushes.map((item) => item.kind),
+    ['PSI'],
+  );
+  assert.deepEqual(
+    unmapped!.costs.iotlbFlushes.map((item) => item.kind),
+    ['PSI', 'devTLB'],
+  );
 });
 
 test('dma-iommu lazy: the flush queue holds 255 IOVAs, the 256th unmap flushes the domain at once', () => {
@@ -106,14 +121,28 @@ test('dma-iommu lazy: the flush queue holds 255 IOVAs, the 256th unmap flushes t
     results.push(session.run({ op: 'unmap', of: 2 * i }));
   }
   // The first unmap arms the flush timer; later ones ride on that pending flush until the ring is full.
-  assert.deepEqual(results[0]!.costs.iotlbFlushes.map((item) => item.when), ['deferred']);
+  assert.deepEqual(
+    results[0]!.costs.iotlbFlushes.map((item) => item.when),
+    ['deferred'],
+  );
   assert.deepEqual(results[254]!.costs.iotlbFlushes, []);
-  assert.deepEqual(results[255]!.costs.iotlbFlushes.map((item) => item.when), ['unmap']);
+  assert.deepEqual(
+    results[255]!.costs.iotlbFlushes.map((item) => item.when),
+    ['unmap'],
+  );
 });
 
 test('dma-iommu map_sg: one IOVA range; granule-aligned neighbours merge into one segment (§3.2)', () => {
   const [result] = run('x86_64-vtd', {}, [
-    { op: 'map_sg', entries: [{ phys: 0x123450000n, size: 0x1000n }, { phys: 0x200000000n, size: 0x1000n }, { phys: 0x300000100n, size: 0x100n }], dir: 'to_device' },
+    {
+      op: 'map_sg',
+      entries: [
+        { phys: 0x123450000n, size: 0x1000n },
+        { phys: 0x200000000n, size: 0x1000n },
+        { phys: 0x300000100n, size: 0x100n },
+      ],
+      dir: 'to_device',
+    },
   ]);
   const segments = result!.details!.segments as { dma: bigint; len: bigint }[];
   // Three entries need 3 granules, rounded up to a 4-granule allocation at 0xFFFFC000.
@@ -176,9 +205,9 @@ test('swiotlb: sync copies per direction (§2.3)', () => {
 });
 
 test('SEV: the pool is clamp(6% of RAM, 64 MiB, 1 GiB) (§2.1), in whole 128-slot segments (swiotlb_adjust_size)', () => {
-  const segments = (bytes: bigint) => ((bytes + 2047n) / 2048n + 127n) / 128n * 128n;
+  const segments = (bytes: bigint) => (((bytes + 2047n) / 2048n + 127n) / 128n) * 128n;
   for (const [ram, slots] of [
-    ['8G', segments((8n << 30n) * 6n / 100n)],
+    ['8G', segments(((8n << 30n) * 6n) / 100n)],
     ['512M', segments(64n << 20n)],
     ['64G', segments(1n << 30n)],
   ] as const) {
@@ -206,7 +235,10 @@ test('SME host: a 32-bit coherent mask gets unencrypted pages without the C-bit;
 
 test('TDX: one TDVMCALL MAP_GPA per coherent allocation; s390 PV one UV call per page (§1.7)', () => {
   const [tdx] = run('x86_64-tdx-guest', {}, [{ op: 'alloc_coherent', size: 0x4000n }]);
-  assert.deepEqual(tdx!.costs.hypercalls.map((call) => [call.name, call.count]), [['TDVMCALL_MAP_GPA', 1]]);
+  assert.deepEqual(
+    tdx!.costs.hypercalls.map((call) => [call.name, call.count]),
+    [['TDVMCALL_MAP_GPA', 1]],
+  );
   const [pv] = run('s390-pv', {}, [{ op: 'alloc_coherent', size: 0x4000n }]);
   assert.equal(pv!.costs.hypercalls[0]!.count, 4);
 });
@@ -217,7 +249,10 @@ test('dma_pool: blocks follow each other and never straddle the boundary (§7.2)
   const blocks = [1, 2, 3, 4].map(() => session.run({ op: 'dma_pool_alloc', of: 0 }).dma!);
   const base = blocks[0]!;
   // 0x30-byte blocks: 0x00, 0x30, then 0x60 would cross 0x80, so the third starts at 0x80.
-  assert.deepEqual(blocks.map((dma) => dma - base), [0n, 0x30n, 0x80n, 0xb0n]);
+  assert.deepEqual(
+    blocks.map((dma) => dma - base),
+    [0n, 0x30n, 0x80n, 0xb0n],
+  );
 });
 
 test('dma_pool 6.1: a block that would end exactly on the boundary is skipped (pool_initialise_page uses >=)', () => {
@@ -233,7 +268,10 @@ test('dma_pool 6.1: a block that would end exactly on the boundary is skipped (p
   const bounded = createSession('x86_64');
   bounded.run({ op: 'dma_pool_create', size: 512n, boundary: 2048n });
   const offsets = Array.from({ length: 6 }, () => bounded.run({ op: 'dma_pool_alloc', of: 0 }).dma!);
-  assert.deepEqual(offsets.map((dma) => dma - offsets[0]!), [0n, 512n, 1024n, 2048n, 2560n, 3072n]);
+  assert.deepEqual(
+    offsets.map((dma) => dma - offsets[0]!),
+    [0n, 512n, 1024n, 2048n, 2560n, 3072n],
+  );
 });
 
 test('dma_pool_create: size 0 returns NULL', () => {
@@ -261,7 +299,7 @@ test('arm32 invalidates on map for FROM_DEVICE and cleans for TO_DEVICE (§1.5, 
   assert.deepEqual(to!.costs.cacheLines, { clean: 4, invalidate: 0 });
 });
 
-test('swiotlb_max_mapping_size: 262144, or 258048 with NVMe\'s min_align_mask 0xFFF (§2.2)', () => {
+test("swiotlb_max_mapping_size: 262144, or 258048 with NVMe's min_align_mask 0xFFF (§2.2)", () => {
   assert.equal(maxMappingSize(createSession('x86_64', { swiotlb_force: true })), 262144n);
   assert.equal(maxMappingSize(createSession('x86_64', { swiotlb_force: true, min_align_mask: '0xfff' })), 258048n);
   // A 64-bit device that reaches all RAM is not addressing-limited: no swiotlb cap.
@@ -270,7 +308,8 @@ test('swiotlb_max_mapping_size: 262144, or 258048 with NVMe\'s min_align_mask 0x
 });
 
 test('swiotlb: nslabs is rounded to whole segments, and to a power of two with several areas (swiotlb_adjust_nareas)', () => {
-  const total = (overrides: Record<string, unknown>) => createSession('x86_64', { swiotlb_force: true, ...overrides }).run(map(0x10000000n, 0x40001n)).error;
+  const total = (overrides: Record<string, unknown>) =>
+    createSession('x86_64', { swiotlb_force: true, ...overrides }).run(map(0x10000000n, 0x40001n)).error;
   assert.match(total({ swiotlb_slots: 1000 }) ?? '', /total 1024 \(slots\)/);
   assert.match(total({ swiotlb_slots: 1100, nareas: 2 }) ?? '', /total 2048 \(slots\)/);
 });
@@ -278,11 +317,18 @@ test('swiotlb: nslabs is rounded to whole segments, and to a power of two with s
 test('dma-direct map_sg: a failing entry unmaps the earlier ones and the call returns -EIO (§1.4)', () => {
   const session = createSession('x86_64', { dma_mask: 32 });
   const before = session.fingerprint();
-  const result = session.run({ op: 'map_sg', entries: [{ phys: 0x123456000n, size: 0x1000n }, { phys: 0x140000000n, size: 0x40001n }], dir: 'to_device' });
+  const result = session.run({
+    op: 'map_sg',
+    entries: [
+      { phys: 0x123456000n, size: 0x1000n },
+      { phys: 0x140000000n, size: 0x40001n },
+    ],
+    dir: 'to_device',
+  });
   assert.equal(result.dma, null);
   assert.equal(result.details!.errno, -5);
   assert.match(result.error ?? '', /^swiotlb buffer is full/);
-  assert.equal(session.fingerprint(), before, 'the first entry\'s bounce slot was released');
+  assert.equal(session.fingerprint(), before, "the first entry's bounce slot was released");
 });
 
 test('dma_map_resource: MMIO is not translated on dma-direct, gets an IOVA behind an IOMMU, and RAM is refused (§1.1)', () => {
@@ -319,7 +365,9 @@ test('swiotlb_bounce bounds checks: a sync past the mapping is truncated with th
   session.run(map(0x123456000n, 0x200n, 'from_device'));
   const sync = session.run({ op: 'sync_for_cpu', of: 0, size: 0x300n });
   assert.equal(sync.costs.bounceBytes.sync, 0x200);
-  assert.ok(sync.costs.other.includes('dev_WARN_ONCE "Buffer overflow detected. Allocation size: 512. Mapping size: 768."'));
+  assert.ok(
+    sync.costs.other.includes('dev_WARN_ONCE "Buffer overflow detected. Allocation size: 512. Mapping size: 768."'),
+  );
   const ranged = session.run({ op: 'sync_for_cpu', of: 0, offset: 0x100n, size: 0x80n });
   assert.equal(ranged.costs.bounceBytes.sync, 0x80);
 });

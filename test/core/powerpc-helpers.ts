@@ -9,7 +9,11 @@ export function ppcSession(id: string, overrides: Record<string, unknown> = {}):
 export const MASK32 = 0xffffffffn;
 export const MASK64 = (1n << 64n) - 1n;
 
-export function mapSingle(phys: bigint, size: bigint, dir: 'to_device' | 'from_device' | 'bidirectional' = 'to_device'): Request {
+export function mapSingle(
+  phys: bigint,
+  size: bigint,
+  dir: 'to_device' | 'from_device' | 'bidirectional' = 'to_device',
+): Request {
   return { op: 'map_single', phys, size, dir };
 }
 

@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { TraceBuilder } from '../../core/src/engine/trace';
 import { IommuTable } from '../../core/src/powerpc/tce-table';
 import { pseriesLparOps } from '../../core/src/powerpc/table-ops';
-import { iommuMapPage, iommuUnmapPage, ppcIommuMapSg, ppcIommuUnmapSg, type TceMapEnv } from '../../core/src/powerpc/iommu-map';
+import {
+  iommuMapPage,
+  iommuUnmapPage,
+  ppcIommuMapSg,
+  ppcIommuUnmapSg,
+  type TceMapEnv,
+} from '../../core/src/powerpc/iommu-map';
 
 function setup(overrides: Partial<TceMapEnv> = {}) {
   const table = IommuTable.init({ itOffset: 0n, itSize: 262144, itPageShift: 12, itBlocksize: 16 });
@@ -49,7 +55,9 @@ test('64 KiB kernel pages: a page-aligned buffer of at least PAGE_SIZE starts on
 
 test('consecutive single-TCE maps on one CPU step by it_blocksize (hint chaining)', () => {
   const { make } = setup();
-  const dmas = [0, 1, 2].map((i) => iommuMapPage(make('map_single'), 0x12345000n + BigInt(i) * 0x1000n, 0x100n, 'to_device', []).dma);
+  const dmas = [0, 1, 2].map(
+    (i) => iommuMapPage(make('map_single'), 0x12345000n + BigInt(i) * 0x1000n, 0x100n, 'to_device', []).dma,
+  );
   assert.deepEqual(dmas, [0x1000n, 0x10000n, 0x20000n]);
 });
 
@@ -64,7 +72,18 @@ test('unmap frees the entries: the next map may reuse them once the hint wraps',
 test('an exhausted table fails with the kernel message and DMA_MAPPING_ERROR', () => {
   const table = IommuTable.init({ itOffset: 0n, itSize: 64, itPageShift: 12, itBlocksize: 1 });
   const trace = new TraceBuilder('map_single');
-  const base: TceMapEnv = { trace, table, ops: pseriesLparOps({ putTceInd: true, stuffTce: true }), dmaMask: 0xffffffffn, segBoundaryMask: 0xffffffffn, maxSegSize: 65536n, pageShift: 12, pageOffset: 0xc000000000000000n, cpu: 0, novmerge: false };
+  const base: TceMapEnv = {
+    trace,
+    table,
+    ops: pseriesLparOps({ putTceInd: true, stuffTce: true }),
+    dmaMask: 0xffffffffn,
+    segBoundaryMask: 0xffffffffn,
+    maxSegSize: 65536n,
+    pageShift: 12,
+    pageOffset: 0xc000000000000000n,
+    cpu: 0,
+    novmerge: false,
+  };
   const result = iommuMapPage(base, 0x10000000n, 0x100000n, 'to_device', []);
   assert.equal(result.dma, null);
   assert.equal(trace.error, 'iommu_alloc failed, tbl (ptrval) vaddr c000000010000000 npages 256');
@@ -84,21 +103,41 @@ test('map_sg merges entries whose bus addresses follow on (handle chaining)', ()
   assert.deepEqual(entryDma, [0x1000n, 0x2000n, 0x3000n]);
   assert.deepEqual(out, [{ dma: 0x1000n, len: 0x2800n }]);
   // Each entry is still one hypercall (one TCE each).
-  assert.deepEqual(env.trace.costs.hypercalls.map((call) => [call.name, call.count]), [['H_PUT_TCE', 3]]);
+  assert.deepEqual(
+    env.trace.costs.hypercalls.map((call) => [call.name, call.count]),
+    [['H_PUT_TCE', 3]],
+  );
   const unmap = make('unmap');
   ppcIommuUnmapSg(unmap, out!);
-  assert.deepEqual(unmap.trace.costs.hypercalls.map((call) => [call.name, call.count]), [['H_STUFF_TCE', 1]]);
+  assert.deepEqual(
+    unmap.trace.costs.hypercalls.map((call) => [call.name, call.count]),
+    [['H_STUFF_TCE', 1]],
+  );
 });
 
 test('map_sg starts a new segment after a partial page, at max_seg_size, and with iommu=novmerge', () => {
   const partial = setup().make('map_sg');
-  const a = ppcIommuMapSg(partial, [{ phys: 0x12345000n, size: 0x800n }, { phys: 0x20000000n, size: 0x1000n }], 'to_device', []);
-  assert.deepEqual(a.out, [{ dma: 0x1000n, len: 0x800n }, { dma: 0x2000n, len: 0x1000n }]);
+  const a = ppcIommuMapSg(
+    partial,
+    [
+      { phys: 0x12345000n, size: 0x800n },
+      { phys: 0x20000000n, size: 0x1000n },
+    ],
+    'to_device',
+    [],
+  );
+  assert.deepEqual(a.out, [
+    { dma: 0x1000n, len: 0x800n },
+    { dma: 0x2000n, len: 0x1000n },
+  ]);
 
   const limited = setup({ maxSegSize: 0x2000n }).make('map_sg');
   const pages = [0, 1, 2].map((i) => ({ phys: 0x40000000n + BigInt(i) * 0x10000n, size: 0x1000n }));
   const b = ppcIommuMapSg(limited, pages, 'to_device', []);
-  assert.deepEqual(b.out, [{ dma: 0x1000n, len: 0x2000n }, { dma: 0x3000n, len: 0x1000n }]);
+  assert.deepEqual(b.out, [
+    { dma: 0x1000n, len: 0x2000n },
+    { dma: 0x3000n, len: 0x1000n },
+  ]);
 
   const novmerge = setup({ novmerge: true }).make('map_sg');
   const c = ppcIommuMapSg(novmerge, pages, 'to_device', []);
@@ -108,12 +147,37 @@ test('map_sg starts a new segment after a partial page, at max_seg_size, and wit
 test('map_sg failure frees what was mapped and reports the failing entry', () => {
   const table = IommuTable.init({ itOffset: 0n, itSize: 64, itPageShift: 12, itBlocksize: 1 });
   const trace = new TraceBuilder('map_sg');
-  const env: TceMapEnv = { trace, table, ops: pseriesLparOps({ putTceInd: true, stuffTce: true }), dmaMask: 0xffffffffn, segBoundaryMask: 0xffffffffn, maxSegSize: 65536n, pageShift: 12, pageOffset: 0xc000000000000000n, cpu: 0, novmerge: false };
+  const env: TceMapEnv = {
+    trace,
+    table,
+    ops: pseriesLparOps({ putTceInd: true, stuffTce: true }),
+    dmaMask: 0xffffffffn,
+    segBoundaryMask: 0xffffffffn,
+    maxSegSize: 65536n,
+    pageShift: 12,
+    pageOffset: 0xc000000000000000n,
+    cpu: 0,
+    novmerge: false,
+  };
   const before = table.usedEntries();
-  const result = ppcIommuMapSg(env, [{ phys: 0x1000000n, size: 0x1000n }, { phys: 0x2000000n, size: 0x100000n }], 'to_device', []);
+  const result = ppcIommuMapSg(
+    env,
+    [
+      { phys: 0x1000000n, size: 0x1000n },
+      { phys: 0x2000000n, size: 0x100000n },
+    ],
+    'to_device',
+    [],
+  );
   assert.equal(result.out, null);
   assert.equal(table.usedEntries(), before);
   assert.match(trace.error!, /^iommu_alloc failed, tbl \(ptrval\) vaddr c000000002000000 npages 256$/);
   // The first entry was mapped (H_PUT_TCE) and freed again (H_STUFF_TCE) within the failed call.
-  assert.deepEqual(trace.costs.hypercalls.map((call) => [call.name, call.count, call.when]), [['H_PUT_TCE', 1, 'map'], ['H_STUFF_TCE', 1, 'map']]);
+  assert.deepEqual(
+    trace.costs.hypercalls.map((call) => [call.name, call.count, call.when]),
+    [
+      ['H_PUT_TCE', 1, 'map'],
+      ['H_STUFF_TCE', 1, 'map'],
+    ],
+  );
 });

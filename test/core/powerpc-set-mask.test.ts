@@ -9,7 +9,10 @@ test('pseries: a 64-bit mask creates a direct DDW once; 32-bit masks go back to 
   const widen = session.run(setMask(MASK64));
   assert.equal(widen.error, null);
   // RAM 4 GiB / 64 KiB TCEs = 65536 TCEs, 512 per H_PUT_TCE_INDIRECT = 128 calls at setup (V31).
-  assert.deepEqual(widen.costs.hypercalls.map((call) => [call.name, call.count, call.when]), [['H_PUT_TCE_INDIRECT', 128, 'setup']]);
+  assert.deepEqual(
+    widen.costs.hypercalls.map((call) => [call.name, call.count, call.when]),
+    [['H_PUT_TCE_INDIRECT', 128, 'setup']],
+  );
   const direct = session.run(mapSingle(0x12345678n, 0x100n));
   assert.equal(direct.path, 'dma-direct');
   assert.equal(direct.dma, 0x0800000012345678n);
@@ -32,7 +35,10 @@ test('pseries: ddw=off keeps every mask on the default window', () => {
 test('pseries: without PUT_TCE_IND the direct window is pre-mapped TCE by TCE', () => {
   const session = ppcSession('pseries', { ram: '1G', multitce: 'off' });
   const setup = session.setupResult.costs.hypercalls;
-  assert.deepEqual(setup.map((call) => [call.name, call.count]), [['H_PUT_TCE', 16384]]); // 1 GiB / 64 KiB
+  assert.deepEqual(
+    setup.map((call) => [call.name, call.count]),
+    [['H_PUT_TCE', 16384]],
+  ); // 1 GiB / 64 KiB
 });
 
 test('pseries: ddw=table makes the window a TCE table; a later 32-bit mask is refused (offset too big)', () => {
@@ -126,9 +132,18 @@ test('coherent allocations through the TCE table are mapped BIDIRECTIONAL with a
 });
 
 test('impossible window geometry is a parameter error naming the key, raised when the session is built', () => {
-  assert.throws(() => ppcSession('pseries', { tce_window_size: '4K' }), (error: Error) => error.name === 'ParamError' && /'tce_window_size'/.test(error.message));
-  assert.throws(() => ppcSession('pseries', { ddw_page_size: '8K' }), (error: Error) => error.name === 'ParamError' && /'ddw_page_size'/.test(error.message));
-  assert.throws(() => ppcSession('pseries', { ddw: 'table', ddw_table_size: '64K' }), (error: Error) => error.name === 'ParamError' && /'ddw_table_size'/.test(error.message));
+  assert.throws(
+    () => ppcSession('pseries', { tce_window_size: '4K' }),
+    (error: Error) => error.name === 'ParamError' && /'tce_window_size'/.test(error.message),
+  );
+  assert.throws(
+    () => ppcSession('pseries', { ddw_page_size: '8K' }),
+    (error: Error) => error.name === 'ParamError' && /'ddw_page_size'/.test(error.message),
+  );
+  assert.throws(
+    () => ppcSession('pseries', { ddw: 'table', ddw_table_size: '64K' }),
+    (error: Error) => error.name === 'ParamError' && /'ddw_table_size'/.test(error.message),
+  );
   assert.doesNotThrow(() => ppcSession('pseries', { ddw: 'off', ddw_page_size: '8K' }));
 });
 

@@ -13,7 +13,13 @@ function qemuDefaultWindow(): IommuTable {
 }
 
 function alloc(table: IommuTable, npages: number, cpu = 0, extra: { maskEntries?: bigint; alignOrder?: number } = {}) {
-  return table.rangeAlloc({ npages, cpu, maskEntries: extra.maskEntries ?? MASK32, alignOrder: extra.alignOrder ?? 0, boundaryPages: PCI_BOUNDARY });
+  return table.rangeAlloc({
+    npages,
+    cpu,
+    maskEntries: extra.maskEntries ?? MASK32,
+    alignOrder: extra.alignOrder ?? 0,
+    boundaryPages: PCI_BOUNDARY,
+  });
 }
 
 test('hash_32(cpu, 2) picks pools CPU0->0, CPU1->1, CPU2->3, CPU3->0 (§4.2)', () => {
@@ -26,7 +32,10 @@ test('iommu_init_table splits a 1 GiB window into 4 pools of 49152 and a large p
   assert.equal(table.poolsize, 49152);
   assert.equal(table.largePool.start, 196608);
   assert.equal(table.largePool.end, 262144);
-  assert.deepEqual(table.pools.map((pool) => pool.start), [0, 49152, 98304, 147456]);
+  assert.deepEqual(
+    table.pools.map((pool) => pool.start),
+    [0, 49152, 98304, 147456],
+  );
 });
 
 test('a window below 1 GiB has a single pool; the large pool is still the top quarter', () => {
@@ -39,7 +48,16 @@ test('a window below 1 GiB has a single pool; the large pool is still the top qu
 test('entry 0 is reserved only when it_offset == 0 (iommu_table_reserve_pages)', () => {
   assert.equal(alloc(qemuDefaultWindow(), 1).entry, 1);
   const offsetTable = IommuTable.init({ itOffset: 0x80000000000n, itSize: 32768, itPageShift: 16, itBlocksize: 16 });
-  assert.equal(offsetTable.rangeAlloc({ npages: 1, cpu: 0, maskEntries: (1n << 64n) - 1n >> 16n, alignOrder: 0, boundaryPages: segBoundaryNrPages(0xffffffffn, 16) }).entry, 0);
+  assert.equal(
+    offsetTable.rangeAlloc({
+      npages: 1,
+      cpu: 0,
+      maskEntries: ((1n << 64n) - 1n) >> 16n,
+      alignOrder: 0,
+      boundaryPages: segBoundaryNrPages(0xffffffffn, 16),
+    }).entry,
+    0,
+  );
 });
 
 test('each CPU starts in its hashed pool', () => {
@@ -73,7 +91,13 @@ test('align_order aligns the first entry (64 KiB kernel pages on 4 KiB TCEs: 16 
 });
 
 test('the DART table (it_blocksize 1) hands out consecutive entries and never the last one', () => {
-  const table = IommuTable.init({ itOffset: 0n, itSize: 524288, itPageShift: 12, itBlocksize: 1, reserveLastEntry: true });
+  const table = IommuTable.init({
+    itOffset: 0n,
+    itSize: 524288,
+    itPageShift: 12,
+    itBlocksize: 1,
+    reserveLastEntry: true,
+  });
   assert.equal(alloc(table, 1).entry, 1);
   assert.equal(alloc(table, 1).entry, 2);
   assert.ok(table.isAllocated(524287));
@@ -81,11 +105,24 @@ test('the DART table (it_blocksize 1) hands out consecutive entries and never th
 
 test('a reserved MMIO32 range is skipped (powernv window overlapping 2..4 GiB)', () => {
   // 8 GiB window of 64 KiB TCEs; MMIO32 from 0x80000000 to 4 GiB = entries 0x8000..0xffff.
-  const table = IommuTable.init({ itOffset: 0n, itSize: 131072, itPageShift: 16, itBlocksize: 16, reservedStart: 0x8000n, reservedEnd: 0x10000n });
+  const table = IommuTable.init({
+    itOffset: 0n,
+    itSize: 131072,
+    itPageShift: 16,
+    itBlocksize: 16,
+    reservedStart: 0x8000n,
+    reservedEnd: 0x10000n,
+  });
   assert.equal(table.reservedStart, 0x8000n);
   assert.ok(table.isAllocated(0x8000) && table.isAllocated(0xffff) && !table.isAllocated(0x10000));
   // poolsize = 131072 * 3 / 4 / 4 = 24576: pool 1 spans 24576..49151 and contains the hole from 32768.
-  const first = table.rangeAlloc({ npages: 1, cpu: 1, maskEntries: ((1n << 64n) - 1n) >> 16n, alignOrder: 0, boundaryPages: segBoundaryNrPages(0xffffffffn, 16) });
+  const first = table.rangeAlloc({
+    npages: 1,
+    cpu: 1,
+    maskEntries: ((1n << 64n) - 1n) >> 16n,
+    alignOrder: 0,
+    boundaryPages: segBoundaryNrPages(0xffffffffn, 16),
+  });
   assert.equal(first.entry, 24576);
 });
 
@@ -105,7 +142,13 @@ test('a mask-limited device first tries its pool hint ANDed with the mask, then 
 test('an allocation never crosses the 4 GiB PCI segment boundary (iommu_is_span_boundary)', () => {
   // A window starting 8 KiB below 4 GiB: entries 0 and 1 are below the boundary.
   const table = IommuTable.init({ itOffset: (1n << 20n) - 2n, itSize: 1024, itPageShift: 12, itBlocksize: 16 });
-  const result = table.rangeAlloc({ npages: 4, cpu: 0, maskEntries: ((1n << 64n) - 1n) >> 12n, alignOrder: 0, boundaryPages: PCI_BOUNDARY });
+  const result = table.rangeAlloc({
+    npages: 4,
+    cpu: 0,
+    maskEntries: ((1n << 64n) - 1n) >> 12n,
+    alignOrder: 0,
+    boundaryPages: PCI_BOUNDARY,
+  });
   assert.equal(result.entry, 2);
 });
 

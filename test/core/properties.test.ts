@@ -46,10 +46,26 @@ function bufferArb(profileId: string) {
   });
 }
 
-type Action = { kind: 'map' | 'sg' | 'alloc' | 'unmap' | 'sync_cpu' | 'sync_dev' | 'free' | 'mask' | 'pool'; pick: number; cpu: number };
+type Action = {
+  kind: 'map' | 'sg' | 'alloc' | 'unmap' | 'sync_cpu' | 'sync_dev' | 'free' | 'mask' | 'pool';
+  pick: number;
+  cpu: number;
+};
 
 const actionArb = fc.record({
-  kind: fc.constantFrom<Action['kind']>('map', 'map', 'sg', 'alloc', 'unmap', 'unmap', 'sync_cpu', 'sync_dev', 'free', 'mask', 'pool'),
+  kind: fc.constantFrom<Action['kind']>(
+    'map',
+    'map',
+    'sg',
+    'alloc',
+    'unmap',
+    'unmap',
+    'sync_cpu',
+    'sync_dev',
+    'free',
+    'mask',
+    'pool',
+  ),
   pick: fc.nat(),
   cpu: fc.integer({ min: 0, max: 3 }),
 });
@@ -73,38 +89,60 @@ function pickBuffer(buffers: { phys: bigint; size: bigint; dir: Direction }[], p
 test('random request sequences on every profile never throw and give well-formed traces', () => {
   forEachProfile((profileId) => {
     fc.assert(
-      fc.property(fc.array(bufferArb(profileId), { minLength: 1, maxLength: 4 }), fc.array(actionArb, { maxLength: 10 }), (buffers, actions) => {
-        const session = createSession(profileId);
-        const live: number[] = [];
-        const allocs: number[] = [];
-        for (const action of actions) {
-          const buffer = pickBuffer(buffers, action.pick);
-          let request: Request;
-          if ((action.kind === 'unmap' || action.kind === 'sync_cpu' || action.kind === 'sync_dev') && live.length > 0) {
-            const of = live[action.pick % live.length]!;
-            request = action.kind === 'unmap' ? { op: 'unmap', of } : { op: action.kind === 'sync_cpu' ? 'sync_for_cpu' : 'sync_for_device', of };
-            if (action.kind === 'unmap') live.splice(live.indexOf(of), 1);
-          } else if (action.kind === 'free' && allocs.length > 0) {
-            request = { op: 'free_coherent', of: allocs.pop()! };
-          } else if (action.kind === 'alloc') {
-            request = { op: 'alloc_coherent', size: buffer.size };
-          } else if (action.kind === 'sg') {
-            request = { op: 'map_sg', entries: buffers.map(({ phys, size }) => ({ phys, size })), dir: buffer.dir, cpu: action.cpu };
-          } else if (action.kind === 'mask') {
-            request = { op: 'set_mask', mask: action.pick % 2 === 0 ? U64_MAX : 0xffffffffn, which: action.pick % 3 === 0 ? 'coherent' : 'both' };
-          } else if (action.kind === 'pool') {
-            const pool = session.history.findIndex((entry) => entry.request.op === 'dma_pool_create');
-            request = pool < 0 ? { op: 'dma_pool_create', size: BigInt(1 + (action.pick % 3000)), align: 64n } : { op: 'dma_pool_alloc', of: pool };
-          } else {
-            request = { op: 'map_single', phys: buffer.phys, size: buffer.size, dir: buffer.dir, cpu: action.cpu };
+      fc.property(
+        fc.array(bufferArb(profileId), { minLength: 1, maxLength: 4 }),
+        fc.array(actionArb, { maxLength: 10 }),
+        (buffers, actions) => {
+          const session = createSession(profileId);
+          const live: number[] = [];
+          const allocs: number[] = [];
+          for (const action of actions) {
+            const buffer = pickBuffer(buffers, action.pick);
+            let request: Request;
+            if (
+              (action.kind === 'unmap' || action.kind === 'sync_cpu' || action.kind === 'sync_dev') &&
+              live.length > 0
+            ) {
+              const of = live[action.pick % live.length]!;
+              request =
+                action.kind === 'unmap'
+                  ? { op: 'unmap', of }
+                  : { op: action.kind === 'sync_cpu' ? 'sync_for_cpu' : 'sync_for_device', of };
+              if (action.kind === 'unmap') live.splice(live.indexOf(of), 1);
+            } else if (action.kind === 'free' && allocs.length > 0) {
+              request = { op: 'free_coherent', of: allocs.pop()! };
+            } else if (action.kind === 'alloc') {
+              request = { op: 'alloc_coherent', size: buffer.size };
+            } else if (action.kind === 'sg') {
+              request = {
+                op: 'map_sg',
+                entries: buffers.map(({ phys, size }) => ({ phys, size })),
+                dir: buffer.dir,
+                cpu: action.cpu,
+              };
+            } else if (action.kind === 'mask') {
+              request = {
+                op: 'set_mask',
+                mask: action.pick % 2 === 0 ? U64_MAX : 0xffffffffn,
+                which: action.pick % 3 === 0 ? 'coherent' : 'both',
+              };
+            } else if (action.kind === 'pool') {
+              const pool = session.history.findIndex((entry) => entry.request.op === 'dma_pool_create');
+              request =
+                pool < 0
+                  ? { op: 'dma_pool_create', size: BigInt(1 + (action.pick % 3000)), align: 64n }
+                  : { op: 'dma_pool_alloc', of: pool };
+            } else {
+              request = { op: 'map_single', phys: buffer.phys, size: buffer.size, dir: buffer.dir, cpu: action.cpu };
+            }
+            const index = session.history.length;
+            const result = session.run(request);
+            assertWellFormed(result, `${profileId} ${request.op}`);
+            if ((request.op === 'map_single' || request.op === 'map_sg') && result.dma !== null) live.push(index);
+            if (request.op === 'alloc_coherent' && result.dma !== null) allocs.push(index);
           }
-          const index = session.history.length;
-          const result = session.run(request);
-          assertWellFormed(result, `${profileId} ${request.op}`);
-          if ((request.op === 'map_single' || request.op === 'map_sg') && result.dma !== null) live.push(index);
-          if (request.op === 'alloc_coherent' && result.dma !== null) allocs.push(index);
-        }
-      }),
+        },
+      ),
       { numRuns: 40, seed: 20261128 },
     );
   });
@@ -117,7 +155,15 @@ test('unmap after map gives back the allocator state on every profile', () => {
         const session = createSession(profileId);
         const before = session.fingerprint();
         const request: Request = scatter
-          ? { op: 'map_sg', entries: [{ phys: buffer.phys, size: buffer.size }, { phys: buffer.phys + 0x10000n, size: 0x800n }], dir: buffer.dir, cpu }
+          ? {
+              op: 'map_sg',
+              entries: [
+                { phys: buffer.phys, size: buffer.size },
+                { phys: buffer.phys + 0x10000n, size: 0x800n },
+              ],
+              dir: buffer.dir,
+              cpu,
+            }
           : { op: 'map_single', phys: buffer.phys, size: buffer.size, dir: buffer.dir, cpu };
         const map = session.run(request);
         if (map.dma === null) return;
@@ -146,7 +192,11 @@ test('dma_to_phys(phys_to_dma(p)) == p on the direct path of every profile', () 
 test('a clone evolves independently of its original', () => {
   for (const profileId of PROFILES) {
     const session = createSession(profileId);
-    const buffer = { phys: (session.params.ram_base as bigint) + 0x200000n, size: 0x1000n, dir: 'bidirectional' as Direction };
+    const buffer = {
+      phys: (session.params.ram_base as bigint) + 0x200000n,
+      size: 0x1000n,
+      dir: 'bidirectional' as Direction,
+    };
     session.run({ op: 'map_single', ...buffer });
     const before = session.fingerprint();
     const copy = session.clone();

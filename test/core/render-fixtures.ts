@@ -9,8 +9,22 @@ export const BYPASS = 1n << 59n;
 
 export function directResult(): OpResult {
   const trace = new TraceBuilder('map_single');
-  trace.stage('dma_map_page_attrs', PHYS, PHYS, 'dma_map_direct: no dma_map_ops.', 'kernel/dma/mapping.c:dma_map_page_attrs', '§1.1');
-  trace.stage('phys_to_dma', PHYS, PHYS, 'No dma_range_map: dma = phys.', 'include/linux/dma-direct.h:phys_to_dma', '§1.2');
+  trace.stage(
+    'dma_map_page_attrs',
+    PHYS,
+    PHYS,
+    'dma_map_direct: no dma_map_ops.',
+    'kernel/dma/mapping.c:dma_map_page_attrs',
+    '§1.1',
+  );
+  trace.stage(
+    'phys_to_dma',
+    PHYS,
+    PHYS,
+    'No dma_range_map: dma = phys.',
+    'include/linux/dma-direct.h:phys_to_dma',
+    '§1.2',
+  );
   trace.rule = 'dma = phys';
   return trace.finish(PHYS);
 }
@@ -18,8 +32,22 @@ export function directResult(): OpResult {
 export function bypassResult(): OpResult {
   const trace = new TraceBuilder('map_single');
   trace.path = 'dma-direct';
-  trace.stage('dma_map_page_attrs', PHYS, PHYS, 'dma_ops_bypass set by DDW.', 'kernel/dma/mapping.c:dma_map_page_attrs', '§1.1');
-  trace.stage('phys_to_dma', PHYS, PHYS + BYPASS, 'powerpc: phys + archdata.dma_offset.', 'arch/powerpc/include/asm/dma-direct.h:phys_to_dma', '§1.2');
+  trace.stage(
+    'dma_map_page_attrs',
+    PHYS,
+    PHYS,
+    'dma_ops_bypass set by DDW.',
+    'kernel/dma/mapping.c:dma_map_page_attrs',
+    '§1.1',
+  );
+  trace.stage(
+    'phys_to_dma',
+    PHYS,
+    PHYS + BYPASS,
+    'powerpc: phys + archdata.dma_offset.',
+    'arch/powerpc/include/asm/dma-direct.h:phys_to_dma',
+    '§1.2',
+  );
   trace.rule = 'dma = phys + 0x0800_0000_0000_0000';
   return trace.finish(PHYS + BYPASS);
 }
@@ -36,7 +64,14 @@ export function tceResult(): OpResult {
 export function bounceResult(): OpResult {
   const trace = new TraceBuilder('map_single');
   trace.path = 'swiotlb';
-  trace.stage('swiotlb_tbl_map_single', PHYS, 0xbbf0_0000n, 'Forced bounce.', 'kernel/dma/swiotlb.c:swiotlb_tbl_map_single', '§2.2');
+  trace.stage(
+    'swiotlb_tbl_map_single',
+    PHYS,
+    0xbbf0_0000n,
+    'Forced bounce.',
+    'kernel/dma/swiotlb.c:swiotlb_tbl_map_single',
+    '§2.2',
+  );
   trace.bounce('map', 1514);
   trace.cacheLines('clean', 24);
   trace.flush({ kind: 'PSI', count: 1, when: 'unmap' });
@@ -45,7 +80,14 @@ export function bounceResult(): OpResult {
 
 export function failedResult(message: string): OpResult {
   const trace = new TraceBuilder('map_single');
-  trace.stage('dma_direct_map_page', PHYS, (1n << 64n) - 1n, 'Not dma_capable and no pool.', 'kernel/dma/direct.h:dma_direct_map_page', '§1.4');
+  trace.stage(
+    'dma_direct_map_page',
+    PHYS,
+    (1n << 64n) - 1n,
+    'Not dma_capable and no pool.',
+    'kernel/dma/direct.h:dma_direct_map_page',
+    '§1.4',
+  );
   trace.fail(message);
   return trace.finish(null);
 }

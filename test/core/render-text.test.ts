@@ -1,8 +1,26 @@
 // Markdown (hovers) and plain text (CLI) renderers: structure, escaping, differing-platform marks, width.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderMarkdown, differsFromFirst, renderTextPipeline, renderTextComparison, formatAddress, costSummary, markdownCode, escapeMarkdown } from '../../core/src/render/index';
-import { BYPASS, PHYS, bounceResult, bypassResult, directResult, failedResult, row, tceResult } from './render-fixtures';
+import {
+  renderMarkdown,
+  differsFromFirst,
+  renderTextPipeline,
+  renderTextComparison,
+  formatAddress,
+  costSummary,
+  markdownCode,
+  escapeMarkdown,
+} from '../../core/src/render/index';
+import {
+  BYPASS,
+  PHYS,
+  bounceResult,
+  bypassResult,
+  directResult,
+  failedResult,
+  row,
+  tceResult,
+} from './render-fixtures';
 
 test('formatAddress groups four hex digits from the right with _ (the spec writes 0x1_2345_6789)', () => {
   assert.equal(formatAddress(0x1_2345_6789n), '0x1_2345_6789');
@@ -13,8 +31,15 @@ test('formatAddress groups four hex digits from the right with _ (the spec write
 });
 
 test('markdown: one table row per platform, differing platforms marked, addresses as code', () => {
-  const rows = [row('x86_64', 'x86-64 no IOMMU', directResult()), row('x86_64-b', 'x86-64 again', directResult()), row('powernv', 'PowerNV', bypassResult())];
-  const md = renderMarkdown(rows, { title: 'dma_map_single', example: `phys ${formatAddress(PHYS)}, 1514 B, DMA_TO_DEVICE` });
+  const rows = [
+    row('x86_64', 'x86-64 no IOMMU', directResult()),
+    row('x86_64-b', 'x86-64 again', directResult()),
+    row('powernv', 'PowerNV', bypassResult()),
+  ];
+  const md = renderMarkdown(rows, {
+    title: 'dma_map_single',
+    example: `phys ${formatAddress(PHYS)}, 1514 B, DMA_TO_DEVICE`,
+  });
   const tableRows = md.split('\n').filter((line) => line.startsWith('|'));
   assert.equal(tableRows.length, rows.length + 2);
   assert.deepEqual(differsFromFirst(rows), [false, false, true]);
@@ -62,8 +87,16 @@ test('text pipeline: each stage shows fn, in -> out and its reference; then outc
 });
 
 test('text comparison fits 100 columns and stars the platforms that differ from the first', () => {
-  const long = failedResult('swiotlb buffer is full (sz: 307200 bytes), total 32768 (slots), used 0 (slots) and more words to wrap around');
-  const rows = [row('x86_64', 'X', directResult()), row('x86_64-sev-guest', 'S', bounceResult()), row('pseries', 'P', tceResult()), row('rpi4-soc', 'R', long), row('x86_64-vtd', 'V', directResult())];
+  const long = failedResult(
+    'swiotlb buffer is full (sz: 307200 bytes), total 32768 (slots), used 0 (slots) and more words to wrap around',
+  );
+  const rows = [
+    row('x86_64', 'X', directResult()),
+    row('x86_64-sev-guest', 'S', bounceResult()),
+    row('pseries', 'P', tceResult()),
+    row('rpi4-soc', 'R', long),
+    row('x86_64-vtd', 'V', directResult()),
+  ];
   const text = renderTextComparison(rows);
   for (const line of text.split('\n')) assert.ok(line.length <= 100, `line too long (${line.length}): ${line}`);
   const lines = text.split('\n');
@@ -77,13 +110,25 @@ test('text comparison fits 100 columns and stars the platforms that differ from 
 
 test('cost badges add repeated hypercalls and keep one shared deferred flush', () => {
   const costs = {
-    hypercalls: [{ name: 'H_PUT_TCE', count: 1, when: 'map' as const }, { name: 'H_PUT_TCE', count: 2, when: 'map' as const }, { name: 'H_STUFF_TCE', count: 1, when: 'unmap' as const }],
+    hypercalls: [
+      { name: 'H_PUT_TCE', count: 1, when: 'map' as const },
+      { name: 'H_PUT_TCE', count: 2, when: 'map' as const },
+      { name: 'H_STUFF_TCE', count: 1, when: 'unmap' as const },
+    ],
     bounceBytes: { map: 0, unmap: 0, sync: 0 },
-    iotlbFlushes: [{ kind: 'DSI', count: 1, when: 'deferred' as const }, { kind: 'DSI', count: 1, when: 'deferred' as const }, { kind: 'PSI', count: 1, when: 'unmap' as const }, { kind: 'PSI', count: 1, when: 'unmap' as const }],
+    iotlbFlushes: [
+      { kind: 'DSI', count: 1, when: 'deferred' as const },
+      { kind: 'DSI', count: 1, when: 'deferred' as const },
+      { kind: 'PSI', count: 1, when: 'unmap' as const },
+      { kind: 'PSI', count: 1, when: 'unmap' as const },
+    ],
     cacheLines: { clean: 0, invalidate: 0 },
     other: [],
   };
-  assert.equal(costSummary(costs), 'H_PUT_TCE ×3 (map) · H_STUFF_TCE ×1 (unmap) · DSI flush ×1 (deferred) · PSI flush ×2 (unmap)');
+  assert.equal(
+    costSummary(costs),
+    'H_PUT_TCE ×3 (map) · H_STUFF_TCE ×1 (unmap) · DSI flush ×1 (deferred) · PSI flush ×2 (unmap)',
+  );
 });
 
 test('text pipeline lists op details with sizes in decimal and addresses in grouped hex', () => {

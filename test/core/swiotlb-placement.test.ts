@@ -27,7 +27,10 @@ function assertOutsideMmioHole(profile: string, overrides: Record<string, unknow
   const holeStart = session.params.mmio_hole_start as bigint;
   const holeEnd = holeStart + (session.params.mmio_hole_size as bigint);
   assert.ok(holeEnd > holeStart, `${profile}: the profile models an MMIO hole`);
-  assert.ok(pool.end <= holeStart || pool.start >= holeEnd, `${profile}: pool [0x${pool.start.toString(16)}, 0x${pool.end.toString(16)}) overlaps the MMIO hole`);
+  assert.ok(
+    pool.end <= holeStart || pool.start >= holeEnd,
+    `${profile}: pool [0x${pool.start.toString(16)}, 0x${pool.end.toString(16)}) overlaps the MMIO hole`,
+  );
 }
 
 test('x86_64 with 8 GiB: the 64 MiB pool is the spec example [0xBBF00000, 0xBFF00000)', () => {
@@ -64,7 +67,9 @@ test('the boot trace and the rule say how the pool was placed', () => {
   const stage = session.setupResult.stages.find((item) => item.fn === 'swiotlb_init_remap');
   assert.ok(stage, 'setup trace has swiotlb_init_remap');
   assert.match(stage.note, /top-down by memblock_alloc_low below swiotlb_end 0xbff00000/i);
-  const rule = session.run(parseRequest({ op: 'map_single', phys: '0x123456789', size: '0x200', dir: 'to_device' })).rule;
+  const rule = session.run(
+    parseRequest({ op: 'map_single', phys: '0x123456789', size: '0x200', dir: 'to_device' }),
+  ).rule;
   assert.match(rule, /swiotlb slot in \[0x[0-9a-f_]+, 0xbff00000\).*memblock_alloc_low/i);
   const fixed = createSession('arm64', { swiotlb_active: 'on' });
   const fixedStage = fixed.setupResult.stages.find((item) => item.fn === 'swiotlb_init_remap');
@@ -76,12 +81,15 @@ test('an explicit swiotlb_start wins over the profile swiotlb_end; both at once 
   const { session, pool } = poolOf('x86_64-sev-guest', { swiotlb_start: '0x80000000' });
   assert.equal(pool.start, 0x80000000n);
   assert.equal(session.params.swiotlb_end, 0n);
-  assert.throws(() => createSession('x86_64', { swiotlb_start: '0x80000000', swiotlb_end: '0xBFF00000' }), (error: unknown) => {
-    assert.ok(error instanceof ParamError);
-    assert.match(error.message, /swiotlb_start/);
-    assert.match(error.message, /swiotlb_end/);
-    return true;
-  });
+  assert.throws(
+    () => createSession('x86_64', { swiotlb_start: '0x80000000', swiotlb_end: '0xBFF00000' }),
+    (error: unknown) => {
+      assert.ok(error instanceof ParamError);
+      assert.match(error.message, /swiotlb_start/);
+      assert.match(error.message, /swiotlb_end/);
+      return true;
+    },
+  );
   // A different end moves the pool with it: the highest 4 KiB-aligned 64 MiB block below 0x7FFFF123.
   const moved = poolOf('x86_64', { swiotlb_end: '0x7FFFF123' }).pool;
   assert.equal(moved.start, 0x7bfff000n);
@@ -89,5 +97,8 @@ test('an explicit swiotlb_start wins over the profile swiotlb_end; both at once 
 });
 
 test('a swiotlb_end below the pool size is a ParamError naming swiotlb_end', () => {
-  assert.throws(() => createSession('x86_64', { swiotlb_end: '0x100000' }), (error: unknown) => error instanceof ParamError && /swiotlb_end/.test(error.message));
+  assert.throws(
+    () => createSession('x86_64', { swiotlb_end: '0x100000' }),
+    (error: unknown) => error instanceof ParamError && /swiotlb_end/.test(error.message),
+  );
 });

@@ -19,7 +19,9 @@ function specRestrictedAccessWarnings(): string[] {
 
 /** The "total N (slots)" of swiotlb's "buffer is full" message: a map one byte over the 256 KiB segment limit. */
 function poolSlots(profile: string, overrides: Record<string, unknown>): number {
-  const result = createSession(profile, overrides).run(parseRequest({ op: 'map_single', phys: '0x10000000', size: '0x40001', dir: 'to_device' }));
+  const result = createSession(profile, overrides).run(
+    parseRequest({ op: 'map_single', phys: '0x10000000', size: '0x40001', dir: 'to_device' }),
+  );
   const total = /total (\d+) \(slots\)/.exec(result.error ?? '');
   assert.ok(total, `swiotlb refuses the oversized map: ${result.error}`);
   return Number(total[1]);
@@ -38,10 +40,18 @@ test('TDX guest, distro kernel (default): a virtio device without ACCESS_PLATFOR
   assert.equal(probe.path, 'error');
   assert.equal(probe.error, accessPlatform);
   assert.equal(probe.details?.['errno'], '-ENODEV');
-  assert.ok(probe.stages.some((stage) => stage.ref.includes('sev_setup_arch') || stage.note.includes('sev_setup_arch')), 'the failure names sev_setup_arch');
+  assert.ok(
+    probe.stages.some((stage) => stage.ref.includes('sev_setup_arch') || stage.note.includes('sev_setup_arch')),
+    'the failure names sev_setup_arch',
+  );
   const legacy = session.run(parseRequest({ op: 'virtio_negotiate', offered: ['ACCESS_PLATFORM'], transport: 'mmio' }));
-  assert.equal(legacy.error, specRestrictedAccessWarnings().find((text) => text.includes('VERSION_1')));
-  const fine = createSession('x86_64-tdx-guest').run(parseRequest({ op: 'virtio_negotiate', offered: ['VERSION_1', 'ACCESS_PLATFORM'] }));
+  assert.equal(
+    legacy.error,
+    specRestrictedAccessWarnings().find((text) => text.includes('VERSION_1')),
+  );
+  const fine = createSession('x86_64-tdx-guest').run(
+    parseRequest({ op: 'virtio_negotiate', offered: ['VERSION_1', 'ACCESS_PLATFORM'] }),
+  );
   assert.equal(fine.error, null);
   assert.equal(fine.details?.['useDmaApi'], true);
 });
@@ -59,15 +69,24 @@ test('TDX guest pool: the SEV size clamp(6% of RAM, 64 MiB, 1 GiB) by default, 6
   // IO_TLB_DEFAULT_SIZE (64 MiB) in 2 KiB slots, and sev_setup_arch's size rounded up to 128-slot segments
   // (swiotlb_adjust_size) with one area.
   const defaultSlots = (64 << 20) / 2048;
-  const segments = (bytes: bigint) => Number(((bytes + 2047n) / 2048n + 127n) / 128n * 128n);
-  for (const [ram, bytes] of [['8G', (8n << 30n) * 6n / 100n], ['512M', 64n << 20n], ['64G', 1n << 30n]] as const) {
+  const segments = (bytes: bigint) => Number((((bytes + 2047n) / 2048n + 127n) / 128n) * 128n);
+  for (const [ram, bytes] of [
+    ['8G', ((8n << 30n) * 6n) / 100n],
+    ['512M', 64n << 20n],
+    ['64G', 1n << 30n],
+  ] as const) {
     assert.equal(poolSlots('x86_64-tdx-guest', { ram }), segments(bytes), `ram ${ram}`);
-    assert.equal(poolSlots('x86_64-tdx-guest', { ram, amd_mem_encrypt: false }), defaultSlots, `ram ${ram}, amd_mem_encrypt=false`);
+    assert.equal(
+      poolSlots('x86_64-tdx-guest', { ram, amd_mem_encrypt: false }),
+      defaultSlots,
+      `ram ${ram}, amd_mem_encrypt=false`,
+    );
   }
 });
 
 test('the boot trace names sev_setup_arch for a TDX guest only when the kernel has CONFIG_AMD_MEM_ENCRYPT', () => {
-  const stages = (overrides: Record<string, unknown>) => createSession('x86_64-tdx-guest', overrides).setupResult.stages.map((stage) => stage.fn);
+  const stages = (overrides: Record<string, unknown>) =>
+    createSession('x86_64-tdx-guest', overrides).setupResult.stages.map((stage) => stage.fn);
   assert.ok(stages({}).includes('sev_setup_arch'));
   assert.ok(!stages({ amd_mem_encrypt: false }).includes('sev_setup_arch'));
   assert.ok(!createSession('x86_64').setupResult.stages.some((stage) => stage.fn === 'sev_setup_arch'));
@@ -75,7 +94,10 @@ test('the boot trace names sev_setup_arch for a TDX guest only when the kernel h
 
 test('SME and SEV need CONFIG_AMD_MEM_ENCRYPT: amd_mem_encrypt=false is refused with a clear error', () => {
   for (const profile of ['x86_64-sev-guest', 'x86_64-sme-host']) {
-    assert.throws(() => createSession(profile, { amd_mem_encrypt: false }), (error: unknown) => error instanceof ParamError && /amd_mem_encrypt.*CONFIG_AMD_MEM_ENCRYPT/.test(error.message));
+    assert.throws(
+      () => createSession(profile, { amd_mem_encrypt: false }),
+      (error: unknown) => error instanceof ParamError && /amd_mem_encrypt.*CONFIG_AMD_MEM_ENCRYPT/.test(error.message),
+    );
   }
   assert.doesNotThrow(() => createSession('x86_64', { amd_mem_encrypt: false }));
 });

@@ -3,34 +3,63 @@
 import assert from 'node:assert/strict';
 import { createSession, parseRequest } from '@dmalens/core';
 import type { VectorCase, VectorElsewhere } from './vector-case';
-import { bounceBytes, cacheOps, custom, dmaIsPoolStart, dmaIsVectorHex, failsWithVectorText, hexTokens, hypercalls, iotlbFlushes, noOtherCosts, pathIs } from './vector-checks';
+import {
+  bounceBytes,
+  cacheOps,
+  custom,
+  dmaIsPoolStart,
+  dmaIsVectorHex,
+  failsWithVectorText,
+  hexTokens,
+  hypercalls,
+  iotlbFlushes,
+  noOtherCosts,
+  pathIs,
+} from './vector-checks';
 
 const V01_INPUT = { phys: '0x123456789', size: '0x200' };
 
 export const elsewhere: VectorElsewhere[] = [
-  { id: 'V70', reason: 'CONFIG_DMA_API_DEBUG size-mismatch diagnostics are static checks of the language server (issue: server checks)' },
-  { id: 'V71', reason: 'CONFIG_DMA_API_DEBUG sync-direction diagnostics are static checks of the language server (issue: server checks)' },
+  {
+    id: 'V70',
+    reason:
+      'CONFIG_DMA_API_DEBUG size-mismatch diagnostics are static checks of the language server (issue: server checks)',
+  },
+  {
+    id: 'V71',
+    reason:
+      'CONFIG_DMA_API_DEBUG sync-direction diagnostics are static checks of the language server (issue: server checks)',
+  },
 ];
 
 export const cases: VectorCase[] = [
   {
     id: 'V01',
     profile: 'x86_64',
-    ops: [{ op: 'map_single', ...V01_INPUT, dir: 'to_device' }, { op: 'unmap', of: 0 }],
+    ops: [
+      { op: 'map_single', ...V01_INPUT, dir: 'to_device' },
+      { op: 'unmap', of: 0 },
+    ],
     checks: [dmaIsVectorHex(0), pathIs(0, 'dma-direct', /dma-direct/), bounceBytes(0, 1), noOtherCosts()],
   },
   {
     id: 'V02',
     profile: 'x86_64',
     overrides: { dma_mask: 32 },
-    ops: [{ op: 'map_single', ...V01_INPUT, dir: 'from_device' }, { op: 'unmap', of: 0 }],
+    ops: [
+      { op: 'map_single', ...V01_INPUT, dir: 'from_device' },
+      { op: 'unmap', of: 0 },
+    ],
     checks: [dmaIsPoolStart(0), pathIs(0, 'swiotlb', /swiotlb/), bounceBytes(0, 1), noOtherCosts()],
   },
   {
     id: 'V03',
     profile: 'x86_64',
     overrides: { dma_mask: 32 },
-    ops: [{ op: 'map_single', ...V01_INPUT, dir: 'to_device' }, { op: 'unmap', of: 0 }],
+    ops: [
+      { op: 'map_single', ...V01_INPUT, dir: 'to_device' },
+      { op: 'unmap', of: 0 },
+    ],
     checks: [dmaIsPoolStart(0), pathIs(0, 'swiotlb', /swiotlb/), bounceBytes(0, 1), noOtherCosts()],
   },
   {
@@ -38,7 +67,11 @@ export const cases: VectorCase[] = [
     profile: 'x86_64',
     overrides: { dma_mask: 32 },
     note: 'A second map shows the slot count: next-fit continues right after the first allocation.',
-    ops: [{ op: 'map_single', phys: '0x123456000', size: '0x3000', dir: 'bidirectional' }, { op: 'map_single', phys: '0x123456000', size: '0x3000', dir: 'bidirectional' }, { op: 'unmap', of: 0 }],
+    ops: [
+      { op: 'map_single', phys: '0x123456000', size: '0x3000', dir: 'bidirectional' },
+      { op: 'map_single', phys: '0x123456000', size: '0x3000', dir: 'bidirectional' },
+      { op: 'unmap', of: 0 },
+    ],
     checks: [
       dmaIsPoolStart(0),
       dmaIsPoolStart(1, (run) => BigInt(/nslots=(\d+)/.exec(run.vector.expect.path)![1]!) * 2048n),
@@ -54,7 +87,9 @@ export const cases: VectorCase[] = [
     checks: [
       dmaIsVectorHex(0),
       noOtherCosts(),
-      custom('no swiotlb pool below 4 GiB of RAM', (run) => assert.equal(run.session.fingerprint().includes('swiotlb'), false)),
+      custom('no swiotlb pool below 4 GiB of RAM', (run) =>
+        assert.equal(run.session.fingerprint().includes('swiotlb'), false),
+      ),
     ],
   },
   {
@@ -74,12 +109,17 @@ export const cases: VectorCase[] = [
   {
     id: 'V10',
     profile: 'x86_64-vtd',
-    ops: [{ op: 'map_single', phys: '0x123456234', size: '0x1800', dir: 'to_device' }, { op: 'unmap', of: 0 }],
+    ops: [
+      { op: 'map_single', phys: '0x123456234', size: '0x1800', dir: 'to_device' },
+      { op: 'unmap', of: 0 },
+    ],
     checks: [
       dmaIsVectorHex(0),
       pathIs(0, 'dma-iommu', /dma-iommu/),
       iotlbFlushes({ deferred: 1 }),
-      custom('no IOTLB flush at map (caching mode off)', (run) => assert.deepEqual(run.results[0]!.costs.iotlbFlushes, [])),
+      custom('no IOTLB flush at map (caching mode off)', (run) =>
+        assert.deepEqual(run.results[0]!.costs.iotlbFlushes, []),
+      ),
       bounceBytes(0, 1),
     ],
   },
@@ -87,7 +127,11 @@ export const cases: VectorCase[] = [
     id: 'V11',
     profile: 'x86_64-vtd',
     overrides: { iommu_mode: 'strict' },
-    ops: [{ op: 'map_single', phys: '0x123456234', size: '0x1800', dir: 'to_device' }, { op: 'unmap', of: 0 }, { op: 'map_single', phys: '0x123456234', size: '0x1800', dir: 'to_device' }],
+    ops: [
+      { op: 'map_single', phys: '0x123456234', size: '0x1800', dir: 'to_device' },
+      { op: 'unmap', of: 0 },
+      { op: 'map_single', phys: '0x123456234', size: '0x1800', dir: 'to_device' },
+    ],
     checks: [dmaIsVectorHex(0, 0), dmaIsVectorHex(2, 1), iotlbFlushes({ unmap: 1 })],
   },
   {
@@ -99,7 +143,9 @@ export const cases: VectorCase[] = [
       dmaIsVectorHex(0, 0),
       custom('QEMU aw-bits 39 gives the second address', (run) => {
         const session = createSession('x86_64-vtd', { forcedac: true, aperture_bits: 39 });
-        const result = session.run(parseRequest({ op: 'map_single', phys: '0x123456000', size: '0x1000', dir: 'to_device' }));
+        const result = session.run(
+          parseRequest({ op: 'map_single', phys: '0x123456000', size: '0x1000', dir: 'to_device' }),
+        );
         assert.equal(result.dma, hexTokens(run.vector.expect.dma_addr_or_rule)[1]);
       }),
       noOtherCosts(),
@@ -109,21 +155,30 @@ export const cases: VectorCase[] = [
     id: 'V15',
     profile: 'x86_64-vtd',
     overrides: { caching_mode: true },
-    ops: [{ op: 'map_single', phys: '0x123456234', size: '0x1800', dir: 'to_device' }, { op: 'unmap', of: 0 }],
+    ops: [
+      { op: 'map_single', phys: '0x123456234', size: '0x1800', dir: 'to_device' },
+      { op: 'unmap', of: 0 },
+    ],
     checks: [dmaIsVectorHex(0), iotlbFlushes({ map: 0, unmap: 1 })],
   },
   {
     id: 'V16',
     profile: 'x86_64-vtd',
     overrides: { iommu_mode: 'passthrough' },
-    ops: [{ op: 'map_single', phys: '0x123456234', size: '0x1800', dir: 'to_device' }, { op: 'unmap', of: 0 }],
+    ops: [
+      { op: 'map_single', phys: '0x123456234', size: '0x1800', dir: 'to_device' },
+      { op: 'unmap', of: 0 },
+    ],
     checks: [dmaIsVectorHex(0), pathIs(0, 'dma-direct', /dma-direct/), noOtherCosts(), bounceBytes(0, 1)],
   },
   {
     id: 'V17',
     profile: 'x86_64-vtd',
     overrides: { iommu_mode: 'passthrough', dma_mask: 32 },
-    ops: [{ op: 'map_single', phys: '0x123456234', size: '0x100', dir: 'from_device' }, { op: 'unmap', of: 0 }],
+    ops: [
+      { op: 'map_single', phys: '0x123456234', size: '0x100', dir: 'from_device' },
+      { op: 'unmap', of: 0 },
+    ],
     checks: [dmaIsPoolStart(0), pathIs(0, 'swiotlb', /swiotlb/), bounceBytes(0, 1), noOtherCosts()],
   },
   {
@@ -160,7 +215,10 @@ export const cases: VectorCase[] = [
   {
     id: 'V23',
     profile: 'x86_64-tdx-guest',
-    ops: [{ op: 'map_single', phys: '0x200000000', size: '0x1000', dir: 'from_device' }, { op: 'unmap', of: 0 }],
+    ops: [
+      { op: 'map_single', phys: '0x200000000', size: '0x1000', dir: 'from_device' },
+      { op: 'unmap', of: 0 },
+    ],
     checks: [dmaIsPoolStart(0), bounceBytes(0, 1), noOtherCosts()],
   },
   {
@@ -194,7 +252,9 @@ export const cases: VectorCase[] = [
       dmaIsPoolStart(1),
       custom('(b) lands below 1 GiB', (run) => assert.ok(run.results[1]!.dma! < 1n << 30n)),
       bounceBytes(1, 2),
-      custom('(a) costs nothing', (run) => assert.deepEqual(run.results[0]!.costs.bounceBytes, { map: 0, unmap: 0, sync: 0 })),
+      custom('(a) costs nothing', (run) =>
+        assert.deepEqual(run.results[0]!.costs.bounceBytes, { map: 0, unmap: 0, sync: 0 }),
+      ),
     ],
   },
   {
@@ -221,7 +281,10 @@ export const cases: VectorCase[] = [
         const result = run.results[2]!;
         assert.equal(result.dma, null);
         const { dmaMask, busDmaLimit } = run.session.dev;
-        assert.equal(result.error, `DMA addr 0xffffffffffffffff+256 overflow (mask ${dmaMask.toString(16)}, bus limit ${busDmaLimit.toString(16)}).`);
+        assert.equal(
+          result.error,
+          `DMA addr 0xffffffffffffffff+256 overflow (mask ${dmaMask.toString(16)}, bus limit ${busDmaLimit.toString(16)}).`,
+        );
       }),
       noOtherCosts(),
     ],
@@ -229,11 +292,16 @@ export const cases: VectorCase[] = [
   {
     id: 'V50',
     profile: 'arm64',
-    ops: [{ op: 'map_single', phys: '0x80123450', size: '0x1000', dir: 'to_device' }, { op: 'unmap', of: 0 }],
+    ops: [
+      { op: 'map_single', phys: '0x80123450', size: '0x1000', dir: 'to_device' },
+      { op: 'unmap', of: 0 },
+    ],
     checks: [
       dmaIsVectorHex(0),
       cacheOps(0, 1),
-      custom('unmap of DMA_TO_DEVICE invalidates nothing', (run) => assert.deepEqual(run.results[1]!.costs.cacheLines, { clean: 0, invalidate: 0 })),
+      custom('unmap of DMA_TO_DEVICE invalidates nothing', (run) =>
+        assert.deepEqual(run.results[1]!.costs.cacheLines, { clean: 0, invalidate: 0 }),
+      ),
     ],
   },
   {
@@ -255,7 +323,9 @@ export const cases: VectorCase[] = [
     ops: [{ op: 'map_page', phys: '0x123456000', size: 4096, dir: 'to_device' }],
     checks: [
       dmaIsPoolStart(0),
-      custom('pool slot below 2 GiB', (run) => assert.ok(run.results[0]!.dma! < BigInt(hexTokens(run.vector.expect.dma_addr_or_rule)[0]!))),
+      custom('pool slot below 2 GiB', (run) =>
+        assert.ok(run.results[0]!.dma! < BigInt(hexTokens(run.vector.expect.dma_addr_or_rule)[0]!)),
+      ),
       bounceBytes(0, null),
       noOtherCosts(),
     ],
@@ -265,7 +335,9 @@ export const cases: VectorCase[] = [
     profile: 's390-pv',
     ops: [{ op: 'alloc_coherent', size: '0x2000', gfp: 'GFP_KERNEL' }],
     checks: [
-      custom('pages below 2 GiB (GFP_DMA from the 31-bit coherent mask)', (run) => assert.ok(run.results[0]!.dma! < 1n << 31n)),
+      custom('pages below 2 GiB (GFP_DMA from the 31-bit coherent mask)', (run) =>
+        assert.ok(run.results[0]!.dma! < 1n << 31n),
+      ),
       custom('one uv_set_shared per 4 KiB page', (run) => {
         const count = Number(/(\d+) x uv_set_shared/.exec(run.vector.expect.costs.other.join(' '))![1]);
         const call = run.results[0]!.costs.hypercalls.find((item) => item.name.includes('uv_set_shared'));
@@ -284,7 +356,10 @@ export const cases: VectorCase[] = [
     id: 'V59',
     profile: 'xen-pv',
     overrides: { xen_p2m: '0x12345=0x9ABCD;0x12346=0x40001' },
-    ops: [{ op: 'map_single', phys: '0x12345F00', size: '0x200', dir: 'bidirectional' }, { op: 'unmap', of: 0 }],
+    ops: [
+      { op: 'map_single', phys: '0x12345F00', size: '0x200', dir: 'bidirectional' },
+      { op: 'unmap', of: 0 },
+    ],
     checks: [
       custom('xen_phys_to_dma of the bounce slot, below 4 GiB', (run) => {
         assert.match(run.vector.expect.dma_addr_or_rule, /xen_phys_to_dma\(bounce\)/);
@@ -298,7 +373,10 @@ export const cases: VectorCase[] = [
   {
     id: 'V60',
     profile: 'xen-grant',
-    ops: [{ op: 'map_page', phys: '0x12345234', size: '0x1800', dir: 'to_device' }, { op: 'unmap', of: 0 }],
+    ops: [
+      { op: 'map_page', phys: '0x12345234', size: '0x1800', dir: 'to_device' },
+      { op: 'unmap', of: 0 },
+    ],
     checks: [
       dmaIsVectorHex(0, 1),
       custom('two read-only grant entries, two end-access at unmap, no hypercall', (run) => {
@@ -313,7 +391,10 @@ export const cases: VectorCase[] = [
     profile: 'arm64',
     overrides: { kmalloc_bounce: true },
     note: 'kmalloc_bounce models v6.5+; the 96-byte kmalloc object sits at an arbitrary linear-map address.',
-    ops: [{ op: 'map_single', phys: '0x80001040', size: 70, dir: 'from_device' }, { op: 'unmap', of: 0 }],
+    ops: [
+      { op: 'map_single', phys: '0x80001040', size: 70, dir: 'from_device' },
+      { op: 'unmap', of: 0 },
+    ],
     checks: [
       custom('bounced into a swiotlb slot', (run) => {
         assert.match(run.vector.expect.dma_addr_or_rule, /swiotlb slot/);
@@ -322,7 +403,9 @@ export const cases: VectorCase[] = [
       }),
       bounceBytes(0, 1),
       custom('6.1 (no kmalloc_bounce) does not bounce', () => {
-        const result = createSession('arm64').run(parseRequest({ op: 'map_single', phys: '0x80001040', size: 70, dir: 'from_device' }));
+        const result = createSession('arm64').run(
+          parseRequest({ op: 'map_single', phys: '0x80001040', size: 70, dir: 'from_device' }),
+        );
         assert.equal(result.path, 'dma-direct');
       }),
     ],

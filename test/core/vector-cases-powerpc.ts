@@ -33,14 +33,26 @@ function tceHypercalls(indexFor: Record<string, number>): VectorCheck {
         const result = run.results[indexFor[when]!];
         assert.ok(result, `${run.vector.id}: no result for ${when}`);
         const got = result.costs.hypercalls.find((item) => item.name === call.name && item.when === when);
-        assert.ok(got, `${run.vector.id}: missing ${call.name} at ${when}; got ${JSON.stringify(result.costs.hypercalls)}`);
+        assert.ok(
+          got,
+          `${run.vector.id}: missing ${call.name} at ${when}; got ${JSON.stringify(result.costs.hypercalls)}`,
+        );
         if (typeof call.count === 'number') assert.equal(got.count, call.count, `${call.name} count`);
-        if (call.args) assert.ok(argsMatch(call.args, got.args ?? ''), `${call.name} args: vector '${call.args}', got '${got.args}'`);
+        if (call.args)
+          assert.ok(
+            argsMatch(call.args, got.args ?? ''),
+            `${call.name} args: vector '${call.args}', got '${got.args}'`,
+          );
       }
       // Nothing beyond the vector's calls at the times it describes.
       for (const [when, index] of Object.entries(indexFor)) {
-        const names = expected.filter((call: Call) => (call.when ?? 'map') === when).map((call: Call) => call.name).sort();
-        const got = run.results[index]!.costs.hypercalls.filter((item) => item.when === when).map((item) => item.name).sort();
+        const names = expected
+          .filter((call: Call) => (call.when ?? 'map') === when)
+          .map((call: Call) => call.name)
+          .sort();
+        const got = run.results[index]!.costs.hypercalls.filter((item) => item.when === when)
+          .map((item) => item.name)
+          .sort();
         assert.deepEqual(got, names, `${run.vector.id}: hypercalls at ${when}`);
       }
     },
@@ -49,8 +61,18 @@ function tceHypercalls(indexFor: Record<string, number>): VectorCheck {
 
 /** The default window's geometry (nr_pools, poolsize, large pool start) as the vector's config states it. */
 const windowGeometry = custom('TCE window geometry = vector config.window', (run) => {
-  const window = run.vector.config.window as { nr_pools: number; poolsize: number; large_pool_start_entry: number; it_blocksize: number };
-  const state = run.session.peekState<{ defaultTable: { nrPools: number; poolsize: number; largePool: { start: number }; itBlocksize: number } } & { clone(): never; fingerprint(): string }>('powerpc.iommu');
+  const window = run.vector.config.window as {
+    nr_pools: number;
+    poolsize: number;
+    large_pool_start_entry: number;
+    it_blocksize: number;
+  };
+  const state = run.session.peekState<
+    { defaultTable: { nrPools: number; poolsize: number; largePool: { start: number }; itBlocksize: number } } & {
+      clone(): never;
+      fingerprint(): string;
+    }
+  >('powerpc.iommu');
   assert.ok(state?.defaultTable, 'the session has a default TCE table');
   assert.equal(state.defaultTable.nrPools, window.nr_pools);
   assert.equal(state.defaultTable.poolsize, window.poolsize);
@@ -90,9 +112,15 @@ const powernvKillCosts = custom('TCE kill per PHB model = vector costs.other (ma
   const phb3 = Number(/PHB3: (\d+) MMIO/.exec(text)![1]);
   const phb4 = Number(/PHB4: (\d+) opal_pci_tce_kill/.exec(text)![1]);
   assert.ok(check.vector.expect.costs.other.some((line) => /unmap: same/.test(line)));
-  for (const [phb, count] of [['phb3', phb3], ['phb4', phb4]] as const) {
+  for (const [phb, count] of [
+    ['phb3', phb3],
+    ['phb4', phb4],
+  ] as const) {
     const input = check.vector.input as { phys: string; size: string; dir: string };
-    const results = run('powernv', { dma_mask: 32, phb }, [{ op: 'map_single', ...input }, { op: 'unmap', of: 0 }]);
+    const results = run('powernv', { dma_mask: 32, phb }, [
+      { op: 'map_single', ...input },
+      { op: 'unmap', of: 0 },
+    ]);
     for (const result of results) {
       assert.deepEqual(result.costs.hypercalls, [], `${phb} ${result.op}: no hypercalls`);
       assert.equal(result.costs.iotlbFlushes.length, 1, `${phb} ${result.op}: one kill`);
@@ -115,7 +143,13 @@ export const cases: VectorCase[] = [
     profile: 'pseries',
     overrides: PSERIES_32,
     ops: [V24_MAP, { op: 'unmap', of: 0 }],
-    checks: [dmaIsVectorHex(0), pathIs(0, 'ppc-tce', /TCE/), entryFromPath(0, 12), tceHypercalls({ map: 0, unmap: 1 }), windowGeometry],
+    checks: [
+      dmaIsVectorHex(0),
+      pathIs(0, 'ppc-tce', /TCE/),
+      entryFromPath(0, 12),
+      tceHypercalls({ map: 0, unmap: 1 }),
+      windowGeometry,
+    ],
   },
   {
     id: 'V25',
@@ -144,14 +178,30 @@ export const cases: VectorCase[] = [
     profile: 'pseries',
     overrides: PSERIES_32,
     ops: [input({ phys: '0x10000000', size: '0x100000', dir: 'DMA_TO_DEVICE' }), { op: 'unmap', of: 0 }],
-    checks: [dmaIsVectorHex(0), pathIs(0, 'ppc-tce', /large pool/), entryFromPath(0, 12), tceHypercalls({ map: 0, unmap: 1 })],
+    checks: [
+      dmaIsVectorHex(0),
+      pathIs(0, 'ppc-tce', /large pool/),
+      entryFromPath(0, 12),
+      tceHypercalls({ map: 0, unmap: 1 }),
+    ],
   },
   {
     id: 'V31',
     profile: 'pseries',
-    overrides: { ram: '4G', dma_mask: 32, coherent_mask: 32, ddw: 'direct', ddw_base: '0x0800000000000000', ddw_page_size: '64K' },
-    note: 'The device starts with a 32-bit mask so that the driver\'s dma_set_mask_and_coherent(64) is the request that creates the direct window (and pays its one-time setup).',
-    ops: [{ op: 'set_mask', mask: 64, which: 'both' }, input({ phys: '0x12345678', size: '0x100', dir: 'DMA_TO_DEVICE' }), { op: 'unmap', of: 1 }],
+    overrides: {
+      ram: '4G',
+      dma_mask: 32,
+      coherent_mask: 32,
+      ddw: 'direct',
+      ddw_base: '0x0800000000000000',
+      ddw_page_size: '64K',
+    },
+    note: "The device starts with a 32-bit mask so that the driver's dma_set_mask_and_coherent(64) is the request that creates the direct window (and pays its one-time setup).",
+    ops: [
+      { op: 'set_mask', mask: 64, which: 'both' },
+      input({ phys: '0x12345678', size: '0x100', dir: 'DMA_TO_DEVICE' }),
+      { op: 'unmap', of: 1 },
+    ],
     checks: [
       dmaIsVectorHex(1),
       pathIs(1, 'dma-direct', /bypass/),
@@ -202,7 +252,14 @@ export const cases: VectorCase[] = [
   {
     id: 'V37',
     profile: 'cell',
-    overrides: { cell_axon: true, ram: '4G', dma_mask: 64, tce_window_base: 0, tce_window_size: '0x80000000', cell_fixed_dev_addr: 0 },
+    overrides: {
+      cell_axon: true,
+      ram: '4G',
+      dma_mask: 64,
+      tce_window_base: 0,
+      tce_window_size: '0x80000000',
+      cell_fixed_dev_addr: 0,
+    },
     ops: [input({ phys: '0x40000000', size: '0x100', dir: 'DMA_TO_DEVICE' })],
     checks: [dmaIsVectorHex(0), pathIs(0, 'dma-direct', /bypass/), noOtherCosts()],
   },
@@ -217,8 +274,11 @@ export const cases: VectorCase[] = [
     id: 'V40',
     profile: 'fsl-pci',
     overrides: { ram: '8G', fsl_outbound_lowest: '0x80000000', dma_mask: 32 },
-    note: 'The device starts with a 32-bit mask; the driver\'s dma_set_mask(64) is what switches it to pci64_dma_offset.',
-    ops: [{ op: 'set_mask', mask: 64, which: 'streaming' }, input({ phys: '0x123456000', size: '0x100', dir: 'DMA_TO_DEVICE' })],
+    note: "The device starts with a 32-bit mask; the driver's dma_set_mask(64) is what switches it to pci64_dma_offset.",
+    ops: [
+      { op: 'set_mask', mask: 64, which: 'streaming' },
+      input({ phys: '0x123456000', size: '0x100', dir: 'DMA_TO_DEVICE' }),
+    ],
     checks: [
       dmaIsVectorHex(1),
       pathIs(1, 'dma-direct', /dma-direct/),

@@ -51,14 +51,24 @@ export const cases: VectorCase[] = [
       descriptorAddressIsVectorHex(1),
       pathIs(1, 'no-dma-api', /no DMA API/),
       noOtherCosts(),
-      custom('no bounce at map or completion', (run) => assert.deepEqual(run.results.map((r) => r.costs.bounceBytes), run.results.map(() => ({ map: 0, unmap: 0, sync: 0 })))),
+      custom('no bounce at map or completion', (run) =>
+        assert.deepEqual(
+          run.results.map((r) => r.costs.bounceBytes),
+          run.results.map(() => ({ map: 0, unmap: 0, sync: 0 })),
+        ),
+      ),
     ],
   },
   {
     id: 'V62',
     profile: 'x86_64',
     ops: negotiateAndAdd(['VERSION_1', 'ACCESS_PLATFORM'], NET_FRAME),
-    checks: [dmaIsVectorHex(1), pathIs(1, 'dma-direct', /dma-direct/), noOtherCosts(), custom('the ring uses the DMA API', (run) => assert.equal(run.results[0]!.details?.['useDmaApi'], true))],
+    checks: [
+      dmaIsVectorHex(1),
+      pathIs(1, 'dma-direct', /dma-direct/),
+      noOtherCosts(),
+      custom('the ring uses the DMA API', (run) => assert.equal(run.results[0]!.details?.['useDmaApi'], true)),
+    ],
   },
   {
     id: 'V63',
@@ -71,12 +81,17 @@ export const cases: VectorCase[] = [
       { op: 'virtqueue_get_buf', of: 2 },
     ],
     checks: [
-      custom('the ring is the 2-page IOVA the vector describes', (run) => assert.equal(run.results[1]!.dma, hexTokens(String(run.vector.config['domain_state']))[0])),
+      custom('the ring is the 2-page IOVA the vector describes', (run) =>
+        assert.equal(run.results[1]!.dma, hexTokens(String(run.vector.config['domain_state']))[0]),
+      ),
       dmaIsVectorHex(2),
       pathIs(2, 'dma-iommu', /dma-iommu/),
       custom('no IOTLB flush at map (caching mode off) and the unmap is queued (lazy)', (run) => {
         assert.deepEqual(run.results[2]!.costs.iotlbFlushes, []);
-        assert.ok(run.results[3]!.costs.iotlbFlushes.every((flush) => flush.when === 'deferred'), 'unmap flushes are deferred');
+        assert.ok(
+          run.results[3]!.costs.iotlbFlushes.every((flush) => flush.when === 'deferred'),
+          'unmap flushes are deferred',
+        );
       }),
     ],
   },
@@ -94,14 +109,19 @@ export const cases: VectorCase[] = [
       dmaIsVectorHex(1),
       pathIs(1, 'dma-direct', /DDW direct/),
       noOtherCosts(),
-      custom('the base is the vector\'s ddw_base', (run) => assert.equal(run.results[1]!.dma! - 0x12345000n, hexTokens(String(run.vector.config['ddw_base']))[0])),
+      custom("the base is the vector's ddw_base", (run) =>
+        assert.equal(run.results[1]!.dma! - 0x12345000n, hexTokens(String(run.vector.config['ddw_base']))[0]),
+      ),
     ],
   },
   {
     id: 'V67',
     profile: 'x86_64',
     note: 'Modern virtio-pci on x86: vring_align = SMP_CACHE_BYTES = 64. Run with the DMA API (ACCESS_PLATFORM); the check repeats it without.',
-    ops: [{ op: 'virtio_negotiate', offered: ['VERSION_1', 'ACCESS_PLATFORM'] }, { op: 'vring_alloc', num: 256 }],
+    ops: [
+      { op: 'virtio_negotiate', offered: ['VERSION_1', 'ACCESS_PLATFORM'] },
+      { op: 'vring_alloc', num: 256 },
+    ],
     checks: [
       custom('vring_size and the page-rounded allocation match the vector', (run) => {
         const [size, rounded] = [...run.vector.expect.path.matchAll(/(\d{4,})/g)].map((match) => BigInt(match[1]!));
@@ -109,7 +129,11 @@ export const cases: VectorCase[] = [
         assert.equal(ring.details?.['vringAlign'], BigInt(run.vector.config['vring_align'] as number));
         assert.equal(ring.details?.['vringSize'], size);
         assert.equal(ring.details?.['allocated'], rounded);
-        assert.equal(ring.dma !== null && ring.path !== 'no-dma-api', true, 'ring base = coherent handle with the DMA API');
+        assert.equal(
+          ring.dma !== null && ring.path !== 'no-dma-api',
+          true,
+          'ring base = coherent handle with the DMA API',
+        );
         const plain = createSession('x86_64');
         const noDma = plain.run(parseRequest({ op: 'vring_alloc', num: 256 }));
         assert.equal(noDma.path, 'no-dma-api');
@@ -137,7 +161,10 @@ export const cases: VectorCase[] = [
     note: 'Run on a kernel without CONFIG_AMD_MEM_ENCRYPT, the only 6.1 build where a TDX guest has no restricted-access check.',
     ops: negotiateAndAdd(['VERSION_1'], NET_FRAME),
     checks: [
-      custom('probe succeeds: without CONFIG_AMD_MEM_ENCRYPT, 6.1 installs no restricted-access callback for TDX', (run) => assert.equal(run.results[0]!.error, null)),
+      custom(
+        'probe succeeds: without CONFIG_AMD_MEM_ENCRYPT, 6.1 installs no restricted-access callback for TDX',
+        (run) => assert.equal(run.results[0]!.error, null),
+      ),
       dmaIsVectorHex(1),
       pathIs(1, 'no-dma-api', /no DMA API/),
       noOtherCosts(),

@@ -21,7 +21,10 @@ export function dmaIsVectorHex(resultIndex: number, token = 0): VectorCheck {
     name: `result ${resultIndex} dma = hex #${token} of dma_addr_or_rule`,
     check(run) {
       const expected = hexTokens(run.vector.expect.dma_addr_or_rule)[token];
-      assert.ok(expected !== undefined, `${run.vector.id}: no hex token ${token} in '${run.vector.expect.dma_addr_or_rule}'`);
+      assert.ok(
+        expected !== undefined,
+        `${run.vector.id}: no hex token ${token} in '${run.vector.expect.dma_addr_or_rule}'`,
+      );
       assert.equal(result(run, resultIndex).error, null, `${run.vector.id}: unexpected error`);
       assert.equal(result(run, resultIndex).dma, expected);
     },
@@ -52,7 +55,9 @@ export function failsWithVectorText(resultIndex: number): VectorCheck {
       const got = result(run, resultIndex);
       assert.equal(got.dma, null);
       assert.equal(got.path, 'error');
-      const quoted = run.vector.expect.costs.other.map((text) => /'(.*)'/.exec(text)?.[1]).find((text) => text !== undefined);
+      const quoted = run.vector.expect.costs.other
+        .map((text) => /'(.*)'/.exec(text)?.[1])
+        .find((text) => text !== undefined);
       if (quoted !== undefined) assert.equal(got.error, quoted);
     },
   };
@@ -64,7 +69,8 @@ export function bounceBytes(mapIndex: number, unmapIndex: number | null): Vector
     name: 'bounce bytes at map/unmap = vector costs',
     check(run) {
       assert.equal(result(run, mapIndex).costs.bounceBytes.map, run.vector.expect.costs.bounce_bytes_map);
-      if (unmapIndex !== null) assert.equal(result(run, unmapIndex).costs.bounceBytes.unmap, run.vector.expect.costs.bounce_bytes_unmap);
+      if (unmapIndex !== null)
+        assert.equal(result(run, unmapIndex).costs.bounceBytes.unmap, run.vector.expect.costs.bounce_bytes_unmap);
     },
   };
 }
@@ -76,9 +82,16 @@ export function noOtherCosts(): VectorCheck {
     check(run) {
       const costs = run.vector.expect.costs;
       for (const got of run.results) {
-        if (costs.hypercalls.length === 0) assert.deepEqual(got.costs.hypercalls, [], `${run.vector.id} ${got.op}: hypercalls`);
-        if (costs.iotlb_flushes.length === 0) assert.deepEqual(got.costs.iotlbFlushes, [], `${run.vector.id} ${got.op}: IOTLB flushes`);
-        if (costs.cache_ops.length === 0) assert.deepEqual(got.costs.cacheLines, { clean: 0, invalidate: 0 }, `${run.vector.id} ${got.op}: cache lines`);
+        if (costs.hypercalls.length === 0)
+          assert.deepEqual(got.costs.hypercalls, [], `${run.vector.id} ${got.op}: hypercalls`);
+        if (costs.iotlb_flushes.length === 0)
+          assert.deepEqual(got.costs.iotlbFlushes, [], `${run.vector.id} ${got.op}: IOTLB flushes`);
+        if (costs.cache_ops.length === 0)
+          assert.deepEqual(
+            got.costs.cacheLines,
+            { clean: 0, invalidate: 0 },
+            `${run.vector.id} ${got.op}: cache lines`,
+          );
       }
     },
   };
@@ -108,8 +121,14 @@ export function iotlbFlushes(indexFor: Record<string, number>): VectorCheck {
         const index = indexFor[flush.when];
         assert.ok(index !== undefined, `${run.vector.id}: no result for flush at ${flush.when}`);
         const kind = flush.type.split(' ')[0]!;
-        const got = result(run, index).costs.iotlbFlushes.filter((item) => item.kind === kind && item.when === flush.when);
-        assert.equal(got.length, 1, `${run.vector.id}: one ${kind} flush at ${flush.when}, got ${JSON.stringify(result(run, index).costs.iotlbFlushes, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}`);
+        const got = result(run, index).costs.iotlbFlushes.filter(
+          (item) => item.kind === kind && item.when === flush.when,
+        );
+        assert.equal(
+          got.length,
+          1,
+          `${run.vector.id}: one ${kind} flush at ${flush.when}, got ${JSON.stringify(result(run, index).costs.iotlbFlushes, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}`,
+        );
         if (typeof flush.count === 'number') assert.equal(got[0]!.count, flush.count);
         if (flush.addr !== undefined) assert.equal(got[0]!.addr, BigInt(flush.addr));
         if (flush.am !== undefined) assert.equal(got[0]!.am, flush.am);

@@ -50,15 +50,41 @@ function fakeContext(params: Params, failMapAt = -1): Recorder {
   return ctx;
 }
 
-function negotiate(ctx: VirtioContext, offered: string[], transport?: 'pci-modern' | 'pci-legacy' | 'mmio' | 'ccw'): OpResult {
-  return runVirtioRequest(transport ? { op: 'virtio_negotiate', offered, transport } : { op: 'virtio_negotiate', offered }, 0, ctx);
+function negotiate(
+  ctx: VirtioContext,
+  offered: string[],
+  transport?: 'pci-modern' | 'pci-legacy' | 'mmio' | 'ccw',
+): OpResult {
+  return runVirtioRequest(
+    transport ? { op: 'virtio_negotiate', offered, transport } : { op: 'virtio_negotiate', offered },
+    0,
+    ctx,
+  );
 }
 
 test('the feature table has the 6.1 bit numbers of include/uapi/linux/virtio_config.h', () => {
   const bits = Object.fromEntries(FEATURE_BITS.map((feature) => [feature.name, feature.bit]));
   assert.deepEqual(
-    { INDIRECT_DESC: bits.INDIRECT_DESC, EVENT_IDX: bits.EVENT_IDX, VERSION_1: bits.VERSION_1, ACCESS_PLATFORM: bits.ACCESS_PLATFORM, RING_PACKED: bits.RING_PACKED, IN_ORDER: bits.IN_ORDER, ORDER_PLATFORM: bits.ORDER_PLATFORM, NOTIFICATION_DATA: bits.NOTIFICATION_DATA },
-    { INDIRECT_DESC: 28, EVENT_IDX: 29, VERSION_1: 32, ACCESS_PLATFORM: 33, RING_PACKED: 34, IN_ORDER: 35, ORDER_PLATFORM: 36, NOTIFICATION_DATA: 38 },
+    {
+      INDIRECT_DESC: bits.INDIRECT_DESC,
+      EVENT_IDX: bits.EVENT_IDX,
+      VERSION_1: bits.VERSION_1,
+      ACCESS_PLATFORM: bits.ACCESS_PLATFORM,
+      RING_PACKED: bits.RING_PACKED,
+      IN_ORDER: bits.IN_ORDER,
+      ORDER_PLATFORM: bits.ORDER_PLATFORM,
+      NOTIFICATION_DATA: bits.NOTIFICATION_DATA,
+    },
+    {
+      INDIRECT_DESC: 28,
+      EVENT_IDX: 29,
+      VERSION_1: 32,
+      ACCESS_PLATFORM: 33,
+      RING_PACKED: 34,
+      IN_ORDER: 35,
+      ORDER_PLATFORM: 36,
+      NOTIFICATION_DATA: 38,
+    },
   );
   assert.deepEqual(parseFeature('VIRTIO_F_IOMMU_PLATFORM'), { bit: 33, name: 'ACCESS_PLATFORM' });
   assert.deepEqual(parseFeature('5'), { bit: 5, name: 'bit 5' });
@@ -67,13 +93,31 @@ test('the feature table has the 6.1 bit numbers of include/uapi/linux/virtio_con
 
 test('vring_transport_features keeps what 6.1 implements and clears IN_ORDER and NOTIFICATION_DATA', () => {
   const ctx = fakeContext({});
-  const result = negotiate(ctx, ['VERSION_1', 'ACCESS_PLATFORM', 'INDIRECT_DESC', 'EVENT_IDX', 'IN_ORDER', 'NOTIFICATION_DATA', 'RING_PACKED', 'RING_RESET', '5']);
+  const result = negotiate(ctx, [
+    'VERSION_1',
+    'ACCESS_PLATFORM',
+    'INDIRECT_DESC',
+    'EVENT_IDX',
+    'IN_ORDER',
+    'NOTIFICATION_DATA',
+    'RING_PACKED',
+    'RING_RESET',
+    '5',
+  ]);
   assert.equal(result.error, null);
-  assert.deepEqual(result.details?.['accepted'], ['bit 5', 'INDIRECT_DESC', 'EVENT_IDX', 'VERSION_1', 'ACCESS_PLATFORM', 'RING_PACKED', 'RING_RESET']);
+  assert.deepEqual(result.details?.['accepted'], [
+    'bit 5',
+    'INDIRECT_DESC',
+    'EVENT_IDX',
+    'VERSION_1',
+    'ACCESS_PLATFORM',
+    'RING_PACKED',
+    'RING_RESET',
+  ]);
   assert.deepEqual(result.details?.['dropped'], ['IN_ORDER', 'NOTIFICATION_DATA']);
   assert.equal(result.details?.['useDmaApi'], true);
   assert.equal(result.details?.['maxDmaSize'], 256n * 1024n);
-  assert.equal(result.path, 'dma-iommu', 'with the DMA API the ring takes the parent device\'s path');
+  assert.equal(result.path, 'dma-iommu', "with the DMA API the ring takes the parent device's path");
   // RING_RESET is only kept by virtio-pci (vp_transport_features).
   const mmio = negotiate(fakeContext({}), ['VERSION_1', 'RING_RESET'], 'mmio');
   assert.deepEqual(mmio.details?.['dropped'], ['RING_RESET']);
@@ -131,15 +175,27 @@ test('add with the DMA API: out sgs TO_DEVICE, in sgs FROM_DEVICE, one more TO_D
   const ctx = fakeContext({});
   negotiate(ctx, ['VERSION_1', 'ACCESS_PLATFORM', 'INDIRECT_DESC']);
   const fingerprint = ctx.state.fingerprint();
-  const out = [{ phys: 0x1000_0000n, size: 12n }, { phys: 0x1000_1000n, size: 1500n }];
+  const out = [
+    { phys: 0x1000_0000n, size: 12n },
+    { phys: 0x1000_1000n, size: 1500n },
+  ];
   const inn = [{ phys: 0x2000_0000n, size: 1n }];
   const add = runVirtioRequest({ op: 'virtqueue_add', out, in: inn }, 1, ctx);
   assert.equal(add.error, null);
-  assert.deepEqual(ctx.maps.map((m) => m.dir), ['to_device', 'to_device', 'from_device', 'to_device']);
+  assert.deepEqual(
+    ctx.maps.map((m) => m.dir),
+    ['to_device', 'to_device', 'from_device', 'to_device'],
+  );
   assert.equal(ctx.maps[3]!.size, 3n * 16n, 'indirect table = total_sg * sizeof(struct vring_desc)');
   const table = add.details?.['indirectTable'] as { addr: bigint; len: bigint; flags: string }[];
-  assert.deepEqual(table.map((d) => d.addr), [...out, ...inn].map((r) => r.phys + OFFSET));
-  assert.deepEqual(table.map((d) => d.flags), ['NEXT', 'NEXT', 'WRITE']);
+  assert.deepEqual(
+    table.map((d) => d.addr),
+    [...out, ...inn].map((r) => r.phys + OFFSET),
+  );
+  assert.deepEqual(
+    table.map((d) => d.flags),
+    ['NEXT', 'NEXT', 'WRITE'],
+  );
   const ring = add.details?.['descriptors'] as { addr: bigint; len: bigint; flags: string }[];
   assert.deepEqual(ring, [{ addr: ctx.maps[3]!.phys + OFFSET, len: 48n, flags: 'INDIRECT' }]);
   assert.equal(add.dma, out[0]!.phys + OFFSET);
@@ -178,7 +234,18 @@ test('without a prior virtio_negotiate, add negotiates the profile default offer
 test('a failed mapping unwinds the earlier ones and returns -ENOMEM', () => {
   const ctx = fakeContext({}, 1);
   negotiate(ctx, ['VERSION_1', 'ACCESS_PLATFORM']);
-  const add = runVirtioRequest({ op: 'virtqueue_add', out: [{ phys: 0x1000n, size: 8n }, { phys: 0x2000n, size: 8n }], in: [] }, 1, ctx);
+  const add = runVirtioRequest(
+    {
+      op: 'virtqueue_add',
+      out: [
+        { phys: 0x1000n, size: 8n },
+        { phys: 0x2000n, size: 8n },
+      ],
+      in: [],
+    },
+    1,
+    ctx,
+  );
   assert.equal(add.error, 'fake mapping failure');
   assert.equal(add.details?.['errno'], '-ENOMEM');
   assert.deepEqual(ctx.unmaps, [0]);
@@ -219,7 +286,13 @@ test('through a real session: add holds swiotlb slots / IOVAs / TCEs and get_buf
     const session = createSession(profile, profile === 'pseries' ? { dma_mask: 32 } : {});
     session.run(parseRequest({ op: 'virtio_negotiate', offered: ['VERSION_1', 'ACCESS_PLATFORM', 'INDIRECT_DESC'] }));
     const before = session.fingerprint();
-    const add = session.run(parseRequest({ op: 'virtqueue_add', out: [{ phys: '0x2345000', size: 1514 }], in: [{ phys: '0x2346000', size: 4096 }] }));
+    const add = session.run(
+      parseRequest({
+        op: 'virtqueue_add',
+        out: [{ phys: '0x2345000', size: 1514 }],
+        in: [{ phys: '0x2346000', size: 4096 }],
+      }),
+    );
     assert.equal(add.error, null, profile);
     assert.notEqual(session.fingerprint(), before, `${profile}: the mappings hold resources`);
     session.run(parseRequest({ op: 'virtqueue_get_buf', of: 1 }));

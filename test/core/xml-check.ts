@@ -18,7 +18,8 @@ function decode(text: string, at: number): string {
     if (body === undefined) throw new Error(`bare '&' near offset ${at}`);
     if (body in ENTITIES) return ENTITIES[body] as string;
     const numeric = /^#(x[0-9a-fA-F]+|[0-9]+)$/.exec(body);
-    if (numeric) return String.fromCodePoint(body[1] === 'x' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10));
+    if (numeric)
+      return String.fromCodePoint(body[1] === 'x' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10));
     throw new Error(`unknown entity '${match}' near offset ${at}`);
   });
 }

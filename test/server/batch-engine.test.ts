@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readdirSync, writeFileSync, utimesSync, symlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
-import { scanTree, type FileResult, type ScanProgress, type ScanSummary, type ScanTreeOptions } from '../../server/src/batch/scan-tree';
+import {
+  scanTree,
+  type FileResult,
+  type ScanProgress,
+  type ScanSummary,
+  type ScanTreeOptions,
+} from '../../server/src/batch/scan-tree';
 import type { CallSite } from '../../server/src/analysis/callsite';
 
 const MAPPING_DRIVER = `static int demo_map(struct device *dev, void *buf)
@@ -42,13 +48,18 @@ function countingAnalyzer() {
   const analysed: string[] = [];
   const analyze = (text: string, path: string) => {
     analysed.push(path);
-    const sites = [...text.matchAll(/dma_map_single\(/g)].map((match) => ({ api: 'dma_map_single', offset: match.index }) as unknown as CallSite);
+    const sites = [...text.matchAll(/dma_map_single\(/g)].map(
+      (match) => ({ api: 'dma_map_single', offset: match.index }) as unknown as CallSite,
+    );
     return { sites, diagnostics: [] };
   };
   return { analysed, analyze };
 }
 
-async function collect(paths: string[], options: ScanTreeOptions): Promise<{ results: FileResult[]; summary: ScanSummary }> {
+async function collect(
+  paths: string[],
+  options: ScanTreeOptions,
+): Promise<{ results: FileResult[]; summary: ScanSummary }> {
   const results: FileResult[] = [];
   const run = scanTree(paths, options);
   for (;;) {
@@ -70,9 +81,16 @@ test('only files holding a catalogue name are analysed, and excludes prune the w
     '.git/objects/z.c': MAPPING_DRIVER,
   });
   const { analysed, analyze } = countingAnalyzer();
-  const { results, summary } = await collect([root], { analyze, cacheDir: null, exclude: ['drivers/gpu/**', '*.mod.c', 'scratch'] });
+  const { results, summary } = await collect([root], {
+    analyze,
+    cacheDir: null,
+    exclude: ['drivers/gpu/**', '*.mod.c', 'scratch'],
+  });
   assert.deepEqual(analysed, [join(root, 'drivers/net/demo.c')]);
-  assert.deepEqual(results.map((result) => result.path), [join(root, 'drivers/net/demo.c')]);
+  assert.deepEqual(
+    results.map((result) => result.path),
+    [join(root, 'drivers/net/demo.c')],
+  );
   assert.equal(results[0]!.sites.length, 1);
   assert.equal(summary.filesSeen, 2, 'demo.c and plain.c are the only .c/.h files left after the excludes');
   assert.equal(summary.candidates, 1);
@@ -135,7 +153,11 @@ test('a file given by name is scanned whatever its extension', async () => {
 });
 
 test('the cache: unchanged files are not analysed again, changed ones are, touched ones are re-hashed only', async () => {
-  const files = { 'one.c': MAPPING_DRIVER, 'two.c': MAPPING_DRIVER + MAPPING_DRIVER.replace('demo_map', 'demo_map2'), 'plain.c': PLAIN_DRIVER };
+  const files = {
+    'one.c': MAPPING_DRIVER,
+    'two.c': MAPPING_DRIVER + MAPPING_DRIVER.replace('demo_map', 'demo_map2'),
+    'plain.c': PLAIN_DRIVER,
+  };
   const root = makeTree(files);
   ageFiles(root, Object.keys(files));
   const cacheDir = mkdtempSync(join(tmpdir(), 'dmalens-cache-'));
@@ -150,7 +172,10 @@ test('the cache: unchanged files are not analysed again, changed ones are, touch
   const warm = await collect([root], { ...options, analyze: second.analyze });
   assert.deepEqual(second.analysed, [], 'nothing changed, so nothing is analysed');
   assert.equal(warm.summary.cacheHits, 3);
-  assert.deepEqual(warm.results.map((result) => [result.path, result.sites.length, result.cached]), cold.results.map((result) => [result.path, result.sites.length, true]));
+  assert.deepEqual(
+    warm.results.map((result) => [result.path, result.sites.length, result.cached]),
+    cold.results.map((result) => [result.path, result.sites.length, true]),
+  );
 
   // Same content, new time stamp: read and hashed, but not analysed.
   const later = new Date(Date.now() - 1800_000);
@@ -161,10 +186,13 @@ test('the cache: unchanged files are not analysed again, changed ones are, touch
   const third = countingAnalyzer();
   const changed = await collect([root], { ...options, analyze: third.analyze });
   assert.deepEqual(third.analysed, [join(root, 'two.c')]);
-  assert.deepEqual(changed.results.map((result) => [result.path, result.sites.length]), [
-    [join(root, 'one.c'), 1],
-    [join(root, 'two.c'), 1],
-  ]);
+  assert.deepEqual(
+    changed.results.map((result) => [result.path, result.sites.length]),
+    [
+      [join(root, 'one.c'), 1],
+      [join(root, 'two.c'), 1],
+    ],
+  );
 
   // A deleted file disappears from the results, a new one is analysed.
   rmSync(join(root, 'one.c'));
@@ -172,7 +200,10 @@ test('the cache: unchanged files are not analysed again, changed ones are, touch
   const afterMove = countingAnalyzer();
   const moved = await collect([root], { ...options, analyze: afterMove.analyze });
   assert.deepEqual(afterMove.analysed, [join(root, 'three.c')]);
-  assert.deepEqual(moved.results.map((result) => result.path), [join(root, 'three.c'), join(root, 'two.c')]);
+  assert.deepEqual(
+    moved.results.map((result) => result.path),
+    [join(root, 'three.c'), join(root, 'two.c')],
+  );
 
   // Another build of the tool never trusts facts from the previous one.
   const fourth = countingAnalyzer();
@@ -226,7 +257,8 @@ test('a damaged cache file is replaced, and the scan result is complete', async 
  */
 function treeOfSeveralFrames(): string {
   const files: Record<string, string> = {};
-  for (let index = 0; index < 4500; index++) files[`d${index % 9}/f${String(index).padStart(4, '0')}.c`] = index % 100 === 0 ? MAPPING_DRIVER : PLAIN_DRIVER;
+  for (let index = 0; index < 4500; index++)
+    files[`d${index % 9}/f${String(index).padStart(4, '0')}.c`] = index % 100 === 0 ? MAPPING_DRIVER : PLAIN_DRIVER;
   const root = makeTree(files);
   ageFiles(root, Object.keys(files));
   return root;
@@ -238,7 +270,12 @@ test('a first scan writes its cache frame by frame as it goes; a re-scan reads e
   const options = { cacheDir, toolFingerprint: 'build-1' };
 
   const controller = new AbortController();
-  const cancelled = scanTree([root], { ...options, analyze: countingAnalyzer().analyze, signal: controller.signal, inWalkOrder: true });
+  const cancelled = scanTree([root], {
+    ...options,
+    analyze: countingAnalyzer().analyze,
+    signal: controller.signal,
+    inWalkOrder: true,
+  });
   // The third result in d8/ (f2600.c) comes after more than 4,096 files, so a frame has been written by then.
   let resultsInLastFolder = 0;
   for (let next = await cancelled.next(); !next.done; next = await cancelled.next()) {
@@ -254,7 +291,10 @@ test('a first scan writes its cache frame by frame as it goes; a re-scan reads e
   const warm = await collect([root], { ...options, analyze: second.analyze });
   assert.deepEqual(second.analysed, []);
   assert.equal(warm.summary.cacheHits, 4500);
-  assert.deepEqual(warm.results.map((result) => result.path), cold.results.map((result) => result.path));
+  assert.deepEqual(
+    warm.results.map((result) => result.path),
+    cold.results.map((result) => result.path),
+  );
   rmSync(root, { recursive: true, force: true });
   rmSync(cacheDir, { recursive: true, force: true });
 });
@@ -302,10 +342,15 @@ test('temporary cache files left by a killed scan are removed after a day, not s
 
 test('progress reports count every file and end with done', async () => {
   const files: Record<string, string> = {};
-  for (let index = 0; index < 120; index++) files[`d${index % 7}/f${index}.c`] = index % 10 === 0 ? MAPPING_DRIVER : PLAIN_DRIVER;
+  for (let index = 0; index < 120; index++)
+    files[`d${index % 7}/f${index}.c`] = index % 10 === 0 ? MAPPING_DRIVER : PLAIN_DRIVER;
   const root = makeTree(files);
   const reports: ScanProgress[] = [];
-  await collect([root], { analyze: countingAnalyzer().analyze, cacheDir: null, onProgress: (progress) => reports.push(progress) });
+  await collect([root], {
+    analyze: countingAnalyzer().analyze,
+    cacheDir: null,
+    onProgress: (progress) => reports.push(progress),
+  });
   const last = reports.at(-1)!;
   assert.equal(last.done, true);
   assert.equal(last.walkDone, true);
@@ -314,7 +359,8 @@ test('progress reports count every file and end with done', async () => {
   assert.equal(last.candidates, 12);
   const bytes = Object.values(files).reduce((sum, text) => sum + Buffer.byteLength(text), 0);
   assert.equal(last.bytesRead, bytes);
-  for (let index = 1; index < reports.length; index++) assert.ok(reports[index]!.filesDone >= reports[index - 1]!.filesDone);
+  for (let index = 1; index < reports.length; index++)
+    assert.ok(reports[index]!.filesDone >= reports[index - 1]!.filesDone);
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -322,7 +368,10 @@ test('bad options get a clear error', async () => {
   await assert.rejects(collect([], { cacheDir: null }), /no paths given/);
   await assert.rejects(collect(['.'], { cacheDir: null, maxFileSize: -1 }), /maxFileSize must be a positive number/);
   await assert.rejects(collect(['.'], { cacheDir: null, workers: 1.5 }), /workers must be a whole number/);
-  await assert.rejects(collect(['.'], { cacheDir: null, analyze: countingAnalyzer().analyze, exclude: ['{a,b'] }), /unbalanced/);
+  await assert.rejects(
+    collect(['.'], { cacheDir: null, analyze: countingAnalyzer().analyze, exclude: ['{a,b'] }),
+    /unbalanced/,
+  );
   await assert.rejects(collect(['.'], { cacheDir: null, workers: 0 }), /workers: 0 needs `analyze`/);
 });
 
@@ -340,9 +389,17 @@ parentPort.on('message', (message) => {
 });
 `,
   );
-  const { results, summary } = await collect([root], { workers: 2, workerScript: script, cacheDir: null, toolFingerprint: 'test' });
+  const { results, summary } = await collect([root], {
+    workers: 2,
+    workerScript: script,
+    cacheDir: null,
+    toolFingerprint: 'test',
+  });
   assert.equal(summary.filesDone, 4, 'every file is accounted for');
-  assert.deepEqual(results.map((result) => [result.path, result.skipped]), [[join(root, 'poison.c'), 'analysis-failed']]);
+  assert.deepEqual(
+    results.map((result) => [result.path, result.skipped]),
+    [[join(root, 'poison.c'), 'analysis-failed']],
+  );
   assert.match(results[0]!.note!, /worker exited with code 3/);
   rmSync(root, { recursive: true, force: true });
 });
@@ -356,7 +413,10 @@ test('a worker answering in a form the pool cannot read ends the scan with an er
 parentPort.on('message', (message) => parentPort.postMessage({ type: 'batch-done', id: message.id, outcomes: [] }));
 `,
   );
-  await assert.rejects(collect([root], { workers: 1, workerScript: script, cacheDir: null, toolFingerprint: 'test' }), /unreadable message from a scan worker/);
+  await assert.rejects(
+    collect([root], { workers: 1, workerScript: script, cacheDir: null, toolFingerprint: 'test' }),
+    /unreadable message from a scan worker/,
+  );
   rmSync(root, { recursive: true, force: true });
 });
 

@@ -38,13 +38,40 @@ test('an empty pattern is an error, not a match of everything', () => {
 test('during a walk, matching the entry name gives the same answers as matching the whole path', () => {
   // A walk asks about an entry only when no directory above it was excluded; over every case above and
   // the default excludes, the cheap per-name answer must equal the whole-path answer.
-  const patterns = [...new Set([...cases.map(([pattern]) => pattern), ...DEFAULT_EXCLUDES, '**/x/**', '*.mod.c', 'a**b', './out', '/out', 'a/x'])];
-  const paths = [...new Set([...cases.map(([, path]) => path), 'out', 'a/out', 'a/b/foo.mod.c', 'node_modules', 'x', 'a/x', 'a/xb/c', 'ab', 'a/cb', 'Documentation'])];
+  const patterns = [
+    ...new Set([
+      ...cases.map(([pattern]) => pattern),
+      ...DEFAULT_EXCLUDES,
+      '**/x/**',
+      '*.mod.c',
+      'a**b',
+      './out',
+      '/out',
+      'a/x',
+    ]),
+  ];
+  const paths = [
+    ...new Set([
+      ...cases.map(([, path]) => path),
+      'out',
+      'a/out',
+      'a/b/foo.mod.c',
+      'node_modules',
+      'x',
+      'a/x',
+      'a/xb/c',
+      'ab',
+      'a/cb',
+      'Documentation',
+    ]),
+  ];
   for (const pattern of patterns) {
     const excludes = compileExcludes([pattern]);
     for (const path of paths) {
       const parts = path.split('/');
-      const ancestorExcluded = parts.slice(0, -1).some((_, index) => excludes.matches(parts.slice(0, index + 1).join('/')));
+      const ancestorExcluded = parts
+        .slice(0, -1)
+        .some((_, index) => excludes.matches(parts.slice(0, index + 1).join('/')));
       if (ancestorExcluded) continue;
       assert.equal(excludes.matchesEntry(path, parts.at(-1)!), excludes.matches(path), `${pattern} on ${path}`);
     }

@@ -21,7 +21,10 @@ function wholeIdentifiers(names: readonly string[]): RegExp {
 }
 
 function referenceOccurrences(text: string): { offset: number; name: string }[] {
-  return [...text.matchAll(wholeIdentifiers(CATALOGUE_NAMES))].map((match) => ({ offset: match.index!, name: match[0] }));
+  return [...text.matchAll(wholeIdentifiers(CATALOGUE_NAMES))].map((match) => ({
+    offset: match.index!,
+    name: match[0],
+  }));
 }
 
 function referenceNeedsAnalysis(text: string): boolean {
@@ -36,7 +39,16 @@ test('every catalogue name and every text-rule identifier is accepted on its own
 });
 
 test('a name inside a longer identifier is not a name', () => {
-  for (const text of ['xdma_map_single(a)', 'dma_map_single_count = 1;', 'my__pa(x)', 'page_to_physx', 'VIRTIO_F_IOMMU_PLATFORMS', 'dev_err(dev, "x");', 'get_user(x, p);', 'set_bit(1, &f);']) {
+  for (const text of [
+    'xdma_map_single(a)',
+    'dma_map_single_count = 1;',
+    'my__pa(x)',
+    'page_to_physx',
+    'VIRTIO_F_IOMMU_PLATFORMS',
+    'dev_err(dev, "x");',
+    'get_user(x, p);',
+    'set_bit(1, &f);',
+  ]) {
     assert.equal(mayNeedAnalysis(text), false, text);
   }
 });

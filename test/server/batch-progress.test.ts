@@ -4,7 +4,17 @@ import assert from 'node:assert/strict';
 import { createProgressBar, formatProgressLine } from '../../server/src/batch/progress-bar';
 import type { ScanProgress } from '../../server/src/batch/scan-tree';
 
-const midway: ScanProgress = { filesSeen: 1000, filesDone: 250, walkDone: true, candidates: 12, cacheHits: 0, skipped: 0, bytesRead: 0, elapsedMs: 2000, done: false };
+const midway: ScanProgress = {
+  filesSeen: 1000,
+  filesDone: 250,
+  walkDone: true,
+  candidates: 12,
+  cacheHits: 0,
+  skipped: 0,
+  bytesRead: 0,
+  elapsedMs: 2000,
+  done: false,
+};
 
 test('the line shows the bar, counts, rate and ETA', () => {
   const line = formatProgressLine(midway);

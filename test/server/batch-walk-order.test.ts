@@ -5,16 +5,26 @@ import fc from 'fast-check';
 import { WalkOrder } from '../../server/src/batch/walk-order';
 
 test('results come out in walk order whatever order they finish in, files without a result are skipped', () => {
-  const walk = fc.array(fc.record({ path: fc.constantFrom('a.c', 'b.c', 'c.h', 'd/e.c', 'f.c', 'g.h'), reports: fc.boolean() }), { maxLength: 40 });
+  const walk = fc.array(
+    fc.record({ path: fc.constantFrom('a.c', 'b.c', 'c.h', 'd/e.c', 'f.c', 'g.h'), reports: fc.boolean() }),
+    { maxLength: 40 },
+  );
   fc.assert(
     fc.property(
-      walk.chain((files) => fc.tuple(fc.constant(files), fc.shuffledSubarray([...files.keys()], { minLength: files.length, maxLength: files.length }))),
+      walk.chain((files) =>
+        fc.tuple(
+          fc.constant(files),
+          fc.shuffledSubarray([...files.keys()], { minLength: files.length, maxLength: files.length }),
+        ),
+      ),
       ([files, finishOrder]) => {
         const order = new WalkOrder<{ path: string; index: number }>();
         for (const file of files) order.taken(file.path);
         // A path walked twice (two roots overlapping) settles its earliest walk first.
         const settledPerPath = new Map<string, number[]>();
-        files.forEach((file, index) => settledPerPath.set(file.path, [...(settledPerPath.get(file.path) ?? []), index]));
+        files.forEach((file, index) =>
+          settledPerPath.set(file.path, [...(settledPerPath.get(file.path) ?? []), index]),
+        );
         const released: { path: string; index: number }[] = [];
         const finishedByPath = new Map<string, number>();
         for (const index of finishOrder) {

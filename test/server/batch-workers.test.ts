@@ -17,7 +17,10 @@ const workerScript = join(repo, 'server/dist/scan-worker.js');
 /** A private copy of the C fixtures and examples, so the test may age and edit files. */
 function copyInputs(): string {
   const root = mkdtempSync(join(tmpdir(), 'dmalens-workers-'));
-  cpSync(join(repo, 'test/fixtures'), join(root, 'fixtures'), { recursive: true, filter: (path) => !path.endsWith('.ts') });
+  cpSync(join(repo, 'test/fixtures'), join(root, 'fixtures'), {
+    recursive: true,
+    filter: (path) => !path.endsWith('.ts'),
+  });
   cpSync(join(repo, 'examples'), join(root, 'examples'), { recursive: true });
   const past = new Date(Date.now() - 3600_000);
   const age = (dir: string): void => {
@@ -31,7 +34,10 @@ function copyInputs(): string {
   return root;
 }
 
-async function collect(paths: string[], options: ScanTreeOptions): Promise<{ results: FileResult[]; summary: ScanSummary }> {
+async function collect(
+  paths: string[],
+  options: ScanTreeOptions,
+): Promise<{ results: FileResult[]; summary: ScanSummary }> {
   const results: FileResult[] = [];
   const run = scanTree(paths, options);
   for (;;) {
@@ -46,12 +52,17 @@ function comparable(results: FileResult[]) {
   return results.map((result) => ({
     path: result.path,
     sites: result.sites.map((site) => `${site.api}@${site.nameRange.start.line}:${site.nameRange.start.character}`),
-    diagnostics: result.diagnostics.map((finding) => `${finding.ruleId}@${finding.range.start.line}:${finding.range.start.character}`),
+    diagnostics: result.diagnostics.map(
+      (finding) => `${finding.ruleId}@${finding.range.start.line}:${finding.range.start.character}`,
+    ),
   }));
 }
 
 /** Every .c/.h file under `dir`, analysed whole and without any prefilter: what a scan must reproduce. */
-function analyseEveryFile(dir: string, analyze: (text: string, path: string) => { sites: FileResult['sites']; diagnostics: FileResult['diagnostics'] }): FileResult[] {
+function analyseEveryFile(
+  dir: string,
+  analyze: (text: string, path: string) => { sites: FileResult['sites']; diagnostics: FileResult['diagnostics'] },
+): FileResult[] {
   const results: FileResult[] = [];
   const visit = (current: string): void => {
     for (const entry of readdirSync(current, { withFileTypes: true })) {
@@ -102,9 +113,16 @@ test('this thread and a worker together, as the CLI scans, find exactly what a w
   const mixed = await collect([root], { analyze: counting, workers: 1, workerScript, cacheDir: null });
   assert.ok(analysedHere > 0, 'this thread analysed some files');
   const expected = analyseEveryFile(root, analyze);
-  assert.ok(analysedHere < expected.length, `the worker analysed some files too (this thread: ${analysedHere} of ${expected.length})`);
+  assert.ok(
+    analysedHere < expected.length,
+    `the worker analysed some files too (this thread: ${analysedHere} of ${expected.length})`,
+  );
   assert.deepEqual(comparable(mixed.results), comparable(expected));
-  for (const path of large) assert.ok(mixed.results.some((result) => result.path === path && result.sites.length > 0), `the worker analysed ${path}`);
+  for (const path of large)
+    assert.ok(
+      mixed.results.some((result) => result.path === path && result.sites.length > 0),
+      `the worker analysed ${path}`,
+    );
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -123,7 +141,10 @@ test('a warm cache gives the same results without analysing, and an edited file 
   const text = readFileSync(edited, 'utf8');
   assert.match(text, /dma_mapping_error/);
   const { writeFileSync } = await import('node:fs');
-  writeFileSync(edited, `${text}\nstatic void demo_added(struct device *dev, void *buf)\n{\n\tdma_addr_t h = dma_map_single(dev, buf, 64, DMA_TO_DEVICE);\n\t(void)h;\n}\n`);
+  writeFileSync(
+    edited,
+    `${text}\nstatic void demo_added(struct device *dev, void *buf)\n{\n\tdma_addr_t h = dma_map_single(dev, buf, 64, DMA_TO_DEVICE);\n\t(void)h;\n}\n`,
+  );
   const after = await collect([root], options);
   const before = cold.results.find((result) => result.path === edited)!;
   const now = after.results.find((result) => result.path === edited)!;

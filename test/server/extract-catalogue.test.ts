@@ -40,7 +40,9 @@ dma_cache_sync arch_has_restricted_virtio_memory_access
 dma_iova_try_alloc dma_iova_link dma_iova_sync dma_iova_unlink dma_iova_destroy dma_iova_free dma_use_iova
 dma_map_phys dma_unmap_phys
 virt_to_phys __pa page_to_phys sg_phys
-`.split(/\s+/).filter(Boolean);
+`
+  .split(/\s+/)
+  .filter(Boolean);
 
 test('every function of spec §7 is in the catalogue', () => {
   const missing = SPEC_SECTION_7.filter((name) => !catalogueEntry(name));
@@ -64,11 +66,14 @@ test('removed APIs carry the version they left and their replacement (spec §7.5
   assert.equal(catalogueEntry('bus_to_virt')?.removedIn, undefined);
   assert.equal(catalogueEntry('set_dma_offset')?.removedIn, 'v5.0');
   assert.equal(catalogueEntry('isa_virt_to_bus')?.removedIn, undefined, 'isa_virt_to_bus remains in 6.1');
-  for (const api of API_CATALOGUE.filter((entry) => entry.removedIn)) assert.ok(api.replacement, `${api.name} has a replacement`);
+  for (const api of API_CATALOGUE.filter((entry) => entry.removedIn))
+    assert.ok(api.replacement, `${api.name} has a replacement`);
 });
 
 test('streaming calls name their direction and size or entry-count arguments', () => {
-  for (const api of API_CATALOGUE.filter((entry) => ['map', 'unmap', 'sync'].includes(entry.kind) && entry.op !== null)) {
+  for (const api of API_CATALOGUE.filter(
+    (entry) => ['map', 'unmap', 'sync'].includes(entry.kind) && entry.op !== null,
+  )) {
     assert.ok(api.args.includes('dir'), `${api.name} has a dir argument`);
     const sized = api.args.includes('size') || api.args.includes('nents') || api.args.includes('sgt');
     assert.ok(sized, `${api.name} has a size, nents or sg_table argument`);
@@ -82,12 +87,16 @@ test('streaming calls name their direction and size or entry-count arguments', (
 });
 
 test('the prefilter matches whole names only, with or without a space before the parenthesis', () => {
-  const text = 'x = __pa (p); y = dma_map_single_attrs(d); z = xdma_map_single(d); w = dma_map_single_foo(d); dma_map_single';
-  assert.deepEqual(findCandidateNames(text).map((candidate) => [candidate.name, candidate.offset]), [
-    ['__pa', text.indexOf('__pa')],
-    ['dma_map_single_attrs', text.indexOf('dma_map_single_attrs')],
-    ['dma_map_single', text.lastIndexOf('dma_map_single')],
-  ]);
+  const text =
+    'x = __pa (p); y = dma_map_single_attrs(d); z = xdma_map_single(d); w = dma_map_single_foo(d); dma_map_single';
+  assert.deepEqual(
+    findCandidateNames(text).map((candidate) => [candidate.name, candidate.offset]),
+    [
+      ['__pa', text.indexOf('__pa')],
+      ['dma_map_single_attrs', text.indexOf('dma_map_single_attrs')],
+      ['dma_map_single', text.lastIndexOf('dma_map_single')],
+    ],
+  );
   assert.deepEqual(findCandidateNames('int main(void) { return 0; }'), []);
   assert.deepEqual(findCandidateNames('virtqueue_kick(vq);'), [{ offset: 0, name: 'virtqueue_kick' }]);
 });

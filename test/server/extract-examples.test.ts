@@ -41,12 +41,20 @@ test('buggy_demo_dev.c: each planted mistake is visible in the facts', () => {
   const unmap = siteOn(file, 'dma_unmap_single', 'priv->reply_dma, 256');
   assert.equal(unmap.size?.value, 256n);
   assert.equal(unmap.direction, 'bidirectional');
-  assert.ok(reply.pairedWith.includes(file.sites.indexOf(unmap)), 'the unmap pairs with the map through priv->reply_dma');
+  assert.ok(
+    reply.pairedWith.includes(file.sites.indexOf(unmap)),
+    'the unmap pairs with the map through priv->reply_dma',
+  );
   assert.equal(siteOn(file, 'dma_sync_single_for_device', 'reply_dma, 512, DMA_TO_DEVICE').direction, 'to_device');
 
   assert.equal(siteOn(file, 'virt_to_phys', 'virt_to_phys(frame)').resultUse, 'argument');
   assert.equal(siteOn(file, 'pci_set_dma_mask', 'pci_set_dma_mask').kind, 'mask');
-  assert.deepEqual(siteOn(file, 'dma_zalloc_coherent', 'dma_zalloc_coherent').size, { value: null, text: 'PAGE_SIZE', kind: 'page_size', pages: 1 });
+  assert.deepEqual(siteOn(file, 'dma_zalloc_coherent', 'dma_zalloc_coherent').size, {
+    value: null,
+    text: 'PAGE_SIZE',
+    kind: 'page_size',
+    pages: 1,
+  });
   const loop = siteOn(file, 'dma_map_page', 'pages[i]');
   assert.equal(loop.inLoop, true);
   assert.equal(loop.checked, true);
@@ -71,7 +79,10 @@ test('soc_demo_dma.c: scatterlist and resource mappings pair across functions', 
   const sg = siteOn(file, 'dma_map_sg', 'count = dma_map_sg');
   assert.equal(sg.checked, true);
   assert.equal(sg.handle, 'priv->frame.sgl');
-  assert.deepEqual(sg.pairedWith.map((index) => file.sites[index]!.api).sort(), ['dma_sync_sg_for_cpu', 'dma_unmap_sg']);
+  assert.deepEqual(sg.pairedWith.map((index) => file.sites[index]!.api).sort(), [
+    'dma_sync_sg_for_cpu',
+    'dma_unmap_sg',
+  ]);
   const resource = siteOn(file, 'dma_map_resource', 'priv->fifo_dma = dma_map_resource');
   assert.equal(resource.size?.value, 4096n);
   assert.equal(resource.checked, true);

@@ -18,7 +18,8 @@ for (const dir of ['test/fixtures', 'examples']) {
         const sites = extractCallSites(file.text);
         const markers = readMarkers(file.text);
         const problems: string[] = [];
-        for (const marker of markers.filter((m) => m.kind === '^')) problems.push(...markerMismatches(sites, marker, file.name));
+        for (const marker of markers.filter((m) => m.kind === '^'))
+          problems.push(...markerMismatches(sites, marker, file.name));
         for (const marker of markers.filter((m) => m.kind === '!')) {
           for (const site of sites.filter((s) => s.nameRange.start.line === marker.line)) {
             problems.push(`${file.name}:${marker.line + 1}: no call site expected, found ${site.api}`);
@@ -27,7 +28,8 @@ for (const dir of ['test/fixtures', 'examples']) {
         if (file.name.startsWith('extract-')) {
           const carets = markers.filter((m) => m.kind === '^');
           for (const site of sites) {
-            if (!carets.some((marker) => siteForMarker([site], marker))) problems.push(`${file.name}:${site.nameRange.start.line + 1}: unmarked site ${site.api}`);
+            if (!carets.some((marker) => siteForMarker([site], marker)))
+              problems.push(`${file.name}:${site.nameRange.start.line + 1}: unmarked site ${site.api}`);
           }
         }
         assert.deepEqual(problems, []);

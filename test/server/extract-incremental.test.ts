@@ -65,13 +65,22 @@ test('several content changes in one notification apply in order', () => {
   const document = new AnalyzedDocument('void f(void)\n{\n}\n');
   documents.push(document);
   document.applyEdits([
-    { range: { start: { line: 1, character: 1 }, end: { line: 1, character: 1 } }, text: '\n\th = dma_map_single(d, p, 8, DMA_TO_DEVICE);' },
-    { range: { start: { line: 2, character: 200 }, end: { line: 2, character: 200 } }, text: '\n\tdma_unmap_single(d, h, 8, DMA_TO_DEVICE);' },
+    {
+      range: { start: { line: 1, character: 1 }, end: { line: 1, character: 1 } },
+      text: '\n\th = dma_map_single(d, p, 8, DMA_TO_DEVICE);',
+    },
+    {
+      range: { start: { line: 2, character: 200 }, end: { line: 2, character: 200 } },
+      text: '\n\tdma_unmap_single(d, h, 8, DMA_TO_DEVICE);',
+    },
   ]);
-  assert.deepEqual(document.sites().map((site) => [site.api, site.nameRange.start.line]), [
-    ['dma_map_single', 2],
-    ['dma_unmap_single', 3],
-  ]);
+  assert.deepEqual(
+    document.sites().map((site) => [site.api, site.nameRange.start.line]),
+    [
+      ['dma_map_single', 2],
+      ['dma_unmap_single', 3],
+    ],
+  );
   const unmap = document.siteAt({ line: 3, character: 10 });
   assert.equal(unmap?.api, 'dma_unmap_single');
   assert.deepEqual(unmap?.pairedWith, [0]);
@@ -81,7 +90,9 @@ test('several content changes in one notification apply in order', () => {
 });
 
 test('siteAt returns the innermost call at a position', () => {
-  const document = new AnalyzedDocument('void f(void)\n{\n\tif (dma_mapping_error(d, dma_map_single(d, p, 8, DMA_TO_DEVICE)))\n\t\treturn;\n}\n');
+  const document = new AnalyzedDocument(
+    'void f(void)\n{\n\tif (dma_mapping_error(d, dma_map_single(d, p, 8, DMA_TO_DEVICE)))\n\t\treturn;\n}\n',
+  );
   documents.push(document);
   const line = 2;
   assert.equal(document.siteAt({ line, character: 8 })?.api, 'dma_mapping_error');

@@ -17,7 +17,10 @@ function comparable(sites: CallSite[]): Omit<CallSite, 'recovered'>[] {
   return sites.map(({ recovered: _recovered, ...rest }) => rest);
 }
 
-for (const [dir, selfContained] of [['test/fixtures', false], ['examples', true]] as const) {
+for (const [dir, selfContained] of [
+  ['test/fixtures', false],
+  ['examples', true],
+] as const) {
   for (const file of cFilesIn(dir)) {
     test(`regions give the same sites as a full parse: ${dir}/${file.name}`, () => {
       const full = extractCallSites(file.text);
@@ -34,7 +37,11 @@ for (const [dir, selfContained] of [['test/fixtures', false], ['examples', true]
 
 test('the default batch path also matches the full parse', () => {
   for (const file of cFilesIn('examples')) {
-    assert.deepEqual(comparable(analyzeFileText(file.text, file.path).sites), comparable(extractCallSites(file.text)), file.name);
+    assert.deepEqual(
+      comparable(analyzeFileText(file.text, file.path).sites),
+      comparable(extractCallSites(file.text)),
+      file.name,
+    );
   }
 });
 
@@ -58,20 +65,29 @@ test('a region is the whole top-level definition around the offset', () => {
 test('a hit inside a #define is the region of that logical line', () => {
   const text = 'int x;\n#define MAP(d, b) \\\n\tdma_map_single(d, b, 4, DMA_TO_DEVICE)\nint y;\n';
   const region = regionAround(text, text.indexOf('dma_map_single'));
-  assert.equal(text.slice(region.start, region.end), '#define MAP(d, b) \\\n\tdma_map_single(d, b, 4, DMA_TO_DEVICE)\n');
+  assert.equal(
+    text.slice(region.start, region.end),
+    '#define MAP(d, b) \\\n\tdma_map_single(d, b, 4, DMA_TO_DEVICE)\n',
+  );
 });
 
 test('a region that is not self-contained falls back and still finds the call', () => {
   // The brace of f closes on an indented line, so the region around the second call cannot stand alone.
   const text = 'static void f(void)\n{\n\tif (x) {\n}\n\ty = dma_map_single(d, b, 4, DMA_TO_DEVICE);\n\t}\n';
   const result = analyzeFileText(text, 'f.c', { wholeFileShare: Infinity });
-  assert.deepEqual(result.sites.map((site) => [site.api, site.nameRange.start.line]), [['dma_map_single', 4]]);
+  assert.deepEqual(
+    result.sites.map((site) => [site.api, site.nameRange.start.line]),
+    [['dma_map_single', 4]],
+  );
 });
 
 test('a function under #ifdef CONFIG_... is parsed as its own region, without the #endif below it', () => {
   // The region takes the #ifdef line above the function (directives are never boundaries) but stops at
   // the function's closing brace, so its parse has a MISSING #endif: that alone does not force a fallback.
-  const filler = Array.from({ length: 40 }, (_, index) => `static int unrelated_${index}(void)\n{\n\treturn ${index};\n}\n`).join('\n');
+  const filler = Array.from(
+    { length: 40 },
+    (_, index) => `static int unrelated_${index}(void)\n{\n\treturn ${index};\n}\n`,
+  ).join('\n');
   const text = [
     filler,
     '#ifdef CONFIG_PM_SLEEP',
@@ -97,7 +113,8 @@ test('a function under #ifdef CONFIG_... is parsed as its own region, without th
 test('statements inside an unclosed #if at the top of a region still mean it began inside a function', () => {
   // Column-0 statements inside f's body end regions, so the region around the call is the #ifdef line,
   // the call and `z = 2;`: statements in an unclosed #if block, which must not be taken as file scope.
-  const text = 'static void f(void)\n{\n\tint a;\nx = 1;\n#ifdef CONFIG_X\n\ty = dma_map_single(d, b, 4, DMA_TO_DEVICE);\nz = 2;\n\tw = 3;\n#endif\n}\n';
+  const text =
+    'static void f(void)\n{\n\tint a;\nx = 1;\n#ifdef CONFIG_X\n\ty = dma_map_single(d, b, 4, DMA_TO_DEVICE);\nz = 2;\n\tw = 3;\n#endif\n}\n';
   const result = analyzeFileText(text, 'f.c', { wholeFileShare: Infinity });
   assert.deepEqual(comparable(result.sites), comparable(extractCallSites(text)));
   assert.equal(result.sites[0]?.enclosingFunction, 'f');

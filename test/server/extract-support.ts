@@ -62,7 +62,12 @@ export function factText(site: CallSite, key: string, sites: CallSite[]): string
     case 'macro':
       return site.macro ?? 'none';
     case 'paired':
-      return site.pairedWith.length ? site.pairedWith.map((index) => sites[index]!.api).sort().join(',') : 'none';
+      return site.pairedWith.length
+        ? site.pairedWith
+            .map((index) => sites[index]!.api)
+            .sort()
+            .join(',')
+        : 'none';
     default:
       throw new Error(`unknown marker key ${key}`);
   }
@@ -71,12 +76,14 @@ export function factText(site: CallSite, key: string, sites: CallSite[]): string
 /** Every difference between a marker and the sites, as readable lines (empty when the marker holds). */
 export function markerMismatches(sites: CallSite[], marker: Marker, where: string): string[] {
   const site = siteForMarker(sites, marker);
-  if (!site) return [`${where}:${marker.line + 1}: expected a ${marker.word} call covering column ${marker.column + 1}`];
+  if (!site)
+    return [`${where}:${marker.line + 1}: expected a ${marker.word} call covering column ${marker.column + 1}`];
   const problems: string[] = [];
   for (const [key, expected] of Object.entries(marker.fields)) {
     const wanted = key === 'paired' ? expected.split(',').sort().join(',') : expected;
     const actual = factText(site, key, sites);
-    if (actual !== wanted) problems.push(`${where}:${marker.line + 1}: ${marker.word} ${key}: expected ${wanted}, got ${actual}`);
+    if (actual !== wanted)
+      problems.push(`${where}:${marker.line + 1}: ${marker.word} ${key}: expected ${wanted}, got ${actual}`);
   }
   return problems;
 }

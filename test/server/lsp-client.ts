@@ -29,7 +29,12 @@ export interface ClientOptions {
 }
 
 export const DEFAULT_CAPABILITIES = {
-  workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, workspaceFolders: true, inlayHint: { refreshSupport: true } },
+  workspace: {
+    configuration: true,
+    didChangeConfiguration: { dynamicRegistration: true },
+    workspaceFolders: true,
+    inlayHint: { refreshSupport: true },
+  },
   textDocument: {
     hover: { contentFormat: ['markdown', 'plaintext'] },
     publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true },
@@ -61,13 +66,19 @@ export class LspClient {
 
   static async start(options: ClientOptions = {}): Promise<LspClient> {
     const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const connection = createMessageConnection(
+      new StreamMessageReader(child.stdout),
+      new StreamMessageWriter(child.stdin),
+    );
     const client = new LspClient(child, connection, options.settings ?? {});
     child.stderr.on('data', (chunk: Buffer) => (client.stderr += chunk.toString()));
-    connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: Diagnostic[] }) => {
-      client.diagnostics.set(params.uri, params.diagnostics);
-      client.wake();
-    });
+    connection.onNotification(
+      'textDocument/publishDiagnostics',
+      (params: { uri: string; diagnostics: Diagnostic[] }) => {
+        client.diagnostics.set(params.uri, params.diagnostics);
+        client.wake();
+      },
+    );
     connection.onNotification('window/showMessage', (params: { type: number; message: string }) => {
       client.messages.push(params);
       client.wake();
@@ -85,7 +96,8 @@ export class LspClient {
       client.wake();
     });
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => {
-      if (options.answerConfiguration === false) return new ResponseError(-32601, 'Unhandled method workspace/configuration');
+      if (options.answerConfiguration === false)
+        return new ResponseError(-32601, 'Unhandled method workspace/configuration');
       return params.items.map((item) => (item.section === 'dmalens' ? client.settings : null));
     });
     connection.onRequest('client/registerCapability', () => null);
@@ -93,13 +105,17 @@ export class LspClient {
     connection.onRequest('workspace/inlayHint/refresh', () => null);
     connection.onRequest('workspace/codeLens/refresh', () => null);
     connection.listen();
-    await connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: options.rootUri ?? null,
-      workspaceFolders: options.rootUri ? [{ uri: options.rootUri, name: 'root' }] : null,
-      capabilities: options.capabilities ?? DEFAULT_CAPABILITIES,
-      ...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
-    }).then((result) => (client.initializeResult = result as { capabilities: Record<string, unknown> }));
+    await connection
+      .sendRequest('initialize', {
+        processId: process.pid,
+        rootUri: options.rootUri ?? null,
+        workspaceFolders: options.rootUri ? [{ uri: options.rootUri, name: 'root' }] : null,
+        capabilities: options.capabilities ?? DEFAULT_CAPABILITIES,
+        ...(options.initializationOptions !== undefined
+          ? { initializationOptions: options.initializationOptions }
+          : {}),
+      })
+      .then((result) => (client.initializeResult = result as { capabilities: Record<string, unknown> }));
     await connection.sendNotification('initialized', {});
     return client;
   }

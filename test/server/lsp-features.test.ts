@@ -35,8 +35,15 @@ function tableRow(markdown: string, title: string): string | undefined {
 
 function applyEdits(text: string, edits: { range: Range; newText: string }[]): string {
   const lines = text.split('\n');
-  const offset = (position: Range['start']) => lines.slice(0, position.line).reduce((sum, line) => sum + line.length + 1, 0) + position.character;
-  return [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start)).reduce((current, edit) => current.slice(0, offset(edit.range.start)) + edit.newText + current.slice(offset(edit.range.end)), text);
+  const offset = (position: Range['start']) =>
+    lines.slice(0, position.line).reduce((sum, line) => sum + line.length + 1, 0) + position.character;
+  return [...edits]
+    .sort((a, b) => offset(b.range.start) - offset(a.range.start))
+    .reduce(
+      (current, edit) =>
+        current.slice(0, offset(edit.range.start)) + edit.newText + current.slice(offset(edit.range.end)),
+      text,
+    );
 }
 
 describe('language server features', () => {
@@ -62,7 +69,15 @@ describe('language server features', () => {
 
   test('initialize declares the features and the custom protocol', () => {
     const capabilities = client.initializeResult!.capabilities as Record<string, unknown>;
-    for (const key of ['hoverProvider', 'codeActionProvider', 'inlayHintProvider', 'documentSymbolProvider', 'workspaceSymbolProvider', 'textDocumentSync']) assert.ok(capabilities[key], key);
+    for (const key of [
+      'hoverProvider',
+      'codeActionProvider',
+      'inlayHintProvider',
+      'documentSymbolProvider',
+      'workspaceSymbolProvider',
+      'textDocumentSync',
+    ])
+      assert.ok(capabilities[key], key);
     const experimental = capabilities['experimental'] as { dmalens: { methods: string[] } };
     assert.ok(experimental.dmalens.methods.includes('dmalens/simulate'));
   });
@@ -71,7 +86,8 @@ describe('language server features', () => {
     const hover = await client.hover(uncheckedUri, positionOf(uncheckedText, 'dma_map_single', 2));
     assert.ok(hover, 'hover answered');
     const markdown = hover.contents.value;
-    for (const id of ['x86_64', 'x86_64-vtd', 'x86_64-sev-guest', 'pseries', 'powernv', 'rpi4-soc']) assert.ok(tableRow(markdown, title(id).title), `row for ${id}:\n${markdown}`);
+    for (const id of ['x86_64', 'x86_64-vtd', 'x86_64-sev-guest', 'pseries', 'powernv', 'rpi4-soc'])
+      assert.ok(tableRow(markdown, title(id).title), `row for ${id}:\n${markdown}`);
     // x86-64 without an IOMMU: dma = phys (§1.2, vector V01).
     assert.ok(tableRow(markdown, title('x86_64').title)!.includes(grouped(EXAMPLE_PHYS)));
     // powernv with a 64-bit mask: TVE#1 bypass, dma = phys + 1<<59 (§4.4, vector V33).
@@ -93,7 +109,8 @@ describe('language server features', () => {
   });
 
   test('hover on a virtio add shows per platform whether the DMA API is used with and without ACCESS_PLATFORM', async () => {
-    const text = 'static int demo_xmit(struct virtqueue *vq, struct scatterlist *sg, void *data)\n{\n\treturn virtqueue_add_outbuf(vq, sg, 1, data, GFP_ATOMIC);\n}\n';
+    const text =
+      'static int demo_xmit(struct virtqueue *vq, struct scatterlist *sg, void *data)\n{\n\treturn virtqueue_add_outbuf(vq, sg, 1, data, GFP_ATOMIC);\n}\n';
     const uri = 'file:///virtio-demo.c';
     await client.open(uri, text);
     await client.diagnosticsFor(uri);
@@ -106,7 +123,10 @@ describe('language server features', () => {
     assert.ok(pseries.includes(grouped(EXAMPLE_PHYS + (1n << 59n))), pseries);
     assert.ok(pseries.includes(`no DMA API (guest-physical) desc.addr \`${grouped(EXAMPLE_PHYS)}\``), pseries);
     // An SEV guest refuses a device without ACCESS_PLATFORM at probe (§6.5, vector V68).
-    assert.match(tableRow(section, title('x86_64-sev-guest').title)!, /probe fails: `device must provide VIRTIO_F_ACCESS_PLATFORM`/);
+    assert.match(
+      tableRow(section, title('x86_64-sev-guest').title)!,
+      /probe fails: `device must provide VIRTIO_F_ACCESS_PLATFORM`/,
+    );
   });
 
   test('hover on dma_set_mask_and_coherent compares the mask with 64 bits per platform', async () => {
@@ -139,18 +159,25 @@ describe('language server features', () => {
     const pseries = tableRow(markdown, title('pseries').title)!;
     assert.ok(pseries.includes('`0x1000`'), pseries);
     assert.match(pseries, /H_PUT_TCE ×1/);
-    const hints = await client.request<{ position: { line: number }; label: string }[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } } });
+    const hints = await client.request<{ position: { line: number }; label: string }[]>('textDocument/inlayHint', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } },
+    });
     const hint = hints.find((candidate) => candidate.position.line === positionOf(text, 'dma_map_single').line);
     assert.ok(hint?.label.includes(`${title('pseries').short}: H_PUT_TCE ×1`), hint?.label);
   });
 
   test('dma_map_resource is simulated at an MMIO address, where dma-direct gives the device the address itself', async () => {
-    const text = 'static int demo_p2p(struct device *dev, phys_addr_t bar)\n{\n\tdma_addr_t addr = dma_map_resource(dev, bar, 4096, DMA_BIDIRECTIONAL, 0);\n\n\tif (dma_mapping_error(dev, addr))\n\t\treturn -EIO;\n\treturn 0;\n}\n';
+    const text =
+      'static int demo_p2p(struct device *dev, phys_addr_t bar)\n{\n\tdma_addr_t addr = dma_map_resource(dev, bar, 4096, DMA_BIDIRECTIONAL, 0);\n\n\tif (dma_mapping_error(dev, addr))\n\t\treturn -EIO;\n\treturn 0;\n}\n';
     const uri = 'file:///resource-demo.c';
     await client.open(uri, text);
     await client.diagnosticsFor(uri);
     const position = positionOf(text, 'dma_map_resource', 2);
-    const site = await client.request<{ requests: { op: string; phys: string }[] }>('dmalens/callSiteAt', { uri, position });
+    const site = await client.request<{ requests: { op: string; phys: string }[] }>('dmalens/callSiteAt', {
+      uri,
+      position,
+    });
     const request = site.requests.find((candidate) => candidate.op === 'map_resource')!;
     const row = tableRow((await client.hover(uri, position))!.contents.value, title('x86_64').title)!;
     // dma_direct_map_resource does no phys_to_dma translation: dma_addr = paddr (§1.1).
@@ -162,9 +189,14 @@ describe('language server features', () => {
     const diagnostics = client.diagnostics.get(uncheckedUri)!;
     const unchecked = diagnostics.filter((diagnostic) => diagnostic.code === 'unchecked-mapping');
     const expectedLines = expectedRuleLines(uncheckedText, 'unchecked-mapping');
-    assert.deepEqual(unchecked.map((diagnostic) => diagnostic.range.start.line), expectedLines);
+    assert.deepEqual(
+      unchecked.map((diagnostic) => diagnostic.range.start.line),
+      expectedLines,
+    );
     assert.equal(unchecked[0]!.severity, 2);
-    const actions = await client.request<{ title: string; edit: { changes: Record<string, { range: Range; newText: string }[]> } }[]>('textDocument/codeAction', {
+    const actions = await client.request<
+      { title: string; edit: { changes: Record<string, { range: Range; newText: string }[]> } }[]
+    >('textDocument/codeAction', {
       textDocument: { uri: uncheckedUri },
       range: unchecked[0]!.range,
       context: { diagnostics: [unchecked[0]] },
@@ -176,7 +208,11 @@ describe('language server features', () => {
     const fixedUri = `${uncheckedUri}.fixed.c`;
     await client.open(fixedUri, fixed);
     const after = await client.diagnosticsFor(fixedUri);
-    assert.equal(after.filter((diagnostic) => diagnostic.code === 'unchecked-mapping').length, expectedLines.length - 1, 'the fixed map is no longer reported');
+    assert.equal(
+      after.filter((diagnostic) => diagnostic.code === 'unchecked-mapping').length,
+      expectedLines.length - 1,
+      'the fixed map is no longer reported',
+    );
     // The suppression action silences the same finding instead.
     const ignore = actions.find((action) => action.title === 'Ignore unchecked-mapping on this line');
     assert.ok(ignore, JSON.stringify(actions.map((action) => action.title)));
@@ -185,13 +221,24 @@ describe('language server features', () => {
     assert.match(silenced, /\n\t\/\/ dmalens-ignore-next-line unchecked-mapping\n\taddr = dma_map_single/);
     await client.open(silencedUri, silenced);
     const quiet = await client.diagnosticsFor(silencedUri);
-    assert.equal(quiet.filter((diagnostic) => diagnostic.code === 'unchecked-mapping').length, expectedLines.length - 1);
+    assert.equal(
+      quiet.filter((diagnostic) => diagnostic.code === 'unchecked-mapping').length,
+      expectedLines.length - 1,
+    );
   });
 
   test('quick fixes replace a removed API with its successor and rename the virtio feature macro', async () => {
     for (const [name, needle, expected] of [
-      ['removed-api.c', 'pci_map_single', 'addr = dma_map_single(&adapter->pdev->dev, adapter->buf, 2048, DMA_FROM_DEVICE);'],
-      ['removed-api.c', 'dma_zalloc_coherent', 'adapter->ring = dma_alloc_coherent(&adapter->pdev->dev, 4096, &adapter->ring_dma, GFP_KERNEL);'],
+      [
+        'removed-api.c',
+        'pci_map_single',
+        'addr = dma_map_single(&adapter->pdev->dev, adapter->buf, 2048, DMA_FROM_DEVICE);',
+      ],
+      [
+        'removed-api.c',
+        'dma_zalloc_coherent',
+        'adapter->ring = dma_alloc_coherent(&adapter->pdev->dev, 4096, &adapter->ring_dma, GFP_KERNEL);',
+      ],
       ['virtio-feature.c', 'VIRTIO_F_IOMMU_PLATFORM', 'return virtio_has_feature(vdev, VIRTIO_F_ACCESS_PLATFORM);'],
     ] as const) {
       const path = join(fixtureDir, name);
@@ -200,7 +247,9 @@ describe('language server features', () => {
       await client.open(uri, text);
       await client.diagnosticsFor(uri);
       const at = positionOf(text, needle);
-      const actions = await client.request<{ title: string; edit: { changes: Record<string, { range: Range; newText: string }[]> } }[]>('textDocument/codeAction', {
+      const actions = await client.request<
+        { title: string; edit: { changes: Record<string, { range: Range; newText: string }[]> } }[]
+      >('textDocument/codeAction', {
         textDocument: { uri },
         range: { start: at, end: at },
         context: { diagnostics: [] },
@@ -217,48 +266,77 @@ describe('language server features', () => {
     const text = readFileSync(path, 'utf8');
     const uri = pathToFileURL(path).toString();
     await client.open(uri, text);
-    const hints = await client.request<{ position: { line: number }; label: string }[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } } });
+    const hints = await client.request<{ position: { line: number }; label: string }[]>('textDocument/inlayHint', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } },
+    });
     const mapLine = positionOf(text, 'dma_map_single').line;
     const hint = hints.find((candidate) => candidate.position.line === mapLine);
     assert.ok(hint, JSON.stringify(hints));
-    for (const id of ['x86_64', 'pseries', 'x86_64-sev-guest']) assert.ok(hint.label.includes(`${title(id).short}:`), hint.label);
+    for (const id of ['x86_64', 'pseries', 'x86_64-sev-guest'])
+      assert.ok(hint.label.includes(`${title(id).short}:`), hint.label);
     // SEV guests bounce every map and copy the whole buffer at map time, whatever the direction (§2.3, V19).
     assert.ok(hint.label.includes(`${title('x86_64-sev-guest').short}: bounce 2048 B`), hint.label);
   });
 
   test('document symbols list the DMA sites; workspace symbols find them after indexing', async () => {
-    const symbols = await client.request<{ name: string; range: Range }[]>('textDocument/documentSymbol', { textDocument: { uri: uncheckedUri } });
+    const symbols = await client.request<{ name: string; range: Range }[]>('textDocument/documentSymbol', {
+      textDocument: { uri: uncheckedUri },
+    });
     const callLines = uncheckedText
       .split('\n')
       .map((line, index) => ({ line, index }))
-      .filter(({ line }) => /\b(dma_map_single|dma_map_page|dma_mapping_error|dma_unmap_single)\(/.test(line) && !line.trim().startsWith('/*'))
+      .filter(
+        ({ line }) =>
+          /\b(dma_map_single|dma_map_page|dma_mapping_error|dma_unmap_single)\(/.test(line) &&
+          !line.trim().startsWith('/*'),
+      )
       .map(({ index }) => index);
     assert.deepEqual(
       symbols.map((symbol) => symbol.range.start.line),
       callLines,
     );
     assert.ok(symbols.some((symbol) => symbol.name.startsWith('dma_map_single(')));
-    await client.waitFor(() => client.statusNotifications.some((status) => (status as { index: { state: string } }).index.state === 'done'), 20000, 'index done');
+    await client.waitFor(
+      () =>
+        client.statusNotifications.some((status) => (status as { index: { state: string } }).index.state === 'done'),
+      20000,
+      'index done',
+    );
     const found = await client.request<{ location: { uri: string } }[]>('workspace/symbol', { query: 'dma_zalloc' });
-    assert.ok(found.some((symbol) => symbol.location.uri.endsWith('removed-api.c')), JSON.stringify(found));
+    assert.ok(
+      found.some((symbol) => symbol.location.uri.endsWith('removed-api.c')),
+      JSON.stringify(found),
+    );
   });
 
   test('custom requests: callSiteAt, simulate, negotiateVirtio, status', async () => {
-    const site = await client.request<{ site: { api: string; size: { value: string } }; requests: { op: string; size: string; dir: string }[] }>('dmalens/callSiteAt', { uri: uncheckedUri, position: positionOf(uncheckedText, 'dma_map_single', 3) });
+    const site = await client.request<{
+      site: { api: string; size: { value: string } };
+      requests: { op: string; size: string; dir: string }[];
+    }>('dmalens/callSiteAt', { uri: uncheckedUri, position: positionOf(uncheckedText, 'dma_map_single', 3) });
     assert.equal(site.site.api, 'dma_map_single');
     assert.equal(BigInt(site.requests[0]!.size), 1514n);
     assert.equal(site.requests[0]!.dir, 'to_device');
     // Vector V01: x86-64 without IOMMU, mask 64: dma-direct, dma == phys.
-    const simulated = await client.request<{ simulations: { platform: string; results: { path: string; dma: string }[]; svg?: string }[] }>('dmalens/simulate', {
+    const simulated = await client.request<{
+      simulations: { platform: string; results: { path: string; dma: string }[]; svg?: string }[];
+    }>('dmalens/simulate', {
       platforms: ['x86_64'],
       requests: [{ op: 'map_single', phys: '0x123456789', size: '0x200', dir: 'to_device' }],
     });
     assert.equal(BigInt(simulated.simulations[0]!.results[0]!.dma), 0x123456789n);
     assert.match(simulated.simulations[0]!.svg ?? '', /<svg/);
     // Spec §6.5: an SEV guest refuses a device without ACCESS_PLATFORM (vector V68).
-    const virtio = await client.request<{ probeError: string | null; usesDmaApi: boolean }>('dmalens/negotiateVirtio', { platform: 'x86_64-sev-guest', offered: ['VERSION_1'] });
+    const virtio = await client.request<{ probeError: string | null; usesDmaApi: boolean }>('dmalens/negotiateVirtio', {
+      platform: 'x86_64-sev-guest',
+      offered: ['VERSION_1'],
+    });
     assert.match(virtio.probeError ?? '', /device must provide VIRTIO_F_ACCESS_PLATFORM/);
-    const withPlatform = await client.request<{ probeError: string | null; usesDmaApi: boolean }>('dmalens/negotiateVirtio', { platform: 'x86_64-sev-guest', offered: ['VERSION_1', 'ACCESS_PLATFORM'] });
+    const withPlatform = await client.request<{ probeError: string | null; usesDmaApi: boolean }>(
+      'dmalens/negotiateVirtio',
+      { platform: 'x86_64-sev-guest', offered: ['VERSION_1', 'ACCESS_PLATFORM'] },
+    );
     assert.equal(withPlatform.probeError, null);
     assert.equal(withPlatform.usesDmaApi, true);
     const status = await client.request<{ selected: string[] }>('dmalens/status', {});
@@ -266,24 +344,52 @@ describe('language server features', () => {
   });
 
   test('a settings change changes hover rows and severities', async () => {
-    await client.changeSettings({ platforms: ['x86_64', 'powernv'], rules: { 'unchecked-mapping': 'error', 'removed-api': 'off' } });
-    const diagnostics = await client.waitFor(() => {
-      const list = client.diagnostics.get(uncheckedUri);
-      return list?.some((diagnostic: Diagnostic) => diagnostic.code === 'unchecked-mapping' && diagnostic.severity === 1) ? list : undefined;
-    }, 8000, 'error severity');
+    await client.changeSettings({
+      platforms: ['x86_64', 'powernv'],
+      rules: { 'unchecked-mapping': 'error', 'removed-api': 'off' },
+    });
+    const diagnostics = await client.waitFor(
+      () => {
+        const list = client.diagnostics.get(uncheckedUri);
+        return list?.some(
+          (diagnostic: Diagnostic) => diagnostic.code === 'unchecked-mapping' && diagnostic.severity === 1,
+        )
+          ? list
+          : undefined;
+      },
+      8000,
+      'error severity',
+    );
     assert.ok(diagnostics.length > 0);
     const hover = await client.hover(uncheckedUri, positionOf(uncheckedText, 'dma_map_single', 2));
-    const rows = hover!.contents.value.split('\n').filter((line) => line.startsWith('|') && !line.startsWith('| ---') && !line.startsWith('| platform'));
+    const rows = hover!.contents.value
+      .split('\n')
+      .filter((line) => line.startsWith('|') && !line.startsWith('| ---') && !line.startsWith('| platform'));
     assert.equal(rows.length, 2, hover!.contents.value);
     assert.ok(tableRow(hover!.contents.value, title('powernv').title));
     await client.changeSettings({ rules: { 'unchecked-mapping': 'off' } });
-    await client.waitFor(() => (client.diagnostics.get(uncheckedUri)?.some((diagnostic) => diagnostic.code === 'unchecked-mapping') ? undefined : true), 8000, 'rule off');
+    await client.waitFor(
+      () =>
+        client.diagnostics.get(uncheckedUri)?.some((diagnostic) => diagnostic.code === 'unchecked-mapping')
+          ? undefined
+          : true,
+      8000,
+      'rule off',
+    );
   });
 
   test('invalid settings are reported in a message and the server keeps working with the rest', async () => {
     const before = client.messages.length;
-    await client.changeSettings({ platforms: ['x86_64', 'no-such-platform'], overrides: { pseries: { dma_mask: 'banana' } }, annotations: 42 });
-    const message = await client.waitFor(() => client.messages.slice(before).find((entry) => entry.message.includes('no-such-platform')), 8000, 'settings message');
+    await client.changeSettings({
+      platforms: ['x86_64', 'no-such-platform'],
+      overrides: { pseries: { dma_mask: 'banana' } },
+      annotations: 42,
+    });
+    const message = await client.waitFor(
+      () => client.messages.slice(before).find((entry) => entry.message.includes('no-such-platform')),
+      8000,
+      'settings message',
+    );
     assert.match(message.message, /dma_mask/);
     assert.match(message.message, /annotations/);
     const hover = await client.hover(uncheckedUri, positionOf(uncheckedText, 'dma_map_single', 2));
@@ -303,8 +409,10 @@ describe('language server features', () => {
     assert.equal(first.command.command, 'dmalens.showPipeline');
     // SEV bounces the 1514-byte buffer at map time (§2.3, vector V19's size).
     assert.ok(first.command.title.includes(`${title('x86_64-sev-guest').short}: bounce 1514 B`), first.command.title);
-    const hints = await client.request<unknown[]>('textDocument/inlayHint', { textDocument: { uri: uncheckedUri }, range: { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } } });
+    const hints = await client.request<unknown[]>('textDocument/inlayHint', {
+      textDocument: { uri: uncheckedUri },
+      range: { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } },
+    });
     assert.equal(hints.length, 0);
   });
 });
-

@@ -40,13 +40,22 @@ describe('workspace index', () => {
     writeFileSync(join(root, 'generated/excluded.c'), driver('excluded'));
     writeFileSync(join(root, 'drivers/huge.c'), `${driver('huge')}${'/* padding */\n'.repeat(10000)}`);
     const started = Date.now();
-    client = await LspClient.start({ rootUri: pathToFileURL(root).toString(), settings: { 'index.exclude': ['generated/**'], 'index.maxFileBytes': 65536 } });
+    client = await LspClient.start({
+      rootUri: pathToFileURL(root).toString(),
+      settings: { 'index.exclude': ['generated/**'], 'index.maxFileBytes': 65536 },
+    });
     initializeMs = Date.now() - started;
   });
   after(() => client.stop());
 
   const symbols = (query: string) => client.request<Symbol[]>('workspace/symbol', { query });
-  const indexDone = () => client.waitFor(() => client.statusNotifications.some((status) => (status as { index: { state: string } }).index.state === 'done'), 20000, 'index done');
+  const indexDone = () =>
+    client.waitFor(
+      () =>
+        client.statusNotifications.some((status) => (status as { index: { state: string } }).index.state === 'done'),
+      20000,
+      'index done',
+    );
 
   test('initialize answers before indexing finishes, and progress runs from begin to end', async () => {
     assert.ok(initializeMs < 5000, `initialize took ${initializeMs} ms`);
@@ -73,7 +82,9 @@ describe('workspace index', () => {
     await indexDone();
     const added = join(root, 'drivers/beta.c');
     writeFileSync(added, driver('beta'));
-    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(added).toString(), type: 1 }] });
+    await client.notify('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: pathToFileURL(added).toString(), type: 1 }],
+    });
     const deadline = Date.now() + 10000;
     let functions: (string | undefined)[] = [];
     while (Date.now() < deadline) {
@@ -82,7 +93,9 @@ describe('workspace index', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     assert.ok(functions.includes('beta_map'), JSON.stringify(functions));
-    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(root, 'drivers/alpha.c')).toString(), type: 3 }] });
+    await client.notify('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: pathToFileURL(join(root, 'drivers/alpha.c')).toString(), type: 3 }],
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
     functions = (await symbols('dma_map_single')).map((symbol) => symbol.containerName);
     assert.ok(!functions.includes('alpha_map'));
@@ -98,7 +111,8 @@ describe('workspace index limits', () => {
     const root = mkdtempSync(join(tmpdir(), 'dmalens-index-caps-'));
     for (let dir = 0; dir < count / 100; dir++) {
       mkdirSync(join(root, `d${dir}`));
-      for (let file = 0; file < 100; file++) writeFileSync(join(root, `d${dir}`, `drv${file}.c`), driver(`drv${dir}_${file}`));
+      for (let file = 0; file < 100; file++)
+        writeFileSync(join(root, `d${dir}`, `drv${file}.c`), driver(`drv${dir}_${file}`));
     }
     return root;
   }
@@ -107,7 +121,12 @@ describe('workspace index limits', () => {
     const root = makeTree(count);
     const client = await LspClient.start({ rootUri: pathToFileURL(root).toString(), settings });
     try {
-      await client.waitFor(() => client.statusNotifications.some((status) => (status as { index: { state: string } }).index.state === 'done'), 60000, 'index done');
+      await client.waitFor(
+        () =>
+          client.statusNotifications.some((status) => (status as { index: { state: string } }).index.state === 'done'),
+        60000,
+        'index done',
+      );
       const analysis = await client.request<{ totals: { files: number } }>('dmalens/analyzeWorkspace', {});
       return { files: analysis.totals.files, logs: client.logs };
     } finally {
@@ -120,13 +139,19 @@ describe('workspace index limits', () => {
   test('index.maxFiles stops the index early and says so in the log', async () => {
     const { files, logs } = await indexWith({ 'index.maxFiles': 200 }, 6000);
     assert.ok(files >= 1 && files < 6000, `indexed ${files} of 6000 files`);
-    assert.ok(logs.some((line) => line.includes('stopped at dmalens.index.maxFiles (200)')), logs.join('\n'));
+    assert.ok(
+      logs.some((line) => line.includes('stopped at dmalens.index.maxFiles (200)')),
+      logs.join('\n'),
+    );
   });
 
   test('index.maxTotalBytes stops the index early and says so in the log', async () => {
     const { files, logs } = await indexWith({ 'index.maxTotalBytes': 100_000 }, 6000);
     assert.ok(files >= 1 && files < 6000, `indexed ${files} of 6000 files`);
-    assert.ok(logs.some((line) => line.includes('stopped at dmalens.index.maxTotalBytes (100000)')), logs.join('\n'));
+    assert.ok(
+      logs.some((line) => line.includes('stopped at dmalens.index.maxTotalBytes (100000)')),
+      logs.join('\n'),
+    );
   });
 
   test('without limits every file is indexed', async () => {

@@ -28,11 +28,26 @@ describe('robustness', () => {
   const inputs: [string, () => string][] = [
     ['empty file', () => ''],
     ['binary garbage', () => String.fromCharCode(...Array.from({ length: 4096 }, (_, index) => (index * 7919) % 256))],
-    ['invalid UTF-8 decoded as replacement characters and lone surrogates', () => `int f(void) { return dma_map_single(d, "\uFFFD\uD800", 4, DMA_TO_DEVICE); }\n\uDC00`],
+    [
+      'invalid UTF-8 decoded as replacement characters and lone surrogates',
+      () => `int f(void) { return dma_map_single(d, "\uFFFD\uD800", 4, DMA_TO_DEVICE); }\n\uDC00`,
+    ],
     ['unterminated comment', () => `/* never closed\nvoid f(void) { dma_map_single(dev, buf, 4, DMA_TO_DEVICE);\n`],
-    ['deeply nested expressions', () => `void f(void) { x = ${'('.repeat(20000)}dma_map_single(dev, buf, 4, DMA_TO_DEVICE)${')'.repeat(20000)}; }\n`],
-    ['unbalanced braces and macros', () => `#define X(a) { dma_map_single(a\nlist_for_each_entry(p, &h, node) {\n}}}}} dma_unmap_single(d, h, 4, DMA_TO_DEVICE);\n`],
-    ['20 MB generated file', () => `static void f(void)\n{\n${'\tdma_addr_t a = dma_map_single(dev, buf, 64, DMA_TO_DEVICE);\n'.repeat(340000)}}\n`],
+    [
+      'deeply nested expressions',
+      () =>
+        `void f(void) { x = ${'('.repeat(20000)}dma_map_single(dev, buf, 4, DMA_TO_DEVICE)${')'.repeat(20000)}; }\n`,
+    ],
+    [
+      'unbalanced braces and macros',
+      () =>
+        `#define X(a) { dma_map_single(a\nlist_for_each_entry(p, &h, node) {\n}}}}} dma_unmap_single(d, h, 4, DMA_TO_DEVICE);\n`,
+    ],
+    [
+      '20 MB generated file',
+      () =>
+        `static void f(void)\n{\n${'\tdma_addr_t a = dma_map_single(dev, buf, 64, DMA_TO_DEVICE);\n'.repeat(340000)}}\n`,
+    ],
   ];
 
   for (const [name, make] of inputs) {
@@ -43,7 +58,11 @@ describe('robustness', () => {
       assert.ok(elapsed < ANSWER_WITHIN_MS);
       const diagnostics = await client.diagnosticsFor(uri, 20000);
       // Parse errors are never diagnostics: whatever is published comes from a DMA Lens rule.
-      for (const diagnostic of diagnostics) assert.ok(RULE_IDS.has(String(diagnostic.code)), `unexpected diagnostic ${diagnostic.code}: ${diagnostic.message}`);
+      for (const diagnostic of diagnostics)
+        assert.ok(
+          RULE_IDS.has(String(diagnostic.code)),
+          `unexpected diagnostic ${diagnostic.code}: ${diagnostic.message}`,
+        );
       assert.ok(client.alive);
       await client.notify('textDocument/didClose', { textDocument: { uri } });
     });
@@ -56,7 +75,9 @@ describe('robustness', () => {
     client.process.stdin.write(`Content-Length: ${Buffer.byteLength(notObject)}\r\n\r\n${notObject}`);
     const unknown = JSON.stringify({ jsonrpc: '2.0', id: 100, method: 'dmalens/noSuchMethod', params: {} });
     client.process.stdin.write(`Content-Length: ${Buffer.byteLength(unknown)}\r\n\r\n${unknown}`);
-    const badParams = await client.request<unknown>('dmalens/simulate', { platforms: 'x86_64' }).catch((error: Error) => error);
+    const badParams = await client
+      .request<unknown>('dmalens/simulate', { platforms: 'x86_64' })
+      .catch((error: Error) => error);
     assert.ok(badParams instanceof Error, 'bad params give an error answer');
     const status = await client.request<{ selected: string[] }>('dmalens/status', {});
     assert.ok(status.selected.length > 0);
@@ -70,10 +91,16 @@ describe('robustness', () => {
   });
 
   test('settings given as initializationOptions apply when the client has no workspace/configuration', async () => {
-    const plain = await LspClient.start({ answerConfiguration: false, initializationOptions: { dmalens: { platforms: ['x86_64', 'powernv'] } } });
+    const plain = await LspClient.start({
+      answerConfiguration: false,
+      initializationOptions: { dmalens: { platforms: ['x86_64', 'powernv'] } },
+    });
     try {
       const selected = await plain.waitFor(
-        () => plain.statusNotifications.map((entry) => (entry as { selected: string[] }).selected).find((ids) => ids.length === 2),
+        () =>
+          plain.statusNotifications
+            .map((entry) => (entry as { selected: string[] }).selected)
+            .find((ids) => ids.length === 2),
         8000,
         'selection from initializationOptions',
       );

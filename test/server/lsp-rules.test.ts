@@ -52,19 +52,35 @@ describe('rule fixtures over LSP', () => {
           const negative = word.startsWith('!');
           const rule = negative ? word.slice(1) : word;
           assert.ok(ruleDocs.has(rule), `rule ${rule} has docs/rules/${rule}.md`);
-          const onLine = diagnostics.filter((diagnostic) => diagnostic.code === rule && diagnostic.range.start.line === marker.line);
-          if (negative) assert.equal(onLine.length, 0, `${name}:${marker.line + 1}: unexpected ${rule}: ${onLine.map((d) => d.message).join(' | ')}`);
+          const onLine = diagnostics.filter(
+            (diagnostic) => diagnostic.code === rule && diagnostic.range.start.line === marker.line,
+          );
+          if (negative)
+            assert.equal(
+              onLine.length,
+              0,
+              `${name}:${marker.line + 1}: unexpected ${rule}: ${onLine.map((d) => d.message).join(' | ')}`,
+            );
           else {
-            assert.ok(onLine.length > 0, `${name}:${marker.line + 1}: expected ${rule}; got ${JSON.stringify(diagnostics.map((d) => [d.code, d.range.start.line + 1]))}`);
+            assert.ok(
+              onLine.length > 0,
+              `${name}:${marker.line + 1}: expected ${rule}; got ${JSON.stringify(diagnostics.map((d) => [d.code, d.range.start.line + 1]))}`,
+            );
             expected.add(`${rule}@${marker.line}`);
           }
         }
       }
       for (const diagnostic of diagnostics) {
-        assert.ok(expected.has(`${diagnostic.code}@${diagnostic.range.start.line}`), `${name}:${diagnostic.range.start.line + 1}: no marker expects ${diagnostic.code}: ${diagnostic.message}`);
+        assert.ok(
+          expected.has(`${diagnostic.code}@${diagnostic.range.start.line}`),
+          `${name}:${diagnostic.range.start.line + 1}: no marker expects ${diagnostic.code}: ${diagnostic.message}`,
+        );
         assert.equal(diagnostic.source, 'dmalens');
         // The documentation link is a file: URI of the page shipped with the server (the repository's docs/ here).
-        assert.equal(fileURLToPath(diagnostic.codeDescription?.href ?? 'missing:'), join(repoRoot, 'docs/rules', `${diagnostic.code}.md`));
+        assert.equal(
+          fileURLToPath(diagnostic.codeDescription?.href ?? 'missing:'),
+          join(repoRoot, 'docs/rules', `${diagnostic.code}.md`),
+        );
       }
     });
   }
@@ -74,21 +90,40 @@ describe('rule fixtures over LSP', () => {
     const mapSize = Number(v70.input['size_map']);
     const unmapSize = Number(v70.input['size_unmap']);
     const diagnostics = published.get('unmap-mismatch.c')!;
-    const sizeMessages = diagnostics.filter((diagnostic) => diagnostic.code === 'unmap-mismatch' && diagnostic.message.includes('device driver frees DMA memory with different size'));
+    const sizeMessages = diagnostics.filter(
+      (diagnostic) =>
+        diagnostic.code === 'unmap-mismatch' &&
+        diagnostic.message.includes('device driver frees DMA memory with different size'),
+    );
     assert.ok(
-      sizeMessages.some((diagnostic) => diagnostic.message.includes(`[map size=${mapSize} bytes] [unmap size=${unmapSize} bytes]`)),
+      sizeMessages.some((diagnostic) =>
+        diagnostic.message.includes(`[map size=${mapSize} bytes] [unmap size=${unmapSize} bytes]`),
+      ),
       `a size mismatch names map size ${mapSize} and unmap size ${unmapSize}`,
     );
     assert.ok(v70.expect.dma_addr_or_rule.includes('failed to check map error'));
-    assert.ok(diagnostics.some((diagnostic) => diagnostic.code === 'unchecked-mapping' && diagnostic.message.includes('device driver failed to check map error')));
+    assert.ok(
+      diagnostics.some(
+        (diagnostic) =>
+          diagnostic.code === 'unchecked-mapping' &&
+          diagnostic.message.includes('device driver failed to check map error'),
+      ),
+    );
   });
 
   test('V71: sync with the wrong direction gives both check_sync texts', () => {
     const v71 = vector('V71');
     assert.match(v71.expect.dma_addr_or_rule, /different direction/);
-    const diagnostic = published.get('sync-direction.c')!.find((candidate) => candidate.code === 'sync-direction' && candidate.message.includes('dma_sync_single_for_cpu'));
+    const diagnostic = published
+      .get('sync-direction.c')!
+      .find(
+        (candidate) => candidate.code === 'sync-direction' && candidate.message.includes('dma_sync_single_for_cpu'),
+      );
     assert.ok(diagnostic, 'the V71 sync is reported');
-    assert.match(diagnostic.message, /device driver syncs DMA memory with different direction .*\[mapped with DMA_TO_DEVICE\] \[synced with DMA_FROM_DEVICE\]/);
+    assert.match(
+      diagnostic.message,
+      /device driver syncs DMA memory with different direction .*\[mapped with DMA_TO_DEVICE\] \[synced with DMA_FROM_DEVICE\]/,
+    );
     assert.match(diagnostic.message, /device driver syncs device read-only DMA memory for cpu/);
   });
 });

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { expectedRuleLines, positionOf, repoRoot, serverPath } from './lsp-client';
 
 const nvim = spawnSync('nvim', ['--version'], { encoding: 'utf8' });
-const missing = nvim.status === 0 ? null : 'nvim is not installed: run `bash scripts/install-test-deps.sh` (installs Debian neovim)';
+const missing =
+  nvim.status === 0 ? null : 'nvim is not installed: run `bash scripts/install-test-deps.sh` (installs Debian neovim)';
 // In CI a missing Neovim is a broken setup and must fail; on a developer machine the test says why it skips.
 const skip = missing !== null && process.env['CI'] === undefined ? `${missing}; skipped because CI is not set` : false;
 
@@ -19,15 +20,30 @@ test('Neovim 0.7 gets diagnostics and a hover from the server', { skip }, () => 
   const text = readFileSync(fixture, 'utf8');
   const position = positionOf(text, 'dma_map_single', 2);
   const out = join(mkdtempSync(join(tmpdir(), 'dmalens-nvim-')), 'result.json');
-  const run = spawnSync('nvim', ['--headless', '-u', 'NONE', '-i', 'NONE', '-c', `luafile ${join(repoRoot, 'test/server/nvim-client.lua')}`], {
-    env: { ...process.env, DMALENS_SERVER: serverPath, DMALENS_FIXTURE: fixture, DMALENS_OUT: out, DMALENS_LINE: String(position.line), DMALENS_COL: String(position.character), XDG_STATE_HOME: join(out, '..'), XDG_DATA_HOME: join(out, '..') },
-    encoding: 'utf8',
-    timeout: 30000,
-  });
+  const run = spawnSync(
+    'nvim',
+    ['--headless', '-u', 'NONE', '-i', 'NONE', '-c', `luafile ${join(repoRoot, 'test/server/nvim-client.lua')}`],
+    {
+      env: {
+        ...process.env,
+        DMALENS_SERVER: serverPath,
+        DMALENS_FIXTURE: fixture,
+        DMALENS_OUT: out,
+        DMALENS_LINE: String(position.line),
+        DMALENS_COL: String(position.character),
+        XDG_STATE_HOME: join(out, '..'),
+        XDG_DATA_HOME: join(out, '..'),
+      },
+      encoding: 'utf8',
+      timeout: 30000,
+    },
+  );
   assert.equal(run.status, 0, run.stderr);
   const result = JSON.parse(readFileSync(out, 'utf8'));
   assert.ok(result.ok, result.error);
-  const unchecked = result.diagnostics.filter((diagnostic: { code?: string }) => diagnostic.code === 'unchecked-mapping');
+  const unchecked = result.diagnostics.filter(
+    (diagnostic: { code?: string }) => diagnostic.code === 'unchecked-mapping',
+  );
   assert.deepEqual(
     unchecked.map((diagnostic: { lnum: number }) => diagnostic.lnum),
     expectedRuleLines(text, 'unchecked-mapping'),

@@ -14,7 +14,32 @@ function reference(code: string, handle: string): boolean {
 const HANDLES = ['addr', 'dma', 'priv->dma', 'rx.buf', '*dma_handle', 'ring->desc[i].addr'];
 
 test('assignsTo agrees with the boundary-first regular expression on any text', () => {
-  const pieces = fc.constantFrom(...HANDLES, 'addr', 'xaddr', 'addr2', 'p.', 'p->', '>', '.', ' ', '\n', '=', '==', ' = ', '!=', '(', ')', ';', 'priv', '->', 'dma', '*', '[i]', 'rx', 'buf');
+  const pieces = fc.constantFrom(
+    ...HANDLES,
+    'addr',
+    'xaddr',
+    'addr2',
+    'p.',
+    'p->',
+    '>',
+    '.',
+    ' ',
+    '\n',
+    '=',
+    '==',
+    ' = ',
+    '!=',
+    '(',
+    ')',
+    ';',
+    'priv',
+    '->',
+    'dma',
+    '*',
+    '[i]',
+    'rx',
+    'buf',
+  );
   fc.assert(
     fc.property(fc.array(pieces, { maxLength: 30 }), fc.constantFrom(...HANDLES), (parts, handle) => {
       const code = parts.join('');

@@ -46,7 +46,10 @@ test('binary garbage containing API names does not throw', () => {
 });
 
 test('invalid UTF-8 decodes to replacement characters and positions stay UTF-16', () => {
-  const bytes = Buffer.concat([Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('\nvoid f(void) { h = dma_map_single(d, p, 4, DMA_TO_DEVICE); }\n')]);
+  const bytes = Buffer.concat([
+    Buffer.from([0xff, 0xfe, 0xc3]),
+    Buffer.from('\nvoid f(void) { h = dma_map_single(d, p, 4, DMA_TO_DEVICE); }\n'),
+  ]);
   const text = bytes.toString('utf8');
   const sites = extractCallSites(text);
   assert.equal(sites.length, 1);
@@ -58,7 +61,10 @@ test('unterminated comments and strings hide the names after them', () => {
   assert.deepEqual(extractCallSites('void f(void)\n{\n/* dma_map_single(d, p, 4, DMA_TO_DEVICE);\n'), []);
   assert.deepEqual(analyzeFileText('void f(void)\n{\n/* dma_map_single(d, p, 4, DMA_TO_DEVICE);\n', 'c.c').sites, []);
   const unterminatedString = 'void f(void)\n{\n\tpr_info("dma_map_single(d, p, 4, DMA_TO_DEVICE);\n}\n';
-  assert.deepEqual(extractCallSites(unterminatedString).map((site) => site.api), []);
+  assert.deepEqual(
+    extractCallSites(unterminatedString).map((site) => site.api),
+    [],
+  );
 });
 
 test('deeply nested expressions finish in bounded time', () => {
@@ -92,7 +98,9 @@ test('a parse over its budget returns null and the parser keeps working', () => 
 test('a document whose parse ran over budget answers with no sites and recovers on the next edit', () => {
   const document = new AnalyzedDocument('void f(void) { dma_map_single(d, p, 4, DMA_TO_DEVICE); }\n');
   assert.equal(document.sites().length, 1);
-  document.applyEdits([{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'int y;\n' }]);
+  document.applyEdits([
+    { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'int y;\n' },
+  ]);
   assert.equal(document.sites().length, 1);
   assert.equal(document.siteAt({ line: 0, character: 20 })?.api, 'dma_map_single');
   document.dispose();

@@ -14,24 +14,74 @@ function referenceTested(after: string, lvalue: string): boolean {
   const name = lvalue.replace(/\s+/g, '').split('').map(escape).join('\\s*');
   if (name.length === 0) return false;
   const words = 'if|while|WARN_ON|WARN_ON_ONCE|unlikely|likely|IS_ERR_OR_NULL|IS_ERR';
-  return new RegExp(`!\\s*\\(?\\s*${name}(?![\\w\\[.>-])|${name}\\s*(?:==|!=|<=|>=|<|>)|(?:${words})\\s*\\(\\s*${name}\\s*\\)|${name}\\s*\\)?\\s*\\?`).test(after);
+  return new RegExp(
+    `!\\s*\\(?\\s*${name}(?![\\w\\[.>-])|${name}\\s*(?:==|!=|<=|>=|<|>)|(?:${words})\\s*\\(\\s*${name}\\s*\\)|${name}\\s*\\)?\\s*\\?`,
+  ).test(after);
 }
 
 const LVALUES = ['ret', 'buf', 'priv->buf', 'd->ring[i]', 'nents', 'p.q'];
-const PIECES = [...LVALUES, 'r et', 'priv -> buf', 'xret', 'ret2', ' ', '  ', '\t', '\n', '\u00a0', '!', '(', ')', '=', '==', '!=', '<', '>', '?', ':', '-', '->', '.', '[', ']', ';', 'if', 'while', 'IS_ERR', 'IS_ERR_OR_NULL', 'unlikely', 'likely', 'WARN_ON', 'NULL', '0', 'x'];
+const PIECES = [
+  ...LVALUES,
+  'r et',
+  'priv -> buf',
+  'xret',
+  'ret2',
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '\u00a0',
+  '!',
+  '(',
+  ')',
+  '=',
+  '==',
+  '!=',
+  '<',
+  '>',
+  '?',
+  ':',
+  '-',
+  '->',
+  '.',
+  '[',
+  ']',
+  ';',
+  'if',
+  'while',
+  'IS_ERR',
+  'IS_ERR_OR_NULL',
+  'unlikely',
+  'likely',
+  'WARN_ON',
+  'NULL',
+  '0',
+  'x',
+];
 
 test('agrees with the regular-expression reference on random texts', () => {
   fc.assert(
-    fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 14 }), fc.constantFrom(...LVALUES, 'r e t', 'priv ->buf'), (pieces, lvalue) => {
-      const after = pieces.join('');
-      assert.equal(isResultTested(after, lvalue), referenceTested(after, lvalue), JSON.stringify({ after, lvalue }));
-    }),
+    fc.property(
+      fc.array(fc.constantFrom(...PIECES), { maxLength: 14 }),
+      fc.constantFrom(...LVALUES, 'r e t', 'priv ->buf'),
+      (pieces, lvalue) => {
+        const after = pieces.join('');
+        assert.equal(isResultTested(after, lvalue), referenceTested(after, lvalue), JSON.stringify({ after, lvalue }));
+      },
+    ),
     { numRuns: 20_000 },
   );
 });
 
 test('the kernel’s usual tests count, and uses that are no test do not', () => {
-  for (const after of [';\n\tif (!buf)\n\t\treturn -ENOMEM;', ';\n\tif (buf == NULL)', ';\n\tif (unlikely(!buf))', ';\n\tif (IS_ERR_OR_NULL(buf))', ';\n\treturn buf ? 0 : -ENOMEM;', ';\n\tif (! ( buf))']) {
+  for (const after of [
+    ';\n\tif (!buf)\n\t\treturn -ENOMEM;',
+    ';\n\tif (buf == NULL)',
+    ';\n\tif (unlikely(!buf))',
+    ';\n\tif (IS_ERR_OR_NULL(buf))',
+    ';\n\treturn buf ? 0 : -ENOMEM;',
+    ';\n\tif (! ( buf))',
+  ]) {
     assert.equal(isResultTested(after, 'buf'), true, after);
   }
   for (const after of [';\n\tmemcpy(buf, src, len);', ';\n\tif (!buf->next)', ';\n\tkfree(buf);', '']) {

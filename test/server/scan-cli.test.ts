@@ -16,7 +16,11 @@ const cli = join(repoRoot, 'server/dist/cli.js');
 const fixtures = join(repoRoot, 'test/fixtures/rules');
 
 function scan(args: string[], cwd = repoRoot) {
-  const result = spawnSync(process.execPath, [cli, 'scan', '--no-cache', ...args], { cwd, encoding: 'utf8', timeout: 60000 });
+  const result = spawnSync(process.execPath, [cli, 'scan', '--no-cache', ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -32,13 +36,19 @@ describe('dmalens scan', () => {
     assert.ok(match, stack);
     // The reported column points at the buffer argument `cmd` on that line (1-based).
     assert.equal(source[Number(match[2]) - 1]!.slice(Number(match[3]) - 1, Number(match[3]) + 2), 'cmd');
-    assert.ok(lines.some((line) => / note: dma_map_single in demo_fill_rx\(\): /.test(line)), 'annotated sites are listed');
+    assert.ok(
+      lines.some((line) => / note: dma_map_single in demo_fill_rx\(\): /.test(line)),
+      'annotated sites are listed',
+    );
   });
 
   test('exit 0 when only warnings are found; --rules restricts the rules', () => {
     const result = scan(['--rules', 'unchecked-mapping', join(fixtures, 'unchecked-mapping.c')]);
     assert.equal(result.status, 0, result.stderr);
-    const expected = expectedRuleLines(readFileSync(join(fixtures, 'unchecked-mapping.c'), 'utf8'), 'unchecked-mapping').map((line) => line + 1);
+    const expected = expectedRuleLines(
+      readFileSync(join(fixtures, 'unchecked-mapping.c'), 'utf8'),
+      'unchecked-mapping',
+    ).map((line) => line + 1);
     const reported = result.stdout
       .split('\n')
       .filter((line) => line.endsWith('[unchecked-mapping]'))
@@ -53,10 +63,20 @@ describe('dmalens scan', () => {
     const json = JSON.parse(result.stdout);
     // Written file by file, yet byte for byte the one-shot pretty print of the same document.
     assert.equal(result.stdout, `${JSON.stringify(json, null, 2)}\n`);
-    assert.deepEqual(json.platforms.map((platform: { id: string }) => platform.id), ['x86_64', 'pseries']);
+    assert.deepEqual(
+      json.platforms.map((platform: { id: string }) => platform.id),
+      ['x86_64', 'pseries'],
+    );
     const file = json.files[0];
-    assert.ok(file.sites.some((site: { api: string; size: { value: string } }) => site.api === 'dma_map_single' && site.size.value === '512'));
-    assert.equal(file.diagnostics.filter((diagnostic: { rule: string }) => diagnostic.rule === 'sync-direction').length, 2);
+    assert.ok(
+      file.sites.some(
+        (site: { api: string; size: { value: string } }) => site.api === 'dma_map_single' && site.size.value === '512',
+      ),
+    );
+    assert.equal(
+      file.diagnostics.filter((diagnostic: { rule: string }) => diagnostic.rule === 'sync-direction').length,
+      2,
+    );
     assert.equal(json.summary.byRule['sync-direction'], 2);
   });
 
@@ -66,14 +86,24 @@ describe('dmalens scan', () => {
     assert.equal(inProcess.status, 1, inProcess.stderr);
     assert.equal(inProcess.stdout, onWorkers.stdout);
     // The platform summaries come from the analysis too: the in-process run must carry them.
-    assert.ok(JSON.parse(inProcess.stdout).files.some((file: { sites: { summary: string | null }[] }) => file.sites.some((site) => site.summary)));
+    assert.ok(
+      JSON.parse(inProcess.stdout).files.some((file: { sites: { summary: string | null }[] }) =>
+        file.sites.some((site) => site.summary),
+      ),
+    );
   });
 
   test('files are reported in walk order: roots as given, each depth first with names sorted', () => {
     const root = mkdtempSync(join(tmpdir(), 'dmalens-order-'));
-    const driver = (name: string) => `static dma_addr_t ${name}(struct device *dev, void *buf)\n{\n\treturn dma_map_single(dev, buf, 64, DMA_TO_DEVICE);\n}\n`;
+    const driver = (name: string) =>
+      `static dma_addr_t ${name}(struct device *dev, void *buf)\n{\n\treturn dma_map_single(dev, buf, 64, DMA_TO_DEVICE);\n}\n`;
     // Sorted as whole paths, b-x.c would come before b/z.c ('-' sorts before '/'); the walk lists b first.
-    for (const [path, name] of [['a.c', 'demo_a'], ['b/z.c', 'demo_z'], ['b-x.c', 'demo_x'], ['c/d/e.c', 'demo_e']] as const) {
+    for (const [path, name] of [
+      ['a.c', 'demo_a'],
+      ['b/z.c', 'demo_z'],
+      ['b-x.c', 'demo_x'],
+      ['c/d/e.c', 'demo_e'],
+    ] as const) {
       mkdirSync(dirname(join(root, path)), { recursive: true });
       writeFileSync(join(root, path), driver(name));
     }
@@ -82,7 +112,10 @@ describe('dmalens scan', () => {
     const paths = JSON.parse(result.stdout).files.map((file: { path: string }) => file.path.slice(root.length + 1));
     assert.deepEqual(paths, ['a.c', 'b/z.c', 'b-x.c', 'c/d/e.c']);
     const text = scan(['--jobs', '2', join(root, 'c'), root]);
-    const notes = text.stdout.split('\n').filter((line) => line.includes(': note: ')).map((line) => line.slice(root.length + 1, line.indexOf(':')));
+    const notes = text.stdout
+      .split('\n')
+      .filter((line) => line.includes(': note: '))
+      .map((line) => line.slice(root.length + 1, line.indexOf(':')));
     assert.deepEqual(notes, ['c/d/e.c', 'a.c', 'b/z.c', 'b-x.c', 'c/d/e.c'], 'roots in the order given');
     rmSync(root, { recursive: true, force: true });
   });
@@ -90,7 +123,15 @@ describe('dmalens scan', () => {
   test('with --progress on the same terminal, the progress line is wiped before report lines, never left in front of them', (context) => {
     // `script` (util-linux) runs the scan on a pseudo-terminal, so stdout and stderr are both terminals.
     if (spawnSync('script', ['--version']).status !== 0) return context.skip('util-linux script is not installed');
-    const terminal = spawnSync('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} scan --no-cache --progress examples`, '/dev/null'], { cwd: repoRoot, encoding: 'utf8', timeout: 60000 });
+    const terminal = spawnSync(
+      'script',
+      [
+        '-qfec',
+        `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} scan --no-cache --progress examples`,
+        '/dev/null',
+      ],
+      { cwd: repoRoot, encoding: 'utf8', timeout: 60000 },
+    );
     assert.match(terminal.stdout, /files\/s/, 'the progress line was drawn');
     // What stays visible of each line: the text after the last "erase line" sequence.
     const ERASE_LINE = '\x1b[2K';
@@ -106,7 +147,19 @@ describe('dmalens scan', () => {
   test('a cache that cannot be written is reported on stderr, and the report is complete', () => {
     const root = mkdtempSync(join(tmpdir(), 'dmalens-cache-'));
     writeFileSync(join(root, 'not-a-folder'), '');
-    const cached = spawnSync(process.execPath, [cli, 'scan', '--format', 'json', '--cache', join(root, 'not-a-folder', 'cache'), join(fixtures, 'sync-direction.c')], { encoding: 'utf8', timeout: 60000 });
+    const cached = spawnSync(
+      process.execPath,
+      [
+        cli,
+        'scan',
+        '--format',
+        'json',
+        '--cache',
+        join(root, 'not-a-folder', 'cache'),
+        join(fixtures, 'sync-direction.c'),
+      ],
+      { encoding: 'utf8', timeout: 60000 },
+    );
     assert.equal(cached.status, 0, cached.stderr);
     assert.match(cached.stderr, /^dmalens scan: cache not saved to .*not-a-folder/m);
     assert.equal(JSON.parse(cached.stdout).summary.byRule['sync-direction'], 2);
@@ -114,7 +167,11 @@ describe('dmalens scan', () => {
   });
 
   test('a reader that stops early (| head) ends the scan quietly, neither hung nor with an error', async () => {
-    const child = spawn(process.execPath, [cli, 'scan', '--no-cache', '--format', 'json', 'examples', 'test/fixtures'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [cli, 'scan', '--no-cache', '--format', 'json', 'examples', 'test/fixtures'],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.once('data', () => child.stdout.destroy());
@@ -142,7 +199,9 @@ describe('dmalens scan', () => {
       writeFileSync(join(root, path), text);
     }
     const result = scan(['--format', 'json', '--rules', 'raw-phys-to-device', '.'], root);
-    const reported = (JSON.parse(result.stdout) as { files: { path: string; diagnostics: unknown[] }[] }).files.filter((file) => file.diagnostics.length > 0).map((file) => file.path);
+    const reported = (JSON.parse(result.stdout) as { files: { path: string; diagnostics: unknown[] }[] }).files
+      .filter((file) => file.diagnostics.length > 0)
+      .map((file) => file.path);
     assert.deepEqual(reported.sort(), ['drivers/block/demo/sed-opal.c', 'drivers/net/ethernet/demo/raw.c']);
     rmSync(root, { recursive: true, force: true });
   });
@@ -150,9 +209,15 @@ describe('dmalens scan', () => {
   test('sarif output validates against the SARIF 2.1.0 schema', () => {
     const result = scan(['--format', 'sarif', 'test/fixtures/rules']);
     assert.equal(result.status, 1, result.stderr);
-    type SarifResult = { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[]; fixes?: unknown[] };
+    type SarifResult = {
+      ruleId: string;
+      locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+      fixes?: unknown[];
+    };
     const sarif = JSON.parse(result.stdout) as { runs: { results: SarifResult[] }[] };
-    const schema = JSON.parse(readFileSync(join(repoRoot, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+    const schema = JSON.parse(
+      readFileSync(join(repoRoot, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'),
+    );
     // The published rtm.5 schema has one pattern (`language`) that is invalid with the `u` flag; compile
     // patterns as plain JavaScript regular expressions, as the schema's authors evidently did.
     const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
@@ -162,14 +227,19 @@ describe('dmalens scan', () => {
     assert.equal(validate(sarif), true, JSON.stringify(validate.errors?.slice(0, 5), null, 1));
     const results = sarif.runs[0]!.results;
     // Every rule the tool declares has its documentation page, and the SARIF help link points at it.
-    const rules = (sarif.runs[0] as unknown as { tool: { driver: { rules: { id: string; helpUri: string }[] } } }).tool.driver.rules;
+    const rules = (sarif.runs[0] as unknown as { tool: { driver: { rules: { id: string; helpUri: string }[] } } }).tool
+      .driver.rules;
     assert.ok(rules.length >= 12);
     for (const rule of rules) {
       assert.ok(existsSync(join(repoRoot, 'docs/rules', `${rule.id}.md`)), `docs/rules/${rule.id}.md`);
       assert.equal(fileURLToPath(rule.helpUri), join(repoRoot, 'docs/rules', `${rule.id}.md`));
     }
     assert.ok(results.some((entry) => entry.ruleId === 'removed-api' && entry.fixes?.length));
-    assert.ok(results.every((entry) => entry.locations[0]!.physicalLocation.artifactLocation.uri.startsWith('test/fixtures/rules/')));
+    assert.ok(
+      results.every((entry) =>
+        entry.locations[0]!.physicalLocation.artifactLocation.uri.startsWith('test/fixtures/rules/'),
+      ),
+    );
   });
 
   test('bad usage exits 2 with a message', () => {
@@ -184,9 +254,19 @@ describe('dmalens scan', () => {
 
   test('binary files are skipped and invalid UTF-8 does not stop the scan', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dmalens-scan-'));
-    writeFileSync(join(dir, 'garbage.c'), Buffer.from([0, 1, 2, 0xff, 0xfe, 0x64, 0x6d, 0x61, 0x5f, 0x6d, 0x61, 0x70, 0x5f, 0x73, 0x69, 0x6e, 0x67, 0x6c, 0x65, 0]));
-    const call = Buffer.from('void f(struct device *d, void *b)\n{\n\tdma_addr_t a = dma_map_single(d, b, 64, DMA_TO_DEVICE);\n}\n');
-    writeFileSync(join(dir, 'latin1 name.c'), Buffer.concat([Buffer.from([0x2f, 0x2a, 0xc3, 0x28, 0xe9, 0x2a, 0x2f, 0x0a]), call]));
+    writeFileSync(
+      join(dir, 'garbage.c'),
+      Buffer.from([
+        0, 1, 2, 0xff, 0xfe, 0x64, 0x6d, 0x61, 0x5f, 0x6d, 0x61, 0x70, 0x5f, 0x73, 0x69, 0x6e, 0x67, 0x6c, 0x65, 0,
+      ]),
+    );
+    const call = Buffer.from(
+      'void f(struct device *d, void *b)\n{\n\tdma_addr_t a = dma_map_single(d, b, 64, DMA_TO_DEVICE);\n}\n',
+    );
+    writeFileSync(
+      join(dir, 'latin1 name.c'),
+      Buffer.concat([Buffer.from([0x2f, 0x2a, 0xc3, 0x28, 0xe9, 0x2a, 0x2f, 0x0a]), call]),
+    );
     const result = scan(['--format', 'json', dir]);
     assert.equal(result.status, 0, result.stderr);
     const json = JSON.parse(result.stdout) as { files: { path: string; skipped?: string; sites: { api: string }[] }[] };
@@ -194,6 +274,9 @@ describe('dmalens scan', () => {
     const garbage = json.files.find((file) => file.path.endsWith('garbage.c'));
     assert.ok(garbage?.skipped, 'the binary file is reported as skipped');
     const latin = json.files.find((file) => file.path.endsWith('latin1 name.c'));
-    assert.deepEqual(latin?.sites.map((site) => site.api), ['dma_map_single']);
+    assert.deepEqual(
+      latin?.sites.map((site) => site.api),
+      ['dma_map_single'],
+    );
   });
 });

@@ -5,7 +5,12 @@ import { defaultSettings, parseSettings } from '../../server/src/config/settings
 import { settingsJsonSchema } from '../../server/src/config/settings-json-schema';
 
 test('a bad field keeps its default while the good ones apply', () => {
-  const { settings, problems } = parseSettings({ platforms: ['pseries'], annotations: 'sideways', index: { maxFiles: -1, enable: false }, unknownKey: 1 });
+  const { settings, problems } = parseSettings({
+    platforms: ['pseries'],
+    annotations: 'sideways',
+    index: { maxFiles: -1, enable: false },
+    unknownKey: 1,
+  });
   assert.deepEqual(settings.platforms, ['pseries']);
   assert.equal(settings.annotations, defaultSettings().annotations);
   assert.equal(settings['index.maxFiles'], defaultSettings()['index.maxFiles']);
@@ -23,7 +28,10 @@ test('the JSON schema lists every setting with its default and the known platfor
     const property = schema[`dmalens.${key}`];
     assert.ok(property, key);
     assert.deepEqual(property['default'], defaults[key], key);
-    assert.ok(typeof property['markdownDescription'] === 'string' && (property['markdownDescription'] as string).length > 20, key);
+    assert.ok(
+      typeof property['markdownDescription'] === 'string' && (property['markdownDescription'] as string).length > 20,
+      key,
+    );
   }
   const platformEnum = (schema['dmalens.platforms']!['items'] as { enum: string[] }).enum;
   for (const id of defaults['platforms'] as string[]) assert.ok(platformEnum.includes(id), id);

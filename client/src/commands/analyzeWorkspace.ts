@@ -12,7 +12,10 @@ export async function analyzeWorkspaceCommand(server: ServerApi, reports: Report
     { location: vscode.ProgressLocation.Notification, title: 'DMA Lens: analysing the workspace' },
     () => server.analyzeWorkspace({}),
   );
-  await reports.show(REPORT_NAME, analysisReport(result, (uri, line) => reports.linkFrom(REPORT_NAME, vscode.Uri.parse(uri), line)));
+  await reports.show(
+    REPORT_NAME,
+    analysisReport(result, (uri, line) => reports.linkFrom(REPORT_NAME, vscode.Uri.parse(uri), line)),
+  );
   const choice = await vscode.window.showInformationMessage(
     `DMA Lens: ${result.totals.sites} DMA sites, ${result.totals.findings} findings in ${result.totals.files} files.`,
     'Export SARIF…',
@@ -38,12 +41,19 @@ export type SiteLinker = (uri: string, line?: number) => string;
 
 export function analysisReport(result: AnalyzeWorkspaceResult, link: SiteLinker): string {
   const lines = ['# DMA Lens workspace analysis', ''];
-  if (result.partial) lines.push('> The background index is still running: this summary covers the files indexed so far.', '');
+  if (result.partial)
+    lines.push('> The background index is still running: this summary covers the files indexed so far.', '');
   const { totals } = result;
-  lines.push(`${totals.files} files, ${totals.sites} DMA sites, ${totals.findings} findings (${totals.skippedFiles} files skipped by size or exclude).`, '');
+  lines.push(
+    `${totals.files} files, ${totals.sites} DMA sites, ${totals.findings} findings (${totals.skippedFiles} files skipped by size or exclude).`,
+    '',
+  );
   lines.push('## Findings per rule', '');
   for (const rule of result.rules) {
-    lines.push(`### ${ruleHeading(link, rule.id, rule.docUrl)} — ${escapeMarkdown(rule.title)} (${rule.count}, ${rule.severity})`, '');
+    lines.push(
+      `### ${ruleHeading(link, rule.id, rule.docUrl)} — ${escapeMarkdown(rule.title)} (${rule.count}, ${rule.severity})`,
+      '',
+    );
     for (const location of rule.locations) {
       lines.push(`- ${siteLink(link, location.uri, location.range.start.line)}: ${escapeMarkdown(location.message)}`);
     }
@@ -51,7 +61,9 @@ export function analysisReport(result: AnalyzeWorkspaceResult, link: SiteLinker)
   }
   lines.push('## Files', '', '| file | sites | findings | rules |', '|---|---:|---:|---|');
   for (const file of result.files) {
-    const rules = Object.entries(file.byRule).map(([id, count]) => `${escapeMarkdown(id)} ×${count}`).join(', ');
+    const rules = Object.entries(file.byRule)
+      .map(([id, count]) => `${escapeMarkdown(id)} ×${count}`)
+      .join(', ');
     lines.push(`| ${siteLink(link, file.uri, 0)} | ${file.sites} | ${file.findings} | ${rules} |`);
   }
   return lines.join('\n');

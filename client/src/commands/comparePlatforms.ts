@@ -15,13 +15,15 @@ export async function comparePlatformsCommand(extensionUri: vscode.Uri, server: 
   const phys = await vscode.window.showInputBox({
     title: 'Physical address of the buffer',
     value: '0x12345000',
-    validateInput: (text) => (HEX_ADDRESS.test(text.trim()) ? undefined : 'a 0x hex address of at most 64 bits, e.g. 0x12345000'),
+    validateInput: (text) =>
+      HEX_ADDRESS.test(text.trim()) ? undefined : 'a 0x hex address of at most 64 bits, e.g. 0x12345000',
   });
   if (phys === undefined) return;
   const size = await vscode.window.showInputBox({
     title: 'Size in bytes',
     value: '4096',
-    validateInput: (text) => (SIZE.test(text.trim()) && BigInt(text.trim()) > 0n ? undefined : 'a positive decimal or 0x hex byte count'),
+    validateInput: (text) =>
+      SIZE.test(text.trim()) && BigInt(text.trim()) > 0n ? undefined : 'a positive decimal or 0x hex byte count',
   });
   if (size === undefined) return;
   const directions: { label: string; dir: Direction }[] = [
@@ -32,9 +34,18 @@ export async function comparePlatformsCommand(extensionUri: vscode.Uri, server: 
   const direction = await vscode.window.showQuickPick(directions, { title: 'Direction' });
   if (!direction) return;
   const { selected } = await server.platforms();
-  const platforms = await pickPlatforms(server, { title: `Compare on… (up to ${MAX_PANEL_PLATFORMS})`, preselected: selected.slice(0, MAX_PANEL_PLATFORMS), canPickMany: true });
+  const platforms = await pickPlatforms(server, {
+    title: `Compare on… (up to ${MAX_PANEL_PLATFORMS})`,
+    preselected: selected.slice(0, MAX_PANEL_PLATFORMS),
+    canPickMany: true,
+  });
   if (!platforms) return;
   if (platforms.length === 0) throw new UserFacingError('choose at least one platform.');
-  const state = { ...defaultPipelineState(platforms), phys: phys.trim().toLowerCase(), size: size.trim(), dir: direction.dir };
+  const state = {
+    ...defaultPipelineState(platforms),
+    phys: phys.trim().toLowerCase(),
+    size: size.trim(),
+    dir: direction.dir,
+  };
   PipelinePanel.show(extensionUri, server, state);
 }

@@ -7,7 +7,11 @@ import { UserFacingError } from './userCommand';
 
 export async function selectPlatformsCommand(server: ServerApi): Promise<void> {
   const { selected } = await server.platforms();
-  const platforms = await pickPlatforms(server, { title: 'DMA Lens: target platforms for hovers, hints and diagnostics', preselected: selected, canPickMany: true });
+  const platforms = await pickPlatforms(server, {
+    title: 'DMA Lens: target platforms for hovers, hints and diagnostics',
+    preselected: selected,
+    canPickMany: true,
+  });
   if (!platforms) return;
   if (platforms.length === 0) throw new UserFacingError('choose at least one platform.');
   const target = await pickScope();

@@ -27,17 +27,30 @@ export async function showPipelineCommand(extensionUri: vscode.Uri, server: Serv
   const target = fromLink ?? cursorTarget() ?? lastTarget;
   if (!target) throw new UserFacingError('place the cursor on a DMA-API or virtio call in a C file first.');
   let opened = await openPipeline(extensionUri, server, target, fromLink?.platforms);
-  if (!opened && !fromLink && lastTarget && lastTarget !== target) opened = await openPipeline(extensionUri, server, lastTarget, undefined);
-  if (!opened) throw new UserFacingError('there is no DMA-API or virtio call at the cursor (and none was shown before).');
+  if (!opened && !fromLink && lastTarget && lastTarget !== target)
+    opened = await openPipeline(extensionUri, server, lastTarget, undefined);
+  if (!opened)
+    throw new UserFacingError('there is no DMA-API or virtio call at the cursor (and none was shown before).');
 }
 
 /** Opens the panel for the call at `target`; false when no simulable call is there. */
-export async function openPipeline(extensionUri: vscode.Uri, server: ServerApi, target: CallTarget, platforms: string[] | undefined): Promise<boolean> {
+export async function openPipeline(
+  extensionUri: vscode.Uri,
+  server: ServerApi,
+  target: CallTarget,
+  platforms: string[] | undefined,
+): Promise<boolean> {
   const found = await server.callSiteAt(target);
   if (!found.site) return false;
-  if (!found.requests) throw new UserFacingError(`${found.site.api} has no address to simulate; hover it for what it does.`);
+  if (!found.requests)
+    throw new UserFacingError(`${found.site.api} has no address to simulate; hover it for what it does.`);
   const chosen = (platforms && platforms.length > 0 ? platforms : found.platforms).slice(0, MAX_PANEL_PLATFORMS);
-  const source = { uri: target.uri, line: found.site.range.start.line, api: found.site.api, function: found.site.enclosingFunction };
+  const source = {
+    uri: target.uri,
+    line: found.site.range.start.line,
+    api: found.site.api,
+    function: found.site.enclosingFunction,
+  };
   PipelinePanel.show(extensionUri, server, stateFromRequests(found.requests, chosen, source));
   lastTarget = target;
   return true;

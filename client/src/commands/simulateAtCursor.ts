@@ -19,7 +19,9 @@ export async function simulateAtCursorCommand(extensionUri: vscode.Uri, server: 
   if (!platforms) return;
   if (platforms.length === 0) throw new UserFacingError('choose at least one platform.');
   if (platforms.length > MAX_PANEL_PLATFORMS) {
-    void vscode.window.showWarningMessage(`DMA Lens: the pipeline shows ${MAX_PANEL_PLATFORMS} platforms side by side; showing the first ${MAX_PANEL_PLATFORMS}.`);
+    void vscode.window.showWarningMessage(
+      `DMA Lens: the pipeline shows ${MAX_PANEL_PLATFORMS} platforms side by side; showing the first ${MAX_PANEL_PLATFORMS}.`,
+    );
   }
   await openPipeline(extensionUri, server, target, platforms);
 }

@@ -2,7 +2,11 @@
 // the reason the server or the extension gave), not only written to a log nobody opens.
 import * as vscode from 'vscode';
 
-export function registerUserCommand(id: string, title: string, run: (...args: unknown[]) => Promise<void>): vscode.Disposable {
+export function registerUserCommand(
+  id: string,
+  title: string,
+  run: (...args: unknown[]) => Promise<void>,
+): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
     try {
       await run(...args);

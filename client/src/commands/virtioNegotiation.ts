@@ -21,15 +21,32 @@ const FEATURE_HELP: Record<string, string> = {
 };
 
 export async function virtioNegotiationCommand(server: ServerApi, reports: ReportProvider): Promise<void> {
-  const items = PANEL_VIRTIO_FEATURES.map((name) => ({ label: name, description: FEATURE_HELP[name], picked: name === 'VERSION_1' }));
-  const offered = await vscode.window.showQuickPick(items, { title: 'Features the device offers (VIRTIO_F_…)', canPickMany: true });
+  const items = PANEL_VIRTIO_FEATURES.map((name) => ({
+    label: name,
+    description: FEATURE_HELP[name],
+    picked: name === 'VERSION_1',
+  }));
+  const offered = await vscode.window.showQuickPick(items, {
+    title: 'Features the device offers (VIRTIO_F_…)',
+    canPickMany: true,
+  });
   if (!offered) return;
   const { selected } = await server.platforms();
-  const platforms = await pickPlatforms(server, { title: 'Negotiate on which platform?', preselected: selected.slice(0, 1), canPickMany: false });
+  const platforms = await pickPlatforms(server, {
+    title: 'Negotiate on which platform?',
+    preselected: selected.slice(0, 1),
+    canPickMany: false,
+  });
   if (!platforms?.[0]) return;
   const result = await server.negotiateVirtio({ platform: platforms[0], offered: offered.map((item) => item.label) });
   if (result.error) throw new UserFacingError(result.error);
-  await reports.show(`virtio-negotiation-${result.platform}.md`, negotiationReport(offered.map((item) => item.label), result));
+  await reports.show(
+    `virtio-negotiation-${result.platform}.md`,
+    negotiationReport(
+      offered.map((item) => item.label),
+      result,
+    ),
+  );
 }
 
 export function negotiationReport(offered: string[], result: NegotiateVirtioResult): string {

@@ -22,7 +22,11 @@ export interface PipelineHtmlInput {
  * media folder as the only local resource root, so the page cannot read the workspace or the rest
  * of the extension. Generic over the URI type so that this module stays free of vscode.
  */
-export function pipelineWebviewOptions<U>(mediaFolder: U): { enableScripts: true; enableCommandUris: false; localResourceRoots: U[] } {
+export function pipelineWebviewOptions<U>(mediaFolder: U): {
+  enableScripts: true;
+  enableCommandUris: false;
+  localResourceRoots: U[];
+} {
   return { enableScripts: true, enableCommandUris: false, localResourceRoots: [mediaFolder] };
 }
 
@@ -93,7 +97,10 @@ export function escapeHtml(text: string): string {
  * that older parsers never see a line break inside a string.
  */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function decodeURIComponentSafe(text: string): string {

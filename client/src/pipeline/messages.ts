@@ -2,7 +2,14 @@
 // untrusted input (its page renders strings taken from source code), so each message is checked
 // field by field here before the extension acts on it; a bad message is dropped with its reasons.
 // No vscode import: the unit tests run this module in plain node.
-import { DIRECTIONS, MAX_PANEL_PLATFORMS, PANEL_OPS, PANEL_VIRTIO_FEATURES, type PipelineState, type SourceLabel } from './state';
+import {
+  DIRECTIONS,
+  MAX_PANEL_PLATFORMS,
+  PANEL_OPS,
+  PANEL_VIRTIO_FEATURES,
+  type PipelineState,
+  type SourceLabel,
+} from './state';
 
 /** The webview asks for a simulation of its controls' state. */
 export interface SimulateMessage {
@@ -53,7 +60,8 @@ export function validateWebviewMessage(input: unknown): Validation<WebviewMessag
       if (typeof input.href !== 'string' || !LINK.test(input.href)) return fail('openLink.href must be an https URL');
       return { ok: true, value: { type: 'openLink', href: input.href } };
     case 'exportSvg':
-      if (typeof input.platform !== 'string' || !PLATFORM_ID.test(input.platform)) return fail('exportSvg.platform must be a platform id');
+      if (typeof input.platform !== 'string' || !PLATFORM_ID.test(input.platform))
+        return fail('exportSvg.platform must be a platform id');
       return { ok: true, value: { type: 'exportSvg', platform: input.platform } };
     default:
       return fail(`unknown message type ${JSON.stringify(String(input.type)).slice(0, 40)}`);
@@ -71,17 +79,26 @@ export function validatePipelineState(input: unknown): Validation<PipelineState>
   } else if (!platforms.every((id) => typeof id === 'string' && PLATFORM_ID.test(id))) {
     errors.push('state.platforms contains something that is not a platform id');
   }
-  if (!(PANEL_OPS as readonly unknown[]).includes(input.op)) errors.push(`state.op must be one of ${PANEL_OPS.join(', ')}`);
-  if (typeof input.phys !== 'string' || !HEX_ADDRESS.test(input.phys)) errors.push('state.phys must be a 0x hex address of at most 64 bits');
-  if (typeof input.size !== 'string' || !SIZE.test(input.size) || BigInt(input.size) === 0n) errors.push('state.size must be a positive decimal or 0x hex byte count');
-  if (!(DIRECTIONS as readonly unknown[]).includes(input.dir)) errors.push(`state.dir must be one of ${DIRECTIONS.join(', ')}`);
-  if (input.mask !== null && !(typeof input.mask === 'string' && validMask(input.mask))) errors.push('state.mask must be null, a bit count 1..64 or a 0x hex mask');
+  if (!(PANEL_OPS as readonly unknown[]).includes(input.op))
+    errors.push(`state.op must be one of ${PANEL_OPS.join(', ')}`);
+  if (typeof input.phys !== 'string' || !HEX_ADDRESS.test(input.phys))
+    errors.push('state.phys must be a 0x hex address of at most 64 bits');
+  if (typeof input.size !== 'string' || !SIZE.test(input.size) || BigInt(input.size) === 0n)
+    errors.push('state.size must be a positive decimal or 0x hex byte count');
+  if (!(DIRECTIONS as readonly unknown[]).includes(input.dir))
+    errors.push(`state.dir must be one of ${DIRECTIONS.join(', ')}`);
+  if (input.mask !== null && !(typeof input.mask === 'string' && validMask(input.mask)))
+    errors.push('state.mask must be null, a bit count 1..64 or a 0x hex mask');
   const features = input.features;
-  if (!Array.isArray(features) || !features.every((name) => (PANEL_VIRTIO_FEATURES as readonly unknown[]).includes(name))) {
+  if (
+    !Array.isArray(features) ||
+    !features.every((name) => (PANEL_VIRTIO_FEATURES as readonly unknown[]).includes(name))
+  ) {
     errors.push(`state.features may only contain ${PANEL_VIRTIO_FEATURES.join(', ')}`);
   }
   errors.push(...overrideErrors(input.overrides));
-  if (input.source !== null && !isSourceLabel(input.source)) errors.push('state.source must be null or {uri, line, api, function}');
+  if (input.source !== null && !isSourceLabel(input.source))
+    errors.push('state.source must be null or {uri, line, api, function}');
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -116,7 +133,10 @@ function overrideErrors(input: unknown): string[] {
     else {
       for (const [key, value] of Object.entries(params)) {
         if (!PARAM_KEY.test(key)) errors.push(`state.overrides.${platform} has a key that is not a parameter name`);
-        else if (typeof value !== 'string' || value.length > MAX_OVERRIDE_VALUE) errors.push(`state.overrides.${platform}.${key} must be a string of at most ${MAX_OVERRIDE_VALUE} characters`);
+        else if (typeof value !== 'string' || value.length > MAX_OVERRIDE_VALUE)
+          errors.push(
+            `state.overrides.${platform}.${key} must be a string of at most ${MAX_OVERRIDE_VALUE} characters`,
+          );
       }
     }
   }

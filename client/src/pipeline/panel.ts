@@ -33,7 +33,12 @@ export class PipelinePanel {
       existing.setState(state);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(PIPELINE_VIEW_TYPE, panelTitle(state), vscode.ViewColumn.Beside, webviewOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      PIPELINE_VIEW_TYPE,
+      panelTitle(state),
+      vscode.ViewColumn.Beside,
+      webviewOptions(extensionUri),
+    );
     PipelinePanel.current = new PipelinePanel(panel, extensionUri, server, state);
   }
 
@@ -121,7 +126,12 @@ export class PipelinePanel {
       this.platformInfo ??= (await this.server.platforms()).platforms;
       const result = await this.server.simulate(params);
       this.simulations = result.simulations;
-      await this.post({ type: 'render', state: this.state, platforms: this.platformInfo, simulations: result.simulations });
+      await this.post({
+        type: 'render',
+        state: this.state,
+        platforms: this.platformInfo,
+        simulations: result.simulations,
+      });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await this.post({ type: 'error', message });
@@ -148,7 +158,9 @@ export class PipelinePanel {
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(simulation.svg));
       void vscode.window.showInformationMessage(`DMA Lens: saved ${target.fsPath}`);
     } catch (error) {
-      void vscode.window.showErrorMessage(`DMA Lens: could not save ${target.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(
+        `DMA Lens: could not save ${target.fsPath}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 

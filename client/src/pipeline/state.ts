@@ -75,7 +75,11 @@ export function defaultPipelineState(platforms: string[]): PipelineState {
  * operation, size and direction that the source gives. Requests the controls cannot express keep
  * the defaults.
  */
-export function stateFromRequests(requests: readonly WireRequest[], platforms: string[], source: SourceLabel | null): PipelineState {
+export function stateFromRequests(
+  requests: readonly WireRequest[],
+  platforms: string[],
+  source: SourceLabel | null,
+): PipelineState {
   const state = { ...defaultPipelineState(platforms), source };
   for (const request of requests) {
     switch (request.op) {

@@ -135,8 +135,17 @@ function entry(
 }
 
 /** A function and its `_attrs` variant, which takes `attrs` as its last argument. */
-function withAttrs(name: string, kind: ApiKind, args: readonly ArgRole[], op: SimOp | null, returns: ApiReturn): ApiEntry[] {
-  return [entry(name, kind, args, op, DMA_MAPPING_H, returns), entry(`${name}_attrs`, kind, [...args, 'attrs'], op, DMA_MAPPING_H, returns)];
+function withAttrs(
+  name: string,
+  kind: ApiKind,
+  args: readonly ArgRole[],
+  op: SimOp | null,
+  returns: ApiReturn,
+): ApiEntry[] {
+  return [
+    entry(name, kind, args, op, DMA_MAPPING_H, returns),
+    entry(`${name}_attrs`, kind, [...args, 'attrs'], op, DMA_MAPPING_H, returns),
+  ];
 }
 
 const STREAMING: ApiEntry[] = [
@@ -148,12 +157,33 @@ const STREAMING: ApiEntry[] = [
   ...withAttrs('dma_unmap_sg', 'unmap', ['dev', 'sg', 'nents', 'dir'], 'unmap', 'void'),
   entry('dma_map_sgtable', 'map', ['dev', 'sgt', 'dir', 'attrs'], 'map_sg', DMA_MAPPING_H, 'errno'),
   entry('dma_unmap_sgtable', 'unmap', ['dev', 'sgt', 'dir', 'attrs'], 'unmap', DMA_MAPPING_H, 'void'),
-  entry('dma_map_resource', 'map', ['dev', 'phys', 'size', 'dir', 'attrs'], 'map_resource', DMA_MAPPING_H, 'dma_handle'),
+  entry(
+    'dma_map_resource',
+    'map',
+    ['dev', 'phys', 'size', 'dir', 'attrs'],
+    'map_resource',
+    DMA_MAPPING_H,
+    'dma_handle',
+  ),
   entry('dma_unmap_resource', 'unmap', ['dev', 'handle', 'size', 'dir', 'attrs'], 'unmap', DMA_MAPPING_H, 'void'),
   entry('dma_sync_single_for_cpu', 'sync', ['dev', 'handle', 'size', 'dir'], 'sync', DMA_MAPPING_H, 'void'),
   entry('dma_sync_single_for_device', 'sync', ['dev', 'handle', 'size', 'dir'], 'sync', DMA_MAPPING_H, 'void'),
-  entry('dma_sync_single_range_for_cpu', 'sync', ['dev', 'handle', 'offset', 'size', 'dir'], 'sync', DMA_MAPPING_H, 'void'),
-  entry('dma_sync_single_range_for_device', 'sync', ['dev', 'handle', 'offset', 'size', 'dir'], 'sync', DMA_MAPPING_H, 'void'),
+  entry(
+    'dma_sync_single_range_for_cpu',
+    'sync',
+    ['dev', 'handle', 'offset', 'size', 'dir'],
+    'sync',
+    DMA_MAPPING_H,
+    'void',
+  ),
+  entry(
+    'dma_sync_single_range_for_device',
+    'sync',
+    ['dev', 'handle', 'offset', 'size', 'dir'],
+    'sync',
+    DMA_MAPPING_H,
+    'void',
+  ),
   entry('dma_sync_sg_for_cpu', 'sync', ['dev', 'sg', 'nents', 'dir'], 'sync', DMA_MAPPING_H, 'void'),
   entry('dma_sync_sg_for_device', 'sync', ['dev', 'sg', 'nents', 'dir'], 'sync', DMA_MAPPING_H, 'void'),
   entry('dma_sync_sgtable_for_cpu', 'sync', ['dev', 'sgt', 'dir'], 'sync', DMA_MAPPING_H, 'void'),
@@ -162,36 +192,109 @@ const STREAMING: ApiEntry[] = [
 ];
 
 const ALLOCATIONS: ApiEntry[] = [
-  entry('dma_alloc_coherent', 'alloc', ['dev', 'size', 'handle_out', 'gfp'], 'alloc_coherent', DMA_MAPPING_H, 'cpu_addr'),
+  entry(
+    'dma_alloc_coherent',
+    'alloc',
+    ['dev', 'size', 'handle_out', 'gfp'],
+    'alloc_coherent',
+    DMA_MAPPING_H,
+    'cpu_addr',
+  ),
   entry('dma_free_coherent', 'free', ['dev', 'size', 'cpu_addr', 'handle'], 'free_coherent', DMA_MAPPING_H, 'void'),
-  entry('dma_alloc_attrs', 'alloc', ['dev', 'size', 'handle_out', 'gfp', 'attrs'], 'alloc_coherent', DMA_MAPPING_H, 'cpu_addr'),
-  entry('dma_free_attrs', 'free', ['dev', 'size', 'cpu_addr', 'handle', 'attrs'], 'free_coherent', DMA_MAPPING_H, 'void'),
-  entry('dmam_alloc_coherent', 'alloc', ['dev', 'size', 'handle_out', 'gfp'], 'alloc_coherent', DMA_MAPPING_H, 'cpu_addr', {
-    note: 'Device-managed: freed automatically when the driver detaches.',
-  }),
-  entry('dmam_alloc_attrs', 'alloc', ['dev', 'size', 'handle_out', 'gfp', 'attrs'], 'alloc_coherent', DMA_MAPPING_H, 'cpu_addr'),
+  entry(
+    'dma_alloc_attrs',
+    'alloc',
+    ['dev', 'size', 'handle_out', 'gfp', 'attrs'],
+    'alloc_coherent',
+    DMA_MAPPING_H,
+    'cpu_addr',
+  ),
+  entry(
+    'dma_free_attrs',
+    'free',
+    ['dev', 'size', 'cpu_addr', 'handle', 'attrs'],
+    'free_coherent',
+    DMA_MAPPING_H,
+    'void',
+  ),
+  entry(
+    'dmam_alloc_coherent',
+    'alloc',
+    ['dev', 'size', 'handle_out', 'gfp'],
+    'alloc_coherent',
+    DMA_MAPPING_H,
+    'cpu_addr',
+    {
+      note: 'Device-managed: freed automatically when the driver detaches.',
+    },
+  ),
+  entry(
+    'dmam_alloc_attrs',
+    'alloc',
+    ['dev', 'size', 'handle_out', 'gfp', 'attrs'],
+    'alloc_coherent',
+    DMA_MAPPING_H,
+    'cpu_addr',
+  ),
   entry('dmam_free_coherent', 'free', ['dev', 'size', 'cpu_addr', 'handle'], 'free_coherent', DMA_MAPPING_H, 'void'),
   entry('dma_alloc_wc', 'alloc', ['dev', 'size', 'handle_out', 'gfp'], 'alloc_coherent', DMA_MAPPING_H, 'cpu_addr', {
     note: 'Allocates with DMA_ATTR_WRITE_COMBINE.',
   }),
   entry('dma_free_wc', 'free', ['dev', 'size', 'cpu_addr', 'handle'], 'free_coherent', DMA_MAPPING_H, 'void'),
   entry('dma_mmap_wc', 'mmap', ['dev', 'vma', 'cpu_addr', 'handle', 'size'], null, DMA_MAPPING_H, 'errno'),
-  entry('dma_alloc_pages', 'alloc', ['dev', 'size', 'handle_out', 'dir', 'gfp'], 'alloc_pages', DMA_MAPPING_H, 'pointer', {
-    note: 'Non-coherent pages: ownership moves with dma_sync_single_for_cpu/_for_device.',
-  }),
+  entry(
+    'dma_alloc_pages',
+    'alloc',
+    ['dev', 'size', 'handle_out', 'dir', 'gfp'],
+    'alloc_pages',
+    DMA_MAPPING_H,
+    'pointer',
+    {
+      note: 'Non-coherent pages: ownership moves with dma_sync_single_for_cpu/_for_device.',
+    },
+  ),
   entry('dma_free_pages', 'free', ['dev', 'size', 'page', 'handle', 'dir'], 'free_pages', DMA_MAPPING_H, 'void'),
   entry('dma_mmap_pages', 'mmap', ['dev', 'vma', 'size', 'page'], null, DMA_MAPPING_H, 'errno'),
-  entry('dma_alloc_noncoherent', 'alloc', ['dev', 'size', 'handle_out', 'dir', 'gfp'], 'alloc_pages', DMA_MAPPING_H, 'cpu_addr', {
-    note: 'Non-coherent memory: explicit dma_sync_single_for_cpu/_for_device calls are required.',
-  }),
-  entry('dma_free_noncoherent', 'free', ['dev', 'size', 'cpu_addr', 'handle', 'dir'], 'free_pages', DMA_MAPPING_H, 'void'),
-  entry('dma_alloc_noncontiguous', 'alloc', ['dev', 'size', 'dir', 'gfp', 'attrs'], 'alloc_pages', DMA_MAPPING_H, 'pointer'),
+  entry(
+    'dma_alloc_noncoherent',
+    'alloc',
+    ['dev', 'size', 'handle_out', 'dir', 'gfp'],
+    'alloc_pages',
+    DMA_MAPPING_H,
+    'cpu_addr',
+    {
+      note: 'Non-coherent memory: explicit dma_sync_single_for_cpu/_for_device calls are required.',
+    },
+  ),
+  entry(
+    'dma_free_noncoherent',
+    'free',
+    ['dev', 'size', 'cpu_addr', 'handle', 'dir'],
+    'free_pages',
+    DMA_MAPPING_H,
+    'void',
+  ),
+  entry(
+    'dma_alloc_noncontiguous',
+    'alloc',
+    ['dev', 'size', 'dir', 'gfp', 'attrs'],
+    'alloc_pages',
+    DMA_MAPPING_H,
+    'pointer',
+  ),
   entry('dma_free_noncontiguous', 'free', ['dev', 'size', 'sgt', 'dir'], 'free_pages', DMA_MAPPING_H, 'void'),
   entry('dma_vmap_noncontiguous', 'query', ['dev', 'size', 'sgt'], null, DMA_MAPPING_H, 'cpu_addr'),
   entry('dma_vunmap_noncontiguous', 'query', ['dev', 'buffer'], null, DMA_MAPPING_H, 'void'),
   entry('dma_mmap_noncontiguous', 'mmap', ['dev', 'vma', 'size', 'sgt'], null, DMA_MAPPING_H, 'errno'),
   entry('dma_get_sgtable', 'query', ['dev', 'sgt', 'cpu_addr', 'handle', 'size'], null, DMA_MAPPING_H, 'errno'),
-  entry('dma_get_sgtable_attrs', 'query', ['dev', 'sgt', 'cpu_addr', 'handle', 'size', 'attrs'], null, DMA_MAPPING_H, 'errno'),
+  entry(
+    'dma_get_sgtable_attrs',
+    'query',
+    ['dev', 'sgt', 'cpu_addr', 'handle', 'size', 'attrs'],
+    null,
+    DMA_MAPPING_H,
+    'errno',
+  ),
   entry('dma_mmap_coherent', 'mmap', ['dev', 'vma', 'cpu_addr', 'handle', 'size'], null, DMA_MAPPING_H, 'errno'),
   entry('dma_mmap_attrs', 'mmap', ['dev', 'vma', 'cpu_addr', 'handle', 'size', 'attrs'], null, DMA_MAPPING_H, 'errno'),
   entry('dma_can_mmap', 'query', ['dev'], null, DMA_MAPPING_H, 'bool'),
@@ -254,30 +357,76 @@ const OPS: ApiEntry[] = [
   entry('get_dma_ops', 'ops', ['dev'], null, DMA_MAP_OPS_H, 'pointer'),
   entry('arch_setup_dma_ops', 'ops', ['dev', 'other', 'size', 'other', 'other'], null, DMA_MAP_OPS_H, 'void'),
   entry('dev_is_dma_coherent', 'query', ['dev'], null, DMA_MAP_OPS_H, 'bool'),
-  entry('dma_declare_coherent_memory', 'ops', ['dev', 'phys', 'handle', 'size'], null, 'include/linux/dma-map-ops.h', 'errno'),
+  entry(
+    'dma_declare_coherent_memory',
+    'ops',
+    ['dev', 'phys', 'handle', 'size'],
+    null,
+    'include/linux/dma-map-ops.h',
+    'errno',
+  ),
   entry('dma_alloc_from_dev_coherent', 'ops', ['dev', 'size', 'handle_out', 'other'], null, DMA_MAP_OPS_H, 'errno'),
 ];
 
 /** Newer than the 6.1 baseline (spec §9): recognised so that hovers can say they do not exist in 6.1. */
 const NEWER: ApiEntry[] = [
-  entry('dma_map_phys', 'map', ['dev', 'phys', 'size', 'dir', 'attrs'], 'map_page', DMA_MAPPING_H, 'dma_handle', { addedIn: 'v6.18' }),
-  entry('dma_unmap_phys', 'unmap', ['dev', 'handle', 'size', 'dir', 'attrs'], 'unmap', DMA_MAPPING_H, 'void', { addedIn: 'v6.18' }),
-  entry('dma_iova_try_alloc', 'iova', ['dev', 'other', 'phys', 'size'], null, DMA_MAPPING_H, 'bool', { addedIn: 'v6.17' }),
-  entry('dma_iova_link', 'iova', ['dev', 'other', 'phys', 'offset', 'size', 'dir', 'attrs'], null, DMA_MAPPING_H, 'errno', { addedIn: 'v6.17' }),
-  entry('dma_iova_sync', 'iova', ['dev', 'other', 'offset', 'size'], null, DMA_MAPPING_H, 'errno', { addedIn: 'v6.17' }),
-  entry('dma_iova_unlink', 'iova', ['dev', 'other', 'offset', 'size', 'dir', 'attrs'], null, DMA_MAPPING_H, 'void', { addedIn: 'v6.17' }),
-  entry('dma_iova_destroy', 'iova', ['dev', 'other', 'size', 'dir', 'attrs'], null, DMA_MAPPING_H, 'void', { addedIn: 'v6.17' }),
+  entry('dma_map_phys', 'map', ['dev', 'phys', 'size', 'dir', 'attrs'], 'map_page', DMA_MAPPING_H, 'dma_handle', {
+    addedIn: 'v6.18',
+  }),
+  entry('dma_unmap_phys', 'unmap', ['dev', 'handle', 'size', 'dir', 'attrs'], 'unmap', DMA_MAPPING_H, 'void', {
+    addedIn: 'v6.18',
+  }),
+  entry('dma_iova_try_alloc', 'iova', ['dev', 'other', 'phys', 'size'], null, DMA_MAPPING_H, 'bool', {
+    addedIn: 'v6.17',
+  }),
+  entry(
+    'dma_iova_link',
+    'iova',
+    ['dev', 'other', 'phys', 'offset', 'size', 'dir', 'attrs'],
+    null,
+    DMA_MAPPING_H,
+    'errno',
+    { addedIn: 'v6.17' },
+  ),
+  entry('dma_iova_sync', 'iova', ['dev', 'other', 'offset', 'size'], null, DMA_MAPPING_H, 'errno', {
+    addedIn: 'v6.17',
+  }),
+  entry('dma_iova_unlink', 'iova', ['dev', 'other', 'offset', 'size', 'dir', 'attrs'], null, DMA_MAPPING_H, 'void', {
+    addedIn: 'v6.17',
+  }),
+  entry('dma_iova_destroy', 'iova', ['dev', 'other', 'size', 'dir', 'attrs'], null, DMA_MAPPING_H, 'void', {
+    addedIn: 'v6.17',
+  }),
   entry('dma_iova_free', 'iova', ['dev', 'other'], null, DMA_MAPPING_H, 'void', { addedIn: 'v6.17' }),
   entry('dma_use_iova', 'iova', ['other'], null, DMA_MAPPING_H, 'bool', { addedIn: 'v6.17' }),
 ];
 
 const VIRTIO: ApiEntry[] = [
-  entry('virtqueue_add_outbuf', 'virtio-add', ['vq', 'sg', 'num', 'data', 'gfp'], 'virtqueue_add', VIRTIO_H, 'errno', { impliedDirection: 'to_device' }),
-  entry('virtqueue_add_inbuf', 'virtio-add', ['vq', 'sg', 'num', 'data', 'gfp'], 'virtqueue_add', VIRTIO_H, 'errno', { impliedDirection: 'from_device' }),
-  entry('virtqueue_add_inbuf_ctx', 'virtio-add', ['vq', 'sg', 'num', 'data', 'ctx', 'gfp'], 'virtqueue_add', VIRTIO_H, 'errno', {
+  entry('virtqueue_add_outbuf', 'virtio-add', ['vq', 'sg', 'num', 'data', 'gfp'], 'virtqueue_add', VIRTIO_H, 'errno', {
+    impliedDirection: 'to_device',
+  }),
+  entry('virtqueue_add_inbuf', 'virtio-add', ['vq', 'sg', 'num', 'data', 'gfp'], 'virtqueue_add', VIRTIO_H, 'errno', {
     impliedDirection: 'from_device',
   }),
-  entry('virtqueue_add_sgs', 'virtio-add', ['vq', 'sg', 'out_sgs', 'in_sgs', 'data', 'gfp'], 'virtqueue_add', VIRTIO_H, 'errno'),
+  entry(
+    'virtqueue_add_inbuf_ctx',
+    'virtio-add',
+    ['vq', 'sg', 'num', 'data', 'ctx', 'gfp'],
+    'virtqueue_add',
+    VIRTIO_H,
+    'errno',
+    {
+      impliedDirection: 'from_device',
+    },
+  ),
+  entry(
+    'virtqueue_add_sgs',
+    'virtio-add',
+    ['vq', 'sg', 'out_sgs', 'in_sgs', 'data', 'gfp'],
+    'virtqueue_add',
+    VIRTIO_H,
+    'errno',
+  ),
   entry('virtqueue_kick', 'virtio-kick', ['vq'], null, VIRTIO_H, 'bool'),
   entry('virtqueue_kick_prepare', 'virtio-kick', ['vq'], null, VIRTIO_H, 'bool'),
   entry('virtqueue_notify', 'virtio-kick', ['vq'], null, VIRTIO_H, 'bool'),
@@ -299,19 +448,68 @@ const VIRTIO: ApiEntry[] = [
   entry('virtqueue_set_dma_premapped', 'virtio-dma', ['vq'], null, VIRTIO_H, 'errno', {
     note: 'Premapped mode: the driver maps buffers itself with virtqueue_dma_map_single_attrs (v6.6+).',
   }),
-  entry('virtqueue_dma_map_single_attrs', 'map', ['vq', 'buffer', 'size', 'dir', 'attrs'], 'map_single', VIRTIO_H, 'dma_handle'),
-  entry('virtqueue_dma_unmap_single_attrs', 'unmap', ['vq', 'handle', 'size', 'dir', 'attrs'], 'unmap', VIRTIO_H, 'void'),
+  entry(
+    'virtqueue_dma_map_single_attrs',
+    'map',
+    ['vq', 'buffer', 'size', 'dir', 'attrs'],
+    'map_single',
+    VIRTIO_H,
+    'dma_handle',
+  ),
+  entry(
+    'virtqueue_dma_unmap_single_attrs',
+    'unmap',
+    ['vq', 'handle', 'size', 'dir', 'attrs'],
+    'unmap',
+    VIRTIO_H,
+    'void',
+  ),
   entry('virtqueue_dma_mapping_error', 'check', ['vq', 'handle'], null, VIRTIO_H, 'errno'),
   entry('virtqueue_dma_need_sync', 'virtio-dma', ['vq', 'handle'], null, VIRTIO_H, 'bool'),
-  entry('virtqueue_dma_sync_single_range_for_cpu', 'sync', ['vq', 'handle', 'offset', 'size', 'dir'], 'sync', VIRTIO_H, 'void'),
-  entry('virtqueue_dma_sync_single_range_for_device', 'sync', ['vq', 'handle', 'offset', 'size', 'dir'], 'sync', VIRTIO_H, 'void'),
+  entry(
+    'virtqueue_dma_sync_single_range_for_cpu',
+    'sync',
+    ['vq', 'handle', 'offset', 'size', 'dir'],
+    'sync',
+    VIRTIO_H,
+    'void',
+  ),
+  entry(
+    'virtqueue_dma_sync_single_range_for_device',
+    'sync',
+    ['vq', 'handle', 'offset', 'size', 'dir'],
+    'sync',
+    VIRTIO_H,
+    'void',
+  ),
   entry('virtio_max_dma_size', 'virtio-dma', ['vdev'], null, VIRTIO_H, 'value'),
   entry('virtio_device_ready', 'virtio-device', ['vdev'], null, VIRTIO_CONFIG_H, 'void'),
   entry('virtio_reset_device', 'virtio-device', ['vdev'], null, VIRTIO_H, 'void'),
   entry('virtio_break_device', 'virtio-device', ['vdev'], null, VIRTIO_H, 'void'),
-  entry('virtio_find_vqs', 'virtio-device', ['vdev', 'num', 'other', 'other', 'other', 'other'], 'vring_alloc', VIRTIO_CONFIG_H, 'errno'),
-  entry('virtio_find_vqs_ctx', 'virtio-device', ['vdev', 'num', 'other', 'other', 'other', 'other', 'other'], 'vring_alloc', VIRTIO_CONFIG_H, 'errno'),
-  entry('virtio_find_single_vq', 'virtio-device', ['vdev', 'other', 'other'], 'vring_alloc', VIRTIO_CONFIG_H, 'pointer'),
+  entry(
+    'virtio_find_vqs',
+    'virtio-device',
+    ['vdev', 'num', 'other', 'other', 'other', 'other'],
+    'vring_alloc',
+    VIRTIO_CONFIG_H,
+    'errno',
+  ),
+  entry(
+    'virtio_find_vqs_ctx',
+    'virtio-device',
+    ['vdev', 'num', 'other', 'other', 'other', 'other', 'other'],
+    'vring_alloc',
+    VIRTIO_CONFIG_H,
+    'errno',
+  ),
+  entry(
+    'virtio_find_single_vq',
+    'virtio-device',
+    ['vdev', 'other', 'other'],
+    'vring_alloc',
+    VIRTIO_CONFIG_H,
+    'pointer',
+  ),
   entry('virtio_has_feature', 'virtio-feature', ['vdev', 'feature'], 'virtio_negotiate', VIRTIO_CONFIG_H, 'bool'),
   entry('__virtio_test_bit', 'virtio-feature', ['vdev', 'feature'], null, VIRTIO_CONFIG_H, 'bool'),
   entry('__virtio_set_bit', 'virtio-feature', ['vdev', 'feature'], null, VIRTIO_CONFIG_H, 'void'),
@@ -327,10 +525,18 @@ const VIRTIO: ApiEntry[] = [
     entry(name, 'virtio-config', ['vdev', 'offset', 'other'], null, VIRTIO_CONFIG_H, 'void'),
   ),
   entry('register_virtio_driver', 'virtio-device', ['other'], null, VIRTIO_H, 'errno'),
-  entry('arch_has_restricted_virtio_memory_access', 'virtio-feature', [], null, 'include/linux/virtio_config.h', 'bool', {
-    removedIn: 'v5.19',
-    replacement: 'virtio_check_mem_acc_cb (v6.0+), installed by the platform; drivers need not test it',
-  }),
+  entry(
+    'arch_has_restricted_virtio_memory_access',
+    'virtio-feature',
+    [],
+    null,
+    'include/linux/virtio_config.h',
+    'bool',
+    {
+      removedIn: 'v5.19',
+      replacement: 'virtio_check_mem_acc_cb (v6.0+), installed by the platform; drivers need not test it',
+    },
+  ),
   entry('unregister_virtio_driver', 'virtio-device', ['other'], null, VIRTIO_H, 'void'),
 ];
 
@@ -365,19 +571,43 @@ const LEGACY: ApiEntry[] = [
     ...PCI_REMOVED,
     replacement: 'dma_mapping_error(&pdev->dev, addr)',
   }),
-  entry('pci_alloc_consistent', 'alloc', ['dev', 'size', 'handle_out'], 'alloc_coherent', PCI_DMA_COMPAT_H, 'cpu_addr', {
-    ...PCI_REMOVED,
-    replacement: 'dma_alloc_coherent(&pdev->dev, size, &dma, GFP_KERNEL)',
-    note: 'pci_alloc_consistent allocated with GFP_ATOMIC; choose the gfp flags for the calling context.',
-  }),
-  entry('pci_zalloc_consistent', 'alloc', ['dev', 'size', 'handle_out'], 'alloc_coherent', PCI_DMA_COMPAT_H, 'cpu_addr', {
-    ...PCI_REMOVED,
-    replacement: 'dma_alloc_coherent(&pdev->dev, size, &dma, GFP_KERNEL)',
-  }),
-  entry('pci_free_consistent', 'free', ['dev', 'size', 'cpu_addr', 'handle'], 'free_coherent', PCI_DMA_COMPAT_H, 'void', {
-    ...PCI_REMOVED,
-    replacement: 'dma_free_coherent(&pdev->dev, size, cpu_addr, dma)',
-  }),
+  entry(
+    'pci_alloc_consistent',
+    'alloc',
+    ['dev', 'size', 'handle_out'],
+    'alloc_coherent',
+    PCI_DMA_COMPAT_H,
+    'cpu_addr',
+    {
+      ...PCI_REMOVED,
+      replacement: 'dma_alloc_coherent(&pdev->dev, size, &dma, GFP_KERNEL)',
+      note: 'pci_alloc_consistent allocated with GFP_ATOMIC; choose the gfp flags for the calling context.',
+    },
+  ),
+  entry(
+    'pci_zalloc_consistent',
+    'alloc',
+    ['dev', 'size', 'handle_out'],
+    'alloc_coherent',
+    PCI_DMA_COMPAT_H,
+    'cpu_addr',
+    {
+      ...PCI_REMOVED,
+      replacement: 'dma_alloc_coherent(&pdev->dev, size, &dma, GFP_KERNEL)',
+    },
+  ),
+  entry(
+    'pci_free_consistent',
+    'free',
+    ['dev', 'size', 'cpu_addr', 'handle'],
+    'free_coherent',
+    PCI_DMA_COMPAT_H,
+    'void',
+    {
+      ...PCI_REMOVED,
+      replacement: 'dma_free_coherent(&pdev->dev, size, cpu_addr, dma)',
+    },
+  ),
   entry('pci_set_dma_mask', 'mask', ['dev', 'mask'], 'set_mask', PCI_DMA_COMPAT_H, 'errno', {
     ...PCI_REMOVED,
     replacement: 'dma_set_mask(&pdev->dev, mask)',
@@ -399,10 +629,18 @@ const LEGACY: ApiEntry[] = [
       ),
     ),
   ),
-  entry('dma_zalloc_coherent', 'alloc', ['dev', 'size', 'handle_out', 'gfp'], 'alloc_coherent', DMA_MAPPING_H, 'cpu_addr', {
-    removedIn: 'v5.0',
-    replacement: 'dma_alloc_coherent (it always returns zeroed memory)',
-  }),
+  entry(
+    'dma_zalloc_coherent',
+    'alloc',
+    ['dev', 'size', 'handle_out', 'gfp'],
+    'alloc_coherent',
+    DMA_MAPPING_H,
+    'cpu_addr',
+    {
+      removedIn: 'v5.0',
+      replacement: 'dma_alloc_coherent (it always returns zeroed memory)',
+    },
+  ),
   entry('dma_cache_sync', 'sync', ['dev', 'buffer', 'size', 'dir'], null, DMA_MAPPING_H, 'void', {
     removedIn: 'v5.10',
     replacement: 'dma_alloc_pages or dma_alloc_noncoherent with dma_sync_single_for_cpu/_for_device',

@@ -26,16 +26,37 @@ registerArch({
   name: 'arm64',
   syncForDevice(ctx: DmaContext, phys: bigint, size: bigint) {
     const lines = cacheLineCount(ctx, phys, size);
-    ctx.trace.stage('arch_sync_dma_for_device', phys, phys, `dcache_clean_poc cleans ${lines} line(s) to the point of coherency; arm64 cleans for every direction.`, `${SOURCE}:arch_sync_dma_for_device`, '§1.5');
+    ctx.trace.stage(
+      'arch_sync_dma_for_device',
+      phys,
+      phys,
+      `dcache_clean_poc cleans ${lines} line(s) to the point of coherency; arm64 cleans for every direction.`,
+      `${SOURCE}:arch_sync_dma_for_device`,
+      '§1.5',
+    );
     ctx.trace.cacheLines('clean', lines);
   },
   syncForCpu(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction) {
     if (dir === 'to_device') {
-      ctx.trace.stage('arch_sync_dma_for_cpu', phys, phys, 'DMA_TO_DEVICE: nothing to invalidate.', `${SOURCE}:arch_sync_dma_for_cpu`, '§1.5');
+      ctx.trace.stage(
+        'arch_sync_dma_for_cpu',
+        phys,
+        phys,
+        'DMA_TO_DEVICE: nothing to invalidate.',
+        `${SOURCE}:arch_sync_dma_for_cpu`,
+        '§1.5',
+      );
       return;
     }
     const lines = cacheLineCount(ctx, phys, size);
-    ctx.trace.stage('arch_sync_dma_for_cpu', phys, phys, `dcache_inval_poc invalidates ${lines} line(s) so the CPU reads what the device wrote.`, `${SOURCE}:arch_sync_dma_for_cpu`, '§1.5');
+    ctx.trace.stage(
+      'arch_sync_dma_for_cpu',
+      phys,
+      phys,
+      `dcache_inval_poc invalidates ${lines} line(s) so the CPU reads what the device wrote.`,
+      `${SOURCE}:arch_sync_dma_for_cpu`,
+      '§1.5',
+    );
     ctx.trace.cacheLines('invalidate', lines);
   },
   swiotlbDefaultActive(session) {

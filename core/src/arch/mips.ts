@@ -19,7 +19,10 @@ registerArch({
     const nid = (dma >> offset) & 3n;
     return ((nid << offset) ^ dma) | (nid << 44n);
   },
-  physToDmaNote: { note: 'Loongson64 moves the node id from bits 44-45 of phys to bit node_id_offset: dma = ((nid << 44) ^ phys) | (nid << node_id_offset).', ref: `${LOONGSON}:phys_to_dma` },
+  physToDmaNote: {
+    note: 'Loongson64 moves the node id from bits 44-45 of phys to bit node_id_offset: dma = ((nid << 44) ^ phys) | (nid << node_id_offset).',
+    ref: `${LOONGSON}:phys_to_dma`,
+  },
   swiotlbDefaultActive: () => true,
 });
 
@@ -82,7 +85,10 @@ registerArch({
         return dma >= BAR2_PCI_ADDRESS ? dma - BAR2_PCI_ADDRESS : dma + bar1;
     }
   },
-  physToDmaNote: { note: 'Octeon PCI(e) translation: the 0x4_1000_0000 alias drops to 0x1000_0000 (gen1 / big BAR), the BAR1 hole at 0xF000_0000 moves to 1<<41, big/small BAR offsets by 0x80_0000_0000.', ref: `${OCTEON}:octeon_gen1_phys_to_dma` },
+  physToDmaNote: {
+    note: 'Octeon PCI(e) translation: the 0x4_1000_0000 alias drops to 0x1000_0000 (gen1 / big BAR), the BAR1 hole at 0xF000_0000 moves to 1<<41, big/small BAR offsets by 0x80_0000_0000.',
+    ref: `${OCTEON}:octeon_gen1_phys_to_dma`,
+  },
   swiotlbDefaultActive(session) {
     // plat_swiotlb_setup: a pool only when memory reaches above the BAR1 hole.
     return ramEnd(session) > BAR1_PHYS_BASE;

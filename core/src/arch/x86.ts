@@ -39,15 +39,23 @@ function setupMemEncrypt(ctx: DmaContext): void {
   const { session, trace } = ctx;
   const kind = encrypt(session);
   if ((kind === 'sme' || isSev(session)) && !amdMemEncrypt(session)) {
-    throw new ParamError(`bad value false for parameter 'amd_mem_encrypt': mem_encrypt=${kind} needs a kernel built with CONFIG_AMD_MEM_ENCRYPT`);
+    throw new ParamError(
+      `bad value false for parameter 'amd_mem_encrypt': mem_encrypt=${kind} needs a kernel built with CONFIG_AMD_MEM_ENCRYPT`,
+    );
   }
   if (!sevSetupArchRuns(session)) return;
-  const why = kind === 'tdx'
-    ? 'CONFIG_AMD_MEM_ENCRYPT=y and a TDX guest reports CC_ATTR_GUEST_MEM_ENCRYPT, so 6.1 applies the SEV setup to TDX too (amd_mem_encrypt=false models a kernel without it): '
-    : 'SEV guest (CC_ATTR_GUEST_MEM_ENCRYPT): ';
-  trace.stage('sev_setup_arch', null, null,
+  const why =
+    kind === 'tdx'
+      ? 'CONFIG_AMD_MEM_ENCRYPT=y and a TDX guest reports CC_ATTR_GUEST_MEM_ENCRYPT, so 6.1 applies the SEV setup to TDX too (amd_mem_encrypt=false models a kernel without it): '
+      : 'SEV guest (CC_ATTR_GUEST_MEM_ENCRYPT): ';
+  trace.stage(
+    'sev_setup_arch',
+    null,
+    null,
     `${why}the swiotlb pool is sized clamp(6% of RAM, 64 MiB, 1 GiB) and virtio_require_restricted_mem_acc is installed, so virtio devices must offer VERSION_1 and ACCESS_PLATFORM.`,
-    'arch/x86/mm/mem_encrypt_amd.c:sev_setup_arch', '§5.4');
+    'arch/x86/mm/mem_encrypt_amd.c:sev_setup_arch',
+    '§5.4',
+  );
 }
 
 /** `sme_me_mask`: the C-bit on SME hosts and SEV guests; 0 on TDX (cc_mask lives only in page tables). */
@@ -62,16 +70,52 @@ function decryptCost(ctx: DmaContext, phys: bigint, pages: number, when: 'alloc'
   if (isSev(session)) {
     trace.note(`${when}: page-table C-bit ${decrypt ? 'clear' : 'set'} + cache flush + TLB flush for ${pages} page(s)`);
     if (session.params.kvm_migration_control as boolean) {
-      trace.hypercall({ name: 'KVM_HC_MAP_GPA_RANGE', count: pages, when, args: `gpa ${hex(phys)}.., npages 1 each, ${range}` });
-      trace.stage('enc_dec_hypercall', phys, phys, `KVM_FEATURE_MIGRATION_CONTROL: one KVM_HC_MAP_GPA_RANGE per 4 KiB page tells the host the page is ${decrypt ? 'shared' : 'private'}.`, 'arch/x86/mm/mem_encrypt_amd.c:enc_dec_hypercall', '§1.7');
+      trace.hypercall({
+        name: 'KVM_HC_MAP_GPA_RANGE',
+        count: pages,
+        when,
+        args: `gpa ${hex(phys)}.., npages 1 each, ${range}`,
+      });
+      trace.stage(
+        'enc_dec_hypercall',
+        phys,
+        phys,
+        `KVM_FEATURE_MIGRATION_CONTROL: one KVM_HC_MAP_GPA_RANGE per 4 KiB page tells the host the page is ${decrypt ? 'shared' : 'private'}.`,
+        'arch/x86/mm/mem_encrypt_amd.c:enc_dec_hypercall',
+        '§1.7',
+      );
     }
     if (kind === 'sev-snp') {
-      trace.hypercall({ name: 'VMGEXIT (GHCB page state change)', count: 1, when, args: `${pages} page(s) to ${decrypt ? 'shared' : 'private'}` });
-      trace.stage('snp_set_memory_shared', phys, phys, 'SEV-SNP also changes the RMP page state through a GHCB page-state-change VMGEXIT.', 'arch/x86/kernel/sev.c:snp_set_memory_shared', '§1.7');
+      trace.hypercall({
+        name: 'VMGEXIT (GHCB page state change)',
+        count: 1,
+        when,
+        args: `${pages} page(s) to ${decrypt ? 'shared' : 'private'}`,
+      });
+      trace.stage(
+        'snp_set_memory_shared',
+        phys,
+        phys,
+        'SEV-SNP also changes the RMP page state through a GHCB page-state-change VMGEXIT.',
+        'arch/x86/kernel/sev.c:snp_set_memory_shared',
+        '§1.7',
+      );
     }
   } else if (kind === 'tdx') {
-    trace.hypercall({ name: 'TDVMCALL_MAP_GPA', count: 1, when, args: `gpa ${hex(phys)}, size ${hex(BigInt(pages) * 4096n)}${decrypt ? ' | shared bit' : ''}` });
-    trace.stage('tdx_enc_status_changed', phys, phys, 'One TDVMCALL MAP_GPA converts the whole range.', 'arch/x86/coco/tdx/tdx.c:tdx_enc_status_changed', '§1.7');
+    trace.hypercall({
+      name: 'TDVMCALL_MAP_GPA',
+      count: 1,
+      when,
+      args: `gpa ${hex(phys)}, size ${hex(BigInt(pages) * 4096n)}${decrypt ? ' | shared bit' : ''}`,
+    });
+    trace.stage(
+      'tdx_enc_status_changed',
+      phys,
+      phys,
+      'One TDVMCALL MAP_GPA converts the whole range.',
+      'arch/x86/coco/tdx/tdx.c:tdx_enc_status_changed',
+      '§1.7',
+    );
   }
 }
 

@@ -3,7 +3,15 @@
 import type { Direction, DmaAttr, DmaWindow } from '../types';
 import type { DmaContext, EngineSession, MapOutcome, MappingRecord } from '../engine/ops';
 import { DMA_MAPPING_ERROR, U64_MAX, fls64, hex, hex16, minNotZero, u64 } from '../engine/bits';
-import { isSwiotlbActive, isSwiotlbBuffer, isSwiotlbForceBounce, swiotlbMap, swiotlbSyncSingleForCpu, swiotlbSyncSingleForDevice, swiotlbTblUnmapSingle } from './swiotlb';
+import {
+  isSwiotlbActive,
+  isSwiotlbBuffer,
+  isSwiotlbForceBounce,
+  swiotlbMap,
+  swiotlbSyncSingleForCpu,
+  swiotlbSyncSingleForDevice,
+  swiotlbTblUnmapSingle,
+} from './swiotlb';
 import { dmaKmallocNeedsBounce } from './kmalloc-bounce';
 import { ramEnd } from './ram';
 
@@ -70,7 +78,10 @@ export function forceDmaUnencrypted(session: EngineSession): boolean {
 export function recordPhysToDma(ctx: DmaContext, phys: bigint, dma: bigint, fn = 'phys_to_dma'): void {
   const { session } = ctx;
   if (session.arch.physToDma) {
-    const note = session.arch.physToDmaNote ?? { note: 'The arch translates phys to dma (CONFIG_ARCH_HAS_PHYS_TO_DMA).', ref: `${DMA_DIRECT_H}:phys_to_dma` };
+    const note = session.arch.physToDmaNote ?? {
+      note: 'The arch translates phys to dma (CONFIG_ARCH_HAS_PHYS_TO_DMA).',
+      ref: `${DMA_DIRECT_H}:phys_to_dma`,
+    };
     ctx.trace.stage(fn, phys, dma, note.note, note.ref, '§1.2');
     return;
   }
@@ -87,7 +98,14 @@ export function recordPhysToDma(ctx: DmaContext, phys: bigint, dma: bigint, fn =
   }
   const sme = fn === 'phys_to_dma' ? smeMask(session) : 0n;
   if (sme !== 0n && dma !== DMA_MAPPING_ERROR) note += ` __sme_set ORs in the SME C-bit ${hex(sme)}.`;
-  ctx.trace.stage(fn, phys, dma, note, `${DMA_DIRECT_H}:${fn === 'phys_to_dma' ? 'phys_to_dma' : 'phys_to_dma_unencrypted'}`, '§1.2');
+  ctx.trace.stage(
+    fn,
+    phys,
+    dma,
+    note,
+    `${DMA_DIRECT_H}:${fn === 'phys_to_dma' ? 'phys_to_dma' : 'phys_to_dma_unencrypted'}`,
+    '§1.2',
+  );
 }
 
 /** The limit dma_capable compares against: min_not_zero(*dma_mask, bus_dma_limit). */
@@ -128,49 +146,111 @@ function hasAttr(attrs: DmaAttr[], attr: DmaAttr): boolean {
 }
 
 /** `arch_sync_dma_for_device` when the device is not coherent and the caller did not skip it. */
-export function syncForDeviceIfNeeded(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction, attrs: DmaAttr[]): void {
+export function syncForDeviceIfNeeded(
+  ctx: DmaContext,
+  phys: bigint,
+  size: bigint,
+  dir: Direction,
+  attrs: DmaAttr[],
+): void {
   if (ctx.session.dev.coherent || hasAttr(attrs, 'SKIP_CPU_SYNC')) return;
   archSyncForDevice(ctx, phys, size, dir);
 }
 
 export function archSyncForDevice(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction): void {
   if (ctx.session.arch.syncForDevice) ctx.session.arch.syncForDevice(ctx, phys, size, dir);
-  else ctx.trace.stage('arch_sync_dma_for_device', phys, phys, 'This arch has no cache maintenance for DMA (always coherent).', 'include/linux/dma-map-ops.h:arch_sync_dma_for_device', '§1.5');
+  else
+    ctx.trace.stage(
+      'arch_sync_dma_for_device',
+      phys,
+      phys,
+      'This arch has no cache maintenance for DMA (always coherent).',
+      'include/linux/dma-map-ops.h:arch_sync_dma_for_device',
+      '§1.5',
+    );
 }
 
 export function archSyncForCpu(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction): void {
   if (ctx.session.arch.syncForCpu) ctx.session.arch.syncForCpu(ctx, phys, size, dir);
-  else ctx.trace.stage('arch_sync_dma_for_cpu', phys, phys, 'This arch has no cache maintenance for DMA (always coherent).', 'include/linux/dma-map-ops.h:arch_sync_dma_for_cpu', '§1.5');
+  else
+    ctx.trace.stage(
+      'arch_sync_dma_for_cpu',
+      phys,
+      phys,
+      'This arch has no cache maintenance for DMA (always coherent).',
+      'include/linux/dma-map-ops.h:arch_sync_dma_for_cpu',
+      '§1.5',
+    );
 }
 
 /** `dma_direct_map_page` (§1.4). */
-export function dmaDirectMapPage(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction, attrs: DmaAttr[]): MapOutcome {
+export function dmaDirectMapPage(
+  ctx: DmaContext,
+  phys: bigint,
+  size: bigint,
+  dir: Direction,
+  attrs: DmaAttr[],
+): MapOutcome {
   const { session, trace } = ctx;
   const dma = physToDma(session, phys);
   recordPhysToDma(ctx, phys, dma);
   if (isSwiotlbForceBounce(session)) {
-    trace.stage('is_swiotlb_force_bounce', phys, null, 'The swiotlb pool was initialised with SWIOTLB_FORCE, so every dma-direct map bounces.', `${DIRECT_H}:dma_direct_map_page`, '§1.6');
+    trace.stage(
+      'is_swiotlb_force_bounce',
+      phys,
+      null,
+      'The swiotlb pool was initialised with SWIOTLB_FORCE, so every dma-direct map bounces.',
+      `${DIRECT_H}:dma_direct_map_page`,
+      '§1.6',
+    );
     return swiotlbMap(ctx, phys, size, dir, attrs);
   }
   const capable = dmaCapable(session, dma, size);
   const kmallocBounce = capable && dmaKmallocNeedsBounce(ctx, size, dir);
   if (!capable || kmallocBounce) {
     if (!capable) {
-      trace.stage('dma_capable', dma, null, `${hex(dma)}+${hex(size)} ends above min_not_zero(dma_mask ${hex(session.dev.dmaMask)}, bus_dma_limit ${hex(session.dev.busDmaLimit)}) or is DMA_MAPPING_ERROR.`, `${DMA_DIRECT_H}:dma_capable`, '§1.3');
+      trace.stage(
+        'dma_capable',
+        dma,
+        null,
+        `${hex(dma)}+${hex(size)} ends above min_not_zero(dma_mask ${hex(session.dev.dmaMask)}, bus_dma_limit ${hex(session.dev.busDmaLimit)}) or is DMA_MAPPING_ERROR.`,
+        `${DMA_DIRECT_H}:dma_capable`,
+        '§1.3',
+      );
     }
     if (isSwiotlbActive(session)) return swiotlbMap(ctx, phys, size, dir, attrs);
     const message = overflowMessage(session, 'DMA', dma, size);
-    trace.stage('dma_direct_map_page', dma, DMA_MAPPING_ERROR, `No swiotlb pool to bounce through: dev_WARN_ONCE "${message}" and DMA_MAPPING_ERROR.`, `${DIRECT_H}:dma_direct_map_page`, '§1.4');
+    trace.stage(
+      'dma_direct_map_page',
+      dma,
+      DMA_MAPPING_ERROR,
+      `No swiotlb pool to bounce through: dev_WARN_ONCE "${message}" and DMA_MAPPING_ERROR.`,
+      `${DIRECT_H}:dma_direct_map_page`,
+      '§1.4',
+    );
     trace.fail(message);
     return { dma: null, path: 'dma-direct' };
   }
-  trace.stage('dma_capable', dma, dma, `${hex(dma)}+${hex(size)} fits min_not_zero(dma_mask, bus_dma_limit) = ${hex(streamingLimit(session))}.`, `${DMA_DIRECT_H}:dma_capable`, '§1.3');
+  trace.stage(
+    'dma_capable',
+    dma,
+    dma,
+    `${hex(dma)}+${hex(size)} fits min_not_zero(dma_mask, bus_dma_limit) = ${hex(streamingLimit(session))}.`,
+    `${DMA_DIRECT_H}:dma_capable`,
+    '§1.3',
+  );
   syncForDeviceIfNeeded(ctx, phys, size, dir, attrs);
   return { dma, path: 'dma-direct' };
 }
 
 /** `dma_direct_sync_single_for_cpu`: cache op first, then the swiotlb copy-back. */
-export function dmaDirectSyncSingleForCpu(ctx: DmaContext, dma: bigint, size: bigint, dir: Direction, when: 'unmap' | 'sync'): void {
+export function dmaDirectSyncSingleForCpu(
+  ctx: DmaContext,
+  dma: bigint,
+  size: bigint,
+  dir: Direction,
+  when: 'unmap' | 'sync',
+): void {
   const phys = dmaToPhys(ctx.session, dma);
   if (!ctx.session.dev.coherent) archSyncForCpu(ctx, phys, size, dir);
   if (isSwiotlbBuffer(ctx.session, phys)) swiotlbSyncSingleForCpu(ctx, phys, size, dir, when);
@@ -184,10 +264,23 @@ export function dmaDirectSyncSingleForDevice(ctx: DmaContext, dma: bigint, size:
 }
 
 /** `dma_direct_unmap_page`. */
-export function dmaDirectUnmapPage(ctx: DmaContext, record: MappingRecord, size: bigint, dir: Direction, attrs: DmaAttr[]): void {
+export function dmaDirectUnmapPage(
+  ctx: DmaContext,
+  record: MappingRecord,
+  size: bigint,
+  dir: Direction,
+  attrs: DmaAttr[],
+): void {
   const dma = record.dma!;
   const phys = dmaToPhys(ctx.session, dma);
-  ctx.trace.stage('dma_to_phys', dma, phys, 'dma_direct_unmap_page recovers the physical address (the bounce slot when the map bounced).', `${DMA_DIRECT_H}:dma_to_phys`, '§1.4');
+  ctx.trace.stage(
+    'dma_to_phys',
+    dma,
+    phys,
+    'dma_direct_unmap_page recovers the physical address (the bounce slot when the map bounced).',
+    `${DMA_DIRECT_H}:dma_to_phys`,
+    '§1.4',
+  );
   if (!hasAttr(attrs, 'SKIP_CPU_SYNC')) dmaDirectSyncSingleForCpu(ctx, dma, size, dir, 'unmap');
   if (isSwiotlbBuffer(ctx.session, phys)) swiotlbTblUnmapSingle(ctx, phys, size, dir, [...attrs, 'SKIP_CPU_SYNC']);
 }
@@ -196,10 +289,24 @@ export function dmaDirectUnmapPage(ctx: DmaContext, record: MappingRecord, size:
 export function dmaDirectMapResource(ctx: DmaContext, phys: bigint, size: bigint): MapOutcome {
   const { session, trace } = ctx;
   const dma = phys;
-  trace.stage('dma_direct_map_resource', phys, dma, 'MMIO resources are not translated: dma_addr = paddr.', 'kernel/dma/direct.c:dma_direct_map_resource', '§1.1');
+  trace.stage(
+    'dma_direct_map_resource',
+    phys,
+    dma,
+    'MMIO resources are not translated: dma_addr = paddr.',
+    'kernel/dma/direct.c:dma_direct_map_resource',
+    '§1.1',
+  );
   if (!dmaCapable(session, dma, size)) {
     const message = overflowMessage(session, 'DMA', dma, size);
-    trace.stage('dma_capable', dma, DMA_MAPPING_ERROR, `Not capable: WARN "${message}".`, `${DMA_DIRECT_H}:dma_capable`, '§1.3');
+    trace.stage(
+      'dma_capable',
+      dma,
+      DMA_MAPPING_ERROR,
+      `Not capable: WARN "${message}".`,
+      `${DMA_DIRECT_H}:dma_capable`,
+      '§1.3',
+    );
     trace.fail(message);
     return { dma: null, path: 'dma-direct' };
   }

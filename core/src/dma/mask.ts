@@ -28,12 +28,26 @@ function dmaSupported(ctx: DmaContext, mask: bigint): boolean {
 function setOneMask(ctx: DmaContext, mask: bigint, which: 'streaming' | 'coherent'): boolean {
   const fn = which === 'streaming' ? 'dma_set_mask' : 'dma_set_coherent_mask';
   const supported = dmaSupported(ctx, mask);
-  ctx.trace.stage('dma_supported', mask, null, supported ? `${hex(mask)} is supported.` : `dma_supported refused ${hex(mask)}.`, `${MAPPING_C}:dma_supported`, '§0');
+  ctx.trace.stage(
+    'dma_supported',
+    mask,
+    null,
+    supported ? `${hex(mask)} is supported.` : `dma_supported refused ${hex(mask)}.`,
+    `${MAPPING_C}:dma_supported`,
+    '§0',
+  );
   if (!supported) return false;
   if (ctx.session.arch.setMask?.(ctx, mask, which) === false) return false;
   if (which === 'streaming') ctx.session.dev.dmaMask = mask;
   else ctx.session.dev.coherentDmaMask = mask;
-  ctx.trace.stage(fn, mask, mask, `${which === 'streaming' ? '*dev->dma_mask' : 'dev->coherent_dma_mask'} = ${hex(mask)}.`, `${MAPPING_C}:${fn}`, '§0');
+  ctx.trace.stage(
+    fn,
+    mask,
+    mask,
+    `${which === 'streaming' ? '*dev->dma_mask' : 'dev->coherent_dma_mask'} = ${hex(mask)}.`,
+    `${MAPPING_C}:${fn}`,
+    '§0',
+  );
   return true;
 }
 
@@ -42,11 +56,20 @@ export function dmaSetMask(ctx: DmaContext, mask: bigint, which: 'streaming' | '
   const order: ('streaming' | 'coherent')[] = which === 'both' ? ['streaming', 'coherent'] : [which];
   for (const one of order) {
     if (!setOneMask(ctx, mask, one)) {
-      trace.fail(`-EIO: ${one === 'streaming' ? 'dma_set_mask' : 'dma_set_coherent_mask'}(${hex(mask)}) refused by dma_supported`);
+      trace.fail(
+        `-EIO: ${one === 'streaming' ? 'dma_set_mask' : 'dma_set_coherent_mask'}(${hex(mask)}) refused by dma_supported`,
+      );
       break;
     }
   }
   const ops = session.ops();
   trace.path = ops === null || dmaMapDirect(session) ? 'dma-direct' : ops.path;
-  trace.details = { dma_mask: session.dev.dmaMask, coherent_mask: session.dev.coherentDmaMask, dma_ops_bypass: session.dev.dmaOpsBypass, dma_offset: session.dev.dmaOffset, bus_dma_limit: session.dev.busDmaLimit, direct: dmaMapDirect(session) };
+  trace.details = {
+    dma_mask: session.dev.dmaMask,
+    coherent_mask: session.dev.coherentDmaMask,
+    dma_ops_bypass: session.dev.dmaOpsBypass,
+    dma_offset: session.dev.dmaOffset,
+    bus_dma_limit: session.dev.busDmaLimit,
+    direct: dmaMapDirect(session),
+  };
 }

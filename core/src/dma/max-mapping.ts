@@ -12,7 +12,8 @@ export function dmaAddressingLimited(session: EngineSession): boolean {
 
 export function maxMappingSize(session: EngineSession): bigint {
   if (dmaMapDirect(session)) {
-    if (isSwiotlbActive(session) && (dmaAddressingLimited(session) || isSwiotlbForceBounce(session))) return swiotlbMaxMappingSize(session);
+    if (isSwiotlbActive(session) && (dmaAddressingLimited(session) || isSwiotlbForceBounce(session)))
+      return swiotlbMaxMappingSize(session);
     return U64_MAX;
   }
   const ops = session.ops()!;

@@ -14,7 +14,17 @@ function isPowerOfTwo(value: bigint): boolean {
 export function dmaPoolCreate(ctx: DmaContext, size: bigint, align: bigint, boundary: bigint): MappingRecord {
   const { trace } = ctx;
   const pageSize = ctx.session.params.page_size as bigint;
-  const record: MappingRecord = { op: 'dma_pool_create', phys: 0n, size, dir: 'bidirectional', attrs: [], dma: null, path: 'dma-direct', direct: true, released: false };
+  const record: MappingRecord = {
+    op: 'dma_pool_create',
+    phys: 0n,
+    size,
+    dir: 'bidirectional',
+    attrs: [],
+    dma: null,
+    path: 'dma-direct',
+    direct: true,
+    released: false,
+  };
   const alignment = align === 0n ? 1n : align;
   if (!isPowerOfTwo(alignment)) {
     trace.fail(`dma_pool_create: align ${hex(align)} is not a power of two (returns NULL)`);
@@ -30,12 +40,21 @@ export function dmaPoolCreate(ctx: DmaContext, size: bigint, align: bigint, boun
   // 6.1 keeps a boundary above the allocation as given; only the 6.4 rework clamps it.
   const bound = boundary === 0n ? allocation : boundary;
   if (boundary !== 0n && (boundary < blockSize || !isPowerOfTwo(boundary))) {
-    trace.fail(`dma_pool_create: boundary ${hex(boundary)} must be a power of two >= size ${hex(blockSize)} (returns NULL)`);
+    trace.fail(
+      `dma_pool_create: boundary ${hex(boundary)} must be a power of two >= size ${hex(blockSize)} (returns NULL)`,
+    );
     return record;
   }
   const pool: PoolRecord = { blockSize, allocation, boundary: bound, align: alignment, pages: [] };
   record.pool = pool;
-  trace.stage('dma_pool_create', null, null, `Blocks of ${hex(blockSize)} bytes (ALIGN(max(size, 4), ${hex(alignment)})) carved from ${hex(allocation)}-byte coherent allocations; boundary ${hex(bound)}; ${poolBlockOffsets(pool).length} block(s) per allocation (pool_initialise_page).`, `${DMAPOOL_C}:dma_pool_create`, '§7.2');
+  trace.stage(
+    'dma_pool_create',
+    null,
+    null,
+    `Blocks of ${hex(blockSize)} bytes (ALIGN(max(size, 4), ${hex(alignment)})) carved from ${hex(allocation)}-byte coherent allocations; boundary ${hex(bound)}; ${poolBlockOffsets(pool).length} block(s) per allocation (pool_initialise_page).`,
+    `${DMAPOOL_C}:dma_pool_create`,
+    '§7.2',
+  );
   return record;
 }
 
@@ -77,6 +96,23 @@ export function dmaPoolAlloc(ctx: DmaContext, poolRecord: MappingRecord): Mappin
   const offset = offsets[page.used]!;
   page.used += 1;
   const dma = page.dma + offset;
-  trace.stage('dma_pool_alloc', null, dma, `Block ${page.used - 1} at offset ${hex(offset)} of the pool page at dma ${hex(page.dma)}.`, `${DMAPOOL_C}:dma_pool_alloc`, '§7.2');
-  return { op: 'dma_pool_alloc', phys: page.phys + offset, size: pool.blockSize, dir: 'bidirectional', attrs: [], dma, path: trace.path, direct: true, released: false };
+  trace.stage(
+    'dma_pool_alloc',
+    null,
+    dma,
+    `Block ${page.used - 1} at offset ${hex(offset)} of the pool page at dma ${hex(page.dma)}.`,
+    `${DMAPOOL_C}:dma_pool_alloc`,
+    '§7.2',
+  );
+  return {
+    op: 'dma_pool_alloc',
+    phys: page.phys + offset,
+    size: pool.blockSize,
+    dir: 'bidirectional',
+    attrs: [],
+    dma,
+    path: trace.path,
+    direct: true,
+    released: false,
+  };
 }

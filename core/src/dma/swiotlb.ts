@@ -53,7 +53,14 @@ export class SwiotlbPool implements SessionState {
   }
 
   clone(): SwiotlbPool {
-    return new SwiotlbPool(this.start, this.nslabs, this.nareas, this.forceBounce, this.areas.map((area) => ({ ...area })), this.allocations.map((item) => ({ ...item })));
+    return new SwiotlbPool(
+      this.start,
+      this.nslabs,
+      this.nareas,
+      this.forceBounce,
+      this.areas.map((area) => ({ ...area })),
+      this.allocations.map((item) => ({ ...item })),
+    );
   }
 
   fingerprint(): string {
@@ -129,7 +136,16 @@ export function swiotlbPool(session: EngineSession): SwiotlbPool | null {
   if (existing) return existing;
   if (!poolActive(session)) return null;
   const nslabs = poolSlots(session);
-  return session.state('swiotlb', () => new SwiotlbPool(poolStart(session, nslabs), nslabs, effectiveNareas(nslabs, session.params.nareas as number), poolForce(session)));
+  return session.state(
+    'swiotlb',
+    () =>
+      new SwiotlbPool(
+        poolStart(session, nslabs),
+        nslabs,
+        effectiveNareas(nslabs, session.params.nareas as number),
+        poolForce(session),
+      ),
+  );
 }
 
 /**
@@ -143,7 +159,9 @@ export function poolStart(session: EngineSession, nslabs: number): bigint {
   const pageSize = session.params.page_size as bigint;
   const bytes = pageAlign(BigInt(nslabs) << IO_TLB_SHIFT, pageSize);
   if (end < bytes) {
-    throw new ParamError(`bad value ${hex(end)} for parameter 'swiotlb_end': the ${nslabs}-slot pool needs ${hex(bytes)} bytes below it`);
+    throw new ParamError(
+      `bad value ${hex(end)} for parameter 'swiotlb_end': the ${nslabs}-slot pool needs ${hex(bytes)} bytes below it`,
+    );
   }
   return ((end - bytes) / pageSize) * pageSize;
 }
@@ -181,12 +199,21 @@ export function recordPoolSetup(ctx: DmaContext): void {
     null,
     pool.start,
     `Default pool [${hex(pool.start)}, ${hex(pool.end)}) (${poolPlacement(session)}): ${pool.nslabs} slots of 2 KiB in ${pool.nareas} area(s)${pool.forceBounce ? ', SWIOTLB_FORCE (every dma-direct map bounces)' : ''}.`,
-    (session.params.swiotlb_end as bigint) === 0n ? `${SWIOTLB_C}:swiotlb_init_remap` : `${SWIOTLB_C}:swiotlb_init_remap, mm/memblock.c:memblock_alloc_low`,
+    (session.params.swiotlb_end as bigint) === 0n
+      ? `${SWIOTLB_C}:swiotlb_init_remap`
+      : `${SWIOTLB_C}:swiotlb_init_remap, mm/memblock.c:memblock_alloc_low`,
     '§2.1',
   );
   const encrypt = session.params.mem_encrypt as string;
   if (encrypt !== 'none') {
-    trace.stage('swiotlb_update_mem_attributes', pool.start, pool.start, 'The whole pool is shared with the host once at boot (set_memory_decrypted), so maps cost no hypercall.', `${SWIOTLB_C}:swiotlb_update_mem_attributes`, '§5.4');
+    trace.stage(
+      'swiotlb_update_mem_attributes',
+      pool.start,
+      pool.start,
+      'The whole pool is shared with the host once at boot (set_memory_decrypted), so maps cost no hypercall.',
+      `${SWIOTLB_C}:swiotlb_update_mem_attributes`,
+      '§5.4',
+    );
   }
 }
 
@@ -209,7 +236,14 @@ function isSpanBoundary(index: number, nr: number, shift: bigint, boundarySize: 
 }
 
 /** `swiotlb_do_find_slots` for one area; returns the slot index or -1. */
-function findSlotsInArea(session: EngineSession, pool: SwiotlbPool, areaIndex: number, orig: bigint, allocSize: bigint, allocAlignMask: bigint): number {
+function findSlotsInArea(
+  session: EngineSession,
+  pool: SwiotlbPool,
+  areaIndex: number,
+  orig: bigint,
+  allocSize: bigint,
+  allocAlignMask: bigint,
+): number {
   const boundaryMask = session.dev.segBoundaryMask;
   const tblDmaAddr = physToDmaUnencrypted(session, pool.start) & boundaryMask;
   const maxSlots = boundaryMask === U64_MAX ? 1n << (64n - IO_TLB_SHIFT) : BigInt(nrSlots(boundaryMask + 1n));
@@ -232,9 +266,12 @@ function findSlotsInArea(session: EngineSession, pool: SwiotlbPool, areaIndex: n
   let index = wrap(Math.ceil(area.index / strideN) * strideN);
   // The 6.1.y loop ends after one full pass over the area (index_nowrap < area_nslabs). A request that
   // fits nowhere (larger than a segment) visits every slot, so the loop does no work it need not do.
-  for (let visited = 0; visited < areaNslabs; ) {
+  for (let visited = 0; visited < areaNslabs;) {
     const slot = slotBase + index;
-    if (keepsAlignment && ((tblDmaAddr + (BigInt(slot) << IO_TLB_SHIFT)) & iotlbAlignMask) !== (orig & iotlbAlignMask)) {
+    if (
+      keepsAlignment &&
+      ((tblDmaAddr + (BigInt(slot) << IO_TLB_SHIFT)) & iotlbAlignMask) !== (orig & iotlbAlignMask)
+    ) {
       index = wrap(index + 1);
       visited += 1;
       continue;
@@ -251,7 +288,13 @@ function findSlotsInArea(session: EngineSession, pool: SwiotlbPool, areaIndex: n
 }
 
 /** `swiotlb_find_slots`: areas tried from this CPU's, wrapping. */
-function findSlots(ctx: DmaContext, pool: SwiotlbPool, orig: bigint, allocSize: bigint, allocAlignMask: bigint): number {
+function findSlots(
+  ctx: DmaContext,
+  pool: SwiotlbPool,
+  orig: bigint,
+  allocSize: bigint,
+  allocAlignMask: bigint,
+): number {
   const first = ctx.cpu & (pool.nareas - 1);
   for (let i = 0; i < pool.nareas; i++) {
     const slot = findSlotsInArea(ctx.session, pool, (first + i) % pool.nareas, orig, allocSize, allocAlignMask);
@@ -264,7 +307,15 @@ function findSlots(ctx: DmaContext, pool: SwiotlbPool, orig: bigint, allocSize: 
  * `swiotlb_tbl_map_single`: reserves slots and copies orig -> bounce for every direction (§2.2, §11.1).
  * Returns the bounce address tlb_addr, or null with the kernel's message recorded.
  */
-export function swiotlbTblMapSingle(ctx: DmaContext, orig: bigint, mappingSize: bigint, allocSize: bigint, allocAlignMask: bigint, dir: Direction, attrs: DmaAttr[]): bigint | null {
+export function swiotlbTblMapSingle(
+  ctx: DmaContext,
+  orig: bigint,
+  mappingSize: bigint,
+  allocSize: bigint,
+  allocAlignMask: bigint,
+  dir: Direction,
+  attrs: DmaAttr[],
+): bigint | null {
   const { session, trace } = ctx;
   const pool = swiotlbPool(session);
   const ref = `${SWIOTLB_C}:swiotlb_tbl_map_single`;
@@ -288,15 +339,32 @@ export function swiotlbTblMapSingle(ctx: DmaContext, orig: bigint, mappingSize: 
   const offset = swiotlbAlignOffset(session, orig);
   if (nrSlots(allocSize + offset) === 0) {
     const message = `kernel BUG at ${SWIOTLB_C}: BUG_ON(!nslots) in swiotlb_do_find_slots (a zero-length bounce)`;
-    trace.stage('swiotlb_find_slots', orig, DMA_MAPPING_ERROR, 'A zero-length buffer needs zero slots, which the slot search does not allow.', `${SWIOTLB_C}:swiotlb_do_find_slots`, '§2.2');
+    trace.stage(
+      'swiotlb_find_slots',
+      orig,
+      DMA_MAPPING_ERROR,
+      'A zero-length buffer needs zero slots, which the slot search does not allow.',
+      `${SWIOTLB_C}:swiotlb_do_find_slots`,
+      '§2.2',
+    );
     trace.fail(message);
     return null;
   }
   const index = findSlots(ctx, pool, orig, allocSize + offset, allocAlignMask);
   if (index < 0) {
     const message = `swiotlb buffer is full (sz: ${allocSize} bytes), total ${pool.nslabs} (slots), used ${pool.used} (slots)`;
-    const why = nrSlots(allocSize + offset) > IO_TLB_SEGSIZE ? ` It needs ${nrSlots(allocSize + offset)} slots but no run may exceed a 128-slot segment.` : '';
-    trace.stage('swiotlb_find_slots', orig, DMA_MAPPING_ERROR, `No free run of slots.${why}`, `${SWIOTLB_C}:swiotlb_find_slots`, '§2.2');
+    const why =
+      nrSlots(allocSize + offset) > IO_TLB_SEGSIZE
+        ? ` It needs ${nrSlots(allocSize + offset)} slots but no run may exceed a 128-slot segment.`
+        : '';
+    trace.stage(
+      'swiotlb_find_slots',
+      orig,
+      DMA_MAPPING_ERROR,
+      `No free run of slots.${why}`,
+      `${SWIOTLB_C}:swiotlb_find_slots`,
+      '§2.2',
+    );
     if (!attrs.includes('NO_WARN')) trace.note(`dev_warn_ratelimited "${message}"`, 'map');
     trace.fail(message);
     return null;
@@ -312,7 +380,14 @@ export function swiotlbTblMapSingle(ctx: DmaContext, orig: bigint, mappingSize: 
     `${SWIOTLB_C}:swiotlb_do_find_slots`,
     '§2.2',
   );
-  trace.stage('swiotlb_bounce', orig, tlb, `Copies ${mappingSize} bytes orig -> bounce at map time for every direction (DMA_${dir.toUpperCase()} too).`, `${SWIOTLB_C}:swiotlb_bounce`, '§2.3');
+  trace.stage(
+    'swiotlb_bounce',
+    orig,
+    tlb,
+    `Copies ${mappingSize} bytes orig -> bounce at map time for every direction (DMA_${dir.toUpperCase()} too).`,
+    `${SWIOTLB_C}:swiotlb_bounce`,
+    '§2.3',
+  );
   trace.bounce('map', Number(mappingSize));
   return tlb;
 }
@@ -328,7 +403,14 @@ export function swiotlbMap(ctx: DmaContext, phys: bigint, size: bigint, dir: Dir
   if (!dmaCapable(session, dma, size)) {
     releaseSlots(session, tlb);
     const message = overflowMessage(session, 'swiotlb', dma, size);
-    trace.stage('swiotlb_map', dma, DMA_MAPPING_ERROR, `The bounce slot is not addressable either: WARN "${message}".`, `${SWIOTLB_C}:swiotlb_map`, '§2.2');
+    trace.stage(
+      'swiotlb_map',
+      dma,
+      DMA_MAPPING_ERROR,
+      `The bounce slot is not addressable either: WARN "${message}".`,
+      `${SWIOTLB_C}:swiotlb_map`,
+      '§2.2',
+    );
     trace.fail(message);
     return { dma: null, path: 'swiotlb' };
   }
@@ -391,23 +473,55 @@ function copiesToDevice(dir: Direction): boolean {
 }
 
 /** `swiotlb_sync_single_for_cpu`: bounce -> orig iff FROM/BIDI. */
-export function swiotlbSyncSingleForCpu(ctx: DmaContext, tlb: bigint, size: bigint, dir: Direction, when: 'unmap' | 'sync'): void {
+export function swiotlbSyncSingleForCpu(
+  ctx: DmaContext,
+  tlb: bigint,
+  size: bigint,
+  dir: Direction,
+  when: 'unmap' | 'sync',
+): void {
   const copies = copiesToCpu(dir);
-  ctx.trace.stage('swiotlb_sync_single_for_cpu', tlb, tlb, copies ? `Copies ${size} bytes bounce -> orig (DMA_${dir.toUpperCase()}).` : 'No copy back for DMA_TO_DEVICE.', `${SWIOTLB_C}:swiotlb_sync_single_for_cpu`, '§2.3');
+  ctx.trace.stage(
+    'swiotlb_sync_single_for_cpu',
+    tlb,
+    tlb,
+    copies ? `Copies ${size} bytes bounce -> orig (DMA_${dir.toUpperCase()}).` : 'No copy back for DMA_TO_DEVICE.',
+    `${SWIOTLB_C}:swiotlb_sync_single_for_cpu`,
+    '§2.3',
+  );
   if (copies) ctx.trace.bounce(when, Number(bounceSize(ctx, tlb, size)));
 }
 
 /** `swiotlb_sync_single_for_device`: orig -> bounce iff TO/BIDI. */
 export function swiotlbSyncSingleForDevice(ctx: DmaContext, tlb: bigint, size: bigint, dir: Direction): void {
   const copies = copiesToDevice(dir);
-  ctx.trace.stage('swiotlb_sync_single_for_device', tlb, tlb, copies ? `Copies ${size} bytes orig -> bounce (DMA_${dir.toUpperCase()}).` : 'No copy for DMA_FROM_DEVICE.', `${SWIOTLB_C}:swiotlb_sync_single_for_device`, '§2.3');
+  ctx.trace.stage(
+    'swiotlb_sync_single_for_device',
+    tlb,
+    tlb,
+    copies ? `Copies ${size} bytes orig -> bounce (DMA_${dir.toUpperCase()}).` : 'No copy for DMA_FROM_DEVICE.',
+    `${SWIOTLB_C}:swiotlb_sync_single_for_device`,
+    '§2.3',
+  );
   if (copies) ctx.trace.bounce('sync', Number(bounceSize(ctx, tlb, size)));
 }
 
 /** `swiotlb_tbl_unmap_single`: copy back (unless SKIP_CPU_SYNC) and release the slots. */
-export function swiotlbTblUnmapSingle(ctx: DmaContext, tlb: bigint, size: bigint, dir: Direction, attrs: DmaAttr[]): void {
+export function swiotlbTblUnmapSingle(
+  ctx: DmaContext,
+  tlb: bigint,
+  size: bigint,
+  dir: Direction,
+  attrs: DmaAttr[],
+): void {
   if (!attrs.includes('SKIP_CPU_SYNC') && copiesToCpu(dir)) swiotlbSyncSingleForCpu(ctx, tlb, size, dir, 'unmap');
   const released = releaseSlots(ctx.session, tlb);
-  ctx.trace.stage('swiotlb_release_slots', tlb, null, `Frees ${released} slot(s) and merges the free run.`, `${SWIOTLB_C}:swiotlb_release_slots`, '§2.3');
+  ctx.trace.stage(
+    'swiotlb_release_slots',
+    tlb,
+    null,
+    `Frees ${released} slot(s) and merges the free run.`,
+    `${SWIOTLB_C}:swiotlb_release_slots`,
+    '§2.3',
+  );
 }
-

@@ -5,7 +5,8 @@ import type { DeviceState } from './ops';
 
 export function initialDeviceState(params: Params): DeviceState {
   const windows = params.dma_windows as DmaWindow[];
-  const passthrough = params.dma_ops === 'iommu_dma_ops' && params.iommu_mode === 'passthrough' && !(params.untrusted as boolean);
+  const passthrough =
+    params.dma_ops === 'iommu_dma_ops' && params.iommu_mode === 'passthrough' && !(params.untrusted as boolean);
   // An identity (passthrough) default domain leaves dev->dma_ops NULL: dma-direct (§3.1). Untrusted
   // devices always get a translated domain.
   const dmaOps = passthrough ? 'none' : (params.dma_ops as string);

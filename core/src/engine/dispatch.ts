@@ -6,7 +6,17 @@ import { TraceBuilder } from './trace';
 import { RequestError } from './request';
 import { cloneRecord } from './record';
 import { symbolicRule } from './rule';
-import { dmaMapPageAttrs, dmaMapResource, dmaMapSgAttrs, dmaSyncSg, dmaSyncSingle, dmaUnmapPageAttrs, dmaUnmapResource, dmaUnmapSgAttrs, unmapMisuse } from '../dma/mapping';
+import {
+  dmaMapPageAttrs,
+  dmaMapResource,
+  dmaMapSgAttrs,
+  dmaSyncSg,
+  dmaSyncSingle,
+  dmaUnmapPageAttrs,
+  dmaUnmapResource,
+  dmaUnmapSgAttrs,
+  unmapMisuse,
+} from '../dma/mapping';
 import { dmaAllocAttrs, dmaFreeAttrs } from '../dma/alloc';
 import { dmaPoolAlloc, dmaPoolCreate } from '../dma/pool';
 import { dmaSetMask } from '../dma/mask';
@@ -43,11 +53,19 @@ interface HistoryView {
 
 function earlier(session: EngineSession & HistoryView, of: number, index: number, op: string): MappingRecord {
   if (!Number.isInteger(of) || of < 0 || of >= index) {
-    const accepted = index === 0 ? 'there is none before it, so run it in an --ops sequence after the request it refers to' : `expected 0..${index - 1}`;
-    throw new RequestError(`request ${index} (${op}): 'of' must be the index of an earlier request; ${accepted}; got ${of}`);
+    const accepted =
+      index === 0
+        ? 'there is none before it, so run it in an --ops sequence after the request it refers to'
+        : `expected 0..${index - 1}`;
+    throw new RequestError(
+      `request ${index} (${op}): 'of' must be the index of an earlier request; ${accepted}; got ${of}`,
+    );
   }
   const record = session.history[of]!.record;
-  if (!record) throw new RequestError(`request ${index} (${op}): request ${of} (${session.history[of]!.request.op}) left nothing to ${op}`);
+  if (!record)
+    throw new RequestError(
+      `request ${index} (${op}): request ${of} (${session.history[of]!.request.op}) left nothing to ${op}`,
+    );
   return record;
 }
 
@@ -64,16 +82,30 @@ function finish(ctx: DmaContext, dma: bigint | null): OpResult {
 function misuse(ctx: DmaContext, record: MappingRecord, debugFn = 'debug_dma_unmap_page'): OpResult | null {
   const message = unmapMisuse(record);
   if (message === null) return null;
-  ctx.trace.stage(debugFn, record.dma, null, 'CONFIG_DMA_API_DEBUG would report this; without it the kernel acts on a stale or invalid handle.', 'kernel/dma/debug.c:check_unmap', '§8');
+  ctx.trace.stage(
+    debugFn,
+    record.dma,
+    null,
+    'CONFIG_DMA_API_DEBUG would report this; without it the kernel acts on a stale or invalid handle.',
+    'kernel/dma/debug.c:check_unmap',
+    '§8',
+  );
   ctx.trace.fail(message);
   return finish(ctx, null);
 }
 
 function expectKind(record: MappingRecord, kinds: string[], index: number, op: string, of: number): void {
-  if (!kinds.includes(record.op)) throw new RequestError(`request ${index} (${op}): request ${of} is a ${record.op}, which ${op} cannot take (expected ${kinds.join(' or ')})`);
+  if (!kinds.includes(record.op))
+    throw new RequestError(
+      `request ${index} (${op}): request ${of} is a ${record.op}, which ${op} cannot take (expected ${kinds.join(' or ')})`,
+    );
 }
 
-export function dispatchRequest(session: EngineSession & HistoryView, request: Request, index: number): { result: OpResult; record: MappingRecord | null } {
+export function dispatchRequest(
+  session: EngineSession & HistoryView,
+  request: Request,
+  index: number,
+): { result: OpResult; record: MappingRecord | null } {
   switch (request.op) {
     case 'map_single':
     case 'map_page': {
@@ -161,7 +193,8 @@ export function dispatchRequest(session: EngineSession & HistoryView, request: R
     }
     default: {
       const handler = handlers.get(request.op);
-      if (!handler) throw new RequestError(`request ${index}: operation '${request.op}' is not available (no handler registered)`);
+      if (!handler)
+        throw new RequestError(`request ${index}: operation '${request.op}' is not available (no handler registered)`);
       return { result: handler(request, index, nested(session, request.op)), record: null };
     }
   }

@@ -7,7 +7,11 @@ function toJson(value: unknown): unknown {
   if (typeof value === 'bigint') return `0x${value.toString(16)}`;
   if (Array.isArray(value)) return value.map(toJson);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined).map(([key, item]) => [key, toJson(item)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, item]) => item !== undefined)
+        .map(([key, item]) => [key, toJson(item)]),
+    );
   }
   return value;
 }
@@ -21,7 +25,12 @@ export function resultToJson(result: OpResult): Record<string, unknown> {
     rule: result.rule,
     stages: result.stages.map((stage) => toJson(stage)),
     costs: {
-      hypercalls: result.costs.hypercalls.map((call) => ({ name: call.name, count: call.count, when: call.when, args: call.args ?? null })),
+      hypercalls: result.costs.hypercalls.map((call) => ({
+        name: call.name,
+        count: call.count,
+        when: call.when,
+        args: call.args ?? null,
+      })),
       bounceBytes: { ...result.costs.bounceBytes },
       iotlbFlushes: result.costs.iotlbFlushes.map((flush) => toJson(flush)),
       cacheLines: { ...result.costs.cacheLines },

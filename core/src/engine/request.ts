@@ -17,7 +17,10 @@ const U64_MAX = (1n << 64n) - 1n;
 const big = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const parsed = parseBigInt(value);
   if (parsed === null || parsed < 0n || parsed > U64_MAX) {
-    ctx.addIssue({ code: 'custom', message: `expected a 64-bit unsigned integer as decimal or 0x hex, got ${JSON.stringify(value)}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a 64-bit unsigned integer as decimal or 0x hex, got ${JSON.stringify(value)}`,
+    });
     return z.NEVER;
   }
   return parsed;
@@ -37,7 +40,10 @@ const DIRECTIONS: Record<string, Direction> = {
 const direction = z.string().transform((value, ctx) => {
   const dir = DIRECTIONS[value.toLowerCase()];
   if (!dir) {
-    ctx.addIssue({ code: 'custom', message: `expected a direction (to_device, from_device, bidirectional, none or DMA_TO_DEVICE...), got '${value}'` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a direction (to_device, from_device, bidirectional, none or DMA_TO_DEVICE...), got '${value}'`,
+    });
     return z.NEVER;
   }
   return dir;
@@ -46,13 +52,29 @@ const direction = z.string().transform((value, ctx) => {
 const mask = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const parsed = parseMask(value);
   if (parsed === null || parsed > U64_MAX) {
-    ctx.addIssue({ code: 'custom', message: `expected a bit count 1..64 (e.g. 32) or a mask of contiguous low bits (e.g. 0xffffffff), got ${JSON.stringify(value)}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a bit count 1..64 (e.g. 32) or a mask of contiguous low bits (e.g. 0xffffffff), got ${JSON.stringify(value)}`,
+    });
     return z.NEVER;
   }
   return parsed;
 });
 
-const attrs = z.array(z.enum(['WEAK_ORDERING', 'WRITE_COMBINE', 'NO_KERNEL_MAPPING', 'SKIP_CPU_SYNC', 'FORCE_CONTIGUOUS', 'ALLOC_SINGLE_PAGES', 'NO_WARN', 'PRIVILEGED'])).optional();
+const attrs = z
+  .array(
+    z.enum([
+      'WEAK_ORDERING',
+      'WRITE_COMBINE',
+      'NO_KERNEL_MAPPING',
+      'SKIP_CPU_SYNC',
+      'FORCE_CONTIGUOUS',
+      'ALLOC_SINGLE_PAGES',
+      'NO_WARN',
+      'PRIVILEGED',
+    ]),
+  )
+  .optional();
 const cpu = z.number().int().min(0).max(4095).optional();
 const of = z.number().int().min(0);
 const range = z.object({ phys: big, size: big }).strict();
@@ -64,17 +86,61 @@ const schema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('map_sg'), entries: z.array(range).min(1), dir: direction, attrs, cpu }).strict(),
   z.object({ op: z.literal('map_resource'), ...mapOne }).strict(),
   z.object({ op: z.literal('unmap'), of, size: big.optional(), dir: direction.optional(), attrs }).strict(),
-  z.object({ op: z.literal('sync_for_cpu'), of, offset: big.optional(), size: big.optional(), dir: direction.optional() }).strict(),
-  z.object({ op: z.literal('sync_for_device'), of, offset: big.optional(), size: big.optional(), dir: direction.optional() }).strict(),
-  z.object({ op: z.literal('alloc_coherent'), size: big, gfp: z.enum(['GFP_KERNEL', 'GFP_ATOMIC']).optional(), attrs, phys: big.optional() }).strict(),
+  z
+    .object({
+      op: z.literal('sync_for_cpu'),
+      of,
+      offset: big.optional(),
+      size: big.optional(),
+      dir: direction.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      op: z.literal('sync_for_device'),
+      of,
+      offset: big.optional(),
+      size: big.optional(),
+      dir: direction.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      op: z.literal('alloc_coherent'),
+      size: big,
+      gfp: z.enum(['GFP_KERNEL', 'GFP_ATOMIC']).optional(),
+      attrs,
+      phys: big.optional(),
+    })
+    .strict(),
   z.object({ op: z.literal('free_coherent'), of }).strict(),
   z.object({ op: z.literal('dma_pool_create'), size: big, align: big.optional(), boundary: big.optional() }).strict(),
   z.object({ op: z.literal('dma_pool_alloc'), of }).strict(),
   z.object({ op: z.literal('set_mask'), mask, which: z.enum(['streaming', 'coherent', 'both']).optional() }).strict(),
-  z.object({ op: z.literal('virtio_negotiate'), offered: z.array(z.string()), transport: z.enum(['pci-modern', 'pci-legacy', 'mmio', 'ccw']).optional() }).strict(),
-  z.object({ op: z.literal('virtqueue_add'), out: z.array(range), in: z.array(range), indirect: z.boolean().optional() }).strict(),
+  z
+    .object({
+      op: z.literal('virtio_negotiate'),
+      offered: z.array(z.string()),
+      transport: z.enum(['pci-modern', 'pci-legacy', 'mmio', 'ccw']).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      op: z.literal('virtqueue_add'),
+      out: z.array(range),
+      in: z.array(range),
+      indirect: z.boolean().optional(),
+    })
+    .strict(),
   z.object({ op: z.literal('virtqueue_get_buf'), of }).strict(),
-  z.object({ op: z.literal('vring_alloc'), num: z.number().int().min(1).max(32768), packed: z.boolean().optional(), legacy: z.boolean().optional() }).strict(),
+  z
+    .object({
+      op: z.literal('vring_alloc'),
+      num: z.number().int().min(1).max(32768),
+      packed: z.boolean().optional(),
+      legacy: z.boolean().optional(),
+    })
+    .strict(),
 ]);
 
 const OPS = schema.options.map((option) => option.shape.op.value);
@@ -83,7 +149,8 @@ const OPS = schema.options.map((option) => option.shape.op.value);
 export function parseRequest(json: unknown): Request {
   if (json && typeof json === 'object' && !Array.isArray(json)) {
     const op = (json as Record<string, unknown>).op;
-    if (typeof op !== 'string' || !OPS.includes(op as never)) throw new RequestError(`unknown op ${JSON.stringify(op)}; known: ${OPS.join(', ')}`);
+    if (typeof op !== 'string' || !OPS.includes(op as never))
+      throw new RequestError(`unknown op ${JSON.stringify(op)}; known: ${OPS.join(', ')}`);
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
@@ -118,7 +185,8 @@ const FIELD_FORMS: Record<string, string> = {
 
 function fieldValue(json: unknown, path: readonly PropertyKey[]): unknown {
   let value = json;
-  for (const key of path) value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   return value;
 }
 

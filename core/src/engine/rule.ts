@@ -18,11 +18,16 @@ export function symbolicRule(ctx: DmaContext): string {
   const ops = session.ops();
   if (ops !== null && !dmaMapDirect(session)) return ops.rule?.(ctx) ?? `dma = address allocated by ${ops.name}`;
   const pool = swiotlbPool(session);
-  if (isSwiotlbForceBounce(session) && pool) return `dma = swiotlb slot in [${hex(pool.start)}, ${hex(pool.end)}) (every map bounces; pool ${poolPlacement(session)})`;
+  if (isSwiotlbForceBounce(session) && pool)
+    return `dma = swiotlb slot in [${hex(pool.start)}, ${hex(pool.end)}) (every map bounces; pool ${poolPlacement(session)})`;
   // Only a device that cannot reach all of RAM ever bounces (dma_addressing_limited).
-  const bounce = isSwiotlbActive(session) && dmaAddressingLimited(session) ? `; swiotlb slot if above ${hex(minNotZero(session.dev.dmaMask, session.dev.busDmaLimit))}` : '';
+  const bounce =
+    isSwiotlbActive(session) && dmaAddressingLimited(session)
+      ? `; swiotlb slot if above ${hex(minNotZero(session.dev.dmaMask, session.dev.busDmaLimit))}`
+      : '';
   if (session.arch.physToDma) {
-    if (session.arch.name === 'powerpc' || session.dev.dmaOffset !== 0n) return `dma = phys + ${grouped(session.dev.dmaOffset)}${bounce}`;
+    if (session.arch.name === 'powerpc' || session.dev.dmaOffset !== 0n)
+      return `dma = phys + ${grouped(session.dev.dmaOffset)}${bounce}`;
     return `dma = ${session.arch.name}_phys_to_dma(phys)${bounce}`;
   }
   const windows = session.dev.dmaRangeMap;

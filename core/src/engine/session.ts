@@ -51,7 +51,10 @@ export class Session implements EngineSession {
     this.setupResult = setupResult;
     const archName = params.arch_dma as string;
     const arch = lookupArch(archName);
-    if (!arch) throw new ParamError(`bad value '${archName}' for parameter 'arch_dma': no arch hooks of that name are registered`);
+    if (!arch)
+      throw new ParamError(
+        `bad value '${archName}' for parameter 'arch_dma': no arch hooks of that name are registered`,
+      );
     this.arch = arch;
   }
 
@@ -60,7 +63,9 @@ export class Session implements EngineSession {
     const dev = initialDeviceState(params);
     const session = new Session(profile, params, dev, new Map(), [], new TraceBuilder('setup').finish(null));
     if (dev.dmaOps !== null && !lookupDmaOps(dev.dmaOps)) {
-      throw new ParamError(`bad value '${dev.dmaOps}' for parameter 'dma_ops': no dma_map_ops of that name are registered`);
+      throw new ParamError(
+        `bad value '${dev.dmaOps}' for parameter 'dma_ops': no dma_map_ops of that name are registered`,
+      );
     }
     const trace = new TraceBuilder('setup');
     const ctx: DmaContext = { session, trace, cpu: params.cpu as number };
@@ -106,8 +111,14 @@ export class Session implements EngineSession {
   clone(): Session {
     const store = new Map<string, SessionState>();
     for (const [key, value] of this.store) store.set(key, value.clone());
-    const entries = this.entries.map((entry) => ({ ...entry, record: entry.record ? cloneRecord(entry.record) : null }));
-    const dev: DeviceState = { ...this.dev, dmaRangeMap: this.dev.dmaRangeMap ? this.dev.dmaRangeMap.map((window) => ({ ...window })) : null };
+    const entries = this.entries.map((entry) => ({
+      ...entry,
+      record: entry.record ? cloneRecord(entry.record) : null,
+    }));
+    const dev: DeviceState = {
+      ...this.dev,
+      dmaRangeMap: this.dev.dmaRangeMap ? this.dev.dmaRangeMap.map((window) => ({ ...window })) : null,
+    };
     return new Session(this.profile, this.params, dev, store, entries, this.setupResult);
   }
 

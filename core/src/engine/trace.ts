@@ -1,5 +1,14 @@
 // Collects the stages and costs of one request while the kernel-named stage functions run.
-import { emptyCosts, type Costs, type DmaPath, type Hypercall, type IotlbFlush, type OpResult, type Stage, type When } from '../types';
+import {
+  emptyCosts,
+  type Costs,
+  type DmaPath,
+  type Hypercall,
+  type IotlbFlush,
+  type OpResult,
+  type Stage,
+  type When,
+} from '../types';
 
 export class TraceBuilder {
   readonly stages: Stage[] = [];
@@ -12,7 +21,9 @@ export class TraceBuilder {
   constructor(readonly op: string) {}
 
   stage(fn: string, input: bigint | null, output: bigint | null, note: string, ref: string, spec?: string): void {
-    this.stages.push(spec === undefined ? { fn, in: input, out: output, note, ref } : { fn, in: input, out: output, note, ref, spec });
+    this.stages.push(
+      spec === undefined ? { fn, in: input, out: output, note, ref } : { fn, in: input, out: output, note, ref, spec },
+    );
   }
 
   hypercall(call: Hypercall): void {

@@ -1,11 +1,27 @@
 // iommu_dma_ops (drivers/iommu/dma-iommu.c, §3): IOVA allocation with the 32-bit-first rule, mapping,
 // strict or flush-queue unmap, untrusted-device bouncing, scatterlists and coherent allocations.
 import type { Direction, DmaAttr, PhysRange } from '../types';
-import { registerDmaOps, type AllocOutcome, type DmaContext, type EngineSession, type MapOutcome, type MappingRecord, type SgOutcome } from '../engine/ops';
+import {
+  registerDmaOps,
+  type AllocOutcome,
+  type DmaContext,
+  type EngineSession,
+  type MapOutcome,
+  type MappingRecord,
+  type SgOutcome,
+} from '../engine/ops';
 import { DMA_MAPPING_ERROR, alignDown, alignUp, hex, ilog2, minBig, minNotZero } from '../engine/bits';
 import { dmaBitMask } from '../params/parse';
 import { archSyncForCpu, archSyncForDevice } from '../dma/direct';
-import { isSwiotlbActive, isSwiotlbBuffer, swiotlbMaxMappingSize, swiotlbSyncSingleForCpu, swiotlbSyncSingleForDevice, swiotlbTblMapSingle, swiotlbTblUnmapSingle } from '../dma/swiotlb';
+import {
+  isSwiotlbActive,
+  isSwiotlbBuffer,
+  swiotlbMaxMappingSize,
+  swiotlbSyncSingleForCpu,
+  swiotlbSyncSingleForDevice,
+  swiotlbTblMapSingle,
+  swiotlbTblUnmapSingle,
+} from '../dma/swiotlb';
 import { pageAllocator } from '../dma/pages';
 import { ramEnd, ramHoles } from '../dma/ram';
 import { IovaDomain } from './iova';
@@ -64,10 +80,21 @@ function allocIova(ctx: DmaContext, size: bigint, mask: bigint): bigint | null {
   let got: { pfn: bigint; cached: boolean } | null = null;
   const sac = limit > dmaBitMask(32) && !(session.params.forcedac as boolean) && session.dev.isPci;
   if (sac) got = iovad.allocFast(pages, dmaBitMask(32) >> sh, false, ctx.cpu);
-  const sacNote = sac ? (got ? 'The 32-bit-first (SAC) attempt below 4 GiB succeeded. ' : 'The 32-bit-first attempt failed; retried up to the full limit. ') : '';
+  const sacNote = sac
+    ? got
+      ? 'The 32-bit-first (SAC) attempt below 4 GiB succeeded. '
+      : 'The 32-bit-first attempt failed; retried up to the full limit. '
+    : '';
   if (!got) got = iovad.allocFast(pages, limit >> sh, true, ctx.cpu);
   if (!got) {
-    trace.stage('iommu_dma_alloc_iova', null, 0n, `No free IOVA range of ${pages} granule(s) below ${hex(limit)}.`, `${SOURCE}:iommu_dma_alloc_iova`, '§3.2');
+    trace.stage(
+      'iommu_dma_alloc_iova',
+      null,
+      0n,
+      `No free IOVA range of ${pages} granule(s) below ${hex(limit)}.`,
+      `${SOURCE}:iommu_dma_alloc_iova`,
+      '§3.2',
+    );
     return null;
   }
   const iova = got.pfn << sh;
@@ -75,12 +102,24 @@ function allocIova(ctx: DmaContext, size: bigint, mask: bigint): bigint | null {
   const how = got.cached
     ? `reused LIFO from CPU ${ctx.cpu}'s rcache`
     : `top-down, ${rounded}size-aligned, below ${hex(sac && got.pfn < 1n << (32n - sh) ? dmaBitMask(32) : limit)}; IOVA page 0 is never used`;
-  trace.stage('alloc_iova_fast', null, iova, `${sacNote}${pages} granule(s) ${how}.`, `${IOVA_C}:alloc_iova_fast`, '§3.2');
+  trace.stage(
+    'alloc_iova_fast',
+    null,
+    iova,
+    `${sacNote}${pages} granule(s) ${how}.`,
+    `${IOVA_C}:alloc_iova_fast`,
+    '§3.2',
+  );
   return iova;
 }
 
 /** `__iommu_dma_map`: IOVA for iova_align(size + offset), PTEs, and VT-d's iotlb_sync_map. */
-function iommuDmaMapRange(ctx: DmaContext, phys: bigint, size: bigint, mask: bigint): { dma: bigint; data: IommuData } | null {
+function iommuDmaMapRange(
+  ctx: DmaContext,
+  phys: bigint,
+  size: bigint,
+  mask: bigint,
+): { dma: bigint; data: IommuData } | null {
   const { session, trace } = ctx;
   const g = granule(session);
   const off = phys & (g - 1n);
@@ -88,14 +127,36 @@ function iommuDmaMapRange(ctx: DmaContext, phys: bigint, size: bigint, mask: big
   const iova = allocIova(ctx, mapped, mask);
   if (iova === null) return null;
   const ptes = mapped / g;
-  trace.stage('iommu_map_atomic', phys - off, iova, `${ptes} PTE(s) map IOVA ${hex(iova)} -> phys ${hex(phys - off)} (only iova_align(size + offset) = ${hex(mapped)} is mapped, not the rounded allocation).`, 'drivers/iommu/iommu.c:iommu_map_atomic', '§3.2');
+  trace.stage(
+    'iommu_map_atomic',
+    phys - off,
+    iova,
+    `${ptes} PTE(s) map IOVA ${hex(iova)} -> phys ${hex(phys - off)} (only iova_align(size + offset) = ${hex(mapped)} is mapped, not the rounded allocation).`,
+    'drivers/iommu/iommu.c:iommu_map_atomic',
+    '§3.2',
+  );
   trace.note(`map: ${ptes} PTE write(s)`);
   if ((session.params.iommu_kind as string) === 'vtd') {
     if (session.params.caching_mode as boolean) flushRange(ctx, iova, mapped, 'map');
-    else trace.stage('__mapping_notify_one', iova, iova, 'Caching mode off: only iommu_flush_write_buffer, no IOTLB flush on map.', 'drivers/iommu/intel/iommu.c:__mapping_notify_one', '§3.3');
+    else
+      trace.stage(
+        '__mapping_notify_one',
+        iova,
+        iova,
+        'Caching mode off: only iommu_flush_write_buffer, no IOTLB flush on map.',
+        'drivers/iommu/intel/iommu.c:__mapping_notify_one',
+        '§3.3',
+      );
   }
   const dma = iova + off;
-  trace.stage('__iommu_dma_map', phys, dma, `dma = iova + (phys & ${hex(g - 1n)}): the offset inside the granule is preserved.`, `${SOURCE}:__iommu_dma_map`, '§3.2');
+  trace.stage(
+    '__iommu_dma_map',
+    phys,
+    dma,
+    `dma = iova + (phys & ${hex(g - 1n)}): the offset inside the granule is preserved.`,
+    `${SOURCE}:__iommu_dma_map`,
+    '§3.2',
+  );
   return { dma, data: { iova, mapped, phys } };
 }
 
@@ -105,18 +166,41 @@ function iommuDmaUnmapRange(ctx: DmaContext, iova: bigint, mapped: bigint): void
   const iovad = domain(session);
   const pfn = iova >> shift(session);
   const pages = mapped >> shift(session);
-  trace.stage('iommu_unmap_fast', iova, null, `Clears ${pages} PTE(s).`, 'drivers/iommu/iommu.c:iommu_unmap_fast', '§3.3');
+  trace.stage(
+    'iommu_unmap_fast',
+    iova,
+    null,
+    `Clears ${pages} PTE(s).`,
+    'drivers/iommu/iommu.c:iommu_unmap_fast',
+    '§3.3',
+  );
   if (isStrict(session)) {
     flushRange(ctx, iova, mapped, 'unmap');
     const where = iovad.freeFast(pfn, pages, ctx.cpu);
-    trace.stage('free_iova_fast', iova, null, where === 'rcache' ? `Strict: the IOVA goes to CPU ${ctx.cpu}'s rcache, the next map of this order gets it back first.` : 'Strict: the IOVA range is freed to the tree.', `${IOVA_C}:free_iova_fast`, '§3.3');
+    trace.stage(
+      'free_iova_fast',
+      iova,
+      null,
+      where === 'rcache'
+        ? `Strict: the IOVA goes to CPU ${ctx.cpu}'s rcache, the next map of this order gets it back first.`
+        : 'Strict: the IOVA range is freed to the tree.',
+      `${IOVA_C}:free_iova_fast`,
+      '§3.3',
+    );
     return;
   }
   const queues = session.state('iova_fq', () => new FlushQueues());
   const timerArmed = queues.pending();
   if (queues.full(ctx.cpu)) {
     flushAll(ctx, 'unmap');
-    trace.stage('fq_flush_iotlb', null, null, 'The flush queue is full (255 entries): one domain-wide flush now, then the queued IOVAs are freed.', `${SOURCE}:queue_iova`, '§3.3');
+    trace.stage(
+      'fq_flush_iotlb',
+      null,
+      null,
+      'The flush queue is full (255 entries): one domain-wide flush now, then the queued IOVAs are freed.',
+      `${SOURCE}:queue_iova`,
+      '§3.3',
+    );
     for (const entry of queues.ring(ctx.cpu)) iovad.freeFast(entry.pfn, entry.pages, ctx.cpu);
     queues.ring(ctx.cpu).length = 0;
   } else if (!timerArmed) {
@@ -125,8 +209,19 @@ function iommuDmaUnmapRange(ctx: DmaContext, iova: bigint, mapped: bigint): void
   }
   queues.ring(ctx.cpu).push({ pfn, pages });
   iovad.hold(pfn);
-  trace.stage('queue_iova', iova, null, `Lazy (DMA_FQ): the IOVA waits in CPU ${ctx.cpu}'s flush queue (${queues.ring(ctx.cpu).length}/255); one domain-wide flush_iotlb_all when the queue fills or IOVA_FQ_TIMEOUT (10 ms) expires, then the IOVA is reused.`, `${SOURCE}:queue_iova`, '§3.3');
-  trace.note(timerArmed ? 'unmap: IOVA queued behind the already pending deferred flush' : 'unmap: IOVA queued; deferred domain-selective flush (<= 1 per 10 ms or per 255 unmaps)');
+  trace.stage(
+    'queue_iova',
+    iova,
+    null,
+    `Lazy (DMA_FQ): the IOVA waits in CPU ${ctx.cpu}'s flush queue (${queues.ring(ctx.cpu).length}/255); one domain-wide flush_iotlb_all when the queue fills or IOVA_FQ_TIMEOUT (10 ms) expires, then the IOVA is reused.`,
+    `${SOURCE}:queue_iova`,
+    '§3.3',
+  );
+  trace.note(
+    timerArmed
+      ? 'unmap: IOVA queued behind the already pending deferred flush'
+      : 'unmap: IOVA queued; deferred domain-selective flush (<= 1 per 10 ms or per 255 unmaps)',
+  );
 }
 
 function mapPage(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction, attrs: DmaAttr[]): MapOutcome {
@@ -138,12 +233,26 @@ function mapPage(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction, at
     trace.path = 'dma-iommu-bounce';
     if (!isSwiotlbActive(session)) {
       const message = 'DMA bounce buffers are inactive, unable to map unaligned transaction.';
-      trace.stage('iommu_dma_map_page', phys, DMA_MAPPING_ERROR, `Untrusted device, sub-granule buffer, no swiotlb pool: "${message}".`, `${SOURCE}:iommu_dma_map_page`, '§3.4');
+      trace.stage(
+        'iommu_dma_map_page',
+        phys,
+        DMA_MAPPING_ERROR,
+        `Untrusted device, sub-granule buffer, no swiotlb pool: "${message}".`,
+        `${SOURCE}:iommu_dma_map_page`,
+        '§3.4',
+      );
       trace.fail(message);
       return { dma: null, path: 'dma-iommu-bounce' };
     }
     const aligned = alignUp(size, g);
-    trace.stage('dev_use_swiotlb', phys, null, `Untrusted device and a buffer that does not fill whole granules: bounce into a granule-aligned slot of ${hex(aligned)} bytes so the device cannot see neighbouring data.`, `${SOURCE}:iommu_dma_map_page`, '§3.4');
+    trace.stage(
+      'dev_use_swiotlb',
+      phys,
+      null,
+      `Untrusted device and a buffer that does not fill whole granules: bounce into a granule-aligned slot of ${hex(aligned)} bytes so the device cannot see neighbouring data.`,
+      `${SOURCE}:iommu_dma_map_page`,
+      '§3.4',
+    );
     const tlb = swiotlbTblMapSingle(ctx, phys, size, aligned, g - 1n, dir, attrs);
     if (tlb === null) return { dma: null, path: 'dma-iommu-bounce' };
     target = tlb;
@@ -175,22 +284,38 @@ function unmapPage(ctx: DmaContext, record: MappingRecord, dir: Direction, attrs
 function syncForCpu(ctx: DmaContext, record: MappingRecord, offset: bigint, size: bigint, dir: Direction): void {
   const { session } = ctx;
   if (session.dev.coherent && !useSwiotlb(session)) {
-    ctx.trace.stage('iommu_dma_sync_single_for_cpu', record.dma, null, 'Coherent device without bouncing: nothing to do.', `${SOURCE}:iommu_dma_sync_single_for_cpu`, '§3.2');
+    ctx.trace.stage(
+      'iommu_dma_sync_single_for_cpu',
+      record.dma,
+      null,
+      'Coherent device without bouncing: nothing to do.',
+      `${SOURCE}:iommu_dma_sync_single_for_cpu`,
+      '§3.2',
+    );
     return;
   }
   const phys = (record.tlbAddr ?? record.phys) + offset;
   if (!session.dev.coherent) archSyncForCpu(ctx, phys, size, dir);
-  if (record.tlbAddr !== undefined && isSwiotlbBuffer(session, record.tlbAddr)) swiotlbSyncSingleForCpu(ctx, phys, size, dir, 'sync');
+  if (record.tlbAddr !== undefined && isSwiotlbBuffer(session, record.tlbAddr))
+    swiotlbSyncSingleForCpu(ctx, phys, size, dir, 'sync');
 }
 
 function syncForDevice(ctx: DmaContext, record: MappingRecord, offset: bigint, size: bigint, dir: Direction): void {
   const { session } = ctx;
   if (session.dev.coherent && !useSwiotlb(session)) {
-    ctx.trace.stage('iommu_dma_sync_single_for_device', record.dma, null, 'Coherent device without bouncing: nothing to do.', `${SOURCE}:iommu_dma_sync_single_for_device`, '§3.2');
+    ctx.trace.stage(
+      'iommu_dma_sync_single_for_device',
+      record.dma,
+      null,
+      'Coherent device without bouncing: nothing to do.',
+      `${SOURCE}:iommu_dma_sync_single_for_device`,
+      '§3.2',
+    );
     return;
   }
   const phys = (record.tlbAddr ?? record.phys) + offset;
-  if (record.tlbAddr !== undefined && isSwiotlbBuffer(session, record.tlbAddr)) swiotlbSyncSingleForDevice(ctx, phys, size, dir);
+  if (record.tlbAddr !== undefined && isSwiotlbBuffer(session, record.tlbAddr))
+    swiotlbSyncSingleForDevice(ctx, phys, size, dir);
   if (!session.dev.coherent) archSyncForDevice(ctx, phys, size, dir);
 }
 
@@ -201,7 +326,18 @@ function mapSg(ctx: DmaContext, entries: PhysRange[], dir: Direction, attrs: Dma
     const segments: MappingRecord[] = [];
     for (const entry of entries) {
       const outcome = mapPage(ctx, entry.phys, entry.size, dir, attrs);
-      const segment: MappingRecord = { op: 'map_page', phys: entry.phys, size: entry.size, dir, attrs, dma: outcome.dma, path: outcome.path, direct: false, released: false, opsData: outcome.opsData };
+      const segment: MappingRecord = {
+        op: 'map_page',
+        phys: entry.phys,
+        size: entry.size,
+        dir,
+        attrs,
+        dma: outcome.dma,
+        path: outcome.path,
+        direct: false,
+        released: false,
+        opsData: outcome.opsData,
+      };
       if (outcome.tlbAddr !== undefined) segment.tlbAddr = outcome.tlbAddr;
       if (outcome.dma === null) {
         for (const done of segments) unmapPage(ctx, done, dir, [...attrs, 'SKIP_CPU_SYNC']);
@@ -209,12 +345,17 @@ function mapSg(ctx: DmaContext, entries: PhysRange[], dir: Direction, attrs: Dma
       }
       segments.push(segment);
     }
-    return { out: segments.map((segment) => ({ phys: segment.dma!, size: segment.size })), segments, path: segments.some((segment) => segment.tlbAddr !== undefined) ? 'dma-iommu-bounce' : 'dma-iommu' };
+    return {
+      out: segments.map((segment) => ({ phys: segment.dma!, size: segment.size })),
+      segments,
+      path: segments.some((segment) => segment.tlbAddr !== undefined) ? 'dma-iommu-bounce' : 'dma-iommu',
+    };
   }
   const g = granule(session);
   const segMask = session.dev.segBoundaryMask;
   const maxLen = session.dev.maxSegSize;
-  if (!session.dev.coherent && !attrs.includes('SKIP_CPU_SYNC')) for (const entry of entries) archSyncForDevice(ctx, entry.phys, entry.size, dir);
+  if (!session.dev.coherent && !attrs.includes('SKIP_CPU_SYNC'))
+    for (const entry of entries) archSyncForDevice(ctx, entry.phys, entry.size, dir);
   const layout: { off: bigint; length: bigint; iovaLen: bigint }[] = [];
   let iovaLen = 0n;
   for (const entry of entries) {
@@ -228,14 +369,22 @@ function mapSg(ctx: DmaContext, entries: PhysRange[], dir: Direction, attrs: Dma
     layout.push({ off, length: entry.size, iovaLen: iovaSegLen });
     iovaLen += iovaSegLen;
   }
-  trace.stage('iommu_dma_map_sg', entries[0]!.phys, null, `One IOVA allocation of ${hex(iovaLen)} bytes for all ${entries.length} entries (each expanded to whole granules${layout.length > 1 ? ', padded at segment boundaries' : ''}).`, `${SOURCE}:iommu_dma_map_sg`, '§3.2');
+  trace.stage(
+    'iommu_dma_map_sg',
+    entries[0]!.phys,
+    null,
+    `One IOVA allocation of ${hex(iovaLen)} bytes for all ${entries.length} entries (each expanded to whole granules${layout.length > 1 ? ', padded at segment boundaries' : ''}).`,
+    `${SOURCE}:iommu_dma_map_sg`,
+    '§3.2',
+  );
   const base = allocIova(ctx, iovaLen, session.dev.dmaMask);
   if (base === null) {
     trace.fail('iommu_dma_map_sg: no IOVA space (-ENOMEM)');
     return { out: null, segments: [], path: 'dma-iommu', errno: -12 };
   }
   trace.note(`map: ${iovaLen / g} PTE write(s)`);
-  if ((session.params.iommu_kind as string) === 'vtd' && (session.params.caching_mode as boolean)) flushRange(ctx, base, iovaLen, 'map');
+  if ((session.params.iommu_kind as string) === 'vtd' && (session.params.caching_mode as boolean))
+    flushRange(ctx, base, iovaLen, 'map');
   const out: PhysRange[] = [];
   let dmaAddr = base;
   let curLen = 0n;
@@ -250,9 +399,31 @@ function mapSg(ctx: DmaContext, entries: PhysRange[], dir: Direction, attrs: Dma
     dmaAddr += item.iovaLen;
     if (item.length + item.off < item.iovaLen) curLen = 0n;
   }
-  trace.stage('__finalise_sg', base, out[0]!.phys, `${entries.length} entries became ${out.length} DMA segment(s): a segment joins the previous one when it starts on a granule, the previous one ended on one, no segment boundary is crossed and max_seg_size (${hex(maxLen)}) allows.`, `${SOURCE}:__finalise_sg`, '§3.2');
-  const segments = entries.map((entry) => ({ op: 'map_page', phys: entry.phys, size: entry.size, dir, attrs, dma: null, path: 'dma-iommu' as const, direct: false, released: false }));
-  return { out, segments, opsData: { iova: base, mapped: iovaLen, phys: alignDown(entries[0]!.phys, g) } satisfies IommuData, path: 'dma-iommu' };
+  trace.stage(
+    '__finalise_sg',
+    base,
+    out[0]!.phys,
+    `${entries.length} entries became ${out.length} DMA segment(s): a segment joins the previous one when it starts on a granule, the previous one ended on one, no segment boundary is crossed and max_seg_size (${hex(maxLen)}) allows.`,
+    `${SOURCE}:__finalise_sg`,
+    '§3.2',
+  );
+  const segments = entries.map((entry) => ({
+    op: 'map_page',
+    phys: entry.phys,
+    size: entry.size,
+    dir,
+    attrs,
+    dma: null,
+    path: 'dma-iommu' as const,
+    direct: false,
+    released: false,
+  }));
+  return {
+    out,
+    segments,
+    opsData: { iova: base, mapped: iovaLen, phys: alignDown(entries[0]!.phys, g) } satisfies IommuData,
+    path: 'dma-iommu',
+  };
 }
 
 function unmapSg(ctx: DmaContext, record: MappingRecord, dir: Direction, attrs: DmaAttr[]): void {
@@ -261,7 +432,8 @@ function unmapSg(ctx: DmaContext, record: MappingRecord, dir: Direction, attrs: 
     for (const segment of record.segments ?? []) unmapPage(ctx, segment, dir, attrs);
     return;
   }
-  if (!session.dev.coherent && !attrs.includes('SKIP_CPU_SYNC')) for (const segment of record.segments ?? []) archSyncForCpu(ctx, segment.phys, segment.size, dir);
+  if (!session.dev.coherent && !attrs.includes('SKIP_CPU_SYNC'))
+    for (const segment of record.segments ?? []) archSyncForCpu(ctx, segment.phys, segment.size, dir);
   const data = record.opsData as IommuData;
   const out = record.sgOut ?? [];
   const last = out[out.length - 1]!;
@@ -277,8 +449,23 @@ function alloc(ctx: DmaContext, size: bigint, blocking: boolean): AllocOutcome {
   const { session, trace } = ctx;
   const pageSize = session.params.page_size as bigint;
   const aligned = alignUp(size, pageSize);
-  const phys = pageAllocator(session).allocate(aligned, pageSize, (session.params.ram_base as bigint) + 0x100000n, ramEnd(session) - 1n, ramHoles(session));
-  trace.stage(blocking ? 'iommu_dma_alloc_remap' : 'iommu_dma_alloc', null, phys, blocking ? 'Blocking allocation: pages (possibly scattered; contiguous here) remapped into one IOVA range.' : 'Atomic allocation: contiguous pages mapped with __iommu_dma_map.', `${SOURCE}:iommu_dma_alloc`, '§3.5');
+  const phys = pageAllocator(session).allocate(
+    aligned,
+    pageSize,
+    (session.params.ram_base as bigint) + 0x100000n,
+    ramEnd(session) - 1n,
+    ramHoles(session),
+  );
+  trace.stage(
+    blocking ? 'iommu_dma_alloc_remap' : 'iommu_dma_alloc',
+    null,
+    phys,
+    blocking
+      ? 'Blocking allocation: pages (possibly scattered; contiguous here) remapped into one IOVA range.'
+      : 'Atomic allocation: contiguous pages mapped with __iommu_dma_map.',
+    `${SOURCE}:iommu_dma_alloc`,
+    '§3.5',
+  );
   if (phys === null) {
     trace.fail('iommu_dma_alloc: out of memory');
     return { dma: null, phys: null, size: aligned, path: 'dma-iommu' };
@@ -305,7 +492,14 @@ registerDmaOps({
   setup(ctx) {
     const { session, trace } = ctx;
     const strict = isStrict(session);
-    trace.stage('iommu_dma_init_domain', null, null, `${(session.params.iommu_kind as string).toUpperCase()} DMA domain: granule ${hex(granule(session))}, start_pfn 1, aperture ${hex(apertureEnd(session))}, ${strict ? 'strict (IOMMU_DOMAIN_DMA)' : 'lazy (IOMMU_DOMAIN_DMA_FQ)'}${(session.params.iommu_kind as string) !== 'smmu' ? ', MSI window 0xFEE00000-0xFEEFFFFF reserved' : ''}${(session.params.iommu_kind as string) === 'amd' ? ', HyperTransport window 0xFD_0000_0000-0xFF_FFFF_FFFF reserved' : ''}.`, `${SOURCE}:iommu_dma_init_domain`, '§3.1');
+    trace.stage(
+      'iommu_dma_init_domain',
+      null,
+      null,
+      `${(session.params.iommu_kind as string).toUpperCase()} DMA domain: granule ${hex(granule(session))}, start_pfn 1, aperture ${hex(apertureEnd(session))}, ${strict ? 'strict (IOMMU_DOMAIN_DMA)' : 'lazy (IOMMU_DOMAIN_DMA_FQ)'}${(session.params.iommu_kind as string) !== 'smmu' ? ', MSI window 0xFEE00000-0xFEEFFFFF reserved' : ''}${(session.params.iommu_kind as string) === 'amd' ? ', HyperTransport window 0xFD_0000_0000-0xFF_FFFF_FFFF reserved' : ''}.`,
+      `${SOURCE}:iommu_dma_init_domain`,
+      '§3.1',
+    );
     domain(session);
   },
   mapPage,

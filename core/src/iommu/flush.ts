@@ -26,7 +26,12 @@ export function vtdAddressMask(pfn: bigint, pages: bigint): number {
 }
 
 /** Invalidation of a just-unmapped (or, in caching mode, just-mapped) range, per IOMMU kind. */
-export function flushRange(ctx: DmaContext, iova: bigint, size: bigint, when: 'map' | 'unmap' | 'free' | 'alloc'): void {
+export function flushRange(
+  ctx: DmaContext,
+  iova: bigint,
+  size: bigint,
+  when: 'map' | 'unmap' | 'free' | 'alloc',
+): void {
   const { session, trace } = ctx;
   const granule = session.params.iommu_granule as bigint;
   const pages = size / granule;
@@ -34,22 +39,47 @@ export function flushRange(ctx: DmaContext, iova: bigint, size: bigint, when: 'm
     case 'vtd': {
       const pfn = iova / granule;
       const am = vtdAddressMask(pfn, pages);
-      const amRule = (pfn & (roundupPowOfTwo(pages) - 1n)) === 0n ? `ilog2(roundup_pow_of_two(${pages}))` : `the lowest bit above ilog2(roundup_pow_of_two(${pages})) shared by the unaligned first and last pfn`;
+      const amRule =
+        (pfn & (roundupPowOfTwo(pages) - 1n)) === 0n
+          ? `ilog2(roundup_pow_of_two(${pages}))`
+          : `the lowest bit above ilog2(roundup_pow_of_two(${pages})) shared by the unaligned first and last pfn`;
       trace.flush({ kind: 'PSI', count: 1, when, addr: iova, am });
-      trace.stage('iommu_flush_iotlb_psi', iova, iova, `Page-selective invalidation of ${pages} page(s) at ${hex(iova)} with address mask am = ${amRule} = ${am}; a queued-invalidation descriptor plus wait (qi_submit_sync).`, 'drivers/iommu/intel/iommu.c:iommu_flush_iotlb_psi', '§3.3');
+      trace.stage(
+        'iommu_flush_iotlb_psi',
+        iova,
+        iova,
+        `Page-selective invalidation of ${pages} page(s) at ${hex(iova)} with address mask am = ${amRule} = ${am}; a queued-invalidation descriptor plus wait (qi_submit_sync).`,
+        'drivers/iommu/intel/iommu.c:iommu_flush_iotlb_psi',
+        '§3.3',
+      );
       // In caching mode only the non-present to present change of a map skips the device-IOTLB flush.
       const devTlb = (session.params.ats as boolean) && (!(session.params.caching_mode as boolean) || when !== 'map');
       if (devTlb) trace.flush({ kind: 'devTLB', count: 1, when, addr: iova, am });
-      if (session.params.caching_mode as boolean) trace.note(`${when}: the invalidation traps to the VMM (caching mode)`);
+      if (session.params.caching_mode as boolean)
+        trace.note(`${when}: the invalidation traps to the VMM (caching mode)`);
       break;
     }
     case 'amd':
       trace.flush({ kind: 'INVALIDATE_IOMMU_PAGES', count: 1, when, addr: iova });
-      trace.stage('amd_iommu_iotlb_sync', iova, iova, `One INVALIDATE_IOMMU_PAGES command for ${pages} page(s) plus a completion wait.`, 'drivers/iommu/amd/iommu.c:amd_iommu_iotlb_sync', '§3.3');
+      trace.stage(
+        'amd_iommu_iotlb_sync',
+        iova,
+        iova,
+        `One INVALIDATE_IOMMU_PAGES command for ${pages} page(s) plus a completion wait.`,
+        'drivers/iommu/amd/iommu.c:amd_iommu_iotlb_sync',
+        '§3.3',
+      );
       break;
     default:
       trace.flush({ kind: 'TLBI', count: 1, when, addr: iova });
-      trace.stage('arm_smmu_iotlb_sync', iova, iova, `TLBI commands for ${pages} page(s) then CMD_SYNC.`, 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:arm_smmu_iotlb_sync', '§3.3');
+      trace.stage(
+        'arm_smmu_iotlb_sync',
+        iova,
+        iova,
+        `TLBI commands for ${pages} page(s) then CMD_SYNC.`,
+        'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:arm_smmu_iotlb_sync',
+        '§3.3',
+      );
   }
 }
 
@@ -58,7 +88,8 @@ export function flushAll(ctx: DmaContext, when: 'unmap' | 'deferred'): void {
   const { session, trace } = ctx;
   const kind = (session.params.iommu_kind as string) === 'vtd' ? 'DSI' : 'flush_iotlb_all';
   trace.flush({ kind, count: 1, when });
-  if ((session.params.iommu_kind as string) === 'vtd' && (session.params.ats as boolean)) trace.flush({ kind: 'devTLB', count: 1, when });
+  if ((session.params.iommu_kind as string) === 'vtd' && (session.params.ats as boolean))
+    trace.flush({ kind: 'devTLB', count: 1, when });
 }
 
 interface FqEntry {

@@ -35,14 +35,23 @@ export class IovaDomain implements SessionState {
   /** pfns whose nodes stay in the tree but belong to an rcache or a flush queue, not to a mapping. */
   held: Set<bigint>;
 
-  constructor(readonly startPfn: bigint, readonly dma32BitPfn: bigint, from?: IovaDomain) {
+  constructor(
+    readonly startPfn: bigint,
+    readonly dma32BitPfn: bigint,
+    from?: IovaDomain,
+  ) {
     if (from) {
       this.nodes = from.nodes.map((node) => ({ ...node }));
       this.cachedNode = from.cachedNode;
       this.cached32Node = from.cached32Node;
       this.max32AllocSize = from.max32AllocSize;
       this.rcaches = from.rcaches.map((rcache) => ({
-        cpus: new Map([...rcache.cpus].map(([cpu, magazines]) => [cpu, { loaded: [...magazines.loaded], prev: [...magazines.prev] }])),
+        cpus: new Map(
+          [...rcache.cpus].map(([cpu, magazines]) => [
+            cpu,
+            { loaded: [...magazines.loaded], prev: [...magazines.prev] },
+          ]),
+        ),
         depot: rcache.depot.map((magazine) => [...magazine]),
       }));
       this.held = new Set(from.held);
@@ -88,7 +97,7 @@ export class IovaDomain implements SessionState {
 
   /** `__alloc_and_insert_iova_range(size, limit_pfn + 1, size_aligned = true)`; returns pfn_lo or null. */
   private allocRange(size: bigint, limitPfnPlusOne: bigint): bigint | null {
-    const alignMask = IOVA_ANCHOR << BigInt(fls64(size - 1n)) & IOVA_ANCHOR;
+    const alignMask = (IOVA_ANCHOR << BigInt(fls64(size - 1n))) & IOVA_ANCHOR;
     if (limitPfnPlusOne <= this.dma32BitPfn && size >= this.max32AllocSize) return null;
     let currIndex = this.indexOf(limitPfnPlusOne <= this.dma32BitPfn ? this.cached32Node : this.cachedNode);
     if (currIndex < 0) currIndex = this.nodes.length - 1;
@@ -142,7 +151,8 @@ export class IovaDomain implements SessionState {
     if (order >= RANGE_CACHE_MAX_SIZE) return null;
     const magazines = this.cpuRcache(order, cpu);
     const limit = limitPfnPlusOne - size;
-    if (magazines.loaded.length === 0 && magazines.prev.length > 0) [magazines.loaded, magazines.prev] = [magazines.prev, magazines.loaded];
+    if (magazines.loaded.length === 0 && magazines.prev.length > 0)
+      [magazines.loaded, magazines.prev] = [magazines.prev, magazines.loaded];
     if (magazines.loaded.length === 0) {
       const depot = this.rcaches[order]!.depot.pop();
       if (!depot) return null;
@@ -162,7 +172,12 @@ export class IovaDomain implements SessionState {
   }
 
   /** `alloc_iova_fast`; returns pfn and whether it came from the rcache. */
-  allocFast(pages: bigint, limitPfn: bigint, flushRcache: boolean, cpu: number): { pfn: bigint; cached: boolean } | null {
+  allocFast(
+    pages: bigint,
+    limitPfn: bigint,
+    flushRcache: boolean,
+    cpu: number,
+  ): { pfn: bigint; cached: boolean } | null {
     const size = pages < 32n ? roundupPowOfTwo(pages) : pages;
     const cached = this.rcacheGet(size, limitPfn + 1n, cpu);
     if (cached !== null) return { pfn: cached, cached: true };

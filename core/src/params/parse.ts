@@ -57,7 +57,10 @@ function describeAccepted(spec: ParamSpec): string {
 }
 
 function bad(spec: ParamSpec, raw: unknown): ParamError {
-  const shown = typeof raw === 'string' ? `'${raw}'` : JSON.stringify(raw, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v));
+  const shown =
+    typeof raw === 'string'
+      ? `'${raw}'`
+      : JSON.stringify(raw, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v));
   return new ParamError(`bad value ${shown} for parameter '${spec.key}': expected ${describeAccepted(spec)}`);
 }
 
@@ -94,7 +97,8 @@ function parseBool(raw: unknown): boolean | null {
 }
 
 function parseList(raw: unknown): string[] | null {
-  if (Array.isArray(raw)) return raw.every((item) => typeof item === 'string') ? raw.map((item: string) => item.trim()) : null;
+  if (Array.isArray(raw))
+    return raw.every((item) => typeof item === 'string') ? raw.map((item: string) => item.trim()) : null;
   if (typeof raw !== 'string') return null;
   return raw.trim() === '' ? [] : raw.split(',').map((item) => item.trim());
 }
@@ -120,7 +124,8 @@ function parseWindows(raw: unknown): DmaWindow[] | null {
   const items = typeof raw === 'string' ? (raw.trim() === '' ? [] : raw.split(',')) : Array.isArray(raw) ? raw : null;
   if (items === null) return null;
   const windows = items.map(parseWindow);
-  if (windows.some((window) => window === null || window.size <= 0n || window.cpu > U64_MAX || window.dma > U64_MAX)) return null;
+  if (windows.some((window) => window === null || window.size <= 0n || window.cpu > U64_MAX || window.dma > U64_MAX))
+    return null;
   return windows as DmaWindow[];
 }
 
@@ -136,7 +141,9 @@ function parseMap(raw: unknown): Record<string, string> | null {
   }
   if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
     const entries = Object.entries(raw as Record<string, unknown>);
-    return entries.every(([, value]) => typeof value === 'string') ? Object.fromEntries(entries as [string, string][]) : null;
+    return entries.every(([, value]) => typeof value === 'string')
+      ? Object.fromEntries(entries as [string, string][])
+      : null;
   }
   return null;
 }
@@ -201,7 +208,9 @@ export function resolveParams(profileParams: Record<string, unknown>, overrides:
       const spec = paramSpec(key);
       if (!spec) {
         const known = allParamSpecs().map((item) => item.key);
-        throw new ParamError(`unknown parameter '${key}'${source === 'profile' ? ' in profile' : ''}; known: ${known.join(', ')}`);
+        throw new ParamError(
+          `unknown parameter '${key}'${source === 'profile' ? ' in profile' : ''}; known: ${known.join(', ')}`,
+        );
       }
       params[key] = parseParamValue(spec, raw);
     }
@@ -222,7 +231,9 @@ function applySupersedes(params: Params, layer: Record<string, unknown>, source:
     const otherDefault = parseParamValue(otherSpec, otherSpec.default);
     if (!Object.hasOwn(layer, other)) params[other] = otherDefault;
     else if (params[other] !== otherDefault) {
-      throw new ParamError(`parameters '${key}' and '${other}' both set${source === 'profile' ? ' in profile' : ''}: '${other}' places the pool from its end and '${key}' from its start; set only one`);
+      throw new ParamError(
+        `parameters '${key}' and '${other}' both set${source === 'profile' ? ' in profile' : ''}: '${other}' places the pool from its end and '${key}' from its start; set only one`,
+      );
     }
   }
 }
@@ -232,7 +243,13 @@ export function paramValueToJson(value: ParamValue): unknown {
   if (typeof value === 'bigint') return `0x${value.toString(16)}`;
   if (Array.isArray(value)) {
     return (value as unknown[]).map((item) =>
-      typeof item === 'string' ? item : { cpu: `0x${(item as DmaWindow).cpu.toString(16)}`, dma: `0x${(item as DmaWindow).dma.toString(16)}`, size: `0x${(item as DmaWindow).size.toString(16)}` },
+      typeof item === 'string'
+        ? item
+        : {
+            cpu: `0x${(item as DmaWindow).cpu.toString(16)}`,
+            dma: `0x${(item as DmaWindow).dma.toString(16)}`,
+            size: `0x${(item as DmaWindow).size.toString(16)}`,
+          },
     );
   }
   return value;

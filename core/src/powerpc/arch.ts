@@ -13,8 +13,18 @@ function dmaSync(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction, ca
   const sync = dmaSyncOp(phys, size, dir, line);
   if (!sync) return;
   ctx.trace.cacheLines(sync.op, sync.lines);
-  const why = sync.op === 'flush' && dir === 'from_device' ? ' (buffer not cache-line aligned, so flush rather than discard neighbours)' : '';
-  ctx.trace.stage(caller, phys, phys, `__dma_sync: ${CACHE_OP_FN[sync.op]} over ${sync.lines} line(s) of ${line} bytes${why}.`, 'arch/powerpc/mm/dma-noncoherent.c:__dma_sync', '§1.5');
+  const why =
+    sync.op === 'flush' && dir === 'from_device'
+      ? ' (buffer not cache-line aligned, so flush rather than discard neighbours)'
+      : '';
+  ctx.trace.stage(
+    caller,
+    phys,
+    phys,
+    `__dma_sync: ${CACHE_OP_FN[sync.op]} over ${sync.lines} line(s) of ${line} bytes${why}.`,
+    'arch/powerpc/mm/dma-noncoherent.c:__dma_sync',
+    '§1.5',
+  );
 }
 
 function pfn(phys: bigint, ctx: DmaContext): string {
@@ -56,7 +66,16 @@ export const powerpcArch: ArchHooks = {
     const { dev, params } = ctx.session;
     if (params.ppc_platform !== 'pseries' || dev.busDmaLimit === 0n) return false;
     const direct = dev.busDmaLimit >= physEnd + dev.dmaOffset;
-    ctx.trace.stage('arch_dma_map_page_direct', physEnd, null, direct ? `bus_dma_limit ${hex(dev.busDmaLimit)} covers phys_to_dma(end): map directly through the dynamic window.` : `phys_to_dma(end) is beyond bus_dma_limit ${hex(dev.busDmaLimit)} (persistent memory): map through the default TCE window.`, 'arch/powerpc/kernel/dma-iommu.c:arch_dma_map_page_direct', '§4.1');
+    ctx.trace.stage(
+      'arch_dma_map_page_direct',
+      physEnd,
+      null,
+      direct
+        ? `bus_dma_limit ${hex(dev.busDmaLimit)} covers phys_to_dma(end): map directly through the dynamic window.`
+        : `phys_to_dma(end) is beyond bus_dma_limit ${hex(dev.busDmaLimit)} (persistent memory): map through the default TCE window.`,
+      'arch/powerpc/kernel/dma-iommu.c:arch_dma_map_page_direct',
+      '§4.1',
+    );
     return direct;
   },
 
@@ -71,13 +90,37 @@ export const powerpcArch: ArchHooks = {
   },
 
   setMemoryDecrypted(ctx, phys, pages) {
-    ctx.trace.hypercall({ name: 'UV_SHARE_PAGE', count: 1, when: 'alloc', args: `(pfn=${pfn(phys, ctx)}, npages=${pages})` });
-    ctx.trace.stage('set_memory_decrypted', phys, phys, `Secure VM: one uv_share_page ultracall shares ${pages} page(s) with the hypervisor.`, 'arch/powerpc/platforms/pseries/svm.c:set_memory_decrypted', '§1.7');
+    ctx.trace.hypercall({
+      name: 'UV_SHARE_PAGE',
+      count: 1,
+      when: 'alloc',
+      args: `(pfn=${pfn(phys, ctx)}, npages=${pages})`,
+    });
+    ctx.trace.stage(
+      'set_memory_decrypted',
+      phys,
+      phys,
+      `Secure VM: one uv_share_page ultracall shares ${pages} page(s) with the hypervisor.`,
+      'arch/powerpc/platforms/pseries/svm.c:set_memory_decrypted',
+      '§1.7',
+    );
   },
 
   setMemoryEncrypted(ctx, phys, pages) {
-    ctx.trace.hypercall({ name: 'UV_UNSHARE_PAGE', count: 1, when: 'free', args: `(pfn=${pfn(phys, ctx)}, npages=${pages})` });
-    ctx.trace.stage('set_memory_encrypted', phys, phys, `Secure VM: one uv_unshare_page ultracall takes ${pages} page(s) back.`, 'arch/powerpc/platforms/pseries/svm.c:set_memory_encrypted', '§1.7');
+    ctx.trace.hypercall({
+      name: 'UV_UNSHARE_PAGE',
+      count: 1,
+      when: 'free',
+      args: `(pfn=${pfn(phys, ctx)}, npages=${pages})`,
+    });
+    ctx.trace.stage(
+      'set_memory_encrypted',
+      phys,
+      phys,
+      `Secure VM: one uv_unshare_page ultracall takes ${pages} page(s) back.`,
+      'arch/powerpc/platforms/pseries/svm.c:set_memory_encrypted',
+      '§1.7',
+    );
   },
 
   syncForDevice(ctx, phys, size, dir) {

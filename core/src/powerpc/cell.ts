@@ -63,7 +63,14 @@ export function cellDevSetup(ctx: DmaContext): void {
   const ref = `${SOURCE}:cell_dma_dev_setup`;
   if (!mode.enabled) {
     dev.dmaOffset = cellNommuOffset(params);
-    ctx.trace.stage('cell_dma_dev_setup', null, null, `IOMMU off: direct DMA with archdata.dma_offset = ${params.cell_axon ? '' : 'SPIDER_DMA_OFFSET + '}window base = ${hex(dev.dmaOffset)}.`, ref, '§4.5');
+    ctx.trace.stage(
+      'cell_dma_dev_setup',
+      null,
+      null,
+      `IOMMU off: direct DMA with archdata.dma_offset = ${params.cell_axon ? '' : 'SPIDER_DMA_OFFSET + '}window base = ${hex(dev.dmaOffset)}.`,
+      ref,
+      '§4.5',
+    );
     return;
   }
   const state = ppcIommuState(ctx.session);
@@ -73,15 +80,38 @@ export function cellDevSetup(ctx: DmaContext): void {
   }
   if (mode.fixed) {
     dev.dmaOffset = (params.cell_fixed_dev_addr as bigint) + cellFixedBase(params);
-    ctx.trace.stage('cell_dma_dev_setup', null, null, `Fixed mapping of all RAM at fbase ${hex(cellFixedBase(params))}: archdata.dma_offset = dev_addr + fbase = ${hex(dev.dmaOffset)} (used by 64-bit devices); dynamic window for the rest.`, ref, '§4.5');
+    ctx.trace.stage(
+      'cell_dma_dev_setup',
+      null,
+      null,
+      `Fixed mapping of all RAM at fbase ${hex(cellFixedBase(params))}: archdata.dma_offset = dev_addr + fbase = ${hex(dev.dmaOffset)} (used by 64-bit devices); dynamic window for the rest.`,
+      ref,
+      '§4.5',
+    );
   } else {
-    ctx.trace.stage('cell_dma_dev_setup', null, null, 'IOMMU on without a fixed mapping: the device uses the dynamic window of 4 KiB IOPTEs.', ref, '§4.5');
+    ctx.trace.stage(
+      'cell_dma_dev_setup',
+      null,
+      null,
+      'IOMMU on without a fixed mapping: the device uses the dynamic window of 4 KiB IOPTEs.',
+      ref,
+      '§4.5',
+    );
   }
 }
 
 /** `cell_pci_iommu_bypass_supported`: exactly DMA_BIT_MASK(64) and a fixed address. */
 export function cellBypassSupported(ctx: DmaContext, mask: bigint): boolean {
   const ok = cellMode(ctx.session.params).fixed && mask === DMA_BIT_MASK_64;
-  ctx.trace.stage('cell_pci_iommu_bypass_supported', null, null, ok ? '64-bit mask and a fixed mapping: the device bypasses the dynamic window.' : 'No fixed mapping for this mask: the dynamic window is used.', `${SOURCE}:cell_pci_iommu_bypass_supported`, '§4.5');
+  ctx.trace.stage(
+    'cell_pci_iommu_bypass_supported',
+    null,
+    null,
+    ok
+      ? '64-bit mask and a fixed mapping: the device bypasses the dynamic window.'
+      : 'No fixed mapping for this mask: the dynamic window is used.',
+    `${SOURCE}:cell_pci_iommu_bypass_supported`,
+    '§4.5',
+  );
   return ok;
 }

@@ -19,7 +19,13 @@ export function dartTableOps(params: Params): TceTableOps {
 
 /** `iommu_table_dart_setup`: it_offset 0 (entry 0 reserved), it_blocksize 1, last entry reserved. */
 export function dartTable(): IommuTable {
-  return IommuTable.init({ itOffset: 0n, itSize: DART_TABLE_ENTRIES, itPageShift: 12, itBlocksize: 1, reserveLastEntry: true });
+  return IommuTable.init({
+    itOffset: 0n,
+    itSize: DART_TABLE_ENTRIES,
+    itPageShift: 12,
+    itBlocksize: 1,
+    reserveLastEntry: true,
+  });
 }
 
 function u4Pcie(params: Params): boolean {
@@ -35,13 +41,29 @@ export function dartDevSetup(ctx: DmaContext): void {
     state.table = state.defaultTable;
   }
   if (u4Pcie(params)) dev.dmaOffset = DART_U4_BYPASS_BASE;
-  ctx.trace.stage('pci_dma_dev_setup_dart', null, null, `DART table of ${DART_TABLE_ENTRIES} 4 KiB entries (2 GiB at bus 0, first and last entry reserved)${u4Pcie(params) ? `; on U4 PCIe archdata.dma_offset = ${hex(DART_U4_BYPASS_BASE)}` : ''}.`, `${SOURCE}:pci_dma_dev_setup_dart`, '§4.6');
+  ctx.trace.stage(
+    'pci_dma_dev_setup_dart',
+    null,
+    null,
+    `DART table of ${DART_TABLE_ENTRIES} 4 KiB entries (2 GiB at bus 0, first and last entry reserved)${u4Pcie(params) ? `; on U4 PCIe archdata.dma_offset = ${hex(DART_U4_BYPASS_BASE)}` : ''}.`,
+    `${SOURCE}:pci_dma_dev_setup_dart`,
+    '§4.6',
+  );
 }
 
 /** `iommu_bypass_supported_dart`: U4, device on U4 PCIe, mask >= DMA_BIT_MASK(40). */
 export function dartBypassSupported(ctx: DmaContext, mask: bigint): boolean {
   const { params } = ctx.session;
   const ok = u4Pcie(params) && mask >= (1n << 40n) - 1n;
-  ctx.trace.stage('iommu_bypass_supported_dart', null, null, ok ? `U4 PCIe device with a mask of at least 40 bits: bypass, dma = phys + ${hex(DART_U4_BYPASS_BASE)}.` : 'No bypass (U3, not on U4 PCIe, or mask below 40 bits): mappings go through the DART.', `${SOURCE}:iommu_bypass_supported_dart`, '§4.6');
+  ctx.trace.stage(
+    'iommu_bypass_supported_dart',
+    null,
+    null,
+    ok
+      ? `U4 PCIe device with a mask of at least 40 bits: bypass, dma = phys + ${hex(DART_U4_BYPASS_BASE)}.`
+      : 'No bypass (U3, not on U4 PCIe, or mask below 40 bits): mappings go through the DART.',
+    `${SOURCE}:iommu_bypass_supported_dart`,
+    '§4.6',
+  );
   return ok;
 }

@@ -5,7 +5,17 @@ import type { DmaContext, DmaMapOps, MappingRecord } from '../engine/ops';
 import type { PhysRange } from '../types';
 import { ppcIommuState } from './iommu-state';
 import { ppcPlatform } from './platform';
-import { IOMAP_MAX_ORDER, iommuMapCoherent, iommuMapPage, iommuUnmapCoherent, iommuUnmapPage, ppcIommuMapSg, ppcIommuUnmapSg, type SgOutSegment, type TceMapEnv } from './iommu-map';
+import {
+  IOMAP_MAX_ORDER,
+  iommuMapCoherent,
+  iommuMapPage,
+  iommuUnmapCoherent,
+  iommuUnmapPage,
+  ppcIommuMapSg,
+  ppcIommuUnmapSg,
+  type SgOutSegment,
+  type TceMapEnv,
+} from './iommu-map';
 import { pageAllocator } from '../dma/pages';
 import { hex, orderBase2 } from '../engine/bits';
 import type { IommuTable } from './tce-table';
@@ -49,31 +59,73 @@ export function dmaIommuDmaSupported(ctx: DmaContext, mask: bigint): boolean {
   if (dev.isPci && platform.bypassSupported?.(ctx, mask)) {
     dev.dmaOpsBypass = dev.busDmaLimit === 0n;
     if (!dev.dmaOpsBypass) {
-      ctx.trace.stage('dma_iommu_dma_supported', null, null, `Bypass is possible but bus_dma_limit is set: dma_ops_bypass stays false ("iommu: 64-bit OK but direct DMA is limited by ${dev.busDmaLimit.toString(16)}").`, `${SOURCE}:dma_iommu_dma_supported`, '§4.1');
+      ctx.trace.stage(
+        'dma_iommu_dma_supported',
+        null,
+        null,
+        `Bypass is possible but bus_dma_limit is set: dma_ops_bypass stays false ("iommu: 64-bit OK but direct DMA is limited by ${dev.busDmaLimit.toString(16)}").`,
+        `${SOURCE}:dma_iommu_dma_supported`,
+        '§4.1',
+      );
       ctx.trace.note(`iommu: 64-bit OK but direct DMA is limited by ${dev.busDmaLimit.toString(16)}`, 'setup');
     } else {
-      ctx.trace.stage('dma_iommu_dma_supported', null, null, `Bypass: dev->dma_ops_bypass = true, maps go to dma-direct with dma = phys + archdata.dma_offset (${hex(dev.dmaOffset)}).`, `${SOURCE}:dma_iommu_dma_supported`, '§4.1');
+      ctx.trace.stage(
+        'dma_iommu_dma_supported',
+        null,
+        null,
+        `Bypass: dev->dma_ops_bypass = true, maps go to dma-direct with dma = phys + archdata.dma_offset (${hex(dev.dmaOffset)}).`,
+        `${SOURCE}:dma_iommu_dma_supported`,
+        '§4.1',
+      );
     }
     return true;
   }
   const table = ppcIommuState(ctx.session).table;
   if (!table) {
-    ctx.trace.stage('dma_iommu_dma_supported', null, null, 'The device has no IOMMU table: the mask is refused.', `${SOURCE}:dma_iommu_dma_supported`, '§4.1');
+    ctx.trace.stage(
+      'dma_iommu_dma_supported',
+      null,
+      null,
+      'The device has no IOMMU table: the mask is refused.',
+      `${SOURCE}:dma_iommu_dma_supported`,
+      '§4.1',
+    );
     ctx.trace.fail(`Warning: IOMMU dma not supported: mask 0x${mask.toString(16).padStart(8, '0')}, table unavailable`);
     return false;
   }
   if (table.itOffset > mask >> BigInt(table.itPageShift)) {
-    ctx.trace.stage('dma_iommu_dma_supported', null, null, `it_offset ${hex(table.itOffset)} is beyond mask >> it_page_shift: the mask is refused.`, `${SOURCE}:dma_iommu_dma_supported`, '§4.1');
+    ctx.trace.stage(
+      'dma_iommu_dma_supported',
+      null,
+      null,
+      `it_offset ${hex(table.itOffset)} is beyond mask >> it_page_shift: the mask is refused.`,
+      `${SOURCE}:dma_iommu_dma_supported`,
+      '§4.1',
+    );
     ctx.trace.fail('Warning: IOMMU offset too big for device mask');
     return false;
   }
   dev.dmaOpsBypass = false;
-  ctx.trace.stage('dma_iommu_dma_supported', null, null, 'No bypass for this mask: dma_ops_bypass = false, maps allocate entries in the IOMMU table.', `${SOURCE}:dma_iommu_dma_supported`, '§4.1');
+  ctx.trace.stage(
+    'dma_iommu_dma_supported',
+    null,
+    null,
+    'No bypass for this mask: dma_ops_bypass = false, maps allocate entries in the IOMMU table.',
+    `${SOURCE}:dma_iommu_dma_supported`,
+    '§4.1',
+  );
   return true;
 }
 
 function noTable(ctx: DmaContext): { dma: null; path: 'error' } {
-  ctx.trace.stage('iommu_map_page', null, null, 'The device has no IOMMU table (tbl == NULL): the map returns DMA_MAPPING_ERROR.', 'arch/powerpc/kernel/iommu.c:iommu_map_page', '§4.2');
+  ctx.trace.stage(
+    'iommu_map_page',
+    null,
+    null,
+    'The device has no IOMMU table (tbl == NULL): the map returns DMA_MAPPING_ERROR.',
+    'arch/powerpc/kernel/iommu.c:iommu_map_page',
+    '§4.2',
+  );
   ctx.trace.fail('DMA_MAPPING_ERROR (no IOMMU table)');
   return { dma: null, path: 'error' };
 }
@@ -93,8 +145,18 @@ export const dmaIommuOps: DmaMapOps = {
     if (!table) return noTable(ctx);
     const path = ppcPlatform(ctx.session.params).path;
     ctx.trace.path = path;
-    const secure = ctx.session.params.mem_encrypt === 'svm' ? ' Secure VM: 6.1 has no SVM case here, so the TCEs point at guest-private memory (§4.3).' : '';
-    ctx.trace.stage('dma_iommu_map_page', phys, null, `Not bypassed: iommu_map_page on the device's table with dma_get_mask(dev).${secure}`, `${SOURCE}:dma_iommu_map_page`, '§4.1');
+    const secure =
+      ctx.session.params.mem_encrypt === 'svm'
+        ? ' Secure VM: 6.1 has no SVM case here, so the TCEs point at guest-private memory (§4.3).'
+        : '';
+    ctx.trace.stage(
+      'dma_iommu_map_page',
+      phys,
+      null,
+      `Not bypassed: iommu_map_page on the device's table with dma_get_mask(dev).${secure}`,
+      `${SOURCE}:dma_iommu_map_page`,
+      '§4.1',
+    );
     const { dma, npages } = iommuMapPage(mapEnv(ctx, table), phys, size, dir, attrs);
     const data: TceMappingData = { npages };
     return { dma, path, opsData: data };
@@ -104,7 +166,14 @@ export const dmaIommuOps: DmaMapOps = {
     const table = ppcIommuState(ctx.session).table;
     if (!table || record.dma === null) return;
     ctx.trace.path = ppcPlatform(ctx.session.params).path;
-    ctx.trace.stage('dma_iommu_unmap_page', record.dma, null, 'iommu_unmap_page on the device\'s table.', `${SOURCE}:dma_iommu_unmap_page`, '§4.1');
+    ctx.trace.stage(
+      'dma_iommu_unmap_page',
+      record.dma,
+      null,
+      "iommu_unmap_page on the device's table.",
+      `${SOURCE}:dma_iommu_unmap_page`,
+      '§4.1',
+    );
     iommuUnmapPage(mapEnv(ctx, table), record.dma, record.size);
   },
 
@@ -112,13 +181,30 @@ export const dmaIommuOps: DmaMapOps = {
     const table = ppcIommuState(ctx.session).table;
     const path = ppcPlatform(ctx.session.params).path;
     const records = (dmas: (bigint | null)[]): MappingRecord[] =>
-      entries.map((entry, i) => ({ op: 'map_sg', phys: entry.phys, size: entry.size, dir, attrs: [...attrs], dma: dmas[i] ?? null, path, direct: false, released: false }));
+      entries.map((entry, i) => ({
+        op: 'map_sg',
+        phys: entry.phys,
+        size: entry.size,
+        dir,
+        attrs: [...attrs],
+        dma: dmas[i] ?? null,
+        path,
+        direct: false,
+        released: false,
+      }));
     if (!table) {
       noTable(ctx);
       return { out: null, segments: records([]), path: 'error', errno: -22 };
     }
     ctx.trace.path = path;
-    ctx.trace.stage('dma_iommu_map_sg', null, null, 'ppc_iommu_map_sg on the device\'s table.', `${SOURCE}:dma_iommu_map_sg`, '§4.2');
+    ctx.trace.stage(
+      'dma_iommu_map_sg',
+      null,
+      null,
+      "ppc_iommu_map_sg on the device's table.",
+      `${SOURCE}:dma_iommu_map_sg`,
+      '§4.2',
+    );
     const result = ppcIommuMapSg(mapEnv(ctx, table), entries, dir, attrs);
     if (result.out === null) return { out: null, segments: records([]), path: 'error', errno: -5 };
     const out: PhysRange[] = result.out.map((segment) => ({ phys: segment.dma, size: segment.len }));
@@ -143,7 +229,14 @@ export const dmaIommuOps: DmaMapOps = {
     // get_order(size) for a size already in pages.
     const order = orderBase2(size / pageSize);
     if (order >= IOMAP_MAX_ORDER) {
-      trace.stage('iommu_alloc_coherent', null, null, `get_order(${hex(size)}) = ${order} >= IOMAP_MAX_ORDER (${IOMAP_MAX_ORDER}): refused.`, ref, '§4.2');
+      trace.stage(
+        'iommu_alloc_coherent',
+        null,
+        null,
+        `get_order(${hex(size)}) = ${order} >= IOMAP_MAX_ORDER (${IOMAP_MAX_ORDER}): refused.`,
+        ref,
+        '§4.2',
+      );
       trace.fail(`iommu_alloc_consistent size too large: 0x${size.toString(16)}`);
       return { dma: null, phys: null, size, path: 'error' };
     }
@@ -161,7 +254,14 @@ export const dmaIommuOps: DmaMapOps = {
       return { dma: null, phys: null, size, path: 'error' };
     }
     trace.path = path;
-    trace.stage('iommu_alloc_coherent', null, phys, `PAGE_ALIGN(${hex(requested)}) = ${hex(size)}: ${size / pageSize} zeroed page(s) at ${hex(phys)}, mapped BIDIRECTIONAL through the TCE table with the coherent mask.`, ref, '§4.2');
+    trace.stage(
+      'iommu_alloc_coherent',
+      null,
+      phys,
+      `PAGE_ALIGN(${hex(requested)}) = ${hex(size)}: ${size / pageSize} zeroed page(s) at ${hex(phys)}, mapped BIDIRECTIONAL through the TCE table with the coherent mask.`,
+      ref,
+      '§4.2',
+    );
     const env = mapEnv(ctx, table);
     env.dmaMask = session.dev.coherentDmaMask;
     const dma = iommuMapCoherent(env, phys, size);
@@ -178,7 +278,14 @@ export const dmaIommuOps: DmaMapOps = {
     if (record.pages) pageAllocator(ctx.session).free(record.pages.phys);
     if (!table || record.dma === null) return;
     ctx.trace.path = ppcPlatform(ctx.session.params).path;
-    ctx.trace.stage('iommu_free_coherent', record.dma, null, 'Clears the TCEs of the coherent buffer and frees its pages.', 'arch/powerpc/kernel/iommu.c:iommu_free_coherent', '§4.2');
+    ctx.trace.stage(
+      'iommu_free_coherent',
+      record.dma,
+      null,
+      'Clears the TCEs of the coherent buffer and frees its pages.',
+      'arch/powerpc/kernel/iommu.c:iommu_free_coherent',
+      '§4.2',
+    );
     iommuUnmapCoherent(mapEnv(ctx, table), record.dma, record.size);
   },
 

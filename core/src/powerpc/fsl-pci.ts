@@ -32,9 +32,23 @@ export function fslDevSetup(ctx: DmaContext): void {
   dev.dmaOffset = 0n;
   if (inbound.windowSize < ramEnd(params)) {
     dev.busDmaLimit = inbound.windowSize - 1n;
-    ctx.trace.stage('pci_dma_dev_setup_swiotlb', null, null, `Inbound window 1 maps only ${hex(inbound.windowSize)} bytes of RAM: ppc_swiotlb_enable = 1 and bus_dma_limit = ${hex(dev.busDmaLimit)}${inbound.pci64DmaOffset !== null ? `; window 2 maps all RAM at pci64_dma_offset ${hex(inbound.pci64DmaOffset)} for 64-bit masks` : ''}.`, `${SOURCE}:setup_pci_atmu`, '§4.7');
+    ctx.trace.stage(
+      'pci_dma_dev_setup_swiotlb',
+      null,
+      null,
+      `Inbound window 1 maps only ${hex(inbound.windowSize)} bytes of RAM: ppc_swiotlb_enable = 1 and bus_dma_limit = ${hex(dev.busDmaLimit)}${inbound.pci64DmaOffset !== null ? `; window 2 maps all RAM at pci64_dma_offset ${hex(inbound.pci64DmaOffset)} for 64-bit masks` : ''}.`,
+      `${SOURCE}:setup_pci_atmu`,
+      '§4.7',
+    );
   } else {
-    ctx.trace.stage('setup_pci_atmu', null, null, `Inbound window 1 maps all ${hex(inbound.windowSize)} bytes of RAM at PCI 0: dma = phys.`, `${SOURCE}:setup_pci_atmu`, '§4.7');
+    ctx.trace.stage(
+      'setup_pci_atmu',
+      null,
+      null,
+      `Inbound window 1 maps all ${hex(inbound.windowSize)} bytes of RAM at PCI 0: dma = phys.`,
+      `${SOURCE}:setup_pci_atmu`,
+      '§4.7',
+    );
   }
 }
 
@@ -46,8 +60,22 @@ export function fslSetMask(ctx: DmaContext, mask: bigint): void {
   if (mask >= pci64DmaOffset * 2n - 1n) {
     dev.busDmaLimit = 0n;
     dev.dmaOffset = pci64DmaOffset;
-    ctx.trace.stage('fsl_pci_dma_set_mask', null, null, `Mask ${hex(mask)} >= 2 * pci64_dma_offset - 1: bus_dma_limit = 0 and archdata.dma_offset = ${hex(pci64DmaOffset)}, so dma = phys + ${hex(pci64DmaOffset)}.`, `${SOURCE}:fsl_pci_dma_set_mask`, '§4.7');
+    ctx.trace.stage(
+      'fsl_pci_dma_set_mask',
+      null,
+      null,
+      `Mask ${hex(mask)} >= 2 * pci64_dma_offset - 1: bus_dma_limit = 0 and archdata.dma_offset = ${hex(pci64DmaOffset)}, so dma = phys + ${hex(pci64DmaOffset)}.`,
+      `${SOURCE}:fsl_pci_dma_set_mask`,
+      '§4.7',
+    );
   } else {
-    ctx.trace.stage('fsl_pci_dma_set_mask', null, null, `Mask ${hex(mask)} cannot reach window 2 (needs ${hex(pci64DmaOffset * 2n - 1n)}): the device stays on window 1 with swiotlb above bus_dma_limit.`, `${SOURCE}:fsl_pci_dma_set_mask`, '§4.7');
+    ctx.trace.stage(
+      'fsl_pci_dma_set_mask',
+      null,
+      null,
+      `Mask ${hex(mask)} cannot reach window 2 (needs ${hex(pci64DmaOffset * 2n - 1n)}): the device stays on window 1 with swiotlb above bus_dma_limit.`,
+      `${SOURCE}:fsl_pci_dma_set_mask`,
+      '§4.7',
+    );
   }
 }

@@ -33,13 +33,17 @@ function allocAlignOrder(table: IommuTable, vaddr: bigint, size: bigint, pageShi
   // A page-aligned buffer of at least one kernel page is aligned to a kernel page in the table, so
   // 64 KiB kernels with 4 KiB TCEs start such mappings on a 16-TCE boundary.
   const pageSize = 1n << BigInt(pageShift);
-  return table.itPageShift < pageShift && size >= pageSize && (vaddr & (pageSize - 1n)) === 0n ? pageShift - table.itPageShift : 0;
+  return table.itPageShift < pageShift && size >= pageSize && (vaddr & (pageSize - 1n)) === 0n
+    ? pageShift - table.itPageShift
+    : 0;
 }
 
 function tcesFor(env: TceMapEnv, phys: bigint, npages: number, dir: Direction): bigint[] {
   const tceSize = env.table.tceSize;
   const base = phys & ~(tceSize - 1n);
-  return Array.from({ length: npages }, (_, i) => env.ops.encode(base + BigInt(i) * tceSize, env.table.itPageShift, dir));
+  return Array.from({ length: npages }, (_, i) =>
+    env.ops.encode(base + BigInt(i) * tceSize, env.table.itPageShift, dir),
+  );
 }
 
 function poolLabel(pool: 'large' | number): string {
@@ -52,7 +56,13 @@ export function iommuAllocFailedMessage(env: TceMapEnv, phys: bigint, npages: nu
 }
 
 /** One allocation through iommu_range_alloc with its stage; returns the table-relative entry or null. */
-function allocate(env: TceMapEnv, phys: bigint, size: bigint, npages: number, handle?: { value: number }): number | null {
+function allocate(
+  env: TceMapEnv,
+  phys: bigint,
+  size: bigint,
+  npages: number,
+  handle?: { value: number },
+): number | null {
   const { table } = env;
   const alignOrder = allocAlignOrder(table, phys, size, env.pageShift);
   const result = table.rangeAlloc({
@@ -64,10 +74,20 @@ function allocate(env: TceMapEnv, phys: bigint, size: bigint, npages: number, ha
     ...(handle ? { handle } : {}),
   });
   if (result.entry === null) {
-    env.trace.stage('iommu_range_alloc', null, null, `No free run of ${npages} entries in any pool (hint, pool start, every pool, then the large pool were tried).`, `${SOURCE}:iommu_range_alloc`, '§4.2');
+    env.trace.stage(
+      'iommu_range_alloc',
+      null,
+      null,
+      `No free run of ${npages} entries in any pool (hint, pool start, every pool, then the large pool were tried).`,
+      `${SOURCE}:iommu_range_alloc`,
+      '§4.2',
+    );
     return null;
   }
-  const why = npages > 15 ? `${npages} > 15 entries use the large pool` : `CPU ${env.cpu} hashes to pool ${result.pool === 'large' ? 0 : result.pool} (hash_32(cpu, 2))`;
+  const why =
+    npages > 15
+      ? `${npages} > 15 entries use the large pool`
+      : `CPU ${env.cpu} hashes to pool ${result.pool === 'large' ? 0 : result.pool} (hash_32(cpu, 2))`;
   const align = alignOrder > 0 ? `, aligned to ${2 ** alignOrder} entries (one kernel page)` : '';
   const retry = result.pass > 0 ? ` after ${result.pass} retry pass(es)` : '';
   env.trace.stage(
@@ -85,11 +105,25 @@ function allocate(env: TceMapEnv, phys: bigint, size: bigint, npages: number, ha
  * `iommu_map_page`: npages = iommu_num_pages(vaddr, size, TCE size), allocate, write the TCEs with
  * it_ops->set, flush, and return the bus address with vaddr's offset inside the TCE page.
  */
-export function iommuMapPage(env: TceMapEnv, phys: bigint, size: bigint, dir: Direction, attrs: DmaAttr[], when: When = 'map'): { dma: bigint | null; npages: number } {
+export function iommuMapPage(
+  env: TceMapEnv,
+  phys: bigint,
+  size: bigint,
+  dir: Direction,
+  attrs: DmaAttr[],
+  when: When = 'map',
+): { dma: bigint | null; npages: number } {
   const { table, trace } = env;
   const tceSize = table.tceSize;
   const npages = iommuNumPages(phys, size, tceSize);
-  trace.stage('iommu_map_page', phys, null, `iommu_num_pages(${hex(phys)}, ${hex(size)}, ${hex(tceSize)}) = ${npages} TCE(s) of ${tceSize / 1024n} KiB.`, `${SOURCE}:iommu_map_page`, '§4.2');
+  trace.stage(
+    'iommu_map_page',
+    phys,
+    null,
+    `iommu_num_pages(${hex(phys)}, ${hex(size)}, ${hex(tceSize)}) = ${npages} TCE(s) of ${tceSize / 1024n} KiB.`,
+    `${SOURCE}:iommu_map_page`,
+    '§4.2',
+  );
   const entry = allocate(env, phys, size, npages);
   if (entry === null) {
     if (!attrs.includes('NO_WARN')) trace.fail(iommuAllocFailedMessage(env, phys, npages));
@@ -98,11 +132,25 @@ export function iommuMapPage(env: TceMapEnv, phys: bigint, size: bigint, dir: Di
   }
   const absolute = BigInt(entry) + table.itOffset;
   const base = absolute << BigInt(table.itPageShift);
-  trace.stage('iommu_alloc', null, base, `entry + it_offset = ${hex(absolute)}; shifted by it_page_shift (${table.itPageShift}) this is the bus address of the first TCE.`, `${SOURCE}:iommu_alloc`, '§4.2');
+  trace.stage(
+    'iommu_alloc',
+    null,
+    base,
+    `entry + it_offset = ${hex(absolute)}; shifted by it_page_shift (${table.itPageShift}) this is the bus address of the first TCE.`,
+    `${SOURCE}:iommu_alloc`,
+    '§4.2',
+  );
   env.ops.set(trace, table, absolute, tcesFor(env, phys, npages, dir), when);
   env.ops.flush?.(trace, table, when);
   const dma = base | (phys & (tceSize - 1n));
-  trace.stage('iommu_map_page', base, dma, `The buffer's offset inside its TCE page (${hex(phys & (tceSize - 1n))}) is ORed in.`, `${SOURCE}:iommu_map_page`, '§4.2');
+  trace.stage(
+    'iommu_map_page',
+    base,
+    dma,
+    `The buffer's offset inside its TCE page (${hex(phys & (tceSize - 1n))}) is ORed in.`,
+    `${SOURCE}:iommu_map_page`,
+    '§4.2',
+  );
   return { dma, npages };
 }
 
@@ -113,10 +161,24 @@ export function iommuUnmapPage(env: TceMapEnv, dma: bigint, size: bigint, when: 
   const entry = dma >> BigInt(table.itPageShift);
   if (entry < table.itOffset || entry - table.itOffset + BigInt(npages) > BigInt(table.itSize)) {
     trace.fail('iommu_free: invalid entry');
-    trace.stage('iommu_free_check', dma, null, 'The handle is outside the table: the kernel prints "iommu_free: invalid entry" and WARNs.', `${SOURCE}:iommu_free_check`, '§4.2');
+    trace.stage(
+      'iommu_free_check',
+      dma,
+      null,
+      'The handle is outside the table: the kernel prints "iommu_free: invalid entry" and WARNs.',
+      `${SOURCE}:iommu_free_check`,
+      '§4.2',
+    );
     return false;
   }
-  trace.stage('iommu_unmap_page', dma, null, `Frees ${npages} TCE(s) starting at entry ${entry - table.itOffset}.`, `${SOURCE}:iommu_unmap_page`, '§4.2');
+  trace.stage(
+    'iommu_unmap_page',
+    dma,
+    null,
+    `Frees ${npages} TCE(s) starting at entry ${entry - table.itOffset}.`,
+    `${SOURCE}:iommu_unmap_page`,
+    '§4.2',
+  );
   env.ops.clear(trace, table, entry, npages, when);
   table.free(dma, npages);
   env.ops.flush?.(trace, table, when);
@@ -135,7 +197,12 @@ export interface SgOutSegment {
  * stays within max_seg_size (unless iommu=novmerge). On failure every output segment made so far is
  * freed and the call returns -EIO.
  */
-export function ppcIommuMapSg(env: TceMapEnv, entries: PhysRange[], dir: Direction, attrs: DmaAttr[]): { out: SgOutSegment[] | null; entryDma: (bigint | null)[] } {
+export function ppcIommuMapSg(
+  env: TceMapEnv,
+  entries: PhysRange[],
+  dir: Direction,
+  attrs: DmaAttr[],
+): { out: SgOutSegment[] | null; entryDma: (bigint | null)[] } {
   const { table, trace } = env;
   const tceSize = table.tceSize;
   const out: SgOutSegment[] = [];
@@ -157,7 +224,14 @@ export function ppcIommuMapSg(env: TceMapEnv, entries: PhysRange[], dir: Directi
         env.ops.clear(trace, table, segment.dma >> BigInt(table.itPageShift), segPages, 'map');
         table.free(segment.dma, segPages);
       }
-      trace.stage('ppc_iommu_map_sg', null, null, 'Allocation failed: the segments mapped so far are freed again and the call returns -EIO.', `${SOURCE}:ppc_iommu_map_sg`, '§4.2');
+      trace.stage(
+        'ppc_iommu_map_sg',
+        null,
+        null,
+        'Allocation failed: the segments mapped so far are freed again and the call returns -EIO.',
+        `${SOURCE}:ppc_iommu_map_sg`,
+        '§4.2',
+      );
       return { out: null, entryDma: entries.map(() => null) };
     }
     const absolute = BigInt(index) + table.itOffset;
@@ -167,11 +241,31 @@ export function ppcIommuMapSg(env: TceMapEnv, entries: PhysRange[], dir: Directi
     const open = out[out.length - 1];
     if (open && !env.novmerge && dma === dmaNext && open.len + entry.size <= env.maxSegSize) {
       open.len += entry.size;
-      trace.stage('ppc_iommu_map_sg', entry.phys, dma, `Entry lands right after the open segment (${hex(dma)}): merged, segment now ${hex(open.len)} bytes.`, `${SOURCE}:ppc_iommu_map_sg`, '§4.2');
+      trace.stage(
+        'ppc_iommu_map_sg',
+        entry.phys,
+        dma,
+        `Entry lands right after the open segment (${hex(dma)}): merged, segment now ${hex(open.len)} bytes.`,
+        `${SOURCE}:ppc_iommu_map_sg`,
+        '§4.2',
+      );
     } else {
       out.push({ dma, len: entry.size });
-      const reason = !open ? 'first segment' : env.novmerge ? 'iommu=novmerge' : dma !== dmaNext ? `not contiguous with ${hex(dmaNext)}` : 'merging would exceed max_seg_size';
-      trace.stage('ppc_iommu_map_sg', entry.phys, dma, `New output segment (${reason}).`, `${SOURCE}:ppc_iommu_map_sg`, '§4.2');
+      const reason = !open
+        ? 'first segment'
+        : env.novmerge
+          ? 'iommu=novmerge'
+          : dma !== dmaNext
+            ? `not contiguous with ${hex(dmaNext)}`
+            : 'merging would exceed max_seg_size';
+      trace.stage(
+        'ppc_iommu_map_sg',
+        entry.phys,
+        dma,
+        `New output segment (${reason}).`,
+        `${SOURCE}:ppc_iommu_map_sg`,
+        '§4.2',
+      );
     }
     dmaNext = dma + entry.size;
   }
@@ -184,7 +278,14 @@ export function ppcIommuUnmapSg(env: TceMapEnv, out: SgOutSegment[]): void {
   const { table, trace } = env;
   for (const segment of out) {
     const npages = iommuNumPages(segment.dma, segment.len, table.tceSize);
-    trace.stage('ppc_iommu_unmap_sg', segment.dma, null, `Frees the ${npages} TCE(s) of one output segment.`, `${SOURCE}:ppc_iommu_unmap_sg`, '§4.2');
+    trace.stage(
+      'ppc_iommu_unmap_sg',
+      segment.dma,
+      null,
+      `Frees the ${npages} TCE(s) of one output segment.`,
+      `${SOURCE}:ppc_iommu_unmap_sg`,
+      '§4.2',
+    );
     env.ops.clear(trace, table, segment.dma >> BigInt(table.itPageShift), npages, 'unmap');
     table.free(segment.dma, npages);
   }
@@ -209,14 +310,34 @@ export function iommuMapCoherent(env: TceMapEnv, phys: bigint, size: bigint): bi
   const { table, trace } = env;
   const npages = Number((size + table.tceSize - 1n) >> BigInt(table.itPageShift));
   const alignOrder = iommuOrder(size, table.itPageShift);
-  const result = table.rangeAlloc({ npages, cpu: env.cpu, maskEntries: env.dmaMask >> BigInt(table.itPageShift), alignOrder, boundaryPages: segBoundaryNrPages(env.segBoundaryMask, table.itPageShift) });
+  const result = table.rangeAlloc({
+    npages,
+    cpu: env.cpu,
+    maskEntries: env.dmaMask >> BigInt(table.itPageShift),
+    alignOrder,
+    boundaryPages: segBoundaryNrPages(env.segBoundaryMask, table.itPageShift),
+  });
   if (result.entry === null) {
-    trace.stage('iommu_range_alloc', null, null, `No free run of ${npages} entries aligned to ${2 ** alignOrder} below the coherent mask.`, `${SOURCE}:iommu_range_alloc`, '§4.2');
+    trace.stage(
+      'iommu_range_alloc',
+      null,
+      null,
+      `No free run of ${npages} entries aligned to ${2 ** alignOrder} below the coherent mask.`,
+      `${SOURCE}:iommu_range_alloc`,
+      '§4.2',
+    );
     return null;
   }
   const absolute = BigInt(result.entry) + table.itOffset;
   const dma = absolute << BigInt(table.itPageShift);
-  trace.stage('iommu_range_alloc', null, dma, `${npages} entries from ${poolLabel(result.pool)}, aligned to ${2 ** alignOrder} entries (get_iommu_order).`, `${SOURCE}:iommu_alloc_coherent`, '§4.2');
+  trace.stage(
+    'iommu_range_alloc',
+    null,
+    dma,
+    `${npages} entries from ${poolLabel(result.pool)}, aligned to ${2 ** alignOrder} entries (get_iommu_order).`,
+    `${SOURCE}:iommu_alloc_coherent`,
+    '§4.2',
+  );
   env.ops.set(trace, table, absolute, tcesFor(env, phys, npages, 'bidirectional'), 'alloc');
   env.ops.flush?.(trace, table, 'alloc');
   return dma;

@@ -16,7 +16,12 @@ export const CACHE_OP_FN: Record<CacheOp, string> = {
  * line-aligned buffer (else flushes, so as not to discard neighbouring dirty data), TO_DEVICE cleans,
  * BIDIRECTIONAL flushes. Returns null for DMA_NONE, which is a BUG() in the kernel.
  */
-export function dmaSyncOp(start: bigint, size: bigint, dir: Direction, line: bigint): { op: CacheOp; lines: number } | null {
+export function dmaSyncOp(
+  start: bigint,
+  size: bigint,
+  dir: Direction,
+  line: bigint,
+): { op: CacheOp; lines: number } | null {
   const end = start + size;
   const first = start - (start % line);
   const last = ((end + line - 1n) / line) * line;

@@ -31,15 +31,50 @@ export interface PpcPlatform {
 function ppc32DevSetup(ctx: DmaContext): void {
   const { params, dev } = ctx.session;
   dev.dmaOffset = params.pci_dram_offset as bigint;
-  ctx.trace.stage('pcibios_bus_add_device', null, null, `archdata.dma_offset = PCI_DRAM_OFFSET = ${hex(dev.dmaOffset)}: dma = phys + ${hex(dev.dmaOffset)}.`, 'arch/powerpc/kernel/pci-common.c:pcibios_bus_add_device', '§4.8');
+  ctx.trace.stage(
+    'pcibios_bus_add_device',
+    null,
+    null,
+    `archdata.dma_offset = PCI_DRAM_OFFSET = ${hex(dev.dmaOffset)}: dma = phys + ${hex(dev.dmaOffset)}.`,
+    'arch/powerpc/kernel/pci-common.c:pcibios_bus_add_device',
+    '§4.8',
+  );
 }
 
 const PLATFORMS: Record<PpcPlatformId, PpcPlatform> = {
   none: { id: 'none', usesIommuOps: () => false, devSetup: () => undefined, path: 'dma-direct' },
-  pseries: { id: 'pseries', usesIommuOps: () => true, devSetup: pseriesDevSetup, bypassSupported: pseriesBypassSupported, tableOps: pseriesTableOps, path: 'ppc-tce' },
-  powernv: { id: 'powernv', usesIommuOps: () => true, devSetup: powernvDevSetup, bypassSupported: powernvBypassSupported, tableOps: powernvTableOps, path: 'ppc-tce' },
-  dart: { id: 'dart', usesIommuOps: () => true, devSetup: dartDevSetup, bypassSupported: dartBypassSupported, tableOps: dartTableOps, path: 'dart' },
-  cell: { id: 'cell', usesIommuOps: (params) => cellMode(params).enabled, devSetup: cellDevSetup, bypassSupported: cellBypassSupported, tableOps: cellTableOps, path: 'ppc-tce' },
+  pseries: {
+    id: 'pseries',
+    usesIommuOps: () => true,
+    devSetup: pseriesDevSetup,
+    bypassSupported: pseriesBypassSupported,
+    tableOps: pseriesTableOps,
+    path: 'ppc-tce',
+  },
+  powernv: {
+    id: 'powernv',
+    usesIommuOps: () => true,
+    devSetup: powernvDevSetup,
+    bypassSupported: powernvBypassSupported,
+    tableOps: powernvTableOps,
+    path: 'ppc-tce',
+  },
+  dart: {
+    id: 'dart',
+    usesIommuOps: () => true,
+    devSetup: dartDevSetup,
+    bypassSupported: dartBypassSupported,
+    tableOps: dartTableOps,
+    path: 'dart',
+  },
+  cell: {
+    id: 'cell',
+    usesIommuOps: (params) => cellMode(params).enabled,
+    devSetup: cellDevSetup,
+    bypassSupported: cellBypassSupported,
+    tableOps: cellTableOps,
+    path: 'ppc-tce',
+  },
   fsl: { id: 'fsl', usesIommuOps: () => false, devSetup: fslDevSetup, path: 'dma-direct' },
   ppc32: { id: 'ppc32', usesIommuOps: () => false, devSetup: ppc32DevSetup, path: 'dma-direct' },
 };

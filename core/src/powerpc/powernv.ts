@@ -37,7 +37,9 @@ export function powernvDefaultTable(params: Params): IommuTable {
     itSize: windowEntries('ram', windowSize, shift),
     itPageShift: shift,
     itBlocksize: 16,
-    ...(reserve ? { reservedStart: m32 >> BigInt(shift), reservedEnd: (windowSize < fourG ? windowSize : fourG) >> BigInt(shift) } : {}),
+    ...(reserve
+      ? { reservedStart: m32 >> BigInt(shift), reservedEnd: (windowSize < fourG ? windowSize : fourG) >> BigInt(shift) }
+      : {}),
   });
 }
 
@@ -68,16 +70,40 @@ export function powernvBypassSupported(ctx: DmaContext, mask: bigint): boolean {
   const top = TCE_BYPASS_BASE + ramEnd(params) - 1n;
   if (params.tce_bypass && mask >= top) {
     dev.dmaOffset = TCE_BYPASS_BASE;
-    ctx.trace.stage('pnv_pci_ioda_iommu_bypass_supported', null, null, `Mask covers tce_bypass_base + RAM (${hex(top)}): TVE#1 bypass, dma = phys + ${hex(TCE_BYPASS_BASE)}.`, ref, '§4.4');
+    ctx.trace.stage(
+      'pnv_pci_ioda_iommu_bypass_supported',
+      null,
+      null,
+      `Mask covers tce_bypass_base + RAM (${hex(top)}): TVE#1 bypass, dma = phys + ${hex(TCE_BYPASS_BASE)}.`,
+      ref,
+      '§4.4',
+    );
     return true;
   }
   const fourG = 1n << 32n;
   if (mask >> 32n !== 0n && mask > ramEnd(params) + fourG && params.single_device_pe && params.phb === 'phb3') {
     dev.dmaOffset = fourG;
-    ctx.trace.note('pnv_pci_ioda_dma_64bit_bypass: TVE#0 reprogrammed with 256 MiB TCEs over all RAM (OPAL calls)', 'setup');
-    ctx.trace.stage('pnv_pci_ioda_dma_64bit_bypass', null, null, 'PHB3, single-device PE, mask wider than RAM + 4 GiB: TVE#0 becomes a bypass window, archdata.dma_offset = 4 GiB.', ref, '§4.4');
+    ctx.trace.note(
+      'pnv_pci_ioda_dma_64bit_bypass: TVE#0 reprogrammed with 256 MiB TCEs over all RAM (OPAL calls)',
+      'setup',
+    );
+    ctx.trace.stage(
+      'pnv_pci_ioda_dma_64bit_bypass',
+      null,
+      null,
+      'PHB3, single-device PE, mask wider than RAM + 4 GiB: TVE#0 becomes a bypass window, archdata.dma_offset = 4 GiB.',
+      ref,
+      '§4.4',
+    );
     return true;
   }
-  ctx.trace.stage('pnv_pci_ioda_iommu_bypass_supported', null, null, `Mask ${hex(mask)} cannot reach the bypass window: the device uses the 32-bit TCE table.`, ref, '§4.4');
+  ctx.trace.stage(
+    'pnv_pci_ioda_iommu_bypass_supported',
+    null,
+    null,
+    `Mask ${hex(mask)} cannot reach the bypass window: the device uses the 32-bit TCE table.`,
+    ref,
+    '§4.4',
+  );
   return false;
 }

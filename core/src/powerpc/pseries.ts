@@ -49,7 +49,8 @@ export function pseriesDevSetup(ctx: DmaContext): void {
   // Bad DDW geometry is reported when the session is built, not at the first 64-bit dma_set_mask.
   if (params.ddw !== 'off') {
     const shift = ddwPageShift(params);
-    if (params.ddw === 'table') windowEntries('ddw_table_size', 1n << BigInt(orderBase2(params.ddw_table_size as bigint)), shift);
+    if (params.ddw === 'table')
+      windowEntries('ddw_table_size', 1n << BigInt(orderBase2(params.ddw_table_size as bigint)), shift);
   }
   const state = ppcIommuState(ctx.session);
   if (!state.defaultTable) {
@@ -79,11 +80,39 @@ function recordDirectWindowSetup(ctx: DmaContext, winAddr: bigint, pageShiftDdw:
   const rwTce = (phys: bigint): string => hex(phys | 3n);
   if (firmware.putTceInd) {
     const calls = Math.ceil(numTce / TCES_PER_HCALL);
-    recordHypercalls(ctx.trace, 'H_PUT_TCE_INDIRECT', 'setup', [`(L2, ioba=${hex(winAddr + first)}, __pa(tce_page), ${Math.min(numTce, TCES_PER_HCALL)}) TCEs ${rwTce(first)},…`], calls);
-    ctx.trace.stage('tce_setrange_multi_pSeriesLP', start, winAddr + start, `All RAM is pre-mapped once: ${numTce} TCEs of ${tceSize / 1024n} KiB, ${TCES_PER_HCALL} per H_PUT_TCE_INDIRECT = ${calls} calls.`, `${SOURCE}:tce_setrange_multi_pSeriesLP`, '§4.3');
+    recordHypercalls(
+      ctx.trace,
+      'H_PUT_TCE_INDIRECT',
+      'setup',
+      [
+        `(L2, ioba=${hex(winAddr + first)}, __pa(tce_page), ${Math.min(numTce, TCES_PER_HCALL)}) TCEs ${rwTce(first)},…`,
+      ],
+      calls,
+    );
+    ctx.trace.stage(
+      'tce_setrange_multi_pSeriesLP',
+      start,
+      winAddr + start,
+      `All RAM is pre-mapped once: ${numTce} TCEs of ${tceSize / 1024n} KiB, ${TCES_PER_HCALL} per H_PUT_TCE_INDIRECT = ${calls} calls.`,
+      `${SOURCE}:tce_setrange_multi_pSeriesLP`,
+      '§4.3',
+    );
   } else {
-    recordHypercalls(ctx.trace, 'H_PUT_TCE', 'setup', [`(L2, ioba=${hex(winAddr + first)}, tce=${rwTce(first)})`], numTce);
-    ctx.trace.stage('tce_setrange_multi_pSeriesLP', start, winAddr + start, `Without FW_FEATURE_PUT_TCE_IND all RAM is pre-mapped with one H_PUT_TCE per TCE: ${numTce} calls.`, `${SOURCE}:tce_setrange_multi_pSeriesLP`, '§4.3');
+    recordHypercalls(
+      ctx.trace,
+      'H_PUT_TCE',
+      'setup',
+      [`(L2, ioba=${hex(winAddr + first)}, tce=${rwTce(first)})`],
+      numTce,
+    );
+    ctx.trace.stage(
+      'tce_setrange_multi_pSeriesLP',
+      start,
+      winAddr + start,
+      `Without FW_FEATURE_PUT_TCE_IND all RAM is pre-mapped with one H_PUT_TCE per TCE: ${numTce} calls.`,
+      `${SOURCE}:tce_setrange_multi_pSeriesLP`,
+      '§4.3',
+    );
   }
   ctx.trace.note('ibm,query-pe-dma-window and ibm,create-pe-dma-window RTAS calls', 'setup');
 }
@@ -97,7 +126,14 @@ function enableDdw(ctx: DmaContext): boolean {
   const { params, dev } = ctx.session;
   const state = ppcIommuState(ctx.session);
   if (state.ddw) {
-    ctx.trace.stage('enable_ddw', null, null, `The dynamic window already exists (find_existing_ddw): ${state.ddw.direct ? 'direct mapping' : 'IOMMU table'} at ${hex(state.ddw.winAddr)}.`, `${SOURCE}:enable_ddw`, '§4.3');
+    ctx.trace.stage(
+      'enable_ddw',
+      null,
+      null,
+      `The dynamic window already exists (find_existing_ddw): ${state.ddw.direct ? 'direct mapping' : 'IOMMU table'} at ${hex(state.ddw.winAddr)}.`,
+      `${SOURCE}:enable_ddw`,
+      '§4.3',
+    );
     return state.ddw.direct;
   }
   const winAddr = params.ddw_base as bigint;
@@ -151,11 +187,25 @@ function enableDdw(ctx: DmaContext): boolean {
 export function pseriesBypassSupported(ctx: DmaContext, mask: bigint): boolean {
   const { params } = ctx.session;
   if (params.ddw === 'off') {
-    ctx.trace.stage('iommu_bypass_supported_pSeriesLP', null, null, 'disable_ddw: the PHB has no iommu_bypass_supported hook, the device keeps the default window.', `${SOURCE}:iommu_init_early_pSeries`, '§4.3');
+    ctx.trace.stage(
+      'iommu_bypass_supported_pSeriesLP',
+      null,
+      null,
+      'disable_ddw: the PHB has no iommu_bypass_supported hook, the device keeps the default window.',
+      `${SOURCE}:iommu_init_early_pSeries`,
+      '§4.3',
+    );
     return false;
   }
   if (mask < DMA_BIT_MASK_64) {
-    ctx.trace.stage('iommu_bypass_supported_pSeriesLP', null, null, `Mask ${hex(mask)} is below DMA_BIT_MASK(64): no dynamic window is attempted.`, `${SOURCE}:iommu_bypass_supported_pSeriesLP`, '§4.3');
+    ctx.trace.stage(
+      'iommu_bypass_supported_pSeriesLP',
+      null,
+      null,
+      `Mask ${hex(mask)} is below DMA_BIT_MASK(64): no dynamic window is attempted.`,
+      `${SOURCE}:iommu_bypass_supported_pSeriesLP`,
+      '§4.3',
+    );
     return false;
   }
   return enableDdw(ctx);

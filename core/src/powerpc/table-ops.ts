@@ -29,7 +29,8 @@ export interface TceTableOps {
  */
 function chunkedCalls(total: number, describe: (first: number, count: number) => string): string[] {
   const calls: string[] = [];
-  for (let first = 0; first < total; first += TCES_PER_HCALL) calls.push(describe(first, Math.min(total - first, TCES_PER_HCALL)));
+  for (let first = 0; first < total; first += TCES_PER_HCALL)
+    calls.push(describe(first, Math.min(total - first, TCES_PER_HCALL)));
   return calls;
 }
 
@@ -65,7 +66,7 @@ export function pseriesLparOps(firmware: PseriesFirmware): TceTableOps {
           entry << BigInt(table.itPageShift),
           tces[0] ?? null,
           tces.length === 1
-            ? 'One TCE: a single H_PUT_TCE hypercall writes it (L = the window\'s LIOBN).'
+            ? "One TCE: a single H_PUT_TCE hypercall writes it (L = the window's LIOBN)."
             : `FW_FEATURE_PUT_TCE_IND is off (multitce=off or a secure VM), so each of the ${tces.length} TCEs costs one H_PUT_TCE hypercall.`,
           `${source}:tce_build_pSeriesLP`,
           '§4.3',
@@ -73,7 +74,10 @@ export function pseriesLparOps(firmware: PseriesFirmware): TceTableOps {
         return;
       }
       const calls = chunkedCalls(tces.length, (first, n) => {
-        const shown = tces.slice(first, first + Math.min(n, 4)).map(hex).join(',');
+        const shown = tces
+          .slice(first, first + Math.min(n, 4))
+          .map(hex)
+          .join(',');
         return `(L, ${ioba(table, entry + BigInt(first))}, __pa(tce_page), ${n}) TCEs ${shown}${n > 4 ? ',…' : ''}`;
       });
       recordHypercalls(trace, 'H_PUT_TCE_INDIRECT', when, calls);
@@ -90,7 +94,14 @@ export function pseriesLparOps(firmware: PseriesFirmware): TceTableOps {
       if (!firmware.stuffTce) {
         const calls = Array.from({ length: npages }, (_, i) => `(L, ${ioba(table, entry + BigInt(i))}, tce=0)`);
         recordHypercalls(trace, 'H_PUT_TCE', when, calls);
-        trace.stage('tce_free_pSeriesLP', entry << BigInt(table.itPageShift), null, `No FW_FEATURE_STUFF_TCE: each of the ${npages} TCEs is cleared by H_PUT_TCE with tce=0.`, `${source}:tce_free_pSeriesLP`, '§4.3');
+        trace.stage(
+          'tce_free_pSeriesLP',
+          entry << BigInt(table.itPageShift),
+          null,
+          `No FW_FEATURE_STUFF_TCE: each of the ${npages} TCEs is cleared by H_PUT_TCE with tce=0.`,
+          `${source}:tce_free_pSeriesLP`,
+          '§4.3',
+        );
         return;
       }
       const calls = chunkedCalls(npages, (first, n) => `(L, ${ioba(table, entry + BigInt(first))}, 0, ${n})`);
@@ -120,11 +131,25 @@ export function powernvIoda2Ops(phb: PhbModel): TceTableOps {
     if (phb === 'phb3') {
       trace.flush({ kind: 'PHB3 TCE kill (MMIO write)', count: npages, when });
       trace.note(`${npages} TCE write(s) + ${npages} MMIO write(s) to the PHB3 TCE kill register`, when);
-      trace.stage('pnv_pci_phb3_tce_invalidate', null, null, `PHB3 invalidates its TCE cache one IOMMU page at a time: ${npages} MMIO write(s) to the kill register.`, `${source}:pnv_pci_phb3_tce_invalidate`, '§4.4');
+      trace.stage(
+        'pnv_pci_phb3_tce_invalidate',
+        null,
+        null,
+        `PHB3 invalidates its TCE cache one IOMMU page at a time: ${npages} MMIO write(s) to the kill register.`,
+        `${source}:pnv_pci_phb3_tce_invalidate`,
+        '§4.4',
+      );
     } else {
       trace.flush({ kind: 'opal_pci_tce_kill(OPAL_PCI_TCE_KILL_PAGES)', count: 1, when });
       trace.note(`${npages} TCE write(s) + 1 opal_pci_tce_kill OPAL call`, when);
-      trace.stage('pnv_pci_ioda2_tce_invalidate', null, null, `PHB4 and later invalidate the ${npages} TCE(s) with one opal_pci_tce_kill(OPAL_PCI_TCE_KILL_PAGES) firmware call; no hypercall.`, `${source}:pnv_pci_ioda2_tce_invalidate`, '§4.4');
+      trace.stage(
+        'pnv_pci_ioda2_tce_invalidate',
+        null,
+        null,
+        `PHB4 and later invalidate the ${npages} TCE(s) with one opal_pci_tce_kill(OPAL_PCI_TCE_KILL_PAGES) firmware call; no hypercall.`,
+        `${source}:pnv_pci_ioda2_tce_invalidate`,
+        '§4.4',
+      );
     }
   };
   return {
@@ -133,11 +158,25 @@ export function powernvIoda2Ops(phb: PhbModel): TceTableOps {
     source,
     encode: powernvTce,
     set(trace, table, entry, tces, when) {
-      trace.stage('pnv_tce_build', entry << BigInt(table.itPageShift), tces[0] ?? null, `The kernel writes ${tces.length} TCE(s) straight into the in-memory table (permissions from iommu_direction_to_tce_perm).`, `${source}:pnv_ioda2_tce_build`, '§4.4');
+      trace.stage(
+        'pnv_tce_build',
+        entry << BigInt(table.itPageShift),
+        tces[0] ?? null,
+        `The kernel writes ${tces.length} TCE(s) straight into the in-memory table (permissions from iommu_direction_to_tce_perm).`,
+        `${source}:pnv_ioda2_tce_build`,
+        '§4.4',
+      );
       kill(trace, tces.length, when);
     },
     clear(trace, table, entry, npages, when) {
-      trace.stage('pnv_tce_free', entry << BigInt(table.itPageShift), null, `The kernel zeroes ${npages} TCE(s) in the in-memory table.`, `${source}:pnv_ioda2_tce_free`, '§4.4');
+      trace.stage(
+        'pnv_tce_free',
+        entry << BigInt(table.itPageShift),
+        null,
+        `The kernel zeroes ${npages} TCE(s) in the in-memory table.`,
+        `${source}:pnv_ioda2_tce_free`,
+        '§4.4',
+      );
       kill(trace, npages, when);
     },
   };
@@ -180,22 +219,50 @@ export function dartOps(model: DartModel): TceTableOps {
       trace.note(`dart_cache_sync: dcbf of ${lines} table cache line(s)`, when);
       if (model === 'u4') {
         trace.flush({ kind: 'dart_tlb_invalidate_one', count: tces.length, when });
-        trace.stage('dart_build', entry << BigInt(table.itPageShift), tces[0] ?? null, `U4: ${tces.length} entr${tces.length === 1 ? 'y' : 'ies'} written, ${lines} table line(s) flushed (dart_cache_sync), then one dart_tlb_invalidate_one (register write + poll) per page.`, `${source}:dart_build`, '§4.6');
+        trace.stage(
+          'dart_build',
+          entry << BigInt(table.itPageShift),
+          tces[0] ?? null,
+          `U4: ${tces.length} entr${tces.length === 1 ? 'y' : 'ies'} written, ${lines} table line(s) flushed (dart_cache_sync), then one dart_tlb_invalidate_one (register write + poll) per page.`,
+          `${source}:dart_build`,
+          '§4.6',
+        );
       } else {
         dirty = true;
-        trace.stage('dart_build', entry << BigInt(table.itPageShift), tces[0] ?? null, `U3: ${tces.length} entr${tces.length === 1 ? 'y' : 'ies'} written and ${lines} table line(s) flushed (dart_cache_sync); the TLB is marked dirty for dart_flush.`, `${source}:dart_build`, '§4.6');
+        trace.stage(
+          'dart_build',
+          entry << BigInt(table.itPageShift),
+          tces[0] ?? null,
+          `U3: ${tces.length} entr${tces.length === 1 ? 'y' : 'ies'} written and ${lines} table line(s) flushed (dart_cache_sync); the TLB is marked dirty for dart_flush.`,
+          `${source}:dart_build`,
+          '§4.6',
+        );
       }
     },
     clear(trace, table, entry, npages, when) {
       const lines = dartCacheSyncLines(entry - table.itOffset, npages);
       trace.note(`dart_cache_sync: dcbf of ${lines} table cache line(s)`, when);
-      trace.stage('dart_free', entry << BigInt(table.itPageShift), null, `${npages} entr${npages === 1 ? 'y is' : 'ies are'} reset to the empty value and ${lines} table line(s) flushed; no TLB invalidation on free.`, `${source}:dart_free`, '§4.6');
+      trace.stage(
+        'dart_free',
+        entry << BigInt(table.itPageShift),
+        null,
+        `${npages} entr${npages === 1 ? 'y is' : 'ies are'} reset to the empty value and ${lines} table line(s) flushed; no TLB invalidation on free.`,
+        `${source}:dart_free`,
+        '§4.6',
+      );
     },
     flush(trace, _table, when) {
       if (!dirty) return;
       dirty = false;
       trace.flush({ kind: 'dart_tlb_invalidate_all (DART_CNTL FLUSHTLB)', count: 1, when });
-      trace.stage('dart_flush', null, null, 'U3: the dirty DART TLB is invalidated whole (DART_CNTL FLUSHTLB, then poll).', `${source}:dart_flush`, '§4.6');
+      trace.stage(
+        'dart_flush',
+        null,
+        null,
+        'U3: the dirty DART TLB is invalidated whole (DART_CNTL FLUSHTLB, then poll).',
+        `${source}:dart_flush`,
+        '§4.6',
+      );
     },
   };
 }
@@ -227,15 +294,36 @@ export function cellOps(ioid: bigint): TceTableOps {
     clearFn: 'tce_free_cell',
     source,
     encode(phys) {
-      return CBE_IOPTE_PP_W | CBE_IOPTE_PP_R | CBE_IOPTE_M | CBE_IOPTE_SO_RW | (ioid & CBE_IOPTE_IOID_MASK) | (phys & CBE_IOPTE_RPN_MASK);
+      return (
+        CBE_IOPTE_PP_W |
+        CBE_IOPTE_PP_R |
+        CBE_IOPTE_M |
+        CBE_IOPTE_SO_RW |
+        (ioid & CBE_IOPTE_IOID_MASK) |
+        (phys & CBE_IOPTE_RPN_MASK)
+      );
     },
     set(trace, table, entry, tces, when) {
       const writes = invalidate(trace, tces.length, when);
-      trace.stage('tce_build_cell', entry << BigInt(table.itPageShift), tces[0] ?? null, `${tces.length} IOPTE(s) written (read+write whatever the direction), then ${writes} IOPTE cache invalidation(s).`, `${source}:tce_build_cell`, '§4.5');
+      trace.stage(
+        'tce_build_cell',
+        entry << BigInt(table.itPageShift),
+        tces[0] ?? null,
+        `${tces.length} IOPTE(s) written (read+write whatever the direction), then ${writes} IOPTE cache invalidation(s).`,
+        `${source}:tce_build_cell`,
+        '§4.5',
+      );
     },
     clear(trace, table, entry, npages, when) {
       const writes = invalidate(trace, npages, when);
-      trace.stage('tce_free_cell', entry << BigInt(table.itPageShift), null, `${npages} IOPTE(s) cleared, then ${writes} IOPTE cache invalidation(s).`, `${source}:tce_free_cell`, '§4.5');
+      trace.stage(
+        'tce_free_cell',
+        entry << BigInt(table.itPageShift),
+        null,
+        `${npages} IOPTE(s) cleared, then ${writes} IOPTE cache invalidation(s).`,
+        `${source}:tce_free_cell`,
+        '§4.5',
+      );
     },
   };
 }

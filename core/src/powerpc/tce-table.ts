@@ -206,7 +206,19 @@ export class IommuTable {
     const pools: IommuPool[] = [];
     for (let i = 0; i < nrPools; i++) pools.push({ start: poolsize * i, hint: poolsize * i, end: poolsize * (i + 1) });
     const largePool = { start: poolsize * nrPools, hint: poolsize * nrPools, end: itSize };
-    return new IommuTable({ itOffset, itSize, itPageShift, itBlocksize, nrPools, poolsize, pools, largePool, reservedStart, reservedEnd, map });
+    return new IommuTable({
+      itOffset,
+      itSize,
+      itPageShift,
+      itBlocksize,
+      nrPools,
+      poolsize,
+      pools,
+      largePool,
+      reservedStart,
+      reservedEnd,
+      map,
+    });
   }
 
   clone(): IommuTable {
@@ -263,7 +275,8 @@ export class IommuTable {
       if (index >= size) return null;
       const offsetInSegment = (this.itOffset + BigInt(index)) & (boundaryPages - 1n);
       if (offsetInSegment + BigInt(nr) > boundaryPages) {
-        const next = ((this.itOffset + BigInt(index) + boundaryPages - 1n) / boundaryPages) * boundaryPages - this.itOffset;
+        const next =
+          ((this.itOffset + BigInt(index) + boundaryPages - 1n) / boundaryPages) * boundaryPages - this.itOffset;
         start = Number(next);
         continue;
       }
@@ -296,7 +309,10 @@ export class IommuTable {
     let poolName: 'large' | number = largeAlloc ? 'large' : poolNr;
     let pass = 0;
     for (;;) {
-      let start = pass === 0 && handle && handle.value && handle.value >= pool.start && handle.value < pool.end ? handle.value : pool.hint;
+      let start =
+        pass === 0 && handle && handle.value && handle.value >= pool.start && handle.value < pool.end
+          ? handle.value
+          : pool.hint;
       let limit = pool.end;
       if (start >= limit) start = pool.start;
       if (BigInt(limit) + this.itOffset > maskEntries) {

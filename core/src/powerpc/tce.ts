@@ -48,7 +48,13 @@ const SHOWN_CALLS = 3;
  * time so that a map shows "H_PUT_TCE x3" rather than three lines. `args` lists the first calls;
  * `total` is the number of calls when only the first few arguments were spelled out.
  */
-export function recordHypercalls(trace: TraceBuilder, name: string, when: When, callArgs: string[], total = callArgs.length): void {
+export function recordHypercalls(
+  trace: TraceBuilder,
+  name: string,
+  when: When,
+  callArgs: string[],
+  total = callArgs.length,
+): void {
   if (total === 0) return;
   const existing = trace.costs.hypercalls.find((call) => call.name === name && call.when === when);
   if (existing) {

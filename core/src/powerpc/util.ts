@@ -27,7 +27,9 @@ export const DMA_BIT_MASK_64 = (1n << 64n) - 1n;
 export function windowEntries(key: string, size: bigint, shift: number): number {
   const entries = size >> BigInt(shift);
   if (entries < 2n || entries > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new ParamError(`bad value 0x${size.toString(16)} for parameter '${key}': the window must hold at least two TCEs of ${2 ** (shift - 10)} KiB`);
+    throw new ParamError(
+      `bad value 0x${size.toString(16)} for parameter '${key}': the window must hold at least two TCEs of ${2 ** (shift - 10)} KiB`,
+    );
   }
   return Number(entries);
 }
@@ -39,7 +41,9 @@ export function ddwPageShift(params: Params): number {
   const size = params.ddw_page_size as bigint;
   const shift = ilog2(size);
   if (size !== 1n << BigInt(shift) || !DDW_PAGE_SHIFTS.includes(shift)) {
-    throw new ParamError(`bad value 0x${size.toString(16)} for parameter 'ddw_page_size': expected one of 4K, 64K, 2M, 16M, 32M, 64M, 128M, 256M, 16G`);
+    throw new ParamError(
+      `bad value 0x${size.toString(16)} for parameter 'ddw_page_size': expected one of 4K, 64K, 2M, 16M, 32M, 64M, 128M, 256M, 16G`,
+    );
   }
   return shift;
 }

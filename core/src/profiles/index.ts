@@ -14,6 +14,7 @@ export function listProfiles(): PlatformProfile[] {
 
 export function getProfile(id: string): PlatformProfile {
   const profile = PROFILES.find((candidate) => candidate.id === id);
-  if (!profile) throw new ParamError(`unknown platform '${id}'; known: ${PROFILES.map((candidate) => candidate.id).join(', ')}`);
+  if (!profile)
+    throw new ParamError(`unknown platform '${id}'; known: ${PROFILES.map((candidate) => candidate.id).join(', ')}`);
   return profile;
 }

@@ -30,7 +30,8 @@ export const otherProfiles: PlatformProfile[] = [
     title: 'Cavium Octeon II PCIe (gen2)',
     arch: 'mips64',
     short: 'Octeon PCIe2',
-    description: 'Cavium Octeon II PCIe: only the BAR1 hole rule (0xF000_0000 + x -> (1<<41) + x); everything else is identity.',
+    description:
+      'Cavium Octeon II PCIe: only the BAR1 hole rule (0xF000_0000 + x -> (1<<41) + x); everything else is identity.',
     sources: ['arch/mips/cavium-octeon/dma-octeon.c', 'spec §5.3'],
     params: { arch_dma: 'octeon', octeon_bar_type: 'pcie2', ram: '256M' },
   },
@@ -41,8 +42,23 @@ export const otherProfiles: PlatformProfile[] = [
     short: 's390 PV',
     description:
       'An s390 KVM guest with protected virtualization, DMA through the virtio-ccw device: 64-bit streaming mask, 31-bit coherent mask (rings below 2 GiB from ZONE_DMA), a SWIOTLB_FORCE pool below 2 GiB (start 0x77F00000 is an example), and one uv_set_shared Ultravisor call per 4 KiB page of each coherent allocation.',
-    sources: ['arch/s390/mm/init.c:pv_init', 'arch/s390/mm/init.c:set_memory_decrypted', 'drivers/s390/cio/css.c', 'spec §5.5'],
-    params: { arch_dma: 's390', mem_encrypt: 's390-pv', ram: '4G', coherent_mask: 31, zone_dma_bits: 31, swiotlb_start: '0x77f00000', pci: false, seg_boundary: ULONG_MAX, virtio_features: RESTRICTED_VIRTIO },
+    sources: [
+      'arch/s390/mm/init.c:pv_init',
+      'arch/s390/mm/init.c:set_memory_decrypted',
+      'drivers/s390/cio/css.c',
+      'spec §5.5',
+    ],
+    params: {
+      arch_dma: 's390',
+      mem_encrypt: 's390-pv',
+      ram: '4G',
+      coherent_mask: 31,
+      zone_dma_bits: 31,
+      swiotlb_start: '0x77f00000',
+      pci: false,
+      seg_boundary: ULONG_MAX,
+      virtio_features: RESTRICTED_VIRTIO,
+    },
   },
   {
     id: 'xen-pv',
@@ -52,7 +68,13 @@ export const otherProfiles: PlatformProfile[] = [
     description:
       'An x86 Xen PV domain with xen_swiotlb_dma_ops: dma = machine address from the p2m (xen_p2m lists pfn=mfn; unlisted pfns are shown as identity), used directly when addressable and machine-contiguous, else bounced through the swiotlb pool that xen_swiotlb_fixup made machine-contiguous below 4 GiB.',
     sources: ['drivers/xen/swiotlb-xen.c', 'arch/x86/xen/pci-swiotlb-xen.c', 'spec §5.6'],
-    params: { arch_dma: 'x86', mmio_hole_start: '0xC0000000', mmio_hole_size: '1G', dma_ops: 'xen_swiotlb_dma_ops', swiotlb_active: 'on' },
+    params: {
+      arch_dma: 'x86',
+      mmio_hole_start: '0xC0000000',
+      mmio_hole_size: '1G',
+      dma_ops: 'xen_swiotlb_dma_ops',
+      swiotlb_active: 'on',
+    },
   },
   {
     id: 'xen-grant',
@@ -60,8 +82,16 @@ export const otherProfiles: PlatformProfile[] = [
     arch: 'x86_64',
     short: 'Xen grant',
     description:
-      'A Xen guest\'s virtio device using xen_grant_dma_ops: the device sees grant references, dma = (1 << 63) | (grant << 12) + offset; one grant entry per 4 KiB page (read-only for DMA_TO_DEVICE). The first free grant reference (16) is an example of boot state.',
+      "A Xen guest's virtio device using xen_grant_dma_ops: the device sees grant references, dma = (1 << 63) | (grant << 12) + offset; one grant entry per 4 KiB page (read-only for DMA_TO_DEVICE). The first free grant reference (16) is an example of boot state.",
     sources: ['drivers/xen/grant-dma-ops.c', 'drivers/xen/grant-table.c', 'spec §5.6'],
-    params: { arch_dma: 'x86', mmio_hole_start: '0xC0000000', mmio_hole_size: '1G', dma_ops: 'xen_grant_dma_ops', grant_first_ref: 16, backend_domid: 0, virtio_features: RESTRICTED_VIRTIO },
+    params: {
+      arch_dma: 'x86',
+      mmio_hole_start: '0xC0000000',
+      mmio_hole_size: '1G',
+      dma_ops: 'xen_grant_dma_ops',
+      grant_first_ref: 16,
+      backend_domid: 0,
+      virtio_features: RESTRICTED_VIRTIO,
+    },
   },
 ];

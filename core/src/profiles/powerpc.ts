@@ -33,7 +33,15 @@ export const powerpcProfiles: PlatformProfile[] = [
       'arch/powerpc/platforms/pseries/iommu.c',
       'spec §1.7, §4.3',
     ],
-    params: { ...PPC64_COMMON, ppc_platform: 'pseries', dma_ops: 'dma_iommu_ops', mem_encrypt: 'svm', swiotlb_active: 'on', swiotlb_force: true, swiotlb_start: '0x1fc000000' },
+    params: {
+      ...PPC64_COMMON,
+      ppc_platform: 'pseries',
+      dma_ops: 'dma_iommu_ops',
+      mem_encrypt: 'svm',
+      swiotlb_active: 'on',
+      swiotlb_force: true,
+      swiotlb_start: '0x1fc000000',
+    },
   },
   {
     id: 'powernv',
@@ -42,7 +50,11 @@ export const powerpcProfiles: PlatformProfile[] = [
     short: 'powernv',
     description:
       'A PCI device on a POWER9 host (PHB4) with 64 KiB pages. Masks that cover 2^59 + RAM bypass through TVE#1 at dma = phys + 0x0800_0000_0000_0000; smaller masks use the 32-bit window on TVE#0 with 64 KiB TCEs written by the kernel, each build and free followed by one opal_pci_tce_kill call (phb=phb3: one MMIO write per TCE). No hypercalls, no swiotlb.',
-    sources: ['arch/powerpc/platforms/powernv/pci-ioda.c', 'arch/powerpc/platforms/powernv/pci-ioda-tce.c', 'spec §4.4, vectors V33-V34'],
+    sources: [
+      'arch/powerpc/platforms/powernv/pci-ioda.c',
+      'arch/powerpc/platforms/powernv/pci-ioda-tce.c',
+      'spec §4.4, vectors V33-V34',
+    ],
     params: { ...PPC64_COMMON, ppc_platform: 'powernv', dma_ops: 'dma_iommu_ops' },
   },
   {
@@ -63,7 +75,14 @@ export const powerpcProfiles: PlatformProfile[] = [
     description:
       'A PCI device behind the U3 northbridge DART: every mapping goes through the 2 GiB DART table at bus 0 (4 KiB entries, it_blocksize 1, first and last entry reserved); a build flushes the table lines (dart_cache_sync) and the whole DART TLB at dart_flush. No bypass on U3.',
     sources: ['arch/powerpc/sysdev/dart_iommu.c', 'spec §4.6'],
-    params: { ...PPC64_COMMON, ppc_platform: 'dart', dma_ops: 'dma_iommu_ops', dart: 'u3', dart_on_u4_pcie: false, ram: '4G' },
+    params: {
+      ...PPC64_COMMON,
+      ppc_platform: 'dart',
+      dma_ops: 'dma_iommu_ops',
+      dart: 'u3',
+      dart_on_u4_pcie: false,
+      ram: '4G',
+    },
   },
   {
     id: 'dart-u4',
@@ -73,7 +92,14 @@ export const powerpcProfiles: PlatformProfile[] = [
     description:
       'A PCIe device on the U4 northbridge: masks of 40 bits or more bypass the DART at dma = phys + 0x80_0000_0000 (DART_U4_BYPASS_BASE); smaller masks map through the 2 GiB DART table with one TLB invalidation per page.',
     sources: ['arch/powerpc/sysdev/dart_iommu.c', 'spec §4.6, vector V38'],
-    params: { ...PPC64_COMMON, ppc_platform: 'dart', dma_ops: 'dma_iommu_ops', dart: 'u4', dart_on_u4_pcie: true, ram: '4G' },
+    params: {
+      ...PPC64_COMMON,
+      ppc_platform: 'dart',
+      dma_ops: 'dma_iommu_ops',
+      dart: 'u4',
+      dart_on_u4_pcie: true,
+      ram: '4G',
+    },
   },
   {
     id: 'fsl-pci',
@@ -83,7 +109,15 @@ export const powerpcProfiles: PlatformProfile[] = [
     description:
       'A PCIe device on a Freescale host bridge with 8 GiB of RAM and outbound windows from 2 GiB: inbound window 1 maps RAM below 2 GiB at PCI 0 (bus_dma_limit 0x7fff_ffff, swiotlb above it); masks reaching 2 * pci64_dma_offset - 1 switch to window 2, dma = phys + 2^ceil(log2 RAM) = phys + 0x2_0000_0000. The swiotlb pool start is an example (bottom-up memblock), not a kernel constant.',
     sources: ['arch/powerpc/sysdev/fsl_pci.c:setup_pci_atmu, fsl_pci_dma_set_mask', 'spec §4.7, vector V40'],
-    params: { arch_dma: 'powerpc', ppc_platform: 'fsl', page_size: 4096, ram: '8G', swiotlb_active: 'on', swiotlb_start: '0x02000000', cache_line: 32 },
+    params: {
+      arch_dma: 'powerpc',
+      ppc_platform: 'fsl',
+      page_size: 4096,
+      ram: '8G',
+      swiotlb_active: 'on',
+      swiotlb_start: '0x02000000',
+      cache_line: 32,
+    },
   },
   {
     id: 'ppc32-pci-dram-offset',
@@ -92,7 +126,23 @@ export const powerpcProfiles: PlatformProfile[] = [
     short: 'ppc32',
     description:
       'A 32-bit powerpc board whose PCI bus sees RAM at an offset: pcibios_bus_add_device copies PCI_DRAM_OFFSET (here the historical CHRP/PReP 0x8000_0000) into archdata.dma_offset, so dma = phys + 0x8000_0000 through dma-direct. Set coherent=false to see the non-coherent ppc32 __dma_sync cache maintenance (32-byte lines).',
-    sources: ['arch/powerpc/include/asm/io.h (PCI_DRAM_OFFSET)', 'arch/powerpc/kernel/pci-common.c:pcibios_bus_add_device', 'arch/powerpc/platforms/chrp/pci.c', 'arch/powerpc/mm/dma-noncoherent.c', 'spec §1.5, §4.8, vector V42'],
-    params: { arch_dma: 'powerpc', ppc_platform: 'ppc32', page_size: 4096, ram: '512M', dma_mask: 32, coherent_mask: 32, pci_dram_offset: '0x80000000', swiotlb_active: 'off', cache_line: 32 },
+    sources: [
+      'arch/powerpc/include/asm/io.h (PCI_DRAM_OFFSET)',
+      'arch/powerpc/kernel/pci-common.c:pcibios_bus_add_device',
+      'arch/powerpc/platforms/chrp/pci.c',
+      'arch/powerpc/mm/dma-noncoherent.c',
+      'spec §1.5, §4.8, vector V42',
+    ],
+    params: {
+      arch_dma: 'powerpc',
+      ppc_platform: 'ppc32',
+      page_size: 4096,
+      ram: '512M',
+      dma_mask: 32,
+      coherent_mask: 32,
+      pci_dram_offset: '0x80000000',
+      swiotlb_active: 'off',
+      cache_line: 32,
+    },
   },
 ];

@@ -23,7 +23,13 @@ function plural(count: number, word: string): string {
 
 /** Sums the costs of several results (a map and its unmap, say); the `when` of each entry tells them apart. */
 export function mergeCosts(results: readonly OpResult[]): Costs {
-  const merged: Costs = { hypercalls: [], bounceBytes: { map: 0, unmap: 0, sync: 0 }, iotlbFlushes: [], cacheLines: { clean: 0, invalidate: 0 }, other: [] };
+  const merged: Costs = {
+    hypercalls: [],
+    bounceBytes: { map: 0, unmap: 0, sync: 0 },
+    iotlbFlushes: [],
+    cacheLines: { clean: 0, invalidate: 0 },
+    other: [],
+  };
   for (const { costs } of results) {
     merged.hypercalls.push(...costs.hypercalls);
     merged.iotlbFlushes.push(...costs.iotlbFlushes);
@@ -41,12 +47,18 @@ export function mergeCosts(results: readonly OpResult[]): Costs {
  * Entries with the same key become one with the counts added; deferred entries (a flush queue drained once
  * for many unmaps) keep the largest count instead of the sum.
  */
-function sumBy<T extends { count: number; when: string }>(items: readonly T[], key: (item: T) => string, deferredShared: boolean): T[] {
+function sumBy<T extends { count: number; when: string }>(
+  items: readonly T[],
+  key: (item: T) => string,
+  deferredShared: boolean,
+): T[] {
   const merged = new Map<string, T>();
   for (const item of items) {
     const seen = merged.get(key(item));
     if (!seen) merged.set(key(item), { ...item });
-    else seen.count = deferredShared && item.when === 'deferred' ? Math.max(seen.count, item.count) : seen.count + item.count;
+    else
+      seen.count =
+        deferredShared && item.when === 'deferred' ? Math.max(seen.count, item.count) : seen.count + item.count;
   }
   return [...merged.values()];
 }
@@ -54,13 +66,20 @@ function sumBy<T extends { count: number; when: string }>(items: readonly T[], k
 /** One badge per kind of cost, each a short phrase: `H_PUT_TCE ×1 (map)`, `bounce 1514 B at map`. */
 export function costBadges(costs: Costs): { kind: 'hypercall' | 'bounce' | 'iotlb' | 'cache'; text: string }[] {
   const badges: { kind: 'hypercall' | 'bounce' | 'iotlb' | 'cache'; text: string }[] = [];
-  for (const call of sumBy(costs.hypercalls, (item) => `${item.name}|${item.when}`, false)) badges.push({ kind: 'hypercall', text: `${call.name} ×${call.count} (${call.when})` });
-  const bounce = (['map', 'unmap', 'sync'] as const).filter((when) => costs.bounceBytes[when] > 0).map((when) => `${costs.bounceBytes[when]} B at ${when}`);
+  for (const call of sumBy(costs.hypercalls, (item) => `${item.name}|${item.when}`, false))
+    badges.push({ kind: 'hypercall', text: `${call.name} ×${call.count} (${call.when})` });
+  const bounce = (['map', 'unmap', 'sync'] as const)
+    .filter((when) => costs.bounceBytes[when] > 0)
+    .map((when) => `${costs.bounceBytes[when]} B at ${when}`);
   if (bounce.length) badges.push({ kind: 'bounce', text: `bounce ${bounce.join(', ')}` });
-  for (const flush of sumBy(costs.iotlbFlushes, (item) => `${item.kind}|${item.when}`, true)) badges.push({ kind: 'iotlb', text: `${flush.kind} flush ×${flush.count} (${flush.when})` });
+  for (const flush of sumBy(costs.iotlbFlushes, (item) => `${item.kind}|${item.when}`, true))
+    badges.push({ kind: 'iotlb', text: `${flush.kind} flush ×${flush.count} (${flush.when})` });
   const { clean, invalidate } = costs.cacheLines;
   if (clean || invalidate) {
-    const parts = [clean ? `clean ${plural(clean, 'line')}` : '', invalidate ? `invalidate ${plural(invalidate, 'line')}` : ''].filter(Boolean);
+    const parts = [
+      clean ? `clean ${plural(clean, 'line')}` : '',
+      invalidate ? `invalidate ${plural(invalidate, 'line')}` : '',
+    ].filter(Boolean);
     badges.push({ kind: 'cache', text: parts.join(', ') });
   }
   return badges;

@@ -4,4 +4,13 @@ export { escapeXml, escapeMarkdown, markdownCode } from './escape';
 export type { PlatformLabel, PlatformResult } from './labels';
 export { renderTextPipeline, renderTextComparison, wrap, type TextOptions } from './text';
 export { renderMarkdown, differsFromFirst, type MarkdownOptions } from './markdown';
-export { renderPipelineSvg, changedNibbles, describeBits, PIPELINE_SVG_CSS, CSS_VARIABLES, MAX_SVG_COLUMNS, kernelSourceUrl, type SvgOptions } from './svg';
+export {
+  renderPipelineSvg,
+  changedNibbles,
+  describeBits,
+  PIPELINE_SVG_CSS,
+  CSS_VARIABLES,
+  MAX_SVG_COLUMNS,
+  kernelSourceUrl,
+  type SvgOptions,
+} from './svg';

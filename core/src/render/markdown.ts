@@ -18,7 +18,12 @@ export interface MarkdownOptions {
 /** Marks rows whose path, address or error differ from the first row. */
 export function differsFromFirst(rows: readonly PlatformResult[]): boolean[] {
   const first = rows[0]?.result;
-  return rows.map((row, index) => index > 0 && first !== undefined && (row.result.path !== first.path || row.result.dma !== first.dma || row.result.error !== first.error));
+  return rows.map(
+    (row, index) =>
+      index > 0 &&
+      first !== undefined &&
+      (row.result.path !== first.path || row.result.dma !== first.dma || row.result.error !== first.error),
+  );
 }
 
 function row(cells: string[]): string {
@@ -32,11 +37,15 @@ export function renderMarkdown(rows: readonly PlatformResult[], options: Markdow
   if (heading || example) parts.push([heading, example].filter(Boolean).join(' — '));
 
   const marks = differsFromFirst(rows);
-  const table = [row(['platform', 'path', 'device address', 'rule', 'costs']), row(['---', '---', '---', '---', '---'])];
+  const table = [
+    row(['platform', 'path', 'device address', 'rule', 'costs']),
+    row(['---', '---', '---', '---', '---']),
+  ];
   rows.forEach((entry, index) => {
     const { result } = entry;
     const name = `${marks[index] ? '≠ ' : ''}${escapeMarkdown(entry.platform.title)}`;
-    const address = result.error !== null ? escapeMarkdown(outcomeText(result)) : markdownCode(outcomeText(result), true);
+    const address =
+      result.error !== null ? escapeMarkdown(outcomeText(result)) : markdownCode(outcomeText(result), true);
     const rule = result.rule ? markdownCode(result.rule, true) : '';
     const costs = escapeMarkdown(costSummary(mergeCosts([result, ...(entry.related ?? [])])));
     table.push(row([name, escapeMarkdown(result.path), address, rule, costs]));
@@ -57,7 +66,11 @@ function kernelRefs(rows: readonly PlatformResult[], max: number, specLink?: (se
     for (const stage of result.stages) if (!seen.has(stage.ref)) seen.set(stage.ref, stage.spec);
   }
   const items = [...seen].slice(0, max).map(([ref, spec]) => {
-    const section = spec ? (specLink ? ` [${escapeMarkdown(spec)}](${specLink(spec)})` : ` ${escapeMarkdown(spec)}`) : '';
+    const section = spec
+      ? specLink
+        ? ` [${escapeMarkdown(spec)}](${specLink(spec)})`
+        : ` ${escapeMarkdown(spec)}`
+      : '';
     return `${markdownCode(ref)}${section}`;
   });
   return items.length ? `Kernel: ${items.join(' · ')}` : '';

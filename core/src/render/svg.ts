@@ -26,10 +26,24 @@ export const MAX_SVG_COLUMNS = 4;
  * default, so a host page can map them (CSS_VARIABLES lists them) and a saved file still looks right.
  */
 export const CSS_VARIABLES = [
-  '--dmalens-font', '--dmalens-mono-font', '--dmalens-fg', '--dmalens-dim', '--dmalens-box-bg', '--dmalens-box-border',
-  '--dmalens-head-bg', '--dmalens-focus', '--dmalens-changed', '--dmalens-outcome-bg', '--dmalens-error-bg',
-  '--dmalens-error-border', '--dmalens-badge-fg', '--dmalens-badge-hypercall', '--dmalens-badge-bounce',
-  '--dmalens-badge-iotlb', '--dmalens-badge-cache', '--dmalens-badge-none',
+  '--dmalens-font',
+  '--dmalens-mono-font',
+  '--dmalens-fg',
+  '--dmalens-dim',
+  '--dmalens-box-bg',
+  '--dmalens-box-border',
+  '--dmalens-head-bg',
+  '--dmalens-focus',
+  '--dmalens-changed',
+  '--dmalens-outcome-bg',
+  '--dmalens-error-bg',
+  '--dmalens-error-border',
+  '--dmalens-badge-fg',
+  '--dmalens-badge-hypercall',
+  '--dmalens-badge-bounce',
+  '--dmalens-badge-iotlb',
+  '--dmalens-badge-cache',
+  '--dmalens-badge-none',
 ] as const;
 
 export const PIPELINE_SVG_CSS = `
@@ -158,7 +172,14 @@ function stageBlock(stage: Stage): Block {
       let cursor = y + 6 + LINE;
       if (hasAddresses) {
         cursor += LINE;
-        parts.push(textLine(x + 8, cursor, 'dl-text dl-mono', `${escapeXml(formatAddress(stage.in))} → <tspan class="dl-out">${highlightedAddress(stage.out, mask)}</tspan>`));
+        parts.push(
+          textLine(
+            x + 8,
+            cursor,
+            'dl-text dl-mono',
+            `${escapeXml(formatAddress(stage.in))} → <tspan class="dl-out">${highlightedAddress(stage.out, mask)}</tspan>`,
+          ),
+        );
         cursor += 2;
       }
       for (const line of notes) {
@@ -173,14 +194,23 @@ function stageBlock(stage: Stage): Block {
 
 function headerBlock(entry: PlatformResult): Block {
   const title = wrap(entry.platform.title, Math.floor(INNER / TITLE_CHAR)).slice(0, 2);
-  const meta = wrap(`${entry.platform.id} · ${entry.result.op} · path ${entry.result.path}`, Math.floor(INNER / SMALL_MONO_CHAR));
+  const meta = wrap(
+    `${entry.platform.id} · ${entry.result.op} · path ${entry.result.path}`,
+    Math.floor(INNER / SMALL_MONO_CHAR),
+  );
   const height = 10 + title.length * LINE + meta.length * NOTE_LINE + 6;
   return {
     height,
     markup: (x, y) => {
       const parts = [`<rect class="dl-head" x="${x}" y="${y}" width="${COLUMN_WIDTH}" height="${height}" rx="5"/>`];
-      title.forEach((line, i) => parts.push(textLine(x + 8, y + 6 + (i + 1) * LINE - 2, 'dl-text dl-fn', escapeXml(line))));
-      meta.forEach((line, i) => parts.push(textLine(x + 8, y + 6 + title.length * LINE + (i + 1) * NOTE_LINE - 1, 'dl-dim dl-mono', escapeXml(line))));
+      title.forEach((line, i) =>
+        parts.push(textLine(x + 8, y + 6 + (i + 1) * LINE - 2, 'dl-text dl-fn', escapeXml(line))),
+      );
+      meta.forEach((line, i) =>
+        parts.push(
+          textLine(x + 8, y + 6 + title.length * LINE + (i + 1) * NOTE_LINE - 1, 'dl-dim dl-mono', escapeXml(line)),
+        ),
+      );
       return parts.join('');
     },
   };
@@ -194,15 +224,20 @@ function outcomeBlock(result: OpResult): Block {
   return {
     height,
     markup: (x, y) => {
-      const parts = [`<rect class="${failed ? 'dl-error' : 'dl-outcome'}" x="${x}" y="${y}" width="${COLUMN_WIDTH}" height="${height}" rx="5"/>`];
+      const parts = [
+        `<rect class="${failed ? 'dl-error' : 'dl-outcome'}" x="${x}" y="${y}" width="${COLUMN_WIDTH}" height="${height}" rx="5"/>`,
+      ];
       let cursor = y + 6 + LINE - 2;
       parts.push(textLine(x + 8, cursor, 'dl-text dl-fn', failed ? 'failed' : 'device address'));
       if (failed) {
         for (const line of lines) parts.push(textLine(x + 8, (cursor += NOTE_LINE), 'dl-text', escapeXml(line)));
       } else {
-        parts.push(textLine(x + 8, (cursor += LINE), 'dl-text dl-mono dl-result', escapeXml(formatAddress(result.dma))));
+        parts.push(
+          textLine(x + 8, (cursor += LINE), 'dl-text dl-mono dl-result', escapeXml(formatAddress(result.dma))),
+        );
       }
-      for (const line of ruleLines) parts.push(textLine(x + 8, (cursor += NOTE_LINE), 'dl-dim dl-mono', escapeXml(line)));
+      for (const line of ruleLines)
+        parts.push(textLine(x + 8, (cursor += NOTE_LINE), 'dl-dim dl-mono', escapeXml(line)));
       return parts.join('');
     },
   };
@@ -229,7 +264,10 @@ function badgeBlock(entry: PlatformResult): Block {
     height,
     markup: (x, y) =>
       placed
-        .map((b) => `<g class="dl-badge dl-badge-${b.kind}"><rect x="${x + b.dx}" y="${y + b.row * 22}" width="${b.width}" height="18" rx="9"/>${textLine(x + b.dx + 6, y + b.row * 22 + 13, '', escapeXml(b.text))}</g>`)
+        .map(
+          (b) =>
+            `<g class="dl-badge dl-badge-${b.kind}"><rect x="${x + b.dx}" y="${y + b.row * 22}" width="${b.width}" height="18" rx="9"/>${textLine(x + b.dx + 6, y + b.row * 22 + 13, '', escapeXml(b.text))}</g>`,
+        )
         .join(''),
   };
 }
@@ -246,7 +284,11 @@ function layoutColumn(blocks: Block[], x: number, top: number): { markup: string
     y += block.height;
     if (index < blocks.length - 1) {
       const arrowed = index > 0 && index < blocks.length - 2;
-      parts.push(arrowed ? `<line class="dl-arrow" x1="${x + COLUMN_WIDTH / 2}" y1="${y}" x2="${x + COLUMN_WIDTH / 2}" y2="${y + 10}"/>` : '');
+      parts.push(
+        arrowed
+          ? `<line class="dl-arrow" x1="${x + COLUMN_WIDTH / 2}" y1="${y}" x2="${x + COLUMN_WIDTH / 2}" y2="${y + 10}"/>`
+          : '',
+      );
       y += 10;
     }
   });
@@ -255,7 +297,8 @@ function layoutColumn(blocks: Block[], x: number, top: number): { markup: string
 
 /** Renders one request on up to four platforms side by side. */
 export function renderPipelineSvg(entries: readonly PlatformResult[], options: SvgOptions = {}): string {
-  if (entries.length > MAX_SVG_COLUMNS) throw new RangeError(`the pipeline picture shows at most ${MAX_SVG_COLUMNS} platforms, got ${entries.length}`);
+  if (entries.length > MAX_SVG_COLUMNS)
+    throw new RangeError(`the pipeline picture shows at most ${MAX_SVG_COLUMNS} platforms, got ${entries.length}`);
   const prefix = (options.idPrefix ?? 'dl').replace(/[^A-Za-z0-9_-]/g, '') || 'dl';
   const columns = Math.max(1, entries.length);
   const width = MARGIN * 2 + columns * COLUMN_WIDTH + (columns - 1) * GAP;
@@ -263,9 +306,17 @@ export function renderPipelineSvg(entries: readonly PlatformResult[], options: S
   const laid = entries.map((entry, index) => layoutColumn(column(entry), MARGIN + index * (COLUMN_WIDTH + GAP), top));
   const height = Math.max(top + 40, ...laid.map((c) => c.bottom)) + MARGIN;
   const summary = entries.length
-    ? entries.map((e) => `${e.platform.title}: ${e.result.error !== null ? `error ${e.result.error}` : formatAddress(e.result.dma)} via ${e.result.path}`).join('; ')
+    ? entries
+        .map(
+          (e) =>
+            `${e.platform.title}: ${e.result.error !== null ? `error ${e.result.error}` : formatAddress(e.result.dma)} via ${e.result.path}`,
+        )
+        .join('; ')
     : 'no platforms selected';
-  const style = options.embedStyle === false ? '' : `<style${options.nonce ? ` nonce="${escapeXml(options.nonce)}"` : ''}>${PIPELINE_SVG_CSS}</style>`;
+  const style =
+    options.embedStyle === false
+      ? ''
+      : `<style${options.nonce ? ` nonce="${escapeXml(options.nonce)}"` : ''}>${PIPELINE_SVG_CSS}</style>`;
   const body = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="dl-root" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${prefix}-title ${prefix}-desc">`,
     `<title id="${prefix}-title">${escapeXml(options.caption ?? 'DMA address pipeline')}</title>`,

@@ -33,7 +33,8 @@ function stageRef(stage: Stage): string {
 
 function stageLines(stage: Stage, index: number, fnWidth: number, width: number): string[] {
   const number = String(index + 1).padStart(2);
-  const addresses = stage.in === null && stage.out === null ? '' : `${formatAddress(stage.in)} -> ${formatAddress(stage.out)}`;
+  const addresses =
+    stage.in === null && stage.out === null ? '' : `${formatAddress(stage.in)} -> ${formatAddress(stage.out)}`;
   const head = `${number} ${stage.fn.padEnd(fnWidth)}  ${addresses}`.trimEnd();
   const body = wrap(`${stage.note} ${stageRef(stage)}`, width - 6).map((line) => `      ${line}`);
   return [head, ...body];
@@ -45,13 +46,18 @@ export function renderTextPipeline(result: OpResult, options: TextOptions = {}):
   const fnWidth = Math.min(32, Math.max(0, ...result.stages.map((stage) => stage.fn.length)));
   const lines = result.stages.flatMap((stage, index) => stageLines(stage, index, fnWidth, width));
   if (options.outcome !== false) {
-    lines.push(...wrap(`=> ${result.op}: ${outcomeText(result)}  (path ${result.path})`, width - 3).map((line, i) => (i ? `   ${line}` : line)));
+    lines.push(
+      ...wrap(`=> ${result.op}: ${outcomeText(result)}  (path ${result.path})`, width - 3).map((line, i) =>
+        i ? `   ${line}` : line,
+      ),
+    );
     if (result.rule) lines.push(...wrap(`rule: ${result.rule}`, width - 3).map((line) => `   ${line}`));
   }
   const badges = costBadges(result.costs).map((badge) => badge.text);
   lines.push(...wrap(`costs: ${badges.length ? badges.join(' · ') : 'none'}`, width - 3).map((line) => `   ${line}`));
   lines.push(...detailLines(result, width));
-  for (const other of result.costs.other) lines.push(...wrap(`note: ${other}`, width - 5).map((line, i) => `   ${i ? '  ' : ''}${line}`));
+  for (const other of result.costs.other)
+    lines.push(...wrap(`note: ${other}`, width - 5).map((line, i) => `   ${i ? '  ' : ''}${line}`));
   return lines.join('\n');
 }
 
@@ -62,7 +68,10 @@ const SIZE_KEY = /size|len|align|allocated/i;
 function detailText(value: unknown, key: string): string {
   if (typeof value === 'bigint') return SIZE_KEY.test(key) ? formatSize(value) : formatAddress(value);
   if (Array.isArray(value)) return value.length ? value.map((item) => detailText(item, key)).join(', ') : '(none)';
-  if (value && typeof value === 'object') return `{${Object.entries(value).map(([name, item]) => `${name}=${detailText(item, name)}`).join(' ')}}`;
+  if (value && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([name, item]) => `${name}=${detailText(item, name)}`)
+      .join(' ')}}`;
   return String(value);
 }
 
@@ -71,7 +80,9 @@ function detailLines(result: OpResult, width: number): string[] {
   const entries = Object.entries(result.details ?? {});
   return entries.flatMap(([key, value], index) => {
     const lead = index === 0 ? '   details: ' : '            ';
-    return wrap(`${key}: ${detailText(value, key)}`, width - lead.length - 2).map((line, i) => (i ? `              ${line}` : `${lead}${line}`));
+    return wrap(`${key}: ${detailText(value, key)}`, width - lead.length - 2).map((line, i) =>
+      i ? `              ${line}` : `${lead}${line}`,
+    );
   });
 }
 
@@ -94,14 +105,19 @@ export function renderTextComparison(rows: readonly PlatformResult[], options: T
   const header = `  ${pad('platform', idWidth)}${pad('path', pathWidth)} ${pad('device address', addrWidth)}  costs`;
   const lines = [header, `  ${'-'.repeat(Math.min(width - 2, header.length + costWidth - 5))}`];
   for (const row of rows) {
-    const differs = first !== undefined && (row.result.path !== first.path || row.result.dma !== first.dma || row.result.error !== first.error);
+    const differs =
+      first !== undefined &&
+      (row.result.path !== first.path || row.result.dma !== first.dma || row.result.error !== first.error);
     starred ||= differs;
     const costs = wrap(costSummary(mergeCosts([row.result, ...(row.related ?? [])])), costWidth);
     const outcome = outcomeText(row.result);
     const addrCell = outcome.length > addrWidth ? 'error (below)' : outcome;
-    lines.push(`${differs ? '*' : ' '} ${pad(row.platform.id, idWidth)}${pad(row.result.path, pathWidth)} ${pad(addrCell, addrWidth)}  ${costs[0] ?? ''}`.trimEnd());
+    lines.push(
+      `${differs ? '*' : ' '} ${pad(row.platform.id, idWidth)}${pad(row.result.path, pathWidth)} ${pad(addrCell, addrWidth)}  ${costs[0] ?? ''}`.trimEnd(),
+    );
     for (const more of costs.slice(1)) lines.push(`${' '.repeat(idWidth + pathWidth + addrWidth + 5)}${more}`);
-    if (outcome.length > addrWidth) lines.push(...wrap(outcome, width - idWidth - 4).map((line) => `${' '.repeat(idWidth + 2)}${line}`));
+    if (outcome.length > addrWidth)
+      lines.push(...wrap(outcome, width - idWidth - 4).map((line) => `${' '.repeat(idWidth + 2)}${line}`));
   }
   if (starred) lines.push('  * path or device address differs from the first platform');
   return lines.join('\n');

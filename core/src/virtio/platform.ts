@@ -39,7 +39,12 @@ const QEMU_DEFAULT_OFFER = ['VERSION_1', 'INDIRECT_DESC', 'EVENT_IDX'];
 export function virtioPlatform(params: Params): VirtioPlatform {
   const arch = String(params['arch_dma'] ?? 'generic');
   const configured = params['virtio_transport'];
-  const transport: VirtioTransport = configured === undefined || configured === 'auto' ? (arch === 's390' ? 'ccw' : 'pci-modern') : (configured as VirtioTransport);
+  const transport: VirtioTransport =
+    configured === undefined || configured === 'auto'
+      ? arch === 's390'
+        ? 'ccw'
+        : 'pci-modern'
+      : (configured as VirtioTransport);
   const memEncrypt = params['mem_encrypt'];
   const xenGuest = String(params['dma_ops'] ?? '').startsWith('xen_');
   const installer = memAccInstaller(memEncrypt, params['amd_mem_encrypt'] !== false, xenGuest);
@@ -63,7 +68,8 @@ export function virtioPlatform(params: Params): VirtioPlatform {
  */
 function memAccInstaller(memEncrypt: unknown, amdMemEncrypt: boolean, xenGuest: boolean): string | null {
   if (memEncrypt === 'sev' || memEncrypt === 'sev-snp') return 'arch/x86/mm/mem_encrypt_amd.c:sev_setup_arch';
-  if (memEncrypt === 'tdx' && amdMemEncrypt) return 'arch/x86/mm/mem_encrypt_amd.c:sev_setup_arch (CONFIG_AMD_MEM_ENCRYPT=y; TDX reports CC_ATTR_GUEST_MEM_ENCRYPT)';
+  if (memEncrypt === 'tdx' && amdMemEncrypt)
+    return 'arch/x86/mm/mem_encrypt_amd.c:sev_setup_arch (CONFIG_AMD_MEM_ENCRYPT=y; TDX reports CC_ATTR_GUEST_MEM_ENCRYPT)';
   if (memEncrypt === 's390-pv') return 'arch/s390/mm/init.c:pv_init';
   if (xenGuest) return 'arch/x86/xen/enlighten_pv.c:xen_pv_init_platform (xen_virtio_restricted_mem_acc)';
   return null;

@@ -39,14 +39,17 @@ export class VirtioState implements SessionState {
   clone(): VirtioState {
     const copy = new VirtioState();
     copy.negotiated = this.negotiated && { ...this.negotiated };
-    for (const [index, flight] of this.inFlight) copy.inFlight.set(index, { completed: flight.completed, mappings: flight.mappings.map((m) => ({ ...m })) });
+    for (const [index, flight] of this.inFlight)
+      copy.inFlight.set(index, { completed: flight.completed, mappings: flight.mappings.map((m) => ({ ...m })) });
     copy.arenaNext = this.arenaNext;
     return copy;
   }
 
   fingerprint(): string {
     // Empty when the device owns no buffers, so a session's fingerprint after add + get_buf equals the one before.
-    const live = [...this.inFlight].filter(([, flight]) => !flight.completed).map(([index, flight]) => `${index}:${flight.mappings.length}`);
+    const live = [...this.inFlight]
+      .filter(([, flight]) => !flight.completed)
+      .map(([index, flight]) => `${index}:${flight.mappings.length}`);
     return live.length ? `in-flight[${live.join(',')}]` : '';
   }
 }

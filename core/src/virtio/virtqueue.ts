@@ -49,11 +49,19 @@ export function virtqueueAdd(ctx: VirtioContext, request: VirtqueueAddRequest, i
   const negotiated = ensureNegotiated(ctx, trace);
   if (!negotiated) return trace.finish(null);
   const totalSg = request.out.length + request.in.length;
-  if (totalSg === 0) throw new RequestError('virtqueue_add needs at least one out or in buffer (the kernel BUG_ONs on total_sg == 0)');
+  if (totalSg === 0)
+    throw new RequestError('virtqueue_add needs at least one out or in buffer (the kernel BUG_ONs on total_sg == 0)');
   const useIndirect = hasFeature(negotiated.features, 'INDIRECT_DESC') && totalSg > 1 && request.indirect !== false;
-  trace.stage('virtqueue_use_indirect', null, null, useIndirect
-    ? `INDIRECT_DESC negotiated and ${totalSg} sgs: the buffers go into an indirect table of ${totalSg} x 16 bytes.`
-    : indirectReason(negotiated, totalSg, request.indirect), 'drivers/virtio/virtio_ring.c:virtqueue_use_indirect', '§6.3');
+  trace.stage(
+    'virtqueue_use_indirect',
+    null,
+    null,
+    useIndirect
+      ? `INDIRECT_DESC negotiated and ${totalSg} sgs: the buffers go into an indirect table of ${totalSg} x 16 bytes.`
+      : indirectReason(negotiated, totalSg, request.indirect),
+    'drivers/virtio/virtio_ring.c:virtqueue_use_indirect',
+    '§6.3',
+  );
 
   const flight: InFlight = { mappings: [], completed: false };
   const descriptors: Descriptor[] = [];
@@ -81,47 +89,105 @@ export function virtqueueAdd(ctx: VirtioContext, request: VirtqueueAddRequest, i
   if (!negotiated.useDmaApi) {
     trace.path = 'no-dma-api';
     trace.rule = 'desc.addr = sg_phys(sg)';
-    trace.note('the host reads guest-physical memory (QEMU address_space_memory); no IOMMU, bounce or hypercall', 'map');
+    trace.note(
+      'the host reads guest-physical memory (QEMU address_space_memory); no IOMMU, bounce or hypercall',
+      'map',
+    );
   }
   return trace.finish(descriptors[0]?.addr ?? null);
 }
 
 function indirectReason(negotiated: Negotiated, totalSg: number, requested: boolean | undefined): string {
-  if (!hasFeature(negotiated.features, 'INDIRECT_DESC')) return 'INDIRECT_DESC not negotiated: one ring descriptor per sg.';
+  if (!hasFeature(negotiated.features, 'INDIRECT_DESC'))
+    return 'INDIRECT_DESC not negotiated: one ring descriptor per sg.';
   if (totalSg <= 1) return 'A single sg never uses an indirect table.';
-  return requested === false ? 'The request asked for direct descriptors (no free indirect slot).' : 'Direct descriptors.';
+  return requested === false
+    ? 'The request asked for direct descriptors (no free indirect slot).'
+    : 'Direct descriptors.';
 }
 
 function describe(desc: Descriptor): Record<string, unknown> {
-  const flags = [desc.flags & VRING_DESC_F_NEXT ? 'NEXT' : '', desc.flags & VRING_DESC_F_WRITE ? 'WRITE' : '', desc.flags & VRING_DESC_F_INDIRECT ? 'INDIRECT' : ''].filter(Boolean);
+  const flags = [
+    desc.flags & VRING_DESC_F_NEXT ? 'NEXT' : '',
+    desc.flags & VRING_DESC_F_WRITE ? 'WRITE' : '',
+    desc.flags & VRING_DESC_F_INDIRECT ? 'INDIRECT' : '',
+  ].filter(Boolean);
   return { addr: desc.addr, len: desc.len, flags: flags.join('|') || '0' };
 }
 
 /** vring_map_one_sg: sg_phys without the DMA API, else dma_map_page on the parent device. */
-function mapOne(ctx: VirtioContext, trace: TraceBuilder, flight: InFlight, range: PhysRange, dir: Direction): bigint | null {
+function mapOne(
+  ctx: VirtioContext,
+  trace: TraceBuilder,
+  flight: InFlight,
+  range: PhysRange,
+  dir: Direction,
+): bigint | null {
   if (!ctx.state.negotiated?.useDmaApi) {
-    trace.stage('vring_map_one_sg', range.phys, range.phys, 'No DMA API: the descriptor gets sg_phys(sg), untranslated.', 'drivers/virtio/virtio_ring.c:vring_map_one_sg', '§6.3');
+    trace.stage(
+      'vring_map_one_sg',
+      range.phys,
+      range.phys,
+      'No DMA API: the descriptor gets sg_phys(sg), untranslated.',
+      'drivers/virtio/virtio_ring.c:vring_map_one_sg',
+      '§6.3',
+    );
     return range.phys;
   }
-  trace.stage('vring_map_one_sg', range.phys, null, `dma_map_page(vring_dma_dev, sg, ${dir === 'to_device' ? 'DMA_TO_DEVICE' : 'DMA_FROM_DEVICE'}) on the parent device.`, 'drivers/virtio/virtio_ring.c:vring_map_one_sg', '§6.3');
+  trace.stage(
+    'vring_map_one_sg',
+    range.phys,
+    null,
+    `dma_map_page(vring_dma_dev, sg, ${dir === 'to_device' ? 'DMA_TO_DEVICE' : 'DMA_FROM_DEVICE'}) on the parent device.`,
+    'drivers/virtio/virtio_ring.c:vring_map_one_sg',
+    '§6.3',
+  );
   return absorbMapping(trace, flight, ctx.mapPage(range.phys, range.size, dir), range.size, dir, 'buffer');
 }
 
 function mapIndirectTable(ctx: VirtioContext, trace: TraceBuilder, flight: InFlight, size: bigint): Descriptor | null {
   const phys = ctx.state.arenaNext;
   ctx.state.arenaNext += (size + 63n) & ~63n;
-  trace.stage('alloc_indirect_split', null, phys, `kmalloc of ${size} bytes for the indirect table (physical address illustrative).`, 'drivers/virtio/virtio_ring.c:alloc_indirect_split', '§6.3');
+  trace.stage(
+    'alloc_indirect_split',
+    null,
+    phys,
+    `kmalloc of ${size} bytes for the indirect table (physical address illustrative).`,
+    'drivers/virtio/virtio_ring.c:alloc_indirect_split',
+    '§6.3',
+  );
   if (!ctx.state.negotiated?.useDmaApi) {
-    trace.stage('vring_map_single', phys, phys, 'No DMA API: the table address is virt_to_phys(desc).', 'drivers/virtio/virtio_ring.c:vring_map_single', '§6.3');
+    trace.stage(
+      'vring_map_single',
+      phys,
+      phys,
+      'No DMA API: the table address is virt_to_phys(desc).',
+      'drivers/virtio/virtio_ring.c:vring_map_single',
+      '§6.3',
+    );
     return { addr: phys, len: size, flags: VRING_DESC_F_INDIRECT };
   }
-  trace.stage('vring_map_single', phys, null, 'The indirect table is one more mapping, DMA_TO_DEVICE: dma_map_single on the parent device.', 'drivers/virtio/virtio_ring.c:vring_map_single', '§6.3');
+  trace.stage(
+    'vring_map_single',
+    phys,
+    null,
+    'The indirect table is one more mapping, DMA_TO_DEVICE: dma_map_single on the parent device.',
+    'drivers/virtio/virtio_ring.c:vring_map_single',
+    '§6.3',
+  );
   const addr = absorbMapping(trace, flight, ctx.mapPage(phys, size, 'to_device'), size, 'to_device', 'indirect-table');
   return addr === null ? null : { addr, len: size, flags: VRING_DESC_F_INDIRECT };
 }
 
 /** Merges a nested DMA-API result into the virtio trace; the first mapping's path and rule describe the request. */
-function absorbMapping(trace: TraceBuilder, flight: InFlight, mapped: { result: OpResult; handle: unknown }, size: bigint, dir: Direction, kind: RingMapping['kind']): bigint | null {
+function absorbMapping(
+  trace: TraceBuilder,
+  flight: InFlight,
+  mapped: { result: OpResult; handle: unknown },
+  size: bigint,
+  dir: Direction,
+  kind: RingMapping['kind'],
+): bigint | null {
   const { result, handle } = mapped;
   mergeResult(trace, result);
   if (result.error !== null || result.dma === null) {
@@ -145,7 +211,9 @@ export function mergeResult(trace: TraceBuilder, result: OpResult): void {
   const costs = result.costs;
   trace.costs.hypercalls.push(...costs.hypercalls);
   for (const flush of costs.iotlbFlushes) {
-    const shared = flush.when === 'deferred' && trace.costs.iotlbFlushes.some((seen) => seen.when === 'deferred' && seen.kind === flush.kind);
+    const shared =
+      flush.when === 'deferred' &&
+      trace.costs.iotlbFlushes.some((seen) => seen.when === 'deferred' && seen.kind === flush.kind);
     if (!shared) trace.costs.iotlbFlushes.push(flush);
   }
   trace.costs.bounceBytes.map += costs.bounceBytes.map;
@@ -159,7 +227,14 @@ export function mergeResult(trace: TraceBuilder, result: OpResult): void {
 /** A failed mapping unwinds the ones already made and virtqueue_add returns -ENOMEM. */
 function unwind(ctx: VirtioContext, trace: TraceBuilder, flight: InFlight): OpResult {
   for (const mapping of flight.mappings) mergeResult(trace, ctx.unmapPage(mapping.handle));
-  trace.stage('virtqueue_add_split', null, null, `A mapping failed: ${flight.mappings.length} earlier mapping(s) are unmapped and virtqueue_add returns -ENOMEM.`, 'drivers/virtio/virtio_ring.c:virtqueue_add_split', '§6.3');
+  trace.stage(
+    'virtqueue_add_split',
+    null,
+    null,
+    `A mapping failed: ${flight.mappings.length} earlier mapping(s) are unmapped and virtqueue_add returns -ENOMEM.`,
+    'drivers/virtio/virtio_ring.c:virtqueue_add_split',
+    '§6.3',
+  );
   trace.details['errno'] = '-ENOMEM';
   return trace.finish(null);
 }
@@ -174,18 +249,40 @@ export function virtqueueGetBuf(ctx: VirtioContext, of: number): OpResult {
   if (!ctx.state.negotiated?.useDmaApi) {
     trace.path = 'no-dma-api';
     trace.rule = 'nothing to unmap';
-    trace.stage('detach_buf_split', null, null, 'No DMA API: nothing was mapped, so nothing is unmapped.', 'drivers/virtio/virtio_ring.c:detach_buf_split', '§6.3');
+    trace.stage(
+      'detach_buf_split',
+      null,
+      null,
+      'No DMA API: nothing was mapped, so nothing is unmapped.',
+      'drivers/virtio/virtio_ring.c:detach_buf_split',
+      '§6.3',
+    );
     return trace.finish(null);
   }
   // detach_buf_split unmaps the first-level descriptors (the indirect table) before the table's entries.
-  const order = [...flight.mappings.filter((m) => m.kind === 'indirect-table'), ...flight.mappings.filter((m) => m.kind === 'buffer')];
+  const order = [
+    ...flight.mappings.filter((m) => m.kind === 'indirect-table'),
+    ...flight.mappings.filter((m) => m.kind === 'buffer'),
+  ];
   const indirect = order.some((mapping) => mapping.kind === 'indirect-table');
   for (const [i, mapping] of order.entries()) {
     const call = mapping.kind === 'indirect-table' ? 'dma_unmap_single' : 'dma_unmap_page';
-    const flag = mapping.kind === 'indirect-table' ? 'INDIRECT flag: DMA_TO_DEVICE' : mapping.dir === 'from_device' ? 'WRITE flag set: DMA_FROM_DEVICE' : 'no WRITE flag: DMA_TO_DEVICE';
+    const flag =
+      mapping.kind === 'indirect-table'
+        ? 'INDIRECT flag: DMA_TO_DEVICE'
+        : mapping.dir === 'from_device'
+          ? 'WRITE flag set: DMA_FROM_DEVICE'
+          : 'no WRITE flag: DMA_TO_DEVICE';
     const inTable = indirect && mapping.kind === 'buffer';
     const fn = inTable ? 'vring_unmap_one_split_indirect' : 'vring_unmap_one_split';
-    trace.stage(fn, mapping.dma, null, `${call} of ${mapping.size} bytes (${flag}).`, `drivers/virtio/virtio_ring.c:${fn}`, '§6.3');
+    trace.stage(
+      fn,
+      mapping.dma,
+      null,
+      `${call} of ${mapping.size} bytes (${flag}).`,
+      `drivers/virtio/virtio_ring.c:${fn}`,
+      '§6.3',
+    );
     const result = ctx.unmapPage(mapping.handle);
     mergeResult(trace, result);
     if (i === 0) trace.path = result.path;

@@ -17,7 +17,11 @@ export function xenPhysToBus(session: EngineSession, phys: bigint): bigint {
 }
 
 /** `range_straddles_page_boundary`: true when consecutive pfns are not consecutive machine frames. */
-export function rangeStraddlesPageBoundary(session: EngineSession, phys: bigint, size: bigint): { straddles: boolean; at: bigint | null } {
+export function rangeStraddlesPageBoundary(
+  session: EngineSession,
+  phys: bigint,
+  size: bigint,
+): { straddles: boolean; at: bigint | null } {
   let pfn = phys >> XEN_PAGE_SHIFT;
   const pages = ((phys & XEN_PAGE_MASK) + size + XEN_PAGE_MASK) >> XEN_PAGE_SHIFT;
   let nextBfn = pfnToBfn(session, pfn);

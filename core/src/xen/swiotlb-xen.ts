@@ -4,7 +4,14 @@ import type { Direction, DmaAttr } from '../types';
 import { registerDmaOps, type DmaContext, type MapOutcome, type MappingRecord } from '../engine/ops';
 import { hex, orderBase2 } from '../engine/bits';
 import { archSyncForCpu, dmaCapable, overflowMessage, physToDma, syncForDeviceIfNeeded } from '../dma/direct';
-import { isSwiotlbForceBounce, swiotlbTblMapSingle, swiotlbTblUnmapSingle, swiotlbMaxMappingSize, swiotlbSyncSingleForCpu, swiotlbSyncSingleForDevice } from '../dma/swiotlb';
+import {
+  isSwiotlbForceBounce,
+  swiotlbTblMapSingle,
+  swiotlbTblUnmapSingle,
+  swiotlbMaxMappingSize,
+  swiotlbSyncSingleForCpu,
+  swiotlbSyncSingleForDevice,
+} from '../dma/swiotlb';
 import { pageAllocator } from '../dma/pages';
 import { ramEnd, ramHoles } from '../dma/ram';
 import { rangeStraddlesPageBoundary, xenPhysToBus } from './p2m';
@@ -15,7 +22,14 @@ const SOURCE = 'drivers/xen/swiotlb-xen.c';
 function xenPhysToDma(ctx: DmaContext, phys: bigint, fn: string): bigint {
   const bus = xenPhysToBus(ctx.session, phys);
   const dma = physToDma(ctx.session, bus);
-  ctx.trace.stage(fn, phys, dma, `The p2m gives machine frame ${hex(bus >> 12n)} for pfn ${hex(phys >> 12n)}: bus = bfn << 12 | (phys & 0xfff).`, `${SOURCE}:xen_phys_to_dma`, '§5.6');
+  ctx.trace.stage(
+    fn,
+    phys,
+    dma,
+    `The p2m gives machine frame ${hex(bus >> 12n)} for pfn ${hex(phys >> 12n)}: bus = bfn << 12 | (phys & 0xfff).`,
+    `${SOURCE}:xen_phys_to_dma`,
+    '§5.6',
+  );
   return dma;
 }
 
@@ -32,11 +46,14 @@ function getOrder(size: bigint, pageSize: bigint): number {
  */
 function exchangeReason(ctx: DmaContext, phys: bigint, dma: bigint, size: bigint): string | null {
   const { session } = ctx;
-  if (dma + size - 1n > session.dev.coherentDmaMask) return `${hex(dma)}+${hex(size)} ends above coherent_dma_mask ${hex(session.dev.coherentDmaMask)}`;
+  if (dma + size - 1n > session.dev.coherentDmaMask)
+    return `${hex(dma)}+${hex(size)} ends above coherent_dma_mask ${hex(session.dev.coherentDmaMask)}`;
   const straddle = rangeStraddlesPageBoundary(session, phys, size);
-  if (straddle.straddles) return `pfn ${hex(straddle.at!)} is not the next machine frame (range_straddles_page_boundary)`;
+  if (straddle.straddles)
+    return `pfn ${hex(straddle.at!)} is not the next machine frame (range_straddles_page_boundary)`;
   const busAddr = xenPhysToBus(session, phys) & ~0xfffn;
-  if (phys % size === 0n && busAddr % size !== 0n) return `machine address ${hex(busAddr)} is not aligned to the ${hex(size)}-byte block (range_requires_alignment)`;
+  if (phys % size === 0n && busAddr % size !== 0n)
+    return `machine address ${hex(busAddr)} is not aligned to the ${hex(size)}-byte block (range_requires_alignment)`;
   return null;
 }
 
@@ -47,11 +64,22 @@ function mapPage(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction, at
   const straddle = rangeStraddlesPageBoundary(session, phys, size);
   const force = isSwiotlbForceBounce(session);
   if (capable && !straddle.straddles && !force) {
-    trace.stage('xen_swiotlb_map_page', phys, dma, 'Addressable and machine-contiguous: the machine address is used directly.', `${SOURCE}:xen_swiotlb_map_page`, '§5.6');
+    trace.stage(
+      'xen_swiotlb_map_page',
+      phys,
+      dma,
+      'Addressable and machine-contiguous: the machine address is used directly.',
+      `${SOURCE}:xen_swiotlb_map_page`,
+      '§5.6',
+    );
     syncForDeviceIfNeeded(ctx, phys, size, dir, attrs);
     return { dma, path: 'xen-swiotlb' };
   }
-  const why = !capable ? 'the machine address is not addressable by the device' : straddle.straddles ? `pfn ${hex(straddle.at!)} is not the next machine frame (range_straddles_page_boundary)` : 'the pool forces bouncing';
+  const why = !capable
+    ? 'the machine address is not addressable by the device'
+    : straddle.straddles
+      ? `pfn ${hex(straddle.at!)} is not the next machine frame (range_straddles_page_boundary)`
+      : 'the pool forces bouncing';
   trace.stage('xen_swiotlb_map_page', phys, null, `Bounce: ${why}.`, `${SOURCE}:xen_swiotlb_map_page`, '§5.6');
   const tlb = swiotlbTblMapSingle(ctx, phys, size, size, 0n, dir, attrs);
   if (tlb === null) return { dma: null, path: 'xen-swiotlb' };
@@ -68,7 +96,16 @@ function mapPage(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction, at
 function unmapPage(ctx: DmaContext, record: MappingRecord, dir: Direction, attrs: DmaAttr[]): void {
   const phys = record.tlbAddr ?? record.phys;
   if (!ctx.session.dev.coherent && !attrs.includes('SKIP_CPU_SYNC')) archSyncForCpu(ctx, phys, record.size, dir);
-  ctx.trace.stage('xen_swiotlb_unmap_page', record.dma, phys, record.tlbAddr !== undefined ? 'The address is in the Xen swiotlb pool: release the bounce slot.' : 'Direct mapping: nothing to release.', `${SOURCE}:xen_swiotlb_unmap_page`, '§5.6');
+  ctx.trace.stage(
+    'xen_swiotlb_unmap_page',
+    record.dma,
+    phys,
+    record.tlbAddr !== undefined
+      ? 'The address is in the Xen swiotlb pool: release the bounce slot.'
+      : 'Direct mapping: nothing to release.',
+    `${SOURCE}:xen_swiotlb_unmap_page`,
+    '§5.6',
+  );
   if (record.tlbAddr !== undefined) swiotlbTblUnmapSingle(ctx, record.tlbAddr, record.size, dir, attrs);
 }
 
@@ -104,8 +141,20 @@ registerDmaOps({
     let dma = xenPhysToDma(ctx, phys, 'xen_phys_to_dma');
     const why = exchangeReason(ctx, phys, dma, allocSize);
     if (why !== null) {
-      trace.hypercall({ name: 'HYPERVISOR_memory_op(XENMEM_exchange)', count: 1, when: 'alloc', args: `xen_create_contiguous_region(${hex(phys)}, order ${order})` });
-      trace.stage('xen_create_contiguous_region', phys, phys, `${why}: the frames are exchanged for machine-contiguous, naturally aligned ones below the mask; the new machine address is chosen by Xen (shown as the pseudo-physical address).`, 'arch/x86/xen/mmu_pv.c:xen_create_contiguous_region', '§5.6');
+      trace.hypercall({
+        name: 'HYPERVISOR_memory_op(XENMEM_exchange)',
+        count: 1,
+        when: 'alloc',
+        args: `xen_create_contiguous_region(${hex(phys)}, order ${order})`,
+      });
+      trace.stage(
+        'xen_create_contiguous_region',
+        phys,
+        phys,
+        `${why}: the frames are exchanged for machine-contiguous, naturally aligned ones below the mask; the new machine address is chosen by Xen (shown as the pseudo-physical address).`,
+        'arch/x86/xen/mmu_pv.c:xen_create_contiguous_region',
+        '§5.6',
+      );
       dma = phys;
     }
     return { dma, phys, size: allocSize, path: 'xen-swiotlb' };
@@ -120,4 +169,3 @@ registerDmaOps({
     return 'dma = p2m[pfn] << 12 | (phys & 0xfff); swiotlb slot when machine-discontiguous or above the mask';
   },
 });
-

@@ -71,7 +71,11 @@ function pushArgument(text: string, start: number, end: number, args: ArgumentTe
 
 /** Joins macro continuation lines and collapses whitespace, so that texts compare equal across formatting. */
 export function normaliseArgument(text: string): string {
-  return text.replace(/\\\r?\n/g, ' ').replace(/\/\*[^]*?\*\//g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/\\\r?\n/g, ' ')
+    .replace(/\/\*[^]*?\*\//g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function skipLiteral(text: string, open: number, limit: number): number {

@@ -52,23 +52,37 @@ const FOR_EACH_BEFORE_BRACE = /\b\w*for_each\w*\s*\([^;{}]*\)\s*$/;
 
 export function buildSite(context: FileContext, call: FoundCall): BuiltSite {
   const { api } = call;
-  const definition = call.macro === null ? call.ancestors.find((node) => node.type === 'function_definition') ?? null : null;
+  const definition =
+    call.macro === null ? (call.ancestors.find((node) => node.type === 'function_definition') ?? null) : null;
   // The scope (a walk over the function) is built only when a buffer or a plain local handle needs it.
   const scope = (): FunctionScope | null => (definition ? context.scopeOf(definition, call.base) : null);
   // Inside ERROR regions the tree around the call is guesswork; the text before the name is more reliable.
   const treeIsReliable = call.callNode !== null && (!call.recovered || call.macro !== null);
-  const use = treeIsReliable ? treeResultUse(call.ancestors, context.text, call.base) : textResultUse(context.text, call.nameStart);
+  const use = treeIsReliable
+    ? treeResultUse(call.ancestors, context.text, call.base)
+    : textResultUse(context.text, call.nameStart);
   const argument = (role: ArgRole): ArgumentText | undefined => {
     const index = argIndex(api, role);
     return index >= 0 ? call.args[index] : undefined;
   };
 
-  const bufferArg = argument('buffer') ?? argument('page') ?? argument('phys') ?? (api.kind === 'raw-phys' ? argument('sg') : undefined);
-  const origin = originOf(bufferArg, argument('buffer') ? 'buffer' : argument('page') ? 'page' : 'other', context, scope);
+  const bufferArg =
+    argument('buffer') ??
+    argument('page') ??
+    argument('phys') ??
+    (api.kind === 'raw-phys' ? argument('sg') : undefined);
+  const origin = originOf(
+    bufferArg,
+    argument('buffer') ? 'buffer' : argument('page') ? 'page' : 'other',
+    context,
+    scope,
+  );
   const handle = handleOf(call, use.lvalue, argument);
   const sizeArg = argument('size');
   const dirArg = argument('dir');
-  const direction = dirArg ? DIRECTIONS[stripWrappers(dirArg.text)] ?? 'unknown' : api.impliedDirection ?? 'unknown';
+  const direction = dirArg
+    ? (DIRECTIONS[stripWrappers(dirArg.text)] ?? 'unknown')
+    : (api.impliedDirection ?? 'unknown');
 
   const site: CallSite = {
     api: api.name,
@@ -104,7 +118,12 @@ export function buildSite(context: FileContext, call: FoundCall): BuiltSite {
   };
 }
 
-function originOf(arg: ArgumentText | undefined, role: 'buffer' | 'page' | 'other', context: FileContext, scope: () => FunctionScope | null): BufferOrigin {
+function originOf(
+  arg: ArgumentText | undefined,
+  role: 'buffer' | 'page' | 'other',
+  context: FileContext,
+  scope: () => FunctionScope | null,
+): BufferOrigin {
   if (!arg || role === 'other') return 'unknown';
   const originContext = {
     scope: scope(),
@@ -114,7 +133,11 @@ function originOf(arg: ArgumentText | undefined, role: 'buffer' | 'page' | 'othe
   return role === 'buffer' ? bufferOrigin(arg.text, originContext) : pageOrigin(arg.text, originContext);
 }
 
-function handleOf(call: FoundCall, lvalue: string | null, argument: (role: ArgRole) => ArgumentText | undefined): string | null {
+function handleOf(
+  call: FoundCall,
+  lvalue: string | null,
+  argument: (role: ArgRole) => ArgumentText | undefined,
+): string | null {
   const { api } = call;
   if (api.returns === 'dma_handle') return lvalue;
   const handle = argument('handle');
@@ -125,7 +148,8 @@ function handleOf(call: FoundCall, lvalue: string | null, argument: (role: ArgRo
     return text.startsWith('&') ? stripWrappers(text.slice(1)) : `*${text}`;
   }
   const sg = argument('sg') ?? argument('sgt');
-  if (sg && (api.kind === 'map' || api.kind === 'unmap' || api.kind === 'sync' || api.kind === 'free')) return stripWrappers(sg.text);
+  if (sg && (api.kind === 'map' || api.kind === 'unmap' || api.kind === 'sync' || api.kind === 'free'))
+    return stripWrappers(sg.text);
   return null;
 }
 
@@ -154,7 +178,8 @@ function treeResultUse(chain: readonly SyntaxNode[], text: string, base: number)
         continue;
       case 'assignment_expression': {
         const left = parent.childForFieldName('left');
-        if (inExpression || parent.childForFieldName('right')?.startIndex !== node.startIndex || !left) return { use: 'other', lvalue: null, checkedBy: null };
+        if (inExpression || parent.childForFieldName('right')?.startIndex !== node.startIndex || !left)
+          return { use: 'other', lvalue: null, checkedBy: null };
         return { use: 'assigned', lvalue: left.text.replace(/\s+/g, ''), checkedBy: null };
       }
       case 'init_declarator': {
@@ -167,7 +192,9 @@ function treeResultUse(chain: readonly SyntaxNode[], text: string, base: number)
         // `MACRO priv->dma = map(...)` misparses as a declaration of `priv->dma`: it is an assignment to that member.
         if (/->|\./.test(declared.text)) {
           const member = declared.text.replace(/\s+/g, '');
-          return /^[\w.>\-[\]]+$/.test(member) ? { use: 'assigned', lvalue: member, checkedBy: null } : { use: 'other', lvalue: null, checkedBy: null };
+          return /^[\w.>\-[\]]+$/.test(member)
+            ? { use: 'assigned', lvalue: member, checkedBy: null }
+            : { use: 'other', lvalue: null, checkedBy: null };
         }
         const name = /([A-Za-z_]\w*)\s*$/.exec(declared.text)?.[1] ?? null;
         return { use: name ? 'declared' : 'other', lvalue: name, checkedBy: null };
@@ -181,7 +208,9 @@ function treeResultUse(chain: readonly SyntaxNode[], text: string, base: number)
       case 'do_statement':
       case 'for_statement':
       case 'conditional_expression':
-        return parent.childForFieldName('condition')?.startIndex === node.startIndex ? { use: 'condition', lvalue: null, checkedBy: null } : { use: 'other', lvalue: null, checkedBy: null };
+        return parent.childForFieldName('condition')?.startIndex === node.startIndex
+          ? { use: 'condition', lvalue: null, checkedBy: null }
+          : { use: 'other', lvalue: null, checkedBy: null };
       case 'unary_expression':
       case 'binary_expression':
         inExpression = true;
@@ -206,14 +235,20 @@ function treeResultUse(chain: readonly SyntaxNode[], text: string, base: number)
 /** For calls recovered from ERROR regions: read the statement start before the name. */
 function textResultUse(text: string, nameStart: number): ResultUseFact {
   const before = text.slice(Math.max(0, nameStart - 200), nameStart);
-  const statement = before.slice(Math.max(before.lastIndexOf(';'), before.lastIndexOf('{'), before.lastIndexOf('}')) + 1);
+  const statement = before.slice(
+    Math.max(before.lastIndexOf(';'), before.lastIndexOf('{'), before.lastIndexOf('}')) + 1,
+  );
   if (/\breturn\s*(\(\s*)?$/.test(statement)) return { use: 'returned', lvalue: null, checkedBy: null };
   const assignment = /^\s*([^=]*?[^=!<>+\-*/%&|^\s])\s*=\s*(?:\(\s*[A-Za-z_][\w\s]*\*?\s*\)\s*)?$/.exec(statement);
   if (assignment) {
     const target = assignment[1]!.trim();
     if (/^[\w.\->[\]\s*]+$/.test(target)) {
       // `MACRO priv->dma =` or `dma_addr_t h =`: the lvalue is the last word.
-      const last = target.replace(/\s*(->|\.)\s*/g, '$1').split(/\s+/).pop()!.replace(/^\*+/, '');
+      const last = target
+        .replace(/\s*(->|\.)\s*/g, '$1')
+        .split(/\s+/)
+        .pop()!
+        .replace(/^\*+/, '');
       const isMember = /->|\.|\[/.test(last);
       const words = target.split(/\s+/).length;
       return { use: words > 1 && !isMember ? 'declared' : 'assigned', lvalue: last, checkedBy: null };

@@ -5,7 +5,13 @@
 // bodies as raw text, so the caller parses them as fragments.
 import { catalogueEntry, type ApiEntry } from '../../../core/src/api/catalogue';
 import type { SyntaxNode } from '../parse/parser';
-import { insideCommentOrLiteralOnLine, scanArguments, skipSpaceBackward, skipSpaceForward, type ArgumentText } from './arguments';
+import {
+  insideCommentOrLiteralOnLine,
+  scanArguments,
+  skipSpaceBackward,
+  skipSpaceForward,
+  type ArgumentText,
+} from './arguments';
 import type { Candidate } from './prefilter';
 
 export interface FoundCall {
@@ -42,7 +48,15 @@ export interface FindResult {
   macroBodies: MacroBody[];
 }
 
-const NOT_CODE = new Set(['comment', 'string_literal', 'string_content', 'char_literal', 'system_lib_string', 'escape_sequence', 'raw_string_literal']);
+const NOT_CODE = new Set([
+  'comment',
+  'string_literal',
+  'string_content',
+  'char_literal',
+  'system_lib_string',
+  'escape_sequence',
+  'raw_string_literal',
+]);
 
 /** Words after which `name(` is a call, although the previous token is a word. */
 const EXPRESSION_KEYWORDS = new Set(['return', 'else', 'case', 'do', 'sizeof', 'typeof', '__typeof__']);
@@ -51,7 +65,13 @@ const EXPRESSION_KEYWORDS = new Set(['return', 'else', 'case', 'do', 'sizeof', '
  * Finds the calls at `candidates` (file offsets) in `root`, a tree of `text.slice(base, base + root length)`.
  * `text` is the whole file.
  */
-export function findCalls(text: string, root: SyntaxNode, base: number, candidates: readonly Candidate[], macro: string | null = null): FindResult {
+export function findCalls(
+  text: string,
+  root: SyntaxNode,
+  base: number,
+  candidates: readonly Candidate[],
+  macro: string | null = null,
+): FindResult {
   const calls: FoundCall[] = [];
   const bodies = new Map<number, MacroBody>();
   // An unterminated comment or string leaves its text to the parser as code, next to an ERROR node rather than
@@ -71,7 +91,9 @@ export function findCalls(text: string, root: SyntaxNode, base: number, candidat
     if (node.startIndex !== local || node.endIndex !== local + candidate.name.length) continue;
     const ancestors = ancestorsOf(node);
     if (!ancestors) continue;
-    const call = treeCall(text, node, ancestors, api, base, macro, treeHasErrors) ?? recoveredCall(text, node, ancestors, api, base, macro);
+    const call =
+      treeCall(text, node, ancestors, api, base, macro, treeHasErrors) ??
+      recoveredCall(text, node, ancestors, api, base, macro);
     if (call) calls.push(call);
   }
   return { calls, macroBodies: [...bodies.values()] };
@@ -131,21 +153,43 @@ function treeCall(
 }
 
 /** A name the grammar did not make a callee: a call only inside an ERROR region and only in expression position. */
-function recoveredCall(text: string, name: SyntaxNode, ancestors: SyntaxNode[], api: ApiEntry, base: number, macro: string | null): FoundCall | null {
+function recoveredCall(
+  text: string,
+  name: SyntaxNode,
+  ancestors: SyntaxNode[],
+  api: ApiEntry,
+  base: number,
+  macro: string | null,
+): FoundCall | null {
   // Besides ERROR regions, the grammar sometimes reads `attr(...) name(args)` as a macro type; catalogue names are
   // never type macros, so that shape is a call too.
   // Inside a function body, `MACRO_WITHOUT_SEMICOLON dma_unmap_single(dev, h, ...);` reads as a local prototype
   // whose type is the macro; drivers never declare DMA API prototypes locally, so that shape is a call too.
-  const prototypeInBody = ancestors[0]?.type === 'function_declarator' && ancestors.some((node) => node.type === 'compound_statement');
+  const prototypeInBody =
+    ancestors[0]?.type === 'function_declarator' && ancestors.some((node) => node.type === 'compound_statement');
   if (!prototypeInBody && !hasErrorAncestor(ancestors) && ancestors[0]?.type !== 'macro_type_specifier') return null;
   const nameStart = base + name.startIndex;
   const nameEnd = base + name.endIndex;
   const open = skipSpaceForward(text, nameEnd);
   if (text[open] !== '(') return null;
-  if (insideBrokenCommentOrLiteral(text, nameStart) || (!prototypeInBody && looksLikeDeclaration(text, nameStart))) return null;
+  if (insideBrokenCommentOrLiteral(text, nameStart) || (!prototypeInBody && looksLikeDeclaration(text, nameStart)))
+    return null;
   const list = scanArguments(text, open);
   if (!list) return null;
-  return { api, nameStart, nameEnd, open, close: list.close, args: list.args, callNode: null, nameNode: name, ancestors, base, recovered: true, macro };
+  return {
+    api,
+    nameStart,
+    nameEnd,
+    open,
+    close: list.close,
+    args: list.args,
+    callNode: null,
+    nameNode: name,
+    ancestors,
+    base,
+    recovered: true,
+    macro,
+  };
 }
 
 /** After an unclosed `/*`, or inside a string or comment opened earlier on the same line. */
@@ -173,7 +217,12 @@ function hasErrorAncestor(ancestors: readonly SyntaxNode[]): boolean {
   return ancestors.some((ancestor) => ancestor.type === 'ERROR');
 }
 
-function collectMacroBody(argument: SyntaxNode, base: number, candidate: Candidate, bodies: Map<number, MacroBody>): void {
+function collectMacroBody(
+  argument: SyntaxNode,
+  base: number,
+  candidate: Candidate,
+  bodies: Map<number, MacroBody>,
+): void {
   const definition = argument.parent;
   if (definition?.type !== 'preproc_function_def' && definition?.type !== 'preproc_def') return;
   const name = definition.childForFieldName('name')?.text ?? '';

@@ -31,21 +31,35 @@ export function extractCallSites(text: string, tree?: Tree | null): CallSite[] {
 }
 
 /** Sites for `candidates` in a tree of the text starting at `base`, built while the tree is alive. */
-export function collectSites(context: FileContext, root: SyntaxNode, base: number, candidates: readonly Candidate[]): BuiltSite[] {
+export function collectSites(
+  context: FileContext,
+  root: SyntaxNode,
+  base: number,
+  candidates: readonly Candidate[],
+): BuiltSite[] {
   const found = findCalls(context.text, root, base, candidates);
   const built = found.calls.map((call) => buildSite(context, call));
-  for (const body of found.macroBodies) built.push(...macroBodySites(context, body.start, body.end, body.macro, body.candidates));
+  for (const body of found.macroBodies)
+    built.push(...macroBodySites(context, body.start, body.end, body.macro, body.candidates));
   return built;
 }
 
-function macroBodySites(context: FileContext, start: number, end: number, macro: string, candidates: readonly Candidate[]): BuiltSite[] {
+function macroBodySites(
+  context: FileContext,
+  start: number,
+  end: number,
+  macro: string,
+  candidates: readonly Candidate[],
+): BuiltSite[] {
   // Continuation backslashes become spaces so that offsets inside the fragment stay file offsets minus one constant.
   const body = context.text.slice(start, end).replace(/\\(?=\r?\n)/g, ' ');
   const fragment = parse(FRAGMENT_PREFIX + body + FRAGMENT_SUFFIX);
   if (!fragment) return [];
   try {
     const base = start - FRAGMENT_PREFIX.length;
-    return findCalls(context.text, fragment.rootNode, base, candidates, macro).calls.map((call) => buildSite(context, call));
+    return findCalls(context.text, fragment.rootNode, base, candidates, macro).calls.map((call) =>
+      buildSite(context, call),
+    );
   } finally {
     fragment.delete();
   }

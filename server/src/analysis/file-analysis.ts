@@ -38,9 +38,15 @@ export function analyzeFileText(text: string, path: string, options: AnalyzeOpti
   if (candidates.length === 0) return result;
   const context = new FileContext(text);
   result.lines = context.lines;
-  const regions = regionsAround(text, candidates.map((candidate) => candidate.offset));
+  const regions = regionsAround(
+    text,
+    candidates.map((candidate) => candidate.offset),
+  );
   const regionBytes = regions.reduce((sum, region) => sum + region.end - region.start, 0);
-  const built = regionBytes <= text.length * wholeFileShare ? parseRegions(context, regions, candidates, result, wholeFileShare) : null;
+  const built =
+    regionBytes <= text.length * wholeFileShare
+      ? parseRegions(context, regions, candidates, result, wholeFileShare)
+      : null;
   if (built) {
     result.sites = finishSites(context, built);
     return result;
@@ -61,7 +67,13 @@ export function analyzeFileText(text: string, path: string, options: AnalyzeOpti
 }
 
 /** Sites from each region's own parse, or null when some region stays not self-contained after widening. */
-function parseRegions(context: FileContext, regions: Region[], candidates: readonly Candidate[], result: FileAnalysis, wholeFileShare: number): BuiltSite[] | null {
+function parseRegions(
+  context: FileContext,
+  regions: Region[],
+  candidates: readonly Candidate[],
+  result: FileAnalysis,
+  wholeFileShare: number,
+): BuiltSite[] | null {
   const built: BuiltSite[] = [];
   let next = 0;
   for (const region of regions) {
@@ -81,7 +93,13 @@ function parseRegions(context: FileContext, regions: Region[], candidates: reado
 /** How many times a region that is not self-contained grows by its neighbouring top-level items. */
 const MAX_WIDENING = 2;
 
-function parseRegion(context: FileContext, region: Region, inside: readonly Candidate[], result: FileAnalysis, wholeFileShare: number): BuiltSite[] | null | 'timeout' {
+function parseRegion(
+  context: FileContext,
+  region: Region,
+  inside: readonly Candidate[],
+  result: FileAnalysis,
+  wholeFileShare: number,
+): BuiltSite[] | null | 'timeout' {
   let current = region;
   for (let widening = 0; widening <= MAX_WIDENING; widening++) {
     const source = context.text.slice(current.start, current.end);
@@ -113,8 +131,18 @@ function widen(text: string, region: Region): Region {
 
 /** Statements the grammar accepts at top level, which in a region mean it started inside a function body. */
 const STATEMENTS = new Set([
-  'if_statement', 'while_statement', 'for_statement', 'do_statement', 'return_statement', 'break_statement', 'continue_statement',
-  'goto_statement', 'labeled_statement', 'switch_statement', 'case_statement', 'compound_statement',
+  'if_statement',
+  'while_statement',
+  'for_statement',
+  'do_statement',
+  'return_statement',
+  'break_statement',
+  'continue_statement',
+  'goto_statement',
+  'labeled_statement',
+  'switch_statement',
+  'case_statement',
+  'compound_statement',
 ]);
 
 /**
@@ -122,7 +150,11 @@ const STATEMENTS = new Set([
  * so a call; an assignment or any other expression there comes from the middle of a function body.
  */
 function isBareExpression(item: SyntaxNode): boolean {
-  return item.type === 'expression_statement' && item.firstNamedChild !== null && item.firstNamedChild.type !== 'call_expression';
+  return (
+    item.type === 'expression_statement' &&
+    item.firstNamedChild !== null &&
+    item.firstNamedChild.type !== 'call_expression'
+  );
 }
 
 /** Conditional-compilation blocks: a region that starts inside one holds its items one level down. */

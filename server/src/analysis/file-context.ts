@@ -41,7 +41,10 @@ export class FileContext {
    */
   private fileScopeShape(name: string): 'array' | 'object' | null {
     if (this.fileScopeShapes.has(name)) return this.fileScopeShapes.get(name)!;
-    const declaration = new RegExp(`^(?:(?:static|const|volatile|extern|struct\\s+\\w+|union\\s+\\w+|[A-Za-z_]\\w*)\\s+)+${name}\\s*(\\[|=|;|,)`, 'm');
+    const declaration = new RegExp(
+      `^(?:(?:static|const|volatile|extern|struct\\s+\\w+|union\\s+\\w+|[A-Za-z_]\\w*)\\s+)+${name}\\s*(\\[|=|;|,)`,
+      'm',
+    );
     const match = declaration.exec(this.text);
     const shape = !match || /^\s*(return|typedef|goto)\b/.test(match[0]) ? null : match[1] === '[' ? 'array' : 'object';
     this.fileScopeShapes.set(name, shape);

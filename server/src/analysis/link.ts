@@ -18,10 +18,7 @@ function key(handle: string): string {
 
 /** A pattern that finds `text` with any whitespace between its tokens. */
 function flexible(text: string): string {
-  return text
-    .split('')
-    .map(escapeRegExp)
-    .join('\\s*');
+  return text.split('').map(escapeRegExp).join('\\s*');
 }
 
 export function linkSites(built: BuiltSite[], text: string): void {
@@ -37,12 +34,21 @@ function markChecked(built: BuiltSite[], text: string): void {
   const checks = built.filter((entry) => entry.site.kind === 'check' && entry.site.handle !== null);
   for (const entry of built) {
     const api = catalogueEntry(entry.site.api);
-    if (!api || entry.site.kind !== 'map' && entry.site.kind !== 'alloc' && entry.site.kind !== 'pool-alloc') continue;
+    if (!api || (entry.site.kind !== 'map' && entry.site.kind !== 'alloc' && entry.site.kind !== 'pool-alloc'))
+      continue;
     const { site, link } = entry;
     if (api.returns === 'dma_handle') {
-      site.checked = link.passedToCheck || site.resultUse === 'condition' || (site.handle !== null && checkedInFunction(entry, checks, text));
+      site.checked =
+        link.passedToCheck ||
+        site.resultUse === 'condition' ||
+        (site.handle !== null && checkedInFunction(entry, checks, text));
     } else {
-      const tested = api.returns === 'cpu_addr' ? site.cpuAddr : site.resultUse === 'assigned' || site.resultUse === 'declared' ? resultLvalue(entry, text) : null;
+      const tested =
+        api.returns === 'cpu_addr'
+          ? site.cpuAddr
+          : site.resultUse === 'assigned' || site.resultUse === 'declared'
+            ? resultLvalue(entry, text)
+            : null;
       site.checked = site.resultUse === 'condition' || (tested !== null && resultTested(entry, tested, text));
     }
   }
@@ -60,7 +66,11 @@ function checkedInFunction(entry: BuiltSite, checks: BuiltSite[], text: string):
     // The handle copied into another lvalue that is then checked: `desc->addr = addr; ... dma_mapping_error(dev, desc->addr)`.
     // Compiling a pattern costs far more than this test, which every match passes.
     bodyKey ??= key(body);
-    if (bodyKey.includes(`${checked}=${handle};`) && new RegExp(`${flexible(checked)}\\s*=\\s*${flexible(handle)}\\s*;`).test(body)) return true;
+    if (
+      bodyKey.includes(`${checked}=${handle};`) &&
+      new RegExp(`${flexible(checked)}\\s*=\\s*${flexible(handle)}\\s*;`).test(body)
+    )
+      return true;
   }
   return false;
 }
@@ -76,11 +86,16 @@ function resultLvalue(entry: BuiltSite, text: string): string | null {
 function resultTested(entry: BuiltSite, lvalue: string, text: string): boolean {
   if (entry.link.functionEnd === null) return false;
   // The test follows the allocation closely in kernel code; a bounded window keeps this linear in the file.
-  return isResultTested(text.slice(entry.site.endOffset, Math.min(entry.link.functionEnd, entry.site.endOffset + TEST_WINDOW)), lvalue);
+  return isResultTested(
+    text.slice(entry.site.endOffset, Math.min(entry.link.functionEnd, entry.site.endOffset + TEST_WINDOW)),
+    lvalue,
+  );
 }
 
 function functionText(entry: BuiltSite, text: string): string | null {
-  return entry.link.functionStart === null || entry.link.functionEnd === null ? null : text.slice(entry.link.functionStart, entry.link.functionEnd);
+  return entry.link.functionStart === null || entry.link.functionEnd === null
+    ? null
+    : text.slice(entry.link.functionStart, entry.link.functionEnd);
 }
 
 function pairByHandle(built: BuiltSite[]): void {

@@ -41,7 +41,9 @@ export class NameSearch {
     for (const name of this.names) if (!anchors.some((anchor) => name.includes(anchor))) anchors.push(name);
     this.anchors = anchors;
     this.anchorBytes = anchors.map((anchor) => Buffer.from(anchor, 'latin1'));
-    this.shapes = new Set([...this.names].map((name) => shape(name.length, name.charCodeAt(0), name.charCodeAt(name.length - 1))));
+    this.shapes = new Set(
+      [...this.names].map((name) => shape(name.length, name.charCodeAt(0), name.charCodeAt(name.length - 1))),
+    );
   }
 
   /**
@@ -50,12 +52,16 @@ export class NameSearch {
    */
   containsIn(buffer: Buffer): boolean {
     for (const anchor of this.anchorBytes) {
-      for (let at = buffer.indexOf(anchor); at !== -1; ) {
+      for (let at = buffer.indexOf(anchor); at !== -1;) {
         let start = at;
         while (start > 0 && IS_WORD[buffer[start - 1]!] === 1) start--;
         let end = at + anchor.length;
         while (end < buffer.length && IS_WORD[buffer[end]!] === 1) end++;
-        if (this.shapes.has(shape(end - start, buffer[start]!, buffer[end - 1]!)) && this.names.has(buffer.toString('latin1', start, end))) return true;
+        if (
+          this.shapes.has(shape(end - start, buffer[start]!, buffer[end - 1]!)) &&
+          this.names.has(buffer.toString('latin1', start, end))
+        )
+          return true;
         at = buffer.indexOf(anchor, end);
       }
     }
@@ -66,7 +72,7 @@ export class NameSearch {
   findAllIn(text: string): NameOccurrence[] {
     const found: NameOccurrence[] = [];
     for (const anchor of this.anchors) {
-      for (let at = text.indexOf(anchor); at !== -1; ) {
+      for (let at = text.indexOf(anchor); at !== -1;) {
         let start = at;
         while (start > 0 && isWordCode(text.charCodeAt(start - 1))) start--;
         let end = at + anchor.length;

@@ -5,23 +5,66 @@ import type { FunctionScope } from './scope';
 
 /** Allocators whose memory is in the kernel's linear map (include/linux/slab.h, include/linux/device.h). */
 const KMALLOC_FAMILY = new Set([
-  'kmalloc', 'kzalloc', 'kcalloc', 'kmalloc_array', 'krealloc', 'krealloc_array', 'kmemdup', 'kmemdup_nul', 'kstrdup',
-  'kmalloc_node', 'kzalloc_node', 'kcalloc_node', 'kmalloc_array_node', 'kmem_cache_alloc', 'kmem_cache_zalloc',
-  'kmem_cache_alloc_node', 'devm_kmalloc', 'devm_kzalloc', 'devm_kcalloc', 'devm_kmalloc_array', 'devm_kmemdup',
+  'kmalloc',
+  'kzalloc',
+  'kcalloc',
+  'kmalloc_array',
+  'krealloc',
+  'krealloc_array',
+  'kmemdup',
+  'kmemdup_nul',
+  'kstrdup',
+  'kmalloc_node',
+  'kzalloc_node',
+  'kcalloc_node',
+  'kmalloc_array_node',
+  'kmem_cache_alloc',
+  'kmem_cache_zalloc',
+  'kmem_cache_alloc_node',
+  'devm_kmalloc',
+  'devm_kzalloc',
+  'devm_kcalloc',
+  'devm_kmalloc_array',
+  'devm_kmemdup',
   'devm_krealloc',
 ]);
 
 /** Allocators that return vmalloc-area addresses (include/linux/vmalloc.h). kvmalloc is deliberately absent: it may return either. */
 const VMALLOC_FAMILY = new Set([
-  'vmalloc', 'vzalloc', 'vmalloc_user', 'vmalloc_node', 'vzalloc_node', 'vmalloc_32', 'vmalloc_32_user', '__vmalloc',
-  '__vmalloc_node', 'vmalloc_array', 'vcalloc', 'vmap',
+  'vmalloc',
+  'vzalloc',
+  'vmalloc_user',
+  'vmalloc_node',
+  'vzalloc_node',
+  'vmalloc_32',
+  'vmalloc_32_user',
+  '__vmalloc',
+  '__vmalloc_node',
+  'vmalloc_array',
+  'vcalloc',
+  'vmap',
 ]);
 
 /** Functions returning a linear-map address of whole pages (include/linux/gfp.h, include/linux/mm.h). */
-const PAGE_ADDRESS = new Set(['page_address', '__get_free_page', '__get_free_pages', 'get_zeroed_page', 'alloc_pages_exact', 'lowmem_page_address']);
+const PAGE_ADDRESS = new Set([
+  'page_address',
+  '__get_free_page',
+  '__get_free_pages',
+  'get_zeroed_page',
+  'alloc_pages_exact',
+  'lowmem_page_address',
+]);
 
 /** Functions returning a struct page * from the page allocator. */
-const PAGE_ALLOCATORS = new Set(['alloc_page', 'alloc_pages', 'alloc_pages_node', 'dev_alloc_page', 'dev_alloc_pages', '__dev_alloc_pages', 'alloc_pages_exact_nid']);
+const PAGE_ALLOCATORS = new Set([
+  'alloc_page',
+  'alloc_pages',
+  'alloc_pages_node',
+  'dev_alloc_page',
+  'dev_alloc_pages',
+  '__dev_alloc_pages',
+  'alloc_pages_exact_nid',
+]);
 
 /** Functions turning a virtual address into its struct page, so that the page's origin is the address's. */
 const VIRT_TO_PAGE = new Set(['virt_to_page', 'virt_to_head_page']);
@@ -103,7 +146,9 @@ function traceVariable(name: string, context: OriginContext, depth: number): Buf
   if (variable.kind === 'param') return 'unknown';
   if (variable.isArray) return variable.isStatic ? 'static' : 'stack';
   if (!variable.isPointer || variable.isStatic) return 'unknown';
-  return agree(meaningfulValues(variable.values).map((value) => traceAddress(stripWrappers(value), context, depth + 1)));
+  return agree(
+    meaningfulValues(variable.values).map((value) => traceAddress(stripWrappers(value), context, depth + 1)),
+  );
 }
 
 /** `&x`, `&x.member`, `&x[i]`: the storage of x itself. */
@@ -134,7 +179,10 @@ function agree(origins: BufferOrigin[]): BufferOrigin {
 export function stripWrappers(text: string): string {
   let current = text.trim();
   for (let guard = 0; guard < 8; guard++) {
-    const cast = /^\(\s*(?:const\s+|volatile\s+|struct\s+|unsigned\s+)*[A-Za-z_]\w*(?:\s*\*)*\s*\)\s*(?=[A-Za-z_(&"])/.exec(current);
+    const cast =
+      /^\(\s*(?:const\s+|volatile\s+|struct\s+|unsigned\s+)*[A-Za-z_]\w*(?:\s*\*)*\s*\)\s*(?=[A-Za-z_(&"])/.exec(
+        current,
+      );
     if (cast) {
       current = current.slice(cast[0].length).trim();
       continue;

@@ -69,7 +69,8 @@ function testedAt(text: string, start: number, end: number): boolean {
   const next = skipSpace(text, end);
   const following = text[next];
   // x == y, x != y, x <= y, x >= y, x < y, x > y
-  if (following === '<' || following === '>' || ((following === '=' || following === '!') && text[next + 1] === '=')) return true;
+  if (following === '<' || following === '>' || ((following === '=' || following === '!') && text[next + 1] === '='))
+    return true;
   // x ? a : b, (x) ? a : b
   if (following === '?' || (following === ')' && text[skipSpace(text, next + 1)] === '?')) return true;
   const before = skipSpaceBack(text, start);

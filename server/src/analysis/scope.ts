@@ -16,7 +16,11 @@ export class FunctionScope {
   /** Values assigned in this function to struct members, keyed by the member text without spaces (`priv->buf`). */
   readonly fieldValues = new Map<string, string[]>();
 
-  constructor(readonly name: string | null, readonly start: number, readonly end: number) {}
+  constructor(
+    readonly name: string | null,
+    readonly start: number,
+    readonly end: number,
+  ) {}
 
   static of(definition: SyntaxNode, base: number): FunctionScope {
     const scope = new FunctionScope(functionName(definition), base + definition.startIndex, base + definition.endIndex);
@@ -27,7 +31,11 @@ export class FunctionScope {
   private collect(definition: SyntaxNode): void {
     // One wasm call returns the interesting nodes in document order; a JS cursor walk over every node costs
     // several times more (measured over Linux 6.1 by the perf helper).
-    for (const node of definition.descendantsOfType(['parameter_declaration', 'declaration', 'assignment_expression'])) {
+    for (const node of definition.descendantsOfType([
+      'parameter_declaration',
+      'declaration',
+      'assignment_expression',
+    ])) {
       if (!node) continue;
       if (node.type === 'parameter_declaration') this.declare(node, 'param', false);
       else if (node.type === 'declaration') this.declare(node, 'local', hasStorageClass(node, 'static'));
@@ -41,8 +49,17 @@ export class FunctionScope {
       const info = unwrapDeclarator(declarator);
       if (!info.name) continue;
       const existing = this.variables.get(info.name);
-      const variable: Variable = existing ?? { kind, isArray: info.isArray, isPointer: info.isPointer, isStatic, values: [] };
-      if (existing && (existing.isArray !== info.isArray || existing.isPointer !== info.isPointer || existing.isStatic !== isStatic)) {
+      const variable: Variable = existing ?? {
+        kind,
+        isArray: info.isArray,
+        isPointer: info.isPointer,
+        isStatic,
+        values: [],
+      };
+      if (
+        existing &&
+        (existing.isArray !== info.isArray || existing.isPointer !== info.isPointer || existing.isStatic !== isStatic)
+      ) {
         // The same name declared twice in different blocks with different shapes: nothing certain can be said.
         existing.values.push('<shadowed>');
       }
@@ -80,7 +97,12 @@ function hasStorageClass(declaration: SyntaxNode, keyword: string): boolean {
   return false;
 }
 
-function unwrapDeclarator(declarator: SyntaxNode): { name: string | null; isArray: boolean; isPointer: boolean; value: string | null } {
+function unwrapDeclarator(declarator: SyntaxNode): {
+  name: string | null;
+  isArray: boolean;
+  isPointer: boolean;
+  value: string | null;
+} {
   let node: SyntaxNode | null = declarator;
   let isArray = false;
   let isPointer = false;
@@ -119,7 +141,11 @@ export function functionName(definition: SyntaxNode): string | null {
   let node = definition.childForFieldName('declarator');
   for (let depth = 0; node && depth < 16; depth++) {
     if (node.type === 'identifier') return node.text;
-    if (node.type === 'function_declarator' || node.type === 'pointer_declarator' || node.type === 'attributed_declarator') {
+    if (
+      node.type === 'function_declarator' ||
+      node.type === 'pointer_declarator' ||
+      node.type === 'attributed_declarator'
+    ) {
       node = node.childForFieldName('declarator') ?? node.namedChildren[0] ?? null;
     } else if (node.type === 'parenthesized_declarator') node = node.namedChildren[0] ?? null;
     else return null;

@@ -6,13 +6,47 @@ import type { FileDefines } from './defines';
 
 /** sizeof of the kernel's fixed-width types (include/uapi/asm-generic/int-ll64.h, include/linux/types.h). */
 const FIXED_SIZES: Record<string, bigint> = {
-  char: 1n, 'unsigned char': 1n, 'signed char': 1n, u8: 1n, s8: 1n, __u8: 1n, __s8: 1n,
-  short: 2n, 'unsigned short': 2n, u16: 2n, s16: 2n, __u16: 2n, __s16: 2n, __le16: 2n, __be16: 2n,
-  int: 4n, 'unsigned int': 4n, unsigned: 4n, u32: 4n, s32: 4n, __u32: 4n, __s32: 4n, __le32: 4n, __be32: 4n,
-  'long long': 8n, 'unsigned long long': 8n, u64: 8n, s64: 8n, __u64: 8n, __s64: 8n, __le64: 8n, __be64: 8n,
+  char: 1n,
+  'unsigned char': 1n,
+  'signed char': 1n,
+  u8: 1n,
+  s8: 1n,
+  __u8: 1n,
+  __s8: 1n,
+  short: 2n,
+  'unsigned short': 2n,
+  u16: 2n,
+  s16: 2n,
+  __u16: 2n,
+  __s16: 2n,
+  __le16: 2n,
+  __be16: 2n,
+  int: 4n,
+  'unsigned int': 4n,
+  unsigned: 4n,
+  u32: 4n,
+  s32: 4n,
+  __u32: 4n,
+  __s32: 4n,
+  __le32: 4n,
+  __be32: 4n,
+  'long long': 8n,
+  'unsigned long long': 8n,
+  u64: 8n,
+  s64: 8n,
+  __u64: 8n,
+  __s64: 8n,
+  __le64: 8n,
+  __be64: 8n,
 };
 
-const SZ_UNITS: Record<string, bigint> = { '': 1n, K: 1024n, M: 1024n * 1024n, G: 1024n * 1024n * 1024n, T: 1024n ** 4n };
+const SZ_UNITS: Record<string, bigint> = {
+  '': 1n,
+  K: 1024n,
+  M: 1024n * 1024n,
+  G: 1024n * 1024n * 1024n,
+  T: 1024n ** 4n,
+};
 
 /** Two page geometries: a size that is the same multiple of PAGE_SIZE in both is a page multiple. */
 const PAGE_GEOMETRIES = [
@@ -42,7 +76,8 @@ export function sizeFact(text: string, defines: FileDefines): SizeFact {
   const [small, large] = results as [Evaluation, Evaluation];
   if (small.unknownSizeof) return { value: null, text: trimmed, kind: 'sizeof', pages: null };
   if (small.value === null || large.value === null) return { value: null, text: trimmed, kind: 'unknown', pages: null };
-  if (!small.usedPage) return { value: small.value, text: trimmed, kind: /\bsizeof\b/.test(trimmed) ? 'sizeof' : 'constant', pages: null };
+  if (!small.usedPage)
+    return { value: small.value, text: trimmed, kind: /\bsizeof\b/.test(trimmed) ? 'sizeof' : 'constant', pages: null };
   const pagesSmall = small.value / PAGE_GEOMETRIES[0].size;
   const pagesLarge = large.value / PAGE_GEOMETRIES[1].size;
   const whole = small.value % PAGE_GEOMETRIES[0].size === 0n && large.value % PAGE_GEOMETRIES[1].size === 0n;
@@ -69,7 +104,11 @@ function evaluate(text: string, defines: FileDefines, pageSize: bigint, pageShif
   }
 }
 
-type Token = { kind: 'num'; value: bigint } | { kind: 'id'; text: string } | { kind: 'op'; text: string } | { kind: 'sizeof'; inner: string };
+type Token =
+  | { kind: 'num'; value: bigint }
+  | { kind: 'id'; text: string }
+  | { kind: 'op'; text: string }
+  | { kind: 'sizeof'; inner: string };
 
 const TOKEN = /\s*(?:(0[xX][0-9a-fA-F]+|\d+)[uUlL]*|([A-Za-z_]\w*)|(<<|>>|[-+*/%&|^~()?,]))/y;
 
@@ -86,7 +125,15 @@ function tokenize(text: string): Token[] {
     const match = TOKEN.exec(text);
     if (!match) throw new Unresolvable();
     at = TOKEN.lastIndex;
-    if (match[1] !== undefined) tokens.push({ kind: 'num', value: BigInt(match[1].startsWith('0') && match[1].length > 1 && !/^0[xX]/.test(match[1]) ? `0o${match[1].slice(1)}` : match[1]) });
+    if (match[1] !== undefined)
+      tokens.push({
+        kind: 'num',
+        value: BigInt(
+          match[1].startsWith('0') && match[1].length > 1 && !/^0[xX]/.test(match[1])
+            ? `0o${match[1].slice(1)}`
+            : match[1],
+        ),
+      });
     else if (match[2] === 'sizeof') {
       const inner = balancedParens(text, at);
       if (inner === null) throw new Unresolvable();
@@ -128,7 +175,18 @@ class ExpressionParser {
     return value;
   }
 
-  private static readonly PRECEDENCE: Record<string, number> = { '|': 1, '^': 2, '&': 3, '<<': 4, '>>': 4, '+': 5, '-': 5, '*': 6, '/': 6, '%': 6 };
+  private static readonly PRECEDENCE: Record<string, number> = {
+    '|': 1,
+    '^': 2,
+    '&': 3,
+    '<<': 4,
+    '>>': 4,
+    '+': 5,
+    '-': 5,
+    '*': 6,
+    '/': 6,
+    '%': 6,
+  };
 
   private binary(minimum: number): bigint {
     let left = this.unary();
@@ -161,7 +219,13 @@ class ExpressionParser {
     const first = this.tokens[this.position];
     const closing = this.tokens[this.position + 1];
     const after = this.tokens[this.position + 2];
-    if (first?.kind === 'id' && closing?.kind === 'op' && closing.text === ')' && after && isCastType(first.text, this.env)) {
+    if (
+      first?.kind === 'id' &&
+      closing?.kind === 'op' &&
+      closing.text === ')' &&
+      after &&
+      isCastType(first.text, this.env)
+    ) {
       if (after.kind !== 'op' || after.text === '(') {
         this.position += 2;
         return this.unary();
@@ -216,7 +280,10 @@ class ExpressionParser {
   }
 
   private sizeOf(inner: string): bigint {
-    const type = inner.trim().replace(/\s+/g, ' ').replace(/^(const|volatile) /, '');
+    const type = inner
+      .trim()
+      .replace(/\s+/g, ' ')
+      .replace(/^(const|volatile) /, '');
     const known = FIXED_SIZES[type];
     if (known !== undefined) return known;
     this.env.usedUnknownSizeof = true;
@@ -225,7 +292,11 @@ class ExpressionParser {
 }
 
 function isCastType(word: string, env: Env): boolean {
-  return word in FIXED_SIZES || /^(size_t|ssize_t|dma_addr_t|phys_addr_t|long|ulong|uint)$/.test(word) || (env.defines.lookup(word) === undefined && /_t$/.test(word));
+  return (
+    word in FIXED_SIZES ||
+    /^(size_t|ssize_t|dma_addr_t|phys_addr_t|long|ulong|uint)$/.test(word) ||
+    (env.defines.lookup(word) === undefined && /_t$/.test(word))
+  );
 }
 
 function apply(operator: string, left: bigint, right: bigint): bigint {

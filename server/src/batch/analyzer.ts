@@ -28,7 +28,10 @@ export async function createAnalyzer(options: unknown): Promise<AnalyzeFile> {
   // Problems with the selection are the caller's to report (it validated the same options); the model
   // leaves out what it cannot use.
   const { model } = createPlatformModel(scanOptions.platforms ?? [...DEFAULT_PLATFORMS], scanOptions.overrides ?? {});
-  const checkOptions = { severities: scanOptions.severities ?? {}, ...(scanOptions.rules ? { only: scanOptions.rules } : {}) };
+  const checkOptions = {
+    severities: scanOptions.severities ?? {},
+    ...(scanOptions.rules ? { only: scanOptions.rules } : {}),
+  };
   const annotate = scanOptions.annotate ? createAnnotator(model) : null;
   return (text, path) => {
     const { sites, lines } = analyzeFileText(text, path);

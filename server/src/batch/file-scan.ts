@@ -89,12 +89,24 @@ export function readForScan(task: FileTask, maxFileSize: number): FileOutcome | 
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    return { kind: 'skipped', path, signature: null, reason: 'unreadable', note: `cannot open: ${describeFsError(error)}` };
+    return {
+      kind: 'skipped',
+      path,
+      signature: null,
+      reason: 'unreadable',
+      note: `cannot open: ${describeFsError(error)}`,
+    };
   }
   try {
     return scanOpenFile(fd, task, maxFileSize);
   } catch (error) {
-    return { kind: 'skipped', path, signature: null, reason: 'unreadable', note: `cannot read: ${describeFsError(error)}` };
+    return {
+      kind: 'skipped',
+      path,
+      signature: null,
+      reason: 'unreadable',
+      note: `cannot read: ${describeFsError(error)}`,
+    };
   } finally {
     closeSync(fd);
   }
@@ -104,7 +116,8 @@ function scanOpenFile(fd: number, task: FileTask, maxFileSize: number): FileOutc
   const { path } = task;
   const stat = fstatSync(fd);
   const signature: FileSignature = { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
-  if (task.cached?.signatureTrusted && sameSignature(task.cached.signature, signature)) return { kind: 'unchanged', path };
+  if (task.cached?.signatureTrusted && sameSignature(task.cached.signature, signature))
+    return { kind: 'unchanged', path };
   if (signature.size > maxFileSize) {
     const note = `not analysed: ${signature.size} bytes is over the size limit of ${maxFileSize} bytes`;
     return { kind: 'skipped', path, signature, reason: 'too-large', note };
@@ -133,7 +146,14 @@ export function finishAnalysis(pending: PendingAnalysis, analyze: AnalyzeFile, k
   const { path, signature, hash } = pending;
   try {
     const facts = analyze(pending.text, path);
-    return { kind: 'analyzed', path, signature, hash, facts: encodeFacts(facts), ...(keepDecoded ? { decoded: facts } : {}) };
+    return {
+      kind: 'analyzed',
+      path,
+      signature,
+      hash,
+      facts: encodeFacts(facts),
+      ...(keepDecoded ? { decoded: facts } : {}),
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { kind: 'skipped', path, signature, reason: 'analysis-failed', note: `analysis failed: ${message}` };
@@ -158,7 +178,13 @@ function isBinary(bytes: Buffer): boolean {
 }
 
 function binary(path: string, signature: FileSignature): FileOutcome {
-  return { kind: 'skipped', path, signature, reason: 'binary', note: 'not analysed: binary file (NUL byte in the first 8000 bytes)' };
+  return {
+    kind: 'skipped',
+    path,
+    signature,
+    reason: 'binary',
+    note: 'not analysed: binary file (NUL byte in the first 8000 bytes)',
+  };
 }
 
 /**

@@ -21,7 +21,8 @@ export function compileExcludes(patterns: readonly string[]): ExcludeMatcher {
   const pathRegexes = regexes.filter((_, index) => names[index] === null);
   return {
     matches: (relativePath) => regexes.some((regex) => regex.test(relativePath)),
-    matchesEntry: (relativePath, name) => nameRegexes.some((regex) => regex.test(name)) || pathRegexes.some((regex) => regex.test(relativePath)),
+    matchesEntry: (relativePath, name) =>
+      nameRegexes.some((regex) => regex.test(name)) || pathRegexes.some((regex) => regex.test(relativePath)),
   };
 }
 

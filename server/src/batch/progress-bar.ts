@@ -32,7 +32,9 @@ export function formatProgressLine(progress: ScanProgress): string {
   if (progress.walkDone && progress.filesSeen > 0) {
     const fraction = Math.min(1, progress.filesDone / progress.filesSeen);
     const filled = Math.round(fraction * BAR_WIDTH);
-    parts.push(`[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${count(progress.filesDone)}/${count(progress.filesSeen)} files`);
+    parts.push(
+      `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${count(progress.filesDone)}/${count(progress.filesSeen)} files`,
+    );
   } else {
     parts.push(`${count(progress.filesDone)} files (still listing, ${count(progress.filesSeen)} found)`);
   }

@@ -10,7 +10,18 @@
 // and key first, then the entries a few thousand at a time. A first scan, which has no entry to keep,
 // writes each frame as soon as it is full, so the writing is spread over the scan rather than left to its
 // end (22 MB for Linux, 85 ms of a 3.5 s scan); a re-scan writes at the end, and only when something changed.
-import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, writeSync, existsSync, unlinkSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  writeSync,
+  existsSync,
+  unlinkSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -68,7 +79,9 @@ export function cacheIdentity(parts: CacheKeyParts): { fileName: string; key: st
   const scope = JSON.stringify([FORMAT, roots, parts.analysisOptions ?? null, parts.maxFileSize]);
   return {
     fileName: `scan-${createHash('sha1').update(scope).digest('hex')}.bin`,
-    key: createHash('sha1').update(JSON.stringify([scope, parts.toolFingerprint])).digest('hex'),
+    key: createHash('sha1')
+      .update(JSON.stringify([scope, parts.toolFingerprint]))
+      .digest('hex'),
   };
 }
 
@@ -112,7 +125,9 @@ export class ScanCache {
       try {
         entries = readEntries(readFileSync(file), key);
       } catch (error) {
-        problems.push(`cache ${file} unreadable, starting afresh: ${error instanceof Error ? error.message : String(error)}`);
+        problems.push(
+          `cache ${file} unreadable, starting afresh: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     const cache = new ScanCache(file, key, entries, startedMs);
@@ -294,7 +309,7 @@ function writeFrame(fd: number, bytes: Uint8Array): void {
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset);
+  for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset);
 }
 
 /** A temporary file this old was left by a scan that was killed, since a scan writes its cache in seconds. */

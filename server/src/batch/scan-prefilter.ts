@@ -8,7 +8,10 @@ import { NameSearch } from '../analysis/name-search';
 import { CATALOGUE_ANCHORS } from '../analysis/prefilter';
 import { TEXT_RULE_IDENTIFIERS } from './text-rule-identifiers';
 
-const NAMES_WORTH_ANALYSIS = new NameSearch([...API_CATALOGUE.map((api) => api.name), ...TEXT_RULE_IDENTIFIERS], [...CATALOGUE_ANCHORS, 'VIRTIO']);
+const NAMES_WORTH_ANALYSIS = new NameSearch(
+  [...API_CATALOGUE.map((api) => api.name), ...TEXT_RULE_IDENTIFIERS],
+  [...CATALOGUE_ANCHORS, 'VIRTIO'],
+);
 
 /**
  * True when `source` holds a name worth analysing as a whole identifier. Raw bytes are what the batch scan

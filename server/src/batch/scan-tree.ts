@@ -9,7 +9,17 @@ import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { compileExcludes } from './glob';
 import { walkFiles, type WalkProblem } from './walk';
-import { decodeFacts, finishAnalysis, readForScan, sameSignature, type AnalyzeFile, type FileFacts, type FileOutcome, type FileTask, type SkipReason } from './file-scan';
+import {
+  decodeFacts,
+  finishAnalysis,
+  readForScan,
+  sameSignature,
+  type AnalyzeFile,
+  type FileFacts,
+  type FileOutcome,
+  type FileTask,
+  type SkipReason,
+} from './file-scan';
 import { ScanCache, cacheIdentity, defaultCacheDir, fileFingerprint } from './scan-cache';
 import { WorkerPool } from './worker-pool';
 import { WalkOrder } from './walk-order';
@@ -109,13 +119,30 @@ interface ResolvedOptions {
  * Scans every matching file under `paths` and yields the files that have call sites, diagnostics or a skip
  * note, in completion order or (`inWalkOrder`) in walk order. The generator's return value is the summary.
  */
-export async function* scanTree(paths: readonly string[], options: ScanTreeOptions = {}): AsyncGenerator<FileResult, ScanSummary> {
+export async function* scanTree(
+  paths: readonly string[],
+  options: ScanTreeOptions = {},
+): AsyncGenerator<FileResult, ScanSummary> {
   const started = performance.now();
   const resolved = resolveOptions(paths, options);
   const problems: WalkProblem[] = [];
-  const walker = walkFiles(resolved.roots, { excludes: compileExcludes(options.exclude ?? []), extensions: resolved.extensions }, problems);
+  const walker = walkFiles(
+    resolved.roots,
+    { excludes: compileExcludes(options.exclude ?? []), extensions: resolved.extensions },
+    problems,
+  );
   const cache = openCache(resolved, options);
-  const progress: ScanProgress = { filesSeen: 0, filesDone: 0, walkDone: false, candidates: 0, cacheHits: 0, skipped: 0, bytesRead: 0, elapsedMs: 0, done: false };
+  const progress: ScanProgress = {
+    filesSeen: 0,
+    filesDone: 0,
+    walkDone: false,
+    candidates: 0,
+    cacheHits: 0,
+    skipped: 0,
+    bytesRead: 0,
+    elapsedMs: 0,
+    done: false,
+  };
   const totals = { sites: 0, diagnostics: 0 };
   const ready: FileResult[] = [];
   const order = options.inWalkOrder ? new WalkOrder<FileResult>() : null;
@@ -170,7 +197,14 @@ export async function* scanTree(paths: readonly string[], options: ScanTreeOptio
   const drainProblems = (): void => {
     for (const problem of problems.splice(0)) {
       progress.skipped++;
-      ready.push({ path: problem.path, sites: [], diagnostics: [], skipped: 'unreadable', note: `not scanned: ${problem.reason}`, cached: false });
+      ready.push({
+        path: problem.path,
+        sites: [],
+        diagnostics: [],
+        skipped: 'unreadable',
+        note: `not scanned: ${problem.reason}`,
+        cached: false,
+      });
     }
   };
 
@@ -190,7 +224,16 @@ export async function* scanTree(paths: readonly string[], options: ScanTreeOptio
         await yieldToEventLoop();
       }
     } else {
-      yield* runOnWorkers(resolved, options, { takeBatch, walkSome, scanning }, accept, drainProblems, progress, ready, report);
+      yield* runOnWorkers(
+        resolved,
+        options,
+        { takeBatch, walkSome, scanning },
+        accept,
+        drainProblems,
+        progress,
+        ready,
+        report,
+      );
     }
     drainProblems();
     yield* ready.splice(0);
@@ -259,7 +302,12 @@ async function* runOnWorkers(
   let settledHere = 0;
   /** Hands batches to the workers until they hold enough; files unchanged since the cache are settled here. */
   const feedWorkers = (): void => {
-    while (queue.scanning() && (pool === null || pool.hasCapacity()) && settledHere < SETTLED_ON_MAIN_PER_TURN && !options.signal?.aborted) {
+    while (
+      queue.scanning() &&
+      (pool === null || pool.hasCapacity()) &&
+      settledHere < SETTLED_ON_MAIN_PER_TURN &&
+      !options.signal?.aborted
+    ) {
       const toRead: FileTask[] = [];
       for (const task of queue.takeBatch()) {
         const unchanged = unchangedByStat(task);
@@ -316,7 +364,13 @@ const CALLING_THREAD_MAX_BYTES = 1024 * 1024;
  * workers between files (a worker gets through its batches of small files faster than a slice lasts).
  * Returns the candidates it leaves to the workers.
  */
-function analyzeSlice(queue: ScanQueue, analyze: AnalyzeFile, maxFileSize: number, accept: (outcome: FileOutcome) => void, feedWorkers: () => void): FileTask[] {
+function analyzeSlice(
+  queue: ScanQueue,
+  analyze: AnalyzeFile,
+  maxFileSize: number,
+  accept: (outcome: FileOutcome) => void,
+  feedWorkers: () => void,
+): FileTask[] {
   const forWorkers: FileTask[] = [];
   const until = performance.now() + ANALYSIS_SLICE_MS;
   while (performance.now() < until) {
@@ -339,7 +393,9 @@ function unchangedByStat(task: FileTask): FileOutcome | null {
   if (!task.cached?.signatureTrusted) return null;
   const stat = statSync(task.path, { throwIfNoEntry: false });
   if (!stat || !stat.isFile()) return null;
-  return sameSignature(task.cached.signature, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino }) ? { kind: 'unchanged', path: task.path } : null;
+  return sameSignature(task.cached.signature, { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino })
+    ? { kind: 'unchanged', path: task.path }
+    : null;
 }
 
 /** Turns a reader's outcome into the cache update and, when there is something to show, a result. */
@@ -382,16 +438,27 @@ function resultOf(path: string, facts: FileFacts, cached: boolean): FileResult |
 function resolveOptions(paths: readonly string[], options: ScanTreeOptions): ResolvedOptions {
   if (paths.length === 0) throw new Error('DMA Lens scan: no paths given');
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_BYTES;
-  if (!Number.isFinite(maxFileSize) || maxFileSize <= 0) throw new Error(`DMA Lens scan: maxFileSize must be a positive number of bytes, got ${maxFileSize}`);
+  if (!Number.isFinite(maxFileSize) || maxFileSize <= 0)
+    throw new Error(`DMA Lens scan: maxFileSize must be a positive number of bytes, got ${maxFileSize}`);
   const requestedWorkers = options.workers ?? Math.min(availableParallelism(), 4);
-  if (!Number.isInteger(requestedWorkers) || requestedWorkers < 0) throw new Error(`DMA Lens scan: workers must be a whole number >= 0, got ${requestedWorkers}`);
+  if (!Number.isInteger(requestedWorkers) || requestedWorkers < 0)
+    throw new Error(`DMA Lens scan: workers must be a whole number >= 0, got ${requestedWorkers}`);
   const workers = options.analyze && options.workers === undefined ? 0 : requestedWorkers;
   // The analysis code reaches the calling thread only through `analyze`, so that this module does not
   // pull the parser and the checks into every bundle that merely starts scans.
-  if (workers === 0 && !options.analyze) throw new Error('DMA Lens scan: workers: 0 needs `analyze` (e.g. `await createAnalyzer(options)` from batch/analyzer.ts)');
-  const workerScript = options.workerScript ?? (typeof __dirname === 'string' ? join(__dirname, 'scan-worker.js') : null);
-  if (workers > 0 && !workerScript) throw new Error('DMA Lens scan: workerScript is required outside the server bundle');
-  const extensions = new Set((options.extensions ?? DEFAULT_EXTENSIONS).map((extension) => (extension.startsWith('.') ? extension : `.${extension}`).toLowerCase()));
+  if (workers === 0 && !options.analyze)
+    throw new Error(
+      'DMA Lens scan: workers: 0 needs `analyze` (e.g. `await createAnalyzer(options)` from batch/analyzer.ts)',
+    );
+  const workerScript =
+    options.workerScript ?? (typeof __dirname === 'string' ? join(__dirname, 'scan-worker.js') : null);
+  if (workers > 0 && !workerScript)
+    throw new Error('DMA Lens scan: workerScript is required outside the server bundle');
+  const extensions = new Set(
+    (options.extensions ?? DEFAULT_EXTENSIONS).map((extension) =>
+      (extension.startsWith('.') ? extension : `.${extension}`).toLowerCase(),
+    ),
+  );
   return { roots: [...paths], extensions, maxFileSize, workers, analyze: options.analyze ?? null, workerScript };
 }
 
@@ -399,7 +466,15 @@ function openCache(resolved: ResolvedOptions, options: ScanTreeOptions): ScanCac
   const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
   if (cacheDir === null) return ScanCache.disabled();
   const toolFingerprint = options.toolFingerprint ?? defaultFingerprint(resolved);
-  return ScanCache.open(cacheDir, cacheIdentity({ toolFingerprint, roots: resolved.roots, analysisOptions: options.analysis ?? null, maxFileSize: resolved.maxFileSize }));
+  return ScanCache.open(
+    cacheDir,
+    cacheIdentity({
+      toolFingerprint,
+      roots: resolved.roots,
+      analysisOptions: options.analysis ?? null,
+      maxFileSize: resolved.maxFileSize,
+    }),
+  );
 }
 
 /** The analysis code is the worker bundle (or, on the calling thread, the bundle running now). */

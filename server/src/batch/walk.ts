@@ -71,8 +71,13 @@ function* walkDirectory(root: string, options: WalkOptions, problems: WalkProble
     const entry = top.entries[top.next++]!;
     const relativePath = top.relativeDir ? `${top.relativeDir}/${entry.name}` : entry.name;
     if (entry.isDirectory()) {
-      if (!ALWAYS_SKIPPED.has(entry.name) && !options.excludes.matchesEntry(relativePath, entry.name)) open(childPath(top.directory, entry.name), relativePath);
-    } else if (entry.isFile() && options.extensions.has(extname(entry.name).toLowerCase()) && !options.excludes.matchesEntry(relativePath, entry.name)) {
+      if (!ALWAYS_SKIPPED.has(entry.name) && !options.excludes.matchesEntry(relativePath, entry.name))
+        open(childPath(top.directory, entry.name), relativePath);
+    } else if (
+      entry.isFile() &&
+      options.extensions.has(extname(entry.name).toLowerCase()) &&
+      !options.excludes.matchesEntry(relativePath, entry.name)
+    ) {
       yield childPath(top.directory, entry.name);
     }
   }
@@ -80,7 +85,9 @@ function* walkDirectory(root: string, options: WalkOptions, problems: WalkProble
 
 function listSorted(directory: string, problems: WalkProblem[]): Dirent[] | null {
   try {
-    return readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return readdirSync(directory, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
   } catch (error) {
     problems.push({ path: directory, reason: describeFsError(error) });
     return null;

@@ -87,7 +87,9 @@ export class WorkerPool {
           outcomes = unpackBatch(message, batch.tasks);
         } catch (error) {
           // A message the pool cannot read would otherwise leave its batch unfinished and the scan waiting forever.
-          this.onFatal(`unreadable message from a scan worker: ${error instanceof Error ? error.message : String(error)}`);
+          this.onFatal(
+            `unreadable message from a scan worker: ${error instanceof Error ? error.message : String(error)}`,
+          );
           return;
         }
         this.onOutcomes(outcomes);
@@ -118,7 +120,14 @@ export class WorkerPool {
     const failed: FileOutcome[] = [];
     for (const batch of lost) {
       if (batch.retry) {
-        for (const task of batch.tasks) failed.push({ kind: 'skipped', path: task.path, signature: null, reason: 'analysis-failed', note: `not analysed: ${reason}` });
+        for (const task of batch.tasks)
+          failed.push({
+            kind: 'skipped',
+            path: task.path,
+            signature: null,
+            reason: 'analysis-failed',
+            note: `not analysed: ${reason}`,
+          });
       } else {
         for (const task of batch.tasks) this.submit([task], true);
       }

@@ -41,7 +41,9 @@ const NUMBERS_PER_FILE = 4;
 /** `outcomes` are in the order of `tasks` (one per task), which is how the worker produces them. */
 export function packBatch(id: number, outcomes: readonly FileOutcome[]): BatchDone {
   const others: FileOutcome[] = [];
-  const noCandidates = new Float64Array(outcomes.filter((outcome) => outcome.kind === 'no-candidates').length * NUMBERS_PER_FILE);
+  const noCandidates = new Float64Array(
+    outcomes.filter((outcome) => outcome.kind === 'no-candidates').length * NUMBERS_PER_FILE,
+  );
   let at = 0;
   outcomes.forEach((outcome, index) => {
     if (outcome.kind !== 'no-candidates') others.push(outcome);
@@ -59,7 +61,11 @@ export function unpackBatch(message: BatchDone, tasks: readonly FileTask[]): Fil
   const numbers = message.noCandidates;
   for (let at = 0; at < numbers.length; at += NUMBERS_PER_FILE) {
     const path = tasks[numbers[at]!]!.path;
-    outcomes.push({ kind: 'no-candidates', path, signature: { size: numbers[at + 1]!, mtimeMs: numbers[at + 2]!, ino: numbers[at + 3]! } });
+    outcomes.push({
+      kind: 'no-candidates',
+      path,
+      signature: { size: numbers[at + 1]!, mtimeMs: numbers[at + 2]!, ino: numbers[at + 3]! },
+    });
   }
   return outcomes;
 }

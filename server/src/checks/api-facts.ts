@@ -67,14 +67,18 @@ export function isRelease(site: CallSite): boolean {
 }
 
 export function isSyncForCpu(api: string): boolean {
-  return /^dma_sync_(single|single_range|sg|sgtable)_for_cpu$/.test(api) || api === 'virtqueue_dma_sync_single_range_for_cpu';
+  return (
+    /^dma_sync_(single|single_range|sg|sgtable)_for_cpu$/.test(api) || api === 'virtqueue_dma_sync_single_range_for_cpu'
+  );
 }
 
 export function isSyncForDevice(api: string): boolean {
-  return /^dma_sync_(single|single_range|sg|sgtable)_for_device$/.test(api) || api === 'virtqueue_dma_sync_single_range_for_device';
+  return (
+    /^dma_sync_(single|single_range|sg|sgtable)_for_device$/.test(api) ||
+    api === 'virtqueue_dma_sync_single_range_for_device'
+  );
 }
 
 export function kernelDirectionName(direction: Direction): string {
   return DIRECTION_KERNEL_NAME[direction];
 }
-

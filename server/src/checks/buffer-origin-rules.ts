@@ -5,7 +5,9 @@ import { mapsCpuPointer } from './api-facts';
 import type { CheckContext, Rule, RuleFinding } from './rule';
 
 function mapsOf(sites: readonly CallSite[], origin: BufferOrigin, pointerMapsOnly: boolean): CallSite[] {
-  return sites.filter((site) => site.kind === 'map' && site.bufferOrigin === origin && (!pointerMapsOnly || mapsCpuPointer(site.api)));
+  return sites.filter(
+    (site) => site.kind === 'map' && site.bufferOrigin === origin && (!pointerMapsOnly || mapsCpuPointer(site.api)),
+  );
 }
 
 function bufferRange(site: CallSite) {

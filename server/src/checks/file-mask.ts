@@ -10,7 +10,11 @@ export interface FileMask {
   line: number;
 }
 
-export const STREAMING_MASK_SETTERS: ReadonlySet<string> = new Set(['dma_set_mask', 'dma_set_mask_and_coherent', 'dma_coerce_mask_and_coherent']);
+export const STREAMING_MASK_SETTERS: ReadonlySet<string> = new Set([
+  'dma_set_mask',
+  'dma_set_mask_and_coherent',
+  'dma_coerce_mask_and_coherent',
+]);
 
 export function fileStreamingMask(sites: readonly CallSite[]): FileMask | null {
   const masks: FileMask[] = [];

@@ -20,13 +20,24 @@ export const mapInLoop: Rule = {
       if (!site.inLoop || !isStreamingMap(site)) return [];
       const costs = iterationCosts(model, site, mask);
       if (!costs.costs.length) return [];
-      const sizeWords = costs.exampleSize ? 'a 4096-byte example buffer (the size is not a constant)' : `${site.size?.text ?? ''} (${site.size?.value ?? '?'} bytes)`;
-      return [{ range: site.nameRange, message: `${site.api}() runs once per loop iteration; per iteration (map + unmap of ${sizeWords}): ${costs.costs.join('; ')}.` }];
+      const sizeWords = costs.exampleSize
+        ? 'a 4096-byte example buffer (the size is not a constant)'
+        : `${site.size?.text ?? ''} (${site.size?.value ?? '?'} bytes)`;
+      return [
+        {
+          range: site.nameRange,
+          message: `${site.api}() runs once per loop iteration; per iteration (map + unmap of ${sizeWords}): ${costs.costs.join('; ')}.`,
+        },
+      ];
     });
   },
 };
 
-function iterationCosts(model: PlatformModel, site: CallSite, mask: FileMask | null): { costs: string[]; exampleSize: boolean } {
+function iterationCosts(
+  model: PlatformModel,
+  site: CallSite,
+  mask: FileMask | null,
+): { costs: string[]; exampleSize: boolean } {
   const simulation = simulationForSite(site, mask);
   if (!simulation) return { costs: [], exampleSize: false };
   const costs: string[] = [];

@@ -39,7 +39,13 @@ export const narrowDmaMask: Rule = {
 
 /** The fallback idiom `if (dma_set_mask(dev, DMA_BIT_MASK(64))) dma_set_mask(dev, DMA_BIT_MASK(32));`. */
 function hasWideMaskAttempt(sites: readonly CallSite[], site: CallSite): boolean {
-  return sites.some((other) => other !== site && other.enclosingFunction === site.enclosingFunction && STREAMING_MASK_SETTERS.has(other.api) && (maskBits(other.args[1]) ?? 0) >= 64);
+  return sites.some(
+    (other) =>
+      other !== site &&
+      other.enclosingFunction === site.enclosingFunction &&
+      STREAMING_MASK_SETTERS.has(other.api) &&
+      (maskBits(other.args[1]) ?? 0) >= 64,
+  );
 }
 
 function probe(mask: bigint): Request[] {

@@ -23,12 +23,17 @@ export function pathWord(result: OpResult): string {
 }
 
 /** Costs paid at the given moments, e.g. `H_PUT_TCE ×1, bounce 1514 B`; empty string when free. */
-export function costWords(result: OpResult, moments: readonly string[] = ['map', 'unmap', 'sync', 'alloc', 'free']): string {
+export function costWords(
+  result: OpResult,
+  moments: readonly string[] = ['map', 'unmap', 'sync', 'alloc', 'free'],
+): string {
   const parts: string[] = [];
-  for (const call of result.costs.hypercalls) if (moments.includes(call.when)) parts.push(`${call.name} ×${call.count}`);
+  for (const call of result.costs.hypercalls)
+    if (moments.includes(call.when)) parts.push(`${call.name} ×${call.count}`);
   const bytes = bounceBytes(result, moments);
   if (bytes > 0) parts.push(`bounce ${bytes} B`);
-  for (const flush of result.costs.iotlbFlushes) if (moments.includes(flush.when)) parts.push(`${flush.kind} flush ×${flush.count}`);
+  for (const flush of result.costs.iotlbFlushes)
+    if (moments.includes(flush.when)) parts.push(`${flush.kind} flush ×${flush.count}`);
   const lines = result.costs.cacheLines;
   if (lines.clean > 0) parts.push(`clean ${plural(lines.clean, 'line')}`);
   if (lines.invalidate > 0) parts.push(`invalidate ${plural(lines.invalidate, 'line')}`);
@@ -41,13 +46,17 @@ function plural(count: number, word: string): string {
 
 export function bounceBytes(result: OpResult, moments: readonly string[] = ['map', 'unmap', 'sync']): number {
   const bytes = result.costs.bounceBytes;
-  return (moments.includes('map') ? bytes.map : 0) + (moments.includes('unmap') ? bytes.unmap : 0) + (moments.includes('sync') ? bytes.sync : 0);
+  return (
+    (moments.includes('map') ? bytes.map : 0) +
+    (moments.includes('unmap') ? bytes.unmap : 0) +
+    (moments.includes('sync') ? bytes.sync : 0)
+  );
 }
-
 
 /** `TCE 0x1000 (H_PUT_TCE ×1)` or `fails: <kernel message>`. */
 export function outcomeWords(result: OpResult): string {
-  if (result.error !== null || result.dma === null) return `${pathWord(result)}${result.error ? `: ${result.error.trim()}` : ''}`;
+  if (result.error !== null || result.dma === null)
+    return `${pathWord(result)}${result.error ? `: ${result.error.trim()}` : ''}`;
   const costs = costWords(result, ['map', 'alloc']);
   return `${pathWord(result)} ${formatAddress(result.dma)}${costs ? ` (${costs})` : ''}`;
 }

@@ -46,7 +46,12 @@ export function innermostBlock(code: string, offset: number): { open: number; cl
   return { open, close: code.length };
 }
 
-export function governingMaps(sites: readonly CallSite[], text: string, release: CallSite, isMap: (site: CallSite) => boolean): CallSite[] {
+export function governingMaps(
+  sites: readonly CallSite[],
+  text: string,
+  release: CallSite,
+  isMap: (site: CallSite) => boolean,
+): CallSite[] {
   // The masked text is made only when some map passes the cheap tests: most releases pair with none.
   let code: string | null = null;
   return release.pairedWith

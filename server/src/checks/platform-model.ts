@@ -1,7 +1,15 @@
 // The server's one door into the simulation core. Checks, hovers and hints ask "what does platform P
 // do with this sequence of requests" here; results are memoised because the same call is asked about
 // by several features and by every keystroke's re-check.
-import { createSession, listProfiles, ParamError, type OpResult, type PlatformProfile, type Request, type Session } from '@dmalens/core';
+import {
+  createSession,
+  listProfiles,
+  ParamError,
+  type OpResult,
+  type PlatformProfile,
+  type Request,
+  type Session,
+} from '@dmalens/core';
 import type { ParamOverrideValue, PlatformOverrides } from '../protocol/protocol';
 
 export interface PlatformRun {
@@ -19,7 +27,11 @@ export interface PlatformModel {
   readonly selected: readonly PlatformProfile[];
   profile(id: string): PlatformProfile | undefined;
   /** Runs the requests in order in one fresh session of the platform. */
-  run(platformId: string, requests: readonly Request[], extraOverrides?: Record<string, ParamOverrideValue>): PlatformRun;
+  run(
+    platformId: string,
+    requests: readonly Request[],
+    extraOverrides?: Record<string, ParamOverrideValue>,
+  ): PlatformRun;
   /**
    * An MMIO address of the platform for `dma_map_resource` examples: the start of its PCI MMIO hole
    * when it has one, else the first address above RAM (the core's RAM model, spec §1.1: 6.1 refuses RAM
@@ -40,14 +52,19 @@ const MEMO_LIMIT = 4096;
  * Builds the model for a platform selection. Unknown ids and overrides the core rejects are returned as
  * problems (sentences for the user) and left out, so that the rest keeps working.
  */
-export function createPlatformModel(selection: readonly string[], overrides: PlatformOverrides): { model: PlatformModel; problems: string[] } {
+export function createPlatformModel(
+  selection: readonly string[],
+  overrides: PlatformOverrides,
+): { model: PlatformModel; problems: string[] } {
   const profiles = new Map(listProfiles().map((profile) => [profile.id, profile]));
   const problems: string[] = [];
   const selected: PlatformProfile[] = [];
   for (const id of selection) {
     const profile = profiles.get(id);
     if (!profile) {
-      problems.push(`dmalens.platforms: unknown platform id '${id}' (known: ${[...profiles.keys()].join(', ')}); it is left out.`);
+      problems.push(
+        `dmalens.platforms: unknown platform id '${id}' (known: ${[...profiles.keys()].join(', ')}); it is left out.`,
+      );
       continue;
     }
     if (!selected.includes(profile)) selected.push(profile);
@@ -91,7 +108,11 @@ class MemoisedModel implements PlatformModel {
     return this.profiles.get(id);
   }
 
-  run(platformId: string, requests: readonly Request[], extraOverrides: Record<string, ParamOverrideValue> = {}): PlatformRun {
+  run(
+    platformId: string,
+    requests: readonly Request[],
+    extraOverrides: Record<string, ParamOverrideValue> = {},
+  ): PlatformRun {
     const key = jsonKey([platformId, requests, extraOverrides]);
     const known = this.memo.get(key);
     if (known) return known;
@@ -131,7 +152,11 @@ class MemoisedModel implements PlatformModel {
     return session.clone();
   }
 
-  private simulate(platformId: string, requests: readonly Request[], extraOverrides: Record<string, ParamOverrideValue>): PlatformRun {
+  private simulate(
+    platformId: string,
+    requests: readonly Request[],
+    extraOverrides: Record<string, ParamOverrideValue>,
+  ): PlatformRun {
     const profile = this.profiles.get(platformId);
     const base = { platform: platformId, title: profile?.title ?? platformId, short: profile?.short ?? platformId };
     if (!profile) return { ...base, results: [], error: `unknown platform id '${platformId}'` };

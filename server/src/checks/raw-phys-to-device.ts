@@ -46,7 +46,8 @@ function isPlatformCode(path: string | undefined, text: string): boolean {
 }
 
 /** Calls whose argument goes to the device: endianness conversions for descriptors and MMIO writes. */
-const DEVICE_SINKS = /^(cpu_to_(le|be)(16|32|64)|writel|writeq|writel_relaxed|writeq_relaxed|iowrite32|iowrite64|iowrite32be|iowrite64be|lo_hi_writeq|hi_lo_writeq|__raw_writel|__raw_writeq|out_le32|out_be32|out_le64|out_be64|writel_be|writeq_be)$/;
+const DEVICE_SINKS =
+  /^(cpu_to_(le|be)(16|32|64)|writel|writeq|writel_relaxed|writeq_relaxed|iowrite32|iowrite64|iowrite32be|iowrite64be|lo_hi_writeq|hi_lo_writeq|__raw_writel|__raw_writeq|out_le32|out_be32|out_le64|out_be64|writel_be|writeq_be)$/;
 /** Helpers that only split or narrow a value on its way to a sink. */
 const PASS_THROUGH = /^(lower_32_bits|upper_32_bits)$/;
 
@@ -87,8 +88,12 @@ export interface RawPhysOutcome {
 /** What a DMA map of the example buffer gives on each selected platform (also shown by the hover). */
 export function rawPhysOutcomes(model: PlatformModel): RawPhysOutcome[] {
   return model.selected.flatMap((profile) => {
-    const result = model.run(profile.id, [{ op: 'map_single', phys: EXAMPLE_PHYS_VALUE, size: EXAMPLE_SIZE_VALUE, dir: 'bidirectional' }]).results[0];
-    return result ? [{ profile, result, sameAsPhys: result.path === 'dma-direct' && result.dma === EXAMPLE_PHYS_VALUE }] : [];
+    const result = model.run(profile.id, [
+      { op: 'map_single', phys: EXAMPLE_PHYS_VALUE, size: EXAMPLE_SIZE_VALUE, dir: 'bidirectional' },
+    ]).results[0];
+    return result
+      ? [{ profile, result, sameAsPhys: result.path === 'dma-direct' && result.dma === EXAMPLE_PHYS_VALUE }]
+      : [];
   });
 }
 
@@ -113,11 +118,13 @@ function inVirtioNoDmaApiPath(text: string, site: CallSite): boolean {
 /** Describes where the value goes when that place is device-visible, else null. */
 function deviceSink(text: string, site: CallSite): string | null {
   const start = site.offset;
-  const statementStart = Math.max(text.lastIndexOf(';', start - 1), text.lastIndexOf('{', start - 1), text.lastIndexOf('}', start - 1)) + 1;
+  const statementStart =
+    Math.max(text.lastIndexOf(';', start - 1), text.lastIndexOf('{', start - 1), text.lastIndexOf('}', start - 1)) + 1;
   const prefix = text.slice(statementStart, start);
   let callee = enclosingCallee(prefix);
   let depth = 0;
-  while (callee && PASS_THROUGH.test(callee.name) && depth++ < 3) callee = enclosingCallee(prefix.slice(0, callee.openParen));
+  while (callee && PASS_THROUGH.test(callee.name) && depth++ < 3)
+    callee = enclosingCallee(prefix.slice(0, callee.openParen));
   if (callee && DEVICE_SINKS.test(callee.name)) return `${callee.name}()`;
   const assignment = /([A-Za-z_][\w.\->[\]]*)\s*=\s*(\([^()]*\)\s*)?$/.exec(prefix);
   if (assignment && /desc|\bbd\b|sge\b|ring\[/.test(assignment[1]!)) return `the descriptor field '${assignment[1]}'`;

@@ -71,7 +71,11 @@ export const removedApi: Rule = {
 };
 
 function replacementFix(site: CallSite, removal: Rewrite): Fix | undefined {
-  if (removal.rename) return { title: `Replace ${site.api} with ${removal.rename}`, edits: [{ range: site.nameRange, newText: removal.rename }] };
+  if (removal.rename)
+    return {
+      title: `Replace ${site.api} with ${removal.rename}`,
+      edits: [{ range: site.nameRange, newText: removal.rename }],
+    };
   if (!removal.successor || site.args.length === 0 || site.argRanges.length !== site.args.length) return undefined;
   const device = site.args[0]!.trim();
   // A plain member chain (`adapter->pdev`) binds tighter than `&` and needs no parentheses.

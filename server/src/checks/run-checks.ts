@@ -39,7 +39,9 @@ export function runChecks(input: CheckInput, options: CheckOptions): Finding[] {
       findings.push({ ...finding, ruleId: rule.id, severity });
     }
   }
-  return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return findings.sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+  );
 }
 
 /** Most files have no finding and need no line lookups, so the index is built on first use. */

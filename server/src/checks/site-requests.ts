@@ -29,7 +29,9 @@ export function simulationKey(simulation: SiteSimulation): string {
  * its example address is the platform's MMIO example instead of the RAM example.
  */
 export function requestsOn(simulation: SiteSimulation, model: PlatformModel, platformId: string): Request[] {
-  const mmio = simulation.requests.some((request) => request.op === 'map_resource') ? model.mmioExample(platformId) : null;
+  const mmio = simulation.requests.some((request) => request.op === 'map_resource')
+    ? model.mmioExample(platformId)
+    : null;
   if (mmio === null) return simulation.requests;
   return simulation.requests.map((request) => (request.op === 'map_resource' ? { ...request, phys: mmio } : request));
 }
@@ -71,22 +73,45 @@ export function simulationForSite(site: CallSite, mask: FileMask | null = null):
 function requestsForSite(site: CallSite): SiteSimulation | null {
   const { size, dir, exampleFields } = siteSizeAndDirection(site);
   const phys = EXAMPLE_PHYS_VALUE;
-  const map = (): Request => (site.kind === 'map' && /resource/.test(site.api) ? { op: 'map_resource', phys, size, dir } : { op: 'map_single', phys, size, dir });
+  const map = (): Request =>
+    site.kind === 'map' && /resource/.test(site.api)
+      ? { op: 'map_resource', phys, size, dir }
+      : { op: 'map_single', phys, size, dir };
   const entryType = debugEntryType(site.api);
   if (site.kind === 'map') {
-    if (entryType === 'scather-gather') return { requests: [{ op: 'map_sg', entries: [{ phys, size }], dir }], focus: 0, exampleFields };
+    if (entryType === 'scather-gather')
+      return { requests: [{ op: 'map_sg', entries: [{ phys, size }], dir }], focus: 0, exampleFields };
     return { requests: [map()], focus: 0, exampleFields };
   }
   if (site.kind === 'unmap') return { requests: [map(), { op: 'unmap', of: 0 }], focus: 1, exampleFields };
   if (site.kind === 'sync') {
     const op = isSyncForCpu(site.api) ? 'sync_for_cpu' : isSyncForDevice(site.api) ? 'sync_for_device' : null;
     if (!op) return null;
-    return { requests: [{ op: 'map_single', phys, size, dir }, { op, of: 0 }], focus: 1, exampleFields };
+    return {
+      requests: [
+        { op: 'map_single', phys, size, dir },
+        { op, of: 0 },
+      ],
+      focus: 1,
+      exampleFields,
+    };
   }
   if (site.kind === 'alloc') {
-    return { requests: [{ op: 'alloc_coherent', size }], focus: 0, exampleFields: exampleFields.filter((field) => field === 'size') };
+    return {
+      requests: [{ op: 'alloc_coherent', size }],
+      focus: 0,
+      exampleFields: exampleFields.filter((field) => field === 'size'),
+    };
   }
-  if (site.kind === 'free') return { requests: [{ op: 'alloc_coherent', size }, { op: 'free_coherent', of: 0 }], focus: 1, exampleFields: exampleFields.filter((field) => field === 'size') };
+  if (site.kind === 'free')
+    return {
+      requests: [
+        { op: 'alloc_coherent', size },
+        { op: 'free_coherent', of: 0 },
+      ],
+      focus: 1,
+      exampleFields: exampleFields.filter((field) => field === 'size'),
+    };
   if (site.kind === 'virtio-add') {
     const out = /inbuf/.test(site.api) ? [] : [{ phys, size }];
     const inbound = /inbuf/.test(site.api) ? [{ phys, size }] : [];

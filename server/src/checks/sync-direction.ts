@@ -40,7 +40,9 @@ export function debugMessages(mapped: Direction, sync: CallSite): string[] {
   const tail = `[device address=0x…] [size=… bytes] [mapped with ${kernelDirectionName(mapped)}] [synced with ${kernelDirectionName(synced)}]`;
   const messages: string[] = [];
   if (synced !== mapped) messages.push(`device driver syncs DMA memory with different direction ${tail}`);
-  if (toCpu && mapped !== 'from_device' && synced !== 'to_device') messages.push(`device driver syncs device read-only DMA memory for cpu ${tail}`);
-  if (toDevice && mapped !== 'to_device' && synced !== 'from_device') messages.push(`device driver syncs device write-only DMA memory to device ${tail}`);
+  if (toCpu && mapped !== 'from_device' && synced !== 'to_device')
+    messages.push(`device driver syncs device read-only DMA memory for cpu ${tail}`);
+  if (toDevice && mapped !== 'to_device' && synced !== 'from_device')
+    messages.push(`device driver syncs device write-only DMA memory to device ${tail}`);
   return messages;
 }

@@ -32,7 +32,14 @@ export const uncheckedMapping: Rule = {
  */
 function isUncheckedMapping(site: CallSite): boolean {
   const stored = site.resultUse === 'assigned' || site.resultUse === 'declared';
-  return site.kind === 'map' && returnsMappingErrorValue(site.api) && stored && site.handle !== null && !site.checked && site.enclosingFunction !== null;
+  return (
+    site.kind === 'map' &&
+    returnsMappingErrorValue(site.api) &&
+    stored &&
+    site.handle !== null &&
+    !site.checked &&
+    site.enclosingFunction !== null
+  );
 }
 
 function checkFunction(site: CallSite): string {
@@ -51,7 +58,12 @@ function insertCheckFix(site: CallSite, lines: LineIndex): Fix | undefined {
   const newline = lines.text.includes('\r\n') ? '\r\n' : '\n';
   return {
     title: `Insert ${checkFunction(site)}() check after ${site.api}()`,
-    edits: [{ range: { start: end, end }, newText: `${newline}${indent}if (${checkFunction(site)}(${device}, ${site.handle}))${newline}${innerIndent}return -ENOMEM;` }],
+    edits: [
+      {
+        range: { start: end, end },
+        newText: `${newline}${indent}if (${checkFunction(site)}(${device}, ${site.handle}))${newline}${innerIndent}return -ENOMEM;`,
+      },
+    ],
   };
 }
 

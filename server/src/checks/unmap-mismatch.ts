@@ -51,7 +51,12 @@ function compare(map: CallSite, release: CallSite): RuleFinding[] {
         `swiotlb and the IOMMU release what the unmap size covers, not what was mapped.`,
     });
   }
-  if (map.direction !== 'unknown' && release.direction !== 'unknown' && map.kind === 'map' && map.direction !== release.direction) {
+  if (
+    map.direction !== 'unknown' &&
+    release.direction !== 'unknown' &&
+    map.kind === 'map' &&
+    map.direction !== release.direction
+  ) {
     findings.push({
       range: release.nameRange,
       message:

@@ -14,7 +14,9 @@ export const virtioIommuPlatformRenamed: Rule = {
   defaultSeverity: 'warning',
   platformDependent: false,
   check({ text, lines }: CheckContext): RuleFinding[] {
-    const hits = findIdentifier(text, OLD_NAME).filter((hit) => !/#\s*(ifdef|ifndef|undef|define)\s*$/.test(hit.linePrefix) && !/defined\s*\(?\s*$/.test(hit.linePrefix));
+    const hits = findIdentifier(text, OLD_NAME).filter(
+      (hit) => !/#\s*(ifdef|ifndef|undef|define)\s*$/.test(hit.linePrefix) && !/defined\s*\(?\s*$/.test(hit.linePrefix),
+    );
     if (!hits.length) return [];
     return hits.map((hit) => {
       const range = lines.rangeOf(hit.offset, hit.offset + OLD_NAME.length);

@@ -12,11 +12,15 @@ const INTEGERS = new Set(['of', 'num', 'cpu']);
 const BOOLEANS = new Set(['packed', 'legacy', 'indirect', 'no-indirect']);
 
 function ranges(option: string, text: string): { phys: string; size: string }[] {
-  return text.split(',').filter(Boolean).map((item) => {
-    const [phys, size, extra] = item.split(':');
-    if (!phys || !size || extra !== undefined) throw new UsageError(`--${option}: expected phys:size[,phys:size...], got '${item}'`);
-    return { phys, size };
-  });
+  return text
+    .split(',')
+    .filter(Boolean)
+    .map((item) => {
+      const [phys, size, extra] = item.split(':');
+      if (!phys || !size || extra !== undefined)
+        throw new UsageError(`--${option}: expected phys:size[,phys:size...], got '${item}'`);
+      return { phys, size };
+    });
 }
 
 /** `map_single --phys 0x1000 --size 4096 --dir to_device` → `{op:'map_single', phys:'0x1000', size:'4096', dir:'to_device'}`. */
@@ -24,7 +28,8 @@ export function opArgsToJson(op: string, args: readonly string[]): Record<string
   const request: Record<string, unknown> = { op };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    if (!arg.startsWith('--')) throw new UsageError(`simulate ${op}: unexpected argument '${arg}' (operation arguments are --key value)`);
+    if (!arg.startsWith('--'))
+      throw new UsageError(`simulate ${op}: unexpected argument '${arg}' (operation arguments are --key value)`);
     const eq = arg.indexOf('=');
     const key = arg.slice(2, eq < 0 ? undefined : eq);
     if (BOOLEANS.has(key)) {
@@ -36,9 +41,14 @@ export function opArgsToJson(op: string, args: readonly string[]): Record<string
     if (value === undefined) throw new UsageError(`simulate ${op}: --${key} needs a value`);
     const field = key.replace(/-/g, '_');
     if (RANGE_LISTS.has(key)) request[field] = ranges(key, value);
-    else if (NAME_LISTS.has(key)) request[field] = value.split(',').map((name) => name.trim()).filter(Boolean);
+    else if (NAME_LISTS.has(key))
+      request[field] = value
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean);
     else if (INTEGERS.has(key)) {
-      if (!/^\d+$/.test(value)) throw new UsageError(`simulate ${op}: --${key} expects a non-negative integer, got '${value}'`);
+      if (!/^\d+$/.test(value))
+        throw new UsageError(`simulate ${op}: --${key} expects a non-negative integer, got '${value}'`);
       request[field] = Number(value);
     } else request[field] = value;
   }

@@ -17,7 +17,9 @@ export function readOpsSource(source: string): { text: string; name: string } {
     return { text: readFileSync(source, 'utf8'), name: source };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`--ops ${source}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code ?? (error as Error).message})`);
+    throw new UsageError(
+      `--ops ${source}: cannot read the file (${code === 'ENOENT' ? 'no such file' : (code ?? (error as Error).message)})`,
+    );
   }
 }
 
@@ -32,7 +34,10 @@ export function parseOps(text: string, name: string): { raw: Record<string, unkn
     const found = offset < text.length ? `'${text[offset]}'` : 'the end of the input';
     throw new UsageError(`--ops ${name}: malformed JSON at ${lineColumn(text, offset)}: unexpected ${found}`);
   }
-  if (!Array.isArray(json)) throw new UsageError(`--ops ${name}: expected a JSON array of requests, got ${json === null ? 'null' : typeof json}`);
+  if (!Array.isArray(json))
+    throw new UsageError(
+      `--ops ${name}: expected a JSON array of requests, got ${json === null ? 'null' : typeof json}`,
+    );
   if (json.length === 0) throw new UsageError(`--ops ${name}: the array holds no requests`);
   const requests = json.map((item, index) => {
     try {

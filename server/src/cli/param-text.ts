@@ -8,7 +8,11 @@ export function paramText(value: unknown): string {
   if (Array.isArray(value)) {
     if (value.length === 0) return '(none)';
     return value
-      .map((item) => (item && typeof item === 'object' ? ['cpu', 'dma', 'size'].map((key) => hex((item as Record<string, unknown>)[key])).join(':') : String(item)))
+      .map((item) =>
+        item && typeof item === 'object'
+          ? ['cpu', 'dma', 'size'].map((key) => hex((item as Record<string, unknown>)[key])).join(':')
+          : String(item),
+      )
       .join(',');
   }
   if (value && typeof value === 'object') {

@@ -32,10 +32,15 @@ function profilesJson(): unknown {
 function profilesText(): string {
   const profiles = listProfiles();
   const idWidth = Math.max(...profiles.map((profile) => profile.id.length)) + 2;
-  const lines = [`${profiles.length} platform profiles (dmalens simulate --platform ID; change parameters with --set key=value)`, ''];
+  const lines = [
+    `${profiles.length} platform profiles (dmalens simulate --platform ID; change parameters with --set key=value)`,
+    '',
+  ];
   for (const profile of profiles) {
     lines.push(`${profile.id.padEnd(idWidth)}${profile.arch.padEnd(8)} ${profile.title}`);
-    const params = Object.entries(profile.params).map(([key, value]) => `${key}=${paramText(value)}`).join(' ');
+    const params = Object.entries(profile.params)
+      .map(([key, value]) => `${key}=${paramText(value)}`)
+      .join(' ');
     if (params) lines.push(...wrap(params, 100 - idWidth - 9).map((line) => `${' '.repeat(idWidth + 9)}${line}`));
   }
   lines.push('', 'Parameters (defaults apply where a profile sets nothing):', '');

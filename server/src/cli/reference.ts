@@ -1,6 +1,13 @@
 // `dmalens reference`: the reference page docs/reference/platforms.md, generated from the catalogue so it
 // can never drift from the code (a test compares the committed page with this output).
-import { allParamSpecs, escapeMarkdown, listProfiles, markdownCode, type ParamSpec, type PlatformProfile } from '@dmalens/core';
+import {
+  allParamSpecs,
+  escapeMarkdown,
+  listProfiles,
+  markdownCode,
+  type ParamSpec,
+  type PlatformProfile,
+} from '@dmalens/core';
 import { parseArgs } from './args';
 import { REFERENCE_HELP } from './help';
 import { print } from './output';
@@ -8,11 +15,26 @@ import { paramText } from './param-text';
 import { UsageError } from './usage-error';
 
 function profileSection(profile: PlatformProfile): string {
-  const lines = [`### ${markdownCode(profile.id)} — ${escapeMarkdown(profile.title)}`, '', `Architecture: ${markdownCode(profile.arch)}. Short label: ${escapeMarkdown(profile.short)}.`, '', profile.description, ''];
-  if (profile.sources.length) lines.push('Sources:', '', ...profile.sources.map((source) => `- ${markdownCode(source)}`), '');
+  const lines = [
+    `### ${markdownCode(profile.id)} — ${escapeMarkdown(profile.title)}`,
+    '',
+    `Architecture: ${markdownCode(profile.arch)}. Short label: ${escapeMarkdown(profile.short)}.`,
+    '',
+    profile.description,
+    '',
+  ];
+  if (profile.sources.length)
+    lines.push('Sources:', '', ...profile.sources.map((source) => `- ${markdownCode(source)}`), '');
   const params = Object.entries(profile.params);
   if (params.length) {
-    lines.push('| parameter | value |', '|---|---|', ...params.map(([key, value]) => `| [${markdownCode(key, true)}](#param-${key}) | ${markdownCode(paramText(value), true)} |`), '');
+    lines.push(
+      '| parameter | value |',
+      '|---|---|',
+      ...params.map(
+        ([key, value]) => `| [${markdownCode(key, true)}](#param-${key}) | ${markdownCode(paramText(value), true)} |`,
+      ),
+      '',
+    );
   } else {
     lines.push('Every parameter takes its default.', '');
   }
@@ -22,7 +44,8 @@ function profileSection(profile: PlatformProfile): string {
 function parameterSection(spec: ParamSpec, profiles: readonly PlatformProfile[]): string {
   const accepted = spec.values ? spec.values.map((value) => markdownCode(value)).join(', ') : escapeMarkdown(spec.kind);
   const users = profiles.filter((profile) => Object.prototype.hasOwnProperty.call(profile.params, spec.key));
-  const bounds = spec.min !== undefined || spec.max !== undefined ? ` Range ${spec.min ?? '…'}..${spec.max ?? '…'}.` : '';
+  const bounds =
+    spec.min !== undefined || spec.max !== undefined ? ` Range ${spec.min ?? '…'}..${spec.max ?? '…'}.` : '';
   return [
     `<a id="param-${spec.key}"></a>`,
     `### ${markdownCode(spec.key)}`,
@@ -66,7 +89,10 @@ export function renderReferencePage(): string {
     '',
     '| id | arch | title |',
     '|---|---|---|',
-    ...profiles.map((profile) => `| [${markdownCode(profile.id, true)}](#${profile.id.replace(/[^a-z0-9-]/g, '')}) | ${markdownCode(profile.arch, true)} | ${escapeMarkdown(profile.title)} |`),
+    ...profiles.map(
+      (profile) =>
+        `| [${markdownCode(profile.id, true)}](#${profile.id.replace(/[^a-z0-9-]/g, '')}) | ${markdownCode(profile.arch, true)} | ${escapeMarkdown(profile.title)} |`,
+    ),
     '',
     ...profiles.map((profile) => `<a id="${profile.id.replace(/[^a-z0-9-]/g, '')}"></a>\n\n${profileSection(profile)}`),
     '## Parameters',

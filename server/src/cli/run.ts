@@ -25,7 +25,10 @@ export function platformLabel(session: CliSession): PlatformLabel {
 }
 
 function describeValue(value: unknown): string {
-  if (Array.isArray(value)) return value.map((item) => (item && typeof item === 'object' ? Object.values(item).join(':') : String(item))).join(',');
+  if (Array.isArray(value))
+    return value
+      .map((item) => (item && typeof item === 'object' ? Object.values(item).join(':') : String(item)))
+      .join(',');
   return String(value);
 }
 

@@ -1,7 +1,19 @@
 // `dmalens simulate`: runs one operation or a sequence on one or more platforms and prints text or the
 // JSON contract of issue 2.
 import { writeFileSync } from 'node:fs';
-import { listProfiles, MAX_SVG_COLUMNS, paramsToJson, parseRequest, renderPipelineSvg, renderTextComparison, renderTextPipeline, resultToJson, type OpResult, type PlatformResult, type Request } from '@dmalens/core';
+import {
+  listProfiles,
+  MAX_SVG_COLUMNS,
+  paramsToJson,
+  parseRequest,
+  renderPipelineSvg,
+  renderTextComparison,
+  renderTextPipeline,
+  resultToJson,
+  type OpResult,
+  type PlatformResult,
+  type Request,
+} from '@dmalens/core';
 import { parseArgs } from './args';
 import { SIMULATE_HELP } from './help';
 import { opArgsToJson } from './op-args';
@@ -11,8 +23,16 @@ import { describeRequest, platformLabel, sessionFor, type PlatformRun } from './
 import { UsageError } from './usage-error';
 
 function platformIds(values: readonly string[]): string[] {
-  const ids = values.flatMap((value) => value.split(',')).map((id) => id.trim()).filter(Boolean);
-  if (ids.length === 0) throw new UsageError(`simulate: --platform is required (known: ${listProfiles().map((p) => p.id).join(', ')})`);
+  const ids = values
+    .flatMap((value) => value.split(','))
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (ids.length === 0)
+    throw new UsageError(
+      `simulate: --platform is required (known: ${listProfiles()
+        .map((p) => p.id)
+        .join(', ')})`,
+    );
   return [...new Set(ids)];
 }
 
@@ -36,7 +56,10 @@ function requestsFrom(parsed: ReturnType<typeof parseArgs>): { raw: Record<strin
     const source = readOpsSource(ops[0] as string);
     return parseOps(source.text, source.name);
   }
-  if (op === undefined) throw new UsageError('simulate: no operation given (e.g. map_single --phys 0x12345000 --size 0x1000 --dir to_device), or use --ops FILE');
+  if (op === undefined)
+    throw new UsageError(
+      'simulate: no operation given (e.g. map_single --phys 0x12345000 --size 0x1000 --dir to_device), or use --ops FILE',
+    );
   const raw = opArgsToJson(op, [...extra, ...parsed.rest]);
   try {
     return { raw: [raw], requests: [parseRequest(raw)] };
@@ -52,7 +75,8 @@ function runAll(ids: string[], overrides: Record<string, string>, requests: Requ
       try {
         return session.run(request);
       } catch (error) {
-        if ((error as Error).name === 'RequestError') throw new UsageError(`simulate: request [${index}] (${request.op}) on ${id}: ${(error as Error).message}`);
+        if ((error as Error).name === 'RequestError')
+          throw new UsageError(`simulate: request [${index}] (${request.op}) on ${id}: ${(error as Error).message}`);
         throw error;
       }
     });
@@ -62,19 +86,29 @@ function runAll(ids: string[], overrides: Record<string, string>, requests: Requ
 
 function textFor(runs: PlatformRun[], raw: Record<string, unknown>[], overrides: Record<string, string>): string {
   const blocks: string[] = [];
-  const set = Object.entries(overrides).map(([key, value]) => `${key}=${value}`).join(' ');
+  const set = Object.entries(overrides)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(' ');
   if (runs.length > 1) {
     raw.forEach((request, index) => {
-      const rows: PlatformResult[] = runs.map((run) => ({ platform: platformLabel(run.session), result: run.results[index] as OpResult }));
-      blocks.push(`[${index}] ${describeRequest(request)}${set ? `   (--set ${set})` : ''}\n${renderTextComparison(rows)}`);
+      const rows: PlatformResult[] = runs.map((run) => ({
+        platform: platformLabel(run.session),
+        result: run.results[index] as OpResult,
+      }));
+      blocks.push(
+        `[${index}] ${describeRequest(request)}${set ? `   (--set ${set})` : ''}\n${renderTextComparison(rows)}`,
+      );
     });
   }
   for (const run of runs) {
     const label = platformLabel(run.session);
     const lines = [`== ${run.id}: ${label.title}${set ? `   (--set ${set})` : ''}`];
     const setup = run.session.setupResult;
-    if (setup.stages.length > 0) lines.push(`setup (boot and probe):\n${renderTextPipeline(setup, { outcome: false })}`);
-    run.results.forEach((result, index) => lines.push(`[${index}] ${describeRequest(raw[index] ?? {})}\n${renderTextPipeline(result)}`));
+    if (setup.stages.length > 0)
+      lines.push(`setup (boot and probe):\n${renderTextPipeline(setup, { outcome: false })}`);
+    run.results.forEach((result, index) =>
+      lines.push(`[${index}] ${describeRequest(raw[index] ?? {})}\n${renderTextPipeline(result)}`),
+    );
     blocks.push(lines.join('\n\n'));
   }
   return blocks.join('\n\n');
@@ -83,16 +117,24 @@ function textFor(runs: PlatformRun[], raw: Record<string, unknown>[], overrides:
 /** The address pipeline of the last request on the first four platforms, as the webview draws it. */
 function writeSvg(file: string, runs: PlatformRun[], raw: Record<string, unknown>[]): void {
   const last = raw.length - 1;
-  const rows: PlatformResult[] = runs.slice(0, MAX_SVG_COLUMNS).map((run) => ({ platform: platformLabel(run.session), result: run.results[last] as OpResult }));
+  const rows: PlatformResult[] = runs
+    .slice(0, MAX_SVG_COLUMNS)
+    .map((run) => ({ platform: platformLabel(run.session), result: run.results[last] as OpResult }));
   try {
     writeFileSync(file, renderPipelineSvg(rows, { caption: `[${last}] ${describeRequest(raw[last] ?? {})}` }));
   } catch (error) {
-    throw new UsageError(`simulate: --svg ${file}: cannot write the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new UsageError(
+      `simulate: --svg ${file}: cannot write the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 }
 
 export function simulateCommand(argv: readonly string[]): void {
-  const parsed = parseArgs(argv, { values: ['platform', 'set', 'ops', 'svg'], flags: ['json', 'help'], passUnknown: true }, 'simulate');
+  const parsed = parseArgs(
+    argv,
+    { values: ['platform', 'set', 'ops', 'svg'], flags: ['json', 'help'], passUnknown: true },
+    'simulate',
+  );
   if (parsed.flags.has('help')) return print(SIMULATE_HELP);
   const ids = platformIds(parsed.values.get('platform') ?? []);
   const overrides = overridesFrom(parsed.values.get('set') ?? [], 'simulate');
@@ -101,7 +143,11 @@ export function simulateCommand(argv: readonly string[]): void {
   const svg = parsed.values.get('svg');
   if (svg) writeSvg(svg[svg.length - 1] as string, runs, raw);
   if (parsed.flags.has('json')) {
-    const objects = runs.map((run) => ({ platform: run.id, params: paramsToJson(run.session.params), results: run.results.map(resultToJson) }));
+    const objects = runs.map((run) => ({
+      platform: run.id,
+      params: paramsToJson(run.session.params),
+      results: run.results.map(resultToJson),
+    }));
     printJson(objects.length === 1 ? objects[0] : objects);
   } else {
     print(textFor(runs, raw, overrides));

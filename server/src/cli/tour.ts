@@ -1,7 +1,15 @@
 // `dmalens tour` (what `npm start` shows): one buffer mapped on many platforms side by side, the kernel
 // stages behind a few of them, a virtio buffer with and without VIRTIO_F_ACCESS_PLATFORM, then a scan of
 // the bundled example drivers.
-import { formatAddress, parseRequest, wrap, renderTextComparison, renderTextPipeline, type OpResult, type PlatformResult } from '@dmalens/core';
+import {
+  formatAddress,
+  parseRequest,
+  wrap,
+  renderTextComparison,
+  renderTextPipeline,
+  type OpResult,
+  type PlatformResult,
+} from '@dmalens/core';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from './args';
@@ -53,7 +61,14 @@ const VIRTIO_CASES: { platform: TourPlatform; offered: string[] }[] = [
 
 function mapOnPlatform(platform: TourPlatform): PlatformResult & { map: OpResult } {
   const session = sessionFor(platform.id, platform.set ?? {}, 'tour');
-  const map = session.run(parseRequest({ op: 'map_single', phys: `0x${BUFFER.phys.toString(16)}`, size: BUFFER.size.toString(), dir: 'to_device' }));
+  const map = session.run(
+    parseRequest({
+      op: 'map_single',
+      phys: `0x${BUFFER.phys.toString(16)}`,
+      size: BUFFER.size.toString(),
+      dir: 'to_device',
+    }),
+  );
   const unmap = session.run(parseRequest({ op: 'unmap', of: 0 }));
   const label = platformLabel(session);
   return { platform: { ...label, id: platform.label ?? platform.id }, result: map, related: [unmap], map };
@@ -64,7 +79,13 @@ function virtioOnPlatform(platform: TourPlatform, offered: string[]): PlatformRe
   const probe = session.run(parseRequest({ op: 'virtio_negotiate', offered }));
   const label = { ...platformLabel(session), id: platform.label ?? platform.id };
   if (probe.error !== null) return { platform: label, result: probe };
-  const add = session.run(parseRequest({ op: 'virtqueue_add', out: [{ phys: `0x${BUFFER.phys.toString(16)}`, size: BUFFER.size.toString() }], in: [] }));
+  const add = session.run(
+    parseRequest({
+      op: 'virtqueue_add',
+      out: [{ phys: `0x${BUFFER.phys.toString(16)}`, size: BUFFER.size.toString() }],
+      in: [],
+    }),
+  );
   const done = session.run(parseRequest({ op: 'virtqueue_get_buf', of: 1 }));
   return { platform: label, result: add, related: [done] };
 }
@@ -80,7 +101,10 @@ export function tourText(): string {
       const row = rows.find((entry) => entry.platform.id === id);
       return row ? `-- ${id} (${row.platform.title}), stage by stage:\n${renderTextPipeline(row.map)}` : '';
     }).filter(Boolean),
-    wrap('Virtio: virtqueue_add_outbuf() of the same buffer after feature negotiation (+AP = the device offers VIRTIO_F_ACCESS_PLATFORM; without it the ring skips the DMA API and hands the device guest-physical addresses).', 100).join('\n'),
+    wrap(
+      'Virtio: virtqueue_add_outbuf() of the same buffer after feature negotiation (+AP = the device offers VIRTIO_F_ACCESS_PLATFORM; without it the ring skips the DMA API and hands the device guest-physical addresses).',
+      100,
+    ).join('\n'),
     renderTextComparison(VIRTIO_CASES.map(({ platform, offered }) => virtioOnPlatform(platform, offered))),
     'Try:\n  dmalens simulate --platform x86_64,pseries,rpi4-soc map_single --phys 0x12345000 --size 0x3000 \\\n      --dir bidirectional\n  dmalens platforms',
   ];
@@ -104,7 +128,8 @@ export async function tourCommand(argv: readonly string[], scan: (argv: string[]
   if (parsed.positionals.length) throw new UsageError(`tour: unexpected argument '${parsed.positionals[0]}'`);
   print(tourText());
   const examples = examplesDir();
-  if (examples === null) return print('\n(The example drivers are not next to this installation, so the scan part of the tour is skipped.)');
+  if (examples === null)
+    return print('\n(The example drivers are not next to this installation, so the scan part of the tour is skipped.)');
   print(`\nThe bundled example drivers, scanned: dmalens scan ${examples}\n`);
   if ((await scan([examples])) === 2) process.exitCode = 2;
 }

@@ -21,7 +21,15 @@ export function settingsJsonSchema(): Record<string, JsonSchema> {
   platforms['uniqueItems'] = true;
   const rules = properties['dmalens.rules']!;
   rules['properties'] = Object.fromEntries(
-    RULES.map((rule) => [rule.id, { type: 'string', enum: ['error', 'warning', 'information', 'hint', 'off'], default: rule.defaultSeverity, description: rule.title }]),
+    RULES.map((rule) => [
+      rule.id,
+      {
+        type: 'string',
+        enum: ['error', 'warning', 'information', 'hint', 'off'],
+        default: rule.defaultSeverity,
+        description: rule.title,
+      },
+    ]),
   );
   const overrides = properties['dmalens.overrides']!;
   overrides['propertyNames'] = { enum: platformIds };

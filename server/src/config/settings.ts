@@ -4,7 +4,14 @@
 import { z } from 'zod';
 
 /** The platforms a fresh install annotates: x86 without and with an IOMMU, a confidential guest, both powerpc servers and an arm64 board with dma-ranges windows. */
-export const DEFAULT_PLATFORMS = ['x86_64', 'x86_64-vtd', 'x86_64-sev-guest', 'pseries', 'powernv', 'rpi4-soc'] as const;
+export const DEFAULT_PLATFORMS = [
+  'x86_64',
+  'x86_64-vtd',
+  'x86_64-sev-guest',
+  'pseries',
+  'powernv',
+  'rpi4-soc',
+] as const;
 
 export const SEVERITY_SETTINGS = ['error', 'warning', 'information', 'hint', 'off'] as const;
 export type SeveritySetting = (typeof SEVERITY_SETTINGS)[number];
@@ -12,31 +19,57 @@ export type SeveritySetting = (typeof SEVERITY_SETTINGS)[number];
 const overrideValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 
 /** Directory names that never hold driver sources worth indexing, in the spirit of `files.exclude`. */
-export const DEFAULT_EXCLUDES = ['**/.git/**', '**/node_modules/**', '**/.svn/**', '**/.hg/**', '**/out/**', '**/.pc/**', '**/*.mod.c'];
+export const DEFAULT_EXCLUDES = [
+  '**/.git/**',
+  '**/node_modules/**',
+  '**/.svn/**',
+  '**/.hg/**',
+  '**/out/**',
+  '**/.pc/**',
+  '**/*.mod.c',
+];
 
 export const settingsFields = {
   platforms: z
     .array(z.string())
     .default([...DEFAULT_PLATFORMS])
-    .describe('Target platform profile ids shown in hovers, inlay hints and platform-dependent diagnostics. The first one is the reference that others are compared with.'),
+    .describe(
+      'Target platform profile ids shown in hovers, inlay hints and platform-dependent diagnostics. The first one is the reference that others are compared with.',
+    ),
   overrides: z
     .record(z.string(), z.record(z.string(), overrideValue))
     .default({})
-    .describe('Per-platform parameter overrides: {"pseries": {"dma_mask": 32}}. Values take the forms the CLI\'s --set accepts (4096, 0x1000, 4K, 8G, 32 for a mask).'),
+    .describe(
+      'Per-platform parameter overrides: {"pseries": {"dma_mask": 32}}. Values take the forms the CLI\'s --set accepts (4096, 0x1000, 4K, 8G, 32 for a mask).',
+    ),
   rules: z
     .record(z.string(), z.enum(SEVERITY_SETTINGS))
     .default({})
-    .describe('Severity per rule id ("error", "warning", "information", "hint" or "off"); rules not listed keep their default severity.'),
+    .describe(
+      'Severity per rule id ("error", "warning", "information", "hint" or "off"); rules not listed keep their default severity.',
+    ),
   annotations: z
     .enum(['inlayHints', 'codeLens', 'off'])
     .default('inlayHints')
-    .describe('How the per-platform summary after each mapping call is shown: as an inlay hint, as a code lens above the line, or not at all.'),
-  'index.enable': z.boolean().default(true).describe('Index the workspace in the background for workspace symbols and the workspace analysis.'),
+    .describe(
+      'How the per-platform summary after each mapping call is shown: as an inlay hint, as a code lens above the line, or not at all.',
+    ),
+  'index.enable': z
+    .boolean()
+    .default(true)
+    .describe('Index the workspace in the background for workspace symbols and the workspace analysis.'),
   'index.exclude': z
     .array(z.string())
     .default(DEFAULT_EXCLUDES)
-    .describe('Glob patterns of files and folders the workspace index skips (in addition to files over the size limit and binary files).'),
-  'index.maxFiles': z.number().int().min(0).default(100000).describe('The index stops after this many C files; 0 means no limit.'),
+    .describe(
+      'Glob patterns of files and folders the workspace index skips (in addition to files over the size limit and binary files).',
+    ),
+  'index.maxFiles': z
+    .number()
+    .int()
+    .min(0)
+    .default(100000)
+    .describe('The index stops after this many C files; 0 means no limit.'),
   'index.maxFileBytes': z
     .number()
     .int()
@@ -95,7 +128,8 @@ function flattenSettings(raw: Record<string, unknown>): Record<string, unknown> 
   const flat: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'index' && value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const [inner, innerValue] of Object.entries(value as Record<string, unknown>)) flat[`index.${inner}`] = innerValue;
+      for (const [inner, innerValue] of Object.entries(value as Record<string, unknown>))
+        flat[`index.${inner}`] = innerValue;
     } else if (key === 'trace') {
       // `dmalens.trace.server` belongs to the client's language client, not to the server.
       continue;

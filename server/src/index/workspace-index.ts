@@ -30,7 +30,14 @@ export interface IndexReporter {
 
 /** The settings the index depends on; a change of any of them starts a fresh index. */
 function indexKey(settings: Settings): string {
-  return JSON.stringify([settings.platforms, settings.overrides, settings.rules, settings['index.exclude'], settings['index.maxFileBytes'], settings['index.enable']]);
+  return JSON.stringify([
+    settings.platforms,
+    settings.overrides,
+    settings.rules,
+    settings['index.exclude'],
+    settings['index.maxFileBytes'],
+    settings['index.enable'],
+  ]);
 }
 
 export class WorkspaceIndex {
@@ -61,13 +68,21 @@ export class WorkspaceIndex {
     this.files.clear();
     this.skipped.clear();
     if (!settings['index.enable'] || this.folders.length === 0) {
-      this.status = { state: settings['index.enable'] ? 'done' : 'disabled', filesIndexed: 0, filesTotal: 0, skippedFiles: 0, sites: 0 };
+      this.status = {
+        state: settings['index.enable'] ? 'done' : 'disabled',
+        filesIndexed: 0,
+        filesTotal: 0,
+        skippedFiles: 0,
+        sites: 0,
+      };
       this.reporter.changed();
       return;
     }
     const abort = new AbortController();
     this.abort = abort;
-    void this.run(this.folders, settings, abort).catch((error) => this.reporter.log(`workspace index failed: ${error instanceof Error ? error.message : String(error)}`));
+    void this.run(this.folders, settings, abort).catch((error) =>
+      this.reporter.log(`workspace index failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
   }
 
   /** Re-analyses changed files and forgets deleted ones (workspace/didChangeWatchedFiles). */
@@ -75,7 +90,8 @@ export class WorkspaceIndex {
     for (const uri of deleted) this.files.delete(uri);
     const paths = changed.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
     if (paths.length && settings['index.enable']) {
-      for await (const result of scanTree(paths, this.scanOptions(settings, new AbortController()))) this.accept(result);
+      for await (const result of scanTree(paths, this.scanOptions(settings, new AbortController())))
+        this.accept(result);
     }
     this.recount();
     this.reporter.changed();
@@ -108,7 +124,10 @@ export class WorkspaceIndex {
       onProgress: (progress: { filesDone: number; filesSeen: number; walkDone: boolean; bytesRead: number }) => {
         this.status.filesIndexed = progress.filesDone;
         this.status.filesTotal = progress.filesSeen;
-        const percentage = progress.walkDone && progress.filesSeen > 0 ? Math.floor((100 * progress.filesDone) / progress.filesSeen) : undefined;
+        const percentage =
+          progress.walkDone && progress.filesSeen > 0
+            ? Math.floor((100 * progress.filesDone) / progress.filesSeen)
+            : undefined;
         this.reporter.report(`${progress.filesDone}/${progress.filesSeen} files`, percentage);
         if (maxFiles > 0 && progress.filesDone >= maxFiles) capped = `stopped at dmalens.index.maxFiles (${maxFiles})`;
         if (progress.bytesRead >= maxBytes) capped = `stopped at dmalens.index.maxTotalBytes (${maxBytes})`;
@@ -139,7 +158,11 @@ export class WorkspaceIndex {
       this.reporter.log(`index skipped ${result.path}: ${result.note ?? result.skipped}`);
       this.files.delete(uri);
     } else if (result.sites.length || result.diagnostics.length) {
-      this.files.set(uri, { uri, sites: result.sites.map((site) => siteSummary(uri, site)), diagnostics: result.diagnostics.map(({ fix: _fix, ...finding }) => finding) });
+      this.files.set(uri, {
+        uri,
+        sites: result.sites.map((site) => siteSummary(uri, site)),
+        diagnostics: result.diagnostics.map(({ fix: _fix, ...finding }) => finding),
+      });
       this.status.sites += result.sites.length;
     } else {
       this.files.delete(uri);

@@ -31,8 +31,14 @@ export function codeLenses(state: ServerState, uri: string): CodeLens[] {
     if (!wantsAnnotation(site.kind)) return [];
     const rows = rowsForSite(state.model, site, mask);
     if (!rows || rows.rows.length === 0) return [];
-    const args: ShowPipelineArgs = { uri, position: site.nameRange.start, platforms: state.model.selected.map((profile) => profile.id) };
-    return [{ range: site.nameRange, command: { title: summaryText(rows), command: ShowPipelineCommand, arguments: [args] } }];
+    const args: ShowPipelineArgs = {
+      uri,
+      position: site.nameRange.start,
+      platforms: state.model.selected.map((profile) => profile.id),
+    };
+    return [
+      { range: site.nameRange, command: { title: summaryText(rows), command: ShowPipelineCommand, arguments: [args] } },
+    ];
   });
 }
 

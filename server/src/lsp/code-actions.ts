@@ -2,13 +2,20 @@
 // renamed virtio feature macro, a removed API's successor), and for every finding a suppression
 // comment. The fixes are recomputed from the current findings rather than read back from the client's
 // diagnostics, so clients that drop diagnostic data still get them.
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type Range } from 'vscode-languageserver/node';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Connection,
+  type Range,
+} from 'vscode-languageserver/node';
 import type { Finding } from '../checks/rule';
 import type { ServerState } from './server-state';
 import { toDiagnostic } from './diagnostics';
 
 function overlaps(a: Range, b: Range): boolean {
-  const before = (x: Range['start'], y: Range['start']) => x.line < y.line || (x.line === y.line && x.character <= y.character);
+  const before = (x: Range['start'], y: Range['start']) =>
+    x.line < y.line || (x.line === y.line && x.character <= y.character);
   return before(a.start, b.end) && before(b.start, a.end);
 }
 
@@ -38,7 +45,16 @@ function suppression(uri: string, text: string, finding: Finding): CodeAction {
     title: `Ignore ${finding.ruleId} on this line`,
     kind: CodeActionKind.QuickFix,
     diagnostics: [toDiagnostic(finding)],
-    edit: { changes: { [uri]: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}// dmalens-ignore-next-line ${finding.ruleId}${newline}` }] } },
+    edit: {
+      changes: {
+        [uri]: [
+          {
+            range: { start: { line, character: 0 }, end: { line, character: 0 } },
+            newText: `${indent}// dmalens-ignore-next-line ${finding.ruleId}${newline}`,
+          },
+        ],
+      },
+    },
   };
 }
 

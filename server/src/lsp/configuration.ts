@@ -3,7 +3,12 @@
 // Clients differ in how settings arrive: VS Code answers workspace/configuration, Neovim 0.7 answers it
 // without announcing it, others push didChangeConfiguration or send initializationOptions. So the
 // server asks (with a time limit), and falls back to what was pushed or given at initialize.
-import { DidChangeConfigurationNotification, MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver/node';
+import {
+  DidChangeConfigurationNotification,
+  MessageType,
+  ShowMessageNotification,
+  type Connection,
+} from 'vscode-languageserver/node';
 import { parseSettings } from '../config/settings';
 import type { ServerState } from './server-state';
 
@@ -35,7 +40,8 @@ export class ConfigurationWatcher {
   /** Called from onInitialized. */
   async start(supportsDynamicRegistration: boolean, initializationOptions: unknown): Promise<void> {
     this.fallback = settingsFromInitializationOptions(initializationOptions);
-    if (supportsDynamicRegistration) void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'dmalens' });
+    if (supportsDynamicRegistration)
+      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'dmalens' });
     this.connection.onDidChangeConfiguration((params) => {
       const pushed = (params.settings as { dmalens?: unknown } | null | undefined)?.dmalens;
       if (pushed !== undefined) this.fallback = pushed;

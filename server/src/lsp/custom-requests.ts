@@ -43,22 +43,37 @@ function describe(error: unknown): string {
 export function registerCustomRequests(connection: Connection, state: ServerState, index: WorkspaceIndex): void {
   connection.onRequest(protocol.SimulateMethod, (params: protocol.SimulateParams) => simulate(state, params));
   connection.onRequest(protocol.CallSiteAtMethod, (params: protocol.CallSiteAtParams) => callSiteAt(state, params));
-  connection.onRequest(protocol.ListSitesMethod, (params: protocol.ListSitesParams | undefined) => listSites(state, index, params ?? {}));
-  connection.onRequest(protocol.NegotiateVirtioMethod, (params: protocol.NegotiateVirtioParams) => negotiateVirtio(state, params));
-  connection.onRequest(protocol.AnalyzeWorkspaceMethod, (params: protocol.AnalyzeWorkspaceParams | undefined) => analyzeWorkspace(state, index, params ?? {}));
-  connection.onRequest(protocol.ExportSarifMethod, (params: protocol.ExportSarifParams | undefined) => exportSarif(state, index, params ?? {}));
+  connection.onRequest(protocol.ListSitesMethod, (params: protocol.ListSitesParams | undefined) =>
+    listSites(state, index, params ?? {}),
+  );
+  connection.onRequest(protocol.NegotiateVirtioMethod, (params: protocol.NegotiateVirtioParams) =>
+    negotiateVirtio(state, params),
+  );
+  connection.onRequest(protocol.AnalyzeWorkspaceMethod, (params: protocol.AnalyzeWorkspaceParams | undefined) =>
+    analyzeWorkspace(state, index, params ?? {}),
+  );
+  connection.onRequest(protocol.ExportSarifMethod, (params: protocol.ExportSarifParams | undefined) =>
+    exportSarif(state, index, params ?? {}),
+  );
   connection.onRequest(protocol.PlatformsMethod, () => platforms(state));
   connection.onRequest(protocol.StatusMethod, () => statusOf(state, index));
 }
 
 export function statusOf(state: ServerState, index: WorkspaceIndex): protocol.StatusResult {
-  return { selected: state.model.selected.map((profile) => profile.id), index: { ...index.status }, settingsErrors: [...state.settingsProblems] };
+  return {
+    selected: state.model.selected.map((profile) => profile.id),
+    index: { ...index.status },
+    settingsErrors: [...state.settingsProblems],
+  };
 }
 
 function simulate(state: ServerState, params: protocol.SimulateParams): protocol.SimulateResult | ResponseError<void> {
-  if (!params || !Array.isArray(params.platforms) || !Array.isArray(params.requests)) return invalid('dmalens/simulate needs {platforms: string[], requests: object[]}');
-  if (params.platforms.length > MAX_SIMULATED_PLATFORMS) return invalid(`at most ${MAX_SIMULATED_PLATFORMS} platforms per simulation`);
-  if (params.requests.length === 0 || params.requests.length > MAX_REQUESTS) return invalid(`between 1 and ${MAX_REQUESTS} requests per simulation`);
+  if (!params || !Array.isArray(params.platforms) || !Array.isArray(params.requests))
+    return invalid('dmalens/simulate needs {platforms: string[], requests: object[]}');
+  if (params.platforms.length > MAX_SIMULATED_PLATFORMS)
+    return invalid(`at most ${MAX_SIMULATED_PLATFORMS} platforms per simulation`);
+  if (params.requests.length === 0 || params.requests.length > MAX_REQUESTS)
+    return invalid(`between 1 and ${MAX_REQUESTS} requests per simulation`);
   let requests: Request[];
   try {
     requests = params.requests.map((request) => parseRequest(request));
@@ -94,7 +109,10 @@ function siteAt(state: ServerState, params: protocol.CallSiteAtParams): CallSite
   return document?.analysis?.siteAt(params.position) ?? null;
 }
 
-function callSiteAt(state: ServerState, params: protocol.CallSiteAtParams): protocol.CallSiteAtResult | ResponseError<void> {
+function callSiteAt(
+  state: ServerState,
+  params: protocol.CallSiteAtParams,
+): protocol.CallSiteAtResult | ResponseError<void> {
   if (!params?.uri || !params.position) return invalid('dmalens/callSiteAt needs {uri, position}');
   const site = siteAt(state, params);
   const selected = state.model.selected.map((profile) => profile.id);
@@ -104,13 +122,19 @@ function callSiteAt(state: ServerState, params: protocol.CallSiteAtParams): prot
   const first = state.model.selected[0]?.id;
   return {
     site: siteSummary(params.uri, site),
-    requests: simulation ? requestsToWire(first ? requestsOn(simulation, state.model, first) : simulation.requests) : null,
+    requests: simulation
+      ? requestsToWire(first ? requestsOn(simulation, state.model, first) : simulation.requests)
+      : null,
     exampleFields: simulation?.exampleFields ?? [],
     platforms: selected,
   };
 }
 
-function listSites(state: ServerState, index: WorkspaceIndex, params: protocol.ListSitesParams): protocol.ListSitesResult {
+function listSites(
+  state: ServerState,
+  index: WorkspaceIndex,
+  params: protocol.ListSitesParams,
+): protocol.ListSitesResult {
   const limit = params.limit && params.limit > 0 ? params.limit : 5000;
   const sites: protocol.SiteSummary[] = [];
   const files = currentFiles(state, index);
@@ -124,13 +148,30 @@ function listSites(state: ServerState, index: WorkspaceIndex, params: protocol.L
   return { sites, truncated: false };
 }
 
-function negotiateVirtio(state: ServerState, params: protocol.NegotiateVirtioParams): protocol.NegotiateVirtioResult | ResponseError<void> {
-  if (!params?.platform || !Array.isArray(params.offered)) return invalid('dmalens/negotiateVirtio needs {platform, offered: string[]}');
-  const base = { platform: params.platform, accepted: [] as string[], usesDmaApi: false, probeError: null, result: null };
+function negotiateVirtio(
+  state: ServerState,
+  params: protocol.NegotiateVirtioParams,
+): protocol.NegotiateVirtioResult | ResponseError<void> {
+  if (!params?.platform || !Array.isArray(params.offered))
+    return invalid('dmalens/negotiateVirtio needs {platform, offered: string[]}');
+  const base = {
+    platform: params.platform,
+    accepted: [] as string[],
+    usesDmaApi: false,
+    probeError: null,
+    result: null,
+  };
   let result: OpResult;
   try {
-    const session = createSession(params.platform, { ...(state.settings.overrides[params.platform] ?? {}), ...(params.overrides ?? {}) });
-    result = session.run({ op: 'virtio_negotiate', offered: params.offered, ...(params.transport ? { transport: params.transport } : {}) });
+    const session = createSession(params.platform, {
+      ...(state.settings.overrides[params.platform] ?? {}),
+      ...(params.overrides ?? {}),
+    });
+    result = session.run({
+      op: 'virtio_negotiate',
+      offered: params.offered,
+      ...(params.transport ? { transport: params.transport } : {}),
+    });
   } catch (error) {
     return { ...base, error: describe(error) };
   }
@@ -142,7 +183,10 @@ function negotiateVirtio(state: ServerState, params: protocol.NegotiateVirtioPar
     usesDmaApi: details['useDmaApi'] === true,
     probeError: result.error,
     result: resultToJson(result) as unknown as protocol.WireOpResult,
-    markdown: renderMarkdown([{ platform: { id: params.platform, title: profile?.title ?? params.platform }, result }], { title: 'virtio feature negotiation' }),
+    markdown: renderMarkdown(
+      [{ platform: { id: params.platform, title: profile?.title ?? params.platform }, result }],
+      { title: 'virtio feature negotiation' },
+    ),
   };
 }
 
@@ -155,13 +199,19 @@ interface CurrentFile {
 /** Open documents (fresh) first, then indexed files not open. */
 function currentFiles(state: ServerState, index: WorkspaceIndex): CurrentFile[] {
   const files: CurrentFile[] = [];
-  for (const uri of state.documents.keys()) files.push({ uri, sites: state.sites(uri).map((site) => siteSummary(uri, site)), findings: state.findings(uri) });
+  for (const uri of state.documents.keys())
+    files.push({ uri, sites: state.sites(uri).map((site) => siteSummary(uri, site)), findings: state.findings(uri) });
   const open = new Set(files.map((file) => file.uri));
-  for (const file of index.entries()) if (!open.has(file.uri)) files.push({ uri: file.uri, sites: file.sites, findings: file.diagnostics });
+  for (const file of index.entries())
+    if (!open.has(file.uri)) files.push({ uri: file.uri, sites: file.sites, findings: file.diagnostics });
   return files;
 }
 
-function analyzeWorkspace(state: ServerState, index: WorkspaceIndex, params: protocol.AnalyzeWorkspaceParams): protocol.AnalyzeWorkspaceResult {
+function analyzeWorkspace(
+  state: ServerState,
+  index: WorkspaceIndex,
+  params: protocol.AnalyzeWorkspaceParams,
+): protocol.AnalyzeWorkspaceResult {
   const wanted = params.rules ? new Set(params.rules) : null;
   const files = currentFiles(state, index);
   const byRule = new Map<string, protocol.FindingLocation[]>();
@@ -199,13 +249,23 @@ function analyzeWorkspace(state: ServerState, index: WorkspaceIndex, params: pro
   };
 }
 
-function exportSarif(state: ServerState, index: WorkspaceIndex, params: protocol.ExportSarifParams): protocol.ExportSarifResult {
+function exportSarif(
+  state: ServerState,
+  index: WorkspaceIndex,
+  params: protocol.ExportSarifParams,
+): protocol.ExportSarifResult {
   const files: ReportFile[] = currentFiles(state, index)
     .filter((file) => !params.uri || file.uri === params.uri)
     // SARIF carries findings only, so the report needs no call sites.
     .map((file) => ({ path: file.uri, sites: [], diagnostics: [...file.findings] }));
-  const report = { platforms: state.model.selected.map((profile) => ({ id: profile.id, title: profile.title, short: profile.short })), files };
-  const sarif = buildSarif(report, { baseUri: null, artifactUri: (path) => (path.includes(':') ? path : pathToFileURL(path).toString()) });
+  const report = {
+    platforms: state.model.selected.map((profile) => ({ id: profile.id, title: profile.title, short: profile.short })),
+    files,
+  };
+  const sarif = buildSarif(report, {
+    baseUri: null,
+    artifactUri: (path) => (path.includes(':') ? path : pathToFileURL(path).toString()),
+  });
   return { sarif: JSON.stringify(sarif, null, 2) };
 }
 

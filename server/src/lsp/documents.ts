@@ -5,7 +5,12 @@ import type { Connection } from 'vscode-languageserver/node';
 import type { DiagnosticsPublisher } from './diagnostics';
 import type { ServerState } from './server-state';
 
-export function registerDocumentHandlers(connection: Connection, state: ServerState, diagnostics: DiagnosticsPublisher, log: (message: string) => void): void {
+export function registerDocumentHandlers(
+  connection: Connection,
+  state: ServerState,
+  diagnostics: DiagnosticsPublisher,
+  log: (message: string) => void,
+): void {
   connection.onDidOpenTextDocument(({ textDocument }) => {
     const document = state.open(textDocument.uri, textDocument.version, textDocument.text);
     if (document.skipNote) log(`${textDocument.uri}: ${document.skipNote}`);

@@ -2,7 +2,15 @@
 // and direction when the source fixes them), what is example and what is fact, for virtio add calls
 // whether the DMA API is used with and without VIRTIO_F_ACCESS_PLATFORM, and a link that opens the
 // address pipeline for this call in the client.
-import { catalogueEntry, escapeMarkdown, formatAddress, markdownCode, renderMarkdown, type OpResult, type Request } from '@dmalens/core';
+import {
+  catalogueEntry,
+  escapeMarkdown,
+  formatAddress,
+  markdownCode,
+  renderMarkdown,
+  type OpResult,
+  type Request,
+} from '@dmalens/core';
 import { kernelDirectionName } from '../checks/api-facts';
 import { compareMasks, HIGH_PHYS } from '../checks/narrow-dma-mask';
 import { outcomeWords } from '../checks/outcome-text';
@@ -16,7 +24,12 @@ import { rowsForSite } from './site-rows';
 import { shippedSpecLinks, specSectionUri } from '../docs/bundled-docs';
 import { fileStreamingMask, maskBits, type FileMask } from '../checks/file-mask';
 
-export function hoverMarkdown(site: CallSite, fileSites: readonly CallSite[], model: PlatformModel, uri: string): string {
+export function hoverMarkdown(
+  site: CallSite,
+  fileSites: readonly CallSite[],
+  model: PlatformModel,
+  uri: string,
+): string {
   const parts: string[] = [];
   const entry = catalogueEntry(site.api);
   const mask = fileStreamingMask(fileSites);
@@ -24,15 +37,27 @@ export function hoverMarkdown(site: CallSite, fileSites: readonly CallSite[], mo
   if (rows) {
     parts.push(
       renderMarkdown(
-        rows.rows.filter((row) => row.result).map((row) => ({ platform: { id: row.platform, title: row.title, short: row.short }, result: row.result as OpResult })),
+        rows.rows
+          .filter((row) => row.result)
+          .map((row) => ({
+            platform: { id: row.platform, title: row.title, short: row.short },
+            result: row.result as OpResult,
+          })),
         { title: site.api, example: exampleWords(site), specLink: specLinker() },
       ),
     );
     const failed = rows.rows.filter((row) => !row.result);
-    if (failed.length) parts.push(failed.map((row) => `${escapeMarkdown(row.title)}: not simulated (${escapeMarkdown(row.error ?? 'no result')})`).join('  \n'));
+    if (failed.length)
+      parts.push(
+        failed
+          .map((row) => `${escapeMarkdown(row.title)}: not simulated (${escapeMarkdown(row.error ?? 'no result')})`)
+          .join('  \n'),
+      );
     parts.push(factsLine(site, rows.simulation.exampleFields, mask));
   } else {
-    parts.push(`**${escapeMarkdown(site.api)}** — ${escapeMarkdown(entry?.kind ?? site.kind)}${entry ? ` (${markdownCode(entry.header)})` : ''}`);
+    parts.push(
+      `**${escapeMarkdown(site.api)}** — ${escapeMarkdown(entry?.kind ?? site.kind)}${entry ? ` (${markdownCode(entry.header)})` : ''}`,
+    );
     if (site.kind === 'raw-phys') parts.push(rawPhysTable(model));
     const bits = site.kind === 'mask' ? maskBits(site.args[1]) : null;
     if (bits !== null) parts.push(maskTable(model, bits));
@@ -40,8 +65,14 @@ export function hoverMarkdown(site: CallSite, fileSites: readonly CallSite[], mo
   if (site.kind === 'virtio-add') parts.push(virtioTable(site, model));
   if (entry?.note) parts.push(escapeMarkdown(entry.note));
   const removed = removedEntry(site.api);
-  if (removed) parts.push(`Removed in Linux ${escapeMarkdown(removed.removedIn!)}; use ${escapeMarkdown(removed.replacement ?? 'the DMA API')}.`);
-  if (rows) parts.push(`[Open the address pipeline for this call](${pipelineCommandUri({ uri, position: site.nameRange.start, platforms: model.selected.map((profile) => profile.id) })})`);
+  if (removed)
+    parts.push(
+      `Removed in Linux ${escapeMarkdown(removed.removedIn!)}; use ${escapeMarkdown(removed.replacement ?? 'the DMA API')}.`,
+    );
+  if (rows)
+    parts.push(
+      `[Open the address pipeline for this call](${pipelineCommandUri({ uri, position: site.nameRange.start, platforms: model.selected.map((profile) => profile.id) })})`,
+    );
   return parts.join('\n\n');
 }
 
@@ -60,7 +91,9 @@ function exampleWords(site: CallSite): string {
   const sizeWords = exampleFields.includes('size') ? `${size} B (example)` : `${size} B`;
   const dirWords = exampleFields.includes('dir') ? `${kernelDirectionName(dir)} (example)` : kernelDirectionName(dir);
   // dma_map_resource maps MMIO; 6.1 refuses RAM there, so each platform uses an MMIO example address.
-  const physWords = /resource/.test(site.api) ? 'phys = an MMIO example per platform (PCI hole start or first address above RAM)' : `phys ${formatAddress(EXAMPLE_PHYS_VALUE)} (example)`;
+  const physWords = /resource/.test(site.api)
+    ? 'phys = an MMIO example per platform (PCI hole start or first address above RAM)'
+    : `phys ${formatAddress(EXAMPLE_PHYS_VALUE)} (example)`;
   return `${physWords}, ${sizeWords}, ${dirWords}`;
 }
 
@@ -68,7 +101,12 @@ function exampleWords(site: CallSite): string {
 function factsLine(site: CallSite, exampleFields: string[], mask: FileMask | null): string {
   const facts: string[] = [];
   if (mask) facts.push(`device mask DMA_BIT_MASK(${mask.bits}) as set on line ${mask.line + 1}`);
-  if (site.size) facts.push(exampleFields.includes('size') ? `size ${markdownCode(site.size.text)} is not a constant: the example uses ${EXAMPLE_SIZE_VALUE} bytes` : `size ${markdownCode(site.size.text)} = ${site.size.value} bytes`);
+  if (site.size)
+    facts.push(
+      exampleFields.includes('size')
+        ? `size ${markdownCode(site.size.text)} is not a constant: the example uses ${EXAMPLE_SIZE_VALUE} bytes`
+        : `size ${markdownCode(site.size.text)} = ${site.size.value} bytes`,
+    );
   if (site.direction !== 'unknown') facts.push(`direction ${kernelDirectionName(site.direction)}`);
   else if (exampleFields.includes('dir')) facts.push('direction not constant: the example uses DMA_BIDIRECTIONAL');
   if (site.bufferText) facts.push(`buffer ${markdownCode(site.bufferText)} (${site.bufferOrigin})`);
@@ -80,7 +118,9 @@ function factsLine(site: CallSite, exampleFields: string[], mask: FileMask | nul
 function rawPhysTable(model: PlatformModel): string {
   const lines = ['| platform | what the device needs for this memory |', '| --- | --- |'];
   for (const { profile, result, sameAsPhys } of rawPhysOutcomes(model)) {
-    lines.push(`| ${escapeMarkdown(profile.title)} | ${sameAsPhys ? 'the physical address itself' : `${escapeMarkdown(result.path)}: ${result.dma !== null ? markdownCode(formatAddress(result.dma)) : escapeMarkdown(result.error ?? '')}`} |`);
+    lines.push(
+      `| ${escapeMarkdown(profile.title)} | ${sameAsPhys ? 'the physical address itself' : `${escapeMarkdown(result.path)}: ${result.dma !== null ? markdownCode(formatAddress(result.dma)) : escapeMarkdown(result.error ?? '')}`} |`,
+    );
   }
   return `A CPU physical address (example ${markdownCode(formatAddress(EXAMPLE_PHYS_VALUE))}); a DMA map of the same memory gives:\n\n${lines.join('\n')}`;
 }
@@ -89,7 +129,9 @@ function rawPhysTable(model: PlatformModel): string {
 function maskTable(model: PlatformModel, bits: number): string {
   const lines = [`| platform | with DMA_BIT_MASK(${bits}) | with DMA_BIT_MASK(64) |`, '| --- | --- | --- |'];
   for (const { profile, withMask, withWideMask } of compareMasks(model, bits)) {
-    lines.push(`| ${escapeMarkdown(profile.title)} | ${escapeMarkdown(outcomeWords(withMask))} | ${escapeMarkdown(outcomeWords(withWideMask))} |`);
+    lines.push(
+      `| ${escapeMarkdown(profile.title)} | ${escapeMarkdown(outcomeWords(withMask))} | ${escapeMarkdown(outcomeWords(withWideMask))} |`,
+    );
   }
   return `A 4 KiB DMA_TO_DEVICE map at phys ${markdownCode(formatAddress(HIGH_PHYS))} (example above 4 GiB) after this call:\n\n${lines.join('\n')}`;
 }
@@ -98,7 +140,9 @@ function maskTable(model: PlatformModel, bits: number): string {
 function virtioTable(site: CallSite, model: PlatformModel): string {
   const { size } = siteSizeAndDirection(site);
   const buffer = [{ phys: EXAMPLE_PHYS_VALUE, size }];
-  const add: Request = /inbuf/.test(site.api) ? { op: 'virtqueue_add', out: [], in: buffer } : { op: 'virtqueue_add', out: buffer, in: [] };
+  const add: Request = /inbuf/.test(site.api)
+    ? { op: 'virtqueue_add', out: [], in: buffer }
+    : { op: 'virtqueue_add', out: buffer, in: [] };
   const lines = ['| platform | with ACCESS_PLATFORM | without |', '| --- | --- | --- |'];
   for (const profile of model.selected) {
     const cells = [['VERSION_1', 'ACCESS_PLATFORM'], ['VERSION_1']].map((offered) => {
@@ -114,6 +158,11 @@ function virtioCell(negotiation: OpResult | undefined, add: OpResult | undefined
   if (!negotiation) return 'not simulated';
   if (negotiation.error) return `probe fails: ${markdownCode(negotiation.error)}`;
   const usesDmaApi = negotiation.path !== 'no-dma-api';
-  const address = add?.dma != null ? ` desc.addr ${markdownCode(formatAddress(add.dma))}` : add?.error ? ` ${escapeMarkdown(add.error)}` : '';
+  const address =
+    add?.dma != null
+      ? ` desc.addr ${markdownCode(formatAddress(add.dma))}`
+      : add?.error
+        ? ` ${escapeMarkdown(add.error)}`
+        : '';
   return `${usesDmaApi ? 'DMA API' : 'no DMA API (guest-physical)'}${address}`;
 }

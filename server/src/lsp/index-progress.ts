@@ -21,7 +21,9 @@ export class IndexProgress implements IndexReporter {
   }
 
   report(message: string, percentage?: number): void {
-    void this.reporter?.then((reporter) => (percentage === undefined ? reporter.report(message) : reporter.report(percentage, message))).catch(() => undefined);
+    void this.reporter
+      ?.then((reporter) => (percentage === undefined ? reporter.report(message) : reporter.report(percentage, message)))
+      .catch(() => undefined);
   }
 
   done(): void {

@@ -70,8 +70,20 @@ export class ServerState {
     const cached = document.findings;
     if (cached && cached.generation === this.generation && cached.version === document.version) return cached.list;
     const list = runChecks(
-      { sites: document.analysis.sites(), text: document.analysis.text, lines: document.analysis.lineIndex, model: this.model, path: uri },
-      { severities: this.settings.rules, onRuleError: (ruleId, error) => this.log(`rule ${ruleId} failed on ${uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`) },
+      {
+        sites: document.analysis.sites(),
+        text: document.analysis.text,
+        lines: document.analysis.lineIndex,
+        model: this.model,
+        path: uri,
+      },
+      {
+        severities: this.settings.rules,
+        onRuleError: (ruleId, error) =>
+          this.log(
+            `rule ${ruleId} failed on ${uri}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+          ),
+      },
     );
     document.findings = { generation: this.generation, version: document.version, list };
     return list;
@@ -80,7 +92,8 @@ export class ServerState {
 
 /** Binary files (a NUL byte, like git and grep decide) and files over the limit are not analysed. */
 export function skipReason(text: string, maxBytes: number): string | undefined {
-  if (text.length > maxBytes) return `not analysed: ${text.length} characters exceed dmalens.index.maxFileBytes (${maxBytes})`;
+  if (text.length > maxBytes)
+    return `not analysed: ${text.length} characters exceed dmalens.index.maxFileBytes (${maxBytes})`;
   if (text.slice(0, 8000).includes('\u0000')) return 'not analysed: the file looks binary (it contains NUL bytes)';
   return undefined;
 }

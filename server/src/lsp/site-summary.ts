@@ -10,7 +10,13 @@ export function siteSummary(uri: string, site: CallSite): SiteSummary {
     range: site.range,
     nameRange: site.nameRange,
     direction: site.direction,
-    size: site.size ? { text: site.size.text, value: site.size.value === null ? null : site.size.value.toString(), kind: site.size.kind } : null,
+    size: site.size
+      ? {
+          text: site.size.text,
+          value: site.size.value === null ? null : site.size.value.toString(),
+          kind: site.size.kind,
+        }
+      : null,
     bufferOrigin: site.bufferOrigin,
     bufferText: site.bufferText,
     handle: site.handle,

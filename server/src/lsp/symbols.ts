@@ -10,7 +10,10 @@ import type { ServerState } from './server-state';
 const WORKSPACE_SYMBOL_LIMIT = 1000;
 
 /** The fields symbols need, present both on an open document's CallSite and on an indexed SiteSummary. */
-type SymbolSource = Pick<CallSite | SiteSummary, 'api' | 'kind' | 'bufferText' | 'handle' | 'enclosingFunction' | 'range'>;
+type SymbolSource = Pick<
+  CallSite | SiteSummary,
+  'api' | 'kind' | 'bufferText' | 'handle' | 'enclosingFunction' | 'range'
+>;
 
 function symbolName(site: SymbolSource): string {
   const what = site.bufferText ?? site.handle;
@@ -42,8 +45,18 @@ export function workspaceSymbols(state: ServerState, index: WorkspaceIndex, quer
     for (const site of sites) {
       if (results.length >= WORKSPACE_SYMBOL_LIMIT) return;
       const name = symbolName(site);
-      if (needle && !name.toLowerCase().includes(needle) && !(site.enclosingFunction ?? '').toLowerCase().includes(needle)) continue;
-      results.push({ name, kind: symbolKind(site), location: { uri, range: site.range }, ...(site.enclosingFunction ? { containerName: site.enclosingFunction } : {}) });
+      if (
+        needle &&
+        !name.toLowerCase().includes(needle) &&
+        !(site.enclosingFunction ?? '').toLowerCase().includes(needle)
+      )
+        continue;
+      results.push({
+        name,
+        kind: symbolKind(site),
+        location: { uri, range: site.range },
+        ...(site.enclosingFunction ? { containerName: site.enclosingFunction } : {}),
+      });
     }
   };
   // Open documents are newer than the index.

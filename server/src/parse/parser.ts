@@ -38,7 +38,9 @@ function findGrammar(explicit?: string): string {
     const path = join(dir, GRAMMAR_FILE);
     if (existsSync(path)) return path;
   }
-  throw new Error(`DMA Lens: ${GRAMMAR_FILE} not found (looked in ${candidateDirs(explicit).join(', ')}); run \`node scripts/build.mjs\``);
+  throw new Error(
+    `DMA Lens: ${GRAMMAR_FILE} not found (looked in ${candidateDirs(explicit).join(', ')}); run \`node scripts/build.mjs\``,
+  );
 }
 
 /** Loads the runtime and the grammar once per thread; later calls return the same promise. */
@@ -48,7 +50,9 @@ export function initParser(wasmDir?: string): Promise<void> {
       const grammarPath = findGrammar(wasmDir);
       const runtimeBeside = join(dirname(grammarPath), RUNTIME_FILE);
       await Parser.init(
-        existsSync(runtimeBeside) ? { locateFile: (name: string) => (name === RUNTIME_FILE ? runtimeBeside : name) } : undefined,
+        existsSync(runtimeBeside)
+          ? { locateFile: (name: string) => (name === RUNTIME_FILE ? runtimeBeside : name) }
+          : undefined,
       );
       const language = await Language.load(grammarPath);
       const created = new Parser();

@@ -59,15 +59,25 @@ function list(value: string | undefined, option: string): string[] {
 
 function count(value: string | undefined, option: string, minimum: number): number {
   const number = Number(value);
-  if (value === undefined || !/^\d+$/.test(value) || number < minimum) throw new UsageError(`${option} needs a whole number >= ${minimum}, not '${value ?? ''}'`);
+  if (value === undefined || !/^\d+$/.test(value) || number < minimum)
+    throw new UsageError(`${option} needs a whole number >= ${minimum}, not '${value ?? ''}'`);
   return number;
 }
 
 export function parseScanArguments(argv: readonly string[]): ScanArguments {
-  const parsed: ScanArguments = { paths: [], platforms: [...DEFAULT_PLATFORMS], format: 'text', exclude: [...DEFAULT_EXCLUDES], progress: false };
+  const parsed: ScanArguments = {
+    paths: [],
+    platforms: [...DEFAULT_PLATFORMS],
+    format: 'text',
+    exclude: [...DEFAULT_EXCLUDES],
+    progress: false,
+  };
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index]!;
-    const [option, inline] = argument.startsWith('--') && argument.includes('=') ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)] : [argument, undefined];
+    const [option, inline] =
+      argument.startsWith('--') && argument.includes('=')
+        ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)]
+        : [argument, undefined];
     const value = () => inline ?? argv[++index];
     switch (option) {
       case '--platforms':
@@ -75,7 +85,8 @@ export function parseScanArguments(argv: readonly string[]): ScanArguments {
         break;
       case '--format': {
         const format = value();
-        if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not '${format ?? ''}'`);
+        if (format !== 'text' && format !== 'json' && format !== 'sarif')
+          throw new UsageError(`--format must be text, json or sarif, not '${format ?? ''}'`);
         parsed.format = format;
         break;
       }
@@ -116,10 +127,16 @@ export function parseScanArguments(argv: readonly string[]): ScanArguments {
 function validate(parsed: ScanArguments): void {
   const known = new Set(listProfiles().map((profile) => profile.id));
   const unknown = parsed.platforms.filter((id) => !known.has(id));
-  if (unknown.length) throw new UsageError(`unknown platform id ${unknown.map((id) => `'${id}'`).join(', ')}; known: ${[...known].join(', ')}`);
+  if (unknown.length)
+    throw new UsageError(
+      `unknown platform id ${unknown.map((id) => `'${id}'`).join(', ')}; known: ${[...known].join(', ')}`,
+    );
   const ruleIds = new Set(RULES.map((rule) => rule.id));
   const badRules = (parsed.rules ?? []).filter((id) => !ruleIds.has(id));
-  if (badRules.length) throw new UsageError(`unknown rule id ${badRules.map((id) => `'${id}'`).join(', ')}; known: ${[...ruleIds].join(', ')}`);
+  if (badRules.length)
+    throw new UsageError(
+      `unknown rule id ${badRules.map((id) => `'${id}'`).join(', ')}; known: ${[...ruleIds].join(', ')}`,
+    );
 }
 
 export async function runScanCommand(argv: readonly string[]): Promise<number> {
@@ -181,7 +198,11 @@ function defaultJobs(): number {
  * written while the scan runs. Returns what went wrong with the scan cache (the report is complete anyway).
  */
 async function scanInto(args: ScanArguments, take: (file: ReportFile) => Promise<void>): Promise<string[]> {
-  const analysis: ScanAnalysisOptions = { platforms: args.platforms, annotate: true, ...(args.rules ? { rules: args.rules } : {}) };
+  const analysis: ScanAnalysisOptions = {
+    platforms: args.platforms,
+    annotate: true,
+    ...(args.rules ? { rules: args.rules } : {}),
+  };
   const scan = scanTree(args.paths, {
     exclude: args.exclude,
     analysis,
@@ -201,7 +222,13 @@ async function scanInto(args: ScanArguments, take: (file: ReportFile) => Promise
   }
   for await (const result of withSummary()) {
     const { sites, diagnostics, annotations } = result;
-    await take({ path: displayPath(result.path), sites, diagnostics, ...(annotations ? { annotations } : {}), ...(result.skipped ? { skipped: result.note ?? result.skipped } : {}) });
+    await take({
+      path: displayPath(result.path),
+      sites,
+      diagnostics,
+      ...(annotations ? { annotations } : {}),
+      ...(result.skipped ? { skipped: result.note ?? result.skipped } : {}),
+    });
   }
   return cacheProblems;
 }
@@ -222,7 +249,9 @@ function createWriter(format: Format, platforms: ReportPlatform[], totals: Repor
       const absolute = resolve(cwd, path);
       const inside = relative(cwd, absolute);
       // A relative URI reference: path segments percent-encoded, `/` as separator.
-      return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside.split(/[\\/]/).map(encodeURIComponent).join('/') : pathToFileURL(absolute).toString();
+      return inside && !inside.startsWith('..') && !isAbsolute(inside)
+        ? inside.split(/[\\/]/).map(encodeURIComponent).join('/')
+        : pathToFileURL(absolute).toString();
     },
   });
 }

@@ -8,7 +8,10 @@ function fileEntry(file: ReportFile) {
   return {
     path: file.path,
     ...(file.skipped ? { skipped: file.skipped } : {}),
-    sites: file.sites.map((site, index) => ({ ...siteSummary(file.path, site), summary: file.annotations?.[index] ?? null })),
+    sites: file.sites.map((site, index) => ({
+      ...siteSummary(file.path, site),
+      summary: file.annotations?.[index] ?? null,
+    })),
     diagnostics: file.diagnostics.map((finding) => ({
       rule: finding.ruleId,
       severity: finding.severity,
@@ -30,7 +33,16 @@ const NESTING_CLOSE = '\n  ]\n]';
  */
 export function jsonWriter(platforms: readonly ReportPlatform[], totals: ReportTotals): ReportWriter {
   const outline = () =>
-    JSON.stringify({ tool: 'dmalens', platforms, files: [], summary: { files: totals.files, sites: totals.sites, bySeverity: totals.bySeverity, byRule: totals.byRule } }, null, 2);
+    JSON.stringify(
+      {
+        tool: 'dmalens',
+        platforms,
+        files: [],
+        summary: { files: totals.files, sites: totals.sites, bySeverity: totals.bySeverity, byRule: totals.byRule },
+      },
+      null,
+      2,
+    );
   // Strings are escaped inside JSON, so the first `"files": []` is the top-level key.
   const head = (text: string) => text.slice(0, text.indexOf(FILES_SLOT));
   const tail = (text: string) => text.slice(text.indexOf(FILES_SLOT) + FILES_SLOT.length);

@@ -9,10 +9,20 @@ import type { ReportFile, ReportPlatform, ReportWriter, ScanReport } from './sca
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const TOOL_VERSION = '0.1.0';
 
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+};
 
 function region(range: Range) {
-  return { startLine: range.start.line + 1, startColumn: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 };
+  return {
+    startLine: range.start.line + 1,
+    startColumn: range.start.character + 1,
+    endLine: range.end.line + 1,
+    endColumn: range.end.character + 1,
+  };
 }
 
 export interface SarifOptions {
@@ -24,7 +34,10 @@ export interface SarifOptions {
 
 export function buildSarif(report: ScanReport, options: SarifOptions): object {
   const ruleIndex = new Map(RULES.map((rule, index) => [rule.id, index]));
-  const location = (path: string) => ({ uri: options.artifactUri(path), ...(options.baseUri ? { uriBaseId: 'SRCROOT' } : {}) });
+  const location = (path: string) => ({
+    uri: options.artifactUri(path),
+    ...(options.baseUri ? { uriBaseId: 'SRCROOT' } : {}),
+  });
   const results = report.files.flatMap((file) =>
     file.diagnostics.map((finding) => ({
       ruleId: finding.ruleId,
@@ -37,7 +50,15 @@ export function buildSarif(report: ScanReport, options: SarifOptions): object {
             fixes: [
               {
                 description: { text: finding.fix.title },
-                artifactChanges: [{ artifactLocation: location(file.path), replacements: finding.fix.edits.map((edit) => ({ deletedRegion: region(edit.range), insertedContent: { text: edit.newText } })) }],
+                artifactChanges: [
+                  {
+                    artifactLocation: location(file.path),
+                    replacements: finding.fix.edits.map((edit) => ({
+                      deletedRegion: region(edit.range),
+                      insertedContent: { text: edit.newText },
+                    })),
+                  },
+                ],
               },
             ],
           }

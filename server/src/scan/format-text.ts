@@ -7,14 +7,22 @@ function fileLines(file: ReportFile): string {
   const entries: { line: number; column: number; text: string }[] = [];
   for (const finding of file.diagnostics) {
     const { line, character } = finding.range.start;
-    entries.push({ line, column: character, text: `${file.path}:${line + 1}:${character + 1}: ${finding.severity}: ${finding.message} [${finding.ruleId}]` });
+    entries.push({
+      line,
+      column: character,
+      text: `${file.path}:${line + 1}:${character + 1}: ${finding.severity}: ${finding.message} [${finding.ruleId}]`,
+    });
   }
   file.sites.forEach((site, index) => {
     const summary = file.annotations?.[index];
     if (!summary) return;
     const { line, character } = site.nameRange.start;
     const where = site.enclosingFunction ? ` in ${site.enclosingFunction}()` : '';
-    entries.push({ line, column: character, text: `${file.path}:${line + 1}:${character + 1}: note: ${site.api}${where}: ${summary}` });
+    entries.push({
+      line,
+      column: character,
+      text: `${file.path}:${line + 1}:${character + 1}: note: ${site.api}${where}: ${summary}`,
+    });
   });
   entries.sort((a, b) => a.line - b.line || a.column - b.column);
   return entries.map((entry) => `${entry.text}\n`).join('');

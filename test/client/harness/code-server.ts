@@ -14,7 +14,8 @@ const INSTALL_HINT = 'run `bash scripts/install-test-deps.sh` (it installs chrom
 export function codeServerBinary(): string {
   const deps = process.env.DMALENS_TEST_DEPS_DIR ?? join(homedir(), '.cache/dmalens-test-deps');
   const binary = join(deps, `code-server-${CODE_SERVER_VERSION}`, 'node_modules/.bin/code-server');
-  if (!existsSync(binary)) throw new Error(`code-server ${CODE_SERVER_VERSION} is not installed at ${binary}: ${INSTALL_HINT}.`);
+  if (!existsSync(binary))
+    throw new Error(`code-server ${CODE_SERVER_VERSION} is not installed at ${binary}: ${INSTALL_HINT}.`);
   return binary;
 }
 
@@ -32,25 +33,50 @@ export interface CodeServerDirs {
 }
 
 export function makeDirs(scratch: string): CodeServerDirs {
-  const dirs = { userData: join(scratch, 'user-data'), extensions: join(scratch, 'extensions'), config: join(scratch, 'config.yaml'), xdg: join(scratch, 'xdg') };
-  for (const dir of [dirs.userData, dirs.extensions, join(dirs.xdg, 'config'), join(dirs.xdg, 'data')]) mkdirSync(dir, { recursive: true });
+  const dirs = {
+    userData: join(scratch, 'user-data'),
+    extensions: join(scratch, 'extensions'),
+    config: join(scratch, 'config.yaml'),
+    xdg: join(scratch, 'xdg'),
+  };
+  for (const dir of [dirs.userData, dirs.extensions, join(dirs.xdg, 'config'), join(dirs.xdg, 'data')])
+    mkdirSync(dir, { recursive: true });
   writeFileSync(dirs.config, 'auth: none\n');
   return dirs;
 }
 
 /** Nothing lands in the real home directory: XDG folders point into the scratch folder. */
 function environment(dirs: CodeServerDirs): NodeJS.ProcessEnv {
-  return { ...process.env, XDG_CONFIG_HOME: join(dirs.xdg, 'config'), XDG_DATA_HOME: join(dirs.xdg, 'data'), VSCODE_PROXY_URI: '' };
+  return {
+    ...process.env,
+    XDG_CONFIG_HOME: join(dirs.xdg, 'config'),
+    XDG_DATA_HOME: join(dirs.xdg, 'data'),
+    VSCODE_PROXY_URI: '',
+  };
 }
 
 function commonArgs(dirs: CodeServerDirs): string[] {
-  return ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, '--config', dirs.config, '--disable-telemetry', '--disable-update-check'];
+  return [
+    '--user-data-dir',
+    dirs.userData,
+    '--extensions-dir',
+    dirs.extensions,
+    '--config',
+    dirs.config,
+    '--disable-telemetry',
+    '--disable-update-check',
+  ];
 }
 
 export function installExtension(dirs: CodeServerDirs, vsix: string): string {
-  const result = spawnSync(codeServerBinary(), [...commonArgs(dirs), '--install-extension', vsix], { env: environment(dirs), encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(codeServerBinary(), [...commonArgs(dirs), '--install-extension', vsix], {
+    env: environment(dirs),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   const output = `${result.stdout}\n${result.stderr}`;
-  if (result.status !== 0 || !/successfully installed/i.test(output)) throw new Error(`code-server --install-extension failed (${result.status}):\n${output}`);
+  if (result.status !== 0 || !/successfully installed/i.test(output))
+    throw new Error(`code-server --install-extension failed (${result.status}):\n${output}`);
   return output;
 }
 
@@ -60,7 +86,9 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -74,14 +102,32 @@ export interface RunningCodeServer {
 
 export async function startCodeServer(dirs: CodeServerDirs, folder: string): Promise<RunningCodeServer> {
   const port = await freePort();
-  const args = [...commonArgs(dirs), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-workspace-trust', '--disable-getting-started-override', folder];
+  const args = [
+    ...commonArgs(dirs),
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    folder,
+  ];
   // detached: the server gets its own process group, so stop() can end the extension host and the
   // language server that it spawns together with it.
-  const child = spawn(codeServerBinary(), args, { env: environment(dirs), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(codeServerBinary(), args, {
+    env: environment(dirs),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const running: RunningCodeServer = { url: `http://127.0.0.1:${port}`, process: child, log: () => output, stop: () => stopGroup(child) };
+  const running: RunningCodeServer = {
+    url: `http://127.0.0.1:${port}`,
+    process: child,
+    log: () => output,
+    stop: () => stopGroup(child),
+  };
   try {
     await waitForHealth(running.url, child, () => output);
   } catch (error) {
