@@ -12,7 +12,6 @@ import './xen/swiotlb-xen';
 import './xen/grant-dma';
 import './powerpc';
 import './virtio';
-import type { Direction, OpResult } from './types';
 import { getProfile } from './profiles/index';
 import { resolveParams } from './params/parse';
 import { Session } from './engine/session';
@@ -23,6 +22,7 @@ export type { ParamSpec, ParamKind, Params } from './params/spec';
 export { allParamSpecs, paramSpec, defineParams } from './params/spec';
 export { ParamError, parseParamValue, dmaBitMask } from './params/parse';
 export { TraceBuilder } from './engine/trace';
+export { hex } from './engine/bits';
 export { Session, type HistoryEntry } from './engine/session';
 export { RequestError, parseRequest } from './engine/request';
 export { resultToJson, paramsToJson } from './engine/json';
@@ -47,26 +47,4 @@ export { FEATURE_BITS, parseFeature, vringSize } from './virtio';
 export function createSession(profileId: string, overrides: Record<string, unknown> = {}): Session {
   const profile = getProfile(profileId);
   return Session.create(profile, resolveParams(profile.params, overrides));
-}
-
-export interface MappingQuery {
-  op: 'map_single' | 'map_page';
-  phys: bigint;
-  size: bigint;
-  dir: Direction;
-}
-
-/**
- * Maps one buffer in a fresh session and, on a clone of the state after the map, the unmap that pairs
- * with it, so a hover can show both costs without either affecting the other.
- */
-export function simulateMapping(
-  profileId: string,
-  overrides: Record<string, unknown>,
-  query: MappingQuery,
-): { map: OpResult; unmap: OpResult | null; setup: OpResult } {
-  const session = createSession(profileId, overrides);
-  const map = session.run({ op: query.op, phys: query.phys, size: query.size, dir: query.dir });
-  const unmap = map.dma === null ? null : session.clone().run({ op: 'unmap', of: 0 });
-  return { map, unmap, setup: session.setupResult };
 }

@@ -1,7 +1,7 @@
 // The API catalogue covers spec §7 and the prefilter built from it matches names exactly.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { API_CATALOGUE, catalogueEntry } from '../../core/src/api/catalogue';
+import { API_CATALOGUE, catalogueEntry } from '@dmalens/core';
 import { findCandidateNames } from '../../server/src/analysis/prefilter';
 
 /** The functions named in spec §7 (7.1–7.5) and its version-delta table, written out by hand from the spec. */
@@ -99,4 +99,24 @@ test('the prefilter matches whole names only, with or without a space before the
   );
   assert.deepEqual(findCandidateNames('int main(void) { return 0; }'), []);
   assert.deepEqual(findCandidateNames('virtqueue_kick(vq);'), [{ offset: 0, name: 'virtqueue_kick' }]);
+});
+
+test('unmaps, syncs and frees name what they release, and syncs say which way ownership moves', () => {
+  for (const api of API_CATALOGUE.filter((entry) => ['unmap', 'sync', 'free', 'pool-free'].includes(entry.kind))) {
+    if (api.op === null) continue;
+    assert.ok(api.mapping, `${api.name} names the operation that made what it releases`);
+  }
+  // The function names say it: *_for_cpu hands the buffer to the CPU, *_for_device back to the device.
+  for (const api of API_CATALOGUE.filter((entry) => entry.kind === 'sync' && entry.op !== null)) {
+    const to = /_for_(cpu|device)$/.exec(api.name)?.[1];
+    assert.equal(api.op, `sync_for_${to}`, api.name);
+  }
+  // A release pairs with the map of its own family (kernel/dma/debug.c compares the entry types).
+  assert.equal(catalogueEntry('dma_unmap_sg')?.mapping, 'map_sg');
+  assert.equal(catalogueEntry('dma_unmap_sgtable')?.mapping, 'map_sg');
+  assert.equal(catalogueEntry('dma_unmap_resource')?.mapping, 'map_resource');
+  assert.equal(catalogueEntry('dma_unmap_page')?.mapping, 'map_page');
+  assert.equal(catalogueEntry('dma_sync_sg_for_cpu')?.mapping, 'map_sg');
+  assert.equal(catalogueEntry('dma_free_coherent')?.mapping, 'alloc_coherent');
+  assert.equal(catalogueEntry('dma_pool_free')?.mapping, 'pool_alloc');
 });

@@ -63,14 +63,19 @@ export type ArgRole =
   | 'vma'
   | 'other';
 
-/** The simulator request a call stands for (core Request['op'] names), or null when it is not simulated. */
+/**
+ * The operation a call stands for, or null when it is not simulated: core Request['op'] names, except
+ * `alloc_pages`, `free_pages`, `pool_alloc` and `pool_free`, kernel operations without a core request of
+ * that name (the server says how it simulates them).
+ */
 export type SimOp =
   | 'map_single'
   | 'map_page'
   | 'map_sg'
   | 'map_resource'
   | 'unmap'
-  | 'sync'
+  | 'sync_for_cpu'
+  | 'sync_for_device'
   | 'alloc_coherent'
   | 'free_coherent'
   | 'alloc_pages'
@@ -105,6 +110,11 @@ export interface ApiEntry {
   returns: ApiReturn;
   /** Direction the call implies when it has no direction argument (virtqueue_add_outbuf reads memory: to_device). */
   impliedDirection?: 'to_device' | 'from_device';
+  /**
+   * For unmap, sync and free calls: the operation that created what they release or sync (dma_unmap_sg
+   * releases a map_sg, dma_free_coherent an alloc_coherent), so a simulation can make it first.
+   */
+  mapping?: SimOp;
   /** Kernel version whose release no longer has the function (spec §7.5). */
   removedIn?: string;
   /** First kernel version with the function, for those newer than the 6.1 baseline (spec §9). */
@@ -129,7 +139,9 @@ function entry(
   op: SimOp | null,
   header: string,
   returns: ApiReturn,
-  extra: Partial<Pick<ApiEntry, 'impliedDirection' | 'removedIn' | 'addedIn' | 'replacement' | 'note'>> = {},
+  extra: Partial<
+    Pick<ApiEntry, 'impliedDirection' | 'mapping' | 'removedIn' | 'addedIn' | 'replacement' | 'note'>
+  > = {},
 ): ApiEntry {
   return { name, kind, args, op, header, returns, ...extra };
 }
@@ -141,22 +153,27 @@ function withAttrs(
   args: readonly ArgRole[],
   op: SimOp | null,
   returns: ApiReturn,
+  extra: Pick<ApiEntry, 'mapping'> = {},
 ): ApiEntry[] {
   return [
-    entry(name, kind, args, op, DMA_MAPPING_H, returns),
-    entry(`${name}_attrs`, kind, [...args, 'attrs'], op, DMA_MAPPING_H, returns),
+    entry(name, kind, args, op, DMA_MAPPING_H, returns, extra),
+    entry(`${name}_attrs`, kind, [...args, 'attrs'], op, DMA_MAPPING_H, returns, extra),
   ];
 }
 
 const STREAMING: ApiEntry[] = [
   ...withAttrs('dma_map_single', 'map', ['dev', 'buffer', 'size', 'dir'], 'map_single', 'dma_handle'),
-  ...withAttrs('dma_unmap_single', 'unmap', ['dev', 'handle', 'size', 'dir'], 'unmap', 'void'),
+  ...withAttrs('dma_unmap_single', 'unmap', ['dev', 'handle', 'size', 'dir'], 'unmap', 'void', {
+    mapping: 'map_single',
+  }),
   ...withAttrs('dma_map_page', 'map', ['dev', 'page', 'offset', 'size', 'dir'], 'map_page', 'dma_handle'),
-  ...withAttrs('dma_unmap_page', 'unmap', ['dev', 'handle', 'size', 'dir'], 'unmap', 'void'),
+  ...withAttrs('dma_unmap_page', 'unmap', ['dev', 'handle', 'size', 'dir'], 'unmap', 'void', { mapping: 'map_page' }),
   ...withAttrs('dma_map_sg', 'map', ['dev', 'sg', 'nents', 'dir'], 'map_sg', 'count'),
-  ...withAttrs('dma_unmap_sg', 'unmap', ['dev', 'sg', 'nents', 'dir'], 'unmap', 'void'),
+  ...withAttrs('dma_unmap_sg', 'unmap', ['dev', 'sg', 'nents', 'dir'], 'unmap', 'void', { mapping: 'map_sg' }),
   entry('dma_map_sgtable', 'map', ['dev', 'sgt', 'dir', 'attrs'], 'map_sg', DMA_MAPPING_H, 'errno'),
-  entry('dma_unmap_sgtable', 'unmap', ['dev', 'sgt', 'dir', 'attrs'], 'unmap', DMA_MAPPING_H, 'void'),
+  entry('dma_unmap_sgtable', 'unmap', ['dev', 'sgt', 'dir', 'attrs'], 'unmap', DMA_MAPPING_H, 'void', {
+    mapping: 'map_sg',
+  }),
   entry(
     'dma_map_resource',
     'map',
@@ -165,29 +182,53 @@ const STREAMING: ApiEntry[] = [
     DMA_MAPPING_H,
     'dma_handle',
   ),
-  entry('dma_unmap_resource', 'unmap', ['dev', 'handle', 'size', 'dir', 'attrs'], 'unmap', DMA_MAPPING_H, 'void'),
-  entry('dma_sync_single_for_cpu', 'sync', ['dev', 'handle', 'size', 'dir'], 'sync', DMA_MAPPING_H, 'void'),
-  entry('dma_sync_single_for_device', 'sync', ['dev', 'handle', 'size', 'dir'], 'sync', DMA_MAPPING_H, 'void'),
+  entry('dma_unmap_resource', 'unmap', ['dev', 'handle', 'size', 'dir', 'attrs'], 'unmap', DMA_MAPPING_H, 'void', {
+    mapping: 'map_resource',
+  }),
+  entry('dma_sync_single_for_cpu', 'sync', ['dev', 'handle', 'size', 'dir'], 'sync_for_cpu', DMA_MAPPING_H, 'void', {
+    mapping: 'map_single',
+  }),
+  entry(
+    'dma_sync_single_for_device',
+    'sync',
+    ['dev', 'handle', 'size', 'dir'],
+    'sync_for_device',
+    DMA_MAPPING_H,
+    'void',
+    {
+      mapping: 'map_single',
+    },
+  ),
   entry(
     'dma_sync_single_range_for_cpu',
     'sync',
     ['dev', 'handle', 'offset', 'size', 'dir'],
-    'sync',
+    'sync_for_cpu',
     DMA_MAPPING_H,
     'void',
+    { mapping: 'map_single' },
   ),
   entry(
     'dma_sync_single_range_for_device',
     'sync',
     ['dev', 'handle', 'offset', 'size', 'dir'],
-    'sync',
+    'sync_for_device',
     DMA_MAPPING_H,
     'void',
+    { mapping: 'map_single' },
   ),
-  entry('dma_sync_sg_for_cpu', 'sync', ['dev', 'sg', 'nents', 'dir'], 'sync', DMA_MAPPING_H, 'void'),
-  entry('dma_sync_sg_for_device', 'sync', ['dev', 'sg', 'nents', 'dir'], 'sync', DMA_MAPPING_H, 'void'),
-  entry('dma_sync_sgtable_for_cpu', 'sync', ['dev', 'sgt', 'dir'], 'sync', DMA_MAPPING_H, 'void'),
-  entry('dma_sync_sgtable_for_device', 'sync', ['dev', 'sgt', 'dir'], 'sync', DMA_MAPPING_H, 'void'),
+  entry('dma_sync_sg_for_cpu', 'sync', ['dev', 'sg', 'nents', 'dir'], 'sync_for_cpu', DMA_MAPPING_H, 'void', {
+    mapping: 'map_sg',
+  }),
+  entry('dma_sync_sg_for_device', 'sync', ['dev', 'sg', 'nents', 'dir'], 'sync_for_device', DMA_MAPPING_H, 'void', {
+    mapping: 'map_sg',
+  }),
+  entry('dma_sync_sgtable_for_cpu', 'sync', ['dev', 'sgt', 'dir'], 'sync_for_cpu', DMA_MAPPING_H, 'void', {
+    mapping: 'map_sg',
+  }),
+  entry('dma_sync_sgtable_for_device', 'sync', ['dev', 'sgt', 'dir'], 'sync_for_device', DMA_MAPPING_H, 'void', {
+    mapping: 'map_sg',
+  }),
   entry('dma_mapping_error', 'check', ['dev', 'handle'], null, DMA_MAPPING_H, 'errno'),
 ];
 
@@ -200,7 +241,9 @@ const ALLOCATIONS: ApiEntry[] = [
     DMA_MAPPING_H,
     'cpu_addr',
   ),
-  entry('dma_free_coherent', 'free', ['dev', 'size', 'cpu_addr', 'handle'], 'free_coherent', DMA_MAPPING_H, 'void'),
+  entry('dma_free_coherent', 'free', ['dev', 'size', 'cpu_addr', 'handle'], 'free_coherent', DMA_MAPPING_H, 'void', {
+    mapping: 'alloc_coherent',
+  }),
   entry(
     'dma_alloc_attrs',
     'alloc',
@@ -216,6 +259,7 @@ const ALLOCATIONS: ApiEntry[] = [
     'free_coherent',
     DMA_MAPPING_H,
     'void',
+    { mapping: 'alloc_coherent' },
   ),
   entry(
     'dmam_alloc_coherent',
@@ -236,11 +280,15 @@ const ALLOCATIONS: ApiEntry[] = [
     DMA_MAPPING_H,
     'cpu_addr',
   ),
-  entry('dmam_free_coherent', 'free', ['dev', 'size', 'cpu_addr', 'handle'], 'free_coherent', DMA_MAPPING_H, 'void'),
+  entry('dmam_free_coherent', 'free', ['dev', 'size', 'cpu_addr', 'handle'], 'free_coherent', DMA_MAPPING_H, 'void', {
+    mapping: 'alloc_coherent',
+  }),
   entry('dma_alloc_wc', 'alloc', ['dev', 'size', 'handle_out', 'gfp'], 'alloc_coherent', DMA_MAPPING_H, 'cpu_addr', {
     note: 'Allocates with DMA_ATTR_WRITE_COMBINE.',
   }),
-  entry('dma_free_wc', 'free', ['dev', 'size', 'cpu_addr', 'handle'], 'free_coherent', DMA_MAPPING_H, 'void'),
+  entry('dma_free_wc', 'free', ['dev', 'size', 'cpu_addr', 'handle'], 'free_coherent', DMA_MAPPING_H, 'void', {
+    mapping: 'alloc_coherent',
+  }),
   entry('dma_mmap_wc', 'mmap', ['dev', 'vma', 'cpu_addr', 'handle', 'size'], null, DMA_MAPPING_H, 'errno'),
   entry(
     'dma_alloc_pages',
@@ -253,7 +301,9 @@ const ALLOCATIONS: ApiEntry[] = [
       note: 'Non-coherent pages: ownership moves with dma_sync_single_for_cpu/_for_device.',
     },
   ),
-  entry('dma_free_pages', 'free', ['dev', 'size', 'page', 'handle', 'dir'], 'free_pages', DMA_MAPPING_H, 'void'),
+  entry('dma_free_pages', 'free', ['dev', 'size', 'page', 'handle', 'dir'], 'free_pages', DMA_MAPPING_H, 'void', {
+    mapping: 'alloc_pages',
+  }),
   entry('dma_mmap_pages', 'mmap', ['dev', 'vma', 'size', 'page'], null, DMA_MAPPING_H, 'errno'),
   entry(
     'dma_alloc_noncoherent',
@@ -273,6 +323,7 @@ const ALLOCATIONS: ApiEntry[] = [
     'free_pages',
     DMA_MAPPING_H,
     'void',
+    { mapping: 'alloc_pages' },
   ),
   entry(
     'dma_alloc_noncontiguous',
@@ -282,7 +333,9 @@ const ALLOCATIONS: ApiEntry[] = [
     DMA_MAPPING_H,
     'pointer',
   ),
-  entry('dma_free_noncontiguous', 'free', ['dev', 'size', 'sgt', 'dir'], 'free_pages', DMA_MAPPING_H, 'void'),
+  entry('dma_free_noncontiguous', 'free', ['dev', 'size', 'sgt', 'dir'], 'free_pages', DMA_MAPPING_H, 'void', {
+    mapping: 'alloc_pages',
+  }),
   entry('dma_vmap_noncontiguous', 'query', ['dev', 'size', 'sgt'], null, DMA_MAPPING_H, 'cpu_addr'),
   entry('dma_vunmap_noncontiguous', 'query', ['dev', 'buffer'], null, DMA_MAPPING_H, 'void'),
   entry('dma_mmap_noncontiguous', 'mmap', ['dev', 'vma', 'size', 'sgt'], null, DMA_MAPPING_H, 'errno'),
@@ -334,7 +387,9 @@ const POOLS: ApiEntry[] = [
   entry('dmam_pool_destroy', 'pool', ['pool'], null, DMAPOOL_H, 'void'),
   entry('dma_pool_alloc', 'pool-alloc', ['pool', 'gfp', 'handle_out'], 'pool_alloc', DMAPOOL_H, 'cpu_addr'),
   entry('dma_pool_zalloc', 'pool-alloc', ['pool', 'gfp', 'handle_out'], 'pool_alloc', DMAPOOL_H, 'cpu_addr'),
-  entry('dma_pool_free', 'pool-free', ['pool', 'cpu_addr', 'handle'], 'pool_free', DMAPOOL_H, 'void'),
+  entry('dma_pool_free', 'pool-free', ['pool', 'cpu_addr', 'handle'], 'pool_free', DMAPOOL_H, 'void', {
+    mapping: 'pool_alloc',
+  }),
 ];
 
 const OFFSETS: ApiEntry[] = [
@@ -374,6 +429,7 @@ const NEWER: ApiEntry[] = [
     addedIn: 'v6.18',
   }),
   entry('dma_unmap_phys', 'unmap', ['dev', 'handle', 'size', 'dir', 'attrs'], 'unmap', DMA_MAPPING_H, 'void', {
+    mapping: 'map_page',
     addedIn: 'v6.18',
   }),
   entry('dma_iova_try_alloc', 'iova', ['dev', 'other', 'phys', 'size'], null, DMA_MAPPING_H, 'bool', {
@@ -463,6 +519,7 @@ const VIRTIO: ApiEntry[] = [
     'unmap',
     VIRTIO_H,
     'void',
+    { mapping: 'map_single' },
   ),
   entry('virtqueue_dma_mapping_error', 'check', ['vq', 'handle'], null, VIRTIO_H, 'errno'),
   entry('virtqueue_dma_need_sync', 'virtio-dma', ['vq', 'handle'], null, VIRTIO_H, 'bool'),
@@ -470,17 +527,19 @@ const VIRTIO: ApiEntry[] = [
     'virtqueue_dma_sync_single_range_for_cpu',
     'sync',
     ['vq', 'handle', 'offset', 'size', 'dir'],
-    'sync',
+    'sync_for_cpu',
     VIRTIO_H,
     'void',
+    { mapping: 'map_single' },
   ),
   entry(
     'virtqueue_dma_sync_single_range_for_device',
     'sync',
     ['vq', 'handle', 'offset', 'size', 'dir'],
-    'sync',
+    'sync_for_device',
     VIRTIO_H,
     'void',
+    { mapping: 'map_single' },
   ),
   entry('virtio_max_dma_size', 'virtio-dma', ['vdev'], null, VIRTIO_H, 'value'),
   entry('virtio_device_ready', 'virtio-device', ['vdev'], null, VIRTIO_CONFIG_H, 'void'),
@@ -548,6 +607,7 @@ const LEGACY: ApiEntry[] = [
     replacement: 'dma_map_single(&pdev->dev, ptr, size, dir)',
   }),
   entry('pci_unmap_single', 'unmap', ['dev', 'handle', 'size', 'dir'], 'unmap', PCI_DMA_COMPAT_H, 'void', {
+    mapping: 'map_single',
     ...PCI_REMOVED,
     replacement: 'dma_unmap_single(&pdev->dev, addr, size, dir)',
   }),
@@ -556,6 +616,7 @@ const LEGACY: ApiEntry[] = [
     replacement: 'dma_map_page(&pdev->dev, page, offset, size, dir)',
   }),
   entry('pci_unmap_page', 'unmap', ['dev', 'handle', 'size', 'dir'], 'unmap', PCI_DMA_COMPAT_H, 'void', {
+    mapping: 'map_page',
     ...PCI_REMOVED,
     replacement: 'dma_unmap_page(&pdev->dev, addr, size, dir)',
   }),
@@ -564,6 +625,7 @@ const LEGACY: ApiEntry[] = [
     replacement: 'dma_map_sg(&pdev->dev, sg, nents, dir)',
   }),
   entry('pci_unmap_sg', 'unmap', ['dev', 'sg', 'nents', 'dir'], 'unmap', PCI_DMA_COMPAT_H, 'void', {
+    mapping: 'map_sg',
     ...PCI_REMOVED,
     replacement: 'dma_unmap_sg(&pdev->dev, sg, nents, dir)',
   }),
@@ -604,6 +666,7 @@ const LEGACY: ApiEntry[] = [
     PCI_DMA_COMPAT_H,
     'void',
     {
+      mapping: 'alloc_coherent',
       ...PCI_REMOVED,
       replacement: 'dma_free_coherent(&pdev->dev, size, cpu_addr, dma)',
     },
@@ -622,10 +685,14 @@ const LEGACY: ApiEntry[] = [
         `pci_dma_sync_${what}_for_${to}`,
         'sync',
         what === 'single' ? ['dev', 'handle', 'size', 'dir'] : ['dev', 'sg', 'nents', 'dir'],
-        'sync',
+        `sync_for_${to}`,
         PCI_DMA_COMPAT_H,
         'void',
-        { ...PCI_REMOVED, replacement: `dma_sync_${what}_for_${to}(&pdev->dev, ...)` },
+        {
+          mapping: what === 'single' ? 'map_single' : 'map_sg',
+          ...PCI_REMOVED,
+          replacement: `dma_sync_${what}_for_${to}(&pdev->dev, ...)`,
+        },
       ),
     ),
   ),
