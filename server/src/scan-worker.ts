@@ -30,7 +30,7 @@ async function scanBatch(tasks: readonly FileTask[]): Promise<FileOutcome[]> {
     if (read.kind === 'pending' && analyze) results.push(finishAnalysis(read, analyze));
     else {
       if (read.kind === 'pending')
-        loading ??= createAnalyzer(setup.analysisOptions).then((loaded) => (analyze = loaded));
+        loading ??= createAnalyzer(setup.analysisOptions ?? {}).then((loaded) => (analyze = loaded));
       results.push(read);
     }
   }

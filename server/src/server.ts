@@ -19,7 +19,7 @@ import { ConfigurationWatcher } from './lsp/configuration';
 import { registerCustomRequests, statusOf } from './lsp/custom-requests';
 import { DiagnosticsPublisher } from './lsp/diagnostics';
 import { registerDocumentHandlers } from './lsp/documents';
-import { registerHover } from './lsp/hover-handler';
+import { registerHover } from './lsp/hover';
 import { ServerState } from './lsp/server-state';
 import { registerSymbols } from './lsp/symbols';
 import { WorkspaceIndex } from './index/workspace-index';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_PLATFORMS, settingsFields } from '../../server/src/config/settings';
 import { ShowPipelineCommand } from '../../server/src/protocol/protocol';
-import { listProfiles } from '../../core/src/index';
+import { listProfiles } from '@dmalens/core';
 import { repoRoot } from '../repo-root';
 
 const root = repoRoot();

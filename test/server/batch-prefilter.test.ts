@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { API_CATALOGUE } from '../../core/src/api/catalogue';
+import { API_CATALOGUE } from '@dmalens/core';
 import { findCandidateNames } from '../../server/src/analysis/prefilter';
 import { mayNeedAnalysis } from '../../server/src/batch/scan-prefilter';
 import { TEXT_RULE_IDENTIFIERS } from '../../server/src/batch/text-rule-identifiers';

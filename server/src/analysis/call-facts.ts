@@ -2,7 +2,7 @@
 // the buffer's origin, the handle, how the result is used, the enclosing function and whether it runs in a
 // loop. Linking between sites (checked, pairedWith) happens afterwards in link.ts.
 import type { Direction } from '@dmalens/core';
-import { argIndex, type ArgRole } from '../../../core/src/api/catalogue';
+import { argIndex, type ArgRole } from '@dmalens/core';
 import type { SyntaxNode } from '../parse/parser';
 import type { ArgumentText } from './arguments';
 import type { FoundCall } from './call-finder';

@@ -3,7 +3,7 @@
 // regions (kernel macros the grammar cannot shape) a name followed by `(` in expression position is still a
 // call, marked recovered. Names inside `#define` bodies are returned separately: the grammar keeps macro
 // bodies as raw text, so the caller parses them as fragments.
-import { catalogueEntry, type ApiEntry } from '../../../core/src/api/catalogue';
+import { catalogueEntry, type ApiEntry } from '@dmalens/core';
 import type { SyntaxNode } from '../parse/parser';
 import {
   insideCommentOrLiteralOnLine,

@@ -1,6 +1,6 @@
 // Facts that need more than one call: whether a mapping's result is checked, and which unmap/sync/free calls
 // pair with which map/alloc calls through the same handle text.
-import { catalogueEntry } from '../../../core/src/api/catalogue';
+import { catalogueEntry } from '@dmalens/core';
 import type { BuiltSite } from './call-facts';
 import { escapeRegExp } from './regexp-text';
 import { isResultTested } from './result-test';

@@ -1,7 +1,7 @@
 // The exact-name prefilter over the catalogue names. It cannot drop a call (a call needs its name), so files
 // and regions without a match never need a parse. It matches whole identifiers, not `name(`, because kernel
 // code also writes `__pa (x)` with a space.
-import { API_CATALOGUE } from '../../../core/src/api/catalogue';
+import { API_CATALOGUE } from '@dmalens/core';
 import { NameSearch, type NameOccurrence } from './name-search';
 
 /** Anchors every catalogue name holds one of; see name-search.ts for why these spellings. */

@@ -3,7 +3,7 @@
 // whole identifier (what the extractor's candidate search finds) or an identifier a check reads from the
 // text. It works on the bytes (name-search.ts): three files in four hold no anchor at all and are rejected
 // without building a string or decoding UTF-8.
-import { API_CATALOGUE } from '../../../core/src/api/catalogue';
+import { API_CATALOGUE } from '@dmalens/core';
 import { NameSearch } from '../analysis/name-search';
 import { CATALOGUE_ANCHORS } from '../analysis/prefilter';
 import { TEXT_RULE_IDENTIFIERS } from './text-rule-identifiers';

@@ -23,7 +23,7 @@ import {
 import { ScanCache, cacheIdentity, defaultCacheDir, fileFingerprint } from './scan-cache';
 import { WorkerPool } from './worker-pool';
 import { WalkOrder } from './walk-order';
-import type { WorkerSetup } from './worker-protocol';
+import type { ScanAnalysisOptions, WorkerSetup } from './worker-protocol';
 
 export { defaultCacheDir } from './scan-cache';
 export type { FileFacts, SkipReason } from './file-scan';
@@ -52,8 +52,8 @@ export interface ScanTreeOptions {
   workers?: number;
   /** Where the scan cache lives; null disables it. Default `defaultCacheDir()`. */
   cacheDir?: string | null;
-  /** Options for the per-file analysis (platforms, rules); part of the cache key. Must be structured-clonable. */
-  analysis?: unknown;
+  /** Options for the per-file analysis (platforms, rules); part of the cache key. */
+  analysis?: ScanAnalysisOptions;
   onProgress?(progress: ScanProgress): void;
   signal?: AbortSignal;
   /** The worker entry; default `scan-worker.js` next to the running bundle. */

@@ -1,11 +1,25 @@
 // Messages between the scan's main thread and its worker threads. Everything is structured-clonable data.
+import type { SeveritySetting } from '../config/settings';
+import type { PlatformOverrides } from '../protocol/protocol';
 import type { FileOutcome, FileTask } from './file-scan';
+
+/** What a scan is analysed with; plain data because it crosses to worker threads and keys the cache. */
+export interface ScanAnalysisOptions {
+  platforms?: string[];
+  overrides?: PlatformOverrides;
+  /** Severity per rule id; `off` disables the rule. */
+  severities?: Record<string, SeveritySetting>;
+  /** Only these rule ids (the CLI's --rules). */
+  rules?: string[];
+  /** Also summarise each site per platform (sites/annotations.ts), for outputs that print them. */
+  annotate?: boolean;
+}
 
 /** Passed as `workerData`: what every file of the scan is analysed with. */
 export interface WorkerSetup {
   maxFileSize: number;
-  /** Plain options for the per-file analysis (platforms, rule settings); opaque to the batch engine. */
-  analysisOptions: unknown;
+  /** The per-file analysis options; the batch engine only passes them on and hashes them for the cache. */
+  analysisOptions: ScanAnalysisOptions | null;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Kernel facts about DMA-API entry points that several checks share. Names are the kernel's.
 import type { CallSite } from '../analysis/callsite';
-import { DIRECTION_KERNEL_NAME, type Direction } from '@dmalens/core';
+import { catalogueEntry, DIRECTION_KERNEL_NAME, type Direction } from '@dmalens/core';
 
 /**
  * The dma-debug entry type a call creates or releases (kernel/dma/debug.c: `type2name`, 6.1 has no
@@ -66,17 +66,13 @@ export function isRelease(site: CallSite): boolean {
   return site.kind === 'unmap' || site.kind === 'free';
 }
 
+/** Syncs that hand the buffer to the CPU, and those that hand it back to the device (the catalogue's operation). */
 export function isSyncForCpu(api: string): boolean {
-  return (
-    /^dma_sync_(single|single_range|sg|sgtable)_for_cpu$/.test(api) || api === 'virtqueue_dma_sync_single_range_for_cpu'
-  );
+  return catalogueEntry(api)?.op === 'sync_for_cpu';
 }
 
 export function isSyncForDevice(api: string): boolean {
-  return (
-    /^dma_sync_(single|single_range|sg|sgtable)_for_device$/.test(api) ||
-    api === 'virtqueue_dma_sync_single_range_for_device'
-  );
+  return catalogueEntry(api)?.op === 'sync_for_device';
 }
 
 export function kernelDirectionName(direction: Direction): string {

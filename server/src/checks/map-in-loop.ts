@@ -2,23 +2,19 @@
 // pseries TCE tables (§4.3), a bounce copy on confidential guests (§1.6), IOTLB work under an IOMMU
 // (§3.3). Information only: per-packet maps are normal, the point is to show what an iteration costs.
 import type { CallSite } from '../analysis/callsite';
+import { costWords, mapUnmapResults, simulationFor, type DriverContext } from '../sites';
 import { isStreamingMap } from './api-facts';
-import type { PlatformModel } from './platform-model';
 import type { CheckContext, Rule, RuleFinding } from './rule';
-import { costWords } from './outcome-text';
-import { requestsOn, simulationForSite } from './site-requests';
-import { fileStreamingMask, type FileMask } from './file-mask';
 
 export const mapInLoop: Rule = {
   id: 'map-in-loop',
   title: 'Mapping inside a loop: cost per iteration',
   defaultSeverity: 'information',
   platformDependent: true,
-  check({ sites, model }: CheckContext): RuleFinding[] {
-    const mask = fileStreamingMask(sites);
+  check({ sites, driver }: CheckContext): RuleFinding[] {
     return sites.flatMap((site) => {
       if (!site.inLoop || !isStreamingMap(site)) return [];
-      const costs = iterationCosts(model, site, mask);
+      const costs = iterationCosts(site, driver);
       if (!costs.costs.length) return [];
       const sizeWords = costs.exampleSize
         ? 'a 4096-byte example buffer (the size is not a constant)'
@@ -33,23 +29,16 @@ export const mapInLoop: Rule = {
   },
 };
 
-function iterationCosts(
-  model: PlatformModel,
-  site: CallSite,
-  mask: FileMask | null,
-): { costs: string[]; exampleSize: boolean } {
-  const simulation = simulationForSite(site, mask);
+function iterationCosts(site: CallSite, driver: DriverContext): { costs: string[]; exampleSize: boolean } {
+  const simulation = simulationFor(site, driver);
   if (!simulation) return { costs: [], exampleSize: false };
   const costs: string[] = [];
-  for (const profile of model.selected) {
-    const requests = [...requestsOn(simulation, model, profile.id), { op: 'unmap' as const, of: simulation.focus }];
-    // The mask request itself costs nothing per iteration; only the map and its unmap count.
-    const results = model.run(profile.id, requests).results.slice(simulation.focus);
+  for (const { short, results } of mapUnmapResults(simulation, driver.model)) {
     const words = results
       .map((result) => costWords(result, ['map', 'unmap']))
       .filter((text) => text.length > 0)
       .join(' + ');
-    if (words) costs.push(`${profile.short}: ${words}`);
+    if (words) costs.push(`${short}: ${words}`);
   }
   return { costs, exampleSize: simulation.exampleFields.includes('size') };
 }

@@ -3,30 +3,31 @@
 // and pays TCE hypercalls per map (§4.3), powernv loses the TVE#1 bypass (§4.4). The comparison is the
 // core's simulation of the same map after each mask; a mask that costs nothing anywhere is not reported,
 // and neither is the usual fallback after a 64-bit attempt in the same function.
-import type { OpResult, PlatformProfile, Request } from '@dmalens/core';
 import type { CallSite } from '../analysis/callsite';
-import type { PlatformModel } from './platform-model';
+import {
+  compareMasks,
+  costWords,
+  maskBits,
+  outcomeWords,
+  pathWord,
+  STREAMING_MASK_SETTERS,
+  type PlatformModel,
+} from '../sites';
 import type { CheckContext, Rule, RuleFinding } from './rule';
-import { maskBits, maskValue, STREAMING_MASK_SETTERS } from './file-mask';
-import { costWords, outcomeWords, pathWord } from './outcome-text';
-
-/** A buffer above 4 GiB, as in the spec's x86 vectors V02/V07 (§10), so that 32-bit masks matter. */
-export const HIGH_PHYS = 0x1_2345_6000n;
-const PROBE_SIZE = 0x1000n;
 
 export const narrowDmaMask: Rule = {
   id: 'narrow-dma-mask',
   title: 'DMA mask below 64 bits and its cost',
   defaultSeverity: 'information',
   platformDependent: true,
-  check({ sites, model }: CheckContext): RuleFinding[] {
+  check({ sites, driver }: CheckContext): RuleFinding[] {
     const findings: RuleFinding[] = [];
     for (const site of sites) {
       if (!STREAMING_MASK_SETTERS.has(site.api)) continue;
       const bits = maskBits(site.args[1]);
       if (bits === null || bits >= 64 || bits < 8) continue;
       if (hasWideMaskAttempt(sites, site)) continue;
-      const costs = maskCosts(model, bits);
+      const costs = maskCosts(driver.model, bits);
       if (!costs.length) continue;
       findings.push({
         range: site.argRanges[1] ?? site.nameRange,
@@ -46,31 +47,6 @@ function hasWideMaskAttempt(sites: readonly CallSite[], site: CallSite): boolean
       STREAMING_MASK_SETTERS.has(other.api) &&
       (maskBits(other.args[1]) ?? 0) >= 64,
   );
-}
-
-function probe(mask: bigint): Request[] {
-  return [
-    { op: 'set_mask', mask, which: 'both' },
-    { op: 'map_single', phys: HIGH_PHYS, size: PROBE_SIZE, dir: 'to_device' },
-  ];
-}
-
-export interface MaskComparison {
-  profile: PlatformProfile;
-  /** The probe map (4 KiB above 4 GiB) after setting the call's mask, and after a 64-bit mask. */
-  withMask: OpResult;
-  withWideMask: OpResult;
-}
-
-/** What the probe map does on each selected platform with the given mask and with a 64-bit mask. */
-export function compareMasks(model: PlatformModel, bits: number): MaskComparison[] {
-  const narrow = maskValue(bits);
-  const wide = maskValue(64);
-  return model.selected.flatMap((profile) => {
-    const withMask = model.run(profile.id, probe(narrow)).results[1];
-    const withWideMask = model.run(profile.id, probe(wide)).results[1];
-    return withMask && withWideMask ? [{ profile, withMask, withWideMask }] : [];
-  });
 }
 
 function maskCosts(model: PlatformModel, bits: number): string[] {

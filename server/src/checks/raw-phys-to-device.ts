@@ -5,11 +5,9 @@
 // break, from the core's simulation of a map of the same memory.
 import type { CallSite } from '../analysis/callsite';
 import { regionAround } from '../analysis/regions';
-import type { OpResult, PlatformProfile } from '@dmalens/core';
-import type { PlatformModel } from './platform-model';
+import { formatAddress } from '@dmalens/core';
+import { EXAMPLE_PHYS_VALUE, outcomeWords, rawPhysOutcomes, type PlatformModel } from '../sites';
 import type { CheckContext, Rule, RuleFinding } from './rule';
-import { EXAMPLE_PHYS_VALUE, EXAMPLE_SIZE_VALUE } from './site-requests';
-import { formatAddress, outcomeWords } from './outcome-text';
 
 /**
  * isa_virt_to_bus is left out: ISA DMA addresses are physical by definition (below 16 MiB on x86), which
@@ -56,11 +54,11 @@ export const rawPhysToDevice: Rule = {
   title: 'Physical address given to the device',
   defaultSeverity: 'warning',
   platformDependent: true,
-  check({ sites, text, model, path }: CheckContext): RuleFinding[] {
+  check({ sites, text, driver, path }: CheckContext): RuleFinding[] {
     const candidates = sites.filter((site) => RAW_PHYS_HELPERS.has(site.api));
     // The include test reads the whole file, so it runs only for the few files that use a raw helper.
     if (!candidates.length || isPlatformCode(path, text)) return [];
-    const breaking = breakingPlatforms(model);
+    const breaking = breakingPlatforms(driver.model);
     if (!breaking.length) return [];
     return candidates.flatMap((site) => {
       const sink = deviceSink(text, site);
@@ -76,26 +74,6 @@ export const rawPhysToDevice: Rule = {
     });
   },
 };
-
-export interface RawPhysOutcome {
-  profile: PlatformProfile;
-  /** The DMA API's map of the example buffer on this platform. */
-  result: OpResult;
-  /** True when that map gives the device the physical address itself, so a raw address happens to work. */
-  sameAsPhys: boolean;
-}
-
-/** What a DMA map of the example buffer gives on each selected platform (also shown by the hover). */
-export function rawPhysOutcomes(model: PlatformModel): RawPhysOutcome[] {
-  return model.selected.flatMap((profile) => {
-    const result = model.run(profile.id, [
-      { op: 'map_single', phys: EXAMPLE_PHYS_VALUE, size: EXAMPLE_SIZE_VALUE, dir: 'bidirectional' },
-    ]).results[0];
-    return result
-      ? [{ profile, result, sameAsPhys: result.path === 'dma-direct' && result.dma === EXAMPLE_PHYS_VALUE }]
-      : [];
-  });
-}
 
 /** Platforms whose map of the example buffer does not give the device the physical address itself. */
 function breakingPlatforms(model: PlatformModel): string[] {

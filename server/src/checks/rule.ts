@@ -3,7 +3,7 @@
 // so every rule stays a small statement of one kernel fact.
 import type { CallSite, Range } from '../analysis/callsite';
 import type { LineIndex } from '../analysis/line-index';
-import type { PlatformModel } from './platform-model';
+import type { DriverContext } from '../sites';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -27,7 +27,8 @@ export interface RuleFinding {
 export interface CheckContext {
   sites: readonly CallSite[];
   text: string;
-  model: PlatformModel;
+  /** What the file's sites are simulated with: the selected platforms, the driver's mask. */
+  driver: DriverContext;
   /** The file's path or URI when known; a few rules treat architecture code differently. */
   path?: string;
   /** Line lookups of `text`, shared by the rules and the suppression test (built on first use). */

@@ -3,26 +3,23 @@
 // guests, short masks) it fails with "swiotlb buffer is full"; the core's simulation says which.
 import type { CheckContext, Rule, RuleFinding } from './rule';
 import { isStreamingMap } from './api-facts';
-import { requestsOn, simulationForSite } from './site-requests';
-import { fileStreamingMask } from './file-mask';
+import { siteRows } from '../sites';
 
 export const sizeOverSwiotlbMax: Rule = {
   id: 'size-over-swiotlb-max',
   title: 'Constant mapping size above the swiotlb maximum',
   defaultSeverity: 'warning',
   platformDependent: true,
-  check({ sites, model }: CheckContext): RuleFinding[] {
-    const mask = fileStreamingMask(sites);
+  check({ sites, driver }: CheckContext): RuleFinding[] {
     return sites.flatMap((site) => {
       if (!isStreamingMap(site) || site.size?.value == null) return [];
-      const simulation = simulationForSite(site, mask);
-      if (!simulation) return [];
+      const rows = siteRows(site, driver);
+      if (!rows) return [];
       const failing: string[] = [];
       let message = '';
-      for (const profile of model.selected) {
-        const result = model.run(profile.id, requestsOn(simulation, model, profile.id)).results[simulation.focus];
+      for (const { short, result } of rows.rows) {
         if (result?.error && /swiotlb buffer is full/.test(result.error)) {
-          failing.push(profile.short);
+          failing.push(short);
           message ||= result.error.trim();
         }
       }

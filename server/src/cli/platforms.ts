@@ -3,7 +3,7 @@ import { allParamSpecs, listProfiles, wrap } from '@dmalens/core';
 import { parseArgs } from './args';
 import { PLATFORMS_HELP } from './help';
 import { print, printJson } from './output';
-import { paramText } from './param-text';
+import { paramText } from '../config/param-text';
 import { UsageError } from './usage-error';
 
 function profilesJson(): unknown {

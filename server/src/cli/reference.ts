@@ -11,7 +11,7 @@ import {
 import { parseArgs } from './args';
 import { REFERENCE_HELP } from './help';
 import { print } from './output';
-import { paramText } from './param-text';
+import { paramText } from '../config/param-text';
 import { UsageError } from './usage-error';
 
 function profileSection(profile: PlatformProfile): string {

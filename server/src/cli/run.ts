@@ -1,27 +1,31 @@
-// Shared by the CLI commands: sessions with usage errors for bad platform ids and overrides, labels for
-// the renderers, and a one-line description of a request as the user wrote it.
-import { createSession, type OpResult, type PlatformLabel } from '@dmalens/core';
+// Shared by the CLI commands: runs through the sites layer's door with usage errors for bad platform
+// ids, overrides and requests, labels for the renderers, and a one-line description of a request as the
+// user wrote it.
+import type { PlatformLabel, Request } from '@dmalens/core';
+import { ParamError, RequestFailure, runSession, type SessionRun } from '../sites';
 import { UsageError } from './usage-error';
 
-export type CliSession = ReturnType<typeof createSession>;
+export type { SessionRun };
 
-export interface PlatformRun {
-  id: string;
-  session: CliSession;
-  results: OpResult[];
-}
-
-export function sessionFor(id: string, overrides: Record<string, string>, command: string): CliSession {
+/** Runs the requests on one platform; what the user got wrong becomes a UsageError naming the command. */
+export function runOn(
+  id: string,
+  overrides: Record<string, string>,
+  requests: readonly Request[],
+  command: string,
+): SessionRun {
   try {
-    return createSession(id, overrides);
+    return runSession(id, overrides, requests);
   } catch (error) {
-    if ((error as Error).name === 'ParamError') throw new UsageError(`${command}: ${(error as Error).message}`);
+    if (error instanceof ParamError) throw new UsageError(`${command}: ${error.message}`);
+    if (error instanceof RequestFailure)
+      throw new UsageError(`${command}: request [${error.index}] (${error.request.op}) on ${id}: ${error.message}`);
     throw error;
   }
 }
 
-export function platformLabel(session: CliSession): PlatformLabel {
-  return { id: session.profile.id, title: session.profile.title, short: session.profile.short };
+export function platformLabel(run: SessionRun): PlatformLabel {
+  return { id: run.profile.id, title: run.profile.title, short: run.profile.short };
 }
 
 function describeValue(value: unknown): string {

@@ -19,7 +19,7 @@ import { SIMULATE_HELP } from './help';
 import { opArgsToJson } from './op-args';
 import { parseOps, readOpsSource } from './ops-input';
 import { print, printJson } from './output';
-import { describeRequest, platformLabel, sessionFor, type PlatformRun } from './run';
+import { describeRequest, platformLabel, runOn, type SessionRun } from './run';
 import { UsageError } from './usage-error';
 
 function platformIds(values: readonly string[]): string[] {
@@ -68,23 +68,7 @@ function requestsFrom(parsed: ReturnType<typeof parseArgs>): { raw: Record<strin
   }
 }
 
-function runAll(ids: string[], overrides: Record<string, string>, requests: Request[]): PlatformRun[] {
-  return ids.map((id) => {
-    const session = sessionFor(id, overrides, 'simulate');
-    const results: OpResult[] = requests.map((request, index) => {
-      try {
-        return session.run(request);
-      } catch (error) {
-        if ((error as Error).name === 'RequestError')
-          throw new UsageError(`simulate: request [${index}] (${request.op}) on ${id}: ${(error as Error).message}`);
-        throw error;
-      }
-    });
-    return { id, session, results };
-  });
-}
-
-function textFor(runs: PlatformRun[], raw: Record<string, unknown>[], overrides: Record<string, string>): string {
+function textFor(runs: SessionRun[], raw: Record<string, unknown>[], overrides: Record<string, string>): string {
   const blocks: string[] = [];
   const set = Object.entries(overrides)
     .map(([key, value]) => `${key}=${value}`)
@@ -92,7 +76,7 @@ function textFor(runs: PlatformRun[], raw: Record<string, unknown>[], overrides:
   if (runs.length > 1) {
     raw.forEach((request, index) => {
       const rows: PlatformResult[] = runs.map((run) => ({
-        platform: platformLabel(run.session),
+        platform: platformLabel(run),
         result: run.results[index] as OpResult,
       }));
       blocks.push(
@@ -101,9 +85,9 @@ function textFor(runs: PlatformRun[], raw: Record<string, unknown>[], overrides:
     });
   }
   for (const run of runs) {
-    const label = platformLabel(run.session);
-    const lines = [`== ${run.id}: ${label.title}${set ? `   (--set ${set})` : ''}`];
-    const setup = run.session.setupResult;
+    const label = platformLabel(run);
+    const lines = [`== ${label.id}: ${label.title}${set ? `   (--set ${set})` : ''}`];
+    const setup = run.setup;
     if (setup.stages.length > 0)
       lines.push(`setup (boot and probe):\n${renderTextPipeline(setup, { outcome: false })}`);
     run.results.forEach((result, index) =>
@@ -115,11 +99,11 @@ function textFor(runs: PlatformRun[], raw: Record<string, unknown>[], overrides:
 }
 
 /** The address pipeline of the last request on the first four platforms, as the webview draws it. */
-function writeSvg(file: string, runs: PlatformRun[], raw: Record<string, unknown>[]): void {
+function writeSvg(file: string, runs: SessionRun[], raw: Record<string, unknown>[]): void {
   const last = raw.length - 1;
   const rows: PlatformResult[] = runs
     .slice(0, MAX_SVG_COLUMNS)
-    .map((run) => ({ platform: platformLabel(run.session), result: run.results[last] as OpResult }));
+    .map((run) => ({ platform: platformLabel(run), result: run.results[last] as OpResult }));
   try {
     writeFileSync(file, renderPipelineSvg(rows, { caption: `[${last}] ${describeRequest(raw[last] ?? {})}` }));
   } catch (error) {
@@ -139,13 +123,13 @@ export function simulateCommand(argv: readonly string[]): void {
   const ids = platformIds(parsed.values.get('platform') ?? []);
   const overrides = overridesFrom(parsed.values.get('set') ?? [], 'simulate');
   const { raw, requests } = requestsFrom(parsed);
-  const runs = runAll(ids, overrides, requests);
+  const runs = ids.map((id) => runOn(id, overrides, requests, 'simulate'));
   const svg = parsed.values.get('svg');
   if (svg) writeSvg(svg[svg.length - 1] as string, runs, raw);
   if (parsed.flags.has('json')) {
     const objects = runs.map((run) => ({
-      platform: run.id,
-      params: paramsToJson(run.session.params),
+      platform: run.profile.id,
+      params: paramsToJson(run.params),
       results: run.results.map(resultToJson),
     }));
     printJson(objects.length === 1 ? objects[0] : objects);

@@ -3,7 +3,6 @@
 // the bundled example drivers.
 import {
   formatAddress,
-  parseRequest,
   wrap,
   renderTextComparison,
   renderTextPipeline,
@@ -15,7 +14,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from './args';
 import { TOUR_HELP } from './help';
 import { print } from './output';
-import { platformLabel, sessionFor } from './run';
+import { platformLabel, runOn } from './run';
 import { UsageError } from './usage-error';
 
 /** A 1514-byte network frame below 1 GiB, so that window offsets (RPi4) and bypass bases (powerpc) show. */
@@ -60,33 +59,35 @@ const VIRTIO_CASES: { platform: TourPlatform; offered: string[] }[] = [
 ];
 
 function mapOnPlatform(platform: TourPlatform): PlatformResult & { map: OpResult } {
-  const session = sessionFor(platform.id, platform.set ?? {}, 'tour');
-  const map = session.run(
-    parseRequest({
-      op: 'map_single',
-      phys: `0x${BUFFER.phys.toString(16)}`,
-      size: BUFFER.size.toString(),
-      dir: 'to_device',
-    }),
+  const run = runOn(
+    platform.id,
+    platform.set ?? {},
+    [
+      { op: 'map_single', phys: BUFFER.phys, size: BUFFER.size, dir: 'to_device' },
+      { op: 'unmap', of: 0 },
+    ],
+    'tour',
   );
-  const unmap = session.run(parseRequest({ op: 'unmap', of: 0 }));
-  const label = platformLabel(session);
-  return { platform: { ...label, id: platform.label ?? platform.id }, result: map, related: [unmap], map };
+  const [map, unmap] = run.results as [OpResult, OpResult];
+  return { platform: { ...platformLabel(run), id: platform.label ?? platform.id }, result: map, related: [unmap], map };
 }
 
 function virtioOnPlatform(platform: TourPlatform, offered: string[]): PlatformResult {
-  const session = sessionFor(platform.id, platform.set ?? {}, 'tour');
-  const probe = session.run(parseRequest({ op: 'virtio_negotiate', offered }));
-  const label = { ...platformLabel(session), id: platform.label ?? platform.id };
-  if (probe.error !== null) return { platform: label, result: probe };
-  const add = session.run(
-    parseRequest({
-      op: 'virtqueue_add',
-      out: [{ phys: `0x${BUFFER.phys.toString(16)}`, size: BUFFER.size.toString() }],
-      in: [],
-    }),
+  // A probe that fails stops the driver before any buffer is added, so the add runs only after a good probe.
+  const probe = runOn(platform.id, platform.set ?? {}, [{ op: 'virtio_negotiate', offered }], 'tour');
+  const label = { ...platformLabel(probe), id: platform.label ?? platform.id };
+  if (probe.results[0]!.error !== null) return { platform: label, result: probe.results[0]! };
+  const run = runOn(
+    platform.id,
+    platform.set ?? {},
+    [
+      { op: 'virtio_negotiate', offered },
+      { op: 'virtqueue_add', out: [BUFFER], in: [] },
+      { op: 'virtqueue_get_buf', of: 1 },
+    ],
+    'tour',
   );
-  const done = session.run(parseRequest({ op: 'virtqueue_get_buf', of: 1 }));
+  const [, add, done] = run.results as [OpResult, OpResult, OpResult];
   return { platform: label, result: add, related: [done] };
 }
 

@@ -1,6 +1,9 @@
-// Parameter values in the form users type them on the command line (`--set key=value`).
-function hex(value: unknown): string {
-  return typeof value === 'bigint' ? `0x${value.toString(16)}` : String(value);
+// Parameter values in the form users type them: on the command line (`--set key=value`), in the
+// `dmalens.overrides` setting and in the pipeline panel's parameter fields.
+import { hex } from '@dmalens/core';
+
+function text(value: unknown): string {
+  return typeof value === 'bigint' ? hex(value) : String(value);
 }
 
 export function paramText(value: unknown): string {
@@ -10,7 +13,7 @@ export function paramText(value: unknown): string {
     return value
       .map((item) =>
         item && typeof item === 'object'
-          ? ['cpu', 'dma', 'size'].map((key) => hex((item as Record<string, unknown>)[key])).join(':')
+          ? ['cpu', 'dma', 'size'].map((key) => text((item as Record<string, unknown>)[key])).join(':')
           : String(item),
       )
       .join(',');

@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Finding } from '../checks/rule';
 import { scanTree, type FileResult } from '../batch/scan-tree';
 import type { Settings } from '../config/settings';
-import { siteSummary } from '../lsp/site-summary';
+import { siteSummary } from '../sites';
 import type { IndexStatus, SiteSummary } from '../protocol/protocol';
 
 /**

@@ -1,44 +1,41 @@
 // The per-platform summary after each mapping call, as inlay hints or as code lenses depending on
 // `dmalens.annotations`. Both ask the same rows, so the text is identical either way.
 import { CodeLens, InlayHint, InlayHintKind, type Connection, type Range } from 'vscode-languageserver/node';
+import type { CallSite } from '../analysis/callsite';
 import { ShowPipelineCommand, type ShowPipelineArgs } from '../protocol/protocol';
-import { summaryText, wantsAnnotation } from './inlay-text';
+import { siteRows, summaryText, wantsSummary } from '../sites';
 import type { ServerState } from './server-state';
-import { rowsForSite } from './site-rows';
-import { fileStreamingMask } from '../checks/file-mask';
 
 function within(line: number, range: Range): boolean {
   return line >= range.start.line && line <= range.end.line;
 }
 
+/** The summary of each site that gets one, with the site. */
+function summaries(state: ServerState, uri: string, wanted: (site: CallSite) => boolean) {
+  const context = state.context(uri);
+  return state.sites(uri).flatMap((site) => {
+    if (!wantsSummary(site.kind) || !wanted(site)) return [];
+    const rows = siteRows(site, context);
+    return rows && rows.rows.length > 0 ? [{ site, text: summaryText(rows) }] : [];
+  });
+}
+
 export function inlayHints(state: ServerState, uri: string, range: Range): InlayHint[] {
   if (state.settings.annotations !== 'inlayHints') return [];
-  const sites = state.sites(uri);
-  const mask = fileStreamingMask(sites);
-  return sites.flatMap((site) => {
-    if (!wantsAnnotation(site.kind) || !within(site.range.end.line, range)) return [];
-    const rows = rowsForSite(state.model, site, mask);
-    if (!rows || rows.rows.length === 0) return [];
-    return [{ position: site.range.end, label: ` ${summaryText(rows)}`, kind: InlayHintKind.Type, paddingLeft: true }];
-  });
+  return summaries(state, uri, (site) => within(site.range.end.line, range)).map(({ site, text }) => ({
+    position: site.range.end,
+    label: ` ${text}`,
+    kind: InlayHintKind.Type,
+    paddingLeft: true,
+  }));
 }
 
 export function codeLenses(state: ServerState, uri: string): CodeLens[] {
   if (state.settings.annotations !== 'codeLens') return [];
-  const sites = state.sites(uri);
-  const mask = fileStreamingMask(sites);
-  return sites.flatMap((site) => {
-    if (!wantsAnnotation(site.kind)) return [];
-    const rows = rowsForSite(state.model, site, mask);
-    if (!rows || rows.rows.length === 0) return [];
-    const args: ShowPipelineArgs = {
-      uri,
-      position: site.nameRange.start,
-      platforms: state.model.selected.map((profile) => profile.id),
-    };
-    return [
-      { range: site.nameRange, command: { title: summaryText(rows), command: ShowPipelineCommand, arguments: [args] } },
-    ];
+  const platforms = state.model.selected.map((profile) => profile.id);
+  return summaries(state, uri, () => true).map(({ site, text }) => {
+    const args: ShowPipelineArgs = { uri, position: site.nameRange.start, platforms };
+    return { range: site.nameRange, command: { title: text, command: ShowPipelineCommand, arguments: [args] } };
   });
 }
 

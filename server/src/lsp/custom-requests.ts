@@ -4,13 +4,10 @@
 import { pathToFileURL } from 'node:url';
 import {
   allParamSpecs,
-  createSession,
   listProfiles,
   parseRequest,
   renderMarkdown,
   renderPipelineSvg,
-  resultToJson,
-  type OpResult,
   type PlatformProfile,
   type Request,
 } from '@dmalens/core';
@@ -23,11 +20,9 @@ import type { WorkspaceIndex } from '../index/workspace-index';
 import * as protocol from '../protocol/protocol';
 import { buildSarif } from '../scan/format-sarif';
 import type { ReportFile } from '../scan/scan-report';
+import { paramText } from '../config/param-text';
+import { requestsOn, simulationFor, siteSummary, toWire } from '../sites';
 import type { ServerState } from './server-state';
-import { siteSummary } from './site-summary';
-import { requestsOn, simulationForSite } from '../checks/site-requests';
-import { fileStreamingMask } from '../checks/file-mask';
-import { requestsToWire } from './wire';
 
 const MAX_SIMULATED_PLATFORMS = 8;
 const MAX_REQUESTS = 64;
@@ -83,23 +78,19 @@ function simulate(state: ServerState, params: protocol.SimulateParams): protocol
   const wantSvg = params.render?.svg ?? true;
   const wantMarkdown = params.render?.markdown ?? true;
   const simulations = params.platforms.map((id): protocol.PlatformSimulation => {
-    const profile = state.model.profile(id);
-    if (!profile) return { platform: id, title: id, results: [], error: `unknown platform id '${id}'` };
-    try {
-      const session = createSession(id, { ...(state.settings.overrides[id] ?? {}), ...(params.overrides?.[id] ?? {}) });
-      const results = requests.map((request) => session.run(request));
-      const last = results[results.length - 1]!;
-      const label = { id, title: profile.title, short: profile.short };
-      return {
-        platform: id,
-        title: profile.title,
-        results: results.map((result) => resultToJson(result) as unknown as protocol.WireOpResult),
-        ...(wantSvg ? { svg: renderPipelineSvg([{ platform: label, result: last }]) } : {}),
-        ...(wantMarkdown ? { markdown: renderMarkdown([{ platform: label, result: last }], { title: last.op }) } : {}),
-      };
-    } catch (error) {
-      return { platform: id, title: profile.title, results: [], error: describe(error) };
-    }
+    // Through the platform model: the settings' overrides are the validated ones the hovers use, and the
+    // panel's own overrides are checked per platform, so one bad value costs only that platform's column.
+    const run = state.model.run(id, requests, params.overrides?.[id] ?? {});
+    const last = run.results[run.results.length - 1];
+    if (run.error || !last) return { platform: id, title: run.title, results: [], error: run.error ?? 'no result' };
+    const label = { id, title: run.title, short: run.short };
+    return {
+      platform: id,
+      title: run.title,
+      results: toWire(run.results),
+      ...(wantSvg ? { svg: renderPipelineSvg([{ platform: label, result: last }]) } : {}),
+      ...(wantMarkdown ? { markdown: renderMarkdown([{ platform: label, result: last }], { title: last.op }) } : {}),
+    };
   });
   return { simulations };
 }
@@ -117,14 +108,12 @@ function callSiteAt(
   const site = siteAt(state, params);
   const selected = state.model.selected.map((profile) => profile.id);
   if (!site) return { site: null, requests: null, exampleFields: [], platforms: selected };
-  const simulation = simulationForSite(site, fileStreamingMask(state.sites(params.uri)));
+  const simulation = simulationFor(site, state.context(params.uri));
   // One request list serves every platform; map_resource takes the first selected platform's MMIO example.
   const first = state.model.selected[0]?.id;
   return {
     site: siteSummary(params.uri, site),
-    requests: simulation
-      ? requestsToWire(first ? requestsOn(simulation, state.model, first) : simulation.requests)
-      : null,
+    requests: simulation ? toWire(first ? requestsOn(simulation, state.model, first) : simulation.requests) : null,
     exampleFields: simulation?.exampleFields ?? [],
     platforms: selected,
   };
@@ -161,13 +150,9 @@ function negotiateVirtio(
     probeError: null,
     result: null,
   };
-  let result: OpResult;
+  let request: Request;
   try {
-    const session = createSession(params.platform, {
-      ...(state.settings.overrides[params.platform] ?? {}),
-      ...(params.overrides ?? {}),
-    });
-    result = session.run({
+    request = parseRequest({
       op: 'virtio_negotiate',
       offered: params.offered,
       ...(params.transport ? { transport: params.transport } : {}),
@@ -175,18 +160,19 @@ function negotiateVirtio(
   } catch (error) {
     return { ...base, error: describe(error) };
   }
-  const details = result.details ?? {};
-  const profile = state.model.profile(params.platform);
+  const run = state.model.run(params.platform, [request], params.overrides ?? {});
+  const result = run.results[0];
+  if (run.error || !result) return { ...base, error: run.error ?? 'no result' };
+  const accepted = result.details?.['accepted'];
   return {
     platform: params.platform,
-    accepted: Array.isArray(details['accepted']) ? (details['accepted'] as string[]) : [],
-    usesDmaApi: details['useDmaApi'] === true,
+    accepted: Array.isArray(accepted) ? accepted.filter((name): name is string => typeof name === 'string') : [],
+    usesDmaApi: result.details?.['useDmaApi'] === true,
     probeError: result.error,
-    result: resultToJson(result) as unknown as protocol.WireOpResult,
-    markdown: renderMarkdown(
-      [{ platform: { id: params.platform, title: profile?.title ?? params.platform }, result }],
-      { title: 'virtio feature negotiation' },
-    ),
+    result: toWire(result),
+    markdown: renderMarkdown([{ platform: { id: params.platform, title: run.title }, result }], {
+      title: 'virtio feature negotiation',
+    }),
   };
 }
 
@@ -293,10 +279,4 @@ function platforms(state: ServerState): protocol.PlatformsResult {
     })),
     selected: state.model.selected.map((profile) => profile.id),
   };
-}
-
-function paramText(value: unknown): string {
-  if (typeof value === 'bigint') return `0x${value.toString(16)}`;
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value, (_, item) => (typeof item === 'bigint' ? `0x${item.toString(16)}` : item));
 }

@@ -1,9 +1,10 @@
 // Hover on a recognised call: the core's per-platform table for the call's worked example (real size
 // and direction when the source fixes them), what is example and what is fact, for virtio add calls
 // whether the DMA API is used with and without VIRTIO_F_ACCESS_PLATFORM, and a link that opens the
-// address pipeline for this call in the client.
+// address pipeline for this call in the client. Positions outside any recognised call answer null.
 import {
   catalogueEntry,
+  DIRECTION_KERNEL_NAME,
   escapeMarkdown,
   formatAddress,
   markdownCode,
@@ -11,39 +12,52 @@ import {
   type OpResult,
   type Request,
 } from '@dmalens/core';
-import { kernelDirectionName } from '../checks/api-facts';
-import { compareMasks, HIGH_PHYS } from '../checks/narrow-dma-mask';
-import { outcomeWords } from '../checks/outcome-text';
-import { rawPhysOutcomes } from '../checks/raw-phys-to-device';
-import { removedEntry } from '../checks/removed-api';
+import { MarkupKind, type Connection, type Hover } from 'vscode-languageserver/node';
 import type { CallSite } from '../analysis/callsite';
-import type { PlatformModel } from '../checks/platform-model';
-import { EXAMPLE_PHYS_VALUE, EXAMPLE_SIZE_VALUE, siteSizeAndDirection } from '../checks/site-requests';
-import { ShowPipelineCommand, type ShowPipelineArgs } from '../protocol/protocol';
-import { rowsForSite } from './site-rows';
 import { shippedSpecLinks, specSectionUri } from '../docs/bundled-docs';
-import { fileStreamingMask, maskBits, type FileMask } from '../checks/file-mask';
+import { ShowPipelineCommand, type ShowPipelineArgs } from '../protocol/protocol';
+import {
+  compareMasks,
+  EXAMPLE_PHYS_VALUE,
+  EXAMPLE_SIZE_VALUE,
+  HIGH_PHYS,
+  maskBits,
+  outcomeWords,
+  rawPhysOutcomes,
+  siteRows,
+  subjectOf,
+  virtioOutcomes,
+  type DriverContext,
+  type PlatformModel,
+  type SiteSimulation,
+  type VirtioOutcome,
+} from '../sites';
+import type { ServerState } from './server-state';
 
-export function hoverMarkdown(
-  site: CallSite,
-  fileSites: readonly CallSite[],
-  model: PlatformModel,
-  uri: string,
-): string {
+export function registerHover(connection: Connection, state: ServerState): void {
+  connection.onHover((params): Hover | null => {
+    const uri = params.textDocument.uri;
+    const site = state.documents.get(uri)?.analysis?.siteAt(params.position) ?? null;
+    if (!site) return null;
+    const markdown = hoverMarkdown(site, state.context(uri), uri);
+    return { contents: { kind: MarkupKind.Markdown, value: markdown }, range: site.nameRange };
+  });
+}
+
+export function hoverMarkdown(site: CallSite, context: DriverContext, uri: string): string {
+  const { model } = context;
   const parts: string[] = [];
   const entry = catalogueEntry(site.api);
-  const mask = fileStreamingMask(fileSites);
-  const rows = rowsForSite(model, site, mask);
+  const rows = siteRows(site, context);
   if (rows) {
     parts.push(
       renderMarkdown(
-        rows.rows
-          .filter((row) => row.result)
-          .map((row) => ({
-            platform: { id: row.platform, title: row.title, short: row.short },
-            result: row.result as OpResult,
-          })),
-        { title: site.api, example: exampleWords(site), specLink: specLinker() },
+        rows.rows.flatMap((row) =>
+          row.result
+            ? [{ platform: { id: row.platform, title: row.title, short: row.short }, result: row.result }]
+            : [],
+        ),
+        { title: site.api, example: exampleWords(rows.simulation), specLink: specLinker() },
       ),
     );
     const failed = rows.rows.filter((row) => !row.result);
@@ -53,7 +67,7 @@ export function hoverMarkdown(
           .map((row) => `${escapeMarkdown(row.title)}: not simulated (${escapeMarkdown(row.error ?? 'no result')})`)
           .join('  \n'),
       );
-    parts.push(factsLine(site, rows.simulation.exampleFields, mask));
+    parts.push(factsLine(site, rows.simulation, context));
   } else {
     parts.push(
       `**${escapeMarkdown(site.api)}** — ${escapeMarkdown(entry?.kind ?? site.kind)}${entry ? ` (${markdownCode(entry.header)})` : ''}`,
@@ -62,12 +76,11 @@ export function hoverMarkdown(
     const bits = site.kind === 'mask' ? maskBits(site.args[1]) : null;
     if (bits !== null) parts.push(maskTable(model, bits));
   }
-  if (site.kind === 'virtio-add') parts.push(virtioTable(site, model));
+  if (site.kind === 'virtio-add') parts.push(virtioTable(virtioOutcomes(site, context)));
   if (entry?.note) parts.push(escapeMarkdown(entry.note));
-  const removed = removedEntry(site.api);
-  if (removed)
+  if (entry?.removedIn)
     parts.push(
-      `Removed in Linux ${escapeMarkdown(removed.removedIn!)}; use ${escapeMarkdown(removed.replacement ?? 'the DMA API')}.`,
+      `Removed in Linux ${escapeMarkdown(entry.removedIn)}; use ${escapeMarkdown(entry.replacement ?? 'the DMA API')}.`,
     );
   if (rows)
     parts.push(
@@ -86,31 +99,54 @@ export function pipelineCommandUri(args: ShowPipelineArgs): string {
   return `command:${ShowPipelineCommand}?${encodeURIComponent(JSON.stringify([args]))}`;
 }
 
-function exampleWords(site: CallSite): string {
-  const { size, dir, exampleFields } = siteSizeAndDirection(site);
-  const sizeWords = exampleFields.includes('size') ? `${size} B (example)` : `${size} B`;
-  const dirWords = exampleFields.includes('dir') ? `${kernelDirectionName(dir)} (example)` : kernelDirectionName(dir);
-  // dma_map_resource maps MMIO; 6.1 refuses RAM there, so each platform uses an MMIO example address.
-  const physWords = /resource/.test(site.api)
-    ? 'phys = an MMIO example per platform (PCI hole start or first address above RAM)'
-    : `phys ${formatAddress(EXAMPLE_PHYS_VALUE)} (example)`;
-  return `${physWords}, ${sizeWords}, ${dirWords}`;
+/** The worked example's inputs in words, read from the request that holds the buffer. */
+function exampleWords(simulation: SiteSimulation): string {
+  const example = (field: string) => (simulation.exampleFields.some((name) => name === field) ? ' (example)' : '');
+  const subject: Request = subjectOf(simulation);
+  const size = (bytes: bigint) => `${bytes} B${example('size')}`;
+  const direction = (dir: keyof typeof DIRECTION_KERNEL_NAME) => `${DIRECTION_KERNEL_NAME[dir]}${example('dir')}`;
+  const phys = `phys ${formatAddress(EXAMPLE_PHYS_VALUE)}${example('phys')}`;
+  switch (subject.op) {
+    case 'map_single':
+    case 'map_page':
+      return `${phys}, ${size(subject.size)}, ${direction(subject.dir)}`;
+    case 'map_resource':
+      // 6.1 refuses RAM in dma_map_resource, so each platform maps an MMIO address of its own.
+      return `phys = an MMIO example per platform (PCI hole start or first address above RAM), ${size(subject.size)}, ${direction(subject.dir)}`;
+    case 'map_sg':
+      return `one entry: ${phys}, ${size(subject.entries[0]!.size)}, ${direction(subject.dir)}`;
+    case 'alloc_coherent':
+      return size(subject.size);
+    case 'dma_pool_create':
+      return `a pool of ${size(subject.size)} blocks`;
+    case 'virtqueue_add': {
+      const toDevice = subject.out.length > 0;
+      const buffer = (toDevice ? subject.out : subject.in)[0]!;
+      return `${phys}, ${size(buffer.size)}, ${toDevice ? 'DMA_TO_DEVICE (out buffer)' : 'DMA_FROM_DEVICE (in buffer)'}`;
+    }
+    default:
+      return subject.op;
+  }
 }
 
 /** States which inputs came from the source and which are examples, so no number passes for a fact. */
-function factsLine(site: CallSite, exampleFields: string[], mask: FileMask | null): string {
+function factsLine(site: CallSite, simulation: SiteSimulation, context: DriverContext): string {
   const facts: string[] = [];
+  const { mask } = context;
   if (mask) facts.push(`device mask DMA_BIT_MASK(${mask.bits}) as set on line ${mask.line + 1}`);
   if (site.size)
     facts.push(
-      exampleFields.includes('size')
+      simulation.exampleFields.includes('size')
         ? `size ${markdownCode(site.size.text)} is not a constant: the example uses ${EXAMPLE_SIZE_VALUE} bytes`
         : `size ${markdownCode(site.size.text)} = ${site.size.value} bytes`,
     );
-  if (site.direction !== 'unknown') facts.push(`direction ${kernelDirectionName(site.direction)}`);
-  else if (exampleFields.includes('dir')) facts.push('direction not constant: the example uses DMA_BIDIRECTIONAL');
+  if (site.direction !== 'unknown') facts.push(`direction ${DIRECTION_KERNEL_NAME[site.direction]}`);
+  else if (simulation.exampleFields.includes('dir'))
+    facts.push('direction not constant: the example uses DMA_BIDIRECTIONAL');
   if (site.bufferText) facts.push(`buffer ${markdownCode(site.bufferText)} (${site.bufferOrigin})`);
-  facts.push('the physical address is an example: the source cannot tell it');
+  if (simulation.exampleFields.includes('phys'))
+    facts.push('the physical address is an example: the source cannot tell it');
+  if (simulation.approximation) facts.push(simulation.approximation);
   return `From the source: ${facts.join('; ')}.`;
 }
 
@@ -125,7 +161,7 @@ function rawPhysTable(model: PlatformModel): string {
   return `A CPU physical address (example ${markdownCode(formatAddress(EXAMPLE_PHYS_VALUE))}); a DMA map of the same memory gives:\n\n${lines.join('\n')}`;
 }
 
-/** The probe map with the call's mask against a 64-bit mask, per platform (spec §1.6, §4.1, §4.3, §4.4). */
+/** The probe map with the call's mask against a 64-bit mask, per platform. */
 function maskTable(model: PlatformModel, bits: number): string {
   const lines = [`| platform | with DMA_BIT_MASK(${bits}) | with DMA_BIT_MASK(64) |`, '| --- | --- | --- |'];
   for (const { profile, withMask, withWideMask } of compareMasks(model, bits)) {
@@ -136,25 +172,17 @@ function maskTable(model: PlatformModel, bits: number): string {
   return `A 4 KiB DMA_TO_DEVICE map at phys ${markdownCode(formatAddress(HIGH_PHYS))} (example above 4 GiB) after this call:\n\n${lines.join('\n')}`;
 }
 
-/** vring_use_dma_api() per platform with and without VIRTIO_F_ACCESS_PLATFORM (spec §6.2, §6.5). */
-function virtioTable(site: CallSite, model: PlatformModel): string {
-  const { size } = siteSizeAndDirection(site);
-  const buffer = [{ phys: EXAMPLE_PHYS_VALUE, size }];
-  const add: Request = /inbuf/.test(site.api)
-    ? { op: 'virtqueue_add', out: [], in: buffer }
-    : { op: 'virtqueue_add', out: buffer, in: [] };
+/** Whether the ring uses the DMA API, per platform, with and without VIRTIO_F_ACCESS_PLATFORM. */
+function virtioTable(outcomes: readonly VirtioOutcome[]): string {
   const lines = ['| platform | with ACCESS_PLATFORM | without |', '| --- | --- | --- |'];
-  for (const profile of model.selected) {
-    const cells = [['VERSION_1', 'ACCESS_PLATFORM'], ['VERSION_1']].map((offered) => {
-      const results = model.run(profile.id, [{ op: 'virtio_negotiate', offered }, add]).results;
-      return virtioCell(results[0], results[1]);
-    });
-    lines.push(`| ${escapeMarkdown(profile.title)} | ${cells[0]} | ${cells[1]} |`);
-  }
+  for (const { profile, withAccessPlatform, withoutAccessPlatform } of outcomes)
+    lines.push(
+      `| ${escapeMarkdown(profile.title)} | ${virtioCell(withAccessPlatform)} | ${virtioCell(withoutAccessPlatform)} |`,
+    );
   return `Whether the ring uses the DMA API (vring_use_dma_api):\n\n${lines.join('\n')}`;
 }
 
-function virtioCell(negotiation: OpResult | undefined, add: OpResult | undefined): string {
+function virtioCell({ negotiation, add }: { negotiation?: OpResult; add?: OpResult }): string {
   if (!negotiation) return 'not simulated';
   if (negotiation.error) return `probe fails: ${markdownCode(negotiation.error)}`;
   const usesDmaApi = negotiation.path !== 'no-dma-api';

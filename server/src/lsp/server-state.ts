@@ -4,7 +4,7 @@
 import { AnalyzedDocument } from '../analysis/document';
 import type { CallSite } from '../analysis/callsite';
 import { defaultSettings, type Settings } from '../config/settings';
-import { createPlatformModel, type PlatformModel } from '../checks/platform-model';
+import { createPlatformModel, driverContext, type DriverContext, type PlatformModel } from '../sites';
 import type { Finding } from '../checks/rule';
 import { runChecks } from '../checks/run-checks';
 
@@ -16,6 +16,8 @@ export interface OpenDocument {
   skipNote?: string;
   /** Findings for the current text and settings generation; recomputed on demand. */
   findings?: { generation: number; version: number; list: Finding[] };
+  /** What the document's sites are simulated with, for the same text and settings generation. */
+  context?: { generation: number; version: number; value: DriverContext };
 }
 
 export class ServerState {
@@ -64,6 +66,17 @@ export class ServerState {
     return this.documents.get(uri)?.analysis?.sites() ?? [];
   }
 
+  /** The driver context of an open document: the platforms and the mask its sites are simulated with. */
+  context(uri: string): DriverContext {
+    const document = this.documents.get(uri);
+    const cached = document?.context;
+    if (document && cached && cached.generation === this.generation && cached.version === document.version)
+      return cached.value;
+    const value = driverContext(this.model, this.sites(uri));
+    if (document) document.context = { generation: this.generation, version: document.version, value };
+    return value;
+  }
+
   findings(uri: string): Finding[] {
     const document = this.documents.get(uri);
     if (!document?.analysis) return [];
@@ -74,7 +87,7 @@ export class ServerState {
         sites: document.analysis.sites(),
         text: document.analysis.text,
         lines: document.analysis.lineIndex,
-        model: this.model,
+        driver: this.context(uri),
         path: uri,
       },
       {

@@ -11,7 +11,7 @@ import { listProfiles } from '@dmalens/core';
 import { DEFAULT_MAX_FILE_BYTES, scanTree, type FileResult } from '../batch/scan-tree';
 import { createProgressBar } from '../batch/progress-bar';
 import { createAnalyzer, type ScanAnalysisOptions } from '../batch/analyzer';
-import { createPlatformModel } from '../checks/platform-model';
+import { createPlatformModel } from '../sites';
 import { RULES } from '../checks/rules';
 import { DEFAULT_EXCLUDES, DEFAULT_PLATFORMS } from '../config/settings';
 import { jsonWriter } from './format-json';

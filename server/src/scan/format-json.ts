@@ -1,7 +1,7 @@
 // The JSON report: stable field names, addresses and sizes as strings (bigint has no JSON form). It is
 // one pretty-printed JSON document, written file by file as the scan finds them: a whole kernel tree has
 // ~16k sites, and one object tree plus one string for all of them costs ~80 MB of peak memory.
-import { siteSummary } from '../lsp/site-summary';
+import { siteSummary } from '../sites';
 import type { ReportFile, ReportPlatform, ReportTotals, ReportWriter } from './scan-report';
 
 function fileEntry(file: ReportFile) {

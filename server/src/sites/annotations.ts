@@ -3,30 +3,28 @@
 // spreads the simulations over the workers and caches them with the file's facts; each distinct
 // simulation is summarised once per thread, since most sites of a tree ask the same few questions.
 import type { CallSite } from '../analysis/callsite';
-import { fileStreamingMask } from '../checks/file-mask';
-import type { PlatformModel } from '../checks/platform-model';
-import { simulationForSite, simulationKey } from '../checks/site-requests';
-import { summaryText, wantsAnnotation } from '../lsp/inlay-text';
-import { rowsForSimulation } from '../lsp/site-rows';
+import type { DriverContext } from './driver-context';
+import { rowsFor } from './rows';
+import { simulationFor, simulationKey } from './simulation';
+import { summaryText, wantsSummary } from './words';
 
 /** Per site of a file, its summary, or null for sites that get none. */
 export type SiteAnnotations = (string | null)[];
 
-export function createAnnotator(model: PlatformModel): (sites: readonly CallSite[]) => SiteAnnotations {
+/** One annotator serves one platform model (a scan thread's): its memo does not look at the model. */
+export function createAnnotator(): (sites: readonly CallSite[], context: DriverContext) => SiteAnnotations {
   const summaries = new Map<string, string>();
-  return (sites) => {
-    const mask = fileStreamingMask(sites);
-    return sites.map((site) => {
-      const simulation = wantsAnnotation(site.kind) ? simulationForSite(site, mask) : null;
+  return (sites, context) =>
+    sites.map((site) => {
+      const simulation = wantsSummary(site.kind) ? simulationFor(site, context) : null;
       if (!simulation) return null;
       const key = simulationKey(simulation);
       let summary = summaries.get(key);
       if (summary === undefined) {
-        const rows = rowsForSimulation(model, simulation);
+        const rows = rowsFor(simulation, context.model);
         summary = rows.rows.length ? summaryText(rows) : '';
         summaries.set(key, summary);
       }
       return summary || null;
     });
-  };
 }

@@ -1,16 +1,19 @@
-// The server's one door into the simulation core. Checks, hovers and hints ask "what does platform P
-// do with this sequence of requests" here; results are memoised because the same call is asked about
-// by several features and by every keystroke's re-check.
+// The server's one door into the simulation core. Checks, hovers, hints, the client's requests, the scan
+// and the CLI ask "what does platform P do with this sequence of requests" here; results are memoised
+// because the same call is asked about by several features and by every keystroke's re-check.
 import {
   createSession,
   listProfiles,
   ParamError,
+  RequestError,
   type OpResult,
+  type Params,
   type PlatformProfile,
   type Request,
   type Session,
 } from '@dmalens/core';
 import type { ParamOverrideValue, PlatformOverrides } from '../protocol/protocol';
+import { wireJson } from './wire';
 
 export interface PlatformRun {
   platform: string;
@@ -18,7 +21,7 @@ export interface PlatformRun {
   short: string;
   /** One result per request, in order; empty when `error` is set. */
   results: OpResult[];
-  /** The core's complaint about the profile or its overrides, in words. */
+  /** The core's complaint about the profile, its overrides or a request, in words. */
   error?: string;
 }
 
@@ -26,7 +29,10 @@ export interface PlatformModel {
   /** Valid selected platforms, in the user's order. */
   readonly selected: readonly PlatformProfile[];
   profile(id: string): PlatformProfile | undefined;
-  /** Runs the requests in order in one fresh session of the platform. */
+  /**
+   * Runs the requests in order in one fresh session of the platform, with the validated settings'
+   * overrides and then `extraOverrides` (which may be invalid: that is reported in `error`).
+   */
   run(
     platformId: string,
     requests: readonly Request[],
@@ -38,11 +44,6 @@ export interface PlatformModel {
    * in dma_map_resource).
    */
   mmioExample(platformId: string): bigint | null;
-}
-
-/** A memo key for plain data that may hold bigints (requests, overrides). */
-export function jsonKey(value: unknown): string {
-  return JSON.stringify(value, (_, item: unknown) => (typeof item === 'bigint' ? `0x${item.toString(16)}` : item));
 }
 
 /** Memo size: enough for every call site of a large file on six platforms. */
@@ -82,13 +83,16 @@ export function createPlatformModel(
   return { model: new MemoisedModel(profiles, selected, validOverrides), problems };
 }
 
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function sessionComplaint(id: string, overrides: Record<string, ParamOverrideValue>): string | null {
   try {
     createSession(id, overrides);
     return null;
   } catch (error) {
-    if (error instanceof ParamError) return error.message;
-    return error instanceof Error ? error.message : String(error);
+    return describe(error);
   }
 }
 
@@ -113,7 +117,7 @@ class MemoisedModel implements PlatformModel {
     requests: readonly Request[],
     extraOverrides: Record<string, ParamOverrideValue> = {},
   ): PlatformRun {
-    const key = jsonKey([platformId, requests, extraOverrides]);
+    const key = wireJson([platformId, requests, extraOverrides]);
     const known = this.memo.get(key);
     if (known) return known;
     const run = this.simulate(platformId, requests, extraOverrides);
@@ -129,7 +133,7 @@ class MemoisedModel implements PlatformModel {
 
   private computeMmioExample(platformId: string): bigint | null {
     try {
-      const params = createSession(platformId, this.overrides[platformId] ?? {}).params;
+      const params = this.freshSession(platformId, this.overrides[platformId] ?? {}).params;
       const holeSize = params['mmio_hole_size'];
       const holeStart = params['mmio_hole_start'];
       if (typeof holeSize === 'bigint' && holeSize > 0n && typeof holeStart === 'bigint') return holeStart;
@@ -142,7 +146,7 @@ class MemoisedModel implements PlatformModel {
   }
 
   private freshSession(platformId: string, overrides: Record<string, ParamOverrideValue>): Session {
-    const key = jsonKey([platformId, overrides]);
+    const key = wireJson([platformId, overrides]);
     let session = this.booted.get(key);
     if (!session) {
       session = createSession(platformId, overrides);
@@ -165,7 +169,51 @@ class MemoisedModel implements PlatformModel {
       return { ...base, results: requests.map((request) => session.run(request)) };
     } catch (error) {
       // A simulation failure must never take a hover or a diagnostic pass down with it.
-      return { ...base, results: [], error: error instanceof Error ? error.message : String(error) };
+      return { ...base, results: [], error: describe(error) };
     }
   }
 }
+
+/** One session's run for the CLI, which also shows the boot stages and the parameters in effect. */
+export interface SessionRun {
+  profile: PlatformProfile;
+  params: Params;
+  /** Boot and probe: what the platform did before the first request. */
+  setup: OpResult;
+  results: OpResult[];
+}
+
+/** A request the core refused, with its place in the sequence. */
+export class RequestFailure extends Error {
+  constructor(
+    readonly index: number,
+    readonly request: Request,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestFailure';
+  }
+}
+
+/**
+ * Runs requests in one fresh, unmemoised session. A bad profile id or override throws the core's
+ * ParamError (or Error); a request the core refuses throws a RequestFailure naming it.
+ */
+export function runSession(
+  platformId: string,
+  overrides: Record<string, ParamOverrideValue>,
+  requests: readonly Request[],
+): SessionRun {
+  const session = createSession(platformId, overrides);
+  const results = requests.map((request, index) => {
+    try {
+      return session.run(request);
+    } catch (error) {
+      if (error instanceof RequestError) throw new RequestFailure(index, request, error.message);
+      throw error;
+    }
+  });
+  return { profile: session.profile, params: session.params, setup: session.setupResult, results };
+}
+
+export { ParamError };

@@ -1,17 +1,17 @@
-// One row per selected platform for a call site: what the core says the platform's kernel does with
-// the call. Hovers, inlay hints, code lenses and the client's requests all read these rows, so a call
-// is simulated once per platform selection however many features ask.
+// One row per selected platform for a call site: what the core says the platform's kernel does with the
+// call. Hovers, inlay hints, code lenses, the checks that quote outcomes and `dmalens scan` all read
+// these rows, so a call is simulated once per platform selection however many features ask.
 import type { OpResult } from '@dmalens/core';
 import type { CallSite } from '../analysis/callsite';
-import type { PlatformModel } from '../checks/platform-model';
-import { requestsOn, simulationForSite, type SiteSimulation } from '../checks/site-requests';
-import type { FileMask } from '../checks/file-mask';
+import type { DriverContext } from './driver-context';
+import type { PlatformModel } from './platform-model';
+import { requestsOn, simulationFor, type SiteSimulation } from './simulation';
 
 export interface PlatformRow {
   platform: string;
   title: string;
   short: string;
-  /** The result of the request that stands for the call; null when the simulation failed. */
+  /** The result of the request that is the call itself; null when the simulation failed. */
   result: OpResult | null;
   error?: string;
 }
@@ -21,12 +21,13 @@ export interface SiteRows {
   rows: PlatformRow[];
 }
 
-export function rowsForSite(model: PlatformModel, site: CallSite, mask: FileMask | null = null): SiteRows | null {
-  const simulation = simulationForSite(site, mask);
-  return simulation ? rowsForSimulation(model, simulation) : null;
+/** The rows of a site, or null when the call has nothing to simulate (a query, a kick, a feature test). */
+export function siteRows(site: CallSite, context: DriverContext): SiteRows | null {
+  const simulation = simulationFor(site, context);
+  return simulation ? rowsFor(simulation, context.model) : null;
 }
 
-export function rowsForSimulation(model: PlatformModel, simulation: SiteSimulation): SiteRows {
+export function rowsFor(simulation: SiteSimulation, model: PlatformModel): SiteRows {
   const rows = model.selected.map((profile): PlatformRow => {
     const run = model.run(profile.id, requestsOn(simulation, model, profile.id));
     return {
@@ -38,4 +39,19 @@ export function rowsForSimulation(model: PlatformModel, simulation: SiteSimulati
     };
   });
   return { simulation, rows };
+}
+
+/**
+ * What one pass of a loop around the call costs on each selected platform: the call, then the unmap
+ * that pairs with it (map-in-loop). Results start at the call, so a mask request set before it does not
+ * count.
+ */
+export function mapUnmapResults(
+  simulation: SiteSimulation,
+  model: PlatformModel,
+): { short: string; results: OpResult[] }[] {
+  return model.selected.map((profile) => {
+    const requests = [...requestsOn(simulation, model, profile.id), { op: 'unmap' as const, of: simulation.focus }];
+    return { short: profile.short, results: model.run(profile.id, requests).results.slice(simulation.focus) };
+  });
 }

@@ -1,27 +1,41 @@
-// Turns a call site's facts into the core requests that simulate it. The physical address is never
-// known from source, so it is always the documented example; size and direction are the call's own
-// when the source fixes them, else labelled examples.
-import type { Direction, Request } from '@dmalens/core';
+// Turns a call site into the core requests that simulate it. The operation comes from the API catalogue
+// (dma_map_sg is a map_sg, dma_sync_single_for_cpu a sync_for_cpu of what dma_map_single made), so the
+// call keeps its identity from the hover to the pipeline view. The physical address is never known from
+// source, so it is always the documented example; size and direction are the call's own when the source
+// fixes them, else labelled examples.
+import { catalogueEntry, dmaBitMask, type ApiEntry, type Direction, type Request, type SimOp } from '@dmalens/core';
 import type { CallSite } from '../analysis/callsite';
 import { EXAMPLE_PHYS, EXAMPLE_SIZE } from '../protocol/protocol';
-import { debugEntryType, isSyncForCpu, isSyncForDevice } from './api-facts';
-import { maskValue, type FileMask } from './file-mask';
-import { jsonKey, type PlatformModel } from './platform-model';
+import type { DriverContext, FileMask } from './driver-context';
+import type { PlatformModel } from './platform-model';
+import { wireJson } from './wire';
+
+/** Request fields that are examples rather than facts from the source. */
+export type ExampleField = 'phys' | 'size' | 'dir';
 
 export interface SiteSimulation {
-  /** Platform-independent requests; use `requestsOn` to run them (map_resource needs a per-platform MMIO address). */
+  /** Requests in kernel call order; use `requestsOn` to run them (map_resource needs a per-platform MMIO address). */
   requests: Request[];
-  /** Index of the request whose result describes the call itself. */
+  /** Index of the request that is the call itself: always the last one. */
   focus: number;
-  /** Request fields that are examples rather than facts from the source. */
-  exampleFields: string[];
+  exampleFields: ExampleField[];
+  /** Set when the core simulates the call through a neighbouring operation; says which, for the reader. */
+  approximation?: string;
 }
 
 export const EXAMPLE_PHYS_VALUE = BigInt(EXAMPLE_PHYS);
+export const EXAMPLE_SIZE_VALUE = BigInt(EXAMPLE_SIZE);
+
+/** The requests for a site, preceded by the driver's `dma_set_mask` when the source fixes one. */
+export function simulationFor(site: CallSite, context: DriverContext): SiteSimulation | null {
+  const entry = catalogueEntry(site.api);
+  const simulation = entry ? callSimulation(entry, site) : null;
+  return simulation && context.mask ? afterMask(simulation, context.mask) : simulation;
+}
 
 /** Tells simulations apart: equal keys give equal rows on every platform of a model. */
 export function simulationKey(simulation: SiteSimulation): string {
-  return jsonKey(simulation);
+  return wireJson(simulation);
 }
 
 /**
@@ -35,11 +49,26 @@ export function requestsOn(simulation: SiteSimulation, model: PlatformModel, pla
   if (mmio === null) return simulation.requests;
   return simulation.requests.map((request) => (request.op === 'map_resource' ? { ...request, phys: mmio } : request));
 }
-export const EXAMPLE_SIZE_VALUE = BigInt(EXAMPLE_SIZE);
 
-/** The size and direction the simulation uses for a site, with which of them are examples. */
-export function siteSizeAndDirection(site: CallSite): { size: bigint; dir: Direction; exampleFields: string[] } {
-  const exampleFields = ['phys'];
+/** The request that holds the call's buffer: the call itself, or the map, allocation or pool it refers to. */
+export function subjectOf(simulation: SiteSimulation): Request {
+  let request = simulation.requests[simulation.focus]!;
+  while ('of' in request) request = simulation.requests[request.of]!;
+  return request;
+}
+
+interface CallFacts {
+  phys: bigint;
+  size: bigint;
+  dir: Direction;
+  /** Which of phys, size and dir are examples for a streaming mapping. */
+  exampleFields: ExampleField[];
+  /** Virtio adds take the catalogue's implied direction: virtqueue_add_inbuf gives the device a buffer to fill. */
+  deviceWrites: boolean;
+}
+
+function callFacts(entry: ApiEntry, site: CallSite): CallFacts {
+  const exampleFields: ExampleField[] = ['phys'];
   let size = site.size?.value ?? null;
   if (size === null || size <= 0n) {
     size = EXAMPLE_SIZE_VALUE;
@@ -52,70 +81,87 @@ export function siteSizeAndDirection(site: CallSite): { size: bigint; dir: Direc
   } else {
     dir = site.direction;
   }
-  return { size, dir, exampleFields };
+  return { phys: EXAMPLE_PHYS_VALUE, size, dir, exampleFields, deviceWrites: entry.impliedDirection === 'from_device' };
 }
 
-/**
- * The requests for a site, preceded by the file's `dma_set_mask` when the source fixes one
- * (file-mask.ts), so the simulated device has the driver's mask.
- */
-export function simulationForSite(site: CallSite, mask: FileMask | null = null): SiteSimulation | null {
-  const simulation = requestsForSite(site);
-  if (!simulation || !mask) return simulation;
-  const shift = (request: Request): Request => ('of' in request ? { ...request, of: request.of + 1 } : request);
+/** The core has no dma_alloc_pages of its own: those calls run its coherent allocation (and free). */
+const COHERENT_STAND_IN = 'simulated as dma_alloc_coherent: the simulator has no separate dma_alloc_pages path';
+
+/** The requests that create what an operation makes (a mapping, an allocation, a ring entry), or null. */
+function creating(op: SimOp, facts: CallFacts): { requests: Request[]; approximation?: string } | null {
+  const { phys, size, dir } = facts;
+  switch (op) {
+    case 'map_single':
+    case 'map_page':
+    case 'map_resource':
+      return { requests: [{ op, phys, size, dir }] };
+    case 'map_sg':
+      return { requests: [{ op, entries: [{ phys, size }], dir }] };
+    case 'alloc_coherent':
+      return { requests: [{ op, size }] };
+    case 'alloc_pages':
+      return { requests: [{ op: 'alloc_coherent', size }], approximation: COHERENT_STAND_IN };
+    case 'pool_alloc':
+      return {
+        requests: [
+          { op: 'dma_pool_create', size },
+          { op: 'dma_pool_alloc', of: 0 },
+        ],
+      };
+    case 'virtqueue_add': {
+      const buffer = [{ phys, size }];
+      return { requests: [{ op, out: facts.deviceWrites ? [] : buffer, in: facts.deviceWrites ? buffer : [] }] };
+    }
+    default:
+      return null;
+  }
+}
+
+/** The request of a call that releases or syncs what request `of` made, or null when the core has none. */
+function releasing(op: SimOp, of: number): Request | null {
+  switch (op) {
+    case 'unmap':
+    case 'sync_for_cpu':
+    case 'sync_for_device':
+      return { op, of };
+    case 'free_coherent':
+    case 'free_pages':
+      return { op: 'free_coherent', of };
+    default:
+      return null;
+  }
+}
+
+/** Which facts are examples: allocations state only their size; a virtio buffer's address and length are never known. */
+function examplesOf(op: SimOp, facts: CallFacts): ExampleField[] {
+  if (op === 'virtqueue_add') return ['phys', 'size'];
+  if (op === 'alloc_coherent' || op === 'alloc_pages' || op === 'pool_alloc')
+    return facts.exampleFields.filter((field) => field === 'size');
+  return facts.exampleFields;
+}
+
+function callSimulation(entry: ApiEntry, site: CallSite): SiteSimulation | null {
+  if (!entry.op) return null;
+  const facts = callFacts(entry, site);
+  const made = creating(entry.op, facts);
+  if (made) return { ...made, focus: made.requests.length - 1, exampleFields: examplesOf(entry.op, facts) };
+  const before = entry.mapping ? creating(entry.mapping, facts) : null;
+  const call = before ? releasing(entry.op, before.requests.length - 1) : null;
+  if (!before || !call) return null;
   return {
-    requests: [{ op: 'set_mask', mask: maskValue(mask.bits), which: 'both' }, ...simulation.requests.map(shift)],
-    focus: simulation.focus + 1,
-    exampleFields: simulation.exampleFields,
+    ...before,
+    requests: [...before.requests, call],
+    focus: before.requests.length,
+    exampleFields: examplesOf(entry.mapping!, facts),
   };
 }
 
-function requestsForSite(site: CallSite): SiteSimulation | null {
-  const { size, dir, exampleFields } = siteSizeAndDirection(site);
-  const phys = EXAMPLE_PHYS_VALUE;
-  const map = (): Request =>
-    site.kind === 'map' && /resource/.test(site.api)
-      ? { op: 'map_resource', phys, size, dir }
-      : { op: 'map_single', phys, size, dir };
-  const entryType = debugEntryType(site.api);
-  if (site.kind === 'map') {
-    if (entryType === 'scather-gather')
-      return { requests: [{ op: 'map_sg', entries: [{ phys, size }], dir }], focus: 0, exampleFields };
-    return { requests: [map()], focus: 0, exampleFields };
-  }
-  if (site.kind === 'unmap') return { requests: [map(), { op: 'unmap', of: 0 }], focus: 1, exampleFields };
-  if (site.kind === 'sync') {
-    const op = isSyncForCpu(site.api) ? 'sync_for_cpu' : isSyncForDevice(site.api) ? 'sync_for_device' : null;
-    if (!op) return null;
-    return {
-      requests: [
-        { op: 'map_single', phys, size, dir },
-        { op, of: 0 },
-      ],
-      focus: 1,
-      exampleFields,
-    };
-  }
-  if (site.kind === 'alloc') {
-    return {
-      requests: [{ op: 'alloc_coherent', size }],
-      focus: 0,
-      exampleFields: exampleFields.filter((field) => field === 'size'),
-    };
-  }
-  if (site.kind === 'free')
-    return {
-      requests: [
-        { op: 'alloc_coherent', size },
-        { op: 'free_coherent', of: 0 },
-      ],
-      focus: 1,
-      exampleFields: exampleFields.filter((field) => field === 'size'),
-    };
-  if (site.kind === 'virtio-add') {
-    const out = /inbuf/.test(site.api) ? [] : [{ phys, size }];
-    const inbound = /inbuf/.test(site.api) ? [{ phys, size }] : [];
-    return { requests: [{ op: 'virtqueue_add', out, in: inbound }], focus: 0, exampleFields: ['phys', 'size'] };
-  }
-  return null;
+/** The same simulation after the driver's `dma_set_mask(DMA_BIT_MASK(n))`, so the device has its mask. */
+function afterMask(simulation: SiteSimulation, mask: FileMask): SiteSimulation {
+  const shift = (request: Request): Request => ('of' in request ? { ...request, of: request.of + 1 } : request);
+  return {
+    ...simulation,
+    requests: [{ op: 'set_mask', mask: dmaBitMask(mask.bits), which: 'both' }, ...simulation.requests.map(shift)],
+    focus: simulation.focus + 1,
+  };
 }

@@ -1,9 +1,8 @@
-// Short words for a simulated outcome, shared by diagnostics, inlay hints and the hover table so that
-// the same result is described the same way everywhere. The numbers come straight from the core's
-// trace; nothing here computes a cost.
+// Short words for a simulated outcome, shared by diagnostics, inlay hints, code lenses, the scan's notes
+// and the hover tables, so that the same result is described the same way everywhere. The numbers come
+// straight from the core's trace; nothing here computes a cost.
 import { formatAddress, type OpResult } from '@dmalens/core';
-
-export { formatAddress };
+import type { SiteRows } from './rows';
 
 const PATH_WORDS: Record<string, string> = {
   'dma-direct': 'direct',
@@ -59,4 +58,25 @@ export function outcomeWords(result: OpResult): string {
     return `${pathWord(result)}${result.error ? `: ${result.error.trim()}` : ''}`;
   const costs = costWords(result, ['map', 'alloc']);
   return `${pathWord(result)} ${formatAddress(result.dma)}${costs ? ` (${costs})` : ''}`;
+}
+
+/**
+ * The few words an inlay hint, a code lens or a scan note shows after a call, e.g.
+ * `x86: direct · pseries: H_PUT_TCE ×1 · SEV: bounce 1514 B`: the map-time costs when there are any,
+ * else the path.
+ */
+export function summaryText(rows: SiteRows): string {
+  return rows.rows
+    .map((row) => {
+      if (!row.result) return `${row.short}: ?`;
+      if (row.result.error) return `${row.short}: fails`;
+      const costs = costWords(row.result, ['map', 'alloc']);
+      return `${row.short}: ${costs || pathWord(row.result)}`;
+    })
+    .join(' · ');
+}
+
+/** Calls that get a summary: the ones that create a mapping or allocation or hand buffers to a virtqueue. */
+export function wantsSummary(kind: string): boolean {
+  return kind === 'map' || kind === 'alloc' || kind === 'virtio-add';
 }

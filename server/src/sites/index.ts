@@ -1,0 +1,45 @@
+// The sites layer: the only place that turns an analysed call site plus its file's context into
+// simulation requests, runs them through the core, and puts the results into rows and words. Imports run
+// one way: analysis -> sites -> checks, lsp, scan, batch, cli. Nothing outside this folder imports the
+// core's session API (createSession, Session).
+export {
+  createPlatformModel,
+  runSession,
+  RequestFailure,
+  ParamError,
+  type PlatformModel,
+  type PlatformRun,
+  type SessionRun,
+} from './platform-model';
+export {
+  driverContext,
+  fileStreamingMask,
+  maskBits,
+  STREAMING_MASK_SETTERS,
+  type DriverContext,
+  type FileMask,
+} from './driver-context';
+export {
+  simulationFor,
+  simulationKey,
+  requestsOn,
+  subjectOf,
+  EXAMPLE_PHYS_VALUE,
+  EXAMPLE_SIZE_VALUE,
+  type ExampleField,
+  type SiteSimulation,
+} from './simulation';
+export { siteRows, rowsFor, mapUnmapResults, type PlatformRow, type SiteRows } from './rows';
+export {
+  compareMasks,
+  rawPhysOutcomes,
+  virtioOutcomes,
+  HIGH_PHYS,
+  type MaskComparison,
+  type RawPhysOutcome,
+  type VirtioOutcome,
+} from './probes';
+export { pathWord, costWords, bounceBytes, outcomeWords, summaryText, wantsSummary } from './words';
+export { createAnnotator, type SiteAnnotations } from './annotations';
+export { siteSummary } from './summary';
+export { toWire, wireJson } from './wire';

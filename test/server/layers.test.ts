@@ -1,0 +1,90 @@
+// The server's layers import one way (CONTRIBUTING.md): analysis -> sites -> checks -> the outputs
+// (lsp, scan, batch, index, cli), and only the sites layer opens sessions of the simulation core. Read
+// from the import statements of every source file, so a new file that breaks the order fails here.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { repoRoot } from './lsp-client';
+
+const source = join(repoRoot, 'server/src');
+
+/** What each folder may import from the server's other folders (its own files always). */
+const ALLOWED: Record<string, readonly string[]> = {
+  parse: [],
+  protocol: [],
+  docs: [],
+  analysis: ['parse'],
+  sites: ['analysis', 'protocol'],
+  // Settings validate rule ids and severities against the rule registry.
+  config: ['checks'],
+  checks: ['analysis', 'sites', 'config'],
+  batch: ['parse', 'analysis', 'sites', 'checks', 'config', 'protocol'],
+  index: ['analysis', 'sites', 'checks', 'config', 'protocol', 'batch'],
+  scan: ['analysis', 'sites', 'checks', 'config', 'protocol', 'docs', 'batch'],
+  lsp: ['parse', 'analysis', 'sites', 'checks', 'config', 'protocol', 'docs', 'batch', 'index', 'scan'],
+  cli: ['sites', 'config', 'protocol'],
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function importsOf(text: string): string[] {
+  return [...text.matchAll(/^(?:import|export)\b[^;]*?from\s+'([^']+)'|^import\s+'([^']+)'/gms)].map(
+    (match) => match[1] ?? match[2]!,
+  );
+}
+
+const files = sourceFiles(source).map((path) => ({
+  path,
+  name: relative(source, path),
+  folder: relative(source, path).includes('/') ? relative(source, path).split('/')[0]! : null,
+  text: readFileSync(path, 'utf8'),
+}));
+
+test('every server folder has a place in the layer table', () => {
+  const folders = new Set(files.flatMap((file) => (file.folder ? [file.folder] : [])));
+  for (const folder of folders) assert.ok(folder in ALLOWED, `server/src/${folder}/ is missing from ALLOWED`);
+});
+
+test('imports between server folders follow the layers', () => {
+  const wrong: string[] = [];
+  for (const file of files) {
+    if (!file.folder) continue;
+    for (const specifier of importsOf(file.text)) {
+      const target = /^\.\.\/([a-z-]+)(\/|$)/.exec(specifier)?.[1];
+      if (target && target !== file.folder && !ALLOWED[file.folder]!.includes(target))
+        wrong.push(`${file.name} imports ${specifier}`);
+      if (specifier.includes('core/src')) wrong.push(`${file.name} imports the core by path: ${specifier}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test('only the sites layer opens sessions of the simulation core', () => {
+  const sessionApi = /\b(createSession|Session)\b/;
+  const opening = files.filter((file) => {
+    if (file.folder === 'sites') return false;
+    return [...file.text.matchAll(/^import\s+(?!type\b)([^;]*?)from\s+'@dmalens\/core'/gms)].some((match) =>
+      sessionApi.test(match[1]!.replace(/type\s+\w+/g, '')),
+    );
+  });
+  assert.deepEqual(
+    opening.map((file) => file.name),
+    [],
+  );
+});
+
+test('the layer test reads imports the way TypeScript writes them', () => {
+  assert.deepEqual(
+    importsOf(
+      "import type { A } from '../sites';\nimport {\n  b,\n  c,\n} from '../checks/rule';\nimport './side-effect';\nexport { d } from './d';\n",
+    ),
+    ['../sites', '../checks/rule', './side-effect', './d'],
+  );
+});
