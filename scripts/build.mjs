@@ -12,7 +12,10 @@ const common = {
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  alias: { '@dmalens/core': join(root, 'core/src/index.ts') },
+  alias: {
+    '@dmalens/core': join(root, 'core/src/index.ts'),
+    '@dmalens/protocol': join(root, 'protocol/src/index.ts'),
+  },
 };
 // The CommonJS bundles must take web-tree-sitter's CommonJS build: its ESM build locates its wasm through
 // import.meta.url, which is undefined once bundled as CommonJS.

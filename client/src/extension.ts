@@ -2,7 +2,7 @@
 // address-pipeline webview. Everything it shows is computed by the server and the core.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ShowPipelineCommand } from '@dmalens/server/protocol/protocol';
+import { ShowPipelineCommand } from '@dmalens/protocol';
 import { analyzeWorkspaceCommand, exportSarifCommand } from './commands/analyzeWorkspace';
 import { comparePlatformsCommand } from './commands/comparePlatforms';
 import { selectPlatformsCommand } from './commands/selectPlatforms';
@@ -44,7 +44,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ),
   );
   try {
-    await client.start();
+    const mismatch = await server.mismatch();
+    if (mismatch) void vscode.window.showErrorMessage(`DMA Lens: ${mismatch}`);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     void vscode.window.showErrorMessage(`DMA Lens: the language server did not start: ${reason}`);

@@ -8,7 +8,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { ShowPipelineCommand } from '@dmalens/server/protocol/protocol';
+import { ShowPipelineCommand } from '@dmalens/protocol';
 
 /** The client id; vscode-languageclient reads the `dmalens.trace.server` setting through it. */
 export const CLIENT_ID = 'dmalens';

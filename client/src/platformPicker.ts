@@ -1,7 +1,7 @@
 // The platform quick pick shared by the commands: every profile with its title and description,
 // the current selection preselected.
 import * as vscode from 'vscode';
-import type { PlatformInfo } from '@dmalens/server/protocol/protocol';
+import type { PlatformInfo } from '@dmalens/protocol';
 import type { ServerApi } from './serverApi';
 
 interface PlatformItem extends vscode.QuickPickItem {

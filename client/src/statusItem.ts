@@ -2,7 +2,7 @@
 // background index, updated by the server's dmalens/statusChanged notification.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { StatusChangedNotification, type StatusResult } from '@dmalens/server/protocol/protocol';
+import { StatusChangedNotification, type StatusResult } from '@dmalens/protocol';
 import { DOCUMENT_SELECTOR } from './languageClient';
 import type { ServerApi } from './serverApi';
 
@@ -20,7 +20,7 @@ export function createStatusItem(client: LanguageClient, server: ServerApi): vsc
     (error: unknown) => {
       item.busy = false;
       item.severity = vscode.LanguageStatusSeverity.Error;
-      item.text = 'DMA Lens: server not running';
+      item.text = 'DMA Lens: server not usable';
       item.detail = error instanceof Error ? error.message : String(error);
     },
   );

@@ -24,7 +24,7 @@ import { ServerState } from './lsp/server-state';
 import { registerSymbols } from './lsp/symbols';
 import { WorkspaceIndex } from './index/workspace-index';
 import { IndexProgress } from './lsp/index-progress';
-import * as protocol from './protocol/protocol';
+import * as protocol from '@dmalens/protocol';
 
 const USAGE = 'usage: dmalens-language-server --stdio   (also --node-ipc, --socket=PORT, --pipe=NAME)';
 const TRANSPORTS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
@@ -82,16 +82,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       experimental: {
         dmalens: {
           protocolVersion: protocol.PROTOCOL_VERSION,
-          methods: [
-            protocol.SimulateMethod,
-            protocol.CallSiteAtMethod,
-            protocol.ListSitesMethod,
-            protocol.NegotiateVirtioMethod,
-            protocol.AnalyzeWorkspaceMethod,
-            protocol.ExportSarifMethod,
-            protocol.PlatformsMethod,
-            protocol.StatusMethod,
-          ],
+          methods: [...protocol.REQUEST_METHODS],
         } satisfies protocol.ServerExperimentalCapabilities,
       },
     },

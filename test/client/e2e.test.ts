@@ -22,7 +22,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import jsonrpc from 'vscode-jsonrpc/node.js';
-import { EXAMPLE_PHYS } from '../../server/src/protocol/protocol';
+import { EXAMPLE_PHYS } from '@dmalens/protocol';
 import {
   chromiumBinary,
   codeServerBinary,

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXAMPLE_PHYS } from '../../server/src/protocol/protocol';
+import { EXAMPLE_PHYS } from '@dmalens/protocol';
 import { repoRoot } from '../repo-root';
 
 const root = repoRoot();

@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_PLATFORMS, settingsFields } from '../../server/src/config/settings';
-import { ShowPipelineCommand } from '../../server/src/protocol/protocol';
+import { ShowPipelineCommand } from '@dmalens/protocol';
 import { listProfiles } from '@dmalens/core';
 import { repoRoot } from '../repo-root';
 

@@ -12,18 +12,17 @@ const source = join(repoRoot, 'server/src');
 /** What each folder may import from the server's other folders (its own files always). */
 const ALLOWED: Record<string, readonly string[]> = {
   parse: [],
-  protocol: [],
   docs: [],
   analysis: ['parse'],
-  sites: ['analysis', 'protocol'],
+  sites: ['analysis'],
   // Settings validate rule ids and severities against the rule registry.
   config: ['checks'],
   checks: ['analysis', 'sites', 'config'],
-  batch: ['parse', 'analysis', 'sites', 'checks', 'config', 'protocol'],
-  index: ['analysis', 'sites', 'checks', 'config', 'protocol', 'batch'],
-  scan: ['analysis', 'sites', 'checks', 'config', 'protocol', 'docs', 'batch'],
-  lsp: ['parse', 'analysis', 'sites', 'checks', 'config', 'protocol', 'docs', 'batch', 'index', 'scan'],
-  cli: ['sites', 'config', 'protocol'],
+  batch: ['parse', 'analysis', 'sites', 'checks', 'config'],
+  index: ['analysis', 'sites', 'checks', 'config', 'batch'],
+  scan: ['analysis', 'sites', 'checks', 'config', 'docs', 'batch'],
+  lsp: ['parse', 'analysis', 'sites', 'checks', 'config', 'docs', 'batch', 'index', 'scan'],
+  cli: ['sites', 'config'],
 };
 
 function sourceFiles(dir: string): string[] {
@@ -87,4 +86,14 @@ test('the layer test reads imports the way TypeScript writes them', () => {
     ),
     ['../sites', '../checks/rule', './side-effect', './d'],
   );
+});
+
+test('the client reaches the server only through the shared protocol package', () => {
+  const client = sourceFiles(join(repoRoot, 'client/src'));
+  const wrong = client.flatMap((path) =>
+    importsOf(readFileSync(path, 'utf8'))
+      .filter((specifier) => /@dmalens\/server|\bserver\/src\b/.test(specifier))
+      .map((specifier) => `${relative(repoRoot, path)} imports ${specifier}`),
+  );
+  assert.deepEqual(wrong, []);
 });

@@ -5,7 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXAMPLE_PHYS, EXAMPLE_SIZE } from '../../server/src/protocol/protocol';
+import { EXAMPLE_PHYS, EXAMPLE_SIZE } from '@dmalens/protocol';
 import { analyzeFileText } from '../../server/src/analysis/file-analysis';
 import type { CallSite } from '../../server/src/analysis/callsite';
 import { initParser } from '../../server/src/parse/parser';

@@ -1,7 +1,7 @@
 // Analyze Workspace: DMA sites and findings per file and per rule, with links to each site, and
 // Export SARIF for CI dashboards and code-scanning tools.
 import * as vscode from 'vscode';
-import type { AnalyzeWorkspaceResult } from '@dmalens/server/protocol/protocol';
+import type { AnalyzeWorkspaceResult } from '@dmalens/protocol';
 import { escapeMarkdown, type ReportProvider } from '../reports';
 import type { ServerApi } from '../serverApi';
 

@@ -1,7 +1,7 @@
 // Show Address Pipeline: the pipeline of the call under the cursor, or of the call last shown, or
 // of the call a hover link names (the server builds those links with ShowPipelineArgs).
 import * as vscode from 'vscode';
-import type { ShowPipelineArgs, WirePosition } from '@dmalens/server/protocol/protocol';
+import type { ShowPipelineArgs, WirePosition } from '@dmalens/protocol';
 import { PipelinePanel } from '../pipeline/panel';
 import { MAX_PANEL_PLATFORMS, stateFromRequests } from '../pipeline/state';
 import type { ServerApi } from '../serverApi';

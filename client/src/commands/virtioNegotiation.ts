@@ -2,7 +2,7 @@
 // kernel makes of it — accepted features, whether the ring goes through the DMA API
 // (vring_use_dma_api, spec §6.2), and the probe failure of a confidential guest (§6.5).
 import * as vscode from 'vscode';
-import type { NegotiateVirtioResult } from '@dmalens/server/protocol/protocol';
+import type { NegotiateVirtioResult } from '@dmalens/protocol';
 import { PANEL_VIRTIO_FEATURES } from '../pipeline/state';
 import { pickPlatforms } from '../platformPicker';
 import { escapeMarkdown, type ReportProvider } from '../reports';

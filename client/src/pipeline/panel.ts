@@ -3,7 +3,7 @@
 // setState; this side validates what the page asks for, simulates through the server and sends the
 // server's SVG back. A serializer restores the panel after a window reload.
 import * as vscode from 'vscode';
-import type { PlatformInfo, PlatformSimulation, SimulateParams } from '@dmalens/server/protocol/protocol';
+import type { PlatformInfo, PlatformSimulation, SimulateParams } from '@dmalens/protocol';
 import type { ServerApi } from '../serverApi';
 import { buildPipelineHtml, createNonce, panelTitle, pipelineWebviewOptions } from './html';
 import { validatePipelineState, validateWebviewMessage, type WebviewMessage } from './messages';

@@ -2,7 +2,7 @@
 // overrides. It is plain JSON so that the webview can keep it with setState and the serializer can
 // hand it back after a reload. This module does not import vscode, so unit tests run it in plain node.
 import type { Direction } from '@dmalens/core';
-import type { WireRequest } from '@dmalens/server/protocol/protocol';
+import type { WireRequest } from '@dmalens/protocol';
 
 /** The operations the panel's controls can build; the call site's own requests may be richer. */
 export const PANEL_OPS = ['map_single', 'map_page', 'alloc_coherent', 'virtqueue_add'] as const;

@@ -1,6 +1,6 @@
 // Messages between the scan's main thread and its worker threads. Everything is structured-clonable data.
 import type { SeveritySetting } from '../config/settings';
-import type { PlatformOverrides } from '../protocol/protocol';
+import type { PlatformOverrides } from '@dmalens/protocol';
 import type { FileOutcome, FileTask } from './file-scan';
 
 /** What a scan is analysed with; plain data because it crosses to worker threads and keys the cache. */

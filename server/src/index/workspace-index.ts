@@ -7,7 +7,7 @@ import type { Finding } from '../checks/rule';
 import { scanTree, type FileResult } from '../batch/scan-tree';
 import type { Settings } from '../config/settings';
 import { siteSummary } from '../sites';
-import type { IndexStatus, SiteSummary } from '../protocol/protocol';
+import type { IndexStatus, SiteSummary } from '@dmalens/protocol';
 
 /**
  * What the index keeps of a file that is not open: the site summaries the client and the symbol search

@@ -2,7 +2,7 @@
 // `dmalens.annotations`. Both ask the same rows, so the text is identical either way.
 import { CodeLens, InlayHint, InlayHintKind, type Connection, type Range } from 'vscode-languageserver/node';
 import type { CallSite } from '../analysis/callsite';
-import { ShowPipelineCommand, type ShowPipelineArgs } from '../protocol/protocol';
+import { ShowPipelineCommand, type ShowPipelineArgs } from '@dmalens/protocol';
 import { siteRows, summaryText, wantsSummary } from '../sites';
 import type { ServerState } from './server-state';
 

@@ -1,4 +1,4 @@
-// The `dmalens/*` requests the client sends (server/src/protocol/protocol.ts). Each handler validates
+// The `dmalens/*` requests the client sends (@dmalens/protocol). Each handler validates
 // its params and answers in words on bad input instead of failing the request, so a client command
 // can show the reason to the user.
 import { pathToFileURL } from 'node:url';
@@ -17,7 +17,7 @@ import type { Finding } from '../checks/rule';
 import { ruleDocUri } from '../docs/bundled-docs';
 import { RULES } from '../checks/rules';
 import type { WorkspaceIndex } from '../index/workspace-index';
-import * as protocol from '../protocol/protocol';
+import * as protocol from '@dmalens/protocol';
 import { buildSarif } from '../scan/format-sarif';
 import type { ReportFile } from '../scan/scan-report';
 import { paramText } from '../config/param-text';
@@ -36,22 +36,23 @@ function describe(error: unknown): string {
 }
 
 export function registerCustomRequests(connection: Connection, state: ServerState, index: WorkspaceIndex): void {
-  connection.onRequest(protocol.SimulateMethod, (params: protocol.SimulateParams) => simulate(state, params));
-  connection.onRequest(protocol.CallSiteAtMethod, (params: protocol.CallSiteAtParams) => callSiteAt(state, params));
-  connection.onRequest(protocol.ListSitesMethod, (params: protocol.ListSitesParams | undefined) =>
+  // JSON-RPC lets a client leave params out (or send anything), so every handler takes them as possibly absent.
+  connection.onRequest(protocol.SimulateRequest, (params?: protocol.SimulateParams) => simulate(state, params));
+  connection.onRequest(protocol.CallSiteAtRequest, (params?: protocol.CallSiteAtParams) => callSiteAt(state, params));
+  connection.onRequest(protocol.ListSitesRequest, (params?: protocol.ListSitesParams) =>
     listSites(state, index, params ?? {}),
   );
-  connection.onRequest(protocol.NegotiateVirtioMethod, (params: protocol.NegotiateVirtioParams) =>
+  connection.onRequest(protocol.NegotiateVirtioRequest, (params?: protocol.NegotiateVirtioParams) =>
     negotiateVirtio(state, params),
   );
-  connection.onRequest(protocol.AnalyzeWorkspaceMethod, (params: protocol.AnalyzeWorkspaceParams | undefined) =>
+  connection.onRequest(protocol.AnalyzeWorkspaceRequest, (params?: protocol.AnalyzeWorkspaceParams) =>
     analyzeWorkspace(state, index, params ?? {}),
   );
-  connection.onRequest(protocol.ExportSarifMethod, (params: protocol.ExportSarifParams | undefined) =>
+  connection.onRequest(protocol.ExportSarifRequest, (params?: protocol.ExportSarifParams) =>
     exportSarif(state, index, params ?? {}),
   );
-  connection.onRequest(protocol.PlatformsMethod, () => platforms(state));
-  connection.onRequest(protocol.StatusMethod, () => statusOf(state, index));
+  connection.onRequest(protocol.PlatformsRequest, () => platforms(state));
+  connection.onRequest(protocol.StatusRequest, () => statusOf(state, index));
 }
 
 export function statusOf(state: ServerState, index: WorkspaceIndex): protocol.StatusResult {
@@ -62,7 +63,10 @@ export function statusOf(state: ServerState, index: WorkspaceIndex): protocol.St
   };
 }
 
-function simulate(state: ServerState, params: protocol.SimulateParams): protocol.SimulateResult | ResponseError<void> {
+function simulate(
+  state: ServerState,
+  params: protocol.SimulateParams | undefined,
+): protocol.SimulateResult | ResponseError<void> {
   if (!params || !Array.isArray(params.platforms) || !Array.isArray(params.requests))
     return invalid('dmalens/simulate needs {platforms: string[], requests: object[]}');
   if (params.platforms.length > MAX_SIMULATED_PLATFORMS)
@@ -102,7 +106,7 @@ function siteAt(state: ServerState, params: protocol.CallSiteAtParams): CallSite
 
 function callSiteAt(
   state: ServerState,
-  params: protocol.CallSiteAtParams,
+  params: protocol.CallSiteAtParams | undefined,
 ): protocol.CallSiteAtResult | ResponseError<void> {
   if (!params?.uri || !params.position) return invalid('dmalens/callSiteAt needs {uri, position}');
   const site = siteAt(state, params);
@@ -139,7 +143,7 @@ function listSites(
 
 function negotiateVirtio(
   state: ServerState,
-  params: protocol.NegotiateVirtioParams,
+  params: protocol.NegotiateVirtioParams | undefined,
 ): protocol.NegotiateVirtioResult | ResponseError<void> {
   if (!params?.platform || !Array.isArray(params.offered))
     return invalid('dmalens/negotiateVirtio needs {platform, offered: string[]}');

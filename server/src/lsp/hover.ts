@@ -15,7 +15,7 @@ import {
 import { MarkupKind, type Connection, type Hover } from 'vscode-languageserver/node';
 import type { CallSite } from '../analysis/callsite';
 import { shippedSpecLinks, specSectionUri } from '../docs/bundled-docs';
-import { ShowPipelineCommand, type ShowPipelineArgs } from '../protocol/protocol';
+import { ShowPipelineCommand, type ShowPipelineArgs } from '@dmalens/protocol';
 import {
   compareMasks,
   EXAMPLE_PHYS_VALUE,

@@ -2,7 +2,7 @@
 // when the client supports it, and pushes dmalens/statusChanged for the client's status item.
 import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import type { IndexReporter } from '../index/workspace-index';
-import { StatusChangedNotification, type StatusResult } from '../protocol/protocol';
+import { StatusChangedNotification, type StatusResult } from '@dmalens/protocol';
 
 export class IndexProgress implements IndexReporter {
   private reporter: Promise<WorkDoneProgressServerReporter> | null = null;

@@ -3,7 +3,7 @@
 import { SymbolKind, type Connection, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver/node';
 import type { CallSite } from '../analysis/callsite';
 import type { WorkspaceIndex } from '../index/workspace-index';
-import type { SiteSummary } from '../protocol/protocol';
+import type { SiteSummary } from '@dmalens/protocol';
 import type { ServerState } from './server-state';
 
 /** Workspace symbol answers are capped: clients show the first few hundred anyway. */

@@ -12,7 +12,7 @@ import {
   type Request,
   type Session,
 } from '@dmalens/core';
-import type { ParamOverrideValue, PlatformOverrides } from '../protocol/protocol';
+import type { ParamOverrideValue, PlatformOverrides } from '@dmalens/protocol';
 import { wireJson } from './wire';
 
 export interface PlatformRun {

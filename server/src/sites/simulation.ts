@@ -5,7 +5,7 @@
 // fixes them, else labelled examples.
 import { catalogueEntry, dmaBitMask, type ApiEntry, type Direction, type Request, type SimOp } from '@dmalens/core';
 import type { CallSite } from '../analysis/callsite';
-import { EXAMPLE_PHYS, EXAMPLE_SIZE } from '../protocol/protocol';
+import { EXAMPLE_PHYS, EXAMPLE_SIZE } from '@dmalens/protocol';
 import type { DriverContext, FileMask } from './driver-context';
 import type { PlatformModel } from './platform-model';
 import { wireJson } from './wire';

@@ -1,6 +1,6 @@
 // The wire form of a call site for the client (protocol.ts SiteSummary): plain JSON, sizes as strings.
 import type { CallSite } from '../analysis/callsite';
-import type { SiteSummary } from '../protocol/protocol';
+import type { SiteSummary } from '@dmalens/protocol';
 
 export function siteSummary(uri: string, site: CallSite): SiteSummary {
   return {

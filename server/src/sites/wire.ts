@@ -2,7 +2,7 @@
 // protocol's Wire<T> describes. The same text keys the simulation memo, so two requests are the same
 // question exactly when their wire forms are equal.
 import { hex } from '@dmalens/core';
-import type { Wire } from '../protocol/protocol';
+import type { Wire } from '@dmalens/protocol';
 
 /** JSON text of plain data that may hold bigints. */
 export function wireJson(value: unknown): string {

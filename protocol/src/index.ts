@@ -1,14 +1,20 @@
 // The one typed description of the custom requests between the DMA Lens client and the language
-// server. Both sides import this file; it holds only method names and JSON shapes, no runtime code
-// beyond the constants, so the client bundle gains nothing but strings.
+// server: a RequestType or NotificationType per method with its JSON shapes, imported by both sides, so a
+// change of a shape is a compile error on the side that no longer fits. Beside the types it holds only
+// constants.
 //
 // JSON-RPC carries no bigint: every address, size and mask crosses the wire as a string, either
 // `0x…` hex (addresses, masks) or a decimal / `0x` string (sizes). `Wire<T>` derives the wire shape of a
 // core type by that rule, so the protocol follows the core's Request type without restating it.
-import type { Request, Direction, DmaPath, VirtioTransport } from '@dmalens/core';
+import type { Direction, OpResult, Request, VirtioTransport } from '@dmalens/core';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 
-/** Bumped when a request or result changes incompatibly; the server reports it in `initialize`. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bumped when a request or result changes incompatibly; the server announces it in `initialize` and the
+ * client refuses a server whose version differs. 2: results are Wire<OpResult>, parameter values the
+ * text users type.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /**
  * The physical address hovers, inlay hints and `dmalens/callSiteAt` use for a buffer whose address the
@@ -50,23 +56,8 @@ export type ParamOverrideValue = string | number | boolean | string[];
 /** Per-platform parameter overrides: platform id -> parameter key -> value. */
 export type PlatformOverrides = Record<string, Record<string, ParamOverrideValue>>;
 
-/** One operation's outcome as the core's `resultToJson` writes it (hex strings for addresses). */
-export interface WireOpResult {
-  op: string;
-  path: DmaPath;
-  dma: string | null;
-  error: string | null;
-  rule: string;
-  stages: { fn: string; in: string | null; out: string | null; note: string; ref: string; spec?: string }[];
-  costs: {
-    hypercalls: { name: string; count: number; when: string; args?: string }[];
-    bounceBytes: { map: number; unmap: number; sync: number };
-    iotlbFlushes: { kind: string; count: number; when: string; addr?: string; am?: number }[];
-    cacheLines: { clean: number; invalidate: number };
-    other: string[];
-  };
-  details?: Record<string, unknown>;
-}
+/** One operation's outcome: the core's OpResult with its addresses as hex strings. */
+export type WireOpResult = Wire<OpResult>;
 
 // ---------------------------------------------------------------------------------------------------
 // Call sites
@@ -92,8 +83,6 @@ export interface SiteSummary {
 
 // ---------------------------------------------------------------------------------------------------
 // dmalens/simulate — run a sequence of requests on each platform, rendered through the core.
-
-export const SimulateMethod = 'dmalens/simulate';
 
 export interface SimulateParams {
   /** Platform ids; at most eight. Unknown ids give a per-platform error, not a failed request. */
@@ -123,10 +112,11 @@ export interface SimulateResult {
   simulations: PlatformSimulation[];
 }
 
+/** Bad params (not arrays, too many platforms or requests, a malformed request) are an InvalidParams error. */
+export const SimulateRequest = new RequestType<SimulateParams, SimulateResult, void>('dmalens/simulate');
+
 // ---------------------------------------------------------------------------------------------------
 // dmalens/callSiteAt — the call under the cursor and a ready request for it.
-
-export const CallSiteAtMethod = 'dmalens/callSiteAt';
 
 export interface CallSiteAtParams {
   uri: string;
@@ -149,10 +139,10 @@ export interface CallSiteAtResult {
   platforms: string[];
 }
 
+export const CallSiteAtRequest = new RequestType<CallSiteAtParams, CallSiteAtResult, void>('dmalens/callSiteAt');
+
 // ---------------------------------------------------------------------------------------------------
 // dmalens/listSites — DMA call sites of one document or of the whole index.
-
-export const ListSitesMethod = 'dmalens/listSites';
 
 export interface ListSitesParams {
   /** One document; omitted = every indexed file (capped at `limit`). */
@@ -167,10 +157,11 @@ export interface ListSitesResult {
   truncated: boolean;
 }
 
+/** The params may be left out: every indexed file. */
+export const ListSitesRequest = new RequestType<ListSitesParams, ListSitesResult, void>('dmalens/listSites');
+
 // ---------------------------------------------------------------------------------------------------
 // dmalens/negotiateVirtio — feature negotiation and its consequence for the ring.
-
-export const NegotiateVirtioMethod = 'dmalens/negotiateVirtio';
 
 export interface NegotiateVirtioParams {
   platform: string;
@@ -193,10 +184,12 @@ export interface NegotiateVirtioResult {
   error?: string;
 }
 
+export const NegotiateVirtioRequest = new RequestType<NegotiateVirtioParams, NegotiateVirtioResult, void>(
+  'dmalens/negotiateVirtio',
+);
+
 // ---------------------------------------------------------------------------------------------------
 // dmalens/analyzeWorkspace — findings per file and per rule.
-
-export const AnalyzeWorkspaceMethod = 'dmalens/analyzeWorkspace';
 
 export interface AnalyzeWorkspaceParams {
   /** Restrict to these rule ids; omitted = every enabled rule. */
@@ -226,10 +219,12 @@ export interface AnalyzeWorkspaceResult {
   partial: boolean;
 }
 
+export const AnalyzeWorkspaceRequest = new RequestType<AnalyzeWorkspaceParams, AnalyzeWorkspaceResult, void>(
+  'dmalens/analyzeWorkspace',
+);
+
 // ---------------------------------------------------------------------------------------------------
 // dmalens/exportSarif — the same findings as a SARIF 2.1.0 log.
-
-export const ExportSarifMethod = 'dmalens/exportSarif';
 
 export interface ExportSarifParams {
   /** One document; omitted = the whole index. */
@@ -241,10 +236,10 @@ export interface ExportSarifResult {
   sarif: string;
 }
 
+export const ExportSarifRequest = new RequestType<ExportSarifParams, ExportSarifResult, void>('dmalens/exportSarif');
+
 // ---------------------------------------------------------------------------------------------------
 // dmalens/platforms — profiles and their parameters.
-
-export const PlatformsMethod = 'dmalens/platforms';
 
 export interface PlatformParamInfo {
   key: string;
@@ -272,12 +267,10 @@ export interface PlatformsResult {
   selected: string[];
 }
 
+export const PlatformsRequest = new RequestType0<PlatformsResult, void>('dmalens/platforms');
+
 // ---------------------------------------------------------------------------------------------------
 // dmalens/status — selected platforms and index progress; also pushed as a notification.
-
-export const StatusMethod = 'dmalens/status';
-/** Server -> client notification with a StatusResult whenever the selection or index state changes. */
-export const StatusChangedNotification = 'dmalens/statusChanged';
 
 export interface IndexStatus {
   state: 'disabled' | 'pending' | 'indexing' | 'done';
@@ -293,6 +286,11 @@ export interface StatusResult {
   /** Settings problems found at the last configuration change, in words; empty when valid. */
   settingsErrors: string[];
 }
+
+export const StatusRequest = new RequestType0<StatusResult, void>('dmalens/status');
+
+/** Server -> client whenever the selection or the index state changes. */
+export const StatusChangedNotification = new NotificationType<StatusResult>('dmalens/statusChanged');
 
 // ---------------------------------------------------------------------------------------------------
 // The command the hover links to; the client registers it.
@@ -311,3 +309,15 @@ export interface ServerExperimentalCapabilities {
   protocolVersion: number;
   methods: string[];
 }
+
+/** Every custom request the server answers, for its `initialize` answer. */
+export const REQUEST_METHODS: readonly string[] = [
+  SimulateRequest,
+  CallSiteAtRequest,
+  ListSitesRequest,
+  NegotiateVirtioRequest,
+  AnalyzeWorkspaceRequest,
+  ExportSarifRequest,
+  PlatformsRequest,
+  StatusRequest,
+].map((type) => type.method);
