@@ -12,6 +12,9 @@ import type { TraceBuilder } from './trace';
 import type { Params } from '../params/spec';
 import type { DmaWindow } from '../types';
 
+/** Buses whose devices the kernel sets up differently (see the `bus` parameter). */
+export type DeviceBus = 'pci' | 'platform' | 'vio' | 'ccw';
+
 /** Mutable allocator state kept in a session. clone() must be a deep copy; fingerprint() describes occupancy. */
 export interface SessionState {
   clone(): SessionState;
@@ -40,6 +43,9 @@ export interface DeviceState {
   dmaOpsBypass: boolean;
   /** `dev_is_dma_coherent`. */
   coherent: boolean;
+  /** The bus the device sits on (the `bus` parameter). */
+  bus: DeviceBus;
+  /** `dev_is_pci(dev)`. */
   isPci: boolean;
   untrusted: boolean;
   minAlignMask: bigint;

@@ -18,7 +18,7 @@ import {
   type SessionState,
 } from './ops';
 import { dispatchRequest } from './dispatch';
-import { initialDeviceState } from './device';
+import { checkBus, initialDeviceState } from './device';
 import { recordPoolSetup } from '../dma/swiotlb';
 import { cloneRecord } from './record';
 
@@ -60,6 +60,7 @@ export class Session implements EngineSession {
 
   /** Builds the device as the kernel would at boot and probe: arch setup, then the dma_map_ops setup. */
   static create(profile: PlatformProfile, params: Params): Session {
+    checkBus(params);
     const dev = initialDeviceState(params);
     const session = new Session(profile, params, dev, new Map(), [], new TraceBuilder('setup').finish(null));
     if (dev.dmaOps !== null && !lookupDmaOps(dev.dmaOps)) {

@@ -128,12 +128,13 @@ defineParams([
     doc: 'D-cache line size (a power of two) used to count cleaned/invalidated lines.',
   },
   {
-    key: 'pci',
-    kind: 'bool',
-    default: true,
+    key: 'bus',
+    kind: 'enum',
+    values: ['pci', 'platform', 'vio', 'ccw'],
+    default: 'pci',
     appliesTo: '*',
-    ref: 'drivers/iommu/dma-iommu.c:iommu_dma_alloc_iova (dev_is_pci)',
-    doc: 'Device is a PCI function: enables the 32-bit-first IOVA attempt and PCI dma_parms defaults.',
+    ref: 'include/linux/pci.h:dev_is_pci; arch/powerpc/kernel/pci-common.c:pcibios_bus_add_device; arch/powerpc/platforms/pseries/vio.c:vio_register_device_node',
+    doc: "The bus the device sits on, which decides the kernel's setup path. pci: a PCI function (dev_is_pci: the 32-bit-first IOVA attempt, powerpc bypass and DDW, PCI_DRAM_OFFSET, fsl_pci's window limit and offset, Octeon's PCI translation). platform: a device configured from firmware or the device tree, which none of the PCI-only hooks touch. vio: a pseries virtual I/O device (ibmveth, ibmvscsi): its own TCE window from ibm,my-dma-window, one hypercall per map, never a dynamic DMA window; vio_dma_mapping_ops with CMO entitlement when vio_cmo is true. ccw: an s390 channel-subsystem device. The masks stay what dma_mask and coherent_mask say.",
   },
   {
     key: 'untrusted',

@@ -7,6 +7,34 @@ import { ppcPlatform } from './platform';
 import { fslSetMask } from './fsl-pci';
 import { CACHE_OP_FN, dmaSyncOp } from './noncoherent';
 import { hex, u64 } from '../engine/bits';
+import { ParamError } from '../params/parse';
+import { vioDevSetup } from './vio';
+import { cellDevSetup, cellMode } from './cell';
+
+/**
+ * A device the firmware or device tree configured (bus=platform): pcibios_bus_add_device and the PHB's
+ * dma_dev_setup run for PCI devices only, so archdata.dma_offset stays 0 (no PCI_DRAM_OFFSET, no
+ * fsl_pci window limit) and the device is on dma-direct. Cell is the exception: cell_of_bus_notify gives
+ * platform devices the same IOMMU setup as PCI ones (still without the PCI-only bypass).
+ */
+function nonPciDevSetup(ctx: DmaContext, platform: string): void {
+  const { dev, params } = ctx.session;
+  if (platform === 'cell') {
+    dev.dmaOps = cellMode(params).enabled ? 'dma_iommu_ops' : null;
+    cellDevSetup(ctx);
+    return;
+  }
+  dev.dmaOps = null;
+  dev.dmaOffset = 0n;
+  ctx.trace.stage(
+    'platform_dma_configure',
+    null,
+    null,
+    `Not a PCI device (bus=${dev.bus}): pcibios_bus_add_device and the ${platform === 'none' ? 'platform' : platform} PCI DMA setup do not run, so archdata.dma_offset stays 0 and the device uses dma-direct.`,
+    'drivers/base/platform.c:platform_dma_configure',
+    '§4.8',
+  );
+}
 
 function dmaSync(ctx: DmaContext, phys: bigint, size: bigint, dir: Direction, caller: string): void {
   const line = BigInt(ctx.session.params.cache_line as number);
@@ -37,6 +65,18 @@ export const powerpcArch: ArchHooks = {
   setup(ctx) {
     const { params, dev } = ctx.session;
     const platform = ppcPlatform(params);
+    if (dev.bus === 'vio') {
+      if (platform.id !== 'pseries')
+        throw new ParamError(
+          `bad value 'vio' for parameter 'bus': VIO devices exist only on pseries (ppc_platform is '${platform.id}')`,
+        );
+      vioDevSetup(ctx);
+      return;
+    }
+    if (!dev.isPci) {
+      nonPciDevSetup(ctx, platform.id);
+      return;
+    }
     // set_pci_dma_ops(&dma_iommu_ops) happens in the platform's IOMMU init; other platforms leave
     // PCI devices on dma-direct.
     if (platform.id !== 'none') dev.dmaOps = platform.usesIommuOps(params) ? 'dma_iommu_ops' : null;

@@ -4,6 +4,8 @@ import './params';
 import { registerArch, registerDmaOps } from '../engine/ops';
 import { powerpcArch } from './arch';
 import { dmaIommuOps } from './dma-iommu';
+import { vioDmaMappingOps } from './vio';
 
 registerArch(powerpcArch);
 registerDmaOps(dmaIommuOps);
+registerDmaOps(vioDmaMappingOps);

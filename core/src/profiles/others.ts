@@ -55,7 +55,7 @@ export const otherProfiles: PlatformProfile[] = [
       coherent_mask: 31,
       zone_dma_bits: 31,
       swiotlb_start: '0x77f00000',
-      pci: false,
+      bus: 'ccw',
       seg_boundary: ULONG_MAX,
       virtio_features: RESTRICTED_VIRTIO,
     },
