@@ -21,7 +21,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['client/media/**/*.js', 'client/src/pipeline/page/**/*.ts'],
+    files: ['client/src/pipeline/page/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
   },
 );

@@ -14,6 +14,8 @@ const common = {
   logLevel: 'warning',
   alias: {
     '@dmalens/core': join(root, 'core/src/index.ts'),
+    // The address formatting alone, for the webview page, which must not carry the whole simulator.
+    '@dmalens/core/format': join(root, 'core/src/render/format.ts'),
     '@dmalens/protocol': join(root, 'protocol/src/index.ts'),
   },
 };
@@ -57,6 +59,20 @@ async function build() {
       }),
     );
   }
+  // The pipeline page runs in the webview, a browser: no node built-ins, one script file.
+  jobs.push(
+    esbuild.build({
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      sourcemap: 'linked',
+      logLevel: 'warning',
+      alias: common.alias,
+      entryPoints: [join(root, 'client/src/pipeline/page/main.ts')],
+      outfile: join(root, 'client/dist/webview/pipeline.js'),
+    }),
+  );
   // Each test is its own build so that one broken file does not hide the others' results.
   // Tests bundle the source they test but load npm packages from node_modules.
   for (const test of findTests(join(root, 'test')).filter((path) => path.includes(filter))) {

@@ -35,7 +35,7 @@ const REQUIRED = [
   'dist/server/server.js',
   'dist/server/tree-sitter.wasm',
   'dist/server/tree-sitter-c.wasm',
-  'media/pipeline.js',
+  'dist/webview/pipeline.js',
   'media/pipeline.css',
   'media/icon.png',
   'README.md',
@@ -46,7 +46,8 @@ const REQUIRED = [
 const ALLOWED = [
   /^dist\/extension\.js$/,
   /^dist\/server\/[\w.-]+\.(js|wasm)$/,
-  /^media\/(icon\.png|pipeline\.js|pipeline\.css)$/,
+  /^dist\/webview\/pipeline\.js$/,
+  /^media\/(icon\.png|pipeline\.css)$/,
   /^docs\/(rules|spec)\/[\w.-]+\.md$/,
   /^(readme\.md|license\.txt|license|package\.json|\[content_types\]\.xml|extension\.vsixmanifest)$/i,
 ];

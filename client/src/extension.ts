@@ -2,7 +2,6 @@
 // address-pipeline webview. Everything it shows is computed by the server and the core.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ShowPipelineCommand } from '@dmalens/protocol';
 import { analyzeWorkspaceCommand, exportSarifCommand } from './commands/analyzeWorkspace';
 import { comparePlatformsCommand } from './commands/comparePlatforms';
 import { selectPlatformsCommand } from './commands/selectPlatforms';
@@ -10,39 +9,40 @@ import { showPipelineCommand } from './commands/showPipeline';
 import { simulateAtCursorCommand } from './commands/simulateAtCursor';
 import { registerUserCommand } from './commands/userCommand';
 import { virtioNegotiationCommand } from './commands/virtioNegotiation';
+import { COMMANDS, type CommandId } from './commandTitles';
 import { createLanguageClient } from './languageClient';
-import { PipelinePanel } from './pipeline/panel';
+import type { DmaLens } from './lens';
+import { PipelineView } from './pipeline/panel';
 import { ReportProvider } from './reports';
 import { ServerApi } from './serverApi';
 import { createStatusItem } from './statusItem';
 
+/** VS Code calls deactivate() without arguments, so the client it must stop is the one module-level value. */
 let client: LanguageClient | undefined;
+
+const HANDLERS: Record<CommandId, (lens: DmaLens, args: unknown[]) => Promise<void>> = {
+  'dmalens.simulateAtCursor': (lens) => simulateAtCursorCommand(lens),
+  'dmalens.showPipeline': (lens, args) => showPipelineCommand(lens, args[0]),
+  'dmalens.selectPlatforms': (lens) => selectPlatformsCommand(lens.server),
+  'dmalens.simulateVirtioNegotiation': (lens) => virtioNegotiationCommand(lens.server, lens.reports),
+  'dmalens.analyzeWorkspace': (lens) => analyzeWorkspaceCommand(lens.server, lens.reports),
+  'dmalens.exportSarif': (lens) => exportSarifCommand(lens.server),
+  'dmalens.comparePlatforms': (lens) => comparePlatformsCommand(lens),
+};
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   client = createLanguageClient(context);
   const server = new ServerApi(client);
-  const reports = new ReportProvider(context.storageUri ?? context.globalStorageUri);
-  const extensionUri = context.extensionUri;
-  context.subscriptions.push(
-    PipelinePanel.registerSerializer(extensionUri, server),
-    registerUserCommand(ShowPipelineCommand, 'Show Address Pipeline', (args) =>
-      showPipelineCommand(extensionUri, server, args),
-    ),
-    registerUserCommand('dmalens.simulateAtCursor', 'Simulate Call at Cursor', () =>
-      simulateAtCursorCommand(extensionUri, server),
-    ),
-    registerUserCommand('dmalens.selectPlatforms', 'Select Target Platforms', () => selectPlatformsCommand(server)),
-    registerUserCommand('dmalens.simulateVirtioNegotiation', 'Simulate Virtio Feature Negotiation', () =>
-      virtioNegotiationCommand(server, reports),
-    ),
-    registerUserCommand('dmalens.analyzeWorkspace', 'Analyze Workspace', () =>
-      analyzeWorkspaceCommand(server, reports),
-    ),
-    registerUserCommand('dmalens.exportSarif', 'Export SARIF', () => exportSarifCommand(server)),
-    registerUserCommand('dmalens.comparePlatforms', 'Compare Platforms for Buffer', () =>
-      comparePlatformsCommand(extensionUri, server),
-    ),
-  );
+  const pipeline = new PipelineView(context.extensionUri, server);
+  const lens: DmaLens = {
+    server,
+    reports: new ReportProvider(context.storageUri ?? context.globalStorageUri),
+    pipeline,
+    lastTarget: undefined,
+  };
+  context.subscriptions.push(pipeline, pipeline.registerSerializer());
+  for (const { id, title } of COMMANDS)
+    context.subscriptions.push(registerUserCommand(id, title, (...args) => HANDLERS[id](lens, args)));
   try {
     const mismatch = await server.mismatch();
     if (mismatch) void vscode.window.showErrorMessage(`DMA Lens: ${mismatch}`);

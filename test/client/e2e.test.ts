@@ -131,21 +131,21 @@ function writeUserSettings(userData: string): void {
   writeFileSync(join(userData, 'User/settings.json'), JSON.stringify(settings, null, 2));
 }
 
-async function openDriver(): Promise<void> {
+async function openDriver(driver = DRIVER): Promise<void> {
   // The command center opens Quick Open reliably; a key press can land before the workbench has focus.
   await page.locator('.command-center-center').click();
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
-  await input.fill(DRIVER);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: DRIVER }).first().waitFor({ timeout: 20_000 });
+  await input.fill(driver);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: driver }).first().waitFor({ timeout: 20_000 });
   await page.keyboard.press('Enter');
   await page.locator('.view-line').first().waitFor();
 }
 
 /** The 1-based line of `text` in the example driver, read from the file so edits to the example do not break the tests. */
-function lineOf(text: string): number {
+function lineOf(text: string, driver = DRIVER): number {
   return (
-    readFileSync(join(root, 'examples', DRIVER), 'utf8')
+    readFileSync(join(root, 'examples', driver), 'utf8')
       .split('\n')
       .findIndex((line) => line.includes(text)) + 1
   );
@@ -156,9 +156,9 @@ function lineOf(text: string): number {
  * ":line". The command center opens Quick Open whichever part of the workbench has the focus; the
  * find widget needed the editor focused, and a click after the Problems panel could miss it.
  */
-async function revealInEditor(text: string): Promise<void> {
-  const line = lineOf(text);
-  assert.ok(line > 0, `examples/${DRIVER} still has "${text}"`);
+async function revealInEditor(text: string, driver = DRIVER): Promise<void> {
+  const line = lineOf(text, driver);
+  assert.ok(line > 0, `examples/${driver} still has "${text}"`);
   await page.locator('.command-center-center').click();
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
@@ -185,15 +185,24 @@ const CHECKED_CALL = { text: 'priv->reply_dma = dma_map_single(', line: /reply_d
 /** The 1-based line of the unchecked call in the example, read from the file so edits to the example do not break the test. */
 const UNCHECKED_LINE = lineOf(UNCHECKED_CALL.text);
 
-function mapToken(call: { line: RegExp }) {
+function mapToken(call: { line: RegExp; api?: string }) {
   return page
     .locator('.view-line', { hasText: call.line })
-    .locator('span span', { hasText: /^dma_map_single$/ })
+    .locator('span span', { hasText: new RegExp(`^${call.api ?? 'dma_map_single'}$`) })
     .first();
 }
 
-async function hoverText(call: { text: string; line: RegExp }, screenshot?: string): Promise<string> {
-  await revealInEditor(call.text);
+interface HoveredCall {
+  text: string;
+  line: RegExp;
+  /** The API name to hover; dma_map_single unless said. */
+  api?: string;
+  /** The example driver the call is in; buggy_demo_dev.c unless said. */
+  driver?: string;
+}
+
+async function hoverText(call: HoveredCall, screenshot?: string): Promise<string> {
+  await revealInEditor(call.text, call.driver);
   const token = mapToken(call);
   // The server needs a moment after the file opens (parser start); hover again until rows appear.
   const deadline = Date.now() + 40_000;
@@ -329,6 +338,11 @@ test('changing the physical address in the webview re-simulates on every platfor
   while (!(await outcome('x86_64')).includes(plainHex(phys)) && Date.now() < deadline) await page.waitForTimeout(100);
   assert.ok((await outcome('x86_64')).includes(plainHex(phys)), await outcome('x86_64'));
   assert.ok((await outcome('powernv')).includes(plainHex(phys + POWERNV_BYPASS_BASE)), await outcome('powernv'));
+  // The controls are updated in place, so the field the user typed in keeps the keyboard focus.
+  assert.ok(
+    await input.evaluate((element) => element === element.ownerDocument.activeElement),
+    'the address field still has the focus after the re-simulation',
+  );
   // The picture ends below the columns, not at the bottom of a mostly empty window.
   const columns = await frame.locator('#pipelines').boundingBox();
   const viewport = page.viewportSize()!;
@@ -449,9 +463,36 @@ test('Export SVG saves the picture the server rendered', async () => {
   assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   assert.ok(
     normalise(svg).includes(plainHex(phys + POWERNV_BYPASS_BASE)),
-    'the exported picture shows the powernv device address',
+    `the exported picture shows the powernv device address; it has ${normalise(svg)
+      .match(/0x[0-9a-f]+/g)
+      ?.join(' ')}`,
   );
   assert.doesNotMatch(svg, /<script|\son[a-z]+=/i);
+});
+
+/** The sync in sdc_frame_done: a scatterlist the device wrote, handed back to the CPU. */
+const SYNC_CALL: HoveredCall = {
+  text: 'dma_sync_sg_for_cpu(priv->dev, priv->frame.sgl',
+  line: /dma_sync_sg_for_cpu\(priv->dev,/,
+  api: 'dma_sync_sg_for_cpu',
+  driver: 'soc_demo_dma.c',
+};
+
+test("a sync's hover link opens the pipeline of the sync itself, after the scatterlist map it syncs", async () => {
+  await openDriver(SYNC_CALL.driver);
+  await hoverText(SYNC_CALL);
+  await page.locator('.monaco-hover:not(.hidden) a', { hasText: 'Open the address pipeline' }).first().click();
+  await webviewText('dma_sync_sg_for_cpu in sdc_frame_done');
+  await webview().locator('#title', { hasText: 'dma_sync_sg_for_cpu in sdc_frame_done' }).waitFor();
+  assert.match(await webview().locator('#call').innerText(), /sync_for_cpu of a map_sg/);
+  assert.equal(await webview().locator('#dir').inputValue(), 'from_device', 'the call’s DMA_FROM_DEVICE');
+  // kernel/dma/direct.c: dma_direct_sync_sg_for_cpu copies each bounced segment back with
+  // swiotlb_sync_single_for_cpu; the SEV guest bounces every map (spec §1.6), so its picture shows the copy.
+  const sev = webview().locator('section.pipeline[data-platform="x86_64-sev-guest"] svg');
+  await sev.waitFor({ timeout: 30_000 });
+  const picture = await sev.innerHTML();
+  assert.ok(picture.includes('swiotlb_sync_single_for_cpu'), 'the SEV picture shows the bounce copy of the sync');
+  assert.ok(!picture.includes('dma_map_sg_attrs'), 'the picture is the sync, not the map before it');
 });
 
 test('Compare Platforms for Buffer maps a typed address on the selected platforms side by side', async () => {

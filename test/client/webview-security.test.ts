@@ -12,7 +12,10 @@ import {
   pipelineWebviewOptions,
 } from '../../client/src/pipeline/html';
 import { validatePipelineState, validateWebviewMessage } from '../../client/src/pipeline/messages';
-import { defaultPipelineState, type PipelineState } from '../../client/src/pipeline/state';
+import { stateForBuffer, type PipelineState } from '../../client/src/pipeline/state';
+
+const defaultPipelineState = (platforms: string[]): PipelineState =>
+  stateForBuffer(platforms, '0x12345000', '4096', 'to_device');
 
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
 const INJECTION = '</script><img src=x onerror=alert(1)>';
@@ -21,7 +24,7 @@ function htmlFor(state: PipelineState, nonce = createNonce()): string {
   return buildPipelineHtml({
     cspSource: CSP_SOURCE,
     nonce,
-    scriptUri: `${CSP_SOURCE}/media/pipeline.js`,
+    scriptUri: `${CSP_SOURCE}/dist/webview/pipeline.js`,
     styleUri: `${CSP_SOURCE}/media/pipeline.css`,
     state,
   });
@@ -103,9 +106,9 @@ test('escapeHtml and jsonForScript leave no markup characters', () => {
   assert.deepEqual(JSON.parse(json), { text: '</script><!-- \u2028 &' });
 });
 
-test('the webview may load only the media folder', () => {
-  const options = pipelineWebviewOptions('file:///ext/media');
-  assert.deepEqual(options.localResourceRoots, ['file:///ext/media']);
+test('the webview may load only the folders of its script and style', () => {
+  const options = pipelineWebviewOptions(['file:///ext/media', 'file:///ext/dist/webview']);
+  assert.deepEqual(options.localResourceRoots, ['file:///ext/media', 'file:///ext/dist/webview']);
   assert.equal(options.enableCommandUris, false);
   const csp = contentSecurityPolicy(CSP_SOURCE, 'abc');
   assert.doesNotMatch(
@@ -140,6 +143,7 @@ test('valid messages pass and come back without extra fields', () => {
 
 test('invalid messages are rejected with reasons naming the field', () => {
   const base = defaultPipelineState(['x86_64']);
+  const map = base.requests[0]!;
   const cases: [unknown, RegExp][] = [
     [null, /not an object/],
     ['simulate', /not an object/],
@@ -148,24 +152,35 @@ test('invalid messages are rejected with reasons naming the field', () => {
     [{ type: 'openLink', href: 'file:///etc/passwd' }, /https URL/],
     [{ type: 'openLink', href: 'https://x/"><script>' }, /https URL/],
     [{ type: 'exportSvg', platform: '../../etc/passwd' }, /platform id/],
-    [{ type: 'simulate', state: { ...base, phys: '12345' } }, /state\.phys/],
-    [{ type: 'simulate', state: { ...base, phys: '0x1' + '0'.repeat(16) } }, /state\.phys/],
-    [{ type: 'simulate', state: { ...base, size: '0' } }, /state\.size/],
-    [{ type: 'simulate', state: { ...base, size: -1 } }, /state\.size/],
-    [{ type: 'simulate', state: { ...base, dir: 'DMA_TO_DEVICE; rm' } }, /state\.dir/],
-    [{ type: 'simulate', state: { ...base, op: 'exec' } }, /state\.op/],
-    [{ type: 'simulate', state: { ...base, mask: '65' } }, /state\.mask/],
+    [{ type: 'simulate', state: { ...base, requests: [{ ...map, phys: '12345' }] } }, /requests\[0\]\.phys/],
+    [{ type: 'simulate', state: { ...base, requests: [{ ...map, phys: '0x1' + '0'.repeat(16) }] } }, /\.phys/],
+    [{ type: 'simulate', state: { ...base, requests: [{ ...map, size: '0' }] } }, /requests\[0\]\.size/],
+    [{ type: 'simulate', state: { ...base, requests: [{ ...map, size: -1 }] } }, /requests\[0\]\.size/],
+    [{ type: 'simulate', state: { ...base, requests: [{ ...map, dir: 'DMA_TO_DEVICE; rm' }] } }, /\.dir/],
+    [{ type: 'simulate', state: { ...base, requests: [{ ...map, op: 'exec' }] } }, /requests\[0\]\.op/],
+    [{ type: 'simulate', state: { ...base, requests: [{ ...map, onload: 'x' }] } }, /unknown field "onload"/],
+    [{ type: 'simulate', state: { ...base, requests: [{ op: 'set_mask', mask: '65' }, map] } }, /\.mask/],
+    [{ type: 'simulate', state: { ...base, requests: [map, { op: 'unmap', of: 1 }] } }, /requests\[1\]\.of/],
+    [{ type: 'simulate', state: { ...base, requests: [] } }, /state\.requests must list/],
+    [{ type: 'simulate', state: { ...base, requests: Array(65).fill(map) } }, /state\.requests must list/],
+    [{ type: 'simulate', state: { ...base, requests: [map], exampleFields: ['phys', 'op'] } }, /exampleFields/],
     [{ type: 'simulate', state: { ...base, platforms: [] } }, /state\.platforms/],
     [{ type: 'simulate', state: { ...base, platforms: ['a', 'b', 'c', 'd', 'e'] } }, /state\.platforms/],
     [{ type: 'simulate', state: { ...base, platforms: [INJECTION] } }, /platform id/],
-    [{ type: 'simulate', state: { ...base, features: ['VERSION_1', INJECTION] } }, /state\.features/],
+    [
+      {
+        type: 'simulate',
+        state: { ...base, requests: [{ op: 'virtio_negotiate', offered: ['VERSION_1', INJECTION] }] },
+      },
+      /offered must be a list/,
+    ],
     [{ type: 'simulate', state: { ...base, overrides: { x86_64: { dma_mask: 32 } } } }, /overrides\.x86_64\.dma_mask/],
     [{ type: 'simulate', state: { ...base, overrides: { x86_64: { ['__proto__x']: '1' } } } }, /parameter name/],
     [
       { type: 'simulate', state: { ...base, source: { uri: 'file:///a.c', line: -1, api: 'x', function: null } } },
       /state\.source/,
     ],
-    [{ type: 'simulate', state: { ...base, version: 2 } }, /state\.version/],
+    [{ type: 'simulate', state: { ...base, version: 1 } }, /state\.version/],
   ];
   for (const [message, reason] of cases) {
     const checked = validateWebviewMessage(message);
@@ -175,7 +190,11 @@ test('invalid messages are rejected with reasons naming the field', () => {
 });
 
 test('a state with several bad fields lists every reason', () => {
-  const checked = validatePipelineState({ ...defaultPipelineState(['x86_64']), phys: 'x', size: 'y', dir: 'z' });
+  const state = defaultPipelineState(['x86_64']);
+  const checked = validatePipelineState({
+    ...state,
+    requests: [{ ...state.requests[0], phys: 'x', size: 'y', dir: 'z' }],
+  });
   assert.equal(checked.ok, false);
   if (!checked.ok) assert.equal(checked.errors.length, 3);
 });

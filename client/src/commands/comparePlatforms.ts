@@ -2,28 +2,24 @@
 // the same mapping on several platforms side by side in the pipeline panel.
 import * as vscode from 'vscode';
 import type { Direction } from '@dmalens/core';
-import { PipelinePanel } from '../pipeline/panel';
-import { defaultPipelineState, MAX_PANEL_PLATFORMS } from '../pipeline/state';
+import type { DmaLens } from '../lens';
+import { FIELD_PROBLEMS } from '../pipeline/inputs';
+import { MAX_PANEL_PLATFORMS, stateForBuffer } from '../pipeline/state';
 import { pickPlatforms } from '../platformPicker';
-import type { ServerApi } from '../serverApi';
 import { UserFacingError } from './userCommand';
 
-const HEX_ADDRESS = /^0x[0-9a-f]{1,16}$/i;
-const SIZE = /^(0x[0-9a-f]{1,16}|[1-9][0-9]{0,19})$/i;
-
-export async function comparePlatformsCommand(extensionUri: vscode.Uri, server: ServerApi): Promise<void> {
+export async function comparePlatformsCommand(lens: DmaLens): Promise<void> {
+  const { server } = lens;
   const phys = await vscode.window.showInputBox({
     title: 'Physical address of the buffer',
     value: '0x12345000',
-    validateInput: (text) =>
-      HEX_ADDRESS.test(text.trim()) ? undefined : 'a 0x hex address of at most 64 bits, e.g. 0x12345000',
+    validateInput: (text) => FIELD_PROBLEMS.phys(text.trim()) ?? undefined,
   });
   if (phys === undefined) return;
   const size = await vscode.window.showInputBox({
     title: 'Size in bytes',
     value: '4096',
-    validateInput: (text) =>
-      SIZE.test(text.trim()) && BigInt(text.trim()) > 0n ? undefined : 'a positive decimal or 0x hex byte count',
+    validateInput: (text) => FIELD_PROBLEMS.size(text.trim()) ?? undefined,
   });
   if (size === undefined) return;
   const directions: { label: string; dir: Direction }[] = [
@@ -41,11 +37,5 @@ export async function comparePlatformsCommand(extensionUri: vscode.Uri, server: 
   });
   if (!platforms) return;
   if (platforms.length === 0) throw new UserFacingError('choose at least one platform.');
-  const state = {
-    ...defaultPipelineState(platforms),
-    phys: phys.trim().toLowerCase(),
-    size: size.trim(),
-    dir: direction.dir,
-  };
-  PipelinePanel.show(extensionUri, server, state);
+  lens.pipeline.show(stateForBuffer(platforms, phys.trim().toLowerCase(), size.trim(), direction.dir));
 }

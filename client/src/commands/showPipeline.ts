@@ -1,19 +1,10 @@
 // Show Address Pipeline: the pipeline of the call under the cursor, or of the call last shown, or
 // of the call a hover link names (the server builds those links with ShowPipelineArgs).
 import * as vscode from 'vscode';
-import type { ShowPipelineArgs, WirePosition } from '@dmalens/protocol';
-import { PipelinePanel } from '../pipeline/panel';
-import { MAX_PANEL_PLATFORMS, stateFromRequests } from '../pipeline/state';
-import type { ServerApi } from '../serverApi';
+import type { ShowPipelineArgs } from '@dmalens/protocol';
+import type { CallTarget, DmaLens } from '../lens';
+import { MAX_PANEL_PLATFORMS, stateForCall } from '../pipeline/state';
 import { UserFacingError } from './userCommand';
-
-export interface CallTarget {
-  uri: string;
-  position: WirePosition;
-}
-
-/** The call site shown last, so that the command still works from a non-C editor. */
-let lastTarget: CallTarget | undefined;
 
 export function cursorTarget(): CallTarget | undefined {
   const editor = vscode.window.activeTextEditor;
@@ -22,25 +13,24 @@ export function cursorTarget(): CallTarget | undefined {
   return { uri: editor.document.uri.toString(), position: { line, character } };
 }
 
-export async function showPipelineCommand(extensionUri: vscode.Uri, server: ServerApi, args: unknown): Promise<void> {
+export async function showPipelineCommand(lens: DmaLens, args: unknown): Promise<void> {
   const fromLink = isShowPipelineArgs(args) ? args : undefined;
-  const target = fromLink ?? cursorTarget() ?? lastTarget;
+  const target = fromLink ?? cursorTarget() ?? lens.lastTarget;
   if (!target) throw new UserFacingError('place the cursor on a DMA-API or virtio call in a C file first.');
-  let opened = await openPipeline(extensionUri, server, target, fromLink?.platforms);
-  if (!opened && !fromLink && lastTarget && lastTarget !== target)
-    opened = await openPipeline(extensionUri, server, lastTarget, undefined);
+  let opened = await openPipeline(lens, target, fromLink?.platforms);
+  if (!opened && !fromLink && lens.lastTarget && lens.lastTarget !== target)
+    opened = await openPipeline(lens, lens.lastTarget, undefined);
   if (!opened)
     throw new UserFacingError('there is no DMA-API or virtio call at the cursor (and none was shown before).');
 }
 
-/** Opens the panel for the call at `target`; false when no simulable call is there. */
+/** Opens the panel for the call at `target` with the server's requests for it; false when no call is there. */
 export async function openPipeline(
-  extensionUri: vscode.Uri,
-  server: ServerApi,
+  lens: DmaLens,
   target: CallTarget,
-  platforms: string[] | undefined,
+  platforms: readonly string[] | undefined,
 ): Promise<boolean> {
-  const found = await server.callSiteAt(target);
+  const found = await lens.server.callSiteAt(target);
   if (!found.site) return false;
   if (!found.requests)
     throw new UserFacingError(`${found.site.api} has no address to simulate; hover it for what it does.`);
@@ -51,8 +41,8 @@ export async function openPipeline(
     api: found.site.api,
     function: found.site.enclosingFunction,
   };
-  PipelinePanel.show(extensionUri, server, stateFromRequests(found.requests, chosen, source));
-  lastTarget = target;
+  lens.pipeline.show(stateForCall(found.requests, found.exampleFields, chosen, source));
+  lens.lastTarget = target;
   return true;
 }
 

@@ -1,12 +1,13 @@
 // Simulate Call at Cursor: like Show Address Pipeline, but the user picks the platforms first.
 import * as vscode from 'vscode';
+import type { DmaLens } from '../lens';
 import { MAX_PANEL_PLATFORMS } from '../pipeline/state';
 import { pickPlatforms } from '../platformPicker';
-import type { ServerApi } from '../serverApi';
 import { cursorTarget, openPipeline } from './showPipeline';
 import { UserFacingError } from './userCommand';
 
-export async function simulateAtCursorCommand(extensionUri: vscode.Uri, server: ServerApi): Promise<void> {
+export async function simulateAtCursorCommand(lens: DmaLens): Promise<void> {
+  const { server } = lens;
   const target = cursorTarget();
   if (!target) throw new UserFacingError('open a C file and place the cursor on a DMA-API or virtio call.');
   const found = await server.callSiteAt(target);
@@ -23,5 +24,5 @@ export async function simulateAtCursorCommand(extensionUri: vscode.Uri, server: 
       `DMA Lens: the pipeline shows ${MAX_PANEL_PLATFORMS} platforms side by side; showing the first ${MAX_PANEL_PLATFORMS}.`,
     );
   }
-  await openPipeline(extensionUri, server, target, platforms);
+  await openPipeline(lens, target, platforms);
 }

@@ -1,16 +1,17 @@
-// The HTML shell of the address-pipeline webview. It carries no simulation content itself: the
-// script (media/pipeline.js) receives the state and the server's SVG by message. The shell's job is
-// security: a deny-by-default Content-Security-Policy, one crypto nonce on every script and style,
-// and escaping of the few strings it shows. No vscode import: the unit tests run it in plain node.
+// The HTML shell of the address-pipeline webview. It carries no simulation content itself: the page's
+// script (page/main.ts, bundled to dist/webview/pipeline.js) receives the state and the server's SVG by
+// message. The shell's job is security: a deny-by-default Content-Security-Policy, one crypto nonce on
+// every script and style, and escaping of the few strings it shows. No vscode import: the unit tests run
+// it in plain node.
 import { randomBytes } from 'node:crypto';
-import type { PipelineState } from './state';
+import { panelTitle, type PipelineState } from './state';
 
 export interface PipelineHtmlInput {
   /** `webview.cspSource`: the origin the webview serves local resources from. */
   cspSource: string;
   /** A fresh value from `createNonce()` for every HTML document. */
   nonce: string;
-  /** `webview.asWebviewUri` of media/pipeline.js and media/pipeline.css. */
+  /** `webview.asWebviewUri` of dist/webview/pipeline.js and media/pipeline.css. */
   scriptUri: string;
   styleUri: string;
   /** The state the page starts with; the script also receives it by message. */
@@ -19,15 +20,16 @@ export interface PipelineHtmlInput {
 
 /**
  * Webview options for the panel: scripts on (the page is our own script), command URIs off, and the
- * media folder as the only local resource root, so the page cannot read the workspace or the rest
- * of the extension. Generic over the URI type so that this module stays free of vscode.
+ * folders of the page's script and style as the only local resource roots, so the page cannot read the
+ * workspace or the rest of the extension. Generic over the URI type so that this module stays free of
+ * vscode.
  */
-export function pipelineWebviewOptions<U>(mediaFolder: U): {
+export function pipelineWebviewOptions<U>(resourceFolders: readonly U[]): {
   enableScripts: true;
   enableCommandUris: false;
   localResourceRoots: U[];
 } {
-  return { enableScripts: true, enableCommandUris: false, localResourceRoots: [mediaFolder] };
+  return { enableScripts: true, enableCommandUris: false, localResourceRoots: [...resourceFolders] };
 }
 
 /** 128 random bits from the operating system's generator: a nonce must not be guessable. */
@@ -78,15 +80,6 @@ export function buildPipelineHtml(input: PipelineHtmlInput): string {
 </html>`;
 }
 
-/** The heading names the call as the source writes it, e.g. `dma_map_single in foo_probe (foo.c:42)`. */
-export function panelTitle(state: PipelineState): string {
-  const source = state.source;
-  if (!source) return `Address pipeline: ${state.op}`;
-  const file = source.uri.slice(source.uri.lastIndexOf('/') + 1);
-  const where = source.function ? ` in ${source.function}` : '';
-  return `Address pipeline: ${source.api}${where} (${decodeURIComponentSafe(file)}:${source.line + 1})`;
-}
-
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"'`]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
@@ -101,12 +94,4 @@ export function jsonForScript(value: unknown): string {
     /[<>&\u2028\u2029]/g,
     (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
-}
-
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }

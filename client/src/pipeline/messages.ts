@@ -1,51 +1,44 @@
-// Messages between the pipeline webview and the extension. Everything the webview sends is
-// untrusted input (its page renders strings taken from source code), so each message is checked
-// field by field here before the extension acts on it; a bad message is dropped with its reasons.
-// No vscode import: the unit tests run this module in plain node.
-import {
-  DIRECTIONS,
-  MAX_PANEL_PLATFORMS,
-  PANEL_OPS,
-  PANEL_VIRTIO_FEATURES,
-  type PipelineState,
-  type SourceLabel,
-} from './state';
+// Messages between the pipeline page and the extension. Everything the page sends is untrusted input (it
+// renders strings taken from source code), so each message is checked field by field here before the
+// extension acts on it; a bad message is dropped with its reasons. No vscode and no DOM: the page, the
+// extension and the unit tests share it.
+import type { PlatformInfo, PlatformSimulation } from '@dmalens/protocol';
+import { isLink, isParamKey, isPlatformId, MAX_OVERRIDE_VALUE } from './inputs';
+import { isRequestList, requestProblems } from './request-check';
+import { EXAMPLE_FIELDS, MAX_PANEL_PLATFORMS, type ExampleField, type PipelineState, type SourceLabel } from './state';
 
-/** The webview asks for a simulation of its controls' state. */
+/** The page asks for a simulation of its state. */
 export interface SimulateMessage {
   type: 'simulate';
   state: PipelineState;
 }
 
-/** The webview asks to open a stage's kernel reference or spec section. */
+/** The page asks to open a stage's kernel reference or spec section. */
 export interface OpenLinkMessage {
   type: 'openLink';
   href: string;
 }
 
-/** The webview asks to save the picture of one platform as an SVG file. */
+/** The page asks to save the picture of one platform as an SVG file. */
 export interface ExportSvgMessage {
   type: 'exportSvg';
   platform: string;
 }
 
-/** The webview's script has loaded and wants its first content. */
+/** The page's script has loaded and wants its first content. */
 export interface ReadyMessage {
   type: 'ready';
 }
 
 export type WebviewMessage = SimulateMessage | OpenLinkMessage | ExportSvgMessage | ReadyMessage;
 
-export type Validation<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+/** What the extension sends to the page. */
+export type HostMessage =
+  | { type: 'render'; state: PipelineState; platforms: PlatformInfo[]; simulations: PlatformSimulation[] }
+  | { type: 'busy' }
+  | { type: 'error'; message: string };
 
-const PLATFORM_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-const PARAM_KEY = /^[a-z][a-z0-9_]{0,63}$/;
-const HEX_ADDRESS = /^0x[0-9a-f]{1,16}$/i;
-const SIZE = /^(0x[0-9a-f]{1,16}|[0-9]{1,20})$/i;
-const MASK = /^(0x[0-9a-f]{1,16}|[0-9]{1,2})$/i;
-/** Links the panel may open: the kernel source browser and the project's docs, both over https. */
-const LINK = /^https:\/\/[^\s"'<>]{1,2000}$/;
-const MAX_OVERRIDE_VALUE = 1000;
+export type Validation<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
 export function validateWebviewMessage(input: unknown): Validation<WebviewMessage> {
   if (!isRecord(input)) return fail('message is not an object');
@@ -57,10 +50,10 @@ export function validateWebviewMessage(input: unknown): Validation<WebviewMessag
       return state.ok ? { ok: true, value: { type: 'simulate', state: state.value } } : state;
     }
     case 'openLink':
-      if (typeof input.href !== 'string' || !LINK.test(input.href)) return fail('openLink.href must be an https URL');
+      if (typeof input.href !== 'string' || !isLink(input.href)) return fail('openLink.href must be an https URL');
       return { ok: true, value: { type: 'openLink', href: input.href } };
     case 'exportSvg':
-      if (typeof input.platform !== 'string' || !PLATFORM_ID.test(input.platform))
+      if (typeof input.platform !== 'string' || !isPlatformId(input.platform))
         return fail('exportSvg.platform must be a platform id');
       return { ok: true, value: { type: 'exportSvg', platform: input.platform } };
     default:
@@ -68,71 +61,48 @@ export function validateWebviewMessage(input: unknown): Validation<WebviewMessag
   }
 }
 
-/** Checks a panel state from the webview or from a serialized panel; the reasons name each bad field. */
+/** Checks a panel state from the page or from a serialized panel; the reasons name each bad field. */
 export function validatePipelineState(input: unknown): Validation<PipelineState> {
   if (!isRecord(input)) return fail('state is not an object');
   const errors: string[] = [];
-  if (input.version !== 1) errors.push('state.version must be 1');
+  if (input.version !== 2) errors.push('state.version must be 2');
   const platforms = input.platforms;
-  if (!Array.isArray(platforms) || platforms.length === 0 || platforms.length > MAX_PANEL_PLATFORMS) {
+  const platformList = Array.isArray(platforms) ? platforms.filter((id) => typeof id === 'string') : [];
+  if (!Array.isArray(platforms) || platforms.length === 0 || platforms.length > MAX_PANEL_PLATFORMS)
     errors.push(`state.platforms must list 1 to ${MAX_PANEL_PLATFORMS} platform ids`);
-  } else if (!platforms.every((id) => typeof id === 'string' && PLATFORM_ID.test(id))) {
+  else if (platformList.length !== platforms.length || !platformList.every(isPlatformId))
     errors.push('state.platforms contains something that is not a platform id');
-  }
-  if (!(PANEL_OPS as readonly unknown[]).includes(input.op))
-    errors.push(`state.op must be one of ${PANEL_OPS.join(', ')}`);
-  if (typeof input.phys !== 'string' || !HEX_ADDRESS.test(input.phys))
-    errors.push('state.phys must be a 0x hex address of at most 64 bits');
-  if (typeof input.size !== 'string' || !SIZE.test(input.size) || BigInt(input.size) === 0n)
-    errors.push('state.size must be a positive decimal or 0x hex byte count');
-  if (!(DIRECTIONS as readonly unknown[]).includes(input.dir))
-    errors.push(`state.dir must be one of ${DIRECTIONS.join(', ')}`);
-  if (input.mask !== null && !(typeof input.mask === 'string' && validMask(input.mask)))
-    errors.push('state.mask must be null, a bit count 1..64 or a 0x hex mask');
-  const features = input.features;
-  if (
-    !Array.isArray(features) ||
-    !features.every((name) => (PANEL_VIRTIO_FEATURES as readonly unknown[]).includes(name))
-  ) {
-    errors.push(`state.features may only contain ${PANEL_VIRTIO_FEATURES.join(', ')}`);
-  }
+  errors.push(...requestProblems(input.requests));
+  const exampleFields = Array.isArray(input.exampleFields) ? input.exampleFields : null;
+  if (!exampleFields || !exampleFields.every((field) => EXAMPLE_FIELDS.some((known) => known === field)))
+    errors.push(`state.exampleFields may only contain ${EXAMPLE_FIELDS.join(', ')}`);
   errors.push(...overrideErrors(input.overrides));
   if (input.source !== null && !isSourceLabel(input.source))
     errors.push('state.source must be null or {uri, line, api, function}');
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0 || !isRequestList(input.requests) || !isOverrides(input.overrides))
+    return { ok: false, errors };
   return {
     ok: true,
     value: {
-      version: 1,
-      platforms: [...(platforms as string[])],
-      op: input.op as PipelineState['op'],
-      phys: (input.phys as string).toLowerCase(),
-      size: input.size as string,
-      dir: input.dir as PipelineState['dir'],
-      mask: input.mask as string | null,
-      features: [...(features as string[])],
-      overrides: copyOverrides(input.overrides as Record<string, Record<string, string>>),
-      source: input.source === null ? null : copySource(input.source as SourceLabel),
+      version: 2,
+      platforms: platformList,
+      requests: structuredClone(input.requests),
+      exampleFields: EXAMPLE_FIELDS.filter((field: ExampleField) => exampleFields?.includes(field)),
+      overrides: copyOverrides(input.overrides),
+      source: isSourceLabel(input.source) ? copySource(input.source) : null,
     },
   };
-}
-
-function validMask(mask: string): boolean {
-  if (!MASK.test(mask)) return false;
-  if (mask.toLowerCase().startsWith('0x')) return BigInt(mask) > 0n;
-  const bits = Number(mask);
-  return bits >= 1 && bits <= 64;
 }
 
 function overrideErrors(input: unknown): string[] {
   if (!isRecord(input)) return ['state.overrides must be an object'];
   const errors: string[] = [];
   for (const [platform, params] of Object.entries(input)) {
-    if (!PLATFORM_ID.test(platform)) errors.push('state.overrides has a key that is not a platform id');
+    if (!isPlatformId(platform)) errors.push('state.overrides has a key that is not a platform id');
     else if (!isRecord(params)) errors.push(`state.overrides.${platform} must be an object`);
     else {
       for (const [key, value] of Object.entries(params)) {
-        if (!PARAM_KEY.test(key)) errors.push(`state.overrides.${platform} has a key that is not a parameter name`);
+        if (!isParamKey(key)) errors.push(`state.overrides.${platform} has a key that is not a parameter name`);
         else if (typeof value !== 'string' || value.length > MAX_OVERRIDE_VALUE)
           errors.push(
             `state.overrides.${platform}.${key} must be a string of at most ${MAX_OVERRIDE_VALUE} characters`,
@@ -143,20 +113,25 @@ function overrideErrors(input: unknown): string[] {
   return errors;
 }
 
-function isSourceLabel(input: unknown): boolean {
+function isOverrides(input: unknown): input is Record<string, Record<string, string>> {
+  return overrideErrors(input).length === 0;
+}
+
+function isSourceLabel(input: unknown): input is SourceLabel {
   return (
     isRecord(input) &&
     typeof input.uri === 'string' &&
     input.uri.length < 4096 &&
+    typeof input.line === 'number' &&
     Number.isInteger(input.line) &&
-    (input.line as number) >= 0 &&
+    input.line >= 0 &&
     typeof input.api === 'string' &&
     input.api.length < 256 &&
     (input.function === null || (typeof input.function === 'string' && input.function.length < 256))
   );
 }
 
-/** Copies only the known fields so that nothing extra the webview attached travels further. */
+/** Copies only the known fields so that nothing extra the page attached travels further. */
 function copySource(source: SourceLabel): SourceLabel {
   return { uri: source.uri, line: source.line, api: source.api, function: source.function };
 }

@@ -1,89 +1,109 @@
-// The address-pipeline webview panel: one panel, reused, showing one request on up to four
-// platforms side by side. The page (media/pipeline.js) owns the controls and keeps its state with
-// setState; this side validates what the page asks for, simulates through the server and sends the
-// server's SVG back. A serializer restores the panel after a window reload.
+// The address-pipeline webview: one panel, reused, showing one call on up to four platforms side by
+// side. The page (page/main.ts, bundled to dist/webview/pipeline.js) owns the controls and keeps its
+// state with setState; this side validates what the page asks for, simulates the page's requests through
+// the server as they are, and sends the server's results and SVG back. A serializer restores the panel
+// after a window reload.
 import * as vscode from 'vscode';
 import type { PlatformInfo, PlatformSimulation, SimulateParams } from '@dmalens/protocol';
 import type { ServerApi } from '../serverApi';
-import { buildPipelineHtml, createNonce, panelTitle, pipelineWebviewOptions } from './html';
-import { validatePipelineState, validateWebviewMessage, type WebviewMessage } from './messages';
-import { requestsFromState, type PipelineState } from './state';
+import { buildPipelineHtml, createNonce, pipelineWebviewOptions } from './html';
+import { validatePipelineState, validateWebviewMessage, type HostMessage } from './messages';
+import { panelTitle, type PipelineState } from './state';
 
 export const PIPELINE_VIEW_TYPE = 'dmalens.pipeline';
 
-/** What the extension sends to the page. */
-export type HostMessage =
-  | { type: 'render'; state: PipelineState; platforms: PlatformInfo[]; simulations: PlatformSimulation[] }
-  | { type: 'busy' }
-  | { type: 'error'; message: string };
+/** Owns the extension's one pipeline panel: opens it, reuses it, restores it after a reload. */
+export class PipelineView implements vscode.Disposable {
+  private current: PipelinePanel | undefined;
 
-export class PipelinePanel {
-  private static current: PipelinePanel | undefined;
-  private state: PipelineState;
-  private simulations: PlatformSimulation[] = [];
-  /** The profiles and their parameters, for the page's controls; fetched once per panel. */
-  private platformInfo: PlatformInfo[] | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly server: ServerApi,
+  ) {}
 
   /** Opens the panel (or reuses the open one) and simulates `state` in it. */
-  static show(extensionUri: vscode.Uri, server: ServerApi, state: PipelineState): void {
-    const existing = PipelinePanel.current;
-    if (existing) {
-      existing.panel.reveal(undefined, false);
-      existing.setState(state);
+  show(state: PipelineState): void {
+    if (this.current) {
+      this.current.reveal(state);
       return;
     }
     const panel = vscode.window.createWebviewPanel(
       PIPELINE_VIEW_TYPE,
       panelTitle(state),
       vscode.ViewColumn.Beside,
-      webviewOptions(extensionUri),
+      webviewOptions(this.extensionUri),
     );
-    PipelinePanel.current = new PipelinePanel(panel, extensionUri, server, state);
+    this.adopt(panel, state);
   }
 
-  static registerSerializer(extensionUri: vscode.Uri, server: ServerApi): vscode.Disposable {
+  registerSerializer(): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(PIPELINE_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel, saved: unknown) {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, saved: unknown) => {
         // The saved state comes from the page's setState, so it is checked like any page message.
         const checked = validatePipelineState(saved);
         if (!checked.ok) {
           panel.dispose();
           return;
         }
-        panel.webview.options = webviewOptions(extensionUri);
-        PipelinePanel.current?.panel.dispose();
-        PipelinePanel.current = new PipelinePanel(panel, extensionUri, server, checked.value);
+        panel.webview.options = webviewOptions(this.extensionUri);
+        this.current?.dispose();
+        this.adopt(panel, checked.value);
       },
     });
   }
 
-  private constructor(
+  dispose(): void {
+    this.current?.dispose();
+  }
+
+  private adopt(panel: vscode.WebviewPanel, state: PipelineState): void {
+    const adopted = new PipelinePanel(panel, this.extensionUri, this.server, state, () => {
+      if (this.current === adopted) this.current = undefined;
+    });
+    this.current = adopted;
+  }
+}
+
+class PipelinePanel {
+  private state: PipelineState;
+  private simulations: PlatformSimulation[] = [];
+  /** The profiles and their parameters, for the page's controls; fetched once per panel. */
+  private platformInfo: PlatformInfo[] | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
     private readonly server: ServerApi,
     state: PipelineState,
+    private readonly onDisposed: () => void,
   ) {
     this.state = state;
     panel.webview.html = this.html();
     panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message), undefined, this.disposables);
-    panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
+    panel.onDidDispose(() => this.disposed(), undefined, this.disposables);
   }
 
-  private setState(state: PipelineState): void {
+  reveal(state: PipelineState): void {
+    this.panel.reveal(undefined, false);
     this.state = state;
     this.panel.title = panelTitle(state);
     void this.simulate();
   }
 
+  dispose(): void {
+    this.panel.dispose();
+  }
+
   private html(): string {
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     const webview = this.panel.webview;
+    const resource = (...path: string[]) =>
+      webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...path)).toString();
     return buildPipelineHtml({
       cspSource: webview.cspSource,
       nonce: createNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'pipeline.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'pipeline.css')).toString(),
+      scriptUri: resource('dist', 'webview', 'pipeline.js'),
+      styleUri: resource('media', 'pipeline.css'),
       state: this.state,
     });
   }
@@ -95,7 +115,7 @@ export class PipelinePanel {
       console.warn(`DMA Lens: dropped a webview message: ${checked.errors.join('; ')}`);
       return;
     }
-    const message: WebviewMessage = checked.value;
+    const message = checked.value;
     switch (message.type) {
       case 'ready':
         await this.simulate();
@@ -116,22 +136,20 @@ export class PipelinePanel {
 
   private async simulate(): Promise<void> {
     void this.post({ type: 'busy' });
+    const state = this.state;
     const params: SimulateParams = {
-      platforms: this.state.platforms,
-      requests: requestsFromState(this.state),
-      overrides: this.state.overrides,
+      platforms: state.platforms,
+      requests: state.requests,
+      overrides: state.overrides,
       render: { svg: true, markdown: false },
     };
     try {
       this.platformInfo ??= (await this.server.platforms()).platforms;
       const result = await this.server.simulate(params);
+      // A newer state may have arrived while this one was simulated; only the newest is shown.
+      if (state !== this.state) return;
       this.simulations = result.simulations;
-      await this.post({
-        type: 'render',
-        state: this.state,
-        platforms: this.platformInfo,
-        simulations: result.simulations,
-      });
+      await this.post({ type: 'render', state, platforms: this.platformInfo, simulations: result.simulations });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await this.post({ type: 'error', message });
@@ -168,12 +186,15 @@ export class PipelinePanel {
     return this.panel.webview.postMessage(message);
   }
 
-  private dispose(): void {
-    if (PipelinePanel.current === this) PipelinePanel.current = undefined;
+  private disposed(): void {
+    this.onDisposed();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 }
 
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  return pipelineWebviewOptions(vscode.Uri.joinPath(extensionUri, 'media'));
+  return pipelineWebviewOptions([
+    vscode.Uri.joinPath(extensionUri, 'media'),
+    vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+  ]);
 }

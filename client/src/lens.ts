@@ -1,0 +1,20 @@
+// What the extension holds while it runs, in one object handed to every command: the connection to the
+// language server, the report writer, the pipeline view, and the call shown last.
+import type { WirePosition } from '@dmalens/protocol';
+import type { PipelineView } from './pipeline/panel';
+import type { ReportProvider } from './reports';
+import type { ServerApi } from './serverApi';
+
+/** A call site: the document and the position of the call's name. */
+export interface CallTarget {
+  uri: string;
+  position: WirePosition;
+}
+
+export interface DmaLens {
+  readonly server: ServerApi;
+  readonly reports: ReportProvider;
+  readonly pipeline: PipelineView;
+  /** The call site shown last, so that Show Address Pipeline still works from a non-C editor. */
+  lastTarget: CallTarget | undefined;
+}
