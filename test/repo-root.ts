@@ -1,5 +1,5 @@
-// Tests find the repository root from their own location, so they work from any clone; CI lays
-// ../shared (the spec and the vectors) beside that root.
+// Tests find the repository root from their own location, so they work from any clone. Everything they
+// read is in the repository; the project's shared folder beside it, when present, is only compared with.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

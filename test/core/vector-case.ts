@@ -1,4 +1,4 @@
-// The vector test-case format. A case says how one vector of ../shared/vectors/kernel-6.1.json is run
+// The vector test-case format. A case says how one vector of test/vectors/kernel-6.1.json is run
 // (profile, overrides, requests in the CLI's JSON op form) and which of its expectations are checked;
 // the expected values themselves are read from the vector by the checks, never written in the case.
 import type { OpResult } from '@dmalens/core';
@@ -49,10 +49,4 @@ export interface VectorCase {
   /** Why the configuration looks the way it does, when the vector's config needs interpreting. */
   note?: string;
   checks: VectorCheck[];
-}
-
-/** A vector covered by tests elsewhere (DMA-API debug vectors: the language server's issue). */
-export interface VectorElsewhere {
-  id: string;
-  reason: string;
 }

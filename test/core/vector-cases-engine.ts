@@ -2,7 +2,7 @@
 // Expected values are read from the vector by the checks in vector-checks.ts.
 import assert from 'node:assert/strict';
 import { createSession, parseRequest } from '@dmalens/core';
-import type { VectorCase, VectorElsewhere } from './vector-case';
+import type { VectorCase } from './vector-case';
 import {
   bounceBytes,
   cacheOps,
@@ -18,19 +18,6 @@ import {
 } from './vector-checks';
 
 const V01_INPUT = { phys: '0x123456789', size: '0x200' };
-
-export const elsewhere: VectorElsewhere[] = [
-  {
-    id: 'V70',
-    reason:
-      'CONFIG_DMA_API_DEBUG size-mismatch diagnostics are static checks of the language server (issue: server checks)',
-  },
-  {
-    id: 'V71',
-    reason:
-      'CONFIG_DMA_API_DEBUG sync-direction diagnostics are static checks of the language server (issue: server checks)',
-  },
-];
 
 export const cases: VectorCase[] = [
   {

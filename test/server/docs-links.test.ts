@@ -1,9 +1,10 @@
 // The documentation links the server hands out: the docs folder is found from the bundle's location in
 // the repository layout and in the packaged extension's layout, spec sections get GitHub-style anchors,
-// and the spec copy in docs/spec stays identical to the project's shared spec.
+// and the spec copy in docs/spec stays identical to the project's shared spec when that sits beside the
+// repository.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,17 +19,22 @@ import {
 } from '../../server/src/docs/bundled-docs';
 import { repoRoot } from './lsp-client';
 
-test('docs/spec is the shared spec plus a one-line note at the top', () => {
-  const shared = join(repoRoot, '..', 'shared', 'spec', SPEC_FILE);
-  const copy = readFileSync(join(repoRoot, 'docs', 'spec', SPEC_FILE), 'utf8');
-  const [note, blank, ...rest] = copy.split('\n');
-  assert.match(note!, /^> .*copy of the project's shared spec/, 'the first line says the file is a copy');
-  assert.equal(blank, '');
-  assert.ok(
-    rest.join('\n') === readFileSync(shared, 'utf8'),
-    `docs/spec/${SPEC_FILE} differs from ${shared}: copy the shared spec again (keeping the note)`,
-  );
-});
+const shared = join(repoRoot, '..', 'shared', 'spec', SPEC_FILE);
+
+test(
+  'docs/spec is the shared spec plus a one-line note at the top',
+  { skip: !existsSync(shared) && `no ${shared}` },
+  () => {
+    const copy = readFileSync(join(repoRoot, 'docs', 'spec', SPEC_FILE), 'utf8');
+    const [note, blank, ...rest] = copy.split('\n');
+    assert.match(note!, /^> .*copy of the project's shared spec/, 'the first line says the file is a copy');
+    assert.equal(blank, '');
+    assert.ok(
+      rest.join('\n') === readFileSync(shared, 'utf8'),
+      `docs/spec/${SPEC_FILE} differs from ${shared}: copy the shared spec again (keeping the note)`,
+    );
+  },
+);
 
 test('the docs folder is found from the repository bundle and from the packaged extension', () => {
   assert.equal(findDocsDir(join(repoRoot, 'server', 'dist')), join(repoRoot, 'docs'));
