@@ -1,4 +1,4 @@
-// The data model shared by every part of the simulation core (see ../shared/DESIGN.md).
+// The data model shared by every part of the simulation core.
 // Addresses and sizes are bigint everywhere so that 64-bit values never lose precision.
 
 /** `enum dma_data_direction` from include/linux/dma-direction.h. */

@@ -7,7 +7,7 @@ import { ROOT, runCli, runJson } from './run-cli';
 
 type Json = Record<string, any>;
 
-/** The profile ids issue 2 requires. */
+/** The profile ids the CLI must offer: one per platform family the spec describes. */
 const REQUIRED = [
   'x86_64',
   'x86_64-vtd',

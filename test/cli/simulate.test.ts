@@ -1,4 +1,4 @@
-// `dmalens simulate` as a process: the JSON contract of issue 2, text output, --ops from a file and
+// `dmalens simulate` as a process: its JSON contract, text output, --ops from a file and
 // from stdin, and exit codes. Expected addresses and costs come from the spec's vectors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

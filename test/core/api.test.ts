@@ -36,7 +36,7 @@ const ENGINE_PROFILES = [
   'xen-grant',
 ];
 
-test('every profile of issue 2 exists, documents itself and creates a session', () => {
+test('every required profile exists, documents itself and creates a session', () => {
   const ids = listProfiles().map((profile) => profile.id);
   for (const id of ENGINE_PROFILES) assert.ok(ids.includes(id), `missing profile ${id}`);
   assert.equal(new Set(ids).size, ids.length, 'profile ids are unique');

@@ -61,7 +61,7 @@ test('removed APIs carry the version they left and their replacement (spec §7.5
   }
   assert.equal(catalogueEntry('dma_zalloc_coherent')?.removedIn, 'v5.0');
   // 6.1 still defines virt_to_bus (ppc32, m68k Amiga/VME) and bus_to_virt (ppc32): arch/powerpc/include/asm/io.h,
-  // arch/m68k/include/asm/virtconvert.h (FINDINGS.md, finisher).
+  // arch/m68k/include/asm/virtconvert.h.
   assert.equal(catalogueEntry('virt_to_bus')?.removedIn, undefined);
   assert.equal(catalogueEntry('bus_to_virt')?.removedIn, undefined);
   assert.equal(catalogueEntry('set_dma_offset')?.removedIn, 'v5.0');

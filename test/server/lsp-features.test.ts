@@ -11,7 +11,7 @@ import { expectedRuleLines, LspClient, positionOf, repoRoot, type Diagnostic, ty
 const fixtureDir = join(repoRoot, 'test/fixtures/rules');
 const EXAMPLE_PHYS = 0x12345000n;
 
-/** The UI form of an address (DESIGN.md): 0x and groups of four hex digits. */
+/** The UI form of an address: 0x and groups of four hex digits (core/src/render/format.ts). */
 function grouped(value: bigint): string {
   const hex = value.toString(16);
   const groups: string[] = [];

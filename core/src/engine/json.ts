@@ -1,4 +1,4 @@
-// JSON form of results (the CLI's --json contract, issue 2): bigints become plain 0x hex strings.
+// JSON form of results (the CLI's --json contract): bigints become plain 0x hex strings.
 import type { OpResult } from '../types';
 import type { Params } from '../params/spec';
 import { paramValueToJson } from '../params/parse';

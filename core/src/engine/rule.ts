@@ -1,4 +1,4 @@
-// The symbolic rule a hover shows when the address is not known (DESIGN.md): how phys becomes dma
+// The symbolic rule a hover shows when the address is not known: how phys becomes dma
 // on this device right now.
 import type { DmaContext } from './ops';
 import { hex, minNotZero, u64 } from './bits';

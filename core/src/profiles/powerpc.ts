@@ -26,7 +26,7 @@ export const powerpcProfiles: PlatformProfile[] = [
     arch: 'ppc64',
     short: 'SVM',
     description:
-      'A pseries LPAR running as a secure VM: the swiotlb pool is forced (SWIOTLB_FORCE | SWIOTLB_ANY, pool example near the top of RAM) so direct maps bounce, coherent allocations are shared with uv_share_page, and FW_FEATURE_PUT_TCE_IND is dropped so TCE maps cost one H_PUT_TCE per TCE. As read, 6.1 sets these swiotlb flags in init_svm (an early initcall) after mem_init has already run swiotlb_init, so the forced pool here matches a kernel booted with swiotlb=force; set swiotlb_force=false to see the 6.1 code path as read (see FINDINGS).',
+      'A pseries LPAR running as a secure VM: the swiotlb pool is forced (SWIOTLB_FORCE | SWIOTLB_ANY, pool example near the top of RAM) so direct maps bounce, coherent allocations are shared with uv_share_page, and FW_FEATURE_PUT_TCE_IND is dropped so TCE maps cost one H_PUT_TCE per TCE. As read, 6.1 sets these swiotlb flags in init_svm (an early initcall) after mem_init has already run swiotlb_init, so the forced pool here matches a kernel booted with swiotlb=force; set swiotlb_force=false to see the 6.1 code path as read (see docs/kernel-findings.md).',
     sources: [
       'arch/powerpc/platforms/pseries/svm.c',
       'arch/powerpc/mm/mem.c:mem_init',

@@ -1,5 +1,5 @@
-// Formatting shared by every renderer: addresses as 0x hex grouped by four digits with `_` (DESIGN.md:
-// UI text groups, JSON does not), sizes, and one-line cost summaries.
+// Formatting shared by every renderer: addresses as 0x hex grouped by four digits with `_` (text for
+// people groups them, JSON does not), sizes, and one-line cost summaries.
 import type { Costs, OpResult } from '../types';
 
 /** `0x1_2345_6789`: groups of four hex digits from the right, lowercase. */

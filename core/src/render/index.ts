@@ -1,4 +1,4 @@
-// The only renderers the server, the CLI and the webview use (DESIGN.md: nothing renders a trace twice).
+// The only renderers the server, the CLI and the webview use: nothing renders a trace twice.
 export { formatAddress, formatSize, costSummary, costBadges, mergeCosts, outcomeText, changedBits } from './format';
 export { escapeXml, escapeMarkdown, markdownCode } from './escape';
 export type { PlatformLabel, PlatformResult } from './labels';

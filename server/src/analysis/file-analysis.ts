@@ -1,5 +1,5 @@
 // The batch entry for whole-tree scans: parse only the top-level definitions that hold a catalogue name
-// (notes/scan-performance.md: 3.8 s instead of 12.5 s over Linux 6.1), fall back to a full parse when a
+// (3.8 s instead of 12.5 s over Linux 6.1, docs/performance.md), fall back to a full parse when a
 // region is not self-contained. Sites and positions are the same as a whole-file extraction.
 import { parse, type SyntaxNode } from '../parse/parser';
 import type { BuiltSite } from './call-facts';

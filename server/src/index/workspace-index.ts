@@ -12,7 +12,7 @@ import type { IndexStatus, SiteSummary } from '@dmalens/protocol';
 /**
  * What the index keeps of a file that is not open: the site summaries the client and the symbol search
  * need, and the findings without their fixes. No trees, texts or argument lists, so that a whole kernel
- * tree stays within the memory budget (issue 5).
+ * tree stays within the memory budget (docs/performance.md).
  */
 export interface IndexedFile {
   uri: string;

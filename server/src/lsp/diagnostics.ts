@@ -1,7 +1,7 @@
 // Publishes each open document's findings as LSP diagnostics with a stable code, a documentation
 // link, and the rule's configured severity. Publishing waits a few milliseconds per document so that
 // changes already queued on the connection cost one check pass, while a single edit still reaches the
-// client well inside the 30 ms edit-to-diagnostics budget (issue 5).
+// client well inside the 30 ms edit-to-diagnostics budget (docs/performance.md).
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../checks/rule';
 import { ruleDocUri } from '../docs/bundled-docs';
