@@ -6,7 +6,7 @@ import { MAIN_HELP } from './cli/help';
 import { printError, print } from './cli/output';
 import { platformsCommand } from './cli/platforms';
 import { referenceCommand } from './cli/reference';
-import { runScanCommand } from './scan/cli-scan';
+import { scanCommand } from './cli/scan';
 import { simulateCommand } from './cli/simulate';
 import { tourCommand } from './cli/tour';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './cli/usage-error';
@@ -19,9 +19,9 @@ async function main(argv: string[]): Promise<void> {
     case 'platforms':
       return platformsCommand(rest);
     case 'tour':
-      return tourCommand(rest, runScanCommand);
+      return tourCommand(rest, scanCommand);
     case 'scan':
-      process.exitCode = await runScanCommand(rest);
+      process.exitCode = await scanCommand(rest);
       return;
     case 'reference':
       return referenceCommand(rest);

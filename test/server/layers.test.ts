@@ -22,7 +22,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   index: ['analysis', 'sites', 'checks', 'config', 'batch'],
   scan: ['analysis', 'sites', 'checks', 'config', 'docs', 'batch'],
   lsp: ['parse', 'analysis', 'sites', 'checks', 'config', 'docs', 'batch', 'index', 'scan'],
-  cli: ['sites', 'config'],
+  cli: ['sites', 'checks', 'config', 'batch', 'scan'],
 };
 
 function sourceFiles(dir: string): string[] {

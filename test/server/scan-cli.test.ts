@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
+import { analysisOptions, parseScanArguments } from '../../server/src/cli/scan';
 import { expectedRuleLines, repoRoot } from './lsp-client';
 
 const cli = join(repoRoot, 'server/dist/cli.js');
@@ -250,6 +251,28 @@ describe('dmalens scan', () => {
     assert.equal(scan(['--format', 'xml', fixtures]).status, 2);
     assert.match(scan(['--rules', 'no-such-rule', fixtures]).stderr, /unknown rule id 'no-such-rule'/);
     assert.equal(scan(['--bogus', fixtures]).status, 2);
+    const short = scan(['-j', '2', fixtures]);
+    assert.equal(short.status, 2);
+    assert.match(short.stderr, /scan: unknown option -j/);
+    const forgotten = scan(['--cache', '--progress', fixtures]);
+    assert.equal(forgotten.status, 2, 'a value that is the next option is a forgotten value');
+    assert.match(forgotten.stderr, /--cache needs a value/);
+  });
+
+  test('--help prints the options and exits 0', () => {
+    const help = scan(['--help']);
+    assert.equal(help.status, 0, help.stderr);
+    for (const option of ['--platforms', '--format', '--rules', '--exclude', '--jobs', '--cache', '--max-file-size'])
+      assert.ok(help.stdout.includes(option), option);
+  });
+
+  test('only the reports that print per-site summaries simulate them', () => {
+    const annotate = (format: string) => analysisOptions(parseScanArguments(['--format', format, fixtures])!).annotate;
+    assert.equal(annotate('text'), true, 'text prints a note per mapping');
+    assert.equal(annotate('json'), true, "JSON carries each site's summary");
+    assert.equal(annotate('sarif'), false, 'SARIF carries findings alone');
+    const sarif = JSON.parse(scan(['--format', 'sarif', fixtures]).stdout);
+    assert.ok(sarif.runs[0].results.length > 0, 'the findings are all there without the summaries');
   });
 
   test('binary files are skipped and invalid UTF-8 does not stop the scan', () => {

@@ -26,6 +26,13 @@ export function parseArgs(argv: readonly string[], spec: OptionSpec, command: st
       parsed.positionals.push(...argv.slice(i + 1));
       break;
     }
+    if (arg === '-h' && spec.flags.includes('help')) {
+      parsed.flags.add('help');
+      continue;
+    }
+    // Short options are not used; `-x` is a mistake rather than a file called that (use `./-x` or `--`).
+    if (/^-[A-Za-z]/.test(arg) && !(spec.passUnknown && parsed.positionals.length > 0))
+      throw new UsageError(`${command}: unknown option ${arg} (see \`dmalens ${command} --help\`)`);
     if (!arg.startsWith('--') || arg === '-') {
       if (spec.passUnknown && parsed.positionals.length > 0) parsed.rest.push(arg);
       else parsed.positionals.push(arg);
@@ -38,7 +45,9 @@ export function parseArgs(argv: readonly string[], spec: OptionSpec, command: st
       parsed.flags.add(name);
     } else if (spec.values.includes(name)) {
       const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined) throw new UsageError(`${command}: --${name} needs a value`);
+      // `--cache --progress` is a forgotten value, not a folder called --progress.
+      if (value === undefined || (eq < 0 && value.startsWith('--')))
+        throw new UsageError(`${command}: --${name} needs a value`);
       parsed.values.set(name, [...(parsed.values.get(name) ?? []), value]);
     } else if (spec.passUnknown && parsed.positionals.length > 0) {
       parsed.rest.push(arg);

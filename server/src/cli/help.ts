@@ -1,4 +1,6 @@
 // The help texts of `dmalens` and its subcommands.
+import { DEFAULT_MAX_FILE_BYTES } from '../batch/scan-tree';
+import { DEFAULT_PLATFORMS } from '../config/settings';
 export const MAIN_HELP = `dmalens — what each platform's Linux kernel does to a DMA address
 
 Usage:
@@ -6,7 +8,7 @@ Usage:
   dmalens simulate --platform ID [--set key=value]... [--json] --ops FILE|-
   dmalens platforms [--json]
   dmalens tour
-  dmalens scan PATH... [--platforms a,b] [--format text|json|sarif] [--rules ...]
+  dmalens scan PATH... [--platforms a,b] [--format text|json|sarif] [--rules a,b] ...
   dmalens reference            (prints docs/reference/platforms.md)
 
 Run \`dmalens COMMAND --help\` for the options of a command.
@@ -64,4 +66,21 @@ a virtio buffer with and without VIRTIO_F_ACCESS_PLATFORM, and scans the bundled
 export const REFERENCE_HELP = `Usage: dmalens reference
 
 Prints the reference page of every platform profile and parameter (docs/reference/platforms.md) as markdown.
+`;
+
+export const SCAN_HELP = `Usage: dmalens scan PATH... [--platforms id,id] [--format text|json|sarif] [--rules id,id]
+                    [--exclude GLOB]... [--jobs N] [--cache DIR | --no-cache] [--max-file-size BYTES] [--progress]
+
+Every DMA-API and virtio call site and finding under the paths, written while the scan runs.
+  --platforms      target platform ids (default: ${DEFAULT_PLATFORMS.join(',')})
+  --format         text (compiler style, with a note per mapping, default), json (sites, their per-platform
+                   summaries and findings), or sarif (SARIF 2.1.0, findings only)
+  --rules          only these rule ids (default: all)
+  --exclude        skip paths matching the glob (repeatable; adds to the defaults)
+  --jobs           threads that analyse files, this process's own included (0 or 1: no worker threads;
+                   default: one per core, at most 4)
+  --cache DIR      where the scan cache lives (default: $XDG_CACHE_HOME/dmalens); --no-cache disables it
+  --max-file-size  skip files larger than this many bytes (default ${DEFAULT_MAX_FILE_BYTES}), with a note
+  --progress       draw a progress bar on stderr when it is a terminal
+Exit status: 0 no error-level findings, 1 error-level findings, 2 bad usage.
 `;

@@ -1,40 +1,31 @@
 // `dmalens scan PATH... [--platforms a,b] [--format text|json|sarif] [--rules a,b] [--exclude GLOB]
 // [--jobs N] [--cache DIR | --no-cache] [--max-file-size BYTES] [--progress]`: every DMA call site and
-// finding under the paths. Exit status: 0 when no
-// finding has error severity, 1 when one does, 2 for bad usage (unknown option, platform or rule).
+// finding under the paths, as a report written while the scan runs. Exit status: 0 when no finding has
+// error severity, 1 when one does, 2 for bad usage (unknown option, platform or rule: a UsageError).
 import { once } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { listProfiles } from '@dmalens/core';
-import { DEFAULT_MAX_FILE_BYTES, scanTree, type FileResult } from '../batch/scan-tree';
+import { scanTree, type FileResult } from '../batch/scan-tree';
 import { createProgressBar } from '../batch/progress-bar';
 import { createAnalyzer, type ScanAnalysisOptions } from '../batch/analyzer';
-import { createPlatformModel } from '../sites';
 import { RULES } from '../checks/rules';
 import { DEFAULT_EXCLUDES, DEFAULT_PLATFORMS } from '../config/settings';
-import { jsonWriter } from './format-json';
-import { sarifWriter } from './format-sarif';
-import { textWriter } from './format-text';
-import { ReportTotals, type ReportFile, type ReportPlatform, type ReportWriter } from './scan-report';
-
-export const SCAN_USAGE = `usage: dmalens scan PATH... [--platforms id,id] [--format text|json|sarif] [--rules id,id] [--exclude GLOB]...
-                    [--jobs N] [--cache DIR | --no-cache] [--max-file-size BYTES] [--progress]
-  --platforms      target platform ids (default: ${DEFAULT_PLATFORMS.join(',')})
-  --format         text (compiler style, default), json, or sarif (SARIF 2.1.0)
-  --rules          only these rule ids (default: all)
-  --exclude        skip paths matching the glob (repeatable; adds to the defaults)
-  --jobs           threads that analyse files, this process's own included (0 or 1: no worker threads;
-                   default: one per core, at most 4)
-  --cache DIR      where the scan cache lives (default: ${'$'}XDG_CACHE_HOME/dmalens); --no-cache disables it
-  --max-file-size  skip files larger than this many bytes (default ${DEFAULT_MAX_FILE_BYTES}), with a note
-  --progress       draw a progress bar on stderr when it is a terminal
-exit status: 0 no error-level findings, 1 error-level findings, 2 bad usage`;
+import { jsonWriter } from '../scan/format-json';
+import { sarifWriter } from '../scan/format-sarif';
+import { textWriter } from '../scan/format-text';
+import { ReportTotals, type ReportFile, type ReportPlatform, type ReportWriter } from '../scan/scan-report';
+import { parseArgs } from './args';
+import { SCAN_HELP } from './help';
+import { print } from './output';
+import { UsageError } from './usage-error';
 
 type Format = 'text' | 'json' | 'sarif';
+const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];
 
-interface ScanArguments {
+export interface ScanArguments {
   paths: string[];
   platforms: string[];
   format: Format;
@@ -47,81 +38,52 @@ interface ScanArguments {
   maxFileSize?: number;
 }
 
-class UsageError extends Error {}
+const SPEC = {
+  values: ['platforms', 'format', 'rules', 'exclude', 'cache', 'jobs', 'max-file-size'],
+  flags: ['progress', 'no-cache', 'help'],
+};
 
-function list(value: string | undefined, option: string): string[] {
-  if (value === undefined || value.startsWith('--')) throw new UsageError(`${option} needs a value`);
-  return value
-    .split(',')
+/** The comma-separated items of every occurrence of a list option. */
+function list(values: readonly string[] | undefined): string[] | undefined {
+  return values
+    ?.flatMap((value) => value.split(','))
     .map((item) => item.trim())
     .filter(Boolean);
 }
 
-function count(value: string | undefined, option: string, minimum: number): number {
-  const number = Number(value);
-  if (value === undefined || !/^\d+$/.test(value) || number < minimum)
-    throw new UsageError(`${option} needs a whole number >= ${minimum}, not '${value ?? ''}'`);
-  return number;
+function count(values: readonly string[] | undefined, option: string, minimum: number): number | undefined {
+  const value = values?.at(-1);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < minimum)
+    throw new UsageError(`scan: --${option} needs a whole number >= ${minimum}, not '${value}'`);
+  return Number(value);
 }
 
-export function parseScanArguments(argv: readonly string[]): ScanArguments {
-  const parsed: ScanArguments = {
-    paths: [],
-    platforms: [...DEFAULT_PLATFORMS],
-    format: 'text',
-    exclude: [...DEFAULT_EXCLUDES],
-    progress: false,
+/** The arguments of `dmalens scan`, or null for --help. Bad usage throws a UsageError naming the problem. */
+export function parseScanArguments(argv: readonly string[]): ScanArguments | null {
+  const parsed = parseArgs(argv, SPEC, 'scan');
+  if (parsed.flags.has('help')) return null;
+  if (!parsed.positionals.length) throw new UsageError('scan: no PATH given (see `dmalens scan --help`)');
+  const format = parsed.values.get('format')?.at(-1) ?? 'text';
+  const known = FORMATS.find((candidate) => candidate === format);
+  if (!known) throw new UsageError(`scan: --format must be text, json or sarif, not '${format}'`);
+  const cache = parsed.values.get('cache')?.at(-1);
+  const jobs = count(parsed.values.get('jobs'), 'jobs', 0);
+  const maxFileSize = count(parsed.values.get('max-file-size'), 'max-file-size', 1);
+  const rules = list(parsed.values.get('rules'));
+  const args: ScanArguments = {
+    paths: parsed.positionals,
+    platforms: list(parsed.values.get('platforms')) ?? [...DEFAULT_PLATFORMS],
+    format: known,
+    exclude: [...DEFAULT_EXCLUDES, ...(list(parsed.values.get('exclude')) ?? [])],
+    progress: parsed.flags.has('progress'),
+    ...(rules ? { rules } : {}),
+    ...(parsed.flags.has('no-cache') ? { cacheDir: null } : cache !== undefined ? { cacheDir: cache } : {}),
+    ...(jobs !== undefined ? { jobs } : {}),
+    ...(maxFileSize !== undefined ? { maxFileSize } : {}),
   };
-  for (let index = 0; index < argv.length; index++) {
-    const argument = argv[index]!;
-    const [option, inline] =
-      argument.startsWith('--') && argument.includes('=')
-        ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)]
-        : [argument, undefined];
-    const value = () => inline ?? argv[++index];
-    switch (option) {
-      case '--platforms':
-        parsed.platforms = list(value(), option);
-        break;
-      case '--format': {
-        const format = value();
-        if (format !== 'text' && format !== 'json' && format !== 'sarif')
-          throw new UsageError(`--format must be text, json or sarif, not '${format ?? ''}'`);
-        parsed.format = format;
-        break;
-      }
-      case '--rules':
-        parsed.rules = list(value(), option);
-        break;
-      case '--exclude':
-        parsed.exclude.push(...list(value(), option));
-        break;
-      case '--progress':
-        parsed.progress = true;
-        break;
-      case '--no-cache':
-        parsed.cacheDir = null;
-        break;
-      case '--cache': {
-        const dir = value();
-        if (!dir || dir.startsWith('--')) throw new UsageError('--cache needs a folder');
-        parsed.cacheDir = dir;
-        break;
-      }
-      case '--jobs':
-        parsed.jobs = count(value(), option, 0);
-        break;
-      case '--max-file-size':
-        parsed.maxFileSize = count(value(), option, 1);
-        break;
-      default:
-        if (argument.startsWith('-')) throw new UsageError(`unknown option '${argument}'`);
-        parsed.paths.push(argument);
-    }
-  }
-  if (!parsed.paths.length) throw new UsageError('no PATH given');
-  validate(parsed);
-  return parsed;
+  validate(args);
+  return args;
 }
 
 function validate(parsed: ScanArguments): void {
@@ -129,30 +91,35 @@ function validate(parsed: ScanArguments): void {
   const unknown = parsed.platforms.filter((id) => !known.has(id));
   if (unknown.length)
     throw new UsageError(
-      `unknown platform id ${unknown.map((id) => `'${id}'`).join(', ')}; known: ${[...known].join(', ')}`,
+      `scan: unknown platform id ${unknown.map((id) => `'${id}'`).join(', ')}; known: ${[...known].join(', ')}`,
     );
   const ruleIds = new Set(RULES.map((rule) => rule.id));
   const badRules = (parsed.rules ?? []).filter((id) => !ruleIds.has(id));
   if (badRules.length)
     throw new UsageError(
-      `unknown rule id ${badRules.map((id) => `'${id}'`).join(', ')}; known: ${[...ruleIds].join(', ')}`,
+      `scan: unknown rule id ${badRules.map((id) => `'${id}'`).join(', ')}; known: ${[...ruleIds].join(', ')}`,
     );
 }
 
-export async function runScanCommand(argv: readonly string[]): Promise<number> {
-  let args: ScanArguments;
-  try {
-    args = parseScanArguments(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`dmalens scan: ${error.message}\n${SCAN_USAGE}\n`);
-    return 2;
+/** The report's platform labels, from the profiles (a scan thread builds its own model for the simulations). */
+function platformLabels(ids: readonly string[]): ReportPlatform[] {
+  const profiles = new Map(listProfiles().map((profile) => [profile.id, profile]));
+  return [...new Set(ids)].flatMap((id) => {
+    const profile = profiles.get(id);
+    return profile ? [{ id, title: profile.title, short: profile.short }] : [];
+  });
+}
+
+/** Runs `dmalens scan`; the exit status is 1 when a finding has error severity, else 0. */
+export async function scanCommand(argv: readonly string[]): Promise<number> {
+  const args = parseScanArguments(argv);
+  if (!args) {
+    print(SCAN_HELP);
+    return 0;
   }
   tuneCompilerForBatch();
-  const { model } = createPlatformModel(args.platforms, {});
-  const platforms = model.selected.map((profile) => ({ id: profile.id, title: profile.title, short: profile.short }));
   const totals = new ReportTotals();
-  const writer = createWriter(args.format, platforms, totals);
+  const writer = createWriter(args.format, platformLabels(args.platforms), totals);
   // On one terminal, the progress line is wiped before report lines go out; it is redrawn on its next update.
   const barShares = args.progress && Boolean(process.stderr.isTTY) && Boolean(process.stdout.isTTY);
   const cacheProblems = await scanInto(args, async (file) => {
@@ -197,12 +164,17 @@ function defaultJobs(): number {
  * Hands each file to `take` in walk order as soon as the files before it are done, so the report is
  * written while the scan runs. Returns what went wrong with the scan cache (the report is complete anyway).
  */
-async function scanInto(args: ScanArguments, take: (file: ReportFile) => Promise<void>): Promise<string[]> {
-  const analysis: ScanAnalysisOptions = {
+/** What each file is analysed with: only the text and JSON reports print per-site summaries, so only they simulate them. */
+export function analysisOptions(args: ScanArguments): ScanAnalysisOptions {
+  return {
     platforms: args.platforms,
-    annotate: true,
+    annotate: args.format !== 'sarif',
     ...(args.rules ? { rules: args.rules } : {}),
   };
+}
+
+async function scanInto(args: ScanArguments, take: (file: ReportFile) => Promise<void>): Promise<string[]> {
+  const analysis = analysisOptions(args);
   const scan = scanTree(args.paths, {
     exclude: args.exclude,
     analysis,

@@ -1,5 +1,5 @@
 // `dmalens simulate`: runs one operation or a sequence on one or more platforms and prints text or the
-// JSON contract of issue 2.
+// JSON that `dmalens simulate --help` describes.
 import { writeFileSync } from 'node:fs';
 import {
   listProfiles,

@@ -121,7 +121,7 @@ function examplesDir(): string | null {
 
 /**
  * Prints the tour, then scans the example drivers. The scan's findings are the point of the demo, so its
- * "error-level findings" status does not make the tour fail; only a scan that could not run does.
+ * "error-level findings" status does not make the tour fail; only a scan that could not run does (it throws).
  */
 export async function tourCommand(argv: readonly string[], scan: (argv: string[]) => Promise<number>): Promise<void> {
   const parsed = parseArgs(argv, { values: [], flags: ['help'] }, 'tour');
@@ -132,5 +132,5 @@ export async function tourCommand(argv: readonly string[], scan: (argv: string[]
   if (examples === null)
     return print('\n(The example drivers are not next to this installation, so the scan part of the tour is skipped.)');
   print(`\nThe bundled example drivers, scanned: dmalens scan ${examples}\n`);
-  if ((await scan([examples])) === 2) process.exitCode = 2;
+  await scan([examples]);
 }

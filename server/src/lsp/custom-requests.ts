@@ -18,7 +18,7 @@ import { ruleDocUri } from '../docs/bundled-docs';
 import { RULES } from '../checks/rules';
 import type { WorkspaceIndex } from '../index/workspace-index';
 import * as protocol from '@dmalens/protocol';
-import { buildSarif } from '../scan/format-sarif';
+import { sarifText } from '../scan/format-sarif';
 import type { ReportFile } from '../scan/scan-report';
 import { paramText } from '../config/param-text';
 import { requestsOn, simulationFor, siteSummary, toWire } from '../sites';
@@ -248,15 +248,16 @@ function exportSarif(
     .filter((file) => !params.uri || file.uri === params.uri)
     // SARIF carries findings only, so the report needs no call sites.
     .map((file) => ({ path: file.uri, sites: [], diagnostics: [...file.findings] }));
-  const report = {
-    platforms: state.model.selected.map((profile) => ({ id: profile.id, title: profile.title, short: profile.short })),
-    files,
-  };
-  const sarif = buildSarif(report, {
+  const platforms = state.model.selected.map((profile) => ({
+    id: profile.id,
+    title: profile.title,
+    short: profile.short,
+  }));
+  const sarif = sarifText(platforms, files, {
     baseUri: null,
     artifactUri: (path) => (path.includes(':') ? path : pathToFileURL(path).toString()),
   });
-  return { sarif: JSON.stringify(sarif, null, 2) };
+  return { sarif };
 }
 
 function platforms(state: ServerState): protocol.PlatformsResult {

@@ -1,10 +1,12 @@
 // SARIF 2.1.0 (OASIS): one run, the rule table from the rule registry, results with 1-based regions in
-// UTF-16 code units (what LSP positions count), and the mechanical fixes as SARIF fixes.
+// UTF-16 code units (what LSP positions count), and the mechanical fixes as SARIF fixes. The log is
+// streamed: each file's results are written when the file arrives.
 import type { Range } from '../analysis/callsite';
 import { RULES } from '../checks/rules';
 import type { Severity } from '../checks/rule';
 import { ruleDocUri } from '../docs/bundled-docs';
-import type { ReportFile, ReportPlatform, ReportWriter, ScanReport } from './scan-report';
+import { jsonStream } from './json-stream';
+import type { ReportFile, ReportPlatform, ReportWriter } from './scan-report';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const TOOL_VERSION = '0.1.0';
@@ -32,39 +34,43 @@ export interface SarifOptions {
   baseUri: string | null;
 }
 
-export function buildSarif(report: ScanReport, options: SarifOptions): object {
-  const ruleIndex = new Map(RULES.map((rule, index) => [rule.id, index]));
-  const location = (path: string) => ({
-    uri: options.artifactUri(path),
+/** The SARIF results of one file's findings. */
+function fileResults(file: ReportFile, options: SarifOptions): object[] {
+  const location = () => ({
+    uri: options.artifactUri(file.path),
     ...(options.baseUri ? { uriBaseId: 'SRCROOT' } : {}),
   });
-  const results = report.files.flatMap((file) =>
-    file.diagnostics.map((finding) => ({
-      ruleId: finding.ruleId,
-      ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
-      level: LEVEL[finding.severity],
-      message: { text: finding.message },
-      locations: [{ physicalLocation: { artifactLocation: location(file.path), region: region(finding.range) } }],
-      ...(finding.fix
-        ? {
-            fixes: [
-              {
-                description: { text: finding.fix.title },
-                artifactChanges: [
-                  {
-                    artifactLocation: location(file.path),
-                    replacements: finding.fix.edits.map((edit) => ({
-                      deletedRegion: region(edit.range),
-                      insertedContent: { text: edit.newText },
-                    })),
-                  },
-                ],
-              },
-            ],
-          }
-        : {}),
-    })),
-  );
+  return file.diagnostics.map((finding) => ({
+    ruleId: finding.ruleId,
+    ruleIndex: RULE_INDEX.get(finding.ruleId) ?? -1,
+    level: LEVEL[finding.severity],
+    message: { text: finding.message },
+    locations: [{ physicalLocation: { artifactLocation: location(), region: region(finding.range) } }],
+    ...(finding.fix
+      ? {
+          fixes: [
+            {
+              description: { text: finding.fix.title },
+              artifactChanges: [
+                {
+                  artifactLocation: location(),
+                  replacements: finding.fix.edits.map((edit) => ({
+                    deletedRegion: region(edit.range),
+                    insertedContent: { text: edit.newText },
+                  })),
+                },
+              ],
+            },
+          ],
+        }
+      : {}),
+  }));
+}
+
+const RULE_INDEX = new Map(RULES.map((rule, index) => [rule.id, index]));
+
+/** The log around the results: one run, the rule table from the rule registry, the platforms. */
+function sarifLog(platforms: readonly ReportPlatform[], options: SarifOptions, results: unknown[]): object {
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -89,22 +95,30 @@ export function buildSarif(report: ScanReport, options: SarifOptions): object {
         ...(options.baseUri ? { originalUriBaseIds: { SRCROOT: { uri: options.baseUri } } } : {}),
         columnKind: 'utf16CodeUnits',
         results,
-        properties: { platforms: report.platforms.map((platform) => platform.id) },
+        properties: { platforms: platforms.map((platform) => platform.id) },
       },
     ],
   };
 }
 
-/** SARIF is one JSON object holding the results of every file, so the files are kept until the end. */
-export function sarifWriter(platforms: ReportPlatform[], options: SarifOptions): ReportWriter {
-  const files: ReportFile[] = [];
+/** SARIF written as the scan goes: the results of each file go out as it arrives. */
+export function sarifWriter(platforms: readonly ReportPlatform[], options: SarifOptions): ReportWriter {
+  const stream = jsonStream<object>((results) => sarifLog(platforms, options, results));
   return {
-    file(file) {
-      files.push(file);
-      return '';
-    },
-    end() {
-      return `${JSON.stringify(buildSarif({ platforms, files }, options), null, 2)}\n`;
-    },
+    file: (file) =>
+      fileResults(file, options)
+        .map((result) => stream.element(result))
+        .join(''),
+    end: () => stream.end(),
   };
+}
+
+/** The whole log at once, for reports that are small (one workspace's open files). */
+export function sarifText(
+  platforms: readonly ReportPlatform[],
+  files: readonly ReportFile[],
+  options: SarifOptions,
+): string {
+  const writer = sarifWriter(platforms, options);
+  return files.map((file) => writer.file(file)).join('') + writer.end();
 }

@@ -21,11 +21,6 @@ export interface ReportPlatform {
   short: string;
 }
 
-export interface ScanReport {
-  platforms: ReportPlatform[];
-  files: ReportFile[];
-}
-
 /** Turns a report into text as it arrives: a piece per file, and the end once the scan is over. */
 export interface ReportWriter {
   file(file: ReportFile): string;
