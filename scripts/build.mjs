@@ -93,11 +93,15 @@ async function build() {
   if (outcomes.some((outcome) => outcome.status === 'rejected')) process.exitCode = 1;
 }
 
-/** The grammar and the tree-sitter runtime travel next to the server bundle, which loads them from there. */
+/** The grammars and the tree-sitter runtime travel next to the server bundle, which loads them from there. */
 function copyWasm() {
   const dist = join(root, 'server/dist');
   mkdirSync(dist, { recursive: true });
-  const wasm = [join(root, 'node_modules/web-tree-sitter/tree-sitter.wasm'), join(root, 'grammars/tree-sitter-c.wasm')];
+  const wasm = [
+    join(root, 'node_modules/web-tree-sitter/tree-sitter.wasm'),
+    join(root, 'grammars/tree-sitter-c.wasm'),
+    join(root, 'grammars/tree-sitter-devicetree.wasm'),
+  ];
   for (const file of wasm) cpSync(file, join(dist, basename(file)));
 }
 

@@ -35,6 +35,7 @@ const REQUIRED = [
   'dist/server/server.js',
   'dist/server/tree-sitter.wasm',
   'dist/server/tree-sitter-c.wasm',
+  'dist/server/tree-sitter-devicetree.wasm',
   'dist/webview/pipeline.js',
   'media/pipeline.css',
   'media/icon.png',

@@ -33,27 +33,41 @@ function candidateDirs(explicit?: string): string[] {
   return dirs;
 }
 
-function findGrammar(explicit?: string): string {
+/** The path of a grammar's wasm file (`tree-sitter-c.wasm`, `tree-sitter-devicetree.wasm`). */
+export function findGrammar(file: string, explicit?: string): string {
   for (const dir of candidateDirs(explicit)) {
-    const path = join(dir, GRAMMAR_FILE);
+    const path = join(dir, file);
     if (existsSync(path)) return path;
   }
   throw new Error(
-    `DMA Lens: ${GRAMMAR_FILE} not found (looked in ${candidateDirs(explicit).join(', ')}); run \`node scripts/build.mjs\``,
+    `DMA Lens: ${file} not found (looked in ${candidateDirs(explicit).join(', ')}); run \`node scripts/build.mjs\``,
   );
+}
+
+let runtime: Promise<void> | null = null;
+
+/** Loads the tree-sitter runtime once per thread, from beside the grammar when it is there. */
+export function initRuntime(grammarPath: string): Promise<void> {
+  runtime ??= (async () => {
+    const runtimeBeside = join(dirname(grammarPath), RUNTIME_FILE);
+    await Parser.init(
+      existsSync(runtimeBeside)
+        ? { locateFile: (name: string) => (name === RUNTIME_FILE ? runtimeBeside : name) }
+        : undefined,
+    );
+  })().catch((error: unknown) => {
+    runtime = null;
+    throw error;
+  });
+  return runtime;
 }
 
 /** Loads the runtime and the grammar once per thread; later calls return the same promise. */
 export function initParser(wasmDir?: string): Promise<void> {
   if (!initializing) {
     initializing = (async () => {
-      const grammarPath = findGrammar(wasmDir);
-      const runtimeBeside = join(dirname(grammarPath), RUNTIME_FILE);
-      await Parser.init(
-        existsSync(runtimeBeside)
-          ? { locateFile: (name: string) => (name === RUNTIME_FILE ? runtimeBeside : name) }
-          : undefined,
-      );
+      const grammarPath = findGrammar(GRAMMAR_FILE, wasmDir);
+      await initRuntime(grammarPath);
       const language = await Language.load(grammarPath);
       const created = new Parser();
       created.setLanguage(language);
