@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, on a brand-new Debian machine, everything the end-to-end and benchmark tests need beyond `npm ci`:
 # Chromium (drives VS Code in a browser), Neovim (the second LSP client), ripgrep and GNU time (the
-# benchmark), and code-server (a real VS Code that runs in node) with what its native modules need to build.
+# benchmark), dtc and cpp (device trees are compared with what the kernel build makes of them), and
+# code-server (a real VS Code that runs in node) with what its native modules need to build.
 #
 # code-server goes into a cache folder outside the repository ($DMALENS_TEST_DEPS_DIR, default
 # ~/.cache/dmalens-test-deps), so it survives `git clean` and a second run takes well under a second.
@@ -26,7 +27,7 @@ as_root() {
 }
 
 install_debian_packages() {
-  local wanted=(chromium neovim ripgrep time libkrb5-dev build-essential python3 pkg-config)
+  local wanted=(chromium neovim ripgrep time libkrb5-dev build-essential python3 pkg-config device-tree-compiler cpp)
   local missing=()
   for package in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

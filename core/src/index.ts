@@ -13,6 +13,7 @@ import './xen/grant-dma';
 import './powerpc';
 import './virtio';
 import { getProfile } from './profiles/index';
+import type { PlatformProfile } from './profiles/profile';
 import { resolveParams } from './params/parse';
 import { Session } from './engine/session';
 
@@ -39,12 +40,16 @@ export {
   type DeviceState,
 } from './engine/ops';
 export { listProfiles, getProfile } from './profiles/index';
+export { boardProfile, type BoardDeviceFacts, type BoardProfile } from './devicetree/board-profile';
 export * from './render';
 export * from './api/catalogue';
 export { FEATURE_BITS, parseFeature, vringSize } from './virtio';
 
-/** Creates a session for a built-in profile; overrides take the CLI string forms or JSON values. */
-export function createSession(profileId: string, overrides: Record<string, unknown> = {}): Session {
-  const profile = getProfile(profileId);
+/**
+ * Creates a session for a built-in profile (by id) or a profile built elsewhere (a board node's); overrides take
+ * the CLI string forms or JSON values.
+ */
+export function createSession(platform: string | PlatformProfile, overrides: Record<string, unknown> = {}): Session {
+  const profile = typeof platform === 'string' ? getProfile(platform) : platform;
   return Session.create(profile, resolveParams(profile.params, overrides));
 }

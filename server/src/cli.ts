@@ -9,13 +9,14 @@ import { referenceCommand } from './cli/reference';
 import { scanCommand } from './cli/scan';
 import { simulateCommand } from './cli/simulate';
 import { tourCommand } from './cli/tour';
+import { dtCommand } from './cli/dt';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './cli/usage-error';
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'simulate':
-      return simulateCommand(rest);
+      return await simulateCommand(rest);
     case 'platforms':
       return platformsCommand(rest);
     case 'tour':
@@ -25,6 +26,8 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'reference':
       return referenceCommand(rest);
+    case 'dt':
+      return await dtCommand(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -32,7 +35,7 @@ async function main(argv: string[]): Promise<void> {
       return print(MAIN_HELP);
     default:
       throw new UsageError(
-        `unknown command '${command}' (commands: simulate, platforms, tour, scan, reference; see dmalens --help)`,
+        `unknown command '${command}' (commands: simulate, platforms, tour, scan, reference, dt; see dmalens --help)`,
       );
   }
 }

@@ -13,6 +13,8 @@ const source = join(repoRoot, 'server/src');
 const ALLOWED: Record<string, readonly string[]> = {
   parse: [],
   docs: [],
+  preprocessor: [],
+  devicetree: ['parse', 'preprocessor'],
   analysis: ['parse'],
   sites: ['analysis'],
   // Settings validate rule ids and severities against the rule registry.
@@ -22,7 +24,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   index: ['analysis', 'sites', 'checks', 'config', 'batch'],
   scan: ['analysis', 'sites', 'checks', 'config', 'docs', 'batch'],
   lsp: ['parse', 'analysis', 'sites', 'checks', 'config', 'docs', 'batch', 'index', 'scan'],
-  cli: ['sites', 'checks', 'config', 'batch', 'scan'],
+  cli: ['sites', 'checks', 'config', 'batch', 'scan', 'devicetree'],
 };
 
 function sourceFiles(dir: string): string[] {

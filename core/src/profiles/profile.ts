@@ -6,7 +6,7 @@ export interface PlatformProfile {
   /** Stable id users type in settings and on the command line, e.g. `pseries`. */
   id: string;
   title: string;
-  arch: 'x86_64' | 'arm64' | 'arm' | 'ppc64' | 'ppc32' | 'mips64' | 's390x';
+  arch: 'x86_64' | 'arm64' | 'arm' | 'ppc64' | 'ppc32' | 'mips64' | 'mips' | 'riscv64' | 's390x';
   /** Short label for inlay hints and table headers, e.g. `pseries`, `SEV`. */
   short: string;
   /** What the profile models, in a few sentences, including what it leaves out. */

@@ -6,10 +6,12 @@ export const MAIN_HELP = `dmalens — what each platform's Linux kernel does to 
 Usage:
   dmalens simulate --platform ID [--set key=value]... [--json] OP [--key value]...
   dmalens simulate --platform ID [--set key=value]... [--json] --ops FILE|-
+  dmalens simulate --dts FILE --node PATH [--platform ID]... OP [--key value]...
   dmalens platforms [--json]
   dmalens tour
   dmalens scan PATH... [--platforms a,b] [--format text|json|sarif] [--rules a,b] ...
   dmalens reference            (prints docs/reference/platforms.md)
+  dmalens dt FILE.dts [--include DIR]... [--overlay FILE]... [--node PATH] [--json]
 
 Run \`dmalens COMMAND --help\` for the options of a command.
 Exit status: 0 success (a simulated kernel failure is a result), 2 bad usage, 1 internal error
@@ -18,12 +20,17 @@ Exit status: 0 success (a simulated kernel failure is a result), 2 bad usage, 1 
 
 export const SIMULATE_HELP = `Usage: dmalens simulate --platform ID [--set key=value]... [--json] OP [--key value]...
        dmalens simulate --platform ID [--set key=value]... [--json] --ops FILE|-
+       dmalens simulate --dts FILE --node PATH [--platform ID]... [--set key=value]... OP [--key value]...
 
 Simulates DMA-API and virtio operations on one or more platform profiles (see \`dmalens platforms\`).
 
 Options:
   --platform ID      platform profile; repeat it or separate ids with commas for a side-by-side comparison
   --set key=value    override a profile parameter (e.g. --set dma_mask=32 --set ram=8G); applies to every platform
+  --dts FILE         a device tree whose nodes (--node PATH, repeatable) become platforms: the node's dma-ranges
+                     windows, bus_dma_limit, masks, coherence, IOMMU and restricted pool as of_dma_configure gives
+                     them, the board's memory nodes as RAM (see dmalens dt); --include DIR, --overlay FILE and
+                     --arch ARCH as for dmalens dt
   --ops FILE         run the JSON array of requests in FILE in one session; '-' reads standard input, e.g.
                      [{"op":"map_single","phys":"0x123456789","size":"0x200","dir":"from_device"},{"op":"unmap","of":0}]
   --svg FILE         also write the address pipeline of the last request on the first four platforms as a
@@ -83,4 +90,27 @@ Every DMA-API and virtio call site and finding under the paths, written while th
   --max-file-size  skip files larger than this many bytes (default ${DEFAULT_MAX_FILE_BYTES}), with a note
   --progress       draw a progress bar on stderr when it is a terminal
 Exit status: 0 no error-level findings, 1 error-level findings, 2 bad usage.
+`;
+
+export const DT_HELP = `Usage: dmalens dt FILE.dts [--include DIR]... [--overlay FILE]... [--node PATH] [--arch ARCH] [--json]
+
+Resolves a device tree as the kernel build does (cpp with the kernel's DTS include paths, then dtc's
+includes, labels, &label overrides, /delete-node/ and /delete-property/), applies overlays in order, and
+prints for every enabled device node with a compatible the DMA configuration Linux 6.1 computes at
+of_dma_configure time: the dma-ranges windows (dev->dma_range_map), bus_dma_limit, coherence, an IOMMU
+and a restricted DMA pool.
+
+Options:
+  --include DIR    also search DIR for #include and /include/ (after the file's folder and, inside a kernel
+                   tree, scripts/dtc/include-prefixes); repeatable
+  --overlay FILE   apply FILE (.dtso or a .dts with /plugin/) on top, as fdtoverlay does; repeatable, in order
+  --node PATH      only this node, e.g. /scb/ethernet@7d580000
+  --arch ARCH      arm, arm64, powerpc, mips or riscv (default: the arch/<ARCH>/boot/dts folder the file is in,
+                   else a guess from /cpus); decides the default coherence
+  --json           print {"dts", "nodes": [{"path", "compatible", "dma_ranges", "bus_dma_limit", "coherent",
+                   "iommu", "restricted_pool", "error"}]} with addresses as 0x hex
+  --help           show this help
+
+Problems go to standard error as FILE:LINE:COLUMN: error|warning: message. Exit status: 0, or 1 when cpp or
+dtc would not build the board (the output then shows what could be resolved), 2 for bad usage.
 `;

@@ -1,7 +1,7 @@
 // Shared by the CLI commands: runs through the sites layer's door with usage errors for bad platform
 // ids, overrides and requests, labels for the renderers, and a one-line description of a request as the
 // user wrote it.
-import type { PlatformLabel, Request } from '@dmalens/core';
+import type { PlatformLabel, PlatformProfile, Request } from '@dmalens/core';
 import { ParamError, RequestFailure, runSession, type SessionRun } from '../sites';
 import { UsageError } from './usage-error';
 
@@ -9,13 +9,14 @@ export type { SessionRun };
 
 /** Runs the requests on one platform; what the user got wrong becomes a UsageError naming the command. */
 export function runOn(
-  id: string,
+  platform: string | PlatformProfile,
   overrides: Record<string, string>,
   requests: readonly Request[],
   command: string,
 ): SessionRun {
+  const id = typeof platform === 'string' ? platform : platform.id;
   try {
-    return runSession(id, overrides, requests);
+    return runSession(platform, overrides, requests);
   } catch (error) {
     if (error instanceof ParamError) throw new UsageError(`${command}: ${error.message}`);
     if (error instanceof RequestFailure)

@@ -20,16 +20,17 @@ import { opArgsToJson } from './op-args';
 import { parseOps, readOpsSource } from './ops-input';
 import { print, printJson } from './output';
 import { describeRequest, platformLabel, runOn, type SessionRun } from './run';
+import { boardPlatforms } from './board-platforms';
 import { UsageError } from './usage-error';
 
-function platformIds(values: readonly string[]): string[] {
+function platformIds(values: readonly string[], boards: number): string[] {
   const ids = values
     .flatMap((value) => value.split(','))
     .map((id) => id.trim())
     .filter(Boolean);
-  if (ids.length === 0)
+  if (ids.length === 0 && boards === 0)
     throw new UsageError(
-      `simulate: --platform is required (known: ${listProfiles()
+      `simulate: --platform is required, or --dts FILE --node PATH (known: ${listProfiles()
         .map((p) => p.id)
         .join(', ')})`,
     );
@@ -113,17 +114,22 @@ function writeSvg(file: string, runs: SessionRun[], raw: Record<string, unknown>
   }
 }
 
-export function simulateCommand(argv: readonly string[]): void {
+export async function simulateCommand(argv: readonly string[]): Promise<void> {
   const parsed = parseArgs(
     argv,
-    { values: ['platform', 'set', 'ops', 'svg'], flags: ['json', 'help'], passUnknown: true },
+    {
+      values: ['platform', 'set', 'ops', 'svg', 'dts', 'node', 'include', 'overlay', 'arch'],
+      flags: ['json', 'help'],
+      passUnknown: true,
+    },
     'simulate',
   );
   if (parsed.flags.has('help')) return print(SIMULATE_HELP);
-  const ids = platformIds(parsed.values.get('platform') ?? []);
+  const boards = await boardPlatforms(parsed, 'simulate');
+  const ids = platformIds(parsed.values.get('platform') ?? [], boards.length);
   const overrides = overridesFrom(parsed.values.get('set') ?? [], 'simulate');
   const { raw, requests } = requestsFrom(parsed);
-  const runs = ids.map((id) => runOn(id, overrides, requests, 'simulate'));
+  const runs = [...boards, ...ids].map((platform) => runOn(platform, overrides, requests, 'simulate'));
   const svg = parsed.values.get('svg');
   if (svg) writeSvg(svg[svg.length - 1] as string, runs, raw);
   if (parsed.flags.has('json')) {

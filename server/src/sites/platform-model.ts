@@ -200,11 +200,11 @@ export class RequestFailure extends Error {
  * ParamError (or Error); a request the core refuses throws a RequestFailure naming it.
  */
 export function runSession(
-  platformId: string,
+  platform: string | PlatformProfile,
   overrides: Record<string, ParamOverrideValue>,
   requests: readonly Request[],
 ): SessionRun {
-  const session = createSession(platformId, overrides);
+  const session = createSession(platform, overrides);
   const results = requests.map((request, index) => {
     try {
       return session.run(request);
