@@ -15,6 +15,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   docs: [],
   preprocessor: [],
   devicetree: ['parse', 'preprocessor'],
+  // The project model of a kernel tree (Makefiles, Kconfig -> targets): pure, reads through an interface.
+  project: [],
   analysis: ['parse'],
   sites: ['analysis'],
   // Settings validate rule ids and severities against the rule registry.
