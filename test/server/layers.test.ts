@@ -17,6 +17,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   devicetree: ['parse', 'preprocessor'],
   // The project model of a kernel tree (Makefiles, Kconfig -> targets): pure, reads through an interface.
   project: [],
+  // What the headers of a tree define, and constant expressions evaluated through them per target.
+  definitions: ['preprocessor'],
   analysis: ['parse'],
   sites: ['analysis'],
   // Settings validate rule ids and severities against the rule registry.

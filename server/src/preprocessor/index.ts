@@ -6,3 +6,4 @@ export { MacroTable, parseDefinition, type Macro } from './macro-table';
 export { expandAt, expandAll, type ExpandResult, type ExpandToken } from './expand';
 export { evaluateTokens, integerValue, type Evaluation, type Flavour } from './evaluate';
 export { evaluateCondition } from './condition';
+export { evaluateC, splitArguments, spell, type CEvaluation, type CEvaluationHooks } from './c-evaluate';
