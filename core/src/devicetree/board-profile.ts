@@ -5,6 +5,7 @@
 // description.
 import type { PlatformProfile } from '../profiles/profile';
 import type { Params } from '../params/spec';
+import { hex } from '../engine/bits';
 
 export type BoardArch = 'arm' | 'arm64' | 'powerpc' | 'mips' | 'riscv';
 
@@ -46,8 +47,6 @@ const ULONG_MAX = '0xffffffffffffffff';
 const DEFAULT_POOL = 64n << 20n;
 /** The RAM a board is modelled with when its memory node is left to the bootloader. */
 const STAND_IN_RAM = 4n << 30n;
-
-const hex = (value: bigint): string => `0x${value.toString(16)}`;
 
 const PROFILE_ARCH: Record<BoardArch, PlatformProfile['arch']> = {
   arm: 'arm',

@@ -2,9 +2,10 @@
 import type { OpResult } from '../types';
 import type { Params } from '../params/spec';
 import { paramValueToJson } from '../params/parse';
+import { hex } from './bits';
 
 function toJson(value: unknown): unknown {
-  if (typeof value === 'bigint') return `0x${value.toString(16)}`;
+  if (typeof value === 'bigint') return hex(value);
   if (Array.isArray(value)) return value.map(toJson);
   if (value && typeof value === 'object') {
     return Object.fromEntries(

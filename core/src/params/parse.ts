@@ -2,6 +2,7 @@
 // Every failure is a ParamError whose message names the key and what it accepts, so the CLI and the
 // editor can show it as is.
 import type { DmaWindow, ParamValue } from '../types';
+import { hex } from '../engine/bits';
 import { allParamSpecs, paramSpec, type ParamSpec, type Params } from './spec';
 
 export class ParamError extends Error {
@@ -58,9 +59,7 @@ function describeAccepted(spec: ParamSpec): string {
 
 function bad(spec: ParamSpec, raw: unknown): ParamError {
   const shown =
-    typeof raw === 'string'
-      ? `'${raw}'`
-      : JSON.stringify(raw, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v));
+    typeof raw === 'string' ? `'${raw}'` : JSON.stringify(raw, (_k, v) => (typeof v === 'bigint' ? hex(v) : v));
   return new ParamError(`bad value ${shown} for parameter '${spec.key}': expected ${describeAccepted(spec)}`);
 }
 
@@ -240,15 +239,15 @@ function applySupersedes(params: Params, layer: Record<string, unknown>, source:
 
 /** A parameter value in its JSON form: bigints as 0x hex strings, windows as objects of hex strings. */
 export function paramValueToJson(value: ParamValue): unknown {
-  if (typeof value === 'bigint') return `0x${value.toString(16)}`;
+  if (typeof value === 'bigint') return hex(value);
   if (Array.isArray(value)) {
     return (value as unknown[]).map((item) =>
       typeof item === 'string'
         ? item
         : {
-            cpu: `0x${(item as DmaWindow).cpu.toString(16)}`,
-            dma: `0x${(item as DmaWindow).dma.toString(16)}`,
-            size: `0x${(item as DmaWindow).size.toString(16)}`,
+            cpu: hex((item as DmaWindow).cpu),
+            dma: hex((item as DmaWindow).dma),
+            size: hex((item as DmaWindow).size),
           },
     );
   }

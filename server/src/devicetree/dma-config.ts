@@ -12,6 +12,7 @@ import {
   phandleArgs,
   type ParsedRange,
 } from './address';
+import { hex } from '@dmalens/core';
 import type { ReservedRegion } from './memory';
 import { isAvailable, type DtNode } from './tree';
 
@@ -75,10 +76,6 @@ export function dmaBitMask(bits: number): bigint {
 /** ilog2; -1 for 0 as the kernel's fls64(0) - 1 gives, so that DMA_BIT_MASK(ilog2(0) + 1) is 0. */
 function ilog2(value: bigint): number {
   return value === 0n ? -1 : value.toString(2).length - 1;
-}
-
-function hex(value: bigint): string {
-  return `0x${value.toString(16)}`;
 }
 
 /** The PCI host bridge when the node is a PCI device (its parent is a PCI bus), else null. */

@@ -1,5 +1,6 @@
 // The JSON contract of `dmalens dt --json`: per listed node, what of_dma_configure gives it, with addresses as
 // plain lowercase 0x hex (no `_` grouping).
+import { hex } from '@dmalens/core';
 import type { Board } from './board';
 import type { DmaConfig } from './dma-config';
 import type { DtNode } from './tree';
@@ -18,10 +19,6 @@ export interface DmaNodeJson {
 export interface BoardJson {
   dts: string;
   nodes: DmaNodeJson[];
-}
-
-export function hex(value: bigint): string {
-  return `0x${value.toString(16)}`;
 }
 
 export function nodeJson(node: DtNode, config: DmaConfig): DmaNodeJson {
