@@ -29,6 +29,7 @@ import {
   spatchVersion,
 } from './bench/recall.mjs';
 import { formatTable } from './bench/table.mjs';
+import { checkDriverContext } from './bench/driver-context.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (message) => process.stderr.write(`bench: ${message}\n`);
@@ -299,6 +300,14 @@ async function main() {
         ...compareSites(ourRecallSites(firstReport, mirror), cocci.sites, tree),
       };
     else log('Coccinelle (spatch) is not installed: recall not measured (apt-get install coccinelle)');
+  }
+  if (existsSync(server)) {
+    log('driver context on the real tree: targets and sizes');
+    figures.driverContext = await checkDriverContext({
+      serverScript: server,
+      tree,
+      env: { ...process.env, XDG_CACHE_HOME: join(work, 'xdg-context') },
+    });
   }
   figures.machine = {
     cpu: cpus()[0]?.model ?? 'unknown',

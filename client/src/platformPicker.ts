@@ -13,11 +13,24 @@ export interface PlatformPickOptions {
   /** Ids checked when the pick opens. */
   preselected: readonly string[];
   canPickMany: boolean;
+  /** Offer `auto` (each file's own build targets) as the first item; it wins when checked. */
+  offerAuto?: boolean;
 }
+
+/** The value of dmalens.platforms that shows each file on its own build targets. */
+export const AUTO_PLATFORMS = 'auto';
 
 export async function pickPlatforms(server: ServerApi, options: PlatformPickOptions): Promise<string[] | undefined> {
   const { platforms } = await server.platforms();
   const items = platforms.map((info) => toItem(info, options.preselected));
+  if (options.offerAuto)
+    items.unshift({
+      id: AUTO_PLATFORMS,
+      label: "Each file's own targets (auto)",
+      description: AUTO_PLATFORMS,
+      detail: "The platforms the file's kernel tree can build it for, from its Makefiles and Kconfig",
+      picked: options.preselected.includes(AUTO_PLATFORMS),
+    });
   if (options.canPickMany) {
     const picked = await vscode.window.showQuickPick(items, {
       title: options.title,

@@ -263,8 +263,10 @@ export interface PlatformInfo {
 
 export interface PlatformsResult {
   platforms: PlatformInfo[];
-  /** The ids selected in settings (valid ones only). */
+  /** The ids selected in settings (valid ones only); with `auto`, the default platforms. */
   selected: string[];
+  /** True when dmalens.platforms is `auto`: each file is shown on its own build targets. */
+  auto?: boolean;
 }
 
 export const PlatformsRequest = new RequestType0<PlatformsResult, void>('dmalens/platforms');

@@ -163,5 +163,15 @@ export function formatTable(figures) {
   lines.push(
     `Scans read ${figures.liftLimit ? 'every file (size limit lifted to match ripgrep)' : 'files up to 4 MiB, and ripgrep was given the same limit (--max-filesize 4M)'}; cold process, warm OS file cache.`,
   );
+  if (figures.driverContext?.length) {
+    const passed = figures.driverContext.filter((line) => line.ok).length;
+    lines.push('');
+    lines.push(`Driver context on the real tree: ${passed} of ${figures.driverContext.length} as the kernel says`);
+    lines.push('');
+    lines.push(row(['check', 'expected', 'the hover says', '']));
+    lines.push(row(['---', '---', '---', '---']));
+    for (const line of figures.driverContext)
+      lines.push(row([line.check, `\`${line.expected}\``, line.got, line.ok ? 'ok' : 'DIFFERENT']));
+  }
   return `${lines.join('\n')}\n`;
 }

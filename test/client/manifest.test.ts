@@ -51,8 +51,19 @@ test('every server setting is contributed with the same type, default, enum and 
   }
 });
 
+/** The list form of dmalens.platforms (the other form is the string "auto"). */
+function platformItems(): { enum: string[]; enumDescriptions: string[] } {
+  const forms = properties['dmalens.platforms']!.anyOf as { type: string; enum?: string[]; items?: unknown }[];
+  assert.deepEqual(
+    forms.map((form) => form.type),
+    ['string', 'array'],
+  );
+  assert.deepEqual(forms[0]!.enum, ['auto']);
+  return forms[1]!.items as { enum: string[]; enumDescriptions: string[] };
+}
+
 test('the platform enum offers every default platform', () => {
-  const ids = (properties['dmalens.platforms']!.items as { enum: string[] }).enum;
+  const ids = platformItems().enum;
   for (const id of DEFAULT_PLATFORMS) assert.ok(ids.includes(id), `${id} is offered`);
 });
 
@@ -91,7 +102,7 @@ test('activation, capabilities and packaging fields are declared', () => {
 });
 
 test('the platform enum lists every profile of the core, with its title', () => {
-  const items = properties['dmalens.platforms']!.items as { enum: string[]; enumDescriptions: string[] };
+  const items = platformItems();
   const profiles = listProfiles();
   assert.deepEqual(
     items.enum,

@@ -76,7 +76,7 @@ function runPlatformCase(vector: Vector, entry: VectorCase): void {
 function runDebugCase(vector: Vector, entry: DebugVectorCase): void {
   const text = entry.driver(vector);
   const { sites } = analyzeFileText(text, `${vector.id}.c`);
-  const driver = driverContext(createPlatformModel(['x86_64'], {}).model, sites);
+  const driver = driverContext(createPlatformModel(['x86_64'], {}).model, { sites, text });
   const findings = runChecks({ sites, text, driver }, { severities: {} });
   assert.ok(entry.checks.length > 0, `case ${vector.id} checks nothing`);
   for (const item of entry.checks) {

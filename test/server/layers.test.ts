@@ -17,6 +17,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   devicetree: ['parse', 'preprocessor'],
   // The project model of a kernel tree (Makefiles, Kconfig -> targets): pure, reads through an interface.
   project: [],
+  // Kernel trees on disk: the project model read through the file system, one per tree.
+  'kernel-tree': ['project', 'definitions', 'sites'],
   // What the headers of a tree define, and constant expressions evaluated through them per target.
   definitions: ['preprocessor'],
   analysis: ['parse'],
@@ -24,10 +26,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   // Settings validate rule ids and severities against the rule registry.
   config: ['checks'],
   checks: ['analysis', 'sites', 'config'],
-  batch: ['parse', 'analysis', 'sites', 'checks', 'config'],
+  batch: ['parse', 'analysis', 'sites', 'checks', 'config', 'kernel-tree'],
   index: ['analysis', 'sites', 'checks', 'config', 'batch'],
   scan: ['analysis', 'sites', 'checks', 'config', 'docs', 'batch'],
-  lsp: ['parse', 'analysis', 'sites', 'checks', 'config', 'docs', 'batch', 'index', 'scan'],
+  lsp: ['parse', 'analysis', 'sites', 'checks', 'config', 'docs', 'batch', 'index', 'scan', 'kernel-tree'],
   cli: ['sites', 'checks', 'config', 'batch', 'scan', 'devicetree'],
 };
 

@@ -1,7 +1,7 @@
 // The settings schema: defaults, field-by-field validation, and the package.json form for the client.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultSettings, parseSettings } from '../../server/src/config/settings';
+import { DEFAULT_PLATFORMS, defaultSettings, parseSettings } from '../../server/src/config/settings';
 import { settingsJsonSchema } from '../../server/src/config/settings-json-schema';
 
 test('a bad field keeps its default while the good ones apply', () => {
@@ -33,8 +33,9 @@ test('the JSON schema lists every setting with its default and the known platfor
       key,
     );
   }
-  const platformEnum = (schema['dmalens.platforms']!['items'] as { enum: string[] }).enum;
-  for (const id of defaults['platforms'] as string[]) assert.ok(platformEnum.includes(id), id);
+  const [auto, list] = schema['dmalens.platforms']!['anyOf'] as { enum?: string[]; items?: { enum: string[] } }[];
+  assert.deepEqual(auto!.enum, ['auto']);
+  for (const id of DEFAULT_PLATFORMS) assert.ok(list!.items!.enum.includes(id), id);
   const rules = schema['dmalens.rules']!['properties'] as Record<string, unknown>;
   assert.ok('unchecked-mapping' in rules);
 });

@@ -29,7 +29,7 @@ let context: DriverContext;
 before(async () => {
   await initParser();
   sites = analyzeFileText(FIXTURE, 'operation-kinds.c').sites;
-  context = driverContext(createPlatformModel(['x86_64', 'pseries'], {}).model, sites);
+  context = driverContext(createPlatformModel(['x86_64', 'pseries'], {}).model, { sites, text: FIXTURE });
 });
 
 function site(api: string): CallSite {
@@ -136,7 +136,7 @@ test("a driver's constant DMA mask is set before the call, and `of` indexes foll
     'static int opk_probe(struct opk_priv *priv)\n{\n\treturn dma_set_mask_and_coherent(priv->dev, DMA_BIT_MASK(32));\n}\n\nstatic int opk_alloc',
   );
   const masked = analyzeFileText(text, 'masked.c').sites;
-  const maskedContext = driverContext(context.model, masked);
+  const maskedContext = driverContext(context.model, { sites: masked, text });
   assert.deepEqual(maskedContext.mask?.bits, 32);
   const unmap = masked.find((candidate) => candidate.api === 'dma_unmap_sg')!;
   const simulation = simulationFor(unmap, maskedContext)!;

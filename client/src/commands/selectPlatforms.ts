@@ -1,22 +1,25 @@
-// Select Target Platforms: a multi-select saved to `dmalens.platforms`. The server re-reads its
-// configuration on the change, so hovers, hints and diagnostics follow at once.
+// Select Target Platforms: a multi-select saved to `dmalens.platforms`, or `auto` (each file's own build
+// targets) when its first item is checked. The server re-reads its configuration on the change, so
+// hovers, hints and diagnostics follow at once.
 import * as vscode from 'vscode';
-import { pickPlatforms } from '../platformPicker';
+import { AUTO_PLATFORMS, pickPlatforms } from '../platformPicker';
 import type { ServerApi } from '../serverApi';
 import { UserFacingError } from './userCommand';
 
 export async function selectPlatformsCommand(server: ServerApi): Promise<void> {
-  const { selected } = await server.platforms();
+  const { selected, auto } = await server.platforms();
   const platforms = await pickPlatforms(server, {
     title: 'DMA Lens: target platforms for hovers, hints and diagnostics',
-    preselected: selected,
+    preselected: auto ? [AUTO_PLATFORMS] : selected,
     canPickMany: true,
+    offerAuto: true,
   });
   if (!platforms) return;
   if (platforms.length === 0) throw new UserFacingError('choose at least one platform.');
   const target = await pickScope();
   if (target === undefined) return;
-  await vscode.workspace.getConfiguration('dmalens').update('platforms', platforms, target);
+  const value = platforms.includes(AUTO_PLATFORMS) ? AUTO_PLATFORMS : platforms;
+  await vscode.workspace.getConfiguration('dmalens').update('platforms', value, target);
 }
 
 /** Workspace settings when a folder is open (kernel trees differ in target), else the user's. */

@@ -4,7 +4,9 @@
 import { initParser } from '../parse/parser';
 import { analyzeFileText } from '../analysis/file-analysis';
 import { runChecks } from '../checks/run-checks';
-import { DEFAULT_PLATFORMS } from '../config/settings';
+import { resolve } from 'node:path';
+import { platformSelection } from '../config/settings';
+import { KernelTrees } from '../kernel-tree';
 import { createAnnotator, createPlatformModel, driverContext } from '../sites';
 import type { AnalyzeFile } from './file-scan';
 import type { ScanAnalysisOptions } from './worker-protocol';
@@ -15,7 +17,10 @@ export async function createAnalyzer(options: ScanAnalysisOptions = {}): Promise
   await initParser();
   // Problems with the selection are the caller's to report (it validated the same options); the model
   // leaves out what it cannot use.
-  const { model } = createPlatformModel(options.platforms ?? [...DEFAULT_PLATFORMS], options.overrides ?? {});
+  const selection = platformSelection(options.platforms ?? 'auto');
+  const { model } = createPlatformModel(selection.ids, options.overrides ?? {});
+  // One project model per kernel tree and thread: the Kconfig files are read once, on the first file.
+  const kernelTrees = new KernelTrees();
   const checkOptions = {
     severities: options.severities ?? {},
     ...(options.rules ? { only: options.rules } : {}),
@@ -23,8 +28,14 @@ export async function createAnalyzer(options: ScanAnalysisOptions = {}): Promise
   const annotate = options.annotate ? createAnnotator() : null;
   return (text, path) => {
     const { sites, lines } = analyzeFileText(text, path);
-    const driver = driverContext(model, sites);
+    const file = resolve(path);
+    const targets = sites.length > 0 ? kernelTrees.targetsOf(file) : null;
+    // Sizes are not read through the tree's headers here: each file's include walk costs tens of
+    // milliseconds per machine, seven times the whole scan over a kernel tree (docs/driver-context.md).
+    // The editor resolves them for the files it opens; a scan's stand-ins are labelled as such.
+    const driver = driverContext(model, { sites, text }, { choice: selection.choice, targets, path: file });
     const diagnostics = runChecks({ sites, text, driver, path, ...(lines ? { lines } : {}) }, checkOptions);
-    return annotate ? { sites, diagnostics, annotations: annotate(sites, driver) } : { sites, diagnostics };
+    const facts = { sites, diagnostics, targets: { platforms: driver.platforms.ids, why: driver.platforms.why } };
+    return annotate ? { ...facts, annotations: annotate(sites, driver) } : facts;
   };
 }

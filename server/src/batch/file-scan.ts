@@ -16,6 +16,8 @@ export interface FileFacts {
   diagnostics: Finding[];
   /** Per site, its one-line platform summary, when the scan asked for them (ScanAnalysisOptions.annotate). */
   annotations?: (string | null)[];
+  /** The platforms the file's sites were simulated and checked on, and why those. */
+  targets?: { platforms: string[]; why: string };
 }
 
 /** The per-file analysis: extraction and checks on the decoded text. */

@@ -78,6 +78,7 @@ export interface FileResult {
   sites: FileFacts['sites'];
   diagnostics: FileFacts['diagnostics'];
   annotations?: FileFacts['annotations'];
+  targets?: FileFacts['targets'];
   /** Set when the file was not analysed; `note` says why. */
   skipped?: SkipReason;
   note?: string;

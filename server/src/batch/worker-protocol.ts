@@ -5,7 +5,8 @@ import type { FileOutcome, FileTask } from './file-scan';
 
 /** What a scan is analysed with; plain data because it crosses to worker threads and keys the cache. */
 export interface ScanAnalysisOptions {
-  platforms?: string[];
+  /** `auto`: each file's own build targets (the default); a list: those platforms for every file. */
+  platforms?: 'auto' | string[];
   overrides?: PlatformOverrides;
   /** Severity per rule id; `off` disables the rule. */
   severities?: Record<string, SeveritySetting>;

@@ -9,7 +9,7 @@ Usage:
   dmalens simulate --dts FILE --node PATH [--platform ID]... OP [--key value]...
   dmalens platforms [--json]
   dmalens tour
-  dmalens scan PATH... [--platforms a,b] [--format text|json|sarif] [--rules a,b] ...
+  dmalens scan PATH... [--platforms auto|a,b] [--format text|json|sarif] [--rules a,b] ...
   dmalens reference            (prints docs/reference/platforms.md)
   dmalens dt FILE.dts [--include DIR]... [--overlay FILE]... [--node PATH] [--json]
 
@@ -75,11 +75,13 @@ export const REFERENCE_HELP = `Usage: dmalens reference
 Prints the reference page of every platform profile and parameter (docs/reference/platforms.md) as markdown.
 `;
 
-export const SCAN_HELP = `Usage: dmalens scan PATH... [--platforms id,id] [--format text|json|sarif] [--rules id,id]
+export const SCAN_HELP = `Usage: dmalens scan PATH... [--platforms auto|id,id] [--format text|json|sarif] [--rules id,id]
                     [--exclude GLOB]... [--jobs N] [--cache DIR | --no-cache] [--max-file-size BYTES] [--progress]
 
 Every DMA-API and virtio call site and finding under the paths, written while the scan runs.
-  --platforms      target platform ids (default: ${DEFAULT_PLATFORMS.join(',')})
+  --platforms      auto (the default): each file's own targets, from its kernel tree's Makefiles and Kconfig
+                   (outside a kernel tree, and for files that build almost everywhere, the default platforms
+                   ${DEFAULT_PLATFORMS.join(',')}); or a list of platform ids for every file
   --format         text (compiler style, with a note per mapping, default), json (sites, their per-platform
                    summaries and findings), or sarif (SARIF 2.1.0, findings only)
   --rules          only these rule ids (default: all)

@@ -12,7 +12,7 @@ import { scanTree, type FileResult } from '../batch/scan-tree';
 import { createProgressBar } from '../batch/progress-bar';
 import { createAnalyzer, type ScanAnalysisOptions } from '../batch/analyzer';
 import { RULES } from '../checks/rules';
-import { DEFAULT_EXCLUDES, DEFAULT_PLATFORMS } from '../config/settings';
+import { DEFAULT_EXCLUDES } from '../config/settings';
 import { jsonWriter } from '../scan/format-json';
 import { sarifWriter } from '../scan/format-sarif';
 import { textWriter } from '../scan/format-text';
@@ -27,7 +27,8 @@ const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];
 
 export interface ScanArguments {
   paths: string[];
-  platforms: string[];
+  /** `auto`: each file's own build targets; a list: those platforms for every file. */
+  platforms: 'auto' | string[];
   format: Format;
   rules?: string[];
   exclude: string[];
@@ -73,7 +74,7 @@ export function parseScanArguments(argv: readonly string[]): ScanArguments | nul
   const rules = list(parsed.values.get('rules'));
   const args: ScanArguments = {
     paths: parsed.positionals,
-    platforms: list(parsed.values.get('platforms')) ?? [...DEFAULT_PLATFORMS],
+    platforms: platformsArgument(list(parsed.values.get('platforms'))),
     format: known,
     exclude: [...DEFAULT_EXCLUDES, ...(list(parsed.values.get('exclude')) ?? [])],
     progress: parsed.flags.has('progress'),
@@ -86,9 +87,15 @@ export function parseScanArguments(argv: readonly string[]): ScanArguments | nul
   return args;
 }
 
+function platformsArgument(ids: string[] | undefined): 'auto' | string[] {
+  if (!ids || (ids.length === 1 && ids[0] === 'auto')) return 'auto';
+  if (ids.includes('auto')) throw new UsageError("scan: --platforms is either 'auto' or a list of platform ids");
+  return ids;
+}
+
 function validate(parsed: ScanArguments): void {
   const known = new Set(listProfiles().map((profile) => profile.id));
-  const unknown = parsed.platforms.filter((id) => !known.has(id));
+  const unknown = parsed.platforms === 'auto' ? [] : parsed.platforms.filter((id) => !known.has(id));
   if (unknown.length)
     throw new UsageError(
       `scan: unknown platform id ${unknown.map((id) => `'${id}'`).join(', ')}; known: ${[...known].join(', ')}`,
@@ -101,9 +108,13 @@ function validate(parsed: ScanArguments): void {
     );
 }
 
-/** The report's platform labels, from the profiles (a scan thread builds its own model for the simulations). */
-function platformLabels(ids: readonly string[]): ReportPlatform[] {
+/**
+ * The report's platform labels, from the profiles (a scan thread builds its own model for the simulations):
+ * every profile with `auto`, since each file names the ones it was shown on.
+ */
+function platformLabels(selection: 'auto' | readonly string[]): ReportPlatform[] {
   const profiles = new Map(listProfiles().map((profile) => [profile.id, profile]));
+  const ids = selection === 'auto' ? [...profiles.keys()] : selection;
   return [...new Set(ids)].flatMap((id) => {
     const profile = profiles.get(id);
     return profile ? [{ id, title: profile.title, short: profile.short }] : [];
@@ -119,7 +130,7 @@ export async function scanCommand(argv: readonly string[]): Promise<number> {
   }
   tuneCompilerForBatch();
   const totals = new ReportTotals();
-  const writer = createWriter(args.format, platformLabels(args.platforms), totals);
+  const writer = createWriter(args.format, args.platforms, totals);
   // On one terminal, the progress line is wiped before report lines go out; it is redrawn on its next update.
   const barShares = args.progress && Boolean(process.stderr.isTTY) && Boolean(process.stdout.isTTY);
   const cacheProblems = await scanInto(args, async (file) => {
@@ -193,12 +204,13 @@ async function scanInto(args: ScanArguments, take: (file: ReportFile) => Promise
     cacheProblems = (yield* scan).cacheProblems;
   }
   for await (const result of withSummary()) {
-    const { sites, diagnostics, annotations } = result;
+    const { sites, diagnostics, annotations, targets } = result;
     await take({
       path: displayPath(result.path),
       sites,
       diagnostics,
       ...(annotations ? { annotations } : {}),
+      ...(targets ? { targets } : {}),
       ...(result.skipped ? { skipped: result.note ?? result.skipped } : {}),
     });
   }
@@ -211,9 +223,10 @@ function displayPath(path: string): string {
   return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
 }
 
-function createWriter(format: Format, platforms: ReportPlatform[], totals: ReportTotals): ReportWriter {
+function createWriter(format: Format, selection: ScanArguments['platforms'], totals: ReportTotals): ReportWriter {
+  const platforms = platformLabels(selection);
   if (format === 'json') return jsonWriter(platforms, totals);
-  if (format === 'text') return textWriter(platforms, totals);
+  if (format === 'text') return textWriter(selection === 'auto' ? 'auto' : platforms, totals);
   const cwd = process.cwd();
   return sarifWriter(platforms, {
     baseUri: `${pathToFileURL(cwd).toString()}/`,

@@ -16,9 +16,14 @@ export function settingsJsonSchema(): Record<string, JsonSchema> {
     properties[`dmalens.${key}`] = { ...schema, markdownDescription: field.description };
   }
   const platformIds = listProfiles().map((profile) => profile.id);
-  const platforms = properties['dmalens.platforms']!;
-  platforms['items'] = { type: 'string', enum: platformIds };
-  platforms['uniqueItems'] = true;
+  properties['dmalens.platforms'] = {
+    anyOf: [
+      { type: 'string', enum: ['auto'], description: "Each file's own targets" },
+      { type: 'array', items: { type: 'string', enum: platformIds }, uniqueItems: true, minItems: 1 },
+    ],
+    default: 'auto',
+    markdownDescription: settingsFields.platforms.description,
+  };
   const rules = properties['dmalens.rules']!;
   rules['properties'] = Object.fromEntries(
     RULES.map((rule) => [

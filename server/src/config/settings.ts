@@ -31,10 +31,10 @@ export const DEFAULT_EXCLUDES = [
 
 export const settingsFields = {
   platforms: z
-    .array(z.string())
-    .default([...DEFAULT_PLATFORMS])
+    .union([z.literal('auto'), z.array(z.string())])
+    .default('auto')
     .describe(
-      'Target platform profile ids shown in hovers, inlay hints and platform-dependent diagnostics. The first one is the reference that others are compared with.',
+      'Target platforms shown in hovers, inlay hints and platform-dependent diagnostics. "auto": each file\'s own targets, as its kernel tree\'s Makefiles and Kconfig decide them (the default platforms outside a kernel tree, and among the targets of a file that builds almost everywhere). Or a list of platform profile ids, shown for every file; the first one is the reference that others are compared with.',
     ),
   overrides: z
     .record(z.string(), z.record(z.string(), overrideValue))
@@ -86,6 +86,13 @@ export const settingsFields = {
 
 export const settingsSchema = z.object(settingsFields);
 export type Settings = z.output<typeof settingsSchema>;
+
+/** The platforms the settings select for the model, and whether each file's own targets replace them. */
+export function platformSelection(platforms: Settings['platforms']): { choice: 'auto' | 'setting'; ids: string[] } {
+  return platforms === 'auto'
+    ? { choice: 'auto', ids: [...DEFAULT_PLATFORMS] }
+    : { choice: 'setting', ids: [...platforms] };
+}
 
 export function defaultSettings(): Settings {
   return settingsSchema.parse({});

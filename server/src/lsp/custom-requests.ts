@@ -110,14 +110,16 @@ function callSiteAt(
 ): protocol.CallSiteAtResult | ResponseError<void> {
   if (!params?.uri || !params.position) return invalid('dmalens/callSiteAt needs {uri, position}');
   const site = siteAt(state, params);
-  const selected = state.model.selected.map((profile) => profile.id);
+  // The file's own platforms (its build targets with `auto`), as its hovers show them.
+  const context = state.context(params.uri);
+  const selected = context.platforms.ids;
   if (!site) return { site: null, requests: null, exampleFields: [], platforms: selected };
-  const simulation = simulationFor(site, state.context(params.uri));
+  const simulation = simulationFor(site, context);
   // One request list serves every platform; map_resource takes the first selected platform's MMIO example.
-  const first = state.model.selected[0]?.id;
+  const first = selected[0];
   return {
     site: siteSummary(params.uri, site),
-    requests: simulation ? toWire(first ? requestsOn(simulation, state.model, first) : simulation.requests) : null,
+    requests: simulation ? toWire(first ? requestsOn(simulation, context.model, first) : simulation.requests) : null,
     exampleFields: simulation?.exampleFields ?? [],
     platforms: selected,
   };
@@ -283,5 +285,6 @@ function platforms(state: ServerState): protocol.PlatformsResult {
       }),
     })),
     selected: state.model.selected.map((profile) => profile.id),
+    auto: state.settings.platforms === 'auto',
   };
 }

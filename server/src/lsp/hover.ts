@@ -23,6 +23,7 @@ import {
   HIGH_PHYS,
   maskBits,
   outcomeWords,
+  platformsLine,
   rawPhysOutcomes,
   siteRows,
   subjectOf,
@@ -64,7 +65,10 @@ export function hoverMarkdown(site: CallSite, context: DriverContext, uri: strin
     if (failed.length)
       parts.push(
         failed
-          .map((row) => `${escapeMarkdown(row.title)}: not simulated (${escapeMarkdown(row.error ?? 'no result')})`)
+          .map(
+            (row) =>
+              `${escapeMarkdown(row.title)}: ${escapeMarkdown(row.notReached ?? `not simulated (${row.error ?? 'no result'})`)}`,
+          )
           .join('  \n'),
       );
     parts.push(factsLine(site, rows.simulation, context));
@@ -82,6 +86,7 @@ export function hoverMarkdown(site: CallSite, context: DriverContext, uri: strin
     parts.push(
       `Removed in Linux ${escapeMarkdown(entry.removedIn)}; use ${escapeMarkdown(entry.replacement ?? 'the DMA API')}.`,
     );
+  parts.push(escapeMarkdown(platformsLine(context.platforms)));
   if (rows)
     parts.push(
       `[Open the address pipeline for this call](${pipelineCommandUri({ uri, position: site.nameRange.start, platforms: model.selected.map((profile) => profile.id) })})`,
@@ -132,14 +137,8 @@ function exampleWords(simulation: SiteSimulation): string {
 /** States which inputs came from the source and which are examples, so no number passes for a fact. */
 function factsLine(site: CallSite, simulation: SiteSimulation, context: DriverContext): string {
   const facts: string[] = [];
-  const { mask } = context;
-  if (mask) facts.push(`device mask DMA_BIT_MASK(${mask.bits}) as set on line ${mask.line + 1}`);
-  if (site.size)
-    facts.push(
-      simulation.exampleFields.includes('size')
-        ? `size ${markdownCode(site.size.text)} is not a constant: the example uses ${EXAMPLE_SIZE_VALUE} bytes`
-        : `size ${markdownCode(site.size.text)} = ${site.size.value} bytes`,
-    );
+  facts.push(`device mask ${context.maskWords}`);
+  if (site.size) facts.push(sizeFact(site.size, simulation));
   if (site.direction !== 'unknown') facts.push(`direction ${DIRECTION_KERNEL_NAME[site.direction]}`);
   else if (simulation.exampleFields.includes('dir'))
     facts.push('direction not constant: the example uses DMA_BIDIRECTIONAL');
@@ -147,7 +146,17 @@ function factsLine(site: CallSite, simulation: SiteSimulation, context: DriverCo
   if (simulation.exampleFields.includes('phys'))
     facts.push('the physical address is an example: the source cannot tell it');
   if (simulation.approximation) facts.push(simulation.approximation);
+  facts.push(`device: ${context.device.why}`);
   return `From the source: ${facts.join('; ')}.`;
+}
+
+/** The size argument: a constant, a value through the tree's headers, or unknown with a labelled stand-in. */
+function sizeFact(size: NonNullable<CallSite['size']>, simulation: SiteSimulation): string {
+  const text = markdownCode(size.text);
+  if (simulation.exampleFields.includes('size'))
+    return `size ${text} unknown (${escapeMarkdown(simulation.sizeWords ?? 'not a constant')}): ${EXAMPLE_SIZE_VALUE} B stand-in`;
+  if (size.value !== null) return `size ${text} = ${size.value} bytes`;
+  return `size ${text} = ${escapeMarkdown(simulation.sizeWords ?? '')}`;
 }
 
 /** What the DMA API would give the device for the memory a raw physical address names. */

@@ -3,7 +3,9 @@
 // configuration changes and document events write it.
 import { AnalyzedDocument } from '../analysis/document';
 import type { CallSite } from '../analysis/callsite';
-import { defaultSettings, type Settings } from '../config/settings';
+import { fileURLToPath } from 'node:url';
+import { defaultSettings, platformSelection, type Settings } from '../config/settings';
+import { KernelTrees } from '../kernel-tree';
 import { createPlatformModel, driverContext, type DriverContext, type PlatformModel } from '../sites';
 import type { Finding } from '../checks/rule';
 import { runChecks } from '../checks/run-checks';
@@ -28,19 +30,21 @@ export class ServerState {
   /** Bumped on every settings change so cached findings are recomputed. */
   generation = 0;
   readonly documents = new Map<string, OpenDocument>();
+  /** The kernel trees of open files, each with its build system read once. */
+  readonly kernelTrees = new KernelTrees();
 
   constructor(private readonly log: (message: string) => void) {
-    this.model = createPlatformModel(this.settings.platforms, this.settings.overrides).model;
+    this.model = createPlatformModel(platformSelection(this.settings.platforms).ids, this.settings.overrides).model;
   }
 
   applySettings(settings: Settings, problems: string[]): void {
-    const built = createPlatformModel(settings.platforms, settings.overrides);
+    const built = createPlatformModel(platformSelection(settings.platforms).ids, settings.overrides);
     this.settings = settings;
     this.model = built.model;
     this.settingsProblems = [...problems, ...built.problems];
     if (built.model.selected.length === 0) {
       // An empty or entirely unknown selection would leave hovers blank: fall back to the defaults.
-      const fallback = createPlatformModel(defaultSettings().platforms, settings.overrides);
+      const fallback = createPlatformModel(platformSelection('auto').ids, settings.overrides);
       this.model = fallback.model;
       this.settingsProblems.push('dmalens.platforms: no valid platform is selected; using the default platforms.');
     }
@@ -72,9 +76,28 @@ export class ServerState {
     const cached = document?.context;
     if (document && cached && cached.generation === this.generation && cached.version === document.version)
       return cached.value;
-    const value = driverContext(this.model, this.sites(uri));
+    const analysis = document?.analysis;
+    const file = { sites: analysis?.sites() ?? [], text: analysis?.text ?? '' };
+    const targets = this.targetsOf(uri);
+    const value = driverContext(this.model, file, {
+      choice: platformSelection(this.settings.platforms).choice,
+      targets,
+      path: uri,
+      sizesFor: (ids) => (targets ? this.kernelTrees.sizesFor(fileURLToPath(uri), ids) : null),
+    });
     if (document) document.context = { generation: this.generation, version: document.version, value };
     return value;
+  }
+
+  /** What the build system of the file's kernel tree says about it; null for other files. */
+  private targetsOf(uri: string): ReturnType<KernelTrees['targetsOf']> {
+    if (!uri.startsWith('file:')) return null;
+    try {
+      return this.kernelTrees.targetsOf(fileURLToPath(uri));
+    } catch (error) {
+      this.log(`targets of ${uri}: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
   }
 
   findings(uri: string): Finding[] {

@@ -9,6 +9,7 @@ function fileEntry(file: ReportFile) {
   return {
     path: file.path,
     ...(file.skipped ? { skipped: file.skipped } : {}),
+    ...(file.targets ? { targets: file.targets } : {}),
     sites: file.sites.map((site, index) => ({
       ...siteSummary(file.path, site),
       summary: file.annotations?.[index] ?? null,

@@ -28,7 +28,8 @@ function fileLines(file: ReportFile): string {
   return entries.map((entry) => `${entry.text}\n`).join('');
 }
 
-export function textWriter(platforms: readonly ReportPlatform[], totals: ReportTotals): ReportWriter {
+/** `auto` when each file was shown on its own build targets. */
+export function textWriter(platforms: readonly ReportPlatform[] | 'auto', totals: ReportTotals): ReportWriter {
   return {
     file: fileLines,
     end() {
@@ -39,7 +40,7 @@ export function textWriter(platforms: readonly ReportPlatform[], totals: ReportT
       return (
         `${totals.files} files with DMA sites, ${totals.sites} call sites; ${bySeverity.error} errors, ${bySeverity.warning} warnings, ${bySeverity.information! + bySeverity.hint!} notes` +
         (rules ? ` (${rules})` : '') +
-        `; platforms: ${platforms.map((platform) => platform.id).join(', ')}\n`
+        `; platforms: ${platforms === 'auto' ? "auto (each file's build targets)" : platforms.map((platform) => platform.id).join(', ')}\n`
       );
     },
   };

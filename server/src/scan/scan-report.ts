@@ -12,6 +12,8 @@ export interface ReportFile {
   diagnostics: Finding[];
   /** Per site, its summary (`x86: direct · pseries: H_PUT_TCE ×1`), null for sites without one; absent when none was asked for. */
   annotations?: readonly (string | null)[];
+  /** The platforms the file was simulated and checked on, and why those (its build targets, or the setting). */
+  targets?: { platforms: readonly string[]; why: string };
   skipped?: string;
 }
 

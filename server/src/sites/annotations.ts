@@ -11,17 +11,20 @@ import { summaryText, wantsSummary } from './words';
 /** Per site of a file, its summary, or null for sites that get none. */
 export type SiteAnnotations = (string | null)[];
 
-/** One annotator serves one platform model (a scan thread's): its memo does not look at the model. */
+/**
+ * One annotator serves one platform model (a scan thread's) and its per-file views: the memo key is the
+ * simulation and the context's rows key, since files of different targets and devices share the model.
+ */
 export function createAnnotator(): (sites: readonly CallSite[], context: DriverContext) => SiteAnnotations {
   const summaries = new Map<string, string>();
   return (sites, context) =>
     sites.map((site) => {
       const simulation = wantsSummary(site.kind) ? simulationFor(site, context) : null;
       if (!simulation) return null;
-      const key = simulationKey(simulation);
+      const key = `${context.rowsKey}|${simulationKey(simulation)}`;
       let summary = summaries.get(key);
       if (summary === undefined) {
-        const rows = rowsFor(simulation, context.model);
+        const rows = rowsFor(simulation, context);
         summary = rows.rows.length ? summaryText(rows) : '';
         summaries.set(key, summary);
       }

@@ -1,53 +1,169 @@
-// What a file's call sites are simulated with, beyond the call itself: the platforms selected for it
-// (with their validated overrides) and the streaming DMA mask its driver sets. Every feature takes this
-// one object, so that facts learned about the driver (its target platforms, bus, resolved sizes, boards)
-// arrive as new fields here rather than as new parameters of every function that simulates.
+// What a file's call sites are simulated with, beyond the call itself: the platforms chosen for it (its
+// build targets, or the user's list, with the validated overrides), its device (bus and initial masks,
+// from the driver structure it registers) and the DMA mask its driver sets. This is the one place that
+// computes it; every feature takes this object, so that facts learned about the driver arrive as new
+// fields here rather than as new parameters of every function that simulates.
 import type { CallSite } from '../analysis/callsite';
+import { driverRegistrations } from '../analysis/driver-bus';
+import {
+  deviceFacts,
+  deviceOverrides,
+  type DeviceFacts,
+  type MasksSet,
+  type SizeAnswer,
+  type SizeResolver,
+} from './device-facts';
+import { filePlatforms, type BuildTargets, type FilePlatforms, type PlatformChoice } from './file-platforms';
 import type { PlatformModel } from './platform-model';
 
 export interface DriverContext {
-  /** The selected platforms with the user's overrides; the door to the core. */
+  /** The file's platforms with the user's overrides and the device's facts; the door to the core. */
   readonly model: PlatformModel;
-  /** The streaming mask the driver sets with a constant DMA_BIT_MASK(n), or null when the source does not say. */
+  /** How the file's platforms were chosen: its build targets, the default set, or the user's list. */
+  readonly platforms: FilePlatforms;
+  /** The bus and initial masks of the driver's device. */
+  readonly device: DeviceFacts;
+  /** The mask the driver sets with a constant DMA_BIT_MASK(n), or null when the source does not say. */
   readonly mask: FileMask | null;
+  /** The device's streaming mask in words: the driver's chain, its initial width, or unknown. */
+  readonly maskWords: string;
+  /** Size arguments through the headers of the file's kernel tree (memoised per text); null outside one. */
+  readonly sizes: SizeResolver | null;
+  /** True for virtio_ring.c, whose DMA calls run only where vring_use_dma_api() is true. */
+  readonly virtioRing: boolean;
+  /** Equal for contexts that give equal simulations equal rows: platforms, device parameters, virtio gate. */
+  readonly rowsKey: string;
 }
 
-/** The context of one file: built once per file (and per text version) and passed to every feature. */
-export function driverContext(model: PlatformModel, sites: readonly CallSite[]): DriverContext {
-  return { model, mask: fileStreamingMask(sites) };
+/** Where a file sits: how platforms are chosen and what its kernel tree's build system says of it. */
+export interface FilePlacement {
+  choice: PlatformChoice;
+  targets: BuildTargets | null;
+  /** Resolves size arguments for the machines of the given platforms; absent outside a kernel tree. */
+  sizesFor?: (platformIds: readonly string[]) => SizeResolver | null;
+  /** The file's path or URI, when known. */
+  path?: string;
+}
+
+/** The parts of an analysed file the context reads. */
+export interface AnalysedFile {
+  sites: readonly CallSite[];
+  text: string;
+}
+
+/**
+ * The context of one file: built once per file (and per text version) and passed to every feature.
+ * `model` holds the selection of the settings (the default platforms when they say `auto`).
+ */
+export function driverContext(
+  model: PlatformModel,
+  file: AnalysedFile,
+  placement: FilePlacement = { choice: 'setting', targets: null },
+): DriverContext {
+  const selected = model.selected.map((profile) => profile.id);
+  const platforms = filePlatforms(placement.choice, selected, placement.targets);
+  const device = deviceFacts(driverRegistrations(file.text));
+  const mask = fileStreamingMask(file.sites);
+  const overrides = deviceOverrides(device, masksSet(file.sites));
+  const virtioRing = /(^|\/)drivers\/virtio\/virtio_ring\.c$/.test(placement.path ?? '');
+  return {
+    model: model.withSelection(platforms.ids, overrides),
+    platforms,
+    device,
+    mask,
+    maskWords: maskWords(mask, file.sites, device),
+    sizes: memoised(placement.sizesFor?.(platforms.ids) ?? null),
+    virtioRing,
+    rowsKey: JSON.stringify([platforms.ids, overrides, virtioRing]),
+  };
+}
+
+function memoised(resolve: SizeResolver | null): SizeResolver | null {
+  if (!resolve) return null;
+  const answers = new Map<string, SizeAnswer>();
+  return (text) => {
+    let answer = answers.get(text);
+    if (!answer) {
+      answer = resolve(text);
+      answers.set(text, answer);
+    }
+    return answer;
+  };
+}
+
+function maskWords(mask: FileMask | null, sites: readonly CallSite[], device: DeviceFacts): string {
+  if (mask) {
+    const others = mask.chain
+      .filter((step) => step.line !== mask.line)
+      .map((step) => `DMA_BIT_MASK(${step.bits}) on line ${step.line + 1}`);
+    const fallback = others.length ? ` (where that is refused: ${others.join(', then ')})` : '';
+    return `DMA_BIT_MASK(${mask.bits}) as set on line ${mask.line + 1}${fallback}`;
+  }
+  const setter = sites.find((site) => STREAMING_MASK_SETTERS.has(site.api));
+  if (setter)
+    return `set from \`${setter.args[1] ?? '?'}\` on line ${setter.range.start.line + 1}, not a constant: unknown, each platform's own mask is used`;
+  if (device.initialMaskBits !== null)
+    return `not set by the driver: the ${device.initialMaskBits}-bit mask the device starts with`;
+  return "not set in this file, and the device's initial mask is unknown: each platform's own mask is used";
 }
 
 export interface FileMask {
   bits: number;
   /** Zero-based line of the call that sets it. */
   line: number;
+  /** Which masks the call sets: dma_set_mask only the streaming one. */
+  which: 'streaming' | 'both';
+  /** Every constant mask the driver sets, in source order: the first that the platform accepts applies. */
+  chain: readonly { bits: number; line: number }[];
 }
 
-export const STREAMING_MASK_SETTERS: ReadonlySet<string> = new Set([
-  'dma_set_mask',
-  'dma_set_mask_and_coherent',
-  'dma_coerce_mask_and_coherent',
+/**
+ * The calls that set the streaming mask, and whether they set the coherent mask too. The pci_* wrappers
+ * are gone in Linux 6.1 (removed-api reports them), so they set nothing a 6.1 kernel would run.
+ */
+const MASK_SETTERS: ReadonlyMap<string, FileMask['which']> = new Map([
+  ['dma_set_mask', 'streaming'],
+  ['dma_set_mask_and_coherent', 'both'],
+  ['dma_coerce_mask_and_coherent', 'both'],
 ]);
+
+export const STREAMING_MASK_SETTERS: ReadonlySet<string> = new Set(MASK_SETTERS.keys());
+
+const COHERENT_ONLY_SETTERS: ReadonlySet<string> = new Set(['dma_set_coherent_mask']);
+
+/** Which masks the driver sets at all, whatever the value: a mask it sets is not the device's initial one. */
+function masksSet(sites: readonly CallSite[]): MasksSet {
+  let streaming = false;
+  let coherent = false;
+  for (const site of sites) {
+    const which = MASK_SETTERS.get(site.api);
+    if (which) streaming = true;
+    if (which === 'both' || COHERENT_ONLY_SETTERS.has(site.api)) coherent = true;
+  }
+  return { streaming, coherent };
+}
 
 /**
  * The streaming DMA mask a file's driver sets, when the source says so unambiguously. Simulations of the
- * file's calls then run with that mask instead of the profile's default, so a 32-bit-only driver is shown
- * TCE hypercalls on pseries and bouncing on x86 (spec §1.6, §4.3). The usual fallback idiom (try 64
- * bits, then 32) counts as 64 bits: that is what a capable platform grants.
+ * file's calls then run with that mask instead of the device's initial one, so a 32-bit-only driver is
+ * shown TCE hypercalls on pseries and bouncing on x86 (spec §1.6, §4.3). The usual fallback idiom (try 64
+ * bits, then 32) is simulated with 64 bits, what a capable platform grants; `chain` keeps the fallback.
  */
 export function fileStreamingMask(sites: readonly CallSite[]): FileMask | null {
   const masks: FileMask[] = [];
   for (const site of sites) {
-    if (!STREAMING_MASK_SETTERS.has(site.api)) continue;
+    const which = MASK_SETTERS.get(site.api);
+    if (!which) continue;
     const bits = maskBits(site.args[1]);
     // A mask the source does not state as a constant makes the driver's mask unknown.
     if (bits === null) return null;
-    masks.push({ bits, line: site.range.start.line });
+    masks.push({ bits, line: site.range.start.line, which, chain: [] });
   }
   if (masks.length === 0) return null;
+  const chain = masks.map(({ bits, line }) => ({ bits, line }));
   const widest = masks.find((mask) => mask.bits >= 64);
-  if (widest) return widest;
-  return masks.every((mask) => mask.bits === masks[0]!.bits) ? masks[0]! : null;
+  if (widest) return { ...widest, chain };
+  return masks.every((mask) => mask.bits === masks[0]!.bits) ? { ...masks[0]!, chain } : null;
 }
 
 /** The bit count of a `DMA_BIT_MASK(n)` argument, or null for anything else. */

@@ -18,7 +18,24 @@ export {
   STREAMING_MASK_SETTERS,
   type DriverContext,
   type FileMask,
+  type FilePlacement,
+  type AnalysedFile,
 } from './driver-context';
+export {
+  deviceFacts,
+  deviceOverrides,
+  type DeviceFacts,
+  type DeviceBus,
+  type SizeAnswer,
+  type SizeResolver,
+} from './device-facts';
+export {
+  filePlatforms,
+  AUTO_TARGETS_SHOWN,
+  type BuildTargets,
+  type FilePlatforms,
+  type PlatformChoice,
+} from './file-platforms';
 export {
   simulationFor,
   simulationKey,
@@ -39,7 +56,7 @@ export {
   type RawPhysOutcome,
   type VirtioOutcome,
 } from './probes';
-export { pathWord, costWords, bounceBytes, outcomeWords, summaryText, wantsSummary } from './words';
+export { pathWord, costWords, bounceBytes, outcomeWords, summaryText, wantsSummary, platformsLine } from './words';
 export { createAnnotator, type SiteAnnotations } from './annotations';
 export { siteSummary } from './summary';
 export { toWire, wireJson } from './wire';

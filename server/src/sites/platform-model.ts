@@ -44,6 +44,12 @@ export interface PlatformModel {
    * in dma_map_resource).
    */
   mmioExample(platformId: string): bigint | null;
+  /**
+   * The same platforms, overrides and memo with another selection (a file's own targets) and parameters
+   * of the file's device (its bus, its initial masks) under every run's extra overrides: ids the model
+   * does not know are left out, the order is the one given.
+   */
+  withSelection(ids: readonly string[], deviceOverrides?: Record<string, ParamOverrideValue>): PlatformModel;
 }
 
 /** Memo size: enough for every call site of a large file on six platforms. */
@@ -80,7 +86,7 @@ export function createPlatformModel(
     if (complaint) problems.push(`dmalens.overrides.${id}: ${complaint}; the platform uses its own parameters.`);
     else validOverrides[id] = values;
   }
-  return { model: new MemoisedModel(profiles, selected, validOverrides), problems };
+  return { model: new MemoisedModel(profiles, selected, validOverrides, new ModelMemo()), problems };
 }
 
 function describe(error: unknown): string {
@@ -96,20 +102,30 @@ function sessionComplaint(id: string, overrides: Record<string, ParamOverrideVal
   }
 }
 
-class MemoisedModel implements PlatformModel {
-  private readonly memo = new Map<string, PlatformRun>();
+/** What every selection of one model shares: results, booted sessions, MMIO examples. */
+class ModelMemo {
+  readonly runs = new Map<string, PlatformRun>();
   /** A booted session per platform and overrides: cloning one costs a fraction of booting anew. */
-  private readonly booted = new Map<string, Session>();
-  private readonly mmio = new Map<string, bigint | null>();
+  readonly booted = new Map<string, Session>();
+  readonly mmio = new Map<string, bigint | null>();
+}
 
+class MemoisedModel implements PlatformModel {
   constructor(
     private readonly profiles: Map<string, PlatformProfile>,
     readonly selected: readonly PlatformProfile[],
     private readonly overrides: PlatformOverrides,
+    private readonly memo: ModelMemo,
+    private readonly deviceOverrides: Record<string, ParamOverrideValue> = {},
   ) {}
 
   profile(id: string): PlatformProfile | undefined {
     return this.profiles.get(id);
+  }
+
+  withSelection(ids: readonly string[], deviceOverrides: Record<string, ParamOverrideValue> = {}): PlatformModel {
+    const selected = [...new Set(ids)].flatMap((id) => this.profiles.get(id) ?? []);
+    return new MemoisedModel(this.profiles, selected, this.overrides, this.memo, deviceOverrides);
   }
 
   run(
@@ -117,18 +133,20 @@ class MemoisedModel implements PlatformModel {
     requests: readonly Request[],
     extraOverrides: Record<string, ParamOverrideValue> = {},
   ): PlatformRun {
+    if (Object.keys(this.deviceOverrides).length > 0) extraOverrides = { ...this.deviceOverrides, ...extraOverrides };
     const key = wireJson([platformId, requests, extraOverrides]);
-    const known = this.memo.get(key);
+    const known = this.memo.runs.get(key);
     if (known) return known;
     const run = this.simulate(platformId, requests, extraOverrides);
-    if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
-    this.memo.set(key, run);
+    if (this.memo.runs.size >= MEMO_LIMIT) this.memo.runs.clear();
+    this.memo.runs.set(key, run);
     return run;
   }
 
   mmioExample(platformId: string): bigint | null {
-    if (!this.mmio.has(platformId)) this.mmio.set(platformId, this.computeMmioExample(platformId));
-    return this.mmio.get(platformId) ?? null;
+    const { mmio } = this.memo;
+    if (!mmio.has(platformId)) mmio.set(platformId, this.computeMmioExample(platformId));
+    return mmio.get(platformId) ?? null;
   }
 
   private computeMmioExample(platformId: string): bigint | null {
@@ -147,11 +165,12 @@ class MemoisedModel implements PlatformModel {
 
   private freshSession(platformId: string, overrides: Record<string, ParamOverrideValue>): Session {
     const key = wireJson([platformId, overrides]);
-    let session = this.booted.get(key);
+    const { booted } = this.memo;
+    let session = booted.get(key);
     if (!session) {
       session = createSession(platformId, overrides);
-      if (this.booted.size >= MEMO_LIMIT) this.booted.clear();
-      this.booted.set(key, session);
+      if (booted.size >= MEMO_LIMIT) booted.clear();
+      booted.set(key, session);
     }
     return session.clone();
   }

@@ -5,7 +5,7 @@ import type { OpResult } from '@dmalens/core';
 import type { CallSite } from '../analysis/callsite';
 import type { DriverContext } from './driver-context';
 import type { PlatformModel } from './platform-model';
-import { requestsOn, simulationFor, type SiteSimulation } from './simulation';
+import { EXAMPLE_PHYS_VALUE, requestsOn, simulationFor, type SiteSimulation } from './simulation';
 
 export interface PlatformRow {
   platform: string;
@@ -14,6 +14,8 @@ export interface PlatformRow {
   /** The result of the request that is the call itself; null when the simulation failed. */
   result: OpResult | null;
   error?: string;
+  /** Set when the kernel never reaches the call on this platform, with why (virtio_ring.c's DMA-API branch). */
+  notReached?: string;
 }
 
 export interface SiteRows {
@@ -24,21 +26,32 @@ export interface SiteRows {
 /** The rows of a site, or null when the call has nothing to simulate (a query, a kick, a feature test). */
 export function siteRows(site: CallSite, context: DriverContext): SiteRows | null {
   const simulation = simulationFor(site, context);
-  return simulation ? rowsFor(simulation, context.model) : null;
+  return simulation ? rowsFor(simulation, context) : null;
 }
 
-export function rowsFor(simulation: SiteSimulation, model: PlatformModel): SiteRows {
+/**
+ * The DMA calls of virtio_ring.c sit on its `use_dma_api` branch: on a platform where
+ * vring_use_dma_api() is false the ring hands the device physical addresses and never makes the call.
+ */
+const NOT_REACHED =
+  'not reached: vring_use_dma_api() is false on this platform (the device does not negotiate VIRTIO_F_ACCESS_PLATFORM and the platform does not require it), so the ring gives the device physical addresses';
+
+export function rowsFor(simulation: SiteSimulation, context: DriverContext): SiteRows {
+  const { model } = context;
   const rows = model.selected.map((profile): PlatformRow => {
+    const base = { platform: profile.id, title: profile.title, short: profile.short };
+    if (context.virtioRing && !ringUsesDmaApi(model, profile.id))
+      return { ...base, result: null, notReached: NOT_REACHED };
     const run = model.run(profile.id, requestsOn(simulation, model, profile.id));
-    return {
-      platform: profile.id,
-      title: profile.title,
-      short: profile.short,
-      result: run.results[simulation.focus] ?? null,
-      ...(run.error ? { error: run.error } : {}),
-    };
+    return { ...base, result: run.results[simulation.focus] ?? null, ...(run.error ? { error: run.error } : {}) };
   });
   return { simulation, rows };
+}
+
+/** Whether a virtqueue add on the platform's default virtio device goes through the DMA API. */
+function ringUsesDmaApi(model: PlatformModel, platformId: string): boolean {
+  const add = model.run(platformId, [{ op: 'virtqueue_add', out: [{ phys: EXAMPLE_PHYS_VALUE, size: 1n }], in: [] }]);
+  return add.results[0]?.path !== 'no-dma-api';
 }
 
 /**

@@ -6,6 +6,7 @@
 import { catalogueEntry, dmaBitMask, type ApiEntry, type Direction, type Request, type SimOp } from '@dmalens/core';
 import type { CallSite } from '../analysis/callsite';
 import { EXAMPLE_PHYS, EXAMPLE_SIZE } from '@dmalens/protocol';
+import type { SizeAnswer } from './device-facts';
 import type { DriverContext, FileMask } from './driver-context';
 import type { PlatformModel } from './platform-model';
 import { wireJson } from './wire';
@@ -21,6 +22,8 @@ export interface SiteSimulation {
   exampleFields: ExampleField[];
   /** Set when the core simulates the call through a neighbouring operation; says which, for the reader. */
   approximation?: string;
+  /** What the tree's headers made of the size argument: its value and where it comes from, or why not. */
+  sizeWords?: string;
 }
 
 export const EXAMPLE_PHYS_VALUE = BigInt(EXAMPLE_PHYS);
@@ -29,7 +32,8 @@ export const EXAMPLE_SIZE_VALUE = BigInt(EXAMPLE_SIZE);
 /** The requests for a site, preceded by the driver's `dma_set_mask` when the source fixes one. */
 export function simulationFor(site: CallSite, context: DriverContext): SiteSimulation | null {
   const entry = catalogueEntry(site.api);
-  const simulation = entry ? callSimulation(entry, site) : null;
+  const size = resolvedSize(site, context);
+  const simulation = entry ? callSimulation(entry, site, size) : null;
   return simulation && context.mask ? afterMask(simulation, context.mask) : simulation;
 }
 
@@ -67,9 +71,15 @@ interface CallFacts {
   deviceWrites: boolean;
 }
 
-function callFacts(entry: ApiEntry, site: CallSite): CallFacts {
+/** A size argument the file alone does not fix, through the headers of its tree when there are any. */
+function resolvedSize(site: CallSite, context: DriverContext): SizeAnswer | null {
+  if (!site.size || site.size.value !== null || site.size.kind === 'page_size' || !context.sizes) return null;
+  return context.sizes(site.size.text);
+}
+
+function callFacts(entry: ApiEntry, site: CallSite, resolved: SizeAnswer | null): CallFacts {
   const exampleFields: ExampleField[] = ['phys'];
-  let size = site.size?.value ?? null;
+  let size = site.size?.value ?? (resolved && 'value' in resolved ? resolved.value : null);
   if (size === null || size <= 0n) {
     size = EXAMPLE_SIZE_VALUE;
     exampleFields.push('size');
@@ -140,11 +150,13 @@ function examplesOf(op: SimOp, facts: CallFacts): ExampleField[] {
   return facts.exampleFields;
 }
 
-function callSimulation(entry: ApiEntry, site: CallSite): SiteSimulation | null {
+function callSimulation(entry: ApiEntry, site: CallSite, resolved: SizeAnswer | null): SiteSimulation | null {
   if (!entry.op) return null;
-  const facts = callFacts(entry, site);
+  const facts = callFacts(entry, site, resolved);
+  const sizeWords = resolved ? { sizeWords: 'value' in resolved ? resolved.words : resolved.unknown } : {};
   const made = creating(entry.op, facts);
-  if (made) return { ...made, focus: made.requests.length - 1, exampleFields: examplesOf(entry.op, facts) };
+  if (made)
+    return { ...made, focus: made.requests.length - 1, exampleFields: examplesOf(entry.op, facts), ...sizeWords };
   const before = entry.mapping ? creating(entry.mapping, facts) : null;
   const call = before ? releasing(entry.op, before.requests.length - 1) : null;
   if (!before || !call) return null;
@@ -153,6 +165,7 @@ function callSimulation(entry: ApiEntry, site: CallSite): SiteSimulation | null 
     requests: [...before.requests, call],
     focus: before.requests.length,
     exampleFields: examplesOf(entry.mapping!, facts),
+    ...sizeWords,
   };
 }
 
@@ -161,7 +174,7 @@ function afterMask(simulation: SiteSimulation, mask: FileMask): SiteSimulation {
   const shift = (request: Request): Request => ('of' in request ? { ...request, of: request.of + 1 } : request);
   return {
     ...simulation,
-    requests: [{ op: 'set_mask', mask: dmaBitMask(mask.bits), which: 'both' }, ...simulation.requests.map(shift)],
+    requests: [{ op: 'set_mask', mask: dmaBitMask(mask.bits), which: mask.which }, ...simulation.requests.map(shift)],
     focus: simulation.focus + 1,
   };
 }

@@ -2,6 +2,8 @@
 // and the hover tables, so that the same result is described the same way everywhere. The numbers come
 // straight from the core's trace; nothing here computes a cost.
 import { formatAddress, type OpResult } from '@dmalens/core';
+import { EXAMPLE_SIZE } from '@dmalens/protocol';
+import type { FilePlatforms } from './file-platforms';
 import type { SiteRows } from './rows';
 
 const PATH_WORDS: Record<string, string> = {
@@ -66,17 +68,27 @@ export function outcomeWords(result: OpResult): string {
  * else the path.
  */
 export function summaryText(rows: SiteRows): string {
-  return rows.rows
+  const text = rows.rows
     .map((row) => {
+      if (row.notReached) return `${row.short}: no DMA API`;
       if (!row.result) return `${row.short}: ?`;
       if (row.result.error) return `${row.short}: fails`;
       const costs = costWords(row.result, ['map', 'alloc']);
       return `${row.short}: ${costs || pathWord(row.result)}`;
     })
     .join(' · ');
+  // Bytes and cache lines follow from the size: when the size is a stand-in, the numbers say so.
+  return rows.simulation.exampleFields.includes('size') && /bounce|lines?\b/.test(text)
+    ? `${text} (size unknown: ${EXAMPLE_SIZE} B stand-in)`
+    : text;
 }
 
 /** Calls that get a summary: the ones that create a mapping or allocation or hand buffers to a virtqueue. */
 export function wantsSummary(kind: string): boolean {
   return kind === 'map' || kind === 'alloc' || kind === 'virtio-add';
+}
+
+/** One line for a hover or a report: the platforms a file is shown on and why those. */
+export function platformsLine(platforms: FilePlatforms): string {
+  return `Platforms: ${platforms.ids.join(', ')} — ${platforms.why}`;
 }

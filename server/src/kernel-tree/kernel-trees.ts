@@ -1,0 +1,82 @@
+// The kernel trees the server or a scan has met, each with its project model built on first use and
+// shared by every file of the tree: which platforms a file can run on is then one memoised lookup.
+import { relative, sep } from 'node:path';
+import { listProfiles, type PlatformProfile } from '@dmalens/core';
+import { DefinitionsIndex, type TargetMachine } from '../definitions';
+import { ProjectModel, type Targets } from '../project';
+import type { SizeResolver } from '../sites';
+import { fileSystemReader } from './fs-reader';
+import { resolveSize } from './sizes';
+import { machineFor } from './target-machines';
+import { TreeRoots } from './tree-root';
+
+export interface FileTargets extends Targets {
+  /** The tree's root directory and the file's path inside it, as the Makefiles name it. */
+  root: string;
+  path: string;
+}
+
+/** Size texts worth reading headers for: a sizeof, or a name written like a macro or enum constant. */
+const MAY_BE_CONSTANT = /\bsizeof\b|\b[A-Z_][A-Z0-9_]{2,}\b/;
+
+interface KernelTree {
+  project: ProjectModel;
+  definitions: DefinitionsIndex;
+}
+
+export class KernelTrees {
+  private readonly roots = new TreeRoots();
+  private readonly trees = new Map<string, KernelTree>();
+  private readonly profiles = new Map(listProfiles().map((profile) => [profile.id, profile]));
+  private readonly machines = new Map<string, TargetMachine | null>();
+
+  /** The targets of a file given by its absolute path; null outside a kernel tree. */
+  targetsOf(file: string): FileTargets | null {
+    const root = this.roots.find(file);
+    if (root === null) return null;
+    const path = relative(root, file).split(sep).join('/');
+    return { root, path, ...this.tree(root).project.targets(path) };
+  }
+
+  /**
+   * Resolves the file's size arguments through its tree's headers for the machines of the given platforms
+   * (the first one's value is simulated); null outside a kernel tree.
+   */
+  sizesFor(file: string, platformIds: readonly string[]): SizeResolver | null {
+    const root = this.roots.find(file);
+    if (root === null) return null;
+    const path = relative(root, file).split(sep).join('/');
+    const { definitions } = this.tree(root);
+    // One machine per architecture, ABI and page size: the machine symbols of two profiles of one
+    // architecture rarely change a size, and each machine costs a walk of the file's includes.
+    const seen = new Set<string>();
+    const machines = platformIds.flatMap((id) => {
+      const profile = this.profiles.get(id);
+      const machine = profile ? this.machineOf(profile) : null;
+      const layout = machine ? `${machine.srcarch}/${machine.abi}/${machine.pageShift}` : '';
+      if (!profile || !machine || seen.has(layout)) return [];
+      seen.add(layout);
+      return [{ profile, machine }];
+    });
+    return (text) =>
+      MAY_BE_CONSTANT.test(text)
+        ? resolveSize(definitions, path, machines, text)
+        : { unknown: 'a value known only at run time' };
+  }
+
+  private machineOf(profile: PlatformProfile): TargetMachine | null {
+    if (!this.machines.has(profile.id)) this.machines.set(profile.id, machineFor(profile));
+    return this.machines.get(profile.id)!;
+  }
+
+  private tree(root: string): KernelTree {
+    let tree = this.trees.get(root);
+    if (!tree) {
+      const reader = fileSystemReader(root);
+      const profiles = [...this.profiles.values()].map((profile) => ({ id: profile.id, arch: profile.arch }));
+      tree = { project: new ProjectModel(reader, profiles), definitions: new DefinitionsIndex(reader) };
+      this.trees.set(root, tree);
+    }
+    return tree;
+  }
+}
