@@ -10,40 +10,86 @@ import { escapeRegExp } from '../analysis/regexp-text';
 import { maskNonCode } from './code-identifiers';
 import { isWordCode } from '../analysis/name-search';
 
-let maskedFor: { text: string; masked: string } | null = null;
+/**
+ * What the pairing asks of one file's text, built once per text: the code without comments and literals,
+ * its blocks, and per handle the places it is assigned. Each question is then a binary search, so a file
+ * with many maps and releases of one handle costs linear time, not a scan of the text per pair.
+ */
+class PairingIndex {
+  readonly code: string;
+  /** Offsets of every `{` and `}` in order, with, for a `{`, the offset of its `}` and of the enclosing `{`. */
+  private readonly braces: number[] = [];
+  private readonly closeOf = new Map<number, number>();
+  private readonly openOf = new Map<number, number>();
+  private readonly parentOf = new Map<number, number>();
+  private readonly assignments = new Map<string, number[]>();
 
-/** The text without comments and literals, cached for the file being checked. */
-function codeOnly(text: string): string {
-  if (maskedFor?.text !== text) maskedFor = { text, masked: maskNonCode(text) };
-  return maskedFor.masked;
+  constructor(text: string) {
+    this.code = maskNonCode(text);
+    const open: number[] = [];
+    for (let index = 0; index < this.code.length; index++) {
+      const char = this.code.charCodeAt(index);
+      if (char === OPEN_BRACE) {
+        this.parentOf.set(index, open.at(-1) ?? -1);
+        open.push(index);
+        this.braces.push(index);
+      } else if (char === CLOSE_BRACE) {
+        const start = open.pop();
+        if (start !== undefined) {
+          this.closeOf.set(start, index);
+          this.openOf.set(index, start);
+        }
+        this.braces.push(index);
+      }
+    }
+  }
+
+  /** The innermost block around `offset`: the `{` and `}` offsets, or null at file scope. */
+  innermostBlock(offset: number): { open: number; close: number } | null {
+    // The last brace before the offset: a `{` opens the block; a `}` closes a sibling, whose parent is it.
+    let low = 0;
+    let high = this.braces.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.braces[middle]! < offset) low = middle + 1;
+      else high = middle;
+    }
+    if (low === 0) return null;
+    const brace = this.braces[low - 1]!;
+    // A stray `}` (more closed than opened) leaves the block unknown, so no pair is trusted through it.
+    const sibling = this.code.charCodeAt(brace) === OPEN_BRACE ? null : this.openOf.get(brace);
+    const open = sibling === null ? brace : sibling === undefined ? -1 : this.parentOf.get(sibling)!;
+    if (open < 0) return null;
+    return { open, close: this.closeOf.get(open) ?? this.code.length };
+  }
+
+  /** True when `handle` is assigned anew somewhere in [from, to). */
+  assignedBetween(handle: string, from: number, to: number): boolean {
+    let offsets = this.assignments.get(handle);
+    if (!offsets) {
+      offsets = assignmentOffsets(this.code, handle);
+      this.assignments.set(handle, offsets);
+    }
+    let low = 0;
+    let high = offsets.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (offsets[middle]! < from) low = middle + 1;
+      else high = middle;
+    }
+    return low < offsets.length && offsets[low]! < to;
+  }
 }
 
-/** Offsets of the `{` and `}` of the innermost block around `offset`, or null at file scope. */
-export function innermostBlock(code: string, offset: number): { open: number; close: number } | null {
-  let depth = 0;
-  let open = -1;
-  for (let index = offset - 1; index >= 0; index--) {
-    const char = code[index];
-    if (char === '}') depth++;
-    else if (char === '{') {
-      if (depth === 0) {
-        open = index;
-        break;
-      }
-      depth--;
-    }
-  }
-  if (open < 0) return null;
-  depth = 0;
-  for (let index = open + 1; index < code.length; index++) {
-    const char = code[index];
-    if (char === '{') depth++;
-    else if (char === '}') {
-      if (depth === 0) return { open, close: index };
-      depth--;
-    }
-  }
-  return { open, close: code.length };
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+let indexFor: { text: string; index: PairingIndex } | null = null;
+
+/** The index of the file being checked; the rules of one check pass share it. */
+function pairingIndex(text: string): PairingIndex {
+  if (indexFor?.text !== text) indexFor = { text, index: new PairingIndex(text) };
+  return indexFor.index;
 }
 
 export function governingMaps(
@@ -52,17 +98,17 @@ export function governingMaps(
   release: CallSite,
   isMap: (site: CallSite) => boolean,
 ): CallSite[] {
-  // The masked text is made only when some map passes the cheap tests: most releases pair with none.
-  let code: string | null = null;
+  // The index is made only when some map passes the cheap tests: most releases pair with none.
+  let index: PairingIndex | null = null;
   return release.pairedWith
-    .map((index) => sites[index])
+    .map((siteIndex) => sites[siteIndex])
     .filter((map): map is CallSite => {
       if (!map || !isMap(map) || map.offset >= release.offset) return false;
       if (map.enclosingFunction === null || map.enclosingFunction !== release.enclosingFunction) return false;
-      const masked = (code ??= codeOnly(text));
-      const block = innermostBlock(masked, map.offset);
+      index ??= pairingIndex(text);
+      const block = index.innermostBlock(map.offset);
       if (block === null || release.offset <= block.open || release.endOffset > block.close) return false;
-      return map.handle === null || !assignsTo(masked.slice(map.endOffset, release.offset), map.handle);
+      return map.handle === null || !index.assignedBetween(map.handle, map.endOffset, release.offset);
     });
 }
 
@@ -79,6 +125,11 @@ const GREATER = 0x3e;
  * pattern cost a full match attempt at every character.
  */
 export function assignsTo(code: string, handle: string): boolean {
+  return assignmentOffsets(code, handle).length > 0;
+}
+
+/** Offsets in `code` where `handle = …` assigns the handle (see assignsTo), in order. */
+function assignmentOffsets(code: string, handle: string): number[] {
   let pattern = assignmentPatterns.get(handle);
   if (!pattern) {
     const name = escapeRegExp(handle.replace(/\s+/g, '')).replace(/(->|\\\.)/g, '\\s*$1\\s*');
@@ -86,11 +137,12 @@ export function assignsTo(code: string, handle: string): boolean {
     if (assignmentPatterns.size >= MAX_PATTERNS) assignmentPatterns.clear();
     assignmentPatterns.set(handle, pattern);
   }
+  const offsets: number[] = [];
   pattern.lastIndex = 0;
   for (let match = pattern.exec(code); match; match = pattern.exec(code)) {
     const before = match.index > 0 ? code.charCodeAt(match.index - 1) : NaN;
-    if (!isWordCode(before) && before !== DOT && before !== GREATER) return true;
+    if (!isWordCode(before) && before !== DOT && before !== GREATER) offsets.push(match.index);
     pattern.lastIndex = match.index + 1;
   }
-  return false;
+  return offsets;
 }
