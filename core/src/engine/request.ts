@@ -78,12 +78,27 @@ const attrs = z
 const cpu = z.number().int().min(0).max(4095).optional();
 const of = z.number().int().min(0);
 const range = z.object({ phys: big, size: big }).strict();
+/**
+ * Bounds on list lengths, so that one request cannot make a session run for minutes or exhaust memory:
+ * a scatterlist of more entries than a 16 MiB transfer of 4 KiB pages has (4096), and more virtqueue
+ * buffers in one add than QEMU's largest queue (VIRTQUEUE_MAX_SIZE, 1024) could take.
+ */
+export const MAX_SG_ENTRIES = 4096;
+export const MAX_VIRTQUEUE_BUFFERS = 1024;
 const mapOne = { phys: big, size: big, dir: direction, attrs };
 
 const schema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('map_single'), ...mapOne, cpu }).strict(),
   z.object({ op: z.literal('map_page'), ...mapOne, cpu }).strict(),
-  z.object({ op: z.literal('map_sg'), entries: z.array(range).min(1), dir: direction, attrs, cpu }).strict(),
+  z
+    .object({
+      op: z.literal('map_sg'),
+      entries: z.array(range).min(1).max(MAX_SG_ENTRIES, `a scatterlist of at most ${MAX_SG_ENTRIES} entries`),
+      dir: direction,
+      attrs,
+      cpu,
+    })
+    .strict(),
   z.object({ op: z.literal('map_resource'), ...mapOne }).strict(),
   z.object({ op: z.literal('unmap'), of, size: big.optional(), dir: direction.optional(), attrs }).strict(),
   z
@@ -127,11 +142,15 @@ const schema = z.discriminatedUnion('op', [
   z
     .object({
       op: z.literal('virtqueue_add'),
-      out: z.array(range),
-      in: z.array(range),
+      out: z.array(range).max(MAX_VIRTQUEUE_BUFFERS, `at most ${MAX_VIRTQUEUE_BUFFERS} buffers`),
+      in: z.array(range).max(MAX_VIRTQUEUE_BUFFERS, `at most ${MAX_VIRTQUEUE_BUFFERS} buffers`),
       indirect: z.boolean().optional(),
     })
-    .strict(),
+    .strict()
+    .refine((add) => add.out.length + add.in.length <= MAX_VIRTQUEUE_BUFFERS, {
+      message: `a virtqueue add takes at most ${MAX_VIRTQUEUE_BUFFERS} buffers in all`,
+      path: ['in'],
+    }),
   z.object({ op: z.literal('virtqueue_get_buf'), of }).strict(),
   z
     .object({
@@ -175,9 +194,9 @@ const FIELD_FORMS: Record<string, string> = {
   dir: 'a direction: to_device, from_device, bidirectional, none or DMA_TO_DEVICE...',
   of: 'the index of an earlier request (an integer from 0)',
   mask: 'a bit count 1..64 (e.g. 32) or a mask of contiguous low bits (e.g. 0xffffffff)',
-  entries: 'a non-empty array of {phys, size}',
-  out: 'an array of {phys, size}',
-  in: 'an array of {phys, size}',
+  entries: `a non-empty array of at most ${MAX_SG_ENTRIES} {phys, size}`,
+  out: `an array of at most ${MAX_VIRTQUEUE_BUFFERS} {phys, size}`,
+  in: `an array of at most ${MAX_VIRTQUEUE_BUFFERS} {phys, size}`,
   offered: 'an array of feature names such as VERSION_1, ACCESS_PLATFORM',
   num: 'a ring size from 1 to 32768',
   cpu: 'a CPU number from 0 to 4095',

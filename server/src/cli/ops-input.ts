@@ -5,6 +5,12 @@ import { parseRequest, type Request } from '@dmalens/core';
 import { jsonErrorOffset, lineColumn } from './json-error-offset';
 import { UsageError } from './usage-error';
 
+/**
+ * Requests in one --ops sequence: every result is kept and printed, so the bound keeps a hostile or
+ * mistaken file from growing the process without end (a million requests reached 3 GB).
+ */
+export const MAX_OPS_REQUESTS = 4096;
+
 export function readOpsSource(source: string): { text: string; name: string } {
   if (source === '-') {
     try {
@@ -39,6 +45,10 @@ export function parseOps(text: string, name: string): { raw: Record<string, unkn
       `--ops ${name}: expected a JSON array of requests, got ${json === null ? 'null' : typeof json}`,
     );
   if (json.length === 0) throw new UsageError(`--ops ${name}: the array holds no requests`);
+  if (json.length > MAX_OPS_REQUESTS)
+    throw new UsageError(
+      `--ops ${name}: ${json.length} requests; one session takes at most ${MAX_OPS_REQUESTS} (split the sequence)`,
+    );
   const requests = json.map((item, index) => {
     try {
       return parseRequest(item);

@@ -1,0 +1,57 @@
+// Inputs that would make the CLI work without end get a clear usage error (exit 2) or a clamp it says:
+// a scatterlist of more entries than a 16 MiB transfer has, a virtqueue add of more buffers than a queue
+// holds, an --ops sequence over its bound, --jobs beyond the cores, and a xen-pv map of 2^64 - 1 bytes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli } from './run-cli';
+
+const entry = (index: number) => ({ phys: `0x${(0x100000 + index * 4096).toString(16)}`, size: '0x100' });
+
+test('a map_sg of 5000 entries is refused with the bound', () => {
+  const ops = [{ op: 'map_sg', entries: Array.from({ length: 5000 }, (_, index) => entry(index)), dir: 'to_device' }];
+  const run = runCli(['simulate', '--platform', 'x86_64', '--json', '--ops', '-'], JSON.stringify(ops));
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(run.stderr, /request \[0\]: .*a scatterlist of at most 4096 entries/);
+  assert.equal(run.stdout, '');
+});
+
+test('a virtqueue add of 1200 buffers is refused: a queue holds at most 1024', () => {
+  const buffers = Array.from({ length: 600 }, (_, index) => entry(index));
+  const run = runCli(
+    ['simulate', '--platform', 'x86_64', '--ops', '-'],
+    JSON.stringify([{ op: 'virtqueue_add', out: buffers, in: buffers }]),
+  );
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(run.stderr, /at most 1024 buffers in all/);
+});
+
+test('an --ops sequence of 4097 requests is refused, 4096 would run', () => {
+  const map = { op: 'map_single', phys: '0x1000', size: '0x10', dir: 'to_device' };
+  const run = runCli(['simulate', '--platform', 'x86_64', '--ops', '-'], JSON.stringify(Array(4097).fill(map)));
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(run.stderr, /4097 requests; one session takes at most 4096/);
+});
+
+test('--jobs beyond the cores is clamped, and the clamp is said', () => {
+  const run = runCli(['scan', '--no-cache', '--jobs', '1000', 'examples']);
+  assert.equal(run.status, 1, run.stderr); // the bundled examples hold error-level findings on purpose
+  assert.match(run.stderr, /--jobs 1000 is more than the \d+ cores; using \d+/);
+});
+
+test('a xen-pv map of 2^64 - 1 bytes is answered (no page-by-page walk)', () => {
+  const run = runCli([
+    'simulate',
+    '--platform',
+    'xen-pv',
+    '--json',
+    'map_single',
+    '--phys',
+    '0x1000',
+    '--size',
+    '0xffffffffffffffff',
+    '--dir',
+    'to_device',
+  ]);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal((JSON.parse(run.stdout) as { results: unknown[] }).results.length, 1);
+});
