@@ -55,3 +55,18 @@ test('a xen-pv map of 2^64 - 1 bytes is answered (no page-by-page walk)', () => 
   assert.equal(run.status, 0, run.stderr);
   assert.equal((JSON.parse(run.stdout) as { results: unknown[] }).results.length, 1);
 });
+
+test('bad exclude globs are usage errors; a comma inside braces belongs to the glob', () => {
+  for (const [glob, message] of [
+    ['{a,b', /unbalanced '\{' in exclude pattern '\{a,b'/],
+    ['', /empty exclude pattern/],
+    ['\\', /empty exclude pattern/],
+  ] as const) {
+    const run = runCli(['scan', '--no-cache', '--exclude', glob, 'examples']);
+    assert.equal(run.status, 2, `${glob}: ${run.stderr}`);
+    assert.match(run.stderr, message);
+  }
+  const braces = runCli(['scan', '--no-cache', '--format', 'json', '--exclude', '{virtio_*,buggy_*}.c', 'examples']);
+  const files = (JSON.parse(braces.stdout) as { files: { path: string }[] }).files.map((file) => file.path);
+  assert.ok(files.length > 0 && files.every((path) => !/(virtio_|buggy_)[^/]*\.c$/.test(path)), files.join(', '));
+});

@@ -97,6 +97,17 @@ test('activation, capabilities and packaging fields are declared', () => {
       `${kind} gives its reason`,
     );
   }
+  // Settings a hostile repository could set to make the server work without end are the user's alone there.
+  assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+  assert.deepEqual([...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), [
+    'dmalens.index.exclude',
+    'dmalens.index.maxFileBytes',
+    'dmalens.index.maxFiles',
+    'dmalens.index.maxTotalBytes',
+    'dmalens.overrides',
+  ]);
+  for (const key of manifest.capabilities.untrustedWorkspaces.restrictedConfigurations)
+    assert.ok(key in properties, `${key} is a contributed setting`);
   assert.equal(manifest.main, 'dist/extension.js');
   assert.ok(readdirSync(join(root, 'client/media')).includes(manifest.icon.replace('media/', '')), 'the icon exists');
 });

@@ -20,6 +20,7 @@ import { ReportTotals, type ReportFile, type ReportPlatform, type ReportWriter }
 import { parseArgs } from './args';
 import { SCAN_HELP } from './help';
 import { print } from './output';
+import { compileExcludes, GlobError } from '../batch/glob';
 import { UsageError } from './usage-error';
 
 type Format = 'text' | 'json' | 'sarif';
@@ -76,7 +77,8 @@ export function parseScanArguments(argv: readonly string[]): ScanArguments | nul
     paths: parsed.positionals,
     platforms: platformsArgument(list(parsed.values.get('platforms'))),
     format: known,
-    exclude: [...DEFAULT_EXCLUDES, ...(list(parsed.values.get('exclude')) ?? [])],
+    // One glob per --exclude: a comma belongs to the glob (`{a,b}`), not to a list.
+    exclude: [...DEFAULT_EXCLUDES, ...(parsed.values.get('exclude') ?? [])],
     progress: parsed.flags.has('progress'),
     ...(rules ? { rules } : {}),
     ...(parsed.flags.has('no-cache') ? { cacheDir: null } : cache !== undefined ? { cacheDir: cache } : {}),
@@ -84,6 +86,12 @@ export function parseScanArguments(argv: readonly string[]): ScanArguments | nul
     ...(maxFileSize !== undefined ? { maxFileSize } : {}),
   };
   validate(args);
+  try {
+    compileExcludes(args.exclude);
+  } catch (error) {
+    if (error instanceof GlobError) throw new UsageError(`scan: --exclude: ${error.message}`);
+    throw error;
+  }
   return args;
 }
 

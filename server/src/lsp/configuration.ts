@@ -9,7 +9,8 @@ import {
   ShowMessageNotification,
   type Connection,
 } from 'vscode-languageserver/node';
-import { parseSettings } from '../config/settings';
+import { parseSettings, type Settings } from '../config/settings';
+import { compileExcludes, GlobError } from '../batch/glob';
 import type { ServerState } from './server-state';
 
 export interface ConfigurationHooks {
@@ -54,7 +55,8 @@ export class ConfigurationWatcher {
     const generation = ++this.generation;
     const raw = pushed ?? (await this.pull()) ?? this.fallback;
     if (generation !== this.generation) return;
-    const { settings, problems } = parseSettings(raw ?? {});
+    const parsed = parseSettings(raw ?? {});
+    const { settings, problems } = withValidExcludes(parsed.settings, parsed.problems);
     this.state.applySettings(settings, problems);
     if (this.state.settingsProblems.length) {
       const text = `DMA Lens settings: ${this.state.settingsProblems.join(' ')}`;
@@ -82,4 +84,23 @@ export class ConfigurationWatcher {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * Exclude globs the walk cannot use (`{a,b`, an empty one, one that expands past its bound) are left out
+ * one by one, each named in a problem, so that the index still runs with the others.
+ */
+function withValidExcludes(settings: Settings, problems: string[]): { settings: Settings; problems: string[] } {
+  const valid: string[] = [];
+  const found = [...problems];
+  for (const pattern of settings['index.exclude']) {
+    try {
+      compileExcludes([pattern]);
+      valid.push(pattern);
+    } catch (error) {
+      if (!(error instanceof GlobError)) throw error;
+      found.push(`dmalens.index.exclude: ${error.message}; that pattern is left out.`);
+    }
+  }
+  return { settings: { ...settings, 'index.exclude': valid }, problems: found };
 }
