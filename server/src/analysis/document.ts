@@ -3,6 +3,7 @@
 import { parse, type Tree } from '../parse/parser';
 import type { CallSite, Position, Range } from './callsite';
 import { extractCallSites } from './extract';
+import { analyzeFileText } from './file-analysis';
 import { LineIndex } from './line-index';
 
 /** An LSP TextDocumentContentChangeEvent: a ranged replacement, or the whole text when range is absent. */
@@ -32,9 +33,19 @@ export class AnalyzedDocument {
     return this.lines;
   }
 
-  /** True when the last parse stayed within its budget (otherwise there are no sites until the next edit). */
+  /** True when the last parse stayed within its budget. */
   get parsed(): boolean {
     return this.tree !== null;
+  }
+
+  /**
+   * Why the sites may be incomplete, or null: when the whole file's parse runs over its budget, the sites
+   * come from parses of the top-level definitions that name a DMA call (the scan's way), never from none.
+   */
+  get degraded(): string | null {
+    return this.tree
+      ? null
+      : 'parsing the whole file took longer than its budget; the call sites come from separate parses of the definitions that name a DMA call, and some may be missing';
   }
 
   /** Applies LSP content changes in order, editing the tree so the re-parse reuses unchanged subtrees. */
@@ -65,7 +76,9 @@ export class AnalyzedDocument {
   }
 
   sites(): CallSite[] {
-    if (!this.cachedSites) this.cachedSites = this.tree ? extractCallSites(this.currentText, this.tree) : [];
+    this.cachedSites ??= this.tree
+      ? extractCallSites(this.currentText, this.tree)
+      : analyzeFileText(this.currentText, '', { regionsOnly: true }).sites;
     return this.cachedSites;
   }
 

@@ -29,10 +29,16 @@ const WHOLE_FILE_SHARE = 0.6;
 export interface AnalyzeOptions {
   /** Regions covering more than this share of the file are parsed as the whole file (default 0.6). */
   wholeFileShare?: number;
+  /**
+   * Never parse the whole file: a region that is not self-contained still gives the sites its widest
+   * parse found. For a file whose whole parse ran over its budget: some sites beat none.
+   */
+  regionsOnly?: boolean;
 }
 
 export function analyzeFileText(text: string, path: string, options: AnalyzeOptions = {}): FileAnalysis {
-  const wholeFileShare = options.wholeFileShare ?? WHOLE_FILE_SHARE;
+  const regionsOnly = options.regionsOnly ?? false;
+  const wholeFileShare = regionsOnly ? Infinity : (options.wholeFileShare ?? WHOLE_FILE_SHARE);
   const candidates = findCandidateNames(text);
   const result: FileAnalysis = { path, sites: [], parsedBytes: 0, fullParse: false, timedOut: false };
   if (candidates.length === 0) return result;
@@ -45,10 +51,10 @@ export function analyzeFileText(text: string, path: string, options: AnalyzeOpti
   const regionBytes = regions.reduce((sum, region) => sum + region.end - region.start, 0);
   const built =
     regionBytes <= text.length * wholeFileShare
-      ? parseRegions(context, regions, candidates, result, wholeFileShare)
+      ? parseRegions(context, regions, candidates, result, wholeFileShare, regionsOnly)
       : null;
-  if (built) {
-    result.sites = finishSites(context, built);
+  if (built || regionsOnly) {
+    result.sites = finishSites(context, built ?? []);
     return result;
   }
   result.fullParse = true;
@@ -73,6 +79,7 @@ function parseRegions(
   candidates: readonly Candidate[],
   result: FileAnalysis,
   wholeFileShare: number,
+  regionsOnly: boolean,
 ): BuiltSite[] | null {
   const built: BuiltSite[] = [];
   let next = 0;
@@ -82,7 +89,7 @@ function parseRegions(
       if (candidates[next]!.offset >= region.start) inside.push(candidates[next]!);
       next++;
     }
-    const sites = parseRegion(context, region, inside, result, wholeFileShare);
+    const sites = parseRegion(context, region, inside, result, wholeFileShare, regionsOnly);
     if (sites === 'timeout') return built;
     if (sites === null) return null;
     built.push(...sites);
@@ -99,6 +106,7 @@ function parseRegion(
   inside: readonly Candidate[],
   result: FileAnalysis,
   wholeFileShare: number,
+  regionsOnly: boolean,
 ): BuiltSite[] | null | 'timeout' {
   let current = region;
   for (let widening = 0; widening <= MAX_WIDENING; widening++) {
@@ -109,14 +117,18 @@ function parseRegion(
       result.timedOut = true;
       return 'timeout';
     }
+    const wider = widen(context.text, current);
+    const last =
+      widening === MAX_WIDENING ||
+      (wider.start === current.start && wider.end === current.end) ||
+      wider.end - wider.start > context.text.length * wholeFileShare;
     try {
-      if (selfContained(tree.rootNode)) return collectSites(context, tree.rootNode, current.start, inside);
+      if (selfContained(tree.rootNode) || (regionsOnly && last))
+        return collectSites(context, tree.rootNode, current.start, inside);
     } finally {
       tree.delete();
     }
-    const wider = widen(context.text, current);
-    if (wider.start === current.start && wider.end === current.end) return null;
-    if (wider.end - wider.start > context.text.length * wholeFileShare) return null;
+    if (last) return null;
     current = wider;
   }
   return null;

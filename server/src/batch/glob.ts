@@ -100,7 +100,7 @@ function expandBraces(glob: string, pattern: string): string[] {
 
 /**
  * A step of a compiled glob: a character, `?` (one character of a name), `*` (any run within a name),
- * `**` (any run), `**​/` (any run of whole directories, or none), or the end of the pattern followed by an
+ * `**` (any run), `**` then `/` (any run of whole directories, or none), or the end of the pattern followed by an
  * optional `/…` (what lies below a matched directory).
  */
 type Step = { kind: 'char'; char: string } | { kind: 'one' | 'name' | 'any' | 'dirs' | 'below' };

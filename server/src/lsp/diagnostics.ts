@@ -51,6 +51,17 @@ export class DiagnosticsPublisher {
     const document = this.state.documents.get(uri);
     if (!document) return;
     const diagnostics = this.state.findings(uri).map(toDiagnostic);
+    const degraded = document.analysis?.degraded;
+    if (degraded) {
+      // "Too slow" must never read as "nothing here": the user sees why findings may be missing.
+      this.connection.console.warn(`${uri}: ${degraded}`);
+      diagnostics.unshift({
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: DiagnosticSeverity.Information,
+        source: 'dmalens',
+        message: `DMA Lens: ${degraded}.`,
+      });
+    }
     void this.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
   }
 

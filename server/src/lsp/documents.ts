@@ -20,6 +20,12 @@ export function registerDocumentHandlers(
   connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
     const document = state.documents.get(textDocument.uri);
     if (!document) return;
+    const problem = changeProblem(contentChanges);
+    if (problem) {
+      // A malformed notification changes nothing: the document keeps the text it had.
+      log(`${textDocument.uri}: didChange rejected: ${problem}`);
+      return;
+    }
     document.version = textDocument.version ?? document.version + 1;
     if (document.analysis) {
       document.analysis.applyEdits(contentChanges);
@@ -35,4 +41,28 @@ export function registerDocumentHandlers(
     state.close(textDocument.uri);
     diagnostics.clear(textDocument.uri);
   });
+}
+
+/** What is wrong with a didChange's content changes, or null when each is a text with an optional range. */
+function changeProblem(changes: unknown): string | null {
+  if (!Array.isArray(changes)) return 'contentChanges is not an array';
+  for (const [index, change] of changes.entries()) {
+    if (typeof change !== 'object' || change === null) return `contentChanges[${index}] is not an object`;
+    const { text, range } = change as { text?: unknown; range?: unknown };
+    if (typeof text !== 'string') return `contentChanges[${index}].text is not a string`;
+    if (range !== undefined && !isRange(range)) return `contentChanges[${index}].range is not a range`;
+  }
+  return null;
+}
+
+function isRange(value: unknown): boolean {
+  const isPosition = (position: unknown) =>
+    typeof position === 'object' &&
+    position !== null &&
+    Number.isInteger((position as { line?: unknown }).line) &&
+    Number.isInteger((position as { character?: unknown }).character) &&
+    (position as { line: number }).line >= 0 &&
+    (position as { character: number }).character >= 0;
+  const range = value as { start?: unknown; end?: unknown };
+  return typeof value === 'object' && value !== null && isPosition(range.start) && isPosition(range.end);
 }

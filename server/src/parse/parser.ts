@@ -10,8 +10,16 @@ export type { Node as SyntaxNode, Tree } from 'web-tree-sitter';
 const GRAMMAR_FILE = 'tree-sitter-c.wasm';
 const RUNTIME_FILE = 'tree-sitter.wasm';
 
-/** Default parse budget: a pathological file gives up rather than hold a worker or the editor. */
-export const DEFAULT_PARSE_BUDGET_MS = 2000;
+/**
+ * Default parse budget: a pathological file gives up rather than hold a worker or the editor.
+ * DMALENS_PARSE_BUDGET_MS lowers or raises it, to reproduce what a slower machine would do with a file.
+ */
+export const DEFAULT_PARSE_BUDGET_MS = parseBudgetFromEnvironment() ?? 2000;
+
+function parseBudgetFromEnvironment(): number | null {
+  const value = Number(process.env['DMALENS_PARSE_BUDGET_MS']);
+  return Number.isFinite(value) && value > 0 ? value : null;
+}
 
 let parser: Parser | null = null;
 let initializing: Promise<void> | null = null;
