@@ -3,7 +3,10 @@
 // holds, an --ops sequence over its bound, --jobs beyond the cores, and a xen-pv map of 2^64 - 1 bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli } from './run-cli';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, runCli } from './run-cli';
 
 const entry = (index: number) => ({ phys: `0x${(0x100000 + index * 4096).toString(16)}`, size: '0x100' });
 
@@ -69,4 +72,31 @@ test('bad exclude globs are usage errors; a comma inside braces belongs to the g
   const braces = runCli(['scan', '--no-cache', '--format', 'json', '--exclude', '{virtio_*,buggy_*}.c', 'examples']);
   const files = (JSON.parse(braces.stdout) as { files: { path: string }[] }).files.map((file) => file.path);
   assert.ok(files.length > 0 && files.every((path) => !/(virtio_|buggy_)[^/]*\.c$/.test(path)), files.join(', '));
+});
+
+test('file names are printed as one token: a newline or U+202E is escaped, a backslash stays in the name', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dmalens-names-'));
+  try {
+    const driver = readFileSync(join(ROOT, 'examples/buggy_demo_dev.c'), 'utf8');
+    for (const name of ['evil\nfake.c:1:1: error: forged.c', 'rev\u202ec.lave.c', 'back\\slash.c'])
+      writeFileSync(join(dir, name), driver);
+    const text = runCli(['scan', '--no-cache', dir]);
+    assert.doesNotMatch(text.stdout, /^fake\.c:1:1: error: forged/m);
+    assert.match(text.stdout, /evil\\u000afake\.c/);
+    assert.match(text.stdout, /rev\\u202ec\.lave\.c/);
+    assert.doesNotMatch(text.stdout, /\u202e/);
+    const sarif = runCli(['scan', '--no-cache', '--format', 'sarif', dir]);
+    const uris = (
+      JSON.parse(sarif.stdout) as {
+        runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+      }
+    ).runs[0]!.results.map((result) => result.locations[0]!.physicalLocation.artifactLocation.uri);
+    assert.ok(
+      uris.some((uri) => uri.endsWith('/back%5Cslash.c')),
+      uris.join('\n'),
+    );
+    assert.ok(!uris.some((uri) => uri.endsWith('/back/slash.c')), uris.join('\n'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -167,6 +167,9 @@ test('parameters the kernel only knows as powers of two or contiguous masks reje
   // 65 is neither a bit count 1..64 nor DMA_BIT_MASK(n); 0x41 has a hole.
   rejects({ dma_mask: 65 }, /'dma_mask': expected a bit count 1\.\.64 \(e\.g\. 32\) or a mask of contiguous low bits/);
   rejects({ dma_mask: '0x41' }, /'dma_mask'/);
+  // A mask of no bits: dma_supported refuses it for every device, so it is a typo, not a setting.
+  rejects({ dma_mask: 0 }, /bad value '0' for parameter 'dma_mask'|bad value 0 for parameter 'dma_mask'/);
+  rejects({ coherent_mask: '0x0' }, /'coherent_mask'/);
   assert.equal(createSession('x86_64', { page_size: '64K', iommu_granule: '16K' }).params.page_size, 0x10000n);
 });
 

@@ -39,3 +39,25 @@ test('the JSON schema lists every setting with its default and the known platfor
   const rules = schema['dmalens.rules']!['properties'] as Record<string, unknown>;
   assert.ok('unchecked-mapping' in rules);
 });
+
+test("keys named like Object's own methods are unknown settings, not a reason to drop every setting", () => {
+  const { settings, problems } = parseSettings({
+    platforms: ['x86_64'],
+    toString: 'x',
+    constructor: 1,
+    hasOwnProperty: 2,
+  });
+  assert.deepEqual(settings.platforms, ['x86_64']);
+  assert.equal(problems.length, 3);
+  assert.ok(
+    problems.every((problem) => /is not a DMA Lens setting; it is ignored/.test(problem)),
+    problems.join('\n'),
+  );
+});
+
+test('an unknown rule id is named and ignored; the known ones keep their severity', () => {
+  const { settings, problems } = parseSettings({ rules: { 'unchecked-mapping': 'error', 'no-such-rule': 'off' } });
+  assert.deepEqual(settings.rules, { 'unchecked-mapping': 'error' });
+  assert.equal(problems.length, 1);
+  assert.match(problems[0]!, /^dmalens\.rules: unknown rule id 'no-such-rule' \(known: .*unchecked-mapping/);
+});

@@ -78,7 +78,8 @@ function parseSize(raw: unknown): bigint | null {
 export function parseMask(raw: unknown): bigint | null {
   const hex = typeof raw === 'string' && /^\s*0x/i.test(raw);
   const value = parseBigInt(raw);
-  if (value === null) return null;
+  // A mask of no bits is no mask: dma_supported refuses DMA_BIT_MASK(0) for every device.
+  if (value === null || value === 0n) return null;
   // Small numbers are bit counts (`dma_set_mask(dev, DMA_BIT_MASK(32))`), larger ones literal masks.
   if (!hex && value >= 1n && value <= 64n) return dmaBitMask(Number(value));
   // Every mask the kernel builds is DMA_BIT_MASK(n): contiguous low bits. Anything else is a typo.

@@ -211,8 +211,11 @@ function readEntries(bytes: Buffer, key: string): { entries: Map<string, CacheEn
   let lostFrames = 0;
   while (at < bytes.length) {
     const body = frameAt(bytes, at);
-    if (body === 'truncated')
-      return { entries, damaged: `frame at byte ${at} is cut short (${describeLost(lostFrames)})` };
+    if (body === 'truncated') {
+      if (header === null) throw new Error('not a scan cache: its first frame is cut short');
+      const lost = lostFrames > 0 ? `, and ${describeLost(lostFrames)}` : '';
+      return { entries, damaged: `the frame at byte ${at} is cut short${lost}` };
+    }
     at = body.end;
     const frame = body.bytes === null ? null : decodeFrame(body.bytes);
     if (header === null) {

@@ -100,16 +100,22 @@ export function governingMaps(
 ): CallSite[] {
   // The index is made only when some map passes the cheap tests: most releases pair with none.
   let index: PairingIndex | null = null;
-  return release.pairedWith
+  const governing: CallSite[] = [];
+  // Nearest map first: once the handle is assigned between a map and the release, it is assigned between
+  // every earlier map and the release too, so the walk stops there (a map is itself such an assignment,
+  // which keeps a long run of maps of one handle linear).
+  const candidates = release.pairedWith
     .map((siteIndex) => sites[siteIndex])
-    .filter((map): map is CallSite => {
-      if (!map || !isMap(map) || map.offset >= release.offset) return false;
-      if (map.enclosingFunction === null || map.enclosingFunction !== release.enclosingFunction) return false;
-      index ??= pairingIndex(text);
-      const block = index.innermostBlock(map.offset);
-      if (block === null || release.offset <= block.open || release.endOffset > block.close) return false;
-      return map.handle === null || !index.assignedBetween(map.handle, map.endOffset, release.offset);
-    });
+    .filter((map): map is CallSite => map !== undefined && map.offset < release.offset && isMap(map))
+    .sort((a, b) => b.offset - a.offset);
+  for (const map of candidates) {
+    if (map.enclosingFunction === null || map.enclosingFunction !== release.enclosingFunction) continue;
+    index ??= pairingIndex(text);
+    if (map.handle !== null && index.assignedBetween(map.handle, map.endOffset, release.offset)) break;
+    const block = index.innermostBlock(map.offset);
+    if (block !== null && release.offset > block.open && release.endOffset <= block.close) governing.push(map);
+  }
+  return governing.reverse();
 }
 
 /** Compiled assignment patterns by handle: a file's releases ask about the same few handles again and again. */

@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { availableParallelism } from 'node:os';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { listProfiles } from '@dmalens/core';
 import { scanTree, type FileResult } from '../batch/scan-tree';
@@ -253,9 +253,10 @@ function createWriter(format: Format, selection: ScanArguments['platforms'], tot
     artifactUri: (path) => {
       const absolute = resolve(cwd, path);
       const inside = relative(cwd, absolute);
-      // A relative URI reference: path segments percent-encoded, `/` as separator.
+      // A relative URI reference: path segments percent-encoded, `/` as separator. Only the platform's
+      // separator separates: on Linux a backslash is part of a name (`back\slash.c` is one file).
       return inside && !inside.startsWith('..') && !isAbsolute(inside)
-        ? inside.split(/[\\/]/).map(encodeURIComponent).join('/')
+        ? inside.split(sep).map(encodeURIComponent).join('/')
         : pathToFileURL(absolute).toString();
     },
   });

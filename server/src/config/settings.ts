@@ -2,6 +2,7 @@
 // validates what the client sends field by field, so that one bad value costs only that value: the
 // rest is kept, the bad field falls back to its default, and the user is told why in words.
 import { z } from 'zod';
+import { RULES } from '../checks/rules';
 
 /** The platforms a fresh install annotates: x86 without and with an IOMMU, a confidential guest, both powerpc servers and an arm64 board with dma-ranges windows. */
 export const DEFAULT_PLATFORMS = [
@@ -118,16 +119,31 @@ export function parseSettings(raw: unknown): SettingsOutcome {
   }
   const flat = flattenSettings(raw as Record<string, unknown>);
   for (const [key, value] of Object.entries(flat)) {
-    const field = (settingsFields as Record<string, z.ZodType>)[key];
+    // Own keys only: `toString` or `constructor` must not find Object's methods and break every setting.
+    const field = Object.hasOwn(settingsFields, key) ? (settingsFields as Record<string, z.ZodType>)[key] : undefined;
     if (!field) {
       problems.push(`dmalens.${key} is not a DMA Lens setting; it is ignored.`);
       continue;
     }
     const parsed = field.safeParse(value);
-    if (parsed.success) settings[key] = parsed.data;
+    if (parsed.success)
+      settings[key] = key === 'rules' ? knownRules(parsed.data as RuleSettings, problems) : parsed.data;
     else problems.push(`dmalens.${key}: ${describeIssues(parsed.error)}; using the default.`);
   }
   return { settings: settings as Settings, problems };
+}
+
+type RuleSettings = Record<string, SeveritySetting>;
+
+/** The severities of known rules; an unknown id is named in a problem and ignored, like an unknown setting. */
+function knownRules(rules: RuleSettings, problems: string[]): RuleSettings {
+  const ids = new Set(RULES.map((rule) => rule.id));
+  const known: RuleSettings = {};
+  for (const [id, severity] of Object.entries(rules)) {
+    if (ids.has(id)) known[id] = severity;
+    else problems.push(`dmalens.rules: unknown rule id '${id}' (known: ${[...ids].join(', ')}); it is ignored.`);
+  }
+  return known;
 }
 
 /** VS Code sends `index.enable` either flat or as `{index: {enable}}`; both forms are accepted. */

@@ -2,7 +2,19 @@
 // logs link them, then one `note:` line per annotated call site. Lines and columns are 1-based.
 import type { ReportFile, ReportPlatform, ReportTotals, ReportWriter } from './scan-report';
 
-function fileLines(file: ReportFile): string {
+/**
+ * A path as one printable token: control characters (a newline would forge a diagnostic line in a CI log)
+ * and bidirectional overrides (U+202E reverses what a reader sees) are written as \\uXXXX escapes.
+ */
+export function printablePath(path: string): string {
+  return path.replace(
+    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\\]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+function fileLines(report: ReportFile): string {
+  const file = { ...report, path: printablePath(report.path) };
   if (file.skipped) return `${file.path}: skipped: ${file.skipped}\n`;
   const entries: { line: number; column: number; text: string }[] = [];
   for (const finding of file.diagnostics) {
