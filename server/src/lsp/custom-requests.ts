@@ -77,7 +77,8 @@ function simulate(
   try {
     requests = params.requests.map((request) => parseRequest(request));
   } catch (error) {
-    return invalid(`bad request: ${describe(error)}`);
+    // The core's request errors already begin with "bad request:".
+    return invalid(describe(error));
   }
   const wantSvg = params.render?.svg ?? true;
   const wantMarkdown = params.render?.markdown ?? true;

@@ -101,7 +101,13 @@ function specLinker(): ((section: string) => string) | undefined {
 }
 
 export function pipelineCommandUri(args: ShowPipelineArgs): string {
-  return `command:${ShowPipelineCommand}?${encodeURIComponent(JSON.stringify([args]))}`;
+  // encodeURIComponent leaves ( ) ! ' * as they are, and a `)` ends a markdown link: a document whose
+  // URI holds one (`drivers/foo (copy).c`) broke the link.
+  const query = encodeURIComponent(JSON.stringify([args])).replace(
+    /[!'()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `command:${ShowPipelineCommand}?${query}`;
 }
 
 /** The worked example's inputs in words, read from the request that holds the buffer. */

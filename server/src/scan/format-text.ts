@@ -8,6 +8,7 @@ import type { ReportFile, ReportPlatform, ReportTotals, ReportWriter } from './s
  */
 export function printablePath(path: string): string {
   return path.replace(
+    // eslint-disable-next-line no-control-regex -- control characters are what this escapes
     /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\\]/g,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
