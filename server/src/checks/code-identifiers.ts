@@ -5,21 +5,34 @@ import { isWordCode } from '../analysis/name-search';
 
 export interface IdentifierHit {
   offset: number;
-  /** The text of the line up to the identifier, for context such as `#define`. */
+  /** The line's text before the identifier (its last 64 characters), for context such as `#define`. */
   linePrefix: string;
 }
+
+/** Enough of a line to see `#ifdef`, `#define` or `defined(` before a name. */
+const PREFIX_CHARACTERS = 64;
+const NEWLINE = 0x0a;
 
 export function findIdentifier(text: string, name: string): IdentifierHit[] {
   const hits: IdentifierHit[] = [];
   let index = text.indexOf(name);
   if (index < 0) return hits;
   const code = maskNonCode(text);
+  // Line starts are found walking back only to the previous hit, so thousands of hits on one long line
+  // cost one pass over it, not one pass per hit.
+  let lineStart = 0;
+  let walkedTo = 0;
   while (index >= 0) {
     const before = index > 0 ? code.charCodeAt(index - 1) : 32;
     const after = code.charCodeAt(index + name.length);
     if (code.startsWith(name, index) && !isWordCode(before) && !isWordCode(after)) {
-      const lineStart = text.lastIndexOf('\n', index - 1) + 1;
-      hits.push({ offset: index, linePrefix: text.slice(lineStart, index) });
+      for (let at = index - 1; at >= walkedTo; at--)
+        if (text.charCodeAt(at) === NEWLINE) {
+          lineStart = at + 1;
+          break;
+        }
+      walkedTo = index;
+      hits.push({ offset: index, linePrefix: text.slice(Math.max(lineStart, index - PREFIX_CHARACTERS), index) });
     }
     index = text.indexOf(name, index + name.length);
   }

@@ -103,12 +103,12 @@ export function governingMaps(
   const governing: CallSite[] = [];
   // Nearest map first: once the handle is assigned between a map and the release, it is assigned between
   // every earlier map and the release too, so the walk stops there (a map is itself such an assignment,
-  // which keeps a long run of maps of one handle linear).
-  const candidates = release.pairedWith
-    .map((siteIndex) => sites[siteIndex])
-    .filter((map): map is CallSite => map !== undefined && map.offset < release.offset && isMap(map))
-    .sort((a, b) => b.offset - a.offset);
-  for (const map of candidates) {
+  // which keeps a long run of maps of one handle linear). pairedWith lists sites in source order, so the
+  // walk starts at the last one before the release.
+  const paired = release.pairedWith;
+  for (let at = lastBefore(paired, sites, release.offset); at >= 0; at--) {
+    const map = sites[paired[at]!];
+    if (!map || !isMap(map)) continue;
     if (map.enclosingFunction === null || map.enclosingFunction !== release.enclosingFunction) continue;
     index ??= pairingIndex(text);
     if (map.handle !== null && index.assignedBetween(map.handle, map.endOffset, release.offset)) break;
@@ -116,6 +116,18 @@ export function governingMaps(
     if (block !== null && release.offset > block.open && release.endOffset <= block.close) governing.push(map);
   }
   return governing.reverse();
+}
+
+/** The position in `paired` (site indexes in source order) of the last site starting before `offset`, or -1. */
+function lastBefore(paired: readonly number[], sites: readonly CallSite[], offset: number): number {
+  let low = 0;
+  let high = paired.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((sites[paired[middle]!]?.offset ?? Infinity) < offset) low = middle + 1;
+    else high = middle;
+  }
+  return low - 1;
 }
 
 /** Compiled assignment patterns by handle: a file's releases ask about the same few handles again and again. */

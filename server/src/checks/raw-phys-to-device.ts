@@ -95,10 +95,7 @@ function inVirtioNoDmaApiPath(text: string, site: CallSite): boolean {
 
 /** Describes where the value goes when that place is device-visible, else null. */
 function deviceSink(text: string, site: CallSite): string | null {
-  const start = site.offset;
-  const statementStart =
-    Math.max(text.lastIndexOf(';', start - 1), text.lastIndexOf('{', start - 1), text.lastIndexOf('}', start - 1)) + 1;
-  const prefix = text.slice(statementStart, start);
+  const prefix = statementTail(text, site.offset);
   let callee = enclosingCallee(prefix);
   let depth = 0;
   while (callee && PASS_THROUGH.test(callee.name) && depth++ < 3)
@@ -107,6 +104,22 @@ function deviceSink(text: string, site: CallSite): string | null {
   const assignment = /([A-Za-z_][\w.\->[\]]*)\s*=\s*(\([^()]*\)\s*)?$/.exec(prefix);
   if (assignment && /desc|\bbd\b|sge\b|ring\[/.test(assignment[1]!)) return `the descriptor field '${assignment[1]}'`;
   return null;
+}
+
+/**
+ * How far back the statement before a call is read. A sink (`desc->addr = cpu_to_le64(` or
+ * `writel(`) sits within a line or two of the call; reading further made a long statement before
+ * virt_to_phys cost time quadratic in its length.
+ */
+const STATEMENT_TAIL = 256;
+const STATEMENT_ENDS = new Set([0x3b, 0x7b, 0x7d]); // ; { }
+
+/** The text from the start of the statement holding `start` (at most STATEMENT_TAIL characters back). */
+function statementTail(text: string, start: number): string {
+  const floor = Math.max(0, start - STATEMENT_TAIL);
+  for (let at = start - 1; at >= floor; at--)
+    if (STATEMENT_ENDS.has(text.charCodeAt(at))) return text.slice(at + 1, start);
+  return text.slice(floor, start);
 }
 
 /** The innermost call whose argument list is still open at the end of `prefix`. */

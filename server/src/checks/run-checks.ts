@@ -4,7 +4,7 @@
 import type { SeveritySetting } from '../config/settings';
 import type { CheckContext, Finding, Severity } from './rule';
 import { RULES } from './rules';
-import { isSuppressed } from './suppression';
+import { suppressionTest } from './suppression';
 import { LineIndex } from '../analysis/line-index';
 
 export interface CheckOptions {
@@ -22,6 +22,7 @@ export type CheckInput = Omit<CheckContext, 'lines'> & { lines?: LineIndex };
 export function runChecks(input: CheckInput, options: CheckOptions): Finding[] {
   const context = withLazyLines(input);
   const findings: Finding[] = [];
+  let suppressed: ((line: number, ruleId: string) => boolean) | null = null;
   for (const rule of RULES) {
     if (options.only && !options.only.includes(rule.id)) continue;
     const configured = options.severities[rule.id];
@@ -35,7 +36,8 @@ export function runChecks(input: CheckInput, options: CheckOptions): Finding[] {
       continue;
     }
     for (const finding of ruleFindings) {
-      if (isSuppressed(context.lines, finding.range.start.line, rule.id)) continue;
+      suppressed ??= suppressionTest(context.lines);
+      if (suppressed(finding.range.start.line, rule.id)) continue;
       findings.push({ ...finding, ruleId: rule.id, severity });
     }
   }

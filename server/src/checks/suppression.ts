@@ -19,10 +19,29 @@ function covers(ids: Set<string> | 'all', ruleId: string): boolean {
   return ids === 'all' || ids.has(ruleId);
 }
 
-export function isSuppressed(lines: LineIndex, line: number, ruleId: string): boolean {
-  const here = SAME_LINE.exec(lines.line(line));
-  if (here && covers(ruleIds(here[1]!), ruleId)) return true;
-  if (line === 0) return false;
-  const previous = NEXT_LINE.exec(lines.line(line - 1));
-  return previous !== null && covers(ruleIds(previous[1]!), ruleId);
+type Silenced = Set<string> | 'all' | null;
+
+/**
+ * The suppression test of one file, reading each line's comments once: a file whose findings crowd one
+ * long line (generated tables) would otherwise re-read that line for every finding.
+ */
+export function suppressionTest(lines: LineIndex): (line: number, ruleId: string) => boolean {
+  const sameLine = new Map<number, Silenced>();
+  const nextLine = new Map<number, Silenced>();
+  const read = (cache: Map<number, Silenced>, pattern: RegExp, line: number): Silenced => {
+    let ids = cache.get(line);
+    if (ids === undefined) {
+      const match = pattern.exec(lines.line(line));
+      ids = match ? ruleIds(match[1]!) : null;
+      cache.set(line, ids);
+    }
+    return ids;
+  };
+  return (line, ruleId) => {
+    const here = read(sameLine, SAME_LINE, line);
+    if (here !== null && covers(here, ruleId)) return true;
+    if (line === 0) return false;
+    const previous = read(nextLine, NEXT_LINE, line - 1);
+    return previous !== null && covers(previous, ruleId);
+  };
 }
