@@ -82,7 +82,10 @@ export class LspClient {
       if (!pending) return;
       this.pending.delete(message.id);
       clearTimeout(pending.timer);
-      if (message.error) pending.reject(new Error(`${pending.method}: ${message.error.message}`));
+      if (message.error)
+        pending.reject(
+          Object.assign(new Error(`${pending.method}: ${message.error.message}`), { code: message.error.code }),
+        );
       else pending.resolve(message.result);
       return;
     }
