@@ -3,6 +3,7 @@
 // holds, an --ops sequence over its bound, --jobs beyond the cores, and a xen-pv map of 2^64 - 1 bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +97,24 @@ test('file names are printed as one token: a newline or U+202E is escaped, a bac
       uris.join('\n'),
     );
     assert.ok(!uris.some((uri) => uri.endsWith('/back/slash.c')), uris.join('\n'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a path that does not exist is a usage error, and a FIFO is skipped instead of waited on', () => {
+  const missing = runCli(['scan', '--no-cache', 'examples/no-such-driver.c']);
+  assert.equal(missing.status, 2, missing.stderr);
+  assert.match(missing.stderr, /scan: examples\/no-such-driver\.c: no such file or directory/);
+  const dir = mkdtempSync(join(tmpdir(), 'dmalens-fifo-'));
+  try {
+    const fifo = join(dir, 'pipe.c');
+    spawnSync('mkfifo', [fifo]);
+    // runCli's 30 s timeout would end a scan that waited for a writer; the skip answers at once.
+    const run = runCli(['scan', '--no-cache', fifo]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /pipe\.c: skipped: not a regular file/);
+    assert.match(run.stdout, /^0 files with DMA sites/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@
 // Cheap tests come first so that most files cost one read: the size from fstat, a stat comparison with
 // the cache, the exact-name prefilter on the raw bytes (no string, no UTF-8 decoding), and only then a
 // content hash, a decode and the analysis.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { mayNeedAnalysis } from './scan-prefilter';
@@ -89,7 +89,8 @@ export function readForScan(task: FileTask, maxFileSize: number): FileOutcome | 
   const { path } = task;
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // O_NONBLOCK: opening a FIFO named on the command line would otherwise wait for a writer for ever.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     return {
       kind: 'skipped',
@@ -118,6 +119,8 @@ function scanOpenFile(fd: number, task: FileTask, maxFileSize: number): FileOutc
   const { path } = task;
   const stat = fstatSync(fd);
   const signature: FileSignature = { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
+  if (!stat.isFile())
+    return { kind: 'skipped', path, signature: null, reason: 'unreadable', note: 'not a regular file' };
   if (task.cached?.signatureTrusted && sameSignature(task.cached.signature, signature))
     return { kind: 'unchanged', path };
   if (signature.size > maxFileSize) {

@@ -2,6 +2,7 @@
 // [--jobs N] [--cache DIR | --no-cache] [--max-file-size BYTES] [--progress]`: every DMA call site and
 // finding under the paths, as a report written while the scan runs. Exit status: 0 when no finding has
 // error severity, 1 when one does, 2 for bad usage (unknown option, platform or rule: a UsageError).
+import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { availableParallelism } from 'node:os';
@@ -136,6 +137,8 @@ export async function scanCommand(argv: readonly string[]): Promise<number> {
     print(SCAN_HELP);
     return 0;
   }
+  const missing = args.paths.find((path) => !existsSync(path));
+  if (missing !== undefined) throw new UsageError(`scan: ${missing}: no such file or directory`);
   tuneCompilerForBatch();
   const totals = new ReportTotals();
   const writer = createWriter(args.format, args.platforms, totals);

@@ -37,7 +37,8 @@ export class ReportTotals {
   readonly byRule: Record<string, number> = {};
 
   add(file: ReportFile): void {
-    this.files++;
+    // A skipped file is reported with its reason but is not a file with DMA sites.
+    if (!file.skipped) this.files++;
     this.sites += file.sites.length;
     for (const finding of file.diagnostics) {
       this.bySeverity[finding.severity] = (this.bySeverity[finding.severity] ?? 0) + 1;
