@@ -20,6 +20,7 @@ import { registerCustomRequests, statusOf } from './lsp/custom-requests';
 import { DiagnosticsPublisher } from './lsp/diagnostics';
 import { registerDocumentHandlers } from './lsp/documents';
 import { registerHover } from './lsp/hover';
+import { Lifecycle } from './lsp/lifecycle';
 import { ServerState } from './lsp/server-state';
 import { registerSymbols } from './lsp/symbols';
 import { WorkspaceIndex } from './index/workspace-index';
@@ -45,7 +46,9 @@ if (
   process.exit(2);
 }
 
-const connection = createConnection(ProposedFeatures.all);
+const lifecycle = new Lifecycle();
+const connection = createConnection(ProposedFeatures.all, { messageStrategy: lifecycle });
+lifecycle.register(connection);
 const log = (message: string) => connection.console.log(message);
 const state = new ServerState(log);
 const progress: IndexProgress = new IndexProgress(connection, (): protocol.StatusResult => statusOf(state, index));
