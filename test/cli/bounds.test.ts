@@ -119,3 +119,10 @@ test('a path that does not exist is a usage error, and a FIFO is skipped instead
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a cache folder inside /proc costs the cache, said in one line, and the scan ends', () => {
+  const run = runCli(['scan', '--cache', '/proc/self/fdinfo', 'examples']);
+  assert.equal(run.status, 1, run.stderr); // the bundled examples hold error-level findings on purpose
+  assert.match(run.stderr, /cache not saved to \/proc\/self\/fdinfo\//);
+  assert.match(run.stdout, /files with DMA sites/);
+});

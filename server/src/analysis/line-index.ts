@@ -5,6 +5,8 @@
 // suppression comments and the text their quick fixes insert.
 import type { Position, Range } from './callsite';
 
+const CARRIAGE_RETURN = 0x0d;
+
 export class LineIndex {
   /**
    * Offsets of the line starts, in a typed array: a whole-tree scan indexes 100 M characters of candidates,
@@ -49,12 +51,18 @@ export class LineIndex {
   }
 
   offsetAt(position: Position): number {
-    if (position.line >= this.starts.length) return this.text.length;
-    if (position.line < 0) return 0;
-    const start = this.starts[position.line]!;
-    // A column past the end of its line means the end of that line (before the newline), as in LSP.
-    const lineEnd = position.line + 1 < this.starts.length ? this.starts[position.line + 1]! - 1 : this.text.length;
-    return Math.min(start + Math.max(0, position.character), lineEnd);
+    const line = Math.floor(position.line);
+    if (line >= this.starts.length) return this.text.length;
+    if (!(line >= 0)) return 0;
+    const start = this.starts[line]!;
+    // A column past the end of its line means the end of that line, before its line break: `\r\n` as well
+    // as `\n`, or an edit there would land between the two and shift every later position by one.
+    let lineEnd = line + 1 < this.starts.length ? this.starts[line + 1]! - 1 : this.text.length;
+    if (lineEnd > start && this.text.charCodeAt(lineEnd - 1) === CARRIAGE_RETURN && lineEnd < this.text.length)
+      lineEnd--;
+    // A column that is not a number (NaN from a hostile client) is the line's start, never NaN.
+    const column = Number.isFinite(position.character) ? Math.max(0, Math.floor(position.character)) : 0;
+    return Math.min(start + column, lineEnd);
   }
 
   rangeOf(start: number, end: number): Range {
