@@ -422,8 +422,11 @@ test("the hover's link opens the address pipeline of the hovered call", async ()
   await page.locator('.monaco-hover:not(.hidden) a', { hasText: 'Open the address pipeline' }).first().click();
   // The panel is reused: its heading now names the hovered call in bdd_reply_buffer.
   await webviewText('dma_map_single in bdd_reply_buffer');
-  const size = await webview().locator('#size').inputValue();
-  assert.equal(BigInt(size), 512n, 'the call’s real size');
+  // The reused panel's heading can change before its controls are updated in place: wait for the size.
+  const sizeField = webview().locator('#size');
+  const deadline = Date.now() + 10_000;
+  while ((await sizeField.inputValue()) !== '512' && Date.now() < deadline) await page.waitForTimeout(100);
+  assert.equal(BigInt(await sizeField.inputValue()), 512n, 'the call’s real size');
   assert.equal(await webview().locator('#dir').inputValue(), 'from_device');
 });
 
