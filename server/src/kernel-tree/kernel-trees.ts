@@ -32,10 +32,8 @@ export class KernelTrees {
 
   /** The targets of a file given by its absolute path; null outside a kernel tree. */
   targetsOf(file: string): FileTargets | null {
-    const root = this.roots.find(file);
-    if (root === null) return null;
-    const path = relative(root, file).split(sep).join('/');
-    return { root, path, ...this.tree(root).project.targets(path) };
+    const place = this.locate(file);
+    return place && { ...place, ...this.tree(place.root).project.targets(place.path) };
   }
 
   /**
@@ -43,10 +41,10 @@ export class KernelTrees {
    * (the first one's value is simulated); null outside a kernel tree.
    */
   sizesFor(file: string, platformIds: readonly string[]): SizeResolver | null {
-    const root = this.roots.find(file);
-    if (root === null) return null;
-    const path = relative(root, file).split(sep).join('/');
-    const { definitions } = this.tree(root);
+    const place = this.locate(file);
+    if (place === null) return null;
+    const { path } = place;
+    const { definitions } = this.tree(place.root);
     // One machine per architecture, ABI and page size: the machine symbols of two profiles of one
     // architecture rarely change a size, and each machine costs a walk of the file's includes.
     const seen = new Set<string>();
@@ -62,6 +60,12 @@ export class KernelTrees {
       MAY_BE_CONSTANT.test(text)
         ? resolveSize(definitions, path, machines, text)
         : { unknown: 'a value known only at run time' };
+  }
+
+  /** The file's tree root and its path inside the tree, as the Makefiles name it; null outside a tree. */
+  private locate(file: string): { root: string; path: string } | null {
+    const root = this.roots.find(file);
+    return root === null ? null : { root, path: relative(root, file).split(sep).join('/') };
   }
 
   private machineOf(profile: PlatformProfile): TargetMachine | null {

@@ -15,13 +15,7 @@ export interface DeviceFacts {
   why: string;
 }
 
-interface KindFacts {
-  bus: DeviceBus | null;
-  initialMaskBits: number | null;
-  why: string;
-}
-
-const BY_KIND: Record<DriverKind, KindFacts> = {
+const BY_KIND: Record<DriverKind, DeviceFacts> = {
   pci: {
     bus: 'pci',
     initialMaskBits: 32,

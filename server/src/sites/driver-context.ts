@@ -5,14 +5,7 @@
 // fields here rather than as new parameters of every function that simulates.
 import type { CallSite } from '../analysis/callsite';
 import { driverRegistrations } from '../analysis/driver-bus';
-import {
-  deviceFacts,
-  deviceOverrides,
-  type DeviceFacts,
-  type MasksSet,
-  type SizeAnswer,
-  type SizeResolver,
-} from './device-facts';
+import { deviceFacts, deviceOverrides, type DeviceFacts, type MasksSet, type SizeResolver } from './device-facts';
 import { filePlatforms, type BuildTargets, type FilePlatforms, type PlatformChoice } from './file-platforms';
 import type { PlatformModel } from './platform-model';
 
@@ -27,7 +20,7 @@ export interface DriverContext {
   readonly mask: FileMask | null;
   /** The device's streaming mask in words: the driver's chain, its initial width, or unknown. */
   readonly maskWords: string;
-  /** Size arguments through the headers of the file's kernel tree (memoised per text); null outside one. */
+  /** Size arguments through the headers of the file's kernel tree (the index memoises them); null outside one. */
   readonly sizes: SizeResolver | null;
   /** True for virtio_ring.c, whose DMA calls run only where vring_use_dma_api() is true. */
   readonly virtioRing: boolean;
@@ -72,22 +65,9 @@ export function driverContext(
     device,
     mask,
     maskWords: maskWords(mask, file.sites, device),
-    sizes: memoised(placement.sizesFor?.(platforms.ids) ?? null),
+    sizes: placement.sizesFor?.(platforms.ids) ?? null,
     virtioRing,
     rowsKey: JSON.stringify([platforms.ids, overrides, virtioRing]),
-  };
-}
-
-function memoised(resolve: SizeResolver | null): SizeResolver | null {
-  if (!resolve) return null;
-  const answers = new Map<string, SizeAnswer>();
-  return (text) => {
-    let answer = answers.get(text);
-    if (!answer) {
-      answer = resolve(text);
-      answers.set(text, answer);
-    }
-    return answer;
   };
 }
 
