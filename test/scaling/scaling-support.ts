@@ -22,6 +22,29 @@ export function assertLinearScaling(label: string, sizes: readonly number[], wor
     fastestSmall = Math.min(fastestSmall, timed(runSmall));
     fastestLarge = Math.min(fastestLarge, timed(runLarge));
   }
+  assertRatio(label, small, large, fastestSmall, fastestLarge);
+}
+
+/** The same check for work that answers asynchronously, such as a request to the built server. */
+export async function assertLinearScalingAsync(
+  label: string,
+  sizes: readonly number[],
+  work: (size: number) => Promise<() => Promise<unknown>>,
+): Promise<void> {
+  const small = sizes[0]!;
+  const large = sizes.at(-1)!;
+  const runSmall = await work(small);
+  const runLarge = await work(large);
+  let fastestSmall = Infinity;
+  let fastestLarge = Infinity;
+  for (let run = 0; run < RUNS; run++) {
+    fastestSmall = Math.min(fastestSmall, await timedAsync(runSmall));
+    fastestLarge = Math.min(fastestLarge, await timedAsync(runLarge));
+  }
+  assertRatio(label, small, large, fastestSmall, fastestLarge);
+}
+
+function assertRatio(label: string, small: number, large: number, fastestSmall: number, fastestLarge: number): void {
   const ratio = fastestLarge / Math.max(fastestSmall, 0.5);
   const limit = 2 * (large / small);
   assert.ok(
@@ -33,5 +56,11 @@ export function assertLinearScaling(label: string, sizes: readonly number[], wor
 function timed(work: () => void): number {
   const started = performance.now();
   work();
+  return performance.now() - started;
+}
+
+async function timedAsync(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
   return performance.now() - started;
 }

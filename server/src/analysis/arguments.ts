@@ -1,5 +1,5 @@
 // Lexical helpers over C text: the argument list of a call (balanced, aware of strings, characters and
-// comments) and whether an offset on a line sits inside a comment or a literal. Used for calls the grammar
+// comments) and skipping white space. Used for calls the grammar
 // could not shape into a call_expression and for argument texts in general, so that every path reports
 // arguments the same way.
 
@@ -86,25 +86,6 @@ function skipLiteral(text: string, open: number, limit: number): number {
     else if (char === quote || char === '\n') return at;
   }
   return limit;
-}
-
-/** True when `offset` is inside a comment or a string/character literal that starts on the same line. */
-export function insideCommentOrLiteralOnLine(text: string, offset: number): boolean {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  for (let at = lineStart; at < offset; at++) {
-    const char = text[at];
-    if (char === '"' || char === "'") {
-      const end = skipLiteral(text, at, offset + 1);
-      if (end >= offset) return true;
-      at = end;
-    } else if (char === '/' && text[at + 1] === '/') return true;
-    else if (char === '/' && text[at + 1] === '*') {
-      const end = text.indexOf('*/', at + 2);
-      if (end < 0 || end + 1 >= offset) return true;
-      at = end + 1;
-    }
-  }
-  return false;
 }
 
 /** Skips spaces, tabs, newlines and macro continuations forward from `from`. */

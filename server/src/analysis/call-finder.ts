@@ -5,13 +5,9 @@
 // bodies as raw text, so the caller parses them as fragments.
 import { catalogueEntry, type ApiEntry } from '@dmalens/core';
 import type { SyntaxNode } from '../parse/parser';
-import {
-  insideCommentOrLiteralOnLine,
-  scanArguments,
-  skipSpaceBackward,
-  skipSpaceForward,
-  type ArgumentText,
-} from './arguments';
+import { scanArguments, skipSpaceBackward, skipSpaceForward, type ArgumentText } from './arguments';
+import { LexicalSpans } from './lexical-spans';
+import { NodePaths } from './node-paths';
 import type { Candidate } from './prefilter';
 
 export interface FoundCall {
@@ -77,47 +73,49 @@ export function findCalls(
   // An unterminated comment or string leaves its text to the parser as code, next to an ERROR node rather than
   // inside one; in trees with errors every call is therefore checked against the text too.
   const treeHasErrors = root.hasError;
-  for (const candidate of candidates) {
-    const api = catalogueEntry(candidate.name);
-    if (!api) continue;
-    const local = candidate.offset - base;
-    const node = root.descendantForIndex(local, local + candidate.name.length);
-    if (!node) continue;
-    if (node.type === 'preproc_arg') {
-      if (macro === null) collectMacroBody(node, base, candidate, bodies);
-      continue;
+  const lexical = new LexicalSpans(text);
+  const paths = new NodePaths(root);
+  try {
+    for (const candidate of candidates) {
+      const call = callAt(text, lexical, paths, candidate, base, macro, bodies, treeHasErrors);
+      if (call) calls.push(call);
     }
-    if (NOT_CODE.has(node.type) || node.type !== 'identifier') continue;
-    if (node.startIndex !== local || node.endIndex !== local + candidate.name.length) continue;
-    const ancestors = ancestorsOf(node);
-    if (!ancestors) continue;
-    const call =
-      treeCall(text, node, ancestors, api, base, macro, treeHasErrors) ??
-      recoveredCall(text, node, ancestors, api, base, macro);
-    if (call) calls.push(call);
+  } finally {
+    paths.delete();
   }
   return { calls, macroBodies: [...bodies.values()] };
 }
 
-/** Deeper than this (pathological nesting), a name is not analysed: its facts would be unknown anyway. */
-const MAX_NESTING = 400;
-
-/**
- * The node's ancestors, innermost first, or null when it is nested deeper than MAX_NESTING. Each `parent`
- * costs O(depth) in tree-sitter (nodes keep no parent pointer), so the walk is capped to keep pathological
- * nesting from turning quadratic.
- */
-function ancestorsOf(node: SyntaxNode): SyntaxNode[] | null {
-  const ancestors: SyntaxNode[] = [];
-  for (let current = node.parent; current; current = current.parent) {
-    if (ancestors.length === MAX_NESTING) return null;
-    ancestors.push(current);
+/** The call at one candidate name, or null; a name in a `#define` body is set aside in `bodies`. */
+function callAt(
+  text: string,
+  lexical: LexicalSpans,
+  paths: NodePaths,
+  candidate: Candidate,
+  base: number,
+  macro: string | null,
+  bodies: Map<number, MacroBody>,
+  treeHasErrors: boolean,
+): FoundCall | null {
+  const api = catalogueEntry(candidate.name);
+  if (!api) return null;
+  const local = candidate.offset - base;
+  const { node, ancestors } = paths.pathTo(local, local + candidate.name.length);
+  if (node.type === 'preproc_arg') {
+    if (macro === null) collectMacroBody(node, ancestors, base, candidate, bodies);
+    return null;
   }
-  return ancestors;
+  if (NOT_CODE.has(node.type) || node.type !== 'identifier') return null;
+  if (node.startIndex !== local || node.endIndex !== local + candidate.name.length) return null;
+  return (
+    treeCall(text, lexical, node, ancestors, api, base, macro, treeHasErrors) ??
+    recoveredCall(text, lexical, node, ancestors, api, base, macro)
+  );
 }
 
 function treeCall(
   text: string,
+  lexical: LexicalSpans,
   name: SyntaxNode,
   ancestors: SyntaxNode[],
   api: ApiEntry,
@@ -132,7 +130,7 @@ function treeCall(
   const argumentList = parent.childForFieldName('arguments');
   if (!argumentList) return null;
   const recovered = macro !== null || hasErrorAncestor(ancestors);
-  if (treeHasErrors && macro === null && insideBrokenCommentOrLiteral(text, base + name.startIndex)) return null;
+  if (treeHasErrors && macro === null && lexical.insideBrokenCommentOrLiteral(base + name.startIndex)) return null;
   const open = base + argumentList.startIndex;
   const list = scanArguments(text, open);
   if (!list) return null;
@@ -155,6 +153,7 @@ function treeCall(
 /** A name the grammar did not make a callee: a call only inside an ERROR region and only in expression position. */
 function recoveredCall(
   text: string,
+  lexical: LexicalSpans,
   name: SyntaxNode,
   ancestors: SyntaxNode[],
   api: ApiEntry,
@@ -172,7 +171,7 @@ function recoveredCall(
   const nameEnd = base + name.endIndex;
   const open = skipSpaceForward(text, nameEnd);
   if (text[open] !== '(') return null;
-  if (insideBrokenCommentOrLiteral(text, nameStart) || (!prototypeInBody && looksLikeDeclaration(text, nameStart)))
+  if (lexical.insideBrokenCommentOrLiteral(nameStart) || (!prototypeInBody && looksLikeDeclaration(text, nameStart)))
     return null;
   const list = scanArguments(text, open);
   if (!list) return null;
@@ -190,13 +189,6 @@ function recoveredCall(
     recovered: true,
     macro,
   };
-}
-
-/** After an unclosed `/*`, or inside a string or comment opened earlier on the same line. */
-function insideBrokenCommentOrLiteral(text: string, offset: number): boolean {
-  const opened = text.lastIndexOf('/*', offset);
-  if (opened >= 0 && opened > text.lastIndexOf('*/', offset)) return true;
-  return insideCommentOrLiteralOnLine(text, offset);
 }
 
 /** `dma_addr_t dma_map_single(` or `void *dma_alloc_coherent(`: a prototype, not a call. */
@@ -219,11 +211,12 @@ function hasErrorAncestor(ancestors: readonly SyntaxNode[]): boolean {
 
 function collectMacroBody(
   argument: SyntaxNode,
+  ancestors: readonly SyntaxNode[],
   base: number,
   candidate: Candidate,
   bodies: Map<number, MacroBody>,
 ): void {
-  const definition = argument.parent;
+  const definition = ancestors[0];
   if (definition?.type !== 'preproc_function_def' && definition?.type !== 'preproc_def') return;
   const name = definition.childForFieldName('name')?.text ?? '';
   const start = base + argument.startIndex;

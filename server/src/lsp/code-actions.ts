@@ -9,6 +9,7 @@ import {
   type Connection,
   type Range,
 } from 'vscode-languageserver/node';
+import type { LineIndex } from '../analysis/line-index';
 import type { Finding } from '../checks/rule';
 import type { ServerState } from './server-state';
 import { toDiagnostic } from './diagnostics';
@@ -21,7 +22,12 @@ function overlaps(a: Range, b: Range): boolean {
 
 export function codeActions(state: ServerState, params: CodeActionParams): CodeAction[] {
   const uri = params.textDocument.uri;
-  const text = state.documents.get(uri)?.analysis?.text ?? '';
+  const analysis = state.documents.get(uri)?.analysis;
+  if (!analysis) return [];
+  // The line break and each line's indentation come from the document's line index: a whole-file request
+  // over tens of thousands of findings must not split the text once per finding.
+  const lines = analysis.lineIndex;
+  const newline = analysis.text.includes('\r\n') ? '\r\n' : '\n';
   const findings = state.findings(uri).filter((finding) => overlaps(finding.range, params.range));
   const fixes: CodeAction[] = findings
     .filter((finding) => finding.fix)
@@ -32,15 +38,13 @@ export function codeActions(state: ServerState, params: CodeActionParams): CodeA
       isPreferred: true,
       edit: { changes: { [uri]: finding.fix!.edits } },
     }));
-  return [...fixes, ...findings.map((finding) => suppression(uri, text, finding))];
+  return [...fixes, ...findings.map((finding) => suppression(uri, lines, newline, finding))];
 }
 
 /** `// dmalens-ignore-next-line <rule>` above the finding's line, indented like it. */
-function suppression(uri: string, text: string, finding: Finding): CodeAction {
+function suppression(uri: string, lines: LineIndex, newline: string, finding: Finding): CodeAction {
   const line = finding.range.start.line;
-  const lineText = text.split('\n', line + 1)[line] ?? '';
-  const indent = /^[ \t]*/.exec(lineText)![0];
-  const newline = text.includes('\r\n') ? '\r\n' : '\n';
+  const indent = lines.indentation(line);
   return {
     title: `Ignore ${finding.ruleId} on this line`,
     kind: CodeActionKind.QuickFix,

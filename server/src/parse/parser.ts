@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 
-export type { Node as SyntaxNode, Tree } from 'web-tree-sitter';
+export type { Node as SyntaxNode, Tree, TreeCursor } from 'web-tree-sitter';
 
 const GRAMMAR_FILE = 'tree-sitter-c.wasm';
 const RUNTIME_FILE = 'tree-sitter.wasm';
