@@ -258,6 +258,9 @@ function findSlotsInArea(
   const area = pool.areas[areaIndex]!;
   const areaNslabs = pool.areaNslabs;
   if (nslots > areaNslabs - area.used) return -1;
+  // `slots[i].list` never exceeds a segment, so a request longer than a segment fails at every slot: the
+  // kernel's loop visits the whole area to learn that, and its answer is known without the walk.
+  if (nslots > IO_TLB_SEGSIZE) return -1;
   const slotBase = areaIndex * areaNslabs;
   const wrap = (value: number): number => (value >= areaNslabs ? 0 : value);
   const tableShift = BigInt(nrSlots(tblDmaAddr));

@@ -1,5 +1,7 @@
 // One open editor document: its text, its syntax tree kept up to date by incremental re-parsing, and its call
-// sites (computed on demand, cached until the next edit). The tree lives in wasm memory: call dispose().
+// sites (computed on demand, cached until the next edit). The tree lives in wasm memory: call dispose(). A
+// document the server has not used for a while can give its tree back (releaseTree); its next edit parses
+// the whole text again.
 import { parse, type Tree } from '../parse/parser';
 import type { CallSite, Position, Range } from './callsite';
 import { extractCallSites } from './extract';
@@ -16,12 +18,14 @@ export class AnalyzedDocument {
   private currentText: string;
   private lines: LineIndex;
   private tree: Tree | null;
+  private overBudget: boolean;
   private cachedSites: CallSite[] | null = null;
 
   constructor(text: string) {
     this.currentText = text;
     this.lines = new LineIndex(text);
     this.tree = parse(text);
+    this.overBudget = this.tree === null;
   }
 
   get text(): string {
@@ -33,8 +37,8 @@ export class AnalyzedDocument {
     return this.lines;
   }
 
-  /** True when the last parse stayed within its budget. */
-  get parsed(): boolean {
+  /** True while the document holds a syntax tree in wasm memory. */
+  get holdsTree(): boolean {
     return this.tree !== null;
   }
 
@@ -43,7 +47,7 @@ export class AnalyzedDocument {
    * come from parses of the top-level definitions that name a DMA call (the scan's way), never from none.
    */
   get degraded(): string | null {
-    return this.tree
+    return !this.overBudget
       ? null
       : 'parsing the whole file took longer than its budget; the call sites come from separate parses of the definitions that name a DMA call, and some may be missing';
   }
@@ -82,6 +86,14 @@ export class AnalyzedDocument {
     return this.cachedSites;
   }
 
+  /** Frees the syntax tree, keeping the text and the call sites; the next edit parses the whole text. */
+  releaseTree(): void {
+    if (!this.tree) return;
+    this.sites();
+    this.tree.delete();
+    this.tree = null;
+  }
+
   /** The innermost site whose call (name to closing parenthesis) contains the position. */
   siteAt(position: Position): CallSite | null {
     const offset = this.lines.offsetAt(position);
@@ -118,6 +130,7 @@ export class AnalyzedDocument {
     const old = this.tree;
     this.tree = parse(this.currentText, old);
     old?.delete();
+    this.overBudget = this.tree === null;
     this.cachedSites = null;
   }
 }

@@ -1,6 +1,7 @@
 // One thread's definitions index: the header store shared by every file, translation units per file and
 // target machine, and answers memoised per expression, so the many call sites of a driver that pass the
 // same size cost one evaluation per target.
+import { LruCache } from '../memory/lru-cache';
 import { MacroTable, tokenize } from '../preprocessor';
 import { HeaderStore, type SourceReader } from './header-store';
 import { DefinitionResolver, type Resolution } from './resolver';
@@ -12,8 +13,8 @@ const ANSWER_LIMIT = 20_000;
 
 export class DefinitionsIndex {
   readonly store: HeaderStore;
-  private readonly units = new Map<string, DefinitionResolver>();
-  private readonly answers = new Map<string, Resolution>();
+  private readonly units = new LruCache<string, DefinitionResolver>(UNIT_LIMIT);
+  private readonly answers = new LruCache<string, Resolution>(ANSWER_LIMIT);
 
   constructor(reader: SourceReader) {
     this.store = new HeaderStore(reader);
@@ -25,7 +26,6 @@ export class DefinitionsIndex {
     let answer = this.answers.get(key);
     if (!answer) {
       answer = this.resolver(path, machine).evaluate(text);
-      if (this.answers.size >= ANSWER_LIMIT) this.answers.clear();
       this.answers.set(key, answer);
     }
     return answer;
@@ -43,7 +43,6 @@ export class DefinitionsIndex {
     let resolver = this.units.get(key);
     if (!resolver) {
       resolver = new DefinitionResolver(new TranslationUnit(this.store, path, machine, intrinsics(machine)));
-      if (this.units.size >= UNIT_LIMIT) this.units.delete(this.units.keys().next().value!);
       this.units.set(key, resolver);
     }
     return resolver;

@@ -63,6 +63,7 @@ export class DiagnosticsPublisher {
       });
     }
     void this.connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+    this.state.heap.afterWork();
   }
 
   /** After a settings change every open document is re-checked. */

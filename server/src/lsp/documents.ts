@@ -29,6 +29,7 @@ export function registerDocumentHandlers(
     document.version = textDocument.version ?? document.version + 1;
     if (document.analysis) {
       document.analysis.applyEdits(contentChanges);
+      state.touch(textDocument.uri);
     } else {
       // A skipped document is re-examined only when the client sends its whole text again.
       const whole = contentChanges.find((change) => !('range' in change) || change.range === undefined);

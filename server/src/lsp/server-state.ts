@@ -9,6 +9,7 @@ import { KernelTrees } from '../kernel-tree';
 import { createPlatformModel, driverContext, type DriverContext, type PlatformModel } from '../sites';
 import type { Finding } from '../checks/rule';
 import { runChecks } from '../checks/run-checks';
+import { HeapTrim } from '../memory/heap-trim';
 
 export interface OpenDocument {
   uri: string;
@@ -22,6 +23,9 @@ export interface OpenDocument {
   context?: { generation: number; version: number; value: DriverContext };
 }
 
+/** Characters of open documents whose syntax trees stay in memory (a tree takes tens of bytes per character). */
+const TREE_TEXT_BUDGET = 2 * 2 ** 20;
+
 export class ServerState {
   settings: Settings = defaultSettings();
   model: PlatformModel;
@@ -30,6 +34,8 @@ export class ServerState {
   /** Bumped on every settings change so cached findings are recomputed. */
   generation = 0;
   readonly documents = new Map<string, OpenDocument>();
+  /** Gives garbage back after heavy work, once the server is idle. */
+  readonly heap = new HeapTrim();
   /** The kernel trees of open files, each with its build system read once. */
   readonly kernelTrees = new KernelTrees();
 
@@ -58,12 +64,33 @@ export class ServerState {
     if (skip) document.skipNote = skip;
     else document.analysis = new AnalyzedDocument(text);
     this.documents.set(uri, document);
+    this.touch(uri);
     return document;
+  }
+
+  /**
+   * Marks a document as the most recently used and keeps the syntax trees of open documents within
+   * TREE_TEXT_BUDGET characters of text: the least recently used give theirs back first (the client decides
+   * how many documents are open; the server decides how much wasm memory their trees take).
+   */
+  touch(uri: string): void {
+    const document = this.documents.get(uri);
+    if (!document) return;
+    this.documents.delete(uri);
+    this.documents.set(uri, document);
+    let held = 0;
+    for (const other of [...this.documents.values()].reverse()) {
+      const analysis = other.analysis;
+      if (!analysis?.holdsTree) continue;
+      held += analysis.text.length;
+      if (held > TREE_TEXT_BUDGET && other !== document) analysis.releaseTree();
+    }
   }
 
   close(uri: string): void {
     this.documents.get(uri)?.analysis?.dispose();
     this.documents.delete(uri);
+    this.heap.afterWork();
   }
 
   sites(uri: string): readonly CallSite[] {

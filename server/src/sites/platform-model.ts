@@ -1,6 +1,7 @@
 // The server's one door into the simulation core. Checks, hovers, hints, the client's requests, the scan
 // and the CLI ask "what does platform P do with this sequence of requests" here; results are memoised
 // because the same call is asked about by several features and by every keystroke's re-check.
+import { LruCache } from '../memory/lru-cache';
 import {
   createSession,
   listProfiles,
@@ -104,9 +105,9 @@ function sessionComplaint(id: string, overrides: Record<string, ParamOverrideVal
 
 /** What every selection of one model shares: results, booted sessions, MMIO examples. */
 class ModelMemo {
-  readonly runs = new Map<string, PlatformRun>();
+  readonly runs = new LruCache<string, PlatformRun>(MEMO_LIMIT);
   /** A booted session per platform and overrides: cloning one costs a fraction of booting anew. */
-  readonly booted = new Map<string, Session>();
+  readonly booted = new LruCache<string, Session>(MEMO_LIMIT);
   readonly mmio = new Map<string, bigint | null>();
 }
 
@@ -138,7 +139,6 @@ class MemoisedModel implements PlatformModel {
     const known = this.memo.runs.get(key);
     if (known) return known;
     const run = this.simulate(platformId, requests, extraOverrides);
-    if (this.memo.runs.size >= MEMO_LIMIT) this.memo.runs.clear();
     this.memo.runs.set(key, run);
     return run;
   }
@@ -169,7 +169,6 @@ class MemoisedModel implements PlatformModel {
     let session = booted.get(key);
     if (!session) {
       session = createSession(platformId, overrides);
-      if (booted.size >= MEMO_LIMIT) booted.clear();
       booted.set(key, session);
     }
     return session.clone();
