@@ -20,7 +20,8 @@ import { registerCustomRequests, statusOf } from './lsp/custom-requests';
 import { DiagnosticsPublisher } from './lsp/diagnostics';
 import { registerDocumentHandlers } from './lsp/documents';
 import { registerHover } from './lsp/hover';
-import { Lifecycle } from './lsp/lifecycle';
+import { Lifecycle, cancelUndispatched } from './lsp/lifecycle';
+import { watchFraming } from './lsp/frame-guard';
 import { ServerState } from './lsp/server-state';
 import { registerSymbols } from './lsp/symbols';
 import { WorkspaceIndex } from './index/workspace-index';
@@ -47,7 +48,10 @@ if (
 }
 
 const lifecycle = new Lifecycle();
-const connection = createConnection(ProposedFeatures.all, { messageStrategy: lifecycle });
+const connection = createConnection(ProposedFeatures.all, {
+  messageStrategy: lifecycle,
+  connectionStrategy: { cancelUndispatched },
+});
 lifecycle.register(connection);
 const log = (message: string) => connection.console.log(message);
 const state = new ServerState(log);
@@ -139,3 +143,5 @@ registerCustomRequests(connection, state, index);
 connection.onShutdown(() => index.dispose());
 
 connection.listen();
+// Registered after the library's own reader, so it sees each chunk once the valid messages in it are read.
+if (process.argv.includes('--stdio')) watchFraming(process.stdin);

@@ -1,13 +1,15 @@
 // The LSP lifecycle at the door: before `initialize` a request is refused with ServerNotInitialized, after
-// `shutdown` with InvalidRequest, and a request whose method is not a string (42, null) gets an answer
-// instead of silence. The JSON-RPC library dispatches whatever arrives; this strategy sees each message
+// `shutdown` with InvalidRequest, a request whose method is not a string (42, null) gets an answer instead
+// of silence, and a request cancelled while still queued is answered RequestCancelled. The JSON-RPC library dispatches whatever arrives; this strategy sees each message
 // first and sends the ones to refuse to a handler that answers with the error.
 import {
   ErrorCodes,
+  LSPErrorCodes,
   ResponseError,
   type Connection,
   type Message,
   type MessageStrategy,
+  type ResponseMessage,
 } from 'vscode-languageserver/node';
 
 const NOT_INITIALIZED = '$/dmalens/refuse/notInitialized';
@@ -46,4 +48,19 @@ export class Lifecycle implements MessageStrategy {
       () => new ResponseError(ErrorCodes.InvalidRequest, 'a request needs a method name (a string)'),
     );
   }
+}
+
+/**
+ * A request the client cancels before it is dispatched is answered RequestCancelled at once instead of being
+ * computed for nobody (the library's default runs it anyway). Handlers run to completion within one turn of
+ * the event loop, each bounded (test/scaling/), so a cancellation that arrives later finds nothing running.
+ */
+export function cancelUndispatched(message: Message): ResponseMessage | undefined {
+  const id = (message as { id?: unknown }).id;
+  if (typeof id !== 'number' && typeof id !== 'string') return undefined;
+  return {
+    jsonrpc: '2.0',
+    id,
+    error: { code: LSPErrorCodes.RequestCancelled, message: 'the request was cancelled before it started' },
+  };
 }
