@@ -24,3 +24,31 @@ test('requests are refused by name before initialize, after shutdown, and withou
   assert.match(answers[5]!.error!.message, /shut down/);
   assert.equal(await server.exited, 0);
 });
+
+test('requests whose parameters have the wrong shape are refused as InvalidParams, naming what is wrong', async () => {
+  const server = new RawServer();
+  try {
+    server.initialize();
+    await server.answersTo(['init']);
+    const malformed: [string, unknown, RegExp][] = [
+      ['textDocument/hover', null, /params must be an object/],
+      ['textDocument/hover', 'x', /params must be an object/],
+      ['textDocument/hover', { textDocument: { uri: 'file:///tmp/demo.c' } }, /params.position/],
+      ['textDocument/codeLens', { textDocument: {} }, /textDocument.uri/],
+      ['textDocument/codeAction', { textDocument: { uri: 'file:///tmp/demo.c' }, range: 7 }, /params.range/],
+      ['textDocument/inlayHint', null, /params must be an object/],
+      ['textDocument/documentSymbol', [], /params must be an object/],
+      ['workspace/symbol', { query: 42 }, /params.query must be a string/],
+    ];
+    malformed.forEach(([method, params], index) => server.send({ id: 100 + index, method, params }));
+    server.send({ id: 200, method: 'workspace/symbol', params: { query: 'dma' } });
+    const answers = await server.answersTo([...malformed.map((_, index) => 100 + index), 200]);
+    malformed.forEach(([method, , message], index) => {
+      assert.equal(answers[index]!.error?.code, -32602, `${method}: ${JSON.stringify(answers[index])}`);
+      assert.match(answers[index]!.error!.message, message);
+    });
+    assert.ok(Array.isArray(answers.at(-1)!.result), 'a well-formed request is still answered');
+  } finally {
+    server.kill();
+  }
+});

@@ -1,6 +1,7 @@
 // The LSP lifecycle at the door: before `initialize` a request is refused with ServerNotInitialized, after
 // `shutdown` with InvalidRequest, a request whose method is not a string (42, null) gets an answer instead
-// of silence, and a request cancelled while still queued is answered RequestCancelled. The JSON-RPC library dispatches whatever arrives; this strategy sees each message
+// of silence, one whose parameters have the wrong shape is refused with InvalidParams, and a request
+// cancelled while still queued is answered RequestCancelled. The JSON-RPC library dispatches whatever arrives; this strategy sees each message
 // first and sends the ones to refuse to a handler that answers with the error.
 import {
   ErrorCodes,
@@ -11,10 +12,12 @@ import {
   type MessageStrategy,
   type ResponseMessage,
 } from 'vscode-languageserver/node';
+import { requestParamsProblem } from './request-params';
 
 const NOT_INITIALIZED = '$/dmalens/refuse/notInitialized';
 const SHUT_DOWN = '$/dmalens/refuse/shutDown';
 const BAD_METHOD = '$/dmalens/refuse/badMethod';
+const BAD_PARAMS = '$/dmalens/refuse/badParams';
 
 export class Lifecycle implements MessageStrategy {
   private phase: 'starting' | 'running' | 'shutDown' = 'starting';
@@ -28,6 +31,9 @@ export class Lifecycle implements MessageStrategy {
     if (typeof call.method !== 'string') return refuse(BAD_METHOD);
     if (this.phase === 'starting' && call.method !== 'initialize') return refuse(NOT_INITIALIZED);
     if (this.phase === 'shutDown') return refuse(SHUT_DOWN);
+    const problem = requestParamsProblem(call.method, (message as { params?: unknown }).params);
+    if (problem)
+      return next({ ...message, method: BAD_PARAMS, params: { problem: `${call.method}: ${problem}` } } as Message);
     if (call.method === 'initialize') this.phase = 'running';
     if (call.method === 'shutdown') this.phase = 'shutDown';
     next(message);
@@ -42,6 +48,10 @@ export class Lifecycle implements MessageStrategy {
     connection.onRequest(
       SHUT_DOWN,
       () => new ResponseError(ErrorCodes.InvalidRequest, 'the server is shut down: only exit is accepted'),
+    );
+    connection.onRequest(
+      BAD_PARAMS,
+      (params: { problem: string }) => new ResponseError(ErrorCodes.InvalidParams, params.problem),
     );
     connection.onRequest(
       BAD_METHOD,
