@@ -14,7 +14,7 @@ function scan(cacheDir: string) {
 }
 
 function cacheFile(cacheDir: string): string {
-  const files = readdirSync(cacheDir).filter((name) => !name.includes('.tmp'));
+  const files = readdirSync(cacheDir).filter((name) => name.endsWith('.bin'));
   assert.equal(files.length, 1, `one cache file in ${files.join(', ')}`);
   return join(cacheDir, files[0]!);
 }

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { platformSelection } from '../config/settings';
 import { KernelTrees } from '../kernel-tree';
 import { createAnnotator, createPlatformModel, driverContext } from '../sites';
-import type { AnalyzeFile } from './file-scan';
+import type { AnalyzeFile, AnalyzedFile } from './file-scan';
 import type { ScanAnalysisOptions } from './worker-protocol';
 
 export type { ScanAnalysisOptions };
@@ -19,8 +19,10 @@ export async function createAnalyzer(options: ScanAnalysisOptions = {}): Promise
   // leaves out what it cannot use.
   const selection = platformSelection(options.platforms ?? 'auto');
   const { model } = createPlatformModel(selection.ids, options.overrides ?? {});
-  // One project model per kernel tree and thread: the Kconfig files are read once, on the first file.
-  const kernelTrees = new KernelTrees();
+  // One project model per kernel tree and thread: the Kconfig files are read once, on the first file. The
+  // build files read are reported with the next result, for the scan cache to check on the next scan.
+  const buildInputs = new Map<string, string>();
+  const kernelTrees = new KernelTrees((file, stamp) => buildInputs.set(file, stamp));
   const checkOptions = {
     severities: options.severities ?? {},
     ...(options.rules ? { only: options.rules } : {}),
@@ -35,7 +37,16 @@ export async function createAnalyzer(options: ScanAnalysisOptions = {}): Promise
     // The editor resolves them for the files it opens; a scan's stand-ins are labelled as such.
     const driver = driverContext(model, { sites, text }, { choice: selection.choice, targets, path: file });
     const diagnostics = runChecks({ sites, text, driver, path, ...(lines ? { lines } : {}) }, checkOptions);
-    const facts = { sites, diagnostics, targets: { platforms: driver.platforms.ids, why: driver.platforms.why } };
-    return annotate ? { ...facts, annotations: annotate(sites, driver) } : facts;
+    const facts: AnalyzedFile = {
+      sites,
+      diagnostics,
+      targets: { platforms: driver.platforms.ids, why: driver.platforms.why },
+      ...(annotate ? { annotations: annotate(sites, driver) } : {}),
+    };
+    if (buildInputs.size > 0) {
+      facts.buildInputs = [...buildInputs];
+      buildInputs.clear();
+    }
+    return facts;
   };
 }

@@ -20,8 +20,16 @@ export interface FileFacts {
   targets?: { platforms: string[]; why: string };
 }
 
+/** A build file (absolute path) and its stamp, as read for some file's targets. */
+export type BuildInput = [path: string, stamp: string];
+
+/** The analysis, and the build files its thread read for the first time while doing it. */
+export interface AnalyzedFile extends FileFacts {
+  buildInputs?: BuildInput[];
+}
+
 /** The per-file analysis: extraction and checks on the decoded text. */
-export type AnalyzeFile = (text: string, path: string) => FileFacts;
+export type AnalyzeFile = (text: string, path: string) => AnalyzedFile;
 
 /** What identifies a file's content without reading it (the same idea as git's index). */
 export interface FileSignature {
@@ -56,7 +64,16 @@ export type FileOutcome =
    * The facts travel and are cached as v8-serialised bytes (see `encodeFacts`); the thread that analysed
    * the file may keep the objects too (`decoded`), which never cross threads.
    */
-  | { kind: 'analyzed'; path: string; signature: FileSignature; hash: string; facts: Uint8Array; decoded?: FileFacts }
+  | {
+      kind: 'analyzed';
+      path: string;
+      signature: FileSignature;
+      hash: string;
+      facts: Uint8Array;
+      decoded?: FileFacts;
+      /** Build files first read for this file's targets: the scan cache records them, not the file's facts. */
+      buildInputs?: BuildInput[];
+    }
   | { kind: 'skipped'; path: string; signature: FileSignature | null; reason: SkipReason; note: string };
 
 /** Git and grep call a file binary when a NUL byte shows up early; C sources never contain one. */
@@ -150,7 +167,7 @@ function scanOpenFile(fd: number, task: FileTask, maxFileSize: number): FileOutc
 export function finishAnalysis(pending: PendingAnalysis, analyze: AnalyzeFile, keepDecoded = false): FileOutcome {
   const { path, signature, hash } = pending;
   try {
-    const facts = analyze(pending.text, path);
+    const { buildInputs, ...facts } = analyze(pending.text, path);
     return {
       kind: 'analyzed',
       path,
@@ -158,6 +175,7 @@ export function finishAnalysis(pending: PendingAnalysis, analyze: AnalyzeFile, k
       hash,
       facts: encodeFacts(facts),
       ...(keepDecoded ? { decoded: facts } : {}),
+      ...(buildInputs ? { buildInputs } : {}),
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

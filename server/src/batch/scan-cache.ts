@@ -29,9 +29,10 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
-import type { CachedFacts, FileSignature } from './file-scan';
+import { changedBuildFile, readBuildRecord, writeBuildRecord } from './build-record';
+import type { BuildInput, CachedFacts, FileSignature } from './file-scan';
 
-const FORMAT = 'dmalens-scan-cache-4';
+const FORMAT = 'dmalens-scan-cache-5';
 /** Entries per frame: large enough that framing costs nothing, small enough to be written as the scan goes. */
 const ENTRIES_PER_FRAME = 4096;
 
@@ -98,6 +99,8 @@ export class ScanCache {
   /** The entries of this scan, for a re-scan, which writes them at the end if anything changed. */
   private readonly next = new Map<string, CacheEntry>();
   private changed = false;
+  /** The build files behind the cached targets (build-record.ts), carried over and added to by this scan. */
+  private readonly buildInputs: Map<string, string>;
   /** On a first scan, the file being written as the scan goes. */
   private readonly streaming: FrameWriter | null;
   /** Why the cache could not be loaded or saved, for the scan summary; the scan itself goes on without it. */
@@ -108,8 +111,10 @@ export class ScanCache {
     private readonly key: string,
     previous: Map<string, CacheEntry>,
     private readonly scanStartedMs: number,
+    buildInputs = new Map<string, string>(),
   ) {
     this.previous = previous;
+    this.buildInputs = buildInputs;
     this.streaming = file && previous.size === 0 ? new FrameWriter(file, key, this.problems) : null;
   }
 
@@ -123,19 +128,31 @@ export class ScanCache {
     const file = join(cacheDir, identity.fileName);
     const startedMs = Date.now();
     let entries = new Map<string, CacheEntry>();
+    let buildInputs: Map<string, string> | null = null;
     const problems: string[] = [];
     if (existsSync(file)) {
       try {
         const read = readEntries(readFileSync(file), key);
         entries = read.entries;
         if (read.damaged) problems.push(`cache ${file}: ${read.damaged}; those files are read again`);
+        buildInputs = readBuildRecord(file, key);
+        const changed = buildInputs ? changedBuildFile(buildInputs) : null;
+        if (entries.size > 0 && (!buildInputs || changed)) {
+          problems.push(
+            changed
+              ? `cache ${file}: ${changed} changed since the last scan, so every file's targets are worked out again`
+              : `cache ${file}: no record of the build files behind its targets; every file is read again`,
+          );
+          entries = new Map();
+          buildInputs = null;
+        }
       } catch (error) {
         problems.push(
           `cache ${file} unreadable, starting afresh: ${error instanceof Error ? error.message : String(error)}`,
         );
       }
     }
-    const cache = new ScanCache(file, key, entries, startedMs);
+    const cache = new ScanCache(file, key, entries, startedMs, buildInputs ?? new Map());
     cache.problems.push(...problems);
     return cache;
   }
@@ -164,6 +181,12 @@ export class ScanCache {
     this.record(path, signature, entry.hash, entry.facts);
   }
 
+  /** Build files read for some file's targets during this scan. */
+  noteBuildInputs(inputs: readonly BuildInput[]): void {
+    for (const [path, stamp] of inputs) this.buildInputs.set(path, stamp);
+    this.changed = true;
+  }
+
   record(path: string, signature: FileSignature, hash: string | null, facts: Uint8Array | null): void {
     const signatureTrusted = signature.mtimeMs < this.scanStartedMs - RACY_WINDOW_MS;
     this.put(path, { signature, signatureTrusted, hash, facts });
@@ -177,13 +200,25 @@ export class ScanCache {
   save(): void {
     if (!this.file) return;
     if (this.streaming) {
-      if (this.streaming.finish()) pruneStaleFiles(join(this.file, '..'));
+      if (this.streaming.finish()) this.saved();
       return;
     }
     if (!this.changed && this.next.size === this.previous.size) return;
     const writer = new FrameWriter(this.file, this.key, this.problems);
     for (const [path, entry] of this.next) writer.add(path, entry);
-    if (writer.finish()) pruneStaleFiles(join(this.file, '..'));
+    if (writer.finish()) this.saved();
+  }
+
+  /** After the cache file is in place: the record of its build files beside it, and old files pruned. */
+  private saved(): void {
+    try {
+      writeBuildRecord(this.file!, this.key, this.buildInputs);
+    } catch (error) {
+      this.problems.push(
+        `cache record of build files not written: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    pruneStaleFiles(join(this.file!, '..'));
   }
 
   /** Drops what a first scan has written so far (the scan was cancelled). */
@@ -361,8 +396,8 @@ const ABANDONED_AFTER_MS = 24 * 3600_000;
 function pruneStaleFiles(cacheDir: string): void {
   const now = Date.now();
   for (const name of readdirSync(cacheDir)) {
-    const cache = /^scan-[0-9a-f]{40}\.bin$/.test(name);
-    if (!cache && !/^scan-[0-9a-f]{40}\.bin\.[\d-]+\.tmp$/.test(name)) continue;
+    const cache = /^scan-[0-9a-f]{40}\.bin(\.build)?$/.test(name);
+    if (!cache && !/^scan-[0-9a-f]{40}\.bin(\.build)?\.[\d-]+\.tmp$/.test(name)) continue;
     const path = join(cacheDir, name);
     try {
       if (statSync(path).mtimeMs < now - (cache ? STALE_AFTER_MS : ABANDONED_AFTER_MS)) unlinkSync(path);

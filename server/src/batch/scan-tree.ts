@@ -421,6 +421,7 @@ function applyOutcome(outcome: FileOutcome, cache: ScanCache, progress: ScanProg
       cache.record(path, outcome.signature, null, null);
       return null;
     case 'analyzed':
+      if (outcome.buildInputs) cache.noteBuildInputs(outcome.buildInputs);
       progress.bytesRead += outcome.signature.size;
       progress.candidates++;
       cache.record(path, outcome.signature, outcome.hash, outcome.facts);

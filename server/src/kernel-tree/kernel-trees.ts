@@ -5,7 +5,7 @@ import { listProfiles, type PlatformProfile } from '@dmalens/core';
 import { DefinitionsIndex, type TargetMachine } from '../definitions';
 import { ProjectModel, type Targets } from '../project';
 import type { SizeResolver } from '../sites';
-import { fileSystemReader } from './fs-reader';
+import { fileSystemReader, type BuildFileListener } from './fs-reader';
 import { resolveSize } from './sizes';
 import { machineFor } from './target-machines';
 import { TreeRoots } from './tree-root';
@@ -29,6 +29,9 @@ export class KernelTrees {
   private readonly trees = new Map<string, KernelTree>();
   private readonly profiles = new Map(listProfiles().map((profile) => [profile.id, profile]));
   private readonly machines = new Map<string, TargetMachine | null>();
+
+  /** `onBuildFileRead` hears of every Makefile and Kconfig file the project models read. */
+  constructor(private readonly onBuildFileRead?: BuildFileListener) {}
 
   /** The targets of a file given by its absolute path; null outside a kernel tree. */
   targetsOf(file: string): FileTargets | null {
@@ -76,9 +79,11 @@ export class KernelTrees {
   private tree(root: string): KernelTree {
     let tree = this.trees.get(root);
     if (!tree) {
-      const reader = fileSystemReader(root);
       const profiles = [...this.profiles.values()].map((profile) => ({ id: profile.id, arch: profile.arch }));
-      tree = { project: new ProjectModel(reader, profiles), definitions: new DefinitionsIndex(reader) };
+      tree = {
+        project: new ProjectModel(fileSystemReader(root, this.onBuildFileRead), profiles),
+        definitions: new DefinitionsIndex(fileSystemReader(root)),
+      };
       this.trees.set(root, tree);
     }
     return tree;
