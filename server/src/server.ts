@@ -28,6 +28,10 @@ import { WorkspaceIndex } from './index/workspace-index';
 import { IndexProgress } from './lsp/index-progress';
 import * as protocol from '@dmalens/protocol';
 
+/** The files a kernel tree's targets are read from. */
+const BUILD_FILES_GLOB = '**/{Kconfig*,Makefile,Kbuild}';
+const isBuildFile = (uri: string): boolean => /\/(Kconfig[^/]*|Makefile|Kbuild)$/.test(uri);
+
 const USAGE = 'usage: dmalens-language-server --stdio   (also --node-ipc, --socket=PORT, --pipe=NAME)';
 const TRANSPORTS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
 
@@ -112,7 +116,7 @@ connection.onInitialized(() => {
   const workspace = clientCapabilities.workspace;
   if (workspace?.didChangeWatchedFiles?.dynamicRegistration) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/*.{c,h}' }],
+      watchers: [{ globPattern: '**/*.{c,h}' }, { globPattern: BUILD_FILES_GLOB }],
     });
   }
   if (workspace?.workspaceFolders) {
@@ -127,11 +131,15 @@ connection.onInitialized(() => {
 });
 
 connection.onDidChangeWatchedFiles(({ changes }) => {
-  const changed = changes
+  // A changed Makefile or Kconfig file can move any file of its tree to other platforms.
+  const buildFiles = changes.filter((change) => isBuildFile(change.uri)).map((change) => change.uri);
+  if (buildFiles.length > 0 && state.buildFilesChanged(buildFiles)) diagnostics.publishAll();
+  const sources = changes.filter((change) => !isBuildFile(change.uri));
+  const changed = sources
     .filter((change) => change.type !== FileChangeType.Deleted && !state.documents.has(change.uri))
     .map((change) => change.uri);
-  const deleted = changes.filter((change) => change.type === FileChangeType.Deleted).map((change) => change.uri);
-  void index.update(changed, deleted, state.settings);
+  const deleted = sources.filter((change) => change.type === FileChangeType.Deleted).map((change) => change.uri);
+  if (changed.length > 0 || deleted.length > 0) void index.update(changed, deleted, state.settings);
 });
 
 registerDocumentHandlers(connection, state, diagnostics, log);

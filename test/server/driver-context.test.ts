@@ -8,7 +8,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient, positionOf, repoRoot } from './lsp-client';
@@ -172,4 +173,45 @@ test('dmalens scan gives each file its targets in the JSON report', () => {
   });
   const tulip = report.files.find((file) => file.path === TULIP)!;
   assert.match(tulip.targets!.why, /CONFIG_TULIP/);
+});
+
+describe('a Kconfig file edited during the session', () => {
+  let client: LspClient;
+  let work: string;
+  before(async () => {
+    client = await LspClient.start();
+    work = mkdtempSync(join(tmpdir(), 'dmalens-kconfig-edit-'));
+    cpSync(TREE, work, { recursive: true });
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  test('moves the driver to the platforms the new Kconfig builds it for, once the client reports the change', async () => {
+    const platforms = (await client.request<{ platforms: PlatformInfo[] }>('dmalens/platforms', {})).platforms;
+    const file = join(work, IBMVETH);
+    const text = readFileSync(file, 'utf8');
+    const uri = pathToFileURL(file).toString();
+    await client.open(uri, text);
+    const position = positionOf(text, 'dma_map_single(', 2);
+    const before = await client.hover(uri, position);
+    assert.deepEqual(rowTitles(before!.contents.value, platforms), ['pseries', 'pseries-svm']);
+
+    const kconfig = join(work, 'drivers/net/ethernet/ibm/Kconfig');
+    writeFileSync(
+      kconfig,
+      readFileSync(kconfig, 'utf8')
+        .replace('depends on PPC_PSERIES || PPC_DCR', 'depends on PPC_POWERNV || PPC_PSERIES || PPC_DCR')
+        .replace(/(config IBMVETH[^]*?)depends on PPC_PSERIES/, '$1depends on PPC_POWERNV'),
+    );
+    await client.notify('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: pathToFileURL(kconfig).toString(), type: 2 }],
+    });
+    const after = await client.hover(uri, position);
+    // A VIO device cannot exist on powernv, and the hover says so rather than simulating it.
+    assert.deepEqual(rowTitles(after!.contents.value, platforms), []);
+    assert.match(plain(after!.contents.value), /Platforms: powernv — CONFIG_IBMVETH depends on PPC_POWERNV/);
+    assert.match(plain(after!.contents.value), /VIO devices exist only on pseries/);
+  });
 });

@@ -65,6 +65,15 @@ export class KernelTrees {
         : { unknown: 'a value known only at run time' };
   }
 
+  /**
+   * Forgets what was read of the tree holding `file` (a Makefile or Kconfig file that changed), so that the
+   * next question reads its build files again. True when the file is inside a tree already read.
+   */
+  forgetTreeOf(file: string): boolean {
+    const root = this.roots.find(file);
+    return root !== null && this.trees.delete(root);
+  }
+
   /** The file's tree root and its path inside the tree, as the Makefiles name it; null outside a tree. */
   private locate(file: string): { root: string; path: string } | null {
     const root = this.roots.find(file);

@@ -127,6 +127,18 @@ export class ServerState {
     }
   }
 
+  /**
+   * Build files (Makefiles, Kconfig files) changed on disk: the trees holding them are read again when next
+   * asked, and every cached context and finding is recomputed. True when an open document may be affected.
+   */
+  buildFilesChanged(uris: readonly string[]): boolean {
+    let forgotten = false;
+    for (const uri of uris)
+      if (uri.startsWith('file:') && this.kernelTrees.forgetTreeOf(fileURLToPath(uri))) forgotten = true;
+    if (forgotten) this.generation++;
+    return forgotten;
+  }
+
   findings(uri: string): Finding[] {
     const document = this.documents.get(uri);
     if (!document?.analysis) return [];
