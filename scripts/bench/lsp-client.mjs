@@ -8,7 +8,9 @@ export class LspClient {
     this.nextId = 1;
     this.pending = new Map();
     this.listeners = [];
-    this.buffer = Buffer.alloc(0);
+    this.chunks = [];
+    this.received = 0;
+    this.needed = 0;
     this.stderr = '';
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
     this.child.stdout.on('data', (chunk) => this.receive(chunk));
@@ -63,15 +65,30 @@ export class LspClient {
     });
   }
 
+  /**
+   * Chunks are kept apart until a whole message has arrived: joining each 64 KB chunk to what came before
+   * made a 50 MB answer cost gigabytes of copying, which the fuzz harness took for a hung server.
+   */
   receive(chunk) {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
+    this.chunks.push(chunk);
+    this.received += chunk.length;
     for (;;) {
-      const headerEnd = this.buffer.indexOf('\r\n\r\n');
+      if (this.received === 0 || this.received < this.needed) return;
+      const buffer = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+      this.chunks = [buffer];
+      const headerEnd = buffer.indexOf('\r\n\r\n');
       if (headerEnd === -1) return;
-      const length = Number(/Content-Length: (\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString())?.[1]);
-      if (this.buffer.length < headerEnd + 4 + length) return;
-      const message = JSON.parse(this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8'));
-      this.buffer = this.buffer.subarray(headerEnd + 4 + length);
+      const length = Number(/Content-Length: (\d+)/i.exec(buffer.subarray(0, headerEnd).toString())?.[1]);
+      const end = headerEnd + 4 + length;
+      if (buffer.length < end) {
+        this.needed = end;
+        return;
+      }
+      const message = JSON.parse(buffer.subarray(headerEnd + 4, end).toString('utf8'));
+      const rest = buffer.subarray(end);
+      this.chunks = rest.length > 0 ? [rest] : [];
+      this.received = rest.length;
+      this.needed = 0;
       this.dispatch(message);
     }
   }

@@ -1,4 +1,4 @@
-// Call-site extraction over pathological nesting, as fuzzing produced it: one call buried under thousands
+// Call-site extraction over pathological input, as fuzzing produced it: one call buried under thousands
 // of calls, thousands of calls nested in each other, and thousands of calls left open on one line. Walking
 // up from each name to the root was quadratic in its depth (and again in the number of nested names), and
 // each name on a long line rescanned the line for comments and literals; doubling the input must now at
@@ -7,6 +7,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initParser } from '../../server/src/parse/parser';
 import { extractCallSites } from '../../server/src/analysis/extract';
+import { regionAround } from '../../server/src/analysis/regions';
 import { assertLinearScaling } from './scaling-support';
 
 const FUNCTION_START = 'static void demo_fill(struct device *dev, void *buf)\n{\n\t';
@@ -54,5 +55,13 @@ test('extraction scales linearly in the number of calls left open on one line', 
   assertLinearScaling('unclosed calls on one line', [1000, 2000, 4000], (count) => {
     const text = unclosedCalls(count);
     return () => extractCallSites(text);
+  });
+});
+
+test('finding the region around a call scales linearly in a long generated line above it', () => {
+  // Thousands of `; /* x */` on one line made the end-of-item pattern backtrack over every pair of them.
+  assertLinearScaling('`; /* x */` pairs on the line above', [5000, 10_000, 20_000], (pairs) => {
+    const text = `static int t[] = { ${'0; /* x */ '.repeat(pairs)}};\nstatic void g(void)\n{\n\tdma_map_single(d, b, 4, DMA_TO_DEVICE);\n}\n`;
+    return () => regionAround(text, text.indexOf('dma_map_single'));
   });
 });

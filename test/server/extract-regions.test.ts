@@ -119,3 +119,17 @@ test('statements inside an unclosed #if at the top of a region still mean it beg
   assert.deepEqual(comparable(result.sites), comparable(extractCallSites(text)));
   assert.equal(result.sites[0]?.enclosingFunction, 'f');
 });
+
+test('a file that starts with a line break: the region reaches the start of the file instead of looping', () => {
+  // The walk up asked for the line of offset 0 and was told it started at 1, for ever (a fuzzed file hung
+  // every scan and every editor request on it).
+  const text = '\n\tdma_addr_t h = dma_map_single(d, b, 4, DMA_TO_DEVICE);\n}\n';
+  const region = regionAround(text, text.indexOf('dma_map_single'));
+  assert.equal(region.start, 0);
+  assert.equal(analyzeFileText(text, 'leading-newline.c', { regionsOnly: true }).sites.length, 1);
+});
+
+test('a line-ending comment after `;` still ends a top-level item', () => {
+  const text = 'static int a; /* the first */\nstatic void f(void)\n{\n\tdma_map_single(d, b, 4, DMA_TO_DEVICE);\n}\n';
+  assert.equal(regionAround(text, text.indexOf('dma_map_single')).start, text.indexOf('static void'));
+});

@@ -10,7 +10,9 @@ export interface Region {
 
 /** Line boundaries: `lineStartAt(text, o)` is the start of the line holding offset o. */
 function lineStartAt(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
+  // lastIndexOf reads a negative start as 0: at offset 0 of a text that begins with a line break it would
+  // answer 1, and the walk up to the previous item would never reach the start of the file.
+  return offset <= 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
 }
 
 function lineEndAt(text: string, offset: number): number {
@@ -42,7 +44,20 @@ function endsTopLevelItem(text: string, start: number, end: number): boolean {
   if (first === '/' || first === '*') return false;
   // Directives are never boundaries: drivers put #define and #if at column 0 inside function bodies too.
   if (first === '#') return false;
-  return /;\s*(\/\*.*\*\/\s*|\/\/.*)?$/.test(text.slice(start, end).trimEnd());
+  return endsWithStatement(text.slice(start, end).trimEnd());
+}
+
+/**
+ * A line that ends with `;`, perhaps followed by a comment. Written without a pattern that spans the comment:
+ * `;\s*(\/\*.*\*\/)?$` backtracks over every `;` and every `*\/` of a long generated line (an 88 KB line
+ * held a scan for minutes).
+ */
+function endsWithStatement(line: string): boolean {
+  if (line.endsWith(';')) return true;
+  if (/;\s*\/\//.test(line)) return true;
+  if (!line.endsWith('*/')) return false;
+  const comment = /;\s*\/\*/.exec(line);
+  return comment !== null && comment.index + comment[0].length <= line.length - 2;
 }
 
 /** The enclosing top-level region of `offset`. */
