@@ -12,7 +12,7 @@ import {
 import type { LineIndex } from '../analysis/line-index';
 import type { Finding } from '../checks/rule';
 import type { ServerState } from './server-state';
-import { toDiagnostic } from './diagnostics';
+import { MAX_PUBLISHED_FINDINGS, toDiagnostic } from './diagnostics';
 
 function overlaps(a: Range, b: Range): boolean {
   const before = (x: Range['start'], y: Range['start']) =>
@@ -28,7 +28,11 @@ export function codeActions(state: ServerState, params: CodeActionParams): CodeA
   // over tens of thousands of findings must not split the text once per finding.
   const lines = analysis.lineIndex;
   const newline = analysis.text.includes('\r\n') ? '\r\n' : '\n';
-  const findings = state.findings(uri).filter((finding) => overlaps(finding.range, params.range));
+  // The same findings as the published diagnostics, so a request over a whole mangled file stays bounded.
+  const findings = state
+    .findings(uri)
+    .slice(0, MAX_PUBLISHED_FINDINGS)
+    .filter((finding) => overlaps(finding.range, params.range));
   const fixes: CodeAction[] = findings
     .filter((finding) => finding.fix)
     .map((finding) => ({

@@ -16,6 +16,13 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 
 const DEBOUNCE_MS = 5;
 
+/**
+ * Findings published per document. Real drivers have at most a few hundred; a generated or mangled file
+ * can have tens of thousands, which would cost the editor and the server tens of megabytes per publish.
+ * The rest are counted in one information diagnostic, and `dmalens scan` lists them all.
+ */
+export const MAX_PUBLISHED_FINDINGS = 2000;
+
 export function toDiagnostic(finding: Finding): Diagnostic {
   const docs = ruleDocUri(finding.ruleId);
   return {
@@ -50,7 +57,15 @@ export class DiagnosticsPublisher {
   publishNow(uri: string): void {
     const document = this.state.documents.get(uri);
     if (!document) return;
-    const diagnostics = this.state.findings(uri).map(toDiagnostic);
+    const findings = this.state.findings(uri);
+    const diagnostics = findings.slice(0, MAX_PUBLISHED_FINDINGS).map(toDiagnostic);
+    if (findings.length > MAX_PUBLISHED_FINDINGS)
+      diagnostics.push({
+        range: findings[MAX_PUBLISHED_FINDINGS]!.range,
+        severity: DiagnosticSeverity.Information,
+        source: 'dmalens',
+        message: `DMA Lens: ${findings.length - MAX_PUBLISHED_FINDINGS} more findings in this file are not shown (the first ${MAX_PUBLISHED_FINDINGS} are); \`dmalens scan\` lists them all.`,
+      });
     const degraded = document.analysis?.degraded;
     if (degraded) {
       // "Too slow" must never read as "nothing here": the user sees why findings may be missing.
