@@ -13,6 +13,8 @@ const RSS_GOAL_MB = 300;
 const ROUNDS = Number(process.env['DMALENS_MEMORY_ROUNDS'] ?? 120);
 const OPEN_AT_ONCE = 12;
 const FUNCTIONS = 300;
+/** Each generated function, with the blank line after it, is this many lines long. */
+const LINES_PER_FUNCTION = 11;
 
 /** A driver of `functions` functions, each mapping buffers of sizes no earlier round used. */
 function driver(round: number, functions: number): string {
@@ -67,7 +69,7 @@ test(`resident memory stays under ${RSS_GOAL_MB} MB through ${ROUNDS} rounds of 
       contentChanges: [{ range: { start: { line, character: 1 }, end: { line, character: 1 } }, text: ' ' }],
     });
     for (let function_ = 0; function_ < FUNCTIONS; function_ += 25)
-      await client.hover(uri, { line: line + function_ * 10, character: 30 });
+      await client.hover(uri, { line: line + function_ * LINES_PER_FUNCTION, character: 30 });
     await client.request('textDocument/inlayHint', {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 16_000, character: 0 } },
