@@ -22,7 +22,6 @@ import { registerDocumentHandlers } from './lsp/documents';
 import { registerHover } from './lsp/hover';
 import { Lifecycle, cancelUndispatched } from './lsp/lifecycle';
 import { watchFraming } from './lsp/frame-guard';
-import { watchForOrphaning } from './lsp/orphan-watch';
 import { ServerState } from './lsp/server-state';
 import { registerSymbols } from './lsp/symbols';
 import { WorkspaceIndex } from './index/workspace-index';
@@ -77,7 +76,6 @@ process.on('unhandledRejection', (reason) =>
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
   clientCapabilities = params.capabilities;
-  watchForOrphaning(typeof params.processId === 'number' ? params.processId : null, process.argv.includes('--stdio'));
   initializationOptions = params.initializationOptions;
   await initParser();
   const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
