@@ -78,7 +78,8 @@ export function normaliseArgument(text: string): string {
     .trim();
 }
 
-function skipLiteral(text: string, open: number, limit: number): number {
+/** The closing quote (or the line break) of the literal opened at `open`, or `limit` when neither comes first. */
+export function skipLiteral(text: string, open: number, limit: number): number {
   const quote = text[open];
   for (let at = open + 1; at < limit; at++) {
     const char = text[at];

@@ -6,7 +6,8 @@
 import { catalogueEntry, type ApiEntry } from '@dmalens/core';
 import type { SyntaxNode } from '../parse/parser';
 import { scanArguments, skipSpaceBackward, skipSpaceForward, type ArgumentText } from './arguments';
-import { LexicalSpans } from './lexical-spans';
+import type { FileContext } from './file-context';
+import type { LexicalSpans } from './lexical-spans';
 import { NodePaths } from './node-paths';
 import type { Candidate } from './prefilter';
 
@@ -58,11 +59,11 @@ const NOT_CODE = new Set([
 const EXPRESSION_KEYWORDS = new Set(['return', 'else', 'case', 'do', 'sizeof', 'typeof', '__typeof__']);
 
 /**
- * Finds the calls at `candidates` (file offsets) in `root`, a tree of `text.slice(base, base + root length)`.
- * `text` is the whole file.
+ * Finds the calls at `candidates` (file offsets) in `root`, a tree of the file's text from `base` on (the
+ * whole file, a region of it, or a macro body wrapped as a fragment).
  */
 export function findCalls(
-  text: string,
+  context: FileContext,
   root: SyntaxNode,
   base: number,
   candidates: readonly Candidate[],
@@ -73,7 +74,7 @@ export function findCalls(
   // An unterminated comment or string leaves its text to the parser as code, next to an ERROR node rather than
   // inside one; in trees with errors every call is therefore checked against the text too.
   const treeHasErrors = root.hasError;
-  const lexical = new LexicalSpans(text);
+  const { text, lexical } = context;
   const paths = new NodePaths(root);
   try {
     for (const candidate of candidates) {

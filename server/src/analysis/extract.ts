@@ -37,7 +37,7 @@ export function collectSites(
   base: number,
   candidates: readonly Candidate[],
 ): BuiltSite[] {
-  const found = findCalls(context.text, root, base, candidates);
+  const found = findCalls(context, root, base, candidates);
   const built = found.calls.map((call) => buildSite(context, call));
   for (const body of found.macroBodies)
     built.push(...macroBodySites(context, body.start, body.end, body.macro, body.candidates));
@@ -57,9 +57,7 @@ function macroBodySites(
   if (!fragment) return [];
   try {
     const base = start - FRAGMENT_PREFIX.length;
-    return findCalls(context.text, fragment.rootNode, base, candidates, macro).calls.map((call) =>
-      buildSite(context, call),
-    );
+    return findCalls(context, fragment.rootNode, base, candidates, macro).calls.map((call) => buildSite(context, call));
   } finally {
     fragment.delete();
   }

@@ -2,6 +2,7 @@
 // file-scope objects (found lexically, so region parses see them too) and per-function scopes.
 import type { SyntaxNode } from '../parse/parser';
 import { FileDefines } from './defines';
+import { LexicalSpans } from './lexical-spans';
 import { LineIndex } from './line-index';
 import { FunctionScope } from './scope';
 
@@ -10,10 +11,17 @@ export class FileContext {
   readonly defines: FileDefines;
   private readonly scopes = new Map<number, FunctionScope>();
   private readonly fileScopeShapes = new Map<string, 'array' | 'object' | null>();
+  private lexicalSpans: LexicalSpans | null = null;
 
   constructor(readonly text: string) {
     this.lines = new LineIndex(text);
     this.defines = new FileDefines(text);
+  }
+
+  /** Where the file's comments and literals are, worked out as far as it is asked, once for all its trees. */
+  get lexical(): LexicalSpans {
+    this.lexicalSpans ??= new LexicalSpans(this.text, this.lines);
+    return this.lexicalSpans;
   }
 
   /** The scope of a function_definition node from a tree whose text starts at `base`; cached by file offset. */

@@ -1,7 +1,9 @@
 // Where comments and literals are, asked once per name of a file whose tree has errors. Each question used to
 // rescan its line from the start and search the whole text backwards for `/*`, which made a line of thousands
-// of names quadratic; here each line is read once, the line starts and comment delimiters are found once per
-// file, and each question is a binary search.
+// of names quadratic; here each line is read once, the comment delimiters are found once per file (one
+// instance serves the whole file and its macro bodies, see FileContext), and each question is a binary search.
+import { skipLiteral } from './arguments';
+import type { LineIndex } from './line-index';
 
 /** The comments and literals opening on one line, in order: an offset is inside the i-th when `opens[i] < offset <= closes[i]`. */
 interface LineSpans {
@@ -13,9 +15,11 @@ export class LexicalSpans {
   private readonly lines = new Map<number, LineSpans>();
   private commentOpens: number[] | null = null;
   private commentCloses: number[] | null = null;
-  private newlines: number[] | null = null;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly lineIndex: LineIndex,
+  ) {}
 
   /** After an unclosed `/*`, or inside a string or comment opened earlier on the same line. */
   insideBrokenCommentOrLiteral(offset: number): boolean {
@@ -24,8 +28,7 @@ export class LexicalSpans {
 
   /** True when `offset` is inside a comment or a string/character literal that starts on its line. */
   private insideCommentOrLiteralOnLine(offset: number): boolean {
-    this.newlines ??= occurrences(this.text, '\n');
-    const lineStart = lastBefore(this.newlines, offset - 1) + 1;
+    const lineStart = offset - this.lineIndex.positionAt(offset).character;
     // The spans of a line do not overlap and are in order, so only the last one opened before the offset can hold it.
     const spans = this.spansOfLine(lineStart);
     const last = lastIndexAtMost(spans.opens, offset - 1);
@@ -56,7 +59,7 @@ function scanLine(text: string, lineStart: number): LineSpans {
   for (let at = lineStart; at < lineEnd; at++) {
     const char = text[at];
     if (char === '"' || char === "'") {
-      const close = closingQuote(text, at);
+      const close = skipLiteral(text, at, text.length);
       spans.opens.push(at);
       spans.closes.push(close);
       at = close;
@@ -78,17 +81,6 @@ function scanLine(text: string, lineStart: number): LineSpans {
 function endOfLine(text: string, from: number): number {
   const newline = text.indexOf('\n', from);
   return newline < 0 ? text.length : newline;
-}
-
-/** The closing quote of the literal opened at `open`, or the end of its line when it does not close. */
-function closingQuote(text: string, open: number): number {
-  const quote = text[open];
-  for (let at = open + 1; at < text.length; at++) {
-    const char = text[at];
-    if (char === '\\') at++;
-    else if (char === quote || char === '\n') return at;
-  }
-  return text.length;
 }
 
 function occurrences(text: string, token: string): number[] {
