@@ -3,9 +3,10 @@
 // of the old Kconfig. Run on a copy of the miniature kernel tree of test/fixtures/kernel-tree.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { moveIbmvethToPowernv } from '../server/kernel-tree-edits';
 import { ROOT, runCli } from './run-cli';
 
 interface ScanJson {
@@ -45,13 +46,7 @@ test('a Kconfig edit that moves a driver to other platforms is seen by the next,
     assert.deepEqual(again.platforms, before.platforms, 'an unchanged tree keeps its cached targets');
     assert.doesNotMatch(again.stderr, /cache/);
 
-    const kconfig = join(tree, 'drivers/net/ethernet/ibm/Kconfig');
-    writeFileSync(
-      kconfig,
-      readFileSync(kconfig, 'utf8')
-        .replace('depends on PPC_PSERIES || PPC_DCR', 'depends on PPC_POWERNV || PPC_PSERIES || PPC_DCR')
-        .replace(/(config IBMVETH[^]*?)depends on PPC_PSERIES/, '$1depends on PPC_POWERNV'),
-    );
+    moveIbmvethToPowernv(tree);
     const after = targetsOfIbmveth(tree, cacheDir);
     assert.ok(
       after.platforms.length > 0 && after.platforms.every((id) => id.startsWith('powernv')),

@@ -8,10 +8,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { moveIbmvethToPowernv } from './kernel-tree-edits';
 import { LspClient, positionOf, repoRoot } from './lsp-client';
 
 const TREE = join(repoRoot, 'test/fixtures/kernel-tree');
@@ -198,13 +199,7 @@ describe('a Kconfig file edited during the session', () => {
     const before = await client.hover(uri, position);
     assert.deepEqual(rowTitles(before!.contents.value, platforms), ['pseries', 'pseries-svm']);
 
-    const kconfig = join(work, 'drivers/net/ethernet/ibm/Kconfig');
-    writeFileSync(
-      kconfig,
-      readFileSync(kconfig, 'utf8')
-        .replace('depends on PPC_PSERIES || PPC_DCR', 'depends on PPC_POWERNV || PPC_PSERIES || PPC_DCR')
-        .replace(/(config IBMVETH[^]*?)depends on PPC_PSERIES/, '$1depends on PPC_POWERNV'),
-    );
+    const kconfig = moveIbmvethToPowernv(work);
     await client.notify('workspace/didChangeWatchedFiles', {
       changes: [{ uri: pathToFileURL(kconfig).toString(), type: 2 }],
     });
