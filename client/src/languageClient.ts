@@ -13,10 +13,14 @@ import { ShowPipelineCommand } from '@dmalens/protocol';
 /** The client id; vscode-languageclient reads the `dmalens.trace.server` setting through it. */
 export const CLIENT_ID = 'dmalens';
 
-/** Kernel headers open as C++ in VS Code, so they are matched by pattern as well as C files by language. */
+/**
+ * Kernel headers open as C++ in VS Code, so they are matched by pattern as well as C files by language;
+ * device trees by pattern too, whichever extension contributes their language.
+ */
 export const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'c' },
   { scheme: 'file', pattern: '**/*.h' },
+  { scheme: 'file', pattern: '**/*.{dts,dtsi,dtso}' },
 ];
 
 export function serverModulePath(context: vscode.ExtensionContext): string {

@@ -7,12 +7,16 @@ import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  MessageType,
+  ShowMessageNotification,
   ProposedFeatures,
   TextDocumentSyncKind,
   createConnection,
   type InitializeResult,
 } from 'vscode-languageserver/node';
+import { fileURLToPath } from 'node:url';
 import { initParser } from './parse/parser';
+import { isDeviceTreePath } from './board-editor';
 import { registerAnnotations } from './lsp/annotations';
 import { registerCodeActions } from './lsp/code-actions';
 import { ConfigurationWatcher } from './lsp/configuration';
@@ -80,6 +84,8 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   await initParser();
   const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
   index.setFolders(folders);
+  const first = folders[0];
+  state.workspaceFolder = first?.startsWith('file:') ? fileURLToPath(first) : null;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -101,13 +107,26 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   };
 });
 
+/** Everything the editor shows of open documents is computed again (settings or board rows changed). */
+function refreshEditors(): void {
+  diagnostics.publishAll();
+  if (clientCapabilities.workspace?.inlayHint?.refreshSupport) void connection.languages.inlayHint.refresh();
+  if (clientCapabilities.workspace?.codeLens?.refreshSupport) void connection.sendRequest('workspace/codeLens/refresh');
+}
+
+state.onBoardsChanged = (problems) => {
+  if (problems.length) {
+    const text = `DMA Lens settings: ${problems.join(' ')}`;
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: text });
+    log(text);
+  }
+  refreshEditors();
+};
+
 const configuration = new ConfigurationWatcher(connection, state, {
   applied() {
-    diagnostics.publishAll();
+    refreshEditors();
     index.refresh(state.settings);
-    if (clientCapabilities.workspace?.inlayHint?.refreshSupport) void connection.languages.inlayHint.refresh();
-    if (clientCapabilities.workspace?.codeLens?.refreshSupport)
-      void connection.sendRequest('workspace/codeLens/refresh');
     progress.statusChanged();
   },
 });
@@ -116,7 +135,7 @@ connection.onInitialized(() => {
   const workspace = clientCapabilities.workspace;
   if (workspace?.didChangeWatchedFiles?.dynamicRegistration) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/*.{c,h}' }, { globPattern: BUILD_FILES_GLOB }],
+      watchers: [{ globPattern: '**/*.{c,h,dts,dtsi,dtso}' }, { globPattern: BUILD_FILES_GLOB }],
     });
   }
   if (workspace?.workspaceFolders) {
@@ -133,8 +152,15 @@ connection.onInitialized(() => {
 connection.onDidChangeWatchedFiles(({ changes }) => {
   // A changed Makefile or Kconfig file can move any file of its tree to other platforms.
   const buildFiles = changes.filter((change) => isBuildFile(change.uri)).map((change) => change.uri);
+  // A header or .dtsi changed on disk can change the boards of open device trees.
+  // Device trees and the binding headers they include.
+  for (const { uri } of changes)
+    if (uri.startsWith('file:') && (isDeviceTreePath(uri) || uri.endsWith('.h')))
+      state.boards.fileChanged(fileURLToPath(uri));
+  if (changes.some((change) => isDeviceTreePath(change.uri))) state.driverBoards.clear();
+  if (state.boards.uris().length > 0) diagnostics.scheduleBoards();
   if (buildFiles.length > 0 && state.buildFilesChanged(buildFiles)) diagnostics.publishAll();
-  const sources = changes.filter((change) => !isBuildFile(change.uri));
+  const sources = changes.filter((change) => !isBuildFile(change.uri) && !isDeviceTreePath(change.uri));
   const changed = sources
     .filter((change) => change.type !== FileChangeType.Deleted && !state.documents.has(change.uri))
     .map((change) => change.uri);

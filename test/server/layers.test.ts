@@ -31,7 +31,23 @@ const ALLOWED: Record<string, readonly string[]> = {
   batch: ['parse', 'analysis', 'sites', 'checks', 'config', 'kernel-tree'],
   index: ['analysis', 'sites', 'checks', 'config', 'batch'],
   scan: ['analysis', 'sites', 'checks', 'config', 'docs', 'batch'],
-  lsp: ['parse', 'analysis', 'sites', 'checks', 'config', 'docs', 'batch', 'index', 'scan', 'kernel-tree', 'memory'],
+  // Device trees in the editor: board documents, their findings and hovers, and drivers' board rows.
+  'board-editor': ['devicetree', 'sites', 'checks'],
+  lsp: [
+    'parse',
+    'analysis',
+    'sites',
+    'checks',
+    'config',
+    'docs',
+    'batch',
+    'index',
+    'scan',
+    'kernel-tree',
+    'memory',
+    'devicetree',
+    'board-editor',
+  ],
   cli: ['sites', 'checks', 'config', 'batch', 'scan', 'devicetree'],
 };
 

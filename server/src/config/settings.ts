@@ -49,6 +49,21 @@ export const settingsFields = {
     .describe(
       'Severity per rule id ("error", "warning", "information", "hint" or "off"); rules not listed keep their default severity.',
     ),
+  boards: z
+    .array(z.object({ dts: z.string().min(1), node: z.string().startsWith('/') }).strict())
+    .default([])
+    .describe(
+      'Device-tree board nodes shown as platforms beside the built-in ones, on every file: [{"dts": "arch/arm64/boot/dts/broadcom/bcm2711-rpi-4-b.dts", "node": "/emmc2bus/mmc@7e340000"}]. Each is simulated with the DMA configuration Linux gives that node at probe (its dma-ranges windows, bus_dma_limit, coherence, IOMMU, restricted pool) and the board\'s RAM. Relative paths start at the first workspace folder.',
+    ),
+  boardMatches: z
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .default(3)
+    .describe(
+      'Board rows a driver gets from its own kernel tree: the enabled device-tree nodes that match its of_device_id compatibles, one row per distinct DMA configuration, at most this many (0 turns the search off).',
+    ),
   annotations: z
     .enum(['inlayHints', 'codeLens', 'off'])
     .default('inlayHints')

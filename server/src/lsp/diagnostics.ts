@@ -5,6 +5,7 @@
 import { DiagnosticSeverity, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../checks/rule';
 import { ruleDocUri } from '../docs/bundled-docs';
+import { publishBoardDiagnostics } from './board-features';
 import type { ServerState } from './server-state';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -15,6 +16,13 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 const DEBOUNCE_MS = 5;
+
+/**
+ * Device trees wait for a pause in typing: resolving a board reads and preprocesses its includes (tens of
+ * milliseconds for a real board), and every open board is checked again because an edited .dtsi can change
+ * any board that includes it.
+ */
+const BOARD_DEBOUNCE_MS = 120;
 
 /**
  * Findings published per document. Real drivers have at most a few hundred; a generated or mangled file
@@ -37,6 +45,7 @@ export function toDiagnostic(finding: Finding): Diagnostic {
 
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private boardTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -81,9 +90,20 @@ export class DiagnosticsPublisher {
     this.state.heap.afterWork();
   }
 
+  /** Re-checks every open device-tree document once typing pauses. */
+  scheduleBoards(): void {
+    clearTimeout(this.boardTimer);
+    this.boardTimer = setTimeout(() => {
+      this.boardTimer = undefined;
+      const log = (message: string) => this.connection.console.log(message);
+      for (const uri of this.state.boards.uris()) void publishBoardDiagnostics(this.connection, this.state, uri, log);
+    }, BOARD_DEBOUNCE_MS);
+  }
+
   /** After a settings change every open document is re-checked. */
   publishAll(): void {
     for (const uri of this.state.documents.keys()) this.schedule(uri);
+    this.scheduleBoards();
   }
 
   clear(uri: string): void {

@@ -3,6 +3,7 @@
 // of using a TextDocuments manager that would hold a second copy.
 import type { Connection } from 'vscode-languageserver/node';
 import type { DiagnosticsPublisher } from './diagnostics';
+import { isDeviceTreePath } from '../board-editor';
 import type { ServerState } from './server-state';
 
 export function registerDocumentHandlers(
@@ -12,20 +13,32 @@ export function registerDocumentHandlers(
   log: (message: string) => void,
 ): void {
   connection.onDidOpenTextDocument(({ textDocument }) => {
+    if (isDeviceTreePath(textDocument.uri)) {
+      state.boards.open(textDocument.uri, textDocument.version, textDocument.text);
+      diagnostics.scheduleBoards();
+      return;
+    }
     const document = state.open(textDocument.uri, textDocument.version, textDocument.text);
     if (document.skipNote) log(`${textDocument.uri}: ${document.skipNote}`);
     diagnostics.schedule(textDocument.uri);
   });
 
   connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
-    const document = state.documents.get(textDocument.uri);
-    if (!document) return;
     const problem = changeProblem(contentChanges);
     if (problem) {
       // A malformed notification changes nothing: the document keeps the text it had.
       log(`${textDocument.uri}: didChange rejected: ${problem}`);
       return;
     }
+    if (state.boards.has(textDocument.uri)) {
+      const version = textDocument.version ?? (state.boards.document(textDocument.uri)?.version ?? 0) + 1;
+      state.boards.change(textDocument.uri, version, contentChanges);
+      // An edited .dtsi can change every open board that includes it.
+      diagnostics.scheduleBoards();
+      return;
+    }
+    const document = state.documents.get(textDocument.uri);
+    if (!document) return;
     document.version = textDocument.version ?? document.version + 1;
     if (document.analysis) {
       document.analysis.applyEdits(contentChanges);
@@ -39,6 +52,12 @@ export function registerDocumentHandlers(
   });
 
   connection.onDidCloseTextDocument(({ textDocument }) => {
+    if (state.boards.has(textDocument.uri)) {
+      state.boards.close(textDocument.uri);
+      diagnostics.clear(textDocument.uri);
+      diagnostics.scheduleBoards();
+      return;
+    }
     state.close(textDocument.uri);
     diagnostics.clear(textDocument.uri);
   });

@@ -33,11 +33,13 @@ import {
   type SiteSimulation,
   type VirtioOutcome,
 } from '../sites';
+import { boardHoverAt } from './board-features';
 import type { ServerState } from './server-state';
 
 export function registerHover(connection: Connection, state: ServerState): void {
-  connection.onHover((params): Hover | null => {
+  connection.onHover((params): Hover | null | Promise<Hover | null> => {
     const uri = params.textDocument.uri;
+    if (state.boards.has(uri)) return boardHoverAt(state, uri, params.position);
     const site = state.documents.get(uri)?.analysis?.siteAt(params.position) ?? null;
     if (!site) return null;
     const markdown = hoverMarkdown(site, state.context(uri), uri);
@@ -87,6 +89,8 @@ export function hoverMarkdown(site: CallSite, context: DriverContext, uri: strin
       `Removed in Linux ${escapeMarkdown(entry.removedIn)}; use ${escapeMarkdown(entry.replacement ?? 'the DMA API')}.`,
     );
   parts.push(escapeMarkdown(platformsLine(context.platforms)));
+  if (context.boards.length)
+    parts.push(`Boards: ${context.boards.map((board) => escapeMarkdown(board.why)).join('  \n')}`);
   if (rows)
     parts.push(
       `[Open the address pipeline for this call](${pipelineCommandUri({ uri, position: site.nameRange.start, platforms: model.selected.map((profile) => profile.id) })})`,

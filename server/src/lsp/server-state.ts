@@ -10,6 +10,9 @@ import { createPlatformModel, driverContext, type DriverContext, type PlatformMo
 import type { Finding } from '../checks/rule';
 import { runChecks } from '../checks/run-checks';
 import { HeapTrim } from '../memory/heap-trim';
+import { basename } from 'node:path';
+import { BoardDocuments, ConfiguredBoards, DriverBoards, type BoardRow } from '../board-editor';
+import type { BoardPlacement } from '../sites/driver-context';
 
 export interface OpenDocument {
   uri: string;
@@ -38,9 +41,27 @@ export class ServerState {
   readonly heap = new HeapTrim();
   /** The kernel trees of open files, each with its build system read once. */
   readonly kernelTrees = new KernelTrees();
+  /** Open device-tree documents (.dts, .dtsi, .dtso), each resolved as a board. */
+  readonly boards = new BoardDocuments();
+  /** Board rows of drivers, from their of_device_id compatibles; found in the background. */
+  readonly driverBoards: DriverBoards;
+  /** Board rows named in dmalens.boards. */
+  readonly configuredBoards: ConfiguredBoards;
+  /** The first workspace folder, where relative paths in the settings start. */
+  workspaceFolder: string | null = null;
+  /** Told when board rows arrive in the background, so that open documents are shown them. */
+  onBoardsChanged: (problems: readonly string[]) => void = () => {};
 
   constructor(private readonly log: (message: string) => void) {
     this.model = createPlatformModel(platformSelection(this.settings.platforms).ids, this.settings.overrides).model;
+    this.driverBoards = new DriverBoards(this.boards, () => this.boardsArrived([]), log);
+    this.configuredBoards = new ConfiguredBoards(this.boards, (problems) => this.boardsArrived(problems));
+  }
+
+  private boardsArrived(problems: readonly string[]): void {
+    this.settingsProblems.push(...problems);
+    this.generation++;
+    this.onBoardsChanged(problems);
   }
 
   applySettings(settings: Settings, problems: string[]): void {
@@ -54,6 +75,8 @@ export class ServerState {
       this.model = fallback.model;
       this.settingsProblems.push('dmalens.platforms: no valid platform is selected; using the default platforms.');
     }
+    this.configuredBoards.set(settings.boards, this.workspaceFolder);
+    this.driverBoards.clear();
     this.generation++;
   }
 
@@ -88,6 +111,7 @@ export class ServerState {
   }
 
   close(uri: string): void {
+    this.driverBoards.forget(uri);
     this.documents.get(uri)?.analysis?.dispose();
     this.documents.delete(uri);
     this.heap.afterWork();
@@ -111,9 +135,18 @@ export class ServerState {
       targets,
       path: uri,
       sizesFor: (ids) => (targets ? this.kernelTrees.sizesFor(fileURLToPath(uri), ids) : null),
+      boards: this.boardPlacements(uri, file.text),
     });
     if (document) document.context = { generation: this.generation, version: document.version, value };
     return value;
+  }
+
+  /** The board rows of a file: those of dmalens.boards, then the nodes its of_device_id tables match. */
+  private boardPlacements(uri: string, text: string): BoardPlacement[] {
+    const matched = uri.startsWith('file:')
+      ? this.driverBoards.rows(uri, fileURLToPath(uri), text, this.settings.boardMatches)
+      : [];
+    return [...this.configuredBoards.rows(), ...matched].map((row) => ({ profile: row.profile, why: boardWhy(row) }));
   }
 
   /** What the build system of the file's kernel tree says about it; null for other files. */
@@ -163,6 +196,16 @@ export class ServerState {
     document.findings = { generation: this.generation, version: document.version, list };
     return list;
   }
+}
+
+/** `bcm2711-rpi-4-b.dts /scb/ethernet@7d580000: matches "brcm,bcm2711-genet-v5" (line 3923)`. */
+function boardWhy(row: BoardRow): string {
+  // From arch/ on, so that arm and arm64 boards of one name are told apart.
+  const arch = row.board.lastIndexOf('/arch/');
+  const place = `${arch >= 0 ? row.board.slice(arch + 1) : basename(row.board)} ${row.node}`;
+  if (row.line < 0) return `${place}: from dmalens.boards`;
+  const also = row.alsoOn.length ? `; the same on ${row.alsoOn.join(', ')}` : '';
+  return `${place}: its node matches "${row.compatible}" of the driver's of_device_id table (line ${row.line + 1})${also}`;
 }
 
 /** Binary files (a NUL byte, like git and grep decide) and files over the limit are not analysed. */

@@ -8,6 +8,8 @@ import { driverRegistrations } from '../analysis/driver-bus';
 import { deviceFacts, deviceOverrides, type DeviceFacts, type MasksSet, type SizeResolver } from './device-facts';
 import { filePlatforms, type BuildTargets, type FilePlatforms, type PlatformChoice } from './file-platforms';
 import type { PlatformModel } from './platform-model';
+import type { PlatformProfile } from '@dmalens/core';
+import { wireJson } from './wire';
 
 export interface DriverContext {
   /** The file's platforms with the user's overrides and the device's facts; the door to the core. */
@@ -24,6 +26,8 @@ export interface DriverContext {
   readonly sizes: SizeResolver | null;
   /** True for virtio_ring.c, whose DMA calls run only where vring_use_dma_api() is true. */
   readonly virtioRing: boolean;
+  /** Board nodes the driver binds to, simulated after the file's platforms (empty outside the editor). */
+  readonly boards: readonly BoardPlacement[];
   /** Equal for contexts that give equal simulations equal rows: platforms, device parameters, virtio gate. */
   readonly rowsKey: string;
 }
@@ -36,6 +40,15 @@ export interface FilePlacement {
   sizesFor?: (platformIds: readonly string[]) => SizeResolver | null;
   /** The file's path or URI, when known. */
   path?: string;
+  /** Device-tree board nodes to show as further platforms. */
+  boards?: readonly BoardPlacement[];
+}
+
+/** A board node as a platform, and why it is shown. */
+export interface BoardPlacement {
+  profile: PlatformProfile;
+  /** One line for hovers: which board and node, and what brought it in. */
+  why: string;
 }
 
 /** The parts of an analysed file the context reads. */
@@ -59,15 +72,18 @@ export function driverContext(
   const mask = fileStreamingMask(file.sites);
   const overrides = deviceOverrides(device, masksSet(file.sites));
   const virtioRing = /(^|\/)drivers\/virtio\/virtio_ring\.c$/.test(placement.path ?? '');
+  const boards = placement.boards ?? [];
+  const boardProfiles = boards.map((board) => board.profile);
   return {
-    model: model.withSelection(platforms.ids, overrides),
+    model: model.withSelection(platforms.ids, overrides, boardProfiles),
     platforms,
     device,
     mask,
     maskWords: maskWords(mask, file.sites, device),
     sizes: placement.sizesFor?.(platforms.ids) ?? null,
     virtioRing,
-    rowsKey: JSON.stringify([platforms.ids, overrides, virtioRing]),
+    boards,
+    rowsKey: wireJson([platforms.ids, overrides, virtioRing, boardProfiles.map(({ id, params }) => [id, params])]),
   };
 }
 

@@ -48,9 +48,14 @@ export interface PlatformModel {
   /**
    * The same platforms, overrides and memo with another selection (a file's own targets) and parameters
    * of the file's device (its bus, its initial masks) under every run's extra overrides: ids the model
-   * does not know are left out, the order is the one given.
+   * does not know are left out, the order is the one given. `boards` (profiles built from device-tree
+   * nodes) are added after them.
    */
-  withSelection(ids: readonly string[], deviceOverrides?: Record<string, ParamOverrideValue>): PlatformModel;
+  withSelection(
+    ids: readonly string[],
+    deviceOverrides?: Record<string, ParamOverrideValue>,
+    boards?: readonly PlatformProfile[],
+  ): PlatformModel;
 }
 
 /** Memo size: enough for every call site of a large file on six platforms. */
@@ -124,9 +129,20 @@ class MemoisedModel implements PlatformModel {
     return this.profiles.get(id);
   }
 
-  withSelection(ids: readonly string[], deviceOverrides: Record<string, ParamOverrideValue> = {}): PlatformModel {
+  withSelection(
+    ids: readonly string[],
+    deviceOverrides: Record<string, ParamOverrideValue> = {},
+    boards: readonly PlatformProfile[] = [],
+  ): PlatformModel {
     const selected = [...new Set(ids)].flatMap((id) => this.profiles.get(id) ?? []);
-    return new MemoisedModel(this.profiles, selected, this.overrides, this.memo, deviceOverrides);
+    if (boards.length === 0)
+      return new MemoisedModel(this.profiles, selected, this.overrides, this.memo, deviceOverrides);
+    const profiles = new Map(this.profiles);
+    for (const board of boards) {
+      profiles.set(board.id, board);
+      if (!selected.includes(board)) selected.push(board);
+    }
+    return new MemoisedModel(profiles, selected, this.overrides, this.memo, deviceOverrides);
   }
 
   run(
@@ -135,7 +151,7 @@ class MemoisedModel implements PlatformModel {
     extraOverrides: Record<string, ParamOverrideValue> = {},
   ): PlatformRun {
     if (Object.keys(this.deviceOverrides).length > 0) extraOverrides = { ...this.deviceOverrides, ...extraOverrides };
-    const key = wireJson([platformId, requests, extraOverrides]);
+    const key = wireJson([profileKey(platformId, this.profiles.get(platformId)), requests, extraOverrides]);
     const known = this.memo.runs.get(key);
     if (known) return known;
     const run = this.simulate(platformId, requests, extraOverrides);
@@ -151,7 +167,8 @@ class MemoisedModel implements PlatformModel {
 
   private computeMmioExample(platformId: string): bigint | null {
     try {
-      const params = this.freshSession(platformId, this.overrides[platformId] ?? {}).params;
+      const params = this.freshSession(platformId, this.overrides[platformId] ?? {})?.params;
+      if (!params) return null;
       const holeSize = params['mmio_hole_size'];
       const holeStart = params['mmio_hole_start'];
       if (typeof holeSize === 'bigint' && holeSize > 0n && typeof holeStart === 'bigint') return holeStart;
@@ -163,12 +180,15 @@ class MemoisedModel implements PlatformModel {
     }
   }
 
-  private freshSession(platformId: string, overrides: Record<string, ParamOverrideValue>): Session {
-    const key = wireJson([platformId, overrides]);
+  /** A fresh session of the platform (a clone of one booted once); null for an unknown id. */
+  private freshSession(platformId: string, overrides: Record<string, ParamOverrideValue>): Session | null {
+    const profile = this.profiles.get(platformId);
+    if (!profile) return null;
+    const key = wireJson([profileKey(platformId, profile), overrides]);
     const { booted } = this.memo;
     let session = booted.get(key);
     if (!session) {
-      session = createSession(platformId, overrides);
+      session = createSession(profile, overrides);
       booted.set(key, session);
     }
     return session.clone();
@@ -183,7 +203,7 @@ class MemoisedModel implements PlatformModel {
     const base = { platform: platformId, title: profile?.title ?? platformId, short: profile?.short ?? platformId };
     if (!profile) return { ...base, results: [], error: `unknown platform id '${platformId}'` };
     try {
-      const session = this.freshSession(platformId, { ...(this.overrides[platformId] ?? {}), ...extraOverrides });
+      const session = this.freshSession(platformId, { ...(this.overrides[platformId] ?? {}), ...extraOverrides })!;
       return { ...base, results: requests.map((request) => session.run(request)) };
     } catch (error) {
       // A simulation failure must never take a hover or a diagnostic pass down with it.
@@ -191,6 +211,22 @@ class MemoisedModel implements PlatformModel {
     }
   }
 }
+
+/**
+ * The memo key of a platform: its id for the built-in profiles, and for a profile built from a device tree
+ * its id with a serial of that profile object, so that a board edited in the editor is never answered from
+ * the memo of its previous version.
+ */
+function profileKey(platformId: string, profile: PlatformProfile | undefined): string {
+  if (!profile || BUILT_IN.has(profile)) return platformId;
+  let serial = boardSerials.get(profile);
+  if (serial === undefined) boardSerials.set(profile, (serial = nextSerial++));
+  return `${platformId}#${serial}`;
+}
+
+const BUILT_IN = new Set(listProfiles());
+const boardSerials = new WeakMap<PlatformProfile, number>();
+let nextSerial = 1;
 
 /** One session's run for the CLI, which also shows the boot stages and the parameters in effect. */
 export interface SessionRun {

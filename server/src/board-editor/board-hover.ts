@@ -1,0 +1,132 @@
+// Hover in a device-tree file: on a device node (or any of its properties) the DMA configuration Linux 6.1
+// gives it at probe, with example buffers mapped through the pipeline; on a bus's dma-ranges, the windows
+// its devices get and which devices those are.
+import { escapeMarkdown, formatAddress } from '@dmalens/core';
+import {
+  compatibleText,
+  describeConfig,
+  isListedDevice,
+  type Board,
+  type DmaConfig,
+  DtNode,
+  type Origin,
+} from '../devicetree';
+import { nodeExamples, outcomeText } from './board-examples';
+import { boardWords, type DocumentBoard } from './board-documents';
+
+/** Properties that decide a device's DMA configuration: a hover on them explains it. */
+const DMA_PROPERTIES = new Set([
+  'compatible',
+  'status',
+  'dma-ranges',
+  'dma-coherent',
+  'dma-noncoherent',
+  'iommus',
+  'iommu-map',
+  'memory-region',
+]);
+
+/** At most this many devices are named under a bus's dma-ranges. */
+const MAX_LISTED_DEVICES = 8;
+
+export interface BoardHover {
+  markdown: string;
+  origin: Origin;
+}
+
+export function boardHover(resolved: DocumentBoard, offset: number): BoardHover | null {
+  const { board } = resolved;
+  const found = nodeAt(board.root, resolved.inFile, offset);
+  if (!found) return null;
+  const { node, origin, property } = found;
+  if (property !== null && !DMA_PROPERTIES.has(property)) return null;
+  const markdown =
+    property === 'dma-ranges' || (!isListedDevice(node) && node.has('dma-ranges'))
+      ? busMarkdown(board, node)
+      : isListedDevice(node)
+        ? deviceMarkdown(board, node)
+        : null;
+  return markdown
+    ? { markdown: `${markdown}\n\n${escapeMarkdown(`Resolved ${boardWords(resolved)}.`)}`, origin }
+    : null;
+}
+
+function deviceMarkdown(board: Board, node: DtNode): string {
+  const config = board.config(node);
+  const parts = [`**${escapeMarkdown(node.path)}** — ${escapeMarkdown(compatibleText(node))}`];
+  parts.push(configList(config));
+  const { examples, standIns } = nodeExamples(board, node);
+  const rows = examples.map(
+    (example) =>
+      `| ${escapeMarkdown(example.where)} | ${formatAddress(example.phys)} | ${escapeMarkdown(outcomeText(example))} |`,
+  );
+  parts.push(
+    [
+      'dma_map_single of 4 KiB, DMA_TO_DEVICE, simulated for this node:',
+      '',
+      '| buffer | phys | the device sees |',
+      '| --- | --- | --- |',
+      ...rows,
+    ].join('\n'),
+  );
+  if (standIns.length) parts.push(`Stand-ins: ${escapeMarkdown(standIns.join('; '))}`);
+  parts.push(escapeMarkdown('Computed as drivers/of/device.c:of_dma_configure_id does at probe.'));
+  return parts.join('\n\n');
+}
+
+function busMarkdown(board: Board, bus: DtNode): string {
+  // A device the bus does not hold (never attached to the tree): what any child, such as a PCI function
+  // found at runtime, gets from these dma-ranges.
+  const child = new DtNode('device@0', bus);
+  const parts = [`**dma-ranges of ${escapeMarkdown(bus.path)}**, as a device on this bus gets them:`];
+  parts.push(configList(board.config(child)));
+  const devices = board.devices().filter((device) => board.config(device).rangesNode === bus);
+  if (devices.length > 0) {
+    const names = devices.slice(0, MAX_LISTED_DEVICES).map((device) => escapeMarkdown(device.path));
+    const more = devices.length > MAX_LISTED_DEVICES ? ` and ${devices.length - MAX_LISTED_DEVICES} more` : '';
+    parts.push(`Devices in the tree configured from it: ${names.join(', ')}${more}.`);
+  } else parts.push('No enabled device in the tree takes its DMA range map from these dma-ranges.');
+  const { examples } = nodeExamples(board, child);
+  parts.push(
+    examples
+      .map(
+        (example) =>
+          `${escapeMarkdown(example.where)}: phys ${formatAddress(example.phys)} → ${escapeMarkdown(outcomeText(example))}`,
+      )
+      .join('  \n'),
+  );
+  return parts.join('\n\n');
+}
+
+/** describeConfig's lines as a markdown list, the windows nested under the map they belong to. */
+function configList(config: DmaConfig): string {
+  return describeConfig(config)
+    .map((line) => line.replace(' -> ', ' → '))
+    .map((line) => (line.startsWith('  ') ? `  - ${escapeMarkdown(line.trim())}` : `- ${escapeMarkdown(line)}`))
+    .join('\n');
+}
+
+/**
+ * The node whose name, or one of whose properties, is written at the offset in this file. Only names and
+ * properties answer: a statement's origin may cover only its first piece when macros expand inside it.
+ */
+function nodeAt(
+  root: DtNode,
+  inFile: (path: string) => boolean,
+  offset: number,
+): { node: DtNode; origin: Origin; property: string | null } | null {
+  for (const node of root.walk()) {
+    for (const property of node.properties) {
+      if (property.deleted) continue;
+      for (const origin of [property.nameOrigin, property.origin])
+        if (origin && contains(origin, inFile, offset)) return { node, origin, property: property.name };
+    }
+    const name = node.nameOrigins.find((origin) => contains(origin, inFile, offset));
+    if (name) return { node, origin: name, property: null };
+  }
+  return null;
+}
+
+function contains(origin: Origin, inFile: (path: string) => boolean, offset: number): boolean {
+  return origin.start <= offset && offset <= origin.end && inFile(origin.file);
+}
