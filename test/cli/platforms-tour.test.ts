@@ -86,6 +86,21 @@ test('tour maps one buffer on at least eight platforms side by side within 100 c
   assert.match(run.stdout, /rpi4-soc\s+dma-direct\s+0xd234_5000/);
 });
 
+test("the tour shows the example board's two windows and the example driver's call site on it", () => {
+  const run = runCli(['tour']);
+  assert.equal(run.status, 0, run.stderr);
+  const [tour] = run.stdout.split(/^The bundled example drivers, scanned: .*$/m);
+  // examples/demo-board.dts: /soc's dma-ranges <0x80000000 0x0 0x0 1G>, <0xc0000000 0x8 0x0 1G>.
+  assert.match(tour!, /cpu 0x0\.\.0x3fff_ffff -> dma 0x8000_0000 \(1 GiB; dma = phys \+ 0x8000_0000\)/);
+  assert.match(tour!, /cpu 0x8_0000_0000\.\.0x8_3fff_ffff -> dma 0xc000_0000/);
+  // The driver's dma_map_sg buffer (the 0x1234_5000 example) is in window 1 on the engine without a pool,
+  // and bounces through the restricted pool at 0x3000_0000 (window 1 as well) on the other.
+  assert.match(tour!, /capture@10040000\s+dma-direct\s+0x9234_5000/);
+  assert.match(tour!, /capture@10050000\s+swiotlb\s+0xb000_0000/);
+  // RAM outside both windows: the default swiotlb pool is out of reach too, so the map fails.
+  assert.match(tour!, /RAM outside every window: phys 0x4000_0000 -> fails: swiotlb addr/);
+});
+
 test('the committed reference page equals freshly generated output', () => {
   const run = runCli(['reference']);
   assert.equal(run.status, 0, run.stderr);

@@ -658,6 +658,66 @@ async function askInstalledServer(
   }
 }
 
+/** The example board: /soc reaches RAM through two dma-ranges windows (examples/demo-board.dts). */
+const BOARD = 'demo-board.dts';
+/** /soc's windows: cpu 0x0 -> bus 0x8000_0000 and cpu 0x8_0000_0000 -> bus 0xc000_0000, 1 GiB each. */
+const BOARD_WINDOW_1_OFFSET = 0x8000_0000n;
+
+/** The hover VS Code shows at the first occurrence of `text` in an example file, via Show or Focus Hover. */
+async function hoverAtText(file: string, text: string, ready: RegExp): Promise<string> {
+  const line = lineOf(text, file);
+  assert.ok(line > 0, `examples/${file} still has "${text}"`);
+  const column =
+    readFileSync(join(root, 'examples', file), 'utf8')
+      .split('\n')
+      [line - 1]!.indexOf(text) + 1;
+  const deadline = Date.now() + 40_000;
+  while (Date.now() < deadline) {
+    await page.keyboard.press('Escape');
+    await page.locator('.command-center-center').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.fill(`:${line}:${column}`);
+    await page.keyboard.press('Enter');
+    await runCommand('Show or Focus Hover');
+    const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: ready });
+    try {
+      await hover.first().waitFor({ timeout: 2500 });
+      return await hover.first().innerText();
+    } catch {
+      await page.keyboard.press('Escape');
+    }
+  }
+  throw new Error(`no hover matching ${ready} within 40 s; code-server log:\n${server?.log().slice(-3000)}`);
+}
+
+test("a device tree opens as a board: the hover on a bus's dma-ranges shows its windows and opens the pipeline", async () => {
+  await openDriver(BOARD);
+  const text = normalise(await hoverAtText(BOARD, 'dma-ranges = <0x80000000', /dma-ranges of/));
+  assert.match(text, /cpu 0x0\.\.0x3fffffff → dma 0x80000000/, text);
+  assert.match(text, /cpu 0x800000000\.\.0x83fffffff → dma 0xc0000000/, text);
+  // Window 2's first byte is seen at bus 0xc000_0000; RAM between the windows cannot be reached.
+  assert.match(text, /phys 0x800000000 → dma 0xc0000000 \(dma-direct\)/, text);
+  assert.match(text, /RAM outside every window: phys 0x40000000 → fails/, text);
+  await page.locator('.monaco-hover:not(.hidden) a', { hasText: 'Open the address pipeline' }).first().click();
+  // The panel simulates the example buffer (window 1's first byte) on the board node's profile.
+  const column = webview().locator('section.pipeline[data-platform$=":/soc/(device on this bus)"] .outcome');
+  await column.waitFor({ timeout: 20_000 });
+  const panel = normalise(await column.innerText());
+  assert.ok(panel.includes(plainHex(0n + BOARD_WINDOW_1_OFFSET)), panel);
+});
+
+test('the driver bound by of_device_id gets the board rows in its hover', async () => {
+  // The previous test left the pipeline panel focused; Quick Open's recent list would offer it first.
+  await page.keyboard.press('Escape');
+  await runCommand('View: Close All Editors');
+  await openDriver('soc_demo_dma.c');
+  const text = normalise(await hoverAtText('soc_demo_dma.c', 'dma_map_sg(priv->dev', /capture@10040000/));
+  // The example buffer lies in window 1 on the engine without a restricted pool.
+  const row = text.split('\n').find((line) => line.includes('capture@10040000') && line.includes('dma-direct'));
+  assert.ok(row?.includes(plainHex(BigInt(EXAMPLE_PHYS) + BOARD_WINDOW_1_OFFSET)), text);
+  assert.match(text, /matches "dmalens,demo-capture"/, text);
+});
+
 test('the installed package carries the rule and spec pages that diagnostics and hovers link to', async () => {
   const installed = readdirSync(extensionsDir).find((name) => name.startsWith('dmalens.dmalens-'));
   assert.ok(installed, `the extension is installed in ${extensionsDir}`);

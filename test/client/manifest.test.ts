@@ -100,6 +100,7 @@ test('activation, capabilities and packaging fields are declared', () => {
   // Settings a hostile repository could set to make the server work without end are the user's alone there.
   assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
   assert.deepEqual([...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), [
+    'dmalens.boards',
     'dmalens.index.exclude',
     'dmalens.index.maxFileBytes',
     'dmalens.index.maxFiles',

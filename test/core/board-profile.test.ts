@@ -59,6 +59,20 @@ test('the profile states every stand-in: unknown RAM, the pool estimate, an IOMM
   assert.equal(profile.params.dma_ops, 'iommu_dma_ops');
 });
 
+test("arm64's default swiotlb pool goes to the top of the RAM below ZONE_DMA's end, not into a hole", () => {
+  // 2 GiB at 0 and 2 GiB at 32 GiB with ZONE_DMA ending at 4 GiB: memblock_alloc_low allocates top-down from
+  // the highest free RAM below the limit, the end of the first bank; the 64 MiB pool ends there.
+  const { profile } = boardProfile({
+    ...RPI4_SOC_FACTS,
+    ram: [
+      { base: 0n, size: 0x80000000n },
+      { base: 0x800000000n, size: 0x80000000n },
+    ],
+    zoneDmaBits: 32,
+  });
+  assert.equal(profile.params.swiotlb_start, `0x${(0x80000000n - (64n << 20n)).toString(16)}`);
+});
+
 test('two RAM banks become one bank with a hole; a restricted pool is a forced swiotlb of one area', () => {
   const { profile } = boardProfile({
     ...RPI4_SOC_FACTS,

@@ -48,7 +48,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'devicetree',
     'board-editor',
   ],
-  cli: ['sites', 'checks', 'config', 'batch', 'scan', 'devicetree'],
+  cli: ['parse', 'analysis', 'sites', 'checks', 'config', 'batch', 'scan', 'devicetree', 'board-editor'],
 };
 
 function sourceFiles(dir: string): string[] {

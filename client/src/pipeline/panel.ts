@@ -149,7 +149,8 @@ class PipelinePanel {
       // A newer state may have arrived while this one was simulated; only the newest is shown.
       if (state !== this.state) return;
       this.simulations = result.simulations;
-      await this.post({ type: 'render', state, platforms: this.platformInfo, simulations: result.simulations });
+      const platforms = withBoardPlatforms(this.platformInfo, result.simulations);
+      await this.post({ type: 'render', state, platforms, simulations: result.simulations });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await this.post({ type: 'error', message });
@@ -197,4 +198,26 @@ function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscod
     vscode.Uri.joinPath(extensionUri, 'media'),
     vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
   ]);
+}
+
+/**
+ * The built-in profiles plus the board nodes being shown (a driver's board rows, a device-tree node), which
+ * the server names only in its simulations: the platform choices then offer what the panel displays.
+ */
+function withBoardPlatforms(
+  builtIn: readonly PlatformInfo[],
+  simulations: readonly PlatformSimulation[],
+): PlatformInfo[] {
+  const boards = simulations
+    .filter((simulation) => !builtIn.some((info) => info.id === simulation.platform))
+    .map((simulation) => ({
+      id: simulation.platform,
+      title: simulation.title,
+      short: simulation.title,
+      arch: '',
+      description: 'A device-tree board node, configured as of_dma_configure_id configures it.',
+      sources: [],
+      params: [],
+    }));
+  return [...builtIn, ...boards];
 }

@@ -155,16 +155,24 @@ function ramParams(banks: BoardDeviceFacts['ram'], standIns: string[]): Params {
 
 /**
  * arm64 sets up the default swiotlb pool when RAM ends beyond ZONE_DMA; memblock_alloc_low places it top-down
- * below the zone's end, so the pool is put at the top of the zone (an estimate: other reservations move it).
+ * below the zone's end, so the pool is put at the top of the highest RAM below the zone's end (an estimate:
+ * other reservations move it). Without memory nodes the stand-in RAM is one block.
  */
 function arm64PoolParams(facts: BoardDeviceFacts, params: Params, standIns: string[]): Params {
   const zoneBits = facts.zoneDmaBits ?? 32;
-  const base = BigInt(params.ram_base as string);
   const zoneEnd = 1n << BigInt(zoneBits);
-  const ramEnd = base + BigInt(params.ram as string);
-  const top = ramEnd < zoneEnd ? ramEnd : zoneEnd;
-  if (top - DEFAULT_POOL <= base) return {};
-  standIns.push(`swiotlb pool start ${hex(top - DEFAULT_POOL)} (the top of ZONE_DMA; memblock decides the real place)`);
+  const banks = facts.ram.length
+    ? facts.ram
+    : [{ base: BigInt(params.ram_base as string), size: BigInt(params.ram as string) }];
+  let top: bigint | null = null;
+  for (const bank of banks) {
+    const end = bank.base + bank.size < zoneEnd ? bank.base + bank.size : zoneEnd;
+    if (end - DEFAULT_POOL >= bank.base && (top === null || end > top)) top = end;
+  }
+  if (top === null) return {};
+  standIns.push(
+    `swiotlb pool start ${hex(top - DEFAULT_POOL)} (the top of RAM below ZONE_DMA's end ${hex(zoneEnd)}; memblock decides the real place)`,
+  );
   return { swiotlb_start: hex(top - DEFAULT_POOL) };
 }
 

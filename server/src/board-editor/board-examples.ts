@@ -2,7 +2,7 @@
 // when the board's RAM reaches beyond the windows, one outside them, each mapped by the simulation core with
 // the node's board profile. The hover shows them and the RAM check quotes them: what the device sees is
 // always the simulator's answer, never a formula written here.
-import { formatAddress, type OpResult } from '@dmalens/core';
+import { formatAddress, type OpResult, type PlatformProfile } from '@dmalens/core';
 import { boardNodeProfile, type Board, type DmaWindow, type DtNode } from '../devicetree';
 import { runSession } from '../sites';
 
@@ -27,13 +27,28 @@ export interface NodeExamples {
   standIns: string[];
 }
 
+/**
+ * The platform id of a board node in the editor: the board's path from arch/ on and the node's path, so that
+ * the arm and arm64 builds of one board (bcm2711-rpi-4-b.dts in both) stay two platforms.
+ */
+export function boardRowId(board: Board, node: DtNode): string {
+  const arch = board.file.lastIndexOf('/arch/');
+  return `${arch >= 0 ? board.file.slice(arch + 1) : board.file}:${node.path}`;
+}
+
+/** The node's board profile under its editor id (boardRowId). */
+export function editorBoardProfile(board: Board, node: DtNode): { profile: PlatformProfile; standIns: string[] } {
+  const { profile, standIns } = boardNodeProfile(board, node);
+  return { profile: { ...profile, id: boardRowId(board, node) }, standIns };
+}
+
 export interface RamRange {
   base: bigint;
   size: bigint;
 }
 
 export function nodeExamples(board: Board, node: DtNode): NodeExamples {
-  const { profile, standIns } = boardNodeProfile(board, node);
+  const { profile, standIns } = editorBoardProfile(board, node);
   const config = board.config(node);
   const picks: { phys: bigint; where: string }[] = [];
   const windows = config.windows ?? [];

@@ -49,7 +49,7 @@ export function boardFindings(board: Board, inFile: (path: string) => boolean): 
       add({
         code: 'dt-restricted-pool-size',
         severity: 'warning',
-        message: `${device.path}: the restricted DMA pool ${pool.node.path} holds ${sizeText(pool.size)}, less than one swiotlb segment (${sizeText(SWIOTLB_SEGMENT_BYTES)}): every streaming map of this device bounces through it, and a map larger than the pool fails with "swiotlb buffer is full"`,
+        message: `${device.path}: the restricted DMA pool ${pool.node.path} holds ${sizeText(pool.size)}, less than one swiotlb segment (${sizeText(SWIOTLB_SEGMENT_BYTES)}): every streaming map of this device bounces through it, dma_max_mapping_size() still answers ${sizeText(SWIOTLB_SEGMENT_BYTES)}, and a map larger than the pool's free slots fails with "swiotlb buffer is full" (kernel/dma/swiotlb.c:swiotlb_do_find_slots)`,
         origin: poolAt,
       });
   }

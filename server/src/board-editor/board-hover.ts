@@ -2,29 +2,10 @@
 // gives it at probe, with example buffers mapped through the pipeline; on a bus's dma-ranges, the windows
 // its devices get and which devices those are.
 import { escapeMarkdown, formatAddress } from '@dmalens/core';
-import {
-  compatibleText,
-  describeConfig,
-  isListedDevice,
-  type Board,
-  type DmaConfig,
-  DtNode,
-  type Origin,
-} from '../devicetree';
+import { compatibleText, describeConfig, type Board, type DmaConfig, type DtNode, type Origin } from '../devicetree';
 import { nodeExamples, outcomeText } from './board-examples';
 import { boardWords, type DocumentBoard } from './board-documents';
-
-/** Properties that decide a device's DMA configuration: a hover on them explains it. */
-const DMA_PROPERTIES = new Set([
-  'compatible',
-  'status',
-  'dma-ranges',
-  'dma-coherent',
-  'dma-noncoherent',
-  'iommus',
-  'iommu-map',
-  'memory-region',
-]);
+import { dmaNodeAt } from './node-at';
 
 /** At most this many devices are named under a bus's dma-ranges. */
 const MAX_LISTED_DEVICES = 8;
@@ -32,23 +13,20 @@ const MAX_LISTED_DEVICES = 8;
 export interface BoardHover {
   markdown: string;
   origin: Origin;
+  /** The node the hover speaks of (for a bus, the detached device standing for its devices). */
+  node: DtNode;
 }
 
 export function boardHover(resolved: DocumentBoard, offset: number): BoardHover | null {
   const { board } = resolved;
-  const found = nodeAt(board.root, resolved.inFile, offset);
+  const found = dmaNodeAt(board.root, resolved.inFile, offset);
   if (!found) return null;
-  const { node, origin, property } = found;
-  if (property !== null && !DMA_PROPERTIES.has(property)) return null;
-  const markdown =
-    property === 'dma-ranges' || (!isListedDevice(node) && node.has('dma-ranges'))
-      ? busMarkdown(board, node)
-      : isListedDevice(node)
-        ? deviceMarkdown(board, node)
-        : null;
-  return markdown
-    ? { markdown: `${markdown}\n\n${escapeMarkdown(`Resolved ${boardWords(resolved)}.`)}`, origin }
-    : null;
+  const markdown = found.bus ? busMarkdown(board, found.bus, found.node) : deviceMarkdown(board, found.node);
+  return {
+    markdown: `${markdown}\n\n${escapeMarkdown(`Resolved ${boardWords(resolved)}.`)}`,
+    origin: found.origin,
+    node: found.node,
+  };
 }
 
 function deviceMarkdown(board: Board, node: DtNode): string {
@@ -74,10 +52,8 @@ function deviceMarkdown(board: Board, node: DtNode): string {
   return parts.join('\n\n');
 }
 
-function busMarkdown(board: Board, bus: DtNode): string {
-  // A device the bus does not hold (never attached to the tree): what any child, such as a PCI function
-  // found at runtime, gets from these dma-ranges.
-  const child = new DtNode('device@0', bus);
+/** `child`: the detached device standing for the bus's devices (node-at.ts). */
+function busMarkdown(board: Board, bus: DtNode, child: DtNode): string {
   const parts = [`**dma-ranges of ${escapeMarkdown(bus.path)}**, as a device on this bus gets them:`];
   parts.push(configList(board.config(child)));
   const devices = board.devices().filter((device) => board.config(device).rangesNode === bus);
@@ -104,29 +80,4 @@ function configList(config: DmaConfig): string {
     .map((line) => line.replace(' -> ', ' → '))
     .map((line) => (line.startsWith('  ') ? `  - ${escapeMarkdown(line.trim())}` : `- ${escapeMarkdown(line)}`))
     .join('\n');
-}
-
-/**
- * The node whose name, or one of whose properties, is written at the offset in this file. Only names and
- * properties answer: a statement's origin may cover only its first piece when macros expand inside it.
- */
-function nodeAt(
-  root: DtNode,
-  inFile: (path: string) => boolean,
-  offset: number,
-): { node: DtNode; origin: Origin; property: string | null } | null {
-  for (const node of root.walk()) {
-    for (const property of node.properties) {
-      if (property.deleted) continue;
-      for (const origin of [property.nameOrigin, property.origin])
-        if (origin && contains(origin, inFile, offset)) return { node, origin, property: property.name };
-    }
-    const name = node.nameOrigins.find((origin) => contains(origin, inFile, offset));
-    if (name) return { node, origin: name, property: null };
-  }
-  return null;
-}
-
-function contains(origin: Origin, inFile: (path: string) => boolean, offset: number): boolean {
-  return origin.start <= offset && offset <= origin.end && inFile(origin.file);
 }

@@ -3,7 +3,7 @@
 // in the background when the settings change; what cannot be resolved is said in words, once.
 import { isAbsolute, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { boardNodeProfile } from '../devicetree';
+import { editorBoardProfile } from './board-examples';
 import type { BoardDocuments } from './board-documents';
 import type { BoardRow } from './driver-boards';
 
@@ -60,7 +60,7 @@ export class ConfiguredBoards {
         problems.push(
           `dmalens.boards: ${entry.dts} has errors (open it to see them); its node is simulated as resolved.`,
         );
-      const { profile, standIns } = boardNodeProfile(board, node);
+      const { profile, standIns } = editorBoardProfile(board, node);
       rows.push({ profile, board: board.file, node: node.path, compatible: '', line: -1, alsoOn: [], standIns });
     }
     return { rows, problems };

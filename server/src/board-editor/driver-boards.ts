@@ -6,7 +6,8 @@
 import { basename } from 'node:path';
 import type { PlatformProfile } from '@dmalens/core';
 import { ofCompatibles, type OfCompatible } from './of-device-ids';
-import { boardDeviceFacts, boardNodeProfile, type Board, type DtNode } from '../devicetree';
+import { boardDeviceFacts, type Board, type DtNode } from '../devicetree';
+import { editorBoardProfile } from './board-examples';
 import { wireJson } from '../sites/wire';
 import type { BoardDocuments } from './board-documents';
 import type { DtsIncludeIndex } from './dts-include-index';
@@ -53,7 +54,7 @@ export class DriverBoards {
     if (known && known.key === key) return withLines(known.rows, compatibles);
     const entry: Entry = { key, rows: [] };
     this.entries.set(uri, entry);
-    this.find(file, compatibles, max).then(
+    findDriverBoards(this.boards, file, compatibles, max).then(
       (rows) => {
         if (this.entries.get(uri) !== entry) return;
         entry.rows = rows;
@@ -72,32 +73,41 @@ export class DriverBoards {
   clear(): void {
     this.entries.clear();
   }
+}
 
-  private async find(file: string, compatibles: readonly OfCompatible[], max: number): Promise<BoardRow[]> {
-    const index = this.boards.includeIndex(file);
-    const wanted = new Set(compatibles.map((entry) => entry.compatible));
-    const rows: BoardRow[] = [];
-    const bySignature = new Map<string, BoardRow>();
-    for (const boardFile of candidateBoards(index, compatibles).slice(0, MAX_BOARDS_TRIED)) {
-      // Let requests through between boards: each resolution holds the thread for tens of milliseconds.
-      await new Promise((resolve) => setImmediate(resolve));
-      const board = await this.boards.openBoard(boardFile);
-      if (board.failed) continue;
-      for (const node of board.devices()) {
-        const compatible = node.strings('compatible')?.find((name) => wanted.has(name));
-        if (!compatible) continue;
-        const signature = configSignature(board, node);
-        const same = bySignature.get(signature);
-        if (same) same.alsoOn.push(basename(board.file));
-        else if (rows.length < max) {
-          const row = rowFor(board, node, compatible, compatibles);
-          rows.push(row);
-          bySignature.set(signature, row);
-        }
+/**
+ * The board rows of a driver: the enabled nodes of the boards around `file` (its kernel tree's, or its
+ * folder's) whose compatible is one of the driver's, one row per distinct DMA configuration, at most `max`.
+ */
+export async function findDriverBoards(
+  boards: BoardDocuments,
+  file: string,
+  compatibles: readonly OfCompatible[],
+  max: number,
+): Promise<BoardRow[]> {
+  const index = boards.includeIndex(file);
+  const wanted = new Set(compatibles.map((entry) => entry.compatible));
+  const rows: BoardRow[] = [];
+  const bySignature = new Map<string, BoardRow>();
+  for (const boardFile of candidateBoards(index, compatibles).slice(0, MAX_BOARDS_TRIED)) {
+    // Let requests through between boards: each resolution holds the thread for tens of milliseconds.
+    await new Promise((resolve) => setImmediate(resolve));
+    const board = await boards.openBoard(boardFile);
+    if (board.failed) continue;
+    for (const node of board.devices()) {
+      const compatible = node.strings('compatible')?.find((name) => wanted.has(name));
+      if (!compatible) continue;
+      const signature = configSignature(board, node);
+      const same = bySignature.get(signature);
+      if (same) same.alsoOn.push(basename(board.file));
+      else if (rows.length < max) {
+        const row = rowFor(board, node, compatible, compatibles);
+        rows.push(row);
+        bySignature.set(signature, row);
       }
     }
-    return rows;
   }
+  return rows;
 }
 
 /**
@@ -135,7 +145,7 @@ function configSignature(board: Board, node: DtNode): string {
 }
 
 function rowFor(board: Board, node: DtNode, compatible: string, compatibles: readonly OfCompatible[]): BoardRow {
-  const { profile, standIns } = boardNodeProfile(board, node);
+  const { profile, standIns } = editorBoardProfile(board, node);
   const name = basename(board.file).replace(/\.dts$/, '');
   return {
     profile: { ...profile, title: `${name} (${board.arch ?? 'arch unknown'}) ${node.name}` },

@@ -1,6 +1,6 @@
 // `dmalens tour` (what `npm start` shows): one buffer mapped on many platforms side by side, the kernel
-// stages behind a few of them, a virtio buffer with and without VIRTIO_F_ACCESS_PLATFORM, then a scan of
-// the bundled example drivers.
+// stages behind a few of them, a virtio buffer with and without VIRTIO_F_ACCESS_PLATFORM, a board from its
+// device tree with a driver's call site on it, then a scan of the bundled example drivers.
 import {
   formatAddress,
   wrap,
@@ -16,6 +16,7 @@ import { TOUR_HELP } from './help';
 import { print } from './output';
 import { platformLabel, runOn } from './run';
 import { UsageError } from './usage-error';
+import { boardTourText } from './tour-board';
 
 /** A 1514-byte network frame below 1 GiB, so that window offsets (RPi4) and bypass bases (powerpc) show. */
 const BUFFER = { phys: 0x1234_5000n, size: 1514n };
@@ -131,6 +132,7 @@ export async function tourCommand(argv: readonly string[], scan: (argv: string[]
   const examples = examplesDir();
   if (examples === null)
     return print('\n(The example drivers are not next to this installation, so the scan part of the tour is skipped.)');
+  print(`\n${await boardTourText(examples)}`);
   print(`\nThe bundled example drivers, scanned: dmalens scan ${examples}\n`);
   await scan([examples]);
 }

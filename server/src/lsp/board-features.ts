@@ -9,7 +9,18 @@ import {
   type Hover,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { boardFindings, boardHover, type BoardFinding } from '../board-editor';
+import type * as protocol from '@dmalens/protocol';
+import {
+  boardFindings,
+  boardHover,
+  boardRowId,
+  dmaNodeAt,
+  editorBoardProfile,
+  nodeExamples,
+  type BoardFinding,
+} from '../board-editor';
+import { pipelineCommandUri } from './pipeline-link';
+import { toWire } from '../sites/wire';
 import type { Origin } from '../devicetree';
 import type { ServerState } from './server-state';
 
@@ -61,9 +72,57 @@ export async function boardHoverAt(
   const pending = state.boards.board(uri);
   const document = state.boards.document(uri);
   if (!pending || !document) return null;
-  const hover = boardHover(await pending, document.offsetAt(position));
+  const resolved = await pending;
+  const hover = boardHover(resolved, document.offsetAt(position));
   if (!hover) return null;
-  return { contents: { kind: MarkupKind.Markdown, value: hover.markdown }, range: rangeOf(hover.origin, document) };
+  const range = rangeOf(hover.origin, document);
+  const link = pipelineCommandUri({ uri, position: range.start, platforms: [boardRowId(resolved.board, hover.node)] });
+  const value = `${hover.markdown}\n\n[Open the address pipeline for this node](${link})`;
+  return { contents: { kind: MarkupKind.Markdown, value }, range };
+}
+
+/** The buffer size of the pipeline's example map for a node: a page. */
+const NODE_EXAMPLE_SIZE = 4096n;
+
+/**
+ * The pipeline for a device-tree node: a dma_map_single of an example buffer (the first the hover shows) on
+ * the node's board profile, in the form the client's Show Address Pipeline takes for a call in C.
+ */
+export async function boardCallSiteAt(
+  state: ServerState,
+  params: protocol.CallSiteAtParams,
+): Promise<protocol.CallSiteAtResult> {
+  const none: protocol.CallSiteAtResult = { site: null, requests: null, exampleFields: [], platforms: [] };
+  const pending = state.boards.board(params.uri);
+  const document = state.boards.document(params.uri);
+  if (!pending || !document) return none;
+  const { board, inFile } = await pending;
+  const found = dmaNodeAt(board.root, inFile, document.offsetAt(params.position));
+  if (!found) return none;
+  const { profile } = editorBoardProfile(board, found.node);
+  state.rememberBoard(profile);
+  const phys = nodeExamples(board, found.node).examples[0]?.phys ?? 0n;
+  const range = rangeOf(found.origin, document);
+  return {
+    site: {
+      uri: params.uri,
+      api: 'dma_map_single',
+      kind: 'map',
+      range,
+      nameRange: range,
+      direction: 'to_device',
+      size: { text: String(NODE_EXAMPLE_SIZE), value: String(NODE_EXAMPLE_SIZE), kind: 'constant' },
+      bufferOrigin: 'unknown',
+      bufferText: null,
+      handle: null,
+      checked: true,
+      enclosingFunction: (found.bus ?? found.node).path,
+      inLoop: false,
+    },
+    requests: toWire([{ op: 'map_single', phys, size: NODE_EXAMPLE_SIZE, dir: 'to_device' }]),
+    exampleFields: ['phys', 'size', 'dir'],
+    platforms: [profile.id],
+  };
 }
 
 function toDiagnostic(finding: BoardFinding, document: TextDocument): Diagnostic {

@@ -22,6 +22,7 @@ import { sarifText } from '../scan/format-sarif';
 import type { ReportFile } from '../scan/scan-report';
 import { paramText } from '../config/param-text';
 import { requestsOn, simulationFor, siteSummary, toWire } from '../sites';
+import { boardCallSiteAt } from './board-features';
 import type { ServerState } from './server-state';
 
 const MAX_SIMULATED_PLATFORMS = 8;
@@ -38,7 +39,11 @@ function describe(error: unknown): string {
 export function registerCustomRequests(connection: Connection, state: ServerState, index: WorkspaceIndex): void {
   // JSON-RPC lets a client leave params out (or send anything), so every handler takes them as possibly absent.
   connection.onRequest(protocol.SimulateRequest, (params?: protocol.SimulateParams) => simulate(state, params));
-  connection.onRequest(protocol.CallSiteAtRequest, (params?: protocol.CallSiteAtParams) => callSiteAt(state, params));
+  connection.onRequest(protocol.CallSiteAtRequest, (params?: protocol.CallSiteAtParams) =>
+    params?.uri && state.boards.has(params.uri) && params.position
+      ? boardCallSiteAt(state, params)
+      : callSiteAt(state, params),
+  );
   connection.onRequest(protocol.ListSitesRequest, (params?: protocol.ListSitesParams) =>
     listSites(state, index, params ?? {}),
   );
@@ -82,10 +87,11 @@ function simulate(
   }
   const wantSvg = params.render?.svg ?? true;
   const wantMarkdown = params.render?.markdown ?? true;
+  const model = state.modelFor(params.platforms);
   const simulations = params.platforms.map((id): protocol.PlatformSimulation => {
     // Through the platform model: the settings' overrides are the validated ones the hovers use, and the
     // panel's own overrides are checked per platform, so one bad value costs only that platform's column.
-    const run = state.model.run(id, requests, params.overrides?.[id] ?? {});
+    const run = model.run(id, requests, params.overrides?.[id] ?? {});
     const last = run.results[run.results.length - 1];
     if (run.error || !last) return { platform: id, title: run.title, results: [], error: run.error ?? 'no result' };
     const label = { id, title: run.title, short: run.short };
@@ -111,9 +117,9 @@ function callSiteAt(
 ): protocol.CallSiteAtResult | ResponseError<void> {
   if (!params?.uri || !params.position) return invalid('dmalens/callSiteAt needs {uri, position}');
   const site = siteAt(state, params);
-  // The file's own platforms (its build targets with `auto`), as its hovers show them.
+  // The file's own platforms (its build targets with `auto`) and board rows, as its hovers show them.
   const context = state.context(params.uri);
-  const selected = context.platforms.ids;
+  const selected = context.model.selected.map((profile) => profile.id);
   if (!site) return { site: null, requests: null, exampleFields: [], platforms: selected };
   const simulation = simulationFor(site, context);
   // One request list serves every platform; map_resource takes the first selected platform's MMIO example.

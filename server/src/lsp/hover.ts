@@ -15,7 +15,6 @@ import {
 import { MarkupKind, type Connection, type Hover } from 'vscode-languageserver/node';
 import type { CallSite } from '../analysis/callsite';
 import { shippedSpecLinks, specSectionUri } from '../docs/bundled-docs';
-import { ShowPipelineCommand, type ShowPipelineArgs } from '@dmalens/protocol';
 import {
   compareMasks,
   EXAMPLE_PHYS_VALUE,
@@ -34,6 +33,7 @@ import {
   type VirtioOutcome,
 } from '../sites';
 import { boardHoverAt } from './board-features';
+import { pipelineCommandUri } from './pipeline-link';
 import type { ServerState } from './server-state';
 
 export function registerHover(connection: Connection, state: ServerState): void {
@@ -102,16 +102,6 @@ export function hoverMarkdown(site: CallSite, context: DriverContext, uri: strin
 function specLinker(): ((section: string) => string) | undefined {
   const spec = shippedSpecLinks();
   return spec ? (section) => specSectionUri(spec, section) : undefined;
-}
-
-export function pipelineCommandUri(args: ShowPipelineArgs): string {
-  // encodeURIComponent leaves ( ) ! ' * as they are, and a `)` ends a markdown link: a document whose
-  // URI holds one (`drivers/foo (copy).c`) broke the link.
-  const query = encodeURIComponent(JSON.stringify([args])).replace(
-    /[!'()*]/g,
-    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `command:${ShowPipelineCommand}?${query}`;
 }
 
 /** The worked example's inputs in words, read from the request that holds the buffer. */

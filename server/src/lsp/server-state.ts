@@ -13,6 +13,8 @@ import { HeapTrim } from '../memory/heap-trim';
 import { basename } from 'node:path';
 import { BoardDocuments, ConfiguredBoards, DriverBoards, type BoardRow } from '../board-editor';
 import type { BoardPlacement } from '../sites/driver-context';
+import type { PlatformProfile } from '@dmalens/core';
+import { LruCache } from '../memory/lru-cache';
 
 export interface OpenDocument {
   uri: string;
@@ -49,6 +51,8 @@ export class ServerState {
   readonly configuredBoards: ConfiguredBoards;
   /** The first workspace folder, where relative paths in the settings start. */
   workspaceFolder: string | null = null;
+  /** Board profiles shown lately (rows, device-tree nodes), so that the pipeline view can simulate them by id. */
+  private readonly boardProfiles = new LruCache<string, PlatformProfile>(64);
   /** Told when board rows arrive in the background, so that open documents are shown them. */
   onBoardsChanged: (problems: readonly string[]) => void = () => {};
 
@@ -146,7 +150,19 @@ export class ServerState {
     const matched = uri.startsWith('file:')
       ? this.driverBoards.rows(uri, fileURLToPath(uri), text, this.settings.boardMatches)
       : [];
-    return [...this.configuredBoards.rows(), ...matched].map((row) => ({ profile: row.profile, why: boardWhy(row) }));
+    const rows = [...this.configuredBoards.rows(), ...matched];
+    for (const row of rows) this.rememberBoard(row.profile);
+    return rows.map((row) => ({ profile: row.profile, why: boardWhy(row) }));
+  }
+
+  rememberBoard(profile: PlatformProfile): void {
+    this.boardProfiles.set(profile.id, profile);
+  }
+
+  /** The settings' model, knowing the board profiles among `ids` as well (for requests that name platforms). */
+  modelFor(ids: readonly string[]): PlatformModel {
+    const boards = ids.flatMap((id) => this.boardProfiles.get(id) ?? []);
+    return boards.length ? this.model.withSelection([], {}, boards) : this.model;
   }
 
   /** What the build system of the file's kernel tree says about it; null for other files. */

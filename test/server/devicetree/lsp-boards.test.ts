@@ -209,6 +209,36 @@ describe('device-tree documents in the language server', () => {
     assert.equal(await client.hover(uri, positionOf(POOL_BOARD, 'reg = <0x1000 0x100>')), null);
   });
 
+  test('the pipeline of a node: Show Address Pipeline finds a map on the node and simulates it on its board', async () => {
+    const path = join(scratch, 'pipeline-board.dts');
+    writeFileSync(path, POOL_BOARD);
+    const uri = await openDts(path, POOL_BOARD);
+    await client.diagnosticsFor(uri);
+    const position = positionOf(POOL_BOARD, 'dma-ranges');
+    const hover = await client.hover(uri, position);
+    assert.match(hover!.contents.value, /\[Open the address pipeline for this node\]\(command:dmalens\.showPipeline\?/);
+    const found = await client.request<{
+      site: { api: string; enclosingFunction: string } | null;
+      requests: { op: string; phys: string }[] | null;
+      platforms: string[];
+    }>('dmalens/callSiteAt', { uri, position });
+    assert.equal(found.site?.enclosingFunction, '/bus@10000000');
+    assert.equal(found.requests?.length, 1);
+    assert.equal(found.platforms.length, 1);
+    const simulated = await client.request<{ simulations: { platform: string; results: { dma: string | null }[] }[] }>(
+      'dmalens/simulate',
+      { platforms: found.platforms, requests: found.requests },
+    );
+    // The example is window 1's first RAM byte, 0x0: the device sees it at 0x8000_0000.
+    assert.equal(BigInt(found.requests![0]!.phys), 0n);
+    assert.equal(BigInt(simulated.simulations[0]!.results[0]!.dma!), 0x80000000n);
+    const nothing = await client.request<{ site: unknown }>('dmalens/callSiteAt', {
+      uri,
+      position: positionOf(POOL_BOARD, 'reg = <0x1000 0x100>'),
+    });
+    assert.equal(nothing.site, null);
+  });
+
   test('a .dtsi is resolved inside a board that includes it, and says which', async () => {
     const text = readFileSync(SOC_DTSI, 'utf8');
     const uri = await openDts(SOC_DTSI, text);
@@ -288,6 +318,19 @@ describe('board rows on a driver', () => {
       assert.match(shown, /its node matches "acme,a1-dma" of the driver's of_device_id table \(line \d+\)/);
       // The commented-out entry of the table is no match.
       assert.ok(!shown.includes('acme,a0-dma'));
+      // The pipeline view gets the board row too, and simulates it by its id.
+      const found = await client.request<{ requests: unknown[]; platforms: string[] }>('dmalens/callSiteAt', {
+        uri,
+        position: at,
+      });
+      const boardId = found.platforms.find((id) => id.endsWith(':/soc/dma-controller@7e007000'));
+      assert.ok(boardId, found.platforms.join(', '));
+      const simulated = await client.request<{ simulations: { results: { op: string; dma: string | null }[] }[] }>(
+        'dmalens/simulate',
+        { platforms: [boardId], requests: found.requests },
+      );
+      const map = simulated.simulations[0]!.results.find((result) => result.op === 'map_single');
+      assert.equal(BigInt(map!.dma!), 0x12345000n + 0xc0000000n);
     } finally {
       await client.stop();
     }
