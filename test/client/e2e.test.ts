@@ -667,10 +667,8 @@ const BOARD_WINDOW_1_OFFSET = 0x8000_0000n;
 async function hoverAtText(file: string, text: string, ready: RegExp): Promise<string> {
   const line = lineOf(text, file);
   assert.ok(line > 0, `examples/${file} still has "${text}"`);
-  const column =
-    readFileSync(join(root, 'examples', file), 'utf8')
-      .split('\n')
-      [line - 1]!.indexOf(text) + 1;
+  const lines = readFileSync(join(root, 'examples', file), 'utf8').split('\n');
+  const column = lines[line - 1]!.indexOf(text) + 1;
   const deadline = Date.now() + 40_000;
   while (Date.now() < deadline) {
     await page.keyboard.press('Escape');
