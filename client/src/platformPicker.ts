@@ -15,14 +15,17 @@ export interface PlatformPickOptions {
   canPickMany: boolean;
   /** Offer `auto` (each file's own build targets) as the first item; it wins when checked. */
   offerAuto?: boolean;
+  /** Offer the board nodes of dmalens.boards after the built-in platforms (not for dmalens.platforms). */
+  offerBoards?: boolean;
 }
 
 /** The value of dmalens.platforms that shows each file on its own build targets. */
 export const AUTO_PLATFORMS = 'auto';
 
 export async function pickPlatforms(server: ServerApi, options: PlatformPickOptions): Promise<string[] | undefined> {
-  const { platforms } = await server.platforms();
-  const items = platforms.map((info) => toItem(info, options.preselected));
+  const { platforms, boards = [] } = await server.platforms();
+  const offered = options.offerBoards ? [...platforms, ...boards] : platforms;
+  const items = offered.map((info) => toItem(info, options.preselected));
   if (options.offerAuto)
     items.unshift({
       id: AUTO_PLATFORMS,

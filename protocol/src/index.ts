@@ -267,6 +267,8 @@ export interface PlatformsResult {
   selected: string[];
   /** True when dmalens.platforms is `auto`: each file is shown on its own build targets. */
   auto?: boolean;
+  /** Board nodes named in dmalens.boards, simulated like the platforms above (not ids for dmalens.platforms). */
+  boards?: PlatformInfo[];
 }
 
 export const PlatformsRequest = new RequestType0<PlatformsResult, void>('dmalens/platforms');

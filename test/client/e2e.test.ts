@@ -137,7 +137,10 @@ async function openDriver(driver = DRIVER): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(driver);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: driver }).first().waitFor({ timeout: 20_000 });
+  // The first row, not any row: Quick Open lists recently opened files before its filter applies.
+  await page
+    .locator('.quick-input-list .monaco-list-row[data-index="0"]', { hasText: driver })
+    .waitFor({ timeout: 20_000 });
   await page.keyboard.press('Enter');
   await page.locator('.view-line').first().waitFor();
 }

@@ -29,11 +29,14 @@ export async function comparePlatformsCommand(lens: DmaLens): Promise<void> {
   ];
   const direction = await vscode.window.showQuickPick(directions, { title: 'Direction' });
   if (!direction) return;
-  const { selected } = await server.platforms();
+  const { selected, boards = [] } = await server.platforms();
+  // The boards named in dmalens.boards are offered and picked beside the selected platforms.
+  const preselected = [...boards.map((board) => board.id), ...selected];
   const platforms = await pickPlatforms(server, {
     title: `Compare on… (up to ${MAX_PANEL_PLATFORMS})`,
-    preselected: selected.slice(0, MAX_PANEL_PLATFORMS),
+    preselected: preselected.slice(0, MAX_PANEL_PLATFORMS),
     canPickMany: true,
+    offerBoards: true,
   });
   if (!platforms) return;
   if (platforms.length === 0) throw new UserFacingError('choose at least one platform.');

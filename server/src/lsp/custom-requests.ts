@@ -271,27 +271,29 @@ function exportSarif(
 
 function platforms(state: ServerState): protocol.PlatformsResult {
   const specs = new Map(allParamSpecs().map((spec) => [spec.key, spec]));
+  const info = (profile: PlatformProfile): protocol.PlatformInfo => ({
+    id: profile.id,
+    title: profile.title,
+    short: profile.short,
+    arch: profile.arch,
+    description: profile.description,
+    sources: profile.sources,
+    params: Object.entries(profile.params).map(([key, value]) => {
+      const spec = specs.get(key);
+      return {
+        key,
+        kind: spec?.kind ?? 'unknown',
+        value: paramText(value),
+        doc: spec?.doc ?? '',
+        ref: spec?.ref ?? '',
+        ...(spec?.values ? { values: [...spec.values] } : {}),
+      };
+    }),
+  });
   return {
-    platforms: listProfiles().map((profile: PlatformProfile) => ({
-      id: profile.id,
-      title: profile.title,
-      short: profile.short,
-      arch: profile.arch,
-      description: profile.description,
-      sources: profile.sources,
-      params: Object.entries(profile.params).map(([key, value]) => {
-        const spec = specs.get(key);
-        return {
-          key,
-          kind: spec?.kind ?? 'unknown',
-          value: paramText(value),
-          doc: spec?.doc ?? '',
-          ref: spec?.ref ?? '',
-          ...(spec?.values ? { values: [...spec.values] } : {}),
-        };
-      }),
-    })),
+    platforms: listProfiles().map(info),
     selected: state.model.selected.map((profile) => profile.id),
     auto: state.settings.platforms === 'auto',
+    boards: state.configuredBoards.rows().map((row) => info(row.profile)),
   };
 }

@@ -161,7 +161,8 @@ export class ServerState {
 
   /** The settings' model, knowing the board profiles among `ids` as well (for requests that name platforms). */
   modelFor(ids: readonly string[]): PlatformModel {
-    const boards = ids.flatMap((id) => this.boardProfiles.get(id) ?? []);
+    const configured = new Map(this.configuredBoards.rows().map((row) => [row.profile.id, row.profile]));
+    const boards = ids.flatMap((id) => configured.get(id) ?? this.boardProfiles.get(id) ?? []);
     return boards.length ? this.model.withSelection([], {}, boards) : this.model;
   }
 

@@ -363,6 +363,16 @@ describe('board rows on a driver', () => {
       // boardMatches 0: no row from the of_device_id table.
       assert.ok(!shown.includes('of_device_id table'), shown);
       await client.waitFor(() => client.messages.some((message) => message.message.includes('/no/such/node')), 5000);
+      // Compare Platforms offers the named board, and a simulation by its id runs on its profile: /scb's
+      // windows (cpu 0x0 -> dma 0x0, 2 GiB, and 4 GiB up) leave a buffer at 0x1234_5000 where it is.
+      const listed = await client.request<{ boards?: { id: string; title: string }[] }>('dmalens/platforms', null);
+      const board = listed.boards?.find((entry) => entry.id.endsWith(':/scb/ethernet@7d580000'));
+      assert.ok(board, JSON.stringify(listed.boards));
+      const simulated = await client.request<{ simulations: { results: { dma: string | null }[]; error?: string }[] }>(
+        'dmalens/simulate',
+        { platforms: [board.id], requests: [{ op: 'map_single', phys: '0x12345000', size: '4096', dir: 'to_device' }] },
+      );
+      assert.equal(BigInt(simulated.simulations[0]!.results[0]!.dma!), 0x12345000n, JSON.stringify(simulated));
     } finally {
       await client.stop();
     }
