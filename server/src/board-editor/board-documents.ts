@@ -9,6 +9,7 @@ import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-langua
 import { BoardOpener, kernelIncludePrefixes, type Board } from '../devicetree';
 import { MAX_SOURCE_BYTES } from '../devicetree/reader';
 import { canonicalPath, DtsIncludeIndex } from './dts-include-index';
+import { overlayBase } from './overlay-base';
 
 /** A device-tree source by its name, as the kernel's Makefiles name them. */
 export function isDeviceTreePath(path: string): boolean {
@@ -20,8 +21,11 @@ export interface DocumentBoard {
   board: Board;
   /** The document's own file as the board's origins name it, whatever link it was reached through. */
   inFile: (path: string) => boolean;
-  /** For a .dtsi resolved inside a board: that board's file; null when the document is the top file. */
-  via: string | null;
+  /**
+   * The board the document was resolved in when it is not the top file: the board that includes a .dtsi, or
+   * the base an overlay is applied to; null when the document is the board.
+   */
+  via: { file: string; how: 'included' | 'overlay' } | null;
 }
 
 interface Resolved {
@@ -95,7 +99,7 @@ export class BoardDocuments {
     if (!document || !path || this.skipNote(uri)) return null;
     const known = this.resolved.get(uri);
     if (known && known.version === document.version) return known.board;
-    const entry: Resolved = { version: document.version, board: this.resolve(path), files: null };
+    const entry: Resolved = { version: document.version, board: this.resolve(path, document.getText()), files: null };
     this.resolved.set(uri, entry);
     entry.board.then(
       (resolved) => (entry.files = resolved.board.files),
@@ -123,13 +127,24 @@ export class BoardDocuments {
     return index;
   }
 
-  /** The board a file opens as: itself, or for a .dtsi the nearest board that includes it. */
-  private async resolve(path: string): Promise<DocumentBoard> {
+  /**
+   * The board a file opens as: itself; for a .dtsi the nearest board that includes it; for an overlay the
+   * base its Makefile applies it to, with the overlays before it.
+   */
+  private async resolve(path: string, text: string): Promise<DocumentBoard> {
     const own = this.canonicalOf(path);
     const inFile = (file: string) => this.canonicalOf(file) === own;
-    const via = path.endsWith('.dtsi') ? (this.includeIndex(path).boardsIncluding(path)[0] ?? null) : null;
-    const board = await this.opener.open({ file: via ?? path });
-    return { board, inFile, via };
+    if (path.endsWith('.dtsi')) {
+      const board = this.includeIndex(path).boardsIncluding(path)[0];
+      if (board)
+        return { board: await this.opener.open({ file: board }), inFile, via: { file: board, how: 'included' } };
+    }
+    const composite = text.includes('/plugin/') ? overlayBase(path) : null;
+    if (composite) {
+      const board = await this.opener.open({ file: composite.base, overlays: composite.overlays });
+      return { board, inFile, via: { file: composite.base, how: 'overlay' } };
+    }
+    return { board: await this.opener.open({ file: path }), inFile, via: null };
   }
 
   private store(uri: string, document: TextDocument): void {
@@ -163,9 +178,11 @@ export class BoardDocuments {
   }
 }
 
-/** `as part of bcm2711-rpi-4-b.dts` (a .dtsi) or `from board.dts`: which board a hover speaks of. */
+/** Which board a hover speaks of: `as part of bcm2711-rpi-4-b.dts`, `applied to base.dts`, `from board.dts`. */
 export function boardWords(resolved: DocumentBoard): string {
-  return resolved.via ? `as part of ${basename(resolved.via)}` : `from ${basename(resolved.board.file)}`;
+  if (!resolved.via) return `from ${basename(resolved.board.file)}`;
+  const base = basename(resolved.via.file);
+  return resolved.via.how === 'included' ? `as part of ${base}` : `applied to ${base}, as its Makefile builds it`;
 }
 
 function pathOf(uri: string): string | null {

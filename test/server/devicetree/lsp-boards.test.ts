@@ -278,6 +278,27 @@ describe('device-tree documents in the language server', () => {
     await client.notify('textDocument/didClose', { textDocument: { uri: boardUri } });
   });
 
+  test('an overlay is shown on the base its Makefile applies it to', async () => {
+    const dir = mkdtempSync(join(scratch, 'overlay-'));
+    writeFileSync(join(dir, 'base.dts'), POOL_BOARD.replace('radio@1000 {', 'radio: radio@1000 {'));
+    const overlay = '/dts-v1/;\n/plugin/;\n\n&radio {\n\tdma-coherent;\n};\n';
+    writeFileSync(join(dir, 'radio-coherent.dtso'), overlay);
+    writeFileSync(
+      join(dir, 'Makefile'),
+      'dtb-y += base-radio.dtb\nbase-radio-dtbs := base.dtb \\\n\tradio-coherent.dtbo\n',
+    );
+    const uri = await openDts(join(dir, 'radio-coherent.dtso'), overlay);
+    const diagnostics = await client.diagnosticsFor(uri);
+    assert.ok(!diagnostics.some((diagnostic) => diagnostic.severity === 1), JSON.stringify(diagnostics));
+    const hover = await client.hover(uri, positionOf(overlay, 'dma-coherent'));
+    assert.ok(hover);
+    const text = plain(hover.contents.value);
+    // The base's radio, made coherent by the overlay.
+    assert.match(text, /\*\*\/bus@10000000\/radio@1000\*\*/);
+    assert.match(text, /- coherent \(/);
+    assert.match(text, /applied to base\.dts, as its Makefile builds it/);
+  });
+
   test('malformed and binary device trees get an error, and the server keeps answering', async () => {
     const broken = join(scratch, 'broken.dts');
     const text = '/dts-v1/;\n/ {\n\tnode { reg = <0x1 ;\n';
