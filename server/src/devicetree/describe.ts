@@ -59,7 +59,7 @@ export function describeConfig(config: DmaConfig): string[] {
     lines.push(`restricted DMA pool ${node.path}: ${sizeText(size)} ${where}; every streaming map bounces through it`);
   }
   if (config.error) lines.push(`error: ${config.error}`);
-  for (const note of config.notes) lines.push(`note: ${note}`);
+  for (const note of [...config.notes, ...config.remarks]) lines.push(`note: ${note}`);
   return lines;
 }
 

@@ -61,8 +61,10 @@ export interface DmaConfig {
   restrictedPool: { node: DtNode; base: bigint | null; size: bigint } | null;
   /** The kernel's error, as it would log it, or null. */
   error: string | null;
-  /** What the kernel logs or silently does that the user should know. */
+  /** What the kernel logs or silently does that the user should know: a problem of the tree. */
   notes: string[];
+  /** What the kernel does that is worth knowing but changes nothing (an -ENODEV that loses no translation). */
+  remarks: string[];
 }
 
 const U64 = (value: bigint): bigint => BigInt.asUintN(64, value);
@@ -227,6 +229,7 @@ export function configureDma(node: DtNode, facts: BoardFacts): DmaConfig {
   const bridge = pciHostBridge(node);
   const configNode = bridge ?? node;
   const notes: string[] = [];
+  const remarks: string[] = [];
   let error: string | null = null;
   // For the device's own node the search starts at its dma parent; for a bridge node passed on behalf of a
   // PCI device it starts at the bridge itself.
@@ -246,9 +249,11 @@ export function configureDma(node: DtNode, facts: BoardFacts): DmaConfig {
     error = `-EINVAL: no dma-ranges entry of ${lookup.node?.path} translates to a CPU address (of_dma_get_range); the device is configured as if there were no dma-ranges`;
   } else if (lookup.status === 'ENODEV' && lookup.brokenAt) {
     const { below, missing } = lookup.brokenAt;
-    notes.push(
-      `of_dma_get_range returns -ENODEV: ${below.path} has dma-ranges but ${missing.path} above it has none, so the device gets no DMA range map`,
-    );
+    const text = `of_dma_get_range returns -ENODEV: ${below.path} has dma-ranges but ${missing.path} above it has none, so the device gets no DMA range map`;
+    // Harmless when nothing above translates (dma = phys either way); a problem when it drops a translation.
+    const lost = translationAbove(missing, facts);
+    if (lost) notes.push(`${text}, and the translation in the dma-ranges of ${lost.path} is never applied`);
+    else remarks.push(text);
   } else if (lookup.status === 0) {
     windows = lookup.ranges
       .filter((range) => range.cpuAddress !== OF_BAD_ADDR)
@@ -280,7 +285,7 @@ export function configureDma(node: DtNode, facts: BoardFacts): DmaConfig {
     }
     if (size === 0n) {
       return {
-        ...base(node, configNode, bridge !== null, lookup.node, untranslated, notes),
+        ...base(node, configNode, bridge !== null, lookup.node, untranslated, notes, remarks),
         ...coherenceFields(configNode, facts),
         iommu: null,
         iommuWhy: null,
@@ -295,7 +300,8 @@ export function configureDma(node: DtNode, facts: BoardFacts): DmaConfig {
   const iommu = iommuOf(node, configNode, bridge !== null, facts);
   const restricted = iommu.iommu ? null : restrictedPoolOf(node, configNode, facts);
   if (restricted?.error) error ??= restricted.error;
-  if (restricted?.note) notes.push(restricted.note);
+  // A memory-region that is no restricted pool (a CMA area, a carve-out) is ordinary: a remark.
+  if (restricted?.note) remarks.push(restricted.note);
   return {
     node,
     configNode,
@@ -311,6 +317,7 @@ export function configureDma(node: DtNode, facts: BoardFacts): DmaConfig {
     restrictedPool: restricted?.pool ?? null,
     error,
     notes,
+    remarks,
   };
 }
 
@@ -326,6 +333,7 @@ function base(
   rangesNode: DtNode | null,
   untranslated: ParsedRange[],
   notes: string[],
+  remarks: string[],
 ): Omit<DmaConfig, 'coherent' | 'coherentWhy' | 'iommu' | 'iommuWhy' | 'error'> {
   return {
     node,
@@ -339,5 +347,13 @@ function base(
     coherentMask: DEFAULT_MASK,
     restrictedPool: null,
     notes,
+    remarks,
   };
+}
+
+/** The nearest DMA ancestor from `node` up whose dma-ranges translates (is not empty), or null. */
+function translationAbove(node: DtNode, facts: BoardFacts): DtNode | null {
+  for (let at: DtNode | null = node; at; at = dmaParent(at, facts.findPhandle))
+    if ((at.property('dma-ranges')?.bytes.length ?? 0) > 0) return at;
+  return null;
 }

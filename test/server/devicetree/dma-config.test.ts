@@ -154,11 +154,13 @@ test('the kernel error cases of of_dma_get_range and of_dma_configure_id', async
   assert.deepEqual(windows(board, '/bus@3000000/masky-dev@0'), ['0:0:ffffffff']);
   assert.equal(masky.busDmaLimit, 0xffffffffn);
   assert.match(masky.notes.join(), /Invalid size 0xffffffff/);
-  // An empty dma-ranges under a bus without one: -ENODEV, no map, no limit.
+  // An empty dma-ranges under a bus without one: -ENODEV, no map, no limit. Nothing above translates, so the
+  // device gets dma = phys as with no dma-ranges at all: a remark, not a problem of the tree.
   const cut = config(board, '/bus@4000000/bus@0/cut-dev@0');
   assert.equal(cut.windows, null);
   assert.equal(cut.busDmaLimit, null);
-  assert.match(cut.notes.join(), /-ENODEV: \/bus@4000000\/bus@0 has dma-ranges but \/bus@4000000 above it has none/);
+  assert.match(cut.remarks.join(), /-ENODEV: \/bus@4000000\/bus@0 has dma-ranges but \/bus@4000000 above it has none/);
+  assert.equal(cut.notes.length, 0);
   // Seven cells with five per entry: one window, two cells ignored.
   assert.deepEqual(windows(board, '/bus@1000000/ragged-dev@1000'), ['0:0:40000000']);
   assert.match(config(board, '/bus@1000000/ragged-dev@1000').notes.join(), /7 cells, not a multiple of 5/);
@@ -168,6 +170,44 @@ test('the kernel error cases of of_dma_get_range and of_dma_configure_id', async
   assert.equal(zero.busDmaLimit, 0n);
   assert.equal(zero.dmaMask, 0n);
   assert.match(zero.notes.join(), /size 0 ends dma_range_map/);
+});
+
+test('an -ENODEV that drops a translation further up is a problem of the tree', async () => {
+  // /soc translates (bus 0xc000_0000 is CPU 0); /soc/bus says nothing; /soc/bus/sub has `dma-ranges;`. The
+  // walk stops at /soc/bus with -ENODEV, so the device never gets /soc's offset.
+  const board = await boardFromText(`/dts-v1/;
+/ {
+	#address-cells = <1>;
+	#size-cells = <1>;
+	soc {
+		compatible = "simple-bus";
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges;
+		dma-ranges = <0xc0000000 0x0 0x40000000>;
+		bus {
+			compatible = "simple-bus";
+			#address-cells = <1>;
+			#size-cells = <1>;
+			ranges;
+			sub {
+				compatible = "simple-bus";
+				#address-cells = <1>;
+				#size-cells = <1>;
+				ranges;
+				dma-ranges;
+				dev@0 {
+					compatible = "acme,dev";
+					reg = <0x0 0x10>;
+				};
+			};
+		};
+	};
+};
+`);
+  const dev = config(board, '/soc/bus/sub/dev@0');
+  assert.equal(dev.windows, null);
+  assert.match(dev.notes.join(), /-ENODEV: .*the translation in the dma-ranges of \/soc is never applied/);
 });
 
 test('"Adjusted size 0x0 invalid": a span of 2^64 - 1 rounds to 0 and probe fails with -EINVAL', async () => {
