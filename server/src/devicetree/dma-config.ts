@@ -192,21 +192,27 @@ function restrictedPoolOf(
   device: DtNode,
   configNode: DtNode,
   facts: BoardFacts,
-): { pool: DmaConfig['restrictedPool']; error: string | null; note: string | null } {
+): { pool: DmaConfig['restrictedPool']; error: string | null; note: string | null; remark: string | null } {
   let owner = device;
   let list = device.cells('memory-region');
   if (!list || list.length === 0) {
     owner = configNode;
     list = configNode.cells('memory-region');
   }
-  if (!list) return { pool: null, error: null, note: null };
+  if (!list) return { pool: null, error: null, note: null, remark: null };
+  const disabled: string[] = [];
   for (const phandle of list) {
     const target = facts.findPhandle(phandle);
-    if (!target || !target.strings('compatible')?.includes('restricted-dma-pool') || !isAvailable(target)) continue;
+    if (!target || !target.strings('compatible')?.includes('restricted-dma-pool')) continue;
+    if (!isAvailable(target)) {
+      disabled.push(target.path);
+      continue;
+    }
     const failed = (why: string) => ({
       pool: null,
       error: `failed to initialise "restricted-dma-pool" memory node ${target.path} (-EINVAL: ${why}); the device uses the default swiotlb`,
       note: null,
+      remark: null,
     });
     if (facts.reservedIgnored) return failed(facts.reservedIgnored);
     if (target.parent?.path !== '/reserved-memory') return failed('it is not a child of /reserved-memory');
@@ -215,12 +221,22 @@ function restrictedPoolOf(
     if (region.unusable) return failed(region.unusable);
     const flags = ['reusable', 'linux,cma-default', 'linux,dma-default', 'no-map'].filter((name) => target.has(name));
     if (flags.length > 0) return failed(`rmem_swiotlb_setup refuses a pool with ${flags.join(', ')}`);
-    return { pool: { node: target, base: region.base, size: region.size }, error: null, note: null };
+    return { pool: { node: target, base: region.base, size: region.size }, error: null, note: null, remark: null };
   }
+  // A restricted pool that is there but disabled is a board mistake: the device silently uses the default
+  // swiotlb. A memory-region naming a CMA area or a carve-out is ordinary.
+  if (disabled.length > 0)
+    return {
+      pool: null,
+      error: null,
+      note: `memory-region of ${owner.path} names the restricted-dma-pool ${disabled.join(', ')}, which is disabled: the device uses the default swiotlb`,
+      remark: null,
+    };
   return {
     pool: null,
     error: null,
-    note: `memory-region of ${owner.path} names no available restricted-dma-pool node`,
+    note: null,
+    remark: `memory-region of ${owner.path} names no restricted-dma-pool node`,
   };
 }
 
@@ -300,8 +316,8 @@ export function configureDma(node: DtNode, facts: BoardFacts): DmaConfig {
   const iommu = iommuOf(node, configNode, bridge !== null, facts);
   const restricted = iommu.iommu ? null : restrictedPoolOf(node, configNode, facts);
   if (restricted?.error) error ??= restricted.error;
-  // A memory-region that is no restricted pool (a CMA area, a carve-out) is ordinary: a remark.
-  if (restricted?.note) remarks.push(restricted.note);
+  if (restricted?.note) notes.push(restricted.note);
+  if (restricted?.remark) remarks.push(restricted.remark);
   return {
     node,
     configNode,

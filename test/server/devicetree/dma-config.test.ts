@@ -210,6 +210,45 @@ test('an -ENODEV that drops a translation further up is a problem of the tree', 
   assert.match(dev.notes.join(), /-ENODEV: .*the translation in the dma-ranges of \/soc is never applied/);
 });
 
+test('a disabled restricted pool is a problem; a memory-region naming a carve-out is only a remark', async () => {
+  const board = await boardFromText(`/dts-v1/;
+/ {
+	#address-cells = <1>;
+	#size-cells = <1>;
+	reserved-memory {
+		#address-cells = <1>;
+		#size-cells = <1>;
+		ranges;
+		off_pool: restricted-dma@30000000 {
+			compatible = "restricted-dma-pool";
+			reg = <0x30000000 0x400000>;
+			status = "disabled";
+		};
+		video_mem: framebuffer@38000000 {
+			reg = <0x38000000 0x800000>;
+			no-map;
+		};
+	};
+	wifi@1000 {
+		compatible = "acme,wifi";
+		reg = <0x1000 0x100>;
+		memory-region = <&off_pool>;
+	};
+	display@2000 {
+		compatible = "acme,display";
+		reg = <0x2000 0x100>;
+		memory-region = <&video_mem>;
+	};
+};
+`);
+  const wifi = config(board, '/wifi@1000');
+  assert.equal(wifi.restrictedPool, null);
+  assert.match(wifi.notes.join(), /restricted-dma-pool \/reserved-memory\/restricted-dma@30000000, which is disabled/);
+  const display = config(board, '/display@2000');
+  assert.deepEqual(display.notes, []);
+  assert.match(display.remarks.join(), /names no restricted-dma-pool node/);
+});
+
 test('"Adjusted size 0x0 invalid": a span of 2^64 - 1 rounds to 0 and probe fails with -EINVAL', async () => {
   const board = await boardFromText(`/dts-v1/;
 / {
