@@ -2,8 +2,9 @@
 // `npm run bench:dt [-- KERNEL_TREE] [options]`: every board under arch/{arm,arm64,powerpc,mips,riscv}/boot/dts
 // resolved as the kernel build resolves it, with figures: boards resolved and failed (with why), device nodes
 // with DMA windows and with two or more, the time for all boards (on --workers threads), the time for one board
-// as the editor sees it (cold, and again after an edit), and the comparison with cpp + dtc on every board, whose
-// time is the yardstick. Nothing here passes or fails on a time.
+// as the editor sees it (cold, and again after an edit), the board rows the editor gives two Raspberry Pi 4
+// drivers, and the comparison with cpp + dtc on every board, whose time is the yardstick. Nothing here passes
+// or fails on a time.
 //
 //   --workers N     threads resolving boards (default 2)
 //   --no-dtc        skip the dtc comparison
@@ -157,6 +158,69 @@ async function bundleEditorProbe() {
   });
 }
 
+/** Drivers whose board rows the benchmark checks on the real tree, with the node each must reach. */
+const DRIVER_ROWS = [
+  { driver: 'drivers/net/ethernet/broadcom/genet/bcmgenet.c', expect: 'bcm2711-rpi-4-b.dts:/scb/ethernet@7d580000' },
+  { driver: 'drivers/mmc/host/sdhci-iproc.c', expect: 'bcm2711-rpi-4-b.dts:/emmc2bus/mmc@7e340000' },
+];
+
+/** The board rows the editor gives each driver of DRIVER_ROWS, in a fresh process, with the time to find them. */
+function driverRowFigures(tree) {
+  const drivers = DRIVER_ROWS.map((entry) => ({ ...entry, file: join(tree, entry.driver) })).filter((entry) =>
+    existsSync(entry.file),
+  );
+  if (drivers.length === 0) return null;
+  const run = spawnSync(
+    process.execPath,
+    [join(root, 'out/bench/devicetree-driver-rows.mjs'), ...drivers.map((entry) => entry.file)],
+    { encoding: 'utf8' },
+  );
+  if (run.status !== 0) throw new Error(`driver rows: ${run.stderr}`);
+  const found = JSON.parse(run.stdout);
+  return drivers.map((entry, index) => ({
+    driver: entry.driver,
+    expect: entry.expect,
+    reached: found[index].rows.some((row) => row.id.endsWith(entry.expect)),
+    rows: found[index].rows,
+    ms: found[index].ms,
+  }));
+}
+
+async function bundleDriverRowsProbe() {
+  await esbuild.build({
+    stdin: {
+      contents: `
+        import { readFileSync } from 'node:fs';
+        import { BoardDocuments, findDriverBoards, ofCompatibles } from './server/src/board-editor';
+        const boards = new BoardDocuments();
+        const answers = [];
+        for (const file of process.argv.slice(2)) {
+          const started = performance.now();
+          const rows = await findDriverBoards(boards, file, ofCompatibles(readFileSync(file, 'utf8')), 3);
+          answers.push({
+            ms: performance.now() - started,
+            rows: rows.map((row) => ({ id: row.profile.id, compatible: row.compatible, alsoOn: row.alsoOn.length })),
+          });
+        }
+        process.stdout.write(JSON.stringify(answers));
+      `,
+      resolveDir: root,
+      sourcefile: 'devicetree-driver-rows.ts',
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: join(root, 'out/bench/devicetree-driver-rows.mjs'),
+    logLevel: 'warning',
+    alias: {
+      '@dmalens/core': join(root, 'core/src/index.ts'),
+      'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/tree-sitter.js'),
+    },
+  });
+}
+
 function reasonOf(line) {
   // `file:line:col: error: message` -> the message with numbers and names folded, to group failures.
   const message = line.replace(/^.*?: error: /, '');
@@ -177,6 +241,7 @@ async function main() {
   log(`${boards.length} .dts files under arch/{${ARCHES.join(',')}}/boot/dts of ${tree} (${overlays.length} overlays)`);
   const workerFile = await bundleWorker();
   await bundleEditorProbe();
+  await bundleDriverRowsProbe();
   if (!existsSync(join(root, 'grammars/tree-sitter-devicetree.wasm'))) throw new Error('run npm run build first');
 
   log(`resolving ${bases.length} boards on ${options.workers} worker thread(s)`);
@@ -209,6 +274,7 @@ async function main() {
     boardMedianMs: median(resolved.results.map((result) => result.ms)),
     boardMaxMs: Math.max(...resolved.results.map((result) => result.ms)),
     editor: editorFigures(tree),
+    driverRows: driverRowFigures(tree),
     dtc: null,
   };
   if (options.dtc) {
@@ -253,6 +319,10 @@ function print(figures) {
     lines.push(
       `| editor: RPi 4 cold (parser load + first resolve) | ${figures.editor.coldMs.toFixed(0)} ms |`,
       `| editor: RPi 4 again after an edit, median / max of 20 | ${figures.editor.editMedianMs.toFixed(1)} ms / ${figures.editor.editMaxMs.toFixed(1)} ms |`,
+    );
+  for (const entry of figures.driverRows ?? [])
+    lines.push(
+      `| board rows of ${entry.driver} (editor, fresh process) | ${entry.reached ? 'reaches' : 'MISSES'} ${entry.expect}; ${entry.rows.length} row(s) in ${(entry.ms / 1000).toFixed(1)} s |`,
     );
   if (figures.dtc) {
     const d = figures.dtc;
