@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { PlatformProfile } from '@dmalens/core';
 import { ofCompatibles, type OfCompatible } from './of-device-ids';
 import { boardDeviceFacts, type Board, type DtNode } from '../devicetree';
-import { editorBoardProfile } from './board-examples';
+import { boardRowId, editorBoardProfile } from './board-examples';
 import { wireJson } from '../sites/wire';
 import type { BoardDocuments } from './board-documents';
 import type { DtsIncludeIndex } from './dts-include-index';
@@ -20,7 +20,7 @@ export interface BoardRow {
   /** The table entry that matched, with its zero-based line in the driver. */
   compatible: string;
   line: number;
-  /** Other boards whose node has the same DMA configuration. */
+  /** Other board nodes with the same DMA configuration, as platform ids (board path from arch/ on, node path). */
   alsoOn: string[];
   standIns: string[];
 }
@@ -99,7 +99,7 @@ export async function findDriverBoards(
       if (!compatible) continue;
       const signature = configSignature(board, node);
       const same = bySignature.get(signature);
-      if (same) same.alsoOn.push(basename(board.file));
+      if (same) same.alsoOn.push(boardRowId(board, node));
       else if (rows.length < max) {
         const row = rowFor(board, node, compatible, compatibles);
         rows.push(row);

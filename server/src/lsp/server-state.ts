@@ -221,8 +221,16 @@ function boardWhy(row: BoardRow): string {
   const arch = row.board.lastIndexOf('/arch/');
   const place = `${arch >= 0 ? row.board.slice(arch + 1) : basename(row.board)} ${row.node}`;
   if (row.line < 0) return `${place}: from dmalens.boards`;
-  const also = row.alsoOn.length ? `; the same on ${row.alsoOn.join(', ')}` : '';
+  const also = row.alsoOn.length ? `; the same on ${row.alsoOn.map((id) => sameAs(id, row)).join(', ')}` : '';
   return `${place}: its node matches "${row.compatible}" of the driver's of_device_id table (line ${row.line + 1})${also}`;
+}
+
+/** Another board node with a row's configuration, in few words: its board's name, and its node when it differs. */
+function sameAs(id: string, row: BoardRow): string {
+  const split = id.lastIndexOf(':/');
+  const board = basename(id.slice(0, split));
+  const node = id.slice(split + 1);
+  return node === row.node ? board : `${board} ${node}`;
 }
 
 /** Binary files (a NUL byte, like git and grep decide) and files over the limit are not analysed. */
