@@ -209,3 +209,17 @@ export function positionOf(text: string, needle: string, delta = 0, after = 0): 
   const line = before.split('\n').length - 1;
   return { line, character: offset + delta - (before.lastIndexOf('\n') + 1) };
 }
+
+/** The text after LSP text edits (all against the original text, as a code action's edits are). */
+export function applyEdits(text: string, edits: { range: Range; newText: string }[]): string {
+  const lines = text.split('\n');
+  const offset = (position: Range['start']) =>
+    lines.slice(0, position.line).reduce((sum, line) => sum + line.length + 1, 0) + position.character;
+  return [...edits]
+    .sort((a, b) => offset(b.range.start) - offset(a.range.start))
+    .reduce(
+      (current, edit) =>
+        current.slice(0, offset(edit.range.start)) + edit.newText + current.slice(offset(edit.range.end)),
+      text,
+    );
+}

@@ -6,7 +6,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { expectedRuleLines, LspClient, positionOf, repoRoot, type Diagnostic, type Range } from './lsp-client';
+import {
+  applyEdits,
+  expectedRuleLines,
+  LspClient,
+  positionOf,
+  repoRoot,
+  type Diagnostic,
+  type Range,
+} from './lsp-client';
 
 const fixtureDir = join(repoRoot, 'test/fixtures/rules');
 const EXAMPLE_PHYS = 0x12345000n;
@@ -31,19 +39,6 @@ function tableRow(markdown: string, title: string): string | undefined {
     .split('\n')
     .map((line) => line.replace(/\\(.)/g, '$1'))
     .find((line) => line.startsWith('|') && line.replace(/^\|\s*(≠\s*)?/, '').startsWith(`${title} |`));
-}
-
-function applyEdits(text: string, edits: { range: Range; newText: string }[]): string {
-  const lines = text.split('\n');
-  const offset = (position: Range['start']) =>
-    lines.slice(0, position.line).reduce((sum, line) => sum + line.length + 1, 0) + position.character;
-  return [...edits]
-    .sort((a, b) => offset(b.range.start) - offset(a.range.start))
-    .reduce(
-      (current, edit) =>
-        current.slice(0, offset(edit.range.start)) + edit.newText + current.slice(offset(edit.range.end)),
-      text,
-    );
 }
 
 describe('language server features', () => {

@@ -6,6 +6,8 @@ import type { CallSite } from '../analysis/callsite';
 import { returnsMappingErrorValue } from './api-facts';
 import type { CheckContext, Fix, Rule, RuleFinding } from './rule';
 import type { LineIndex } from '../analysis/line-index';
+import { maskNonCode } from './code-identifiers';
+import { bodyAt, errorExit, topLevelBodies, type FunctionBody } from './error-exit';
 
 export const uncheckedMapping: Rule = {
   id: 'unchecked-mapping',
@@ -15,13 +17,16 @@ export const uncheckedMapping: Rule = {
   check({ sites, lines }: CheckContext): RuleFinding[] {
     const unchecked = sites.filter(isUncheckedMapping);
     if (unchecked.length === 0) return [];
+    // The function bodies, found once for all the file's fixes.
+    const masked = maskNonCode(lines.text);
+    const bodies = topLevelBodies(masked);
     return unchecked.map((site) => ({
       range: site.nameRange,
       message:
         `${site.api}() result '${site.handle}' is never checked with ${checkFunction(site)}(): ` +
         `with CONFIG_DMA_API_DEBUG the unmap reports "DMA-API: device driver failed to check map error[device address=0x…] [size=… bytes] [mapped as single]", ` +
         `and when the map fails (swiotlb full, IOVA or TCE space exhausted) the device receives DMA_MAPPING_ERROR (all ones).`,
-      fix: insertCheckFix(site, lines),
+      fix: insertCheckFix(site, lines, { masked, bodies, sites }),
     }));
   },
 };
@@ -46,24 +51,35 @@ function checkFunction(site: CallSite): string {
   return site.api.startsWith('virtqueue_') ? 'virtqueue_dma_mapping_error' : 'dma_mapping_error';
 }
 
-/** Inserts `if (dma_mapping_error(dev, handle)) return -ENOMEM;` after the statement holding the map. */
-function insertCheckFix(site: CallSite, lines: LineIndex): Fix | undefined {
+/**
+ * Inserts `if (dma_mapping_error(dev, handle))` and the function's own way out after the statement holding the
+ * map (error-exit.ts); no fix where that way out cannot be derived.
+ */
+function insertCheckFix(
+  site: CallSite,
+  lines: LineIndex,
+  file: { masked: string; bodies: readonly FunctionBody[]; sites: readonly CallSite[] },
+): Fix | undefined {
   const device = site.args[0];
   if (!device || !site.handle) return undefined;
+  const body = bodyAt(file.bodies, site.offset);
+  if (!body) return undefined;
+  const exit = errorExit({ masked: file.masked, body, site, sites: file.sites });
+  if (!exit) return undefined;
   const statementEnd = findStatementEnd(lines.text, lines.offsetAt(site.range.end));
   if (statementEnd === null) return undefined;
   const end = lines.positionAt(statementEnd + 1);
   const indent = lines.indentation(site.range.start.line);
   const innerIndent = indent.includes('\t') || indent === '' ? `${indent}\t` : `${indent}    `;
   const newline = lines.text.includes('\r\n') ? '\r\n' : '\n';
+  const condition = `${newline}${indent}if (${checkFunction(site)}(${device}, ${site.handle}))`;
+  const branch =
+    exit.statements.length === 1
+      ? `${newline}${innerIndent}${exit.statements[0]}`
+      : ` {${exit.statements.map((statement) => `${newline}${innerIndent}${statement}`).join('')}${newline}${indent}}`;
   return {
-    title: `Insert ${checkFunction(site)}() check after ${site.api}()`,
-    edits: [
-      {
-        range: { start: end, end },
-        newText: `${newline}${indent}if (${checkFunction(site)}(${device}, ${site.handle}))${newline}${innerIndent}return -ENOMEM;`,
-      },
-    ],
+    title: `Insert ${checkFunction(site)}() check after ${site.api}() (${exit.summary})`,
+    edits: [{ range: { start: end, end }, newText: `${condition}${branch}` }],
   };
 }
 
