@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { analyzeWorkspaceCommand, exportSarifCommand } from './commands/analyzeWorkspace';
 import { comparePlatformsCommand } from './commands/comparePlatforms';
+import { disableRuleCommand, showRuleDocsCommand } from './commands/ruleActions';
 import { selectPlatformsCommand } from './commands/selectPlatforms';
 import { showPipelineCommand } from './commands/showPipeline';
 import { simulateAtCursorCommand } from './commands/simulateAtCursor';
@@ -28,6 +29,10 @@ const HANDLERS: Record<CommandId, (lens: DmaLens, args: unknown[]) => Promise<vo
   'dmalens.analyzeWorkspace': (lens) => analyzeWorkspaceCommand(lens.server, lens.reports),
   'dmalens.exportSarif': (lens) => exportSarifCommand(lens.server),
   'dmalens.comparePlatforms': (lens) => comparePlatformsCommand(lens),
+  'dmalens.restartServer': (lens) => lens.client.restart(),
+  'dmalens.showOutput': async (lens) => lens.client.outputChannel.show(true),
+  'dmalens.disableRule': (_lens, args) => disableRuleCommand(args[0]),
+  'dmalens.showRuleDocs': (_lens, args) => showRuleDocsCommand(args[0]),
 };
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -35,6 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const server = new ServerApi(client);
   const pipeline = new PipelineView(context.extensionUri, server);
   const lens: DmaLens = {
+    client,
     server,
     reports: new ReportProvider(context.storageUri ?? context.globalStorageUri),
     pipeline,

@@ -7,8 +7,14 @@ import {
   TransportKind,
   type LanguageClientOptions,
   type ServerOptions,
+  type StaticFeature,
 } from 'vscode-languageclient/node';
-import { ShowPipelineCommand } from '@dmalens/protocol';
+import {
+  DisableRuleCommand,
+  ShowPipelineCommand,
+  ShowRuleDocsCommand,
+  type ClientExperimentalCapabilities,
+} from '@dmalens/protocol';
 
 /** The client id; vscode-languageclient reads the `dmalens.trace.server` setting through it. */
 export const CLIENT_ID = 'dmalens';
@@ -50,5 +56,21 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
     // Hovers link to the address pipeline; only that one command may run from server markdown.
     markdown: { isTrusted: { enabledCommands: [ShowPipelineCommand] } },
   };
-  return new LanguageClient(CLIENT_ID, 'DMA Lens', serverOptions, clientOptions);
+  const client = new LanguageClient(CLIENT_ID, 'DMA Lens', serverOptions, clientOptions);
+  client.registerFeature(announcedCommands);
+  return client;
 }
+
+/**
+ * Tells the server which commands this client runs for code actions (turn a rule off, show its page), so
+ * that it offers them here and not to editors that could not run them.
+ */
+const announcedCommands: StaticFeature = {
+  fillClientCapabilities(capabilities) {
+    const dmalens: ClientExperimentalCapabilities = { commands: [DisableRuleCommand, ShowRuleDocsCommand] };
+    capabilities.experimental = { ...(capabilities.experimental ?? {}), dmalens };
+  },
+  getState: () => ({ kind: 'static' }),
+  initialize() {},
+  clear() {},
+};

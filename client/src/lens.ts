@@ -1,6 +1,7 @@
 // What the extension holds while it runs, in one object handed to every command: the connection to the
 // language server, the report writer, the pipeline view, and the call shown last.
 import type { WirePosition } from '@dmalens/protocol';
+import type { LanguageClient } from 'vscode-languageclient/node';
 import type { PipelineView } from './pipeline/panel';
 import type { ReportProvider } from './reports';
 import type { ServerApi } from './serverApi';
@@ -12,6 +13,7 @@ export interface CallTarget {
 }
 
 export interface DmaLens {
+  readonly client: LanguageClient;
   readonly server: ServerApi;
   readonly reports: ReportProvider;
   readonly pipeline: PipelineView;

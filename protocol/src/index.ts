@@ -308,6 +308,18 @@ export interface ShowPipelineArgs {
   platforms: string[];
 }
 
+/**
+ * Commands a finding's code actions can run in the client: turn a rule off in the settings (argument: the
+ * rule id), or open a rule's documentation rendered (argument: the page's file URI).
+ */
+export const DisableRuleCommand = 'dmalens.disableRule';
+export const ShowRuleDocsCommand = 'dmalens.showRuleDocs';
+
+/** What a client announces in `initialize` as `capabilities.experimental.dmalens`: the commands it runs. */
+export interface ClientExperimentalCapabilities {
+  commands: string[];
+}
+
 /** What the server announces in `initialize` as `capabilities.experimental.dmalens`. */
 export interface ServerExperimentalCapabilities {
   protocolVersion: number;

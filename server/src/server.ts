@@ -66,6 +66,7 @@ const state = new ServerState(log);
 const progress: IndexProgress = new IndexProgress(connection, (): protocol.StatusResult => statusOf(state, index));
 const index: WorkspaceIndex = new WorkspaceIndex(progress);
 const diagnostics = new DiagnosticsPublisher(connection, state);
+const SERVER_VERSION = '0.1.0';
 let clientCapabilities: Parameters<Parameters<typeof connection.onInitialize>[0]>[0]['capabilities'] = {};
 let initializationOptions: unknown = undefined;
 
@@ -79,7 +80,13 @@ process.on('unhandledRejection', (reason) =>
 );
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
+  log(
+    `DMA Lens language server ${SERVER_VERSION} (Node ${process.version}), client ${params.clientInfo?.name ?? 'unknown'}`,
+  );
   clientCapabilities = params.capabilities;
+  const announced = (params.capabilities.experimental as { dmalens?: Partial<protocol.ClientExperimentalCapabilities> })
+    ?.dmalens?.commands;
+  state.clientCommands = new Set(Array.isArray(announced) ? announced.filter((id) => typeof id === 'string') : []);
   initializationOptions = params.initializationOptions;
   await initParser();
   const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
@@ -103,7 +110,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
         } satisfies protocol.ServerExperimentalCapabilities,
       },
     },
-    serverInfo: { name: 'dmalens-language-server', version: '0.1.0' },
+    serverInfo: { name: 'dmalens-language-server', version: SERVER_VERSION },
   };
 });
 

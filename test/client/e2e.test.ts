@@ -719,6 +719,25 @@ test('the driver bound by of_device_id gets the board rows in its hover', async 
   assert.match(text, /matches "dmalens,demo-capture"/, text);
 });
 
+test('Show Output shows the server log; Restart Language Server brings hovers back', async () => {
+  await page.keyboard.press('Escape');
+  await runCommand('View: Close All Editors');
+  await runCommand('DMA Lens: Show Output');
+  // The log starts with the version and states the settings in force.
+  await page
+    .locator('.output-view, .panel', { hasText: /DMA Lens language server \d+\.\d+\.\d+/ })
+    .first()
+    .waitFor();
+  await page
+    .locator('.output-view, .panel', { hasText: /settings in force: platforms / })
+    .first()
+    .waitFor();
+  await runCommand('DMA Lens: Restart Language Server');
+  await openDriver();
+  const text = normalise(await hoverText(CHECKED_CALL));
+  assert.ok(text.includes(plainHex(BigInt(EXAMPLE_PHYS))), text);
+});
+
 test('the installed package carries the rule and spec pages that diagnostics and hovers link to', async () => {
   const installed = readdirSync(extensionsDir).find((name) => name.startsWith('dmalens.dmalens-'));
   assert.ok(installed, `the extension is installed in ${extensionsDir}`);

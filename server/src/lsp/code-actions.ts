@@ -11,6 +11,8 @@ import {
 } from 'vscode-languageserver/node';
 import type { LineIndex } from '../analysis/line-index';
 import type { Finding } from '../checks/rule';
+import { DisableRuleCommand, ShowRuleDocsCommand } from '@dmalens/protocol';
+import { ruleDocUri } from '../docs/bundled-docs';
 import type { ServerState } from './server-state';
 import { MAX_PUBLISHED_FINDINGS, toDiagnostic } from './diagnostics';
 
@@ -42,7 +44,35 @@ export function codeActions(state: ServerState, params: CodeActionParams): CodeA
       isPreferred: true,
       edit: { changes: { [uri]: finding.fix!.edits } },
     }));
-  return [...fixes, ...findings.map((finding) => suppression(uri, lines, newline, finding))];
+  const suppressions = findings.map((finding) => suppression(uri, lines, newline, finding));
+  return [...fixes, ...suppressions, ...ruleActions(state, findings)];
+}
+
+/**
+ * Per rule among the findings, as ESLint offers them: turn the rule off in the settings, and read its
+ * documentation. Only for clients that announce the commands (capabilities.experimental.dmalens.commands).
+ */
+function ruleActions(state: ServerState, findings: readonly Finding[]): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const ruleId of new Set(findings.map((finding) => finding.ruleId))) {
+    const diagnostics = findings.filter((finding) => finding.ruleId === ruleId).map(toDiagnostic);
+    if (state.clientCommands.has(DisableRuleCommand))
+      actions.push({
+        title: `Turn off ${ruleId} in the settings (dmalens.rules)`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics,
+        command: { title: `Turn off ${ruleId}`, command: DisableRuleCommand, arguments: [ruleId] },
+      });
+    const docs = ruleDocUri(ruleId);
+    if (docs && state.clientCommands.has(ShowRuleDocsCommand))
+      actions.push({
+        title: `Show documentation for ${ruleId}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics,
+        command: { title: `Documentation of ${ruleId}`, command: ShowRuleDocsCommand, arguments: [docs] },
+      });
+  }
+  return actions;
 }
 
 /** `// dmalens-ignore-next-line <rule>` above the finding's line, indented like it. */

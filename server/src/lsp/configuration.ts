@@ -58,6 +58,7 @@ export class ConfigurationWatcher {
     const parsed = parseSettings(raw ?? {});
     const { settings, problems } = withValidExcludes(parsed.settings, parsed.problems);
     this.state.applySettings(settings, problems);
+    this.connection.console.log(`settings in force: ${settingsSummary(this.state.settings)}`);
     if (this.state.settingsProblems.length) {
       const text = `DMA Lens settings: ${this.state.settingsProblems.join(' ')}`;
       // A plain notification: the user needs no choice, and every client shows window/showMessage.
@@ -84,6 +85,20 @@ export class ConfigurationWatcher {
       clearTimeout(timer);
     }
   }
+}
+
+/** The settings in one line for the log: what a bug report needs. */
+function settingsSummary(settings: Settings): string {
+  const platforms = settings.platforms === 'auto' ? 'auto' : settings.platforms.join(',');
+  const rules = Object.entries(settings.rules).map(([id, severity]) => `${id}=${severity}`);
+  return [
+    `platforms ${platforms}`,
+    `annotations ${settings.annotations}`,
+    `rules ${rules.length ? rules.join(',') : 'default'}`,
+    `overrides for ${Object.keys(settings.overrides).length} platform(s)`,
+    `boards ${settings.boards.length}, board matches ${settings.boardMatches}`,
+    `index ${settings['index.enable'] ? `on (max ${settings['index.maxFiles']} files, ${settings['index.exclude'].length} excludes)` : 'off'}`,
+  ].join('; ');
 }
 
 /**

@@ -6,6 +6,7 @@ import { StatusChangedNotification, type StatusResult } from '@dmalens/protocol'
 
 export class IndexProgress implements IndexReporter {
   private reporter: Promise<WorkDoneProgressServerReporter> | null = null;
+  private started = 0;
 
   constructor(
     private readonly connection: Connection,
@@ -13,6 +14,7 @@ export class IndexProgress implements IndexReporter {
   ) {}
 
   begin(): void {
+    this.started = performance.now();
     this.reporter = this.connection.window.createWorkDoneProgress().then((reporter) => {
       reporter.begin('DMA Lens: indexing DMA call sites', 0, 'starting', false);
       return reporter;
@@ -29,6 +31,12 @@ export class IndexProgress implements IndexReporter {
   done(): void {
     void this.reporter?.then((reporter) => reporter.done()).catch(() => undefined);
     this.reporter = null;
+    // The figures a user asks about first: how much was indexed, how long it took, what was left out.
+    const { index } = this.status();
+    const seconds = ((performance.now() - this.started) / 1000).toFixed(1);
+    this.log(
+      `workspace index: ${index.filesIndexed} of ${index.filesTotal} files, ${index.sites} DMA call sites, ${index.skippedFiles} skipped, in ${seconds} s`,
+    );
   }
 
   changed(): void {

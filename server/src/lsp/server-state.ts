@@ -49,6 +49,8 @@ export class ServerState {
   readonly driverBoards: DriverBoards;
   /** Board rows named in dmalens.boards. */
   readonly configuredBoards: ConfiguredBoards;
+  /** Commands the client runs for code actions (capabilities.experimental.dmalens.commands at initialize). */
+  clientCommands: ReadonlySet<string> = new Set();
   /** The first workspace folder, where relative paths in the settings start. */
   workspaceFolder: string | null = null;
   /** Board profiles shown lately (rows, device-tree nodes), so that the pipeline view can simulate them by id. */
