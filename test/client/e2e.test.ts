@@ -724,12 +724,14 @@ test('Show Output shows the server log; Restart Language Server brings hovers ba
   await runCommand('View: Close All Editors');
   await runCommand('DMA Lens: Show Output');
   // The log starts with the version and states the settings in force.
-  await page
-    .locator('.output-view, .panel', { hasText: /DMA Lens language server \d+\.\d+\.\d+/ })
+  // Monaco separates the words of a line with no-break spaces, which `\s` matches.
+  const output = page.locator('.part.panel .view-lines');
+  await output
+    .filter({ hasText: /DMA\sLens\slanguage\sserver\s\d+\.\d+\.\d+/ })
     .first()
     .waitFor();
-  await page
-    .locator('.output-view, .panel', { hasText: /settings in force: platforms / })
+  await output
+    .filter({ hasText: /settings\sin\sforce:\splatforms\s/ })
     .first()
     .waitFor();
   await runCommand('DMA Lens: Restart Language Server');
