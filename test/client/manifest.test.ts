@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_PLATFORMS, settingsFields } from '../../server/src/config/settings';
+import { RULES } from '../../server/src/checks/rules';
 import { ShowPipelineCommand } from '@dmalens/protocol';
 import { COMMANDS } from '../../client/src/commandTitles';
 import { listProfiles } from '@dmalens/core';
@@ -61,6 +62,17 @@ function platformItems(): { enum: string[]; enumDescriptions: string[] } {
   assert.deepEqual(forms[0]!.enum, ['auto']);
   return forms[1]!.items as { enum: string[]; enumDescriptions: string[] };
 }
+
+test('dmalens.rules offers every rule id with its default severity, and only those', () => {
+  const rules = properties['dmalens.rules']!;
+  const ids = RULES.map((rule) => rule.id);
+  assert.deepEqual((rules.propertyNames as { enum: string[] }).enum, ids);
+  const perRule = rules.properties as Record<string, { default: string; description: string }>;
+  for (const rule of RULES) {
+    assert.equal(perRule[rule.id]?.default, rule.defaultSeverity, rule.id);
+    assert.equal(perRule[rule.id]?.description, rule.title, rule.id);
+  }
+});
 
 test('the platform enum offers every default platform', () => {
   const ids = platformItems().enum;
