@@ -223,3 +223,19 @@ export function applyEdits(text: string, edits: { range: Range; newText: string 
       text,
     );
 }
+
+/** Asks until the answer satisfies `ready` (work the server does in the background), or fails after `timeoutMs`. */
+export async function poll<T>(
+  ask: () => Promise<T>,
+  ready: (answer: T) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await ask();
+    if (ready(answer)) return answer;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last answer: ${JSON.stringify(answer)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

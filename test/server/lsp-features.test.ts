@@ -10,6 +10,7 @@ import {
   applyEdits,
   expectedRuleLines,
   LspClient,
+  poll,
   positionOf,
   repoRoot,
   type Diagnostic,
@@ -274,10 +275,16 @@ describe('language server features', () => {
     assert.ok(hint.label.includes(`${title('x86_64-sev-guest').short}: bounce 2048 B`), hint.label);
   });
 
-  test('document symbols list the DMA sites; workspace symbols find them after indexing', async () => {
-    const symbols = await client.request<{ name: string; range: Range }[]>('textDocument/documentSymbol', {
-      textDocument: { uri: uncheckedUri },
-    });
+  test('DMA sites are workspace symbols by default, and Outline symbols (as events, not functions) when asked', async () => {
+    const outline = () =>
+      client.request<{ name: string; range: Range; kind: number }[]>('textDocument/documentSymbol', {
+        textDocument: { uri: uncheckedUri },
+      });
+    // By default the Outline stays the C language server's: no DMA entries posing as functions.
+    assert.deepEqual(await outline(), []);
+    await client.changeSettings({ ...(client.settings as object), symbols: 'outline' });
+    const symbols = await poll(outline, (listed) => listed.length > 0, 5000, 'Outline symbols');
+    assert.ok(symbols.every((symbol) => symbol.kind !== 12 /* SymbolKind.Function */));
     const callLines = uncheckedText
       .split('\n')
       .map((line, index) => ({ line, index }))

@@ -64,6 +64,12 @@ export const settingsFields = {
     .describe(
       'Board rows a driver gets from its own kernel tree: the enabled device-tree nodes that match its of_device_id compatibles, one row per distinct DMA configuration, at most this many (0 turns the search off).',
     ),
+  symbols: z
+    .enum(['workspace', 'outline', 'off'])
+    .default('workspace')
+    .describe(
+      'Where DMA call sites appear as symbols: "workspace" only in Go to Symbol in Workspace (Ctrl+T), so that the Outline and breadcrumbs show only the functions your C language server lists; "outline" in the Outline and breadcrumbs too; "off" nowhere.',
+    ),
   annotations: z
     .enum(['inlayHints', 'codeLens', 'off'])
     .default('inlayHints')

@@ -1,5 +1,7 @@
 // Document and workspace symbols for DMA sites, named so that a fuzzy search for `map` or for a
-// function name finds them: `dma_map_single(skb->data) in xmit`.
+// function name finds them: `dma_map_single(skb->data) in xmit`. They are events, not functions: the C
+// language server already lists the functions, and a call site posing as one would double its Outline.
+// `dmalens.symbols` decides where they appear (Ctrl+T only by default).
 import { SymbolKind, type Connection, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver/node';
 import type { CallSite } from '../analysis/callsite';
 import type { WorkspaceIndex } from '../index/workspace-index';
@@ -22,11 +24,11 @@ function symbolName(site: SymbolSource): string {
 
 function symbolKind(site: SymbolSource): SymbolKind {
   if (site.kind === 'alloc' || site.kind === 'pool-alloc') return SymbolKind.Object;
-  if (site.kind.startsWith('virtio')) return SymbolKind.Event;
-  return SymbolKind.Function;
+  return SymbolKind.Event;
 }
 
 export function documentSymbols(state: ServerState, uri: string): DocumentSymbol[] {
+  if (state.settings.symbols !== 'outline') return [];
   return state.sites(uri).map((site) => ({
     name: symbolName(site),
     detail: site.enclosingFunction ? `in ${site.enclosingFunction}()` : site.kind,
@@ -37,6 +39,7 @@ export function documentSymbols(state: ServerState, uri: string): DocumentSymbol
 }
 
 export function workspaceSymbols(state: ServerState, index: WorkspaceIndex, query: string): SymbolInformation[] {
+  if (state.settings.symbols === 'off') return [];
   const needle = query.toLowerCase();
   const results: SymbolInformation[] = [];
   const seen = new Set<string>();

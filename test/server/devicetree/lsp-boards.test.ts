@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LspClient, positionOf, type Diagnostic } from '../lsp-client';
+import { LspClient, poll, positionOf, type Diagnostic } from '../lsp-client';
 import { ACME, DEVKIT, FAULTS, FIXTURE_KERNEL } from './support';
 
 const DRIVER = join(FIXTURE_KERNEL, 'drivers/dma/acme-a1-dma.c');
@@ -32,22 +32,6 @@ function lineOf(text: string, needle: string, from = 0): number {
   const offset = text.indexOf(needle, from);
   assert.ok(offset >= 0, needle);
   return text.slice(0, offset).split('\n').length - 1;
-}
-
-/** Asks until the answer satisfies `ready` (work the server does in the background), or fails after `timeoutMs`. */
-async function poll<T>(
-  ask: () => Promise<T>,
-  ready: (answer: T) => boolean,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const answer = await ask();
-    if (ready(answer)) return answer;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last answer: ${JSON.stringify(answer)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** A self-contained arm64 board: one bus with two windows, RAM beyond them, and a tiny restricted pool. */
