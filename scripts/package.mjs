@@ -39,6 +39,7 @@ const REQUIRED = [
   'dist/webview/pipeline.js',
   'media/pipeline.css',
   'media/icon.png',
+  ...readdirSync(join(client, 'media/walkthrough')).map((name) => `media/walkthrough/${name}`),
   'README.md',
   'LICENSE',
   'package.json',
@@ -49,6 +50,7 @@ const ALLOWED = [
   /^dist\/server\/[\w.-]+\.(js|wasm)$/,
   /^dist\/webview\/pipeline\.js$/,
   /^media\/(icon\.png|pipeline\.css)$/,
+  /^media\/walkthrough\/[\w-]+\.md$/,
   /^docs\/(rules|spec)\/[\w.-]+\.md$/,
   /^(readme\.md|license\.txt|license|package\.json|\[content_types\]\.xml|extension\.vsixmanifest)$/i,
 ];

@@ -4,7 +4,7 @@
 // activation and capability declarations are present.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_PLATFORMS, settingsFields } from '../../server/src/config/settings';
@@ -71,6 +71,24 @@ test('dmalens.rules offers every rule id with its default severity, and only tho
   for (const rule of RULES) {
     assert.equal(perRule[rule.id]?.default, rule.defaultSeverity, rule.id);
     assert.equal(perRule[rule.id]?.description, rule.title, rule.id);
+  }
+});
+
+test('the Getting Started walkthrough shows pages that exist and runs commands that exist', () => {
+  const [walkthrough] = manifest.contributes.walkthroughs as {
+    steps: { description: string; media: { markdown: string }; completionEvents: string[] }[];
+  }[];
+  assert.ok(walkthrough && walkthrough.steps.length >= 4);
+  const own = new Set(COMMANDS.map((command) => command.id));
+  const builtIn = new Set(['workbench.action.files.openFile', 'editor.action.showHover']);
+  for (const step of walkthrough.steps) {
+    assert.ok(existsSync(join(root, 'client', step.media.markdown)), step.media.markdown);
+    for (const link of step.description.matchAll(/\(command:([\w.]+)\)/g))
+      assert.ok(own.has(link[1]!) || builtIn.has(link[1]!), link[1]);
+    for (const event of step.completionEvents) {
+      const command = /^onCommand:(.+)$/.exec(event)?.[1];
+      if (command) assert.ok(own.has(command) || builtIn.has(command), event);
+    }
   }
 });
 
