@@ -345,7 +345,8 @@ test('changing the physical address in the webview re-simulates on every platfor
   const frame = webview();
   const phys = 0x7654_3000n;
   const input = frame.locator('#phys');
-  await input.fill(plainHex(phys));
+  // Typed as the views print addresses (grouped hex): the field takes what the tool shows.
+  await input.fill('0x7654_3000');
   await input.press('Enter');
   const deadline = Date.now() + 20_000;
   while (!(await outcome('x86_64')).includes(plainHex(phys)) && Date.now() < deadline) await page.waitForTimeout(100);
@@ -458,7 +459,8 @@ test('the pipeline panel comes back with its state after the window reloads', as
 });
 
 test('Export SVG saves the picture the server rendered', async () => {
-  const phys = BigInt(await webview().locator('#phys').inputValue());
+  // The field shows the address as the views print it, grouped hex.
+  const phys = BigInt((await webview().locator('#phys').inputValue()).replace(/_/g, ''));
   await webview().locator('section.pipeline[data-platform="powernv"] button', { hasText: 'Export SVG' }).click();
   // code-server's save dialog is VS Code's simple file dialog: a path typed in a quick input.
   const input = page.locator('.quick-input-widget input');

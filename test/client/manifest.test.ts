@@ -79,7 +79,7 @@ test('the Getting Started walkthrough shows pages that exist and runs commands t
     steps: { description: string; media: { markdown: string }; completionEvents: string[] }[];
   }[];
   assert.ok(walkthrough && walkthrough.steps.length >= 4);
-  const own = new Set(COMMANDS.map((command) => command.id));
+  const own = new Set<string>(COMMANDS.map((command) => command.id));
   const builtIn = new Set(['workbench.action.files.openFile', 'editor.action.showHover']);
   for (const step of walkthrough.steps) {
     assert.ok(existsSync(join(root, 'client', step.media.markdown)), step.media.markdown);

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { Direction } from '@dmalens/core';
 import type { DmaLens } from '../lens';
-import { FIELD_PROBLEMS } from '../pipeline/inputs';
+import { canonicalAddress, canonicalSize, FIELD_PROBLEMS } from '../pipeline/inputs';
 import { MAX_PANEL_PLATFORMS, stateForBuffer } from '../pipeline/state';
 import { pickPlatforms } from '../platformPicker';
 import { UserFacingError } from './userCommand';
@@ -40,5 +40,7 @@ export async function comparePlatformsCommand(lens: DmaLens): Promise<void> {
   });
   if (!platforms) return;
   if (platforms.length === 0) throw new UserFacingError('choose at least one platform.');
-  lens.pipeline.show(stateForBuffer(platforms, phys.trim().toLowerCase(), size.trim(), direction.dir));
+  lens.pipeline.show(
+    stateForBuffer(platforms, canonicalAddress(phys.trim()), canonicalSize(size.trim()), direction.dir),
+  );
 }

@@ -12,8 +12,8 @@ const text =
   (test: (value: string) => boolean, what: string): FieldCheck =>
   (value) =>
     typeof value === 'string' && test(value) ? null : `must be ${what}`;
-const address = text(isAddress, 'a 0x hex address');
-const size = text(isSize, 'a positive decimal or 0x hex byte count');
+const address = text(isAddress, 'an address in hex (0x1_2345_6000 or 0x123456000) or decimal');
+const size = text(isSize, 'a positive byte count: decimal, 0x hex, or with K, M or G');
 const mask = text(isMask, 'a bit count 1..64 or a 0x hex mask');
 const oneOf =
   (values: readonly string[]): FieldCheck =>

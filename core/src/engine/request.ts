@@ -3,7 +3,7 @@
 // (to_device) or the kernel name (DMA_TO_DEVICE).
 import { z } from 'zod';
 import type { Direction, Request } from '../types';
-import { parseBigInt, parseMask } from '../params/parse';
+import { parseBigInt, parseMask, parseSize } from '../params/parse';
 
 export class RequestError extends Error {
   constructor(message: string) {
@@ -20,6 +20,19 @@ const big = z.union([z.string(), z.number()]).transform((value, ctx) => {
     ctx.addIssue({
       code: 'custom',
       message: `expected a 64-bit unsigned integer as decimal or 0x hex, got ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+/** A byte count: what `big` takes, and K/M/G/T sizes (4K, 2M) as the CLI's --set takes them. */
+const bytes = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const parsed = parseSize(value);
+  if (parsed === null || parsed < 0n || parsed > U64_MAX) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a byte count as decimal or 0x hex, optionally with K, M or G, got ${JSON.stringify(value)}`,
     });
     return z.NEVER;
   }
@@ -77,7 +90,7 @@ const attrs = z
   .optional();
 const cpu = z.number().int().min(0).max(4095).optional();
 const of = z.number().int().min(0);
-const range = z.object({ phys: big, size: big }).strict();
+const range = z.object({ phys: big, size: bytes }).strict();
 /**
  * Bounds on list lengths, so that one request cannot make a session run for minutes or exhaust memory:
  * a scatterlist of more entries than a 16 MiB transfer of 4 KiB pages has (4096), and more virtqueue
@@ -85,7 +98,7 @@ const range = z.object({ phys: big, size: big }).strict();
  */
 export const MAX_SG_ENTRIES = 4096;
 export const MAX_VIRTQUEUE_BUFFERS = 1024;
-const mapOne = { phys: big, size: big, dir: direction, attrs };
+const mapOne = { phys: big, size: bytes, dir: direction, attrs };
 
 const schema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('map_single'), ...mapOne, cpu }).strict(),
@@ -100,13 +113,13 @@ const schema = z.discriminatedUnion('op', [
     })
     .strict(),
   z.object({ op: z.literal('map_resource'), ...mapOne }).strict(),
-  z.object({ op: z.literal('unmap'), of, size: big.optional(), dir: direction.optional(), attrs }).strict(),
+  z.object({ op: z.literal('unmap'), of, size: bytes.optional(), dir: direction.optional(), attrs }).strict(),
   z
     .object({
       op: z.literal('sync_for_cpu'),
       of,
       offset: big.optional(),
-      size: big.optional(),
+      size: bytes.optional(),
       dir: direction.optional(),
     })
     .strict(),
@@ -115,21 +128,21 @@ const schema = z.discriminatedUnion('op', [
       op: z.literal('sync_for_device'),
       of,
       offset: big.optional(),
-      size: big.optional(),
+      size: bytes.optional(),
       dir: direction.optional(),
     })
     .strict(),
   z
     .object({
       op: z.literal('alloc_coherent'),
-      size: big,
+      size: bytes,
       gfp: z.enum(['GFP_KERNEL', 'GFP_ATOMIC']).optional(),
       attrs,
       phys: big.optional(),
     })
     .strict(),
   z.object({ op: z.literal('free_coherent'), of }).strict(),
-  z.object({ op: z.literal('dma_pool_create'), size: big, align: big.optional(), boundary: big.optional() }).strict(),
+  z.object({ op: z.literal('dma_pool_create'), size: bytes, align: big.optional(), boundary: big.optional() }).strict(),
   z.object({ op: z.literal('dma_pool_alloc'), of }).strict(),
   z.object({ op: z.literal('set_mask'), mask, which: z.enum(['streaming', 'coherent', 'both']).optional() }).strict(),
   z
@@ -187,7 +200,7 @@ function stripUndefined(value: Record<string, unknown>): Record<string, unknown>
 /** What each field accepts, for the messages of missing or mistyped fields (zod's own say only the JS type). */
 const FIELD_FORMS: Record<string, string> = {
   phys: 'an address as decimal or 0x hex',
-  size: 'a byte count as decimal or 0x hex',
+  size: 'a byte count as decimal or 0x hex, optionally with K, M or G (4K, 2M)',
   offset: 'a byte offset as decimal or 0x hex',
   align: 'a power-of-two alignment as decimal or 0x hex',
   boundary: 'a power-of-two boundary as decimal or 0x hex',

@@ -63,7 +63,8 @@ function bad(spec: ParamSpec, raw: unknown): ParamError {
   return new ParamError(`bad value ${shown} for parameter '${spec.key}': expected ${describeAccepted(spec)}`);
 }
 
-function parseSize(raw: unknown): bigint | null {
+/** A byte count as decimal or 0x hex with `_` separators and an optional K/M/G/T suffix (4096, 0x1000, 4K, 8GiB). */
+export function parseSize(raw: unknown): bigint | null {
   if (typeof raw === 'string') {
     const match = /^\s*(0x[0-9a-f_]+|[0-9_]+)\s*([KMGT]?)(i?B)?\s*$/i.exec(raw);
     if (!match) return null;

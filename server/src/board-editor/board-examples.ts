@@ -2,8 +2,9 @@
 // when the board's RAM reaches beyond the windows, one outside them, each mapped by the simulation core with
 // the node's board profile. The hover shows them and the RAM check quotes them: what the device sees is
 // always the simulator's answer, never a formula written here.
-import { formatAddress, type OpResult, type PlatformProfile } from '@dmalens/core';
-import { boardNodeProfile, type Board, type DmaWindow, type DtNode } from '../devicetree';
+import { formatAddress, type OpResult } from '@dmalens/core';
+import type { Board, DmaWindow, DtNode } from '../devicetree';
+import { editorBoardProfile } from './board-platform';
 import { runSession } from '../sites';
 
 /** A page: the buffer size of every example (dma_map_single's usual unit). */
@@ -21,25 +22,9 @@ export interface ExampleMap {
 }
 
 export interface NodeExamples {
-  platformId: string;
   examples: ExampleMap[];
   /** What the board profile had to assume (the core's stand-in list). */
   standIns: string[];
-}
-
-/**
- * The platform id of a board node in the editor: the board's path from arch/ on and the node's path, so that
- * the arm and arm64 builds of one board (bcm2711-rpi-4-b.dts in both) stay two platforms.
- */
-export function boardRowId(board: Board, node: DtNode): string {
-  const arch = board.file.lastIndexOf('/arch/');
-  return `${arch >= 0 ? board.file.slice(arch + 1) : board.file}:${node.path}`;
-}
-
-/** The node's board profile under its editor id (boardRowId). */
-export function editorBoardProfile(board: Board, node: DtNode): { profile: PlatformProfile; standIns: string[] } {
-  const { profile, standIns } = boardNodeProfile(board, node);
-  return { profile: { ...profile, id: boardRowId(board, node) }, standIns };
 }
 
 export interface RamRange {
@@ -71,7 +56,7 @@ export function nodeExamples(board: Board, node: DtNode): NodeExamples {
       return { phys, where, result: null, error: error instanceof Error ? error.message : String(error) };
     }
   });
-  return { platformId: profile.id, examples, standIns };
+  return { examples, standIns };
 }
 
 /** The map's outcome in a few words: the device address and path, or the kernel's error. */

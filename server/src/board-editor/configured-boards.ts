@@ -3,7 +3,7 @@
 // in the background when the settings change; what cannot be resolved is said in words, once.
 import { isAbsolute, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { editorBoardProfile } from './board-examples';
+import { editorBoardProfile } from './board-platform';
 import type { BoardDocuments } from './board-documents';
 import type { BoardRow } from './driver-boards';
 

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { PlatformProfile } from '@dmalens/core';
 import { ofCompatibles, type OfCompatible } from './of-device-ids';
 import { boardDeviceFacts, type Board, type DtNode } from '../devicetree';
-import { boardRowId, editorBoardProfile } from './board-examples';
+import { boardRowId, editorBoardProfile } from './board-platform';
 import { wireJson } from '../sites/wire';
 import type { BoardDocuments } from './board-documents';
 import type { DtsIncludeIndex } from './dts-include-index';

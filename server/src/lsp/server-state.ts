@@ -11,7 +11,7 @@ import type { Finding } from '../checks/rule';
 import { runChecks } from '../checks/run-checks';
 import { HeapTrim } from '../memory/heap-trim';
 import { basename } from 'node:path';
-import { BoardDocuments, ConfiguredBoards, DriverBoards, type BoardRow } from '../board-editor';
+import { BoardDocuments, ConfiguredBoards, DriverBoards, treePath, type BoardRow } from '../board-editor';
 import type { BoardPlacement } from '../sites/driver-context';
 import type { PlatformProfile } from '@dmalens/core';
 import { LruCache } from '../memory/lru-cache';
@@ -220,8 +220,7 @@ export class ServerState {
 /** `bcm2711-rpi-4-b.dts /scb/ethernet@7d580000: matches "brcm,bcm2711-genet-v5" (line 3923)`. */
 function boardWhy(row: BoardRow): string {
   // From arch/ on, so that arm and arm64 boards of one name are told apart.
-  const arch = row.board.lastIndexOf('/arch/');
-  const place = `${arch >= 0 ? row.board.slice(arch + 1) : basename(row.board)} ${row.node}`;
+  const place = `${treePath(row.board)} ${row.node}`;
   if (row.line < 0) return `${place}: from dmalens.boards`;
   const also = row.alsoOn.length ? `; the same on ${row.alsoOn.map((id) => sameAs(id, row)).join(', ')}` : '';
   return `${place}: its node matches "${row.compatible}" of the driver's of_device_id table (line ${row.line + 1})${also}`;

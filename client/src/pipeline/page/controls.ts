@@ -2,8 +2,9 @@
 // never replaces the element that has the keyboard focus (or the text being typed in it). Each control
 // changes one field of the calls the server built (address, size, direction, mask, features offered,
 // platforms, parameters); the operation itself is the call's and stays as it is.
+import { formatAddress } from '@dmalens/core/format';
 import type { PlatformInfo } from '@dmalens/protocol';
-import { FIELD_PROBLEMS } from '../inputs';
+import { canonicalAddress, canonicalMask, canonicalSize, FIELD_PROBLEMS } from '../inputs';
 import {
   describeCall,
   DIRECTIONS,
@@ -113,7 +114,8 @@ export class Controls {
     wrapperOf(this.operation).hidden = state.source !== null;
     setValue(this.operation, panelOperation(state) ?? '');
     for (const [control, value] of [
-      [this.phys, fields.phys],
+      // Addresses read as every DMA Lens view prints them, grouped hex; the field takes that form back.
+      [this.phys, fields.phys ? formatAddress(BigInt(fields.phys)) : fields.phys],
       // Sizes read as the source writes them: decimal bytes (the wire carries them in hex).
       [this.size, fields.size === null ? null : BigInt(fields.size).toString()],
       [this.dir, fields.dir],
@@ -154,20 +156,20 @@ export class Controls {
     if (available.phys !== null && !(switched && phys === '')) {
       const problem = allocates && phys === '' ? null : FIELD_PROBLEMS.phys(phys);
       if (problem) problems.push(problem);
-      else change.phys = phys;
+      else change.phys = phys === '' ? phys : canonicalAddress(phys);
     }
     const size = this.size.value.trim();
     if (available.size !== null) {
       const problem = FIELD_PROBLEMS.size(size);
       if (problem) problems.push(problem);
-      else change.size = size;
+      else change.size = canonicalSize(size);
     }
     const dir = DIRECTIONS.find((candidate) => candidate === this.dir.value);
     if (available.dir !== null && dir) change.dir = dir;
     const mask = this.mask.value.trim();
     const maskProblem = FIELD_PROBLEMS.mask(mask);
     if (maskProblem) problems.push(maskProblem);
-    else change.mask = mask === '' ? null : mask;
+    else change.mask = mask === '' ? null : canonicalMask(mask);
     if (isVirtioAdd(next.requests))
       change.offered = this.negotiate.checked
         ? PANEL_VIRTIO_FEATURES.filter((name) => this.features.get(name)?.checked)
