@@ -138,15 +138,14 @@ async function openDriver(driver = DRIVER): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   for (let attempt = 1; ; attempt++) {
     await page.locator('.command-center-center').click();
-    const opened = await input.waitFor({ timeout: 3000 }).then(
+    const typed = await input.fill(driver, { timeout: 3000 }).then(
       () => true,
       () => false,
     );
-    if (opened) break;
+    if (typed) break;
     if (attempt === 4) throw new Error('Quick Open did not open from the command center');
     await page.keyboard.press('Escape');
   }
-  await input.fill(driver);
   // The first row, not any row: Quick Open lists recently opened files before its filter applies.
   await page
     .locator('.quick-input-list .monaco-list-row[data-index="0"]', { hasText: driver })
@@ -750,6 +749,8 @@ test('Show Output shows the server log; Restart Language Server brings hovers ba
     .first()
     .waitFor();
   await runCommand('DMA Lens: Restart Language Server');
+  // The restarted client shows its output channel again; the editor area gets the focus back first.
+  await runCommand('View: Hide Panel');
   await openDriver();
   const text = normalise(await hoverText(CHECKED_CALL));
   assert.ok(text.includes(plainHex(BigInt(EXAMPLE_PHYS))), text);

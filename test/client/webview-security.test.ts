@@ -152,7 +152,7 @@ test('invalid messages are rejected with reasons naming the field', () => {
     [{ type: 'openLink', href: 'file:///etc/passwd' }, /https URL/],
     [{ type: 'openLink', href: 'https://x/"><script>' }, /https URL/],
     [{ type: 'exportSvg', platform: '../../etc/passwd' }, /platform id/],
-    [{ type: 'simulate', state: { ...base, requests: [{ ...map, phys: '12345' }] } }, /requests\[0\]\.phys/],
+    [{ type: 'simulate', state: { ...base, requests: [{ ...map, phys: '0x12345zz' }] } }, /requests\[0\]\.phys/],
     [{ type: 'simulate', state: { ...base, requests: [{ ...map, phys: '0x1' + '0'.repeat(16) }] } }, /\.phys/],
     [{ type: 'simulate', state: { ...base, requests: [{ ...map, size: '0' }] } }, /requests\[0\]\.size/],
     [{ type: 'simulate', state: { ...base, requests: [{ ...map, size: -1 }] } }, /requests\[0\]\.size/],
