@@ -1,28 +1,38 @@
 // The per-platform summary after each mapping call, as inlay hints or as code lenses depending on
-// `dmalens.annotations`. Both ask the same rows, so the text is identical either way.
+// `dmalens.annotations`. Both ask the same rows; a hint says only what differs from the reference platform.
 import { CodeLens, InlayHint, InlayHintKind, type Connection, type Range } from 'vscode-languageserver/node';
 import type { CallSite } from '../analysis/callsite';
 import { ShowPipelineCommand, type ShowPipelineArgs } from '@dmalens/protocol';
-import { siteRows, summaryText, wantsSummary } from '../sites';
+import { differencesText, siteRows, summaryText, wantsSummary, type SiteRows } from '../sites';
 import type { ServerState } from './server-state';
 
 function within(line: number, range: Range): boolean {
   return line >= range.start.line && line <= range.end.line;
 }
 
-/** The summary of each site that gets one, with the site. */
-function summaries(state: ServerState, uri: string, wanted: (site: CallSite) => boolean) {
+/**
+ * The annotation of each site that gets one, with the site: the whole summary for a code lens (a line of its
+ * own), what differs from the reference platform for an inlay hint (between `)` and `;`, where it is cut).
+ */
+function summaries(
+  state: ServerState,
+  uri: string,
+  wanted: (site: CallSite) => boolean,
+  words: (rows: SiteRows) => string | null,
+) {
   const context = state.context(uri);
   return state.sites(uri).flatMap((site) => {
     if (!wantsSummary(site.kind) || !wanted(site)) return [];
     const rows = siteRows(site, context);
-    return rows && rows.rows.length > 0 ? [{ site, text: summaryText(rows) }] : [];
+    const text = rows && rows.rows.length > 0 ? words(rows) : null;
+    return text ? [{ site, text }] : [];
   });
 }
 
 export function inlayHints(state: ServerState, uri: string, range: Range): InlayHint[] {
   if (state.settings.annotations !== 'inlayHints') return [];
-  return summaries(state, uri, (site) => within(site.range.end.line, range)).map(({ site, text }) => ({
+  const wanted = (site: CallSite) => within(site.range.end.line, range);
+  return summaries(state, uri, wanted, differencesText).map(({ site, text }) => ({
     position: site.range.end,
     label: ` ${text}`,
     kind: InlayHintKind.Type,
@@ -33,7 +43,7 @@ export function inlayHints(state: ServerState, uri: string, range: Range): Inlay
 export function codeLenses(state: ServerState, uri: string): CodeLens[] {
   if (state.settings.annotations !== 'codeLens') return [];
   const platforms = state.model.selected.map((profile) => profile.id);
-  return summaries(state, uri, () => true).map(({ site, text }) => {
+  return summaries(state, uri, () => true, summaryText).map(({ site, text }) => {
     const args: ShowPipelineArgs = { uri, position: site.nameRange.start, platforms };
     return { range: site.nameRange, command: { title: text, command: ShowPipelineCommand, arguments: [args] } };
   });

@@ -56,7 +56,16 @@ export {
   type RawPhysOutcome,
   type VirtioOutcome,
 } from './probes';
-export { pathWord, costWords, bounceBytes, outcomeWords, summaryText, wantsSummary, platformsLine } from './words';
+export {
+  pathWord,
+  costWords,
+  bounceBytes,
+  outcomeWords,
+  summaryText,
+  differencesText,
+  wantsSummary,
+  platformsLine,
+} from './words';
 export { createAnnotator, type SiteAnnotations } from './annotations';
 export { siteSummary } from './summary';
 export { toWire, wireJson } from './wire';

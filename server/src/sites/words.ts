@@ -68,19 +68,37 @@ export function outcomeWords(result: OpResult): string {
  * else the path.
  */
 export function summaryText(rows: SiteRows): string {
-  const text = rows.rows
-    .map((row) => {
-      if (row.notReached) return `${row.short}: no DMA API`;
-      if (!row.result) return `${row.short}: ?`;
-      if (row.result.error) return `${row.short}: fails`;
-      const costs = costWords(row.result, ['map', 'alloc']);
-      return `${row.short}: ${costs || pathWord(row.result)}`;
-    })
-    .join(' · ');
-  // Bytes and cache lines follow from the size: when the size is a stand-in, the numbers say so.
-  return rows.simulation.exampleFields.includes('size') && /bounce|lines?\b/.test(text)
-    ? `${text} (size unknown: ${EXAMPLE_SIZE} B stand-in)`
-    : text;
+  const text = rows.rows.map((row) => `${row.short}: ${rowWord(row)}`).join(' · ');
+  return withSizeNote(rows, text, `(size unknown: ${EXAMPLE_SIZE} B stand-in)`);
+}
+
+/**
+ * The inlay hint after a call: only the platforms whose outcome differs from the reference (the first), at
+ * most three, so that the hint is short enough not to be cut where it matters; null when all agree.
+ */
+export function differencesText(rows: SiteRows): string | null {
+  const [reference, ...others] = rows.rows;
+  if (!reference) return null;
+  const differing = others.filter((row) => rowWord(row) !== rowWord(reference));
+  if (differing.length === 0) return null;
+  const shown = differing.slice(0, MAX_HINT_PLATFORMS).map((row) => `${row.short}: ${rowWord(row)}`);
+  const more = differing.length > MAX_HINT_PLATFORMS ? ` +${differing.length - MAX_HINT_PLATFORMS}` : '';
+  return withSizeNote(rows, `≠ ${shown.join(' · ')}${more}`, '(size unknown)');
+}
+
+const MAX_HINT_PLATFORMS = 3;
+
+/** One row's outcome in a word or two: its costs, else its path. */
+function rowWord(row: SiteRows['rows'][number]): string {
+  if (row.notReached) return 'no DMA API';
+  if (!row.result) return '?';
+  if (row.result.error) return 'fails';
+  return costWords(row.result, ['map', 'alloc']) || pathWord(row.result);
+}
+
+/** Bytes and cache lines follow from the size: when the size is a stand-in, the numbers say so. */
+function withSizeNote(rows: SiteRows, text: string, note: string): string {
+  return rows.simulation.exampleFields.includes('size') && /bounce|lines?\b/.test(text) ? `${text} ${note}` : text;
 }
 
 /** Calls that get a summary: the ones that create a mapping or allocation or hand buffers to a virtqueue. */
