@@ -3,9 +3,12 @@
 import type { DmaContext } from './ops';
 import { hex, minNotZero, u64 } from './bits';
 import { isSwiotlbActive, isSwiotlbForceBounce, poolPlacement, swiotlbPool } from '../dma/swiotlb';
-import { smeMask } from '../dma/direct';
+import { forceDmaUnencrypted, smeMask } from '../dma/direct';
 import { dmaMapDirect } from '../dma/mapping';
 import { dmaAddressingLimited } from '../dma/max-mapping';
+
+/** Operations that allocate DMA memory rather than map a buffer. */
+const ALLOCATIONS = new Set(['alloc_coherent', 'free_coherent', 'dma_pool_alloc']);
 
 function grouped(value: bigint): string {
   const digits = value.toString(16);
@@ -18,11 +21,14 @@ export function symbolicRule(ctx: DmaContext): string {
   const ops = session.ops();
   if (ops !== null && !dmaMapDirect(session)) return ops.rule?.(ctx) ?? `dma = address allocated by ${ops.name}`;
   const pool = swiotlbPool(session);
-  if (isSwiotlbForceBounce(session) && pool)
+  // Coherent and pool allocations never bounce: dma_direct_alloc takes pages the device reaches (decrypted
+  // where memory is encrypted); only a restricted pool hands out swiotlb slots, and then the path says so.
+  const allocates = ALLOCATIONS.has(ctx.trace.op) && ctx.trace.path !== 'swiotlb';
+  if (!allocates && isSwiotlbForceBounce(session) && pool)
     return `dma = swiotlb slot in [${hex(pool.start)}, ${hex(pool.end)}) (every map bounces; pool ${poolPlacement(session)})`;
   // Only a device that cannot reach all of RAM ever bounces (dma_addressing_limited).
   const bounce =
-    isSwiotlbActive(session) && dmaAddressingLimited(session)
+    !allocates && isSwiotlbActive(session) && dmaAddressingLimited(session)
       ? `; swiotlb slot if above ${hex(minNotZero(session.dev.dmaMask, session.dev.busDmaLimit))}`
       : '';
   if (session.arch.physToDma) {
@@ -40,6 +46,9 @@ export function symbolicRule(ctx: DmaContext): string {
     return `dma = ${parts.join('; ')}; else DMA_MAPPING_ERROR${isSwiotlbActive(session) ? ' -> swiotlb' : ''}`;
   }
   const sme = smeMask(session);
+  // dma_direct_alloc hands a device that must see memory unencrypted decrypted pages, at their plain address.
+  if (sme !== 0n && allocates && forceDmaUnencrypted(session))
+    return 'dma = phys (decrypted pages: phys_to_dma_unencrypted, no C-bit)';
   if (sme !== 0n) return `dma = phys | ${grouped(sme)} (SME C-bit)${bounce}`;
   return `dma = phys${bounce}`;
 }
