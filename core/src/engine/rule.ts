@@ -43,7 +43,8 @@ export function symbolicRule(ctx: DmaContext): string {
       const signed = offset === 0n ? '' : offset >= 1n << 63n ? ` - ${grouped(u64(-offset))}` : ` + ${grouped(offset)}`;
       return `phys${signed} for phys in [${hex(window.cpu)}, ${hex(window.cpu + window.size)})`;
     });
-    return `dma = ${parts.join('; ')}; else DMA_MAPPING_ERROR${isSwiotlbActive(session) ? ' -> swiotlb' : ''}`;
+    // An allocation is taken where the windows reach (ZONE_DMA), so it never falls to swiotlb.
+    return `dma = ${parts.join('; ')}; else DMA_MAPPING_ERROR${!allocates && isSwiotlbActive(session) ? ' -> swiotlb' : ''}`;
   }
   const sme = smeMask(session);
   // dma_direct_alloc hands a device that must see memory unencrypted decrypted pages, at their plain address.
