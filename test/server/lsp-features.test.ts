@@ -348,6 +348,24 @@ describe('language server features', () => {
     assert.deepEqual(status.selected, ['x86_64', 'x86_64-vtd', 'x86_64-sev-guest', 'pseries', 'powernv', 'rpi4-soc']);
   });
 
+  test("an override that moves a profile's RAM moves the example buffer into it, and the hover says where", async () => {
+    // arm64 with its RAM at 2 GiB (as many boards have): the usual example 0x1234_5000 is not RAM there, so
+    // the example lies at the same offset into its RAM, 0x9234_5000, where dma-direct gives it to the device.
+    await client.changeSettings({ platforms: ['x86_64', 'arm64'], overrides: { arm64: { ram_base: '0x80000000' } } });
+    const at = positionOf(uncheckedText, 'dma_map_single', 2);
+    const hover = await poll(
+      () => client.hover(uncheckedUri, at),
+      (answer) => Boolean(answer && tableRow(answer.contents.value, title('arm64').title)),
+      8000,
+      'the arm64 row',
+    );
+    const markdown = hover!.contents.value;
+    assert.ok(tableRow(markdown, title('arm64').title)!.includes('`0x9234_5000`'), markdown);
+    assert.ok(tableRow(markdown, title('x86_64').title)!.includes('`0x1234_5000`'), markdown);
+    assert.match(markdown.replace(/\\(.)/g, '$1'), /where that starts elsewhere: .*phys 0x9234_5000/);
+    await client.changeSettings({});
+  });
+
   test('a settings change changes hover rows and severities', async () => {
     await client.changeSettings({
       platforms: ['x86_64', 'powernv'],

@@ -73,6 +73,8 @@ export function hoverMarkdown(site: CallSite, context: DriverContext, uri: strin
           )
           .join('  \n'),
       );
+    const moved = movedExamples(rows.simulation, model);
+    if (moved) parts.push(moved);
     parts.push(factsLine(site, rows.simulation, context));
   } else {
     parts.push(
@@ -96,6 +98,20 @@ export function hoverMarkdown(site: CallSite, context: DriverContext, uri: strin
       `[Open the address pipeline for this call](${pipelineCommandUri({ uri, position: site.nameRange.start, platforms: model.selected.map((profile) => profile.id) })})`,
     );
   return parts.join('\n\n');
+}
+
+/** Where the example buffer lies on platforms whose RAM does not hold the usual example address. */
+function movedExamples(simulation: SiteSimulation, model: PlatformModel): string | null {
+  if (!simulation.exampleFields.includes('phys')) return null;
+  const moved = model.selected.flatMap((profile) => {
+    const phys = model.ramExample(profile.id, EXAMPLE_PHYS_VALUE);
+    return phys === EXAMPLE_PHYS_VALUE ? [] : [`${profile.title}: phys ${formatAddress(phys)}`];
+  });
+  return moved.length
+    ? escapeMarkdown(
+        `The example buffer lies in each platform's RAM; where that starts elsewhere: ${moved.join('; ')}.`,
+      )
+    : null;
 }
 
 /** Spec references (`§2.2`) link to the spec shipped with the server; plain text when it is missing. */

@@ -46,6 +46,12 @@ export interface PlatformModel {
    */
   mmioExample(platformId: string): bigint | null;
   /**
+   * Where an example buffer at `phys` lies on this platform: `phys` itself when it is in the platform's RAM,
+   * else the same offset into its first bank (or 1 MiB in, for a small bank), so that a profile whose RAM
+   * starts elsewhere (an arm64 board at 0x8000_0000) is not shown mapping memory it does not have.
+   */
+  ramExample(platformId: string, phys: bigint): bigint;
+  /**
    * The same platforms, overrides and memo with another selection (a file's own targets) and parameters
    * of the file's device (its bus, its initial masks) under every run's extra overrides: ids the model
    * does not know are left out, the order is the one given. `boards` (profiles built from device-tree
@@ -163,6 +169,32 @@ class MemoisedModel implements PlatformModel {
     const { mmio } = this.memo;
     if (!mmio.has(platformId)) mmio.set(platformId, this.computeMmioExample(platformId));
     return mmio.get(platformId) ?? null;
+  }
+
+  ramExample(platformId: string, phys: bigint): bigint {
+    const ram = this.ramOf(platformId);
+    if (!ram || (phys >= ram.base && phys < ram.end && !(phys >= ram.holeStart && phys < ram.holeEnd))) return phys;
+    const moved = ram.base + phys;
+    return moved < ram.end && moved < ram.holeStart ? moved : ram.base + (1n << 20n);
+  }
+
+  /** The platform's RAM as its parameters model it: one block from ram_base, possibly with an MMIO hole. */
+  private ramOf(platformId: string): { base: bigint; end: bigint; holeStart: bigint; holeEnd: bigint } | null {
+    try {
+      const params = this.freshSession(platformId, this.overrides[platformId] ?? {})?.params;
+      const base = params?.['ram_base'];
+      const size = params?.['ram'];
+      if (typeof base !== 'bigint' || typeof size !== 'bigint') return null;
+      const holeStart = params?.['mmio_hole_start'];
+      const holeSize = params?.['mmio_hole_size'];
+      const hole =
+        typeof holeStart === 'bigint' && typeof holeSize === 'bigint' && holeSize > 0n
+          ? { holeStart, holeEnd: holeStart + holeSize }
+          : { holeStart: base + size, holeEnd: base + size };
+      return { base, end: base + size, ...hole };
+    } catch {
+      return null;
+    }
   }
 
   private computeMmioExample(platformId: string): bigint | null {

@@ -50,8 +50,20 @@ export function requestsOn(simulation: SiteSimulation, model: PlatformModel, pla
   const mmio = simulation.requests.some((request) => request.op === 'map_resource')
     ? model.mmioExample(platformId)
     : null;
-  if (mmio === null) return simulation.requests;
-  return simulation.requests.map((request) => (request.op === 'map_resource' ? { ...request, phys: mmio } : request));
+  if (mmio !== null)
+    return simulation.requests.map((request) => (request.op === 'map_resource' ? { ...request, phys: mmio } : request));
+  // An example buffer lies in the platform's RAM, wherever that starts.
+  if (!simulation.exampleFields.includes('phys')) return simulation.requests;
+  const moved = model.ramExample(platformId, EXAMPLE_PHYS_VALUE);
+  if (moved === EXAMPLE_PHYS_VALUE) return simulation.requests;
+  const inRam = (range: { phys: bigint; size: bigint }) =>
+    range.phys === EXAMPLE_PHYS_VALUE ? { ...range, phys: moved } : range;
+  return simulation.requests.map((request) => {
+    if ('phys' in request && request.phys === EXAMPLE_PHYS_VALUE) return { ...request, phys: moved };
+    if (request.op === 'map_sg') return { ...request, entries: request.entries.map(inRam) };
+    if (request.op === 'virtqueue_add') return { ...request, out: request.out.map(inRam), in: request.in.map(inRam) };
+    return request;
+  });
 }
 
 /** The request that holds the call's buffer: the call itself, or the map, allocation or pool it refers to. */
