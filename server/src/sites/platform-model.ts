@@ -94,9 +94,16 @@ export function createPlatformModel(
       problems.push(`dmalens.overrides: unknown platform id '${id}'; its overrides are ignored.`);
       continue;
     }
-    const complaint = sessionComplaint(id, values);
-    if (complaint) problems.push(`dmalens.overrides.${id}: ${complaint}; the platform uses its own parameters.`);
-    else validOverrides[id] = values;
+    // One mistyped key costs that key, not the platform's whole override.
+    const valid: Record<string, ParamOverrideValue> = {};
+    for (const [key, value] of Object.entries(values)) {
+      const complaint = sessionComplaint(id, { [key]: value });
+      if (complaint) problems.push(`dmalens.overrides.${id}.${key}: ${complaint}; that key is left out.`);
+      else valid[key] = value;
+    }
+    const together = sessionComplaint(id, valid);
+    if (together) problems.push(`dmalens.overrides.${id}: ${together}; the platform uses its own parameters.`);
+    else if (Object.keys(valid).length > 0) validOverrides[id] = valid;
   }
   return { model: new MemoisedModel(profiles, selected, validOverrides, new ModelMemo()), problems };
 }
