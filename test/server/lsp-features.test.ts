@@ -276,6 +276,14 @@ describe('language server features', () => {
     assert.ok(hint.label.includes(`${title('x86_64-sev-guest').short}: bounce 2048 B`), hint.label);
     assert.ok(!hint.label.includes(`${title('x86_64').short}:`), hint.label);
     assert.ok(!hint.label.includes(`${title('pseries').short}:`), hint.label);
+    // The hover leads with the same differences, under its heading, with the device address where it differs.
+    const hover = (await client.hover(uri, positionOf(text, 'dma_map_single', 2)))!.contents.value.replace(
+      /\\(.)/g,
+      '$1',
+    );
+    const lead = hover.split('\n\n')[1]!;
+    assert.match(lead, new RegExp(`^Differs from ${title('x86_64').short}: `));
+    assert.ok(lead.includes(`${title('x86_64-sev-guest').short} → bounce 2048 B`), lead);
   });
 
   test('DMA sites are workspace symbols by default, and Outline symbols (as events, not functions) when asked', async () => {

@@ -24,11 +24,13 @@ import {
   outcomeWords,
   platformsLine,
   rawPhysOutcomes,
+  rowWord,
   siteRows,
   subjectOf,
   virtioOutcomes,
   type DriverContext,
   type PlatformModel,
+  type SiteRows,
   type SiteSimulation,
   type VirtioOutcome,
 } from '../sites';
@@ -53,16 +55,15 @@ export function hoverMarkdown(site: CallSite, context: DriverContext, uri: strin
   const entry = catalogueEntry(site.api);
   const rows = siteRows(site, context);
   if (rows) {
-    parts.push(
-      renderMarkdown(
-        rows.rows.flatMap((row) =>
-          row.result
-            ? [{ platform: { id: row.platform, title: row.title, short: row.short }, result: row.result }]
-            : [],
-        ),
-        { title: site.api, example: exampleWords(rows.simulation), specLink: specLinker() },
+    const table = renderMarkdown(
+      rows.rows.flatMap((row) =>
+        row.result ? [{ platform: { id: row.platform, title: row.title, short: row.short }, result: row.result }] : [],
       ),
+      { title: site.api, example: exampleWords(rows.simulation), specLink: specLinker() },
     );
+    // What differs leads, under the heading: the one line a reader needs when the table is taller than the hover.
+    const heading = table.indexOf('\n\n');
+    parts.push(heading < 0 ? table : `${table.slice(0, heading)}\n\n${differsLine(rows)}${table.slice(heading)}`);
     const failed = rows.rows.filter((row) => !row.result);
     if (failed.length)
       parts.push(
@@ -98,6 +99,27 @@ export function hoverMarkdown(site: CallSite, context: DriverContext, uri: strin
       `[Open the address pipeline for this call](${pipelineCommandUri({ uri, position: site.nameRange.start, platforms: model.selected.map((profile) => profile.id) })})`,
     );
   return parts.join('\n\n');
+}
+
+/**
+ * `Differs from x86: VT-d → IOMMU 0xffff_f000 · SEV → bounce 4096 B`: the rows the table marks ≠ (another path,
+ * device address or cost than the first), each with its outcome and, when it differs, its address.
+ */
+function differsLine(rows: SiteRows): string {
+  const [reference, ...others] = rows.rows;
+  if (!reference) return '';
+  const differing = others.flatMap((row) => {
+    const address = row.result?.dma ?? null;
+    const otherAddress = address !== null && address !== (reference.result?.dma ?? null);
+    const otherPath = row.result?.path !== reference.result?.path;
+    if (!otherAddress && !otherPath && rowWord(row) === rowWord(reference)) return [];
+    return [`${row.short} → ${rowWord(row)}${otherAddress ? ` ${formatAddress(address)}` : ''}`];
+  });
+  return escapeMarkdown(
+    differing.length
+      ? `Differs from ${reference.short}: ${differing.join(' · ')}`
+      : `Every platform here does as ${reference.short} does.`,
+  );
 }
 
 /** Where the example buffer lies on platforms whose RAM does not hold the usual example address. */

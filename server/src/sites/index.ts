@@ -63,6 +63,7 @@ export {
   outcomeWords,
   summaryText,
   differencesText,
+  rowWord,
   wantsSummary,
   platformsLine,
 } from './words';

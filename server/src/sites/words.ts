@@ -89,7 +89,7 @@ export function differencesText(rows: SiteRows): string | null {
 const MAX_HINT_PLATFORMS = 3;
 
 /** One row's outcome in a word or two: its costs, else its path. */
-function rowWord(row: SiteRows['rows'][number]): string {
+export function rowWord(row: SiteRows['rows'][number]): string {
   if (row.notReached) return 'no DMA API';
   if (!row.result) return '?';
   if (row.result.error) return 'fails';
