@@ -121,12 +121,13 @@ function sessionComplaint(id: string, overrides: Record<string, ParamOverrideVal
   }
 }
 
-/** What every selection of one model shares: results, booted sessions, MMIO examples. */
+/** What every selection of one model shares: results, booted sessions, RAM layouts. */
 class ModelMemo {
   readonly runs = new LruCache<string, PlatformRun>(MEMO_LIMIT);
   /** A booted session per platform and overrides: cloning one costs a fraction of booting anew. */
   readonly booted = new LruCache<string, Session>(MEMO_LIMIT);
-  readonly mmio = new Map<string, bigint | null>();
+  /** Each platform's RAM as its parameters model it, by profile key (reading it boots a session). */
+  readonly ram = new LruCache<string, PlatformRam | null>(MEMO_LIMIT);
 }
 
 class MemoisedModel implements PlatformModel {
@@ -173,9 +174,8 @@ class MemoisedModel implements PlatformModel {
   }
 
   mmioExample(platformId: string): bigint | null {
-    const { mmio } = this.memo;
-    if (!mmio.has(platformId)) mmio.set(platformId, this.computeMmioExample(platformId));
-    return mmio.get(platformId) ?? null;
+    // The start of the MMIO hole when there is one, else the first address above RAM.
+    return this.ramOf(platformId)?.holeStart ?? null;
   }
 
   ramExample(platformId: string, phys: bigint): bigint {
@@ -185,8 +185,16 @@ class MemoisedModel implements PlatformModel {
     return moved < ram.end && moved < ram.holeStart ? moved : ram.base + (1n << 20n);
   }
 
-  /** The platform's RAM as its parameters model it: one block from ram_base, possibly with an MMIO hole. */
-  private ramOf(platformId: string): { base: bigint; end: bigint; holeStart: bigint; holeEnd: bigint } | null {
+  /** The platform's RAM, read once per profile and overrides (the hovers of every call ask for it). */
+  private ramOf(platformId: string): PlatformRam | null {
+    const key = profileKey(platformId, this.profiles.get(platformId));
+    let known = this.memo.ram.get(key);
+    if (known === undefined) this.memo.ram.set(key, (known = this.readRam(platformId)));
+    return known;
+  }
+
+  /** One block from ram_base, possibly with an MMIO hole (else a hole of size 0 at the end of RAM). */
+  private readRam(platformId: string): PlatformRam | null {
     try {
       const params = this.freshSession(platformId, this.overrides[platformId] ?? {})?.params;
       const base = params?.['ram_base'];
@@ -199,21 +207,6 @@ class MemoisedModel implements PlatformModel {
           ? { holeStart, holeEnd: holeStart + holeSize }
           : { holeStart: base + size, holeEnd: base + size };
       return { base, end: base + size, ...hole };
-    } catch {
-      return null;
-    }
-  }
-
-  private computeMmioExample(platformId: string): bigint | null {
-    try {
-      const params = this.freshSession(platformId, this.overrides[platformId] ?? {})?.params;
-      if (!params) return null;
-      const holeSize = params['mmio_hole_size'];
-      const holeStart = params['mmio_hole_start'];
-      if (typeof holeSize === 'bigint' && holeSize > 0n && typeof holeStart === 'bigint') return holeStart;
-      const base = params['ram_base'];
-      const size = params['ram'];
-      return typeof base === 'bigint' && typeof size === 'bigint' ? base + size : null;
     } catch {
       return null;
     }
@@ -266,6 +259,14 @@ function profileKey(platformId: string, profile: PlatformProfile | undefined): s
 const BUILT_IN = new Set(listProfiles());
 const boardSerials = new WeakMap<PlatformProfile, number>();
 let nextSerial = 1;
+
+/** A platform's RAM: [base, end), with the MMIO hole [holeStart, holeEnd) inside it (empty at `end` when none). */
+interface PlatformRam {
+  base: bigint;
+  end: bigint;
+  holeStart: bigint;
+  holeEnd: bigint;
+}
 
 /** One session's run for the CLI, which also shows the boot stages and the parameters in effect. */
 export interface SessionRun {
