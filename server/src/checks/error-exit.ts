@@ -6,6 +6,7 @@
 // without an error value, memory allocated earlier that nothing releases, labels that do not fit), there
 // is none: a quick fix must never write code that compiles into a leak or a wrong return.
 import type { CallSite } from '../analysis/callsite';
+import type { PairingIndex } from './pairing';
 
 export interface FunctionBody {
   /** Offset of the body's `{` and just past its `}`. */
@@ -82,7 +83,8 @@ export function returnShape(header: string, name: string): ReturnShape {
 }
 
 export interface ErrorExitInput {
-  masked: string;
+  /** The file with comments and literals blanked (`code`), and its blocks: the check pass's pairing index. */
+  index: PairingIndex;
   body: FunctionBody;
   site: CallSite;
   /** Every site of the file, to find the mappings made earlier in the same function. */
@@ -98,7 +100,8 @@ export interface ErrorExit {
 
 /** How to leave the function at the site when its mapping failed; null when it cannot be derived. */
 export function errorExit(input: ErrorExitInput): ErrorExit | null {
-  const { masked, body, site } = input;
+  const { body, site } = input;
+  const masked = input.index.code;
   // In a loop, the earlier passes' mappings are held too, and no single statement releases them.
   if (site.inLoop) return null;
   const shape = returnShape(body.header, site.enclosingFunction ?? '');
@@ -204,14 +207,10 @@ function earlierHeld(input: ErrorExitInput): Held[] | null {
  * site, and its statement is not the body of a brace-less `if`, `else`, `for` or `while`.
  */
 function unconditionalBefore(input: ErrorExitInput, earlier: CallSite): boolean {
-  const between = input.masked.slice(earlier.offset, input.site.offset);
-  let depth = 0;
-  for (const char of between) {
-    if (char === '{') depth++;
-    else if (char === '}' && --depth < 0) return false;
-  }
-  const statementStart = Math.max(...['{', '}', ';'].map((char) => input.masked.lastIndexOf(char, earlier.offset)));
-  const lead = input.masked.slice(statementStart + 1, earlier.offset);
+  const block = input.index.innermostBlock(earlier.offset);
+  if (!block || input.site.offset < block.open || input.site.offset >= block.close) return false;
+  const statementStart = Math.max(...['{', '}', ';'].map((char) => input.index.code.lastIndexOf(char, earlier.offset)));
+  const lead = input.index.code.slice(statementStart + 1, earlier.offset);
   return !/\b(if|else|for|while)\b/.test(lead);
 }
 
@@ -245,7 +244,8 @@ function releaseStatement(held: Held): string {
  * nothing, the label must end in a return of its own.
  */
 function unwindLabel(input: ErrorExitInput, earlier: readonly Held[]): ErrorExit | null {
-  const { masked, body, site } = input;
+  const { body, site } = input;
+  const masked = input.index.code;
   const code = masked.slice(body.open, body.close);
   const siteAt = site.offset - body.open;
   const convention = /\b([A-Za-z_]\w*)\s*=\s*-\s*(E[A-Z0-9]+)\s*;\s*goto\s+\w+\s*;/.exec(code);

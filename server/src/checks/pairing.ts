@@ -15,7 +15,7 @@ import { isWordCode } from '../analysis/name-search';
  * its blocks, and per handle the places it is assigned. Each question is then a binary search, so a file
  * with many maps and releases of one handle costs linear time, not a scan of the text per pair.
  */
-class PairingIndex {
+export class PairingIndex {
   readonly code: string;
   /** Offsets of every `{` and `}` in order, with, for a `{`, the offset of its `}` and of the enclosing `{`. */
   private readonly braces: number[] = [];
@@ -86,8 +86,8 @@ const CLOSE_BRACE = 0x7d;
 
 let indexFor: { text: string; index: PairingIndex } | null = null;
 
-/** The index of the file being checked; the rules of one check pass share it. */
-function pairingIndex(text: string): PairingIndex {
+/** The index of the file being checked; the rules of one check pass (and the quick fixes) share it. */
+export function pairingIndex(text: string): PairingIndex {
   if (indexFor?.text !== text) indexFor = { text, index: new PairingIndex(text) };
   return indexFor.index;
 }

@@ -6,7 +6,7 @@ import type { CallSite } from '../analysis/callsite';
 import { returnsMappingErrorValue } from './api-facts';
 import type { CheckContext, Fix, Rule, RuleFinding } from './rule';
 import type { LineIndex } from '../analysis/line-index';
-import { maskNonCode } from './code-identifiers';
+import { pairingIndex, type PairingIndex } from './pairing';
 import { bodyAt, errorExit, topLevelBodies, type FunctionBody } from './error-exit';
 
 export const uncheckedMapping: Rule = {
@@ -18,15 +18,15 @@ export const uncheckedMapping: Rule = {
     const unchecked = sites.filter(isUncheckedMapping);
     if (unchecked.length === 0) return [];
     // The function bodies, found once for all the file's fixes.
-    const masked = maskNonCode(lines.text);
-    const bodies = topLevelBodies(masked);
+    const index = pairingIndex(lines.text);
+    const bodies = topLevelBodies(index.code);
     return unchecked.map((site) => ({
       range: site.nameRange,
       message:
         `${site.api}() result '${site.handle}' is never checked with ${checkFunction(site)}(): ` +
         `with CONFIG_DMA_API_DEBUG the unmap reports "DMA-API: device driver failed to check map error[device address=0x…] [size=… bytes] [mapped as single]", ` +
         `and when the map fails (swiotlb full, IOVA or TCE space exhausted) the device receives DMA_MAPPING_ERROR (all ones).`,
-      fix: insertCheckFix(site, lines, { masked, bodies, sites }),
+      fix: insertCheckFix(site, lines, { index, bodies, sites }),
     }));
   },
 };
@@ -58,13 +58,13 @@ function checkFunction(site: CallSite): string {
 function insertCheckFix(
   site: CallSite,
   lines: LineIndex,
-  file: { masked: string; bodies: readonly FunctionBody[]; sites: readonly CallSite[] },
+  file: { index: PairingIndex; bodies: readonly FunctionBody[]; sites: readonly CallSite[] },
 ): Fix | undefined {
   const device = site.args[0];
   if (!device || !site.handle) return undefined;
   const body = bodyAt(file.bodies, site.offset);
   if (!body) return undefined;
-  const exit = errorExit({ masked: file.masked, body, site, sites: file.sites });
+  const exit = errorExit({ index: file.index, body, site, sites: file.sites });
   if (!exit) return undefined;
   const statementEnd = findStatementEnd(lines.text, lines.offsetAt(site.range.end));
   if (statementEnd === null) return undefined;
