@@ -201,7 +201,11 @@ async function bundleDriverRowsProbe() {
             const rows = await findDriverBoards(boards, file, ofCompatibles(readFileSync(file, 'utf8')), 3);
             answers.push({
               ms: performance.now() - started,
-              rows: rows.map((row) => ({ id: row.profile.id, compatible: row.compatible, alsoOn: row.alsoOn })),
+              rows: rows.map((row) => ({
+                id: row.profile.id,
+                compatible: row.compatible,
+                alsoOn: row.alsoOn.map((other) => other.board + ':' + other.node),
+              })),
             });
           }
           process.stdout.write(JSON.stringify(answers));

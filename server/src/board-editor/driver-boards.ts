@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { PlatformProfile } from '@dmalens/core';
 import { ofCompatibles, type OfCompatible } from './of-device-ids';
 import { boardDeviceFacts, type Board, type DtNode } from '../devicetree';
-import { boardRowId, editorBoardProfile } from './board-platform';
+import { editorBoardProfile } from './board-platform';
 import { wireJson } from '../sites/wire';
 import type { BoardDocuments } from './board-documents';
 import type { DtsIncludeIndex } from './dts-include-index';
@@ -20,8 +20,8 @@ export interface BoardRow {
   /** The table entry that matched, with its zero-based line in the driver. */
   compatible: string;
   line: number;
-  /** Other board nodes with the same DMA configuration, as platform ids (board path from arch/ on, node path). */
-  alsoOn: string[];
+  /** Other board nodes with the same DMA configuration: the board's file and the node's path. */
+  alsoOn: { board: string; node: string }[];
   standIns: string[];
 }
 
@@ -99,7 +99,7 @@ export async function findDriverBoards(
       if (!compatible) continue;
       const signature = configSignature(board, node);
       const same = bySignature.get(signature);
-      if (same) same.alsoOn.push(boardRowId(board, node));
+      if (same) same.alsoOn.push({ board: board.file, node: node.path });
       else if (rows.length < max) {
         const row = rowFor(board, node, compatible, compatibles);
         rows.push(row);

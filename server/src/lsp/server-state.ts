@@ -222,16 +222,14 @@ function boardWhy(row: BoardRow): string {
   // From arch/ on, so that arm and arm64 boards of one name are told apart.
   const place = `${treePath(row.board)} ${row.node}`;
   if (row.line < 0) return `${place}: from dmalens.boards`;
-  const also = row.alsoOn.length ? `; the same on ${row.alsoOn.map((id) => sameAs(id, row)).join(', ')}` : '';
+  const also = row.alsoOn.length ? `; the same on ${row.alsoOn.map((other) => sameAs(other, row)).join(', ')}` : '';
   return `${place}: its node matches "${row.compatible}" of the driver's of_device_id table (line ${row.line + 1})${also}`;
 }
 
 /** Another board node with a row's configuration, in few words: its board's name, and its node when it differs. */
-function sameAs(id: string, row: BoardRow): string {
-  const split = id.lastIndexOf(':/');
-  const board = basename(id.slice(0, split));
-  const node = id.slice(split + 1);
-  return node === row.node ? board : `${board} ${node}`;
+function sameAs(other: BoardRow['alsoOn'][number], row: BoardRow): string {
+  const board = basename(other.board);
+  return other.node === row.node ? board : `${board} ${other.node}`;
 }
 
 /** Binary files (a NUL byte, like git and grep decide) and files over the limit are not analysed. */
