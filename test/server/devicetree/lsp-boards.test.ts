@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LspClient, poll, positionOf, type Diagnostic } from '../lsp-client';
+import { LspClient, poll, positionOf, type Diagnostic, type Position } from '../lsp-client';
 import { ACME, DEVKIT, FAULTS, FIXTURE_KERNEL } from './support';
 
 const DRIVER = join(FIXTURE_KERNEL, 'drivers/dma/acme-a1-dma.c');
@@ -301,21 +301,25 @@ describe('device-tree documents in the language server', () => {
 });
 
 describe('board rows on a driver', () => {
+  /** Opens the fixture driver and hovers its map until the hover holds `marker` (rows arrive in the background). */
+  async function driverHover(client: LspClient, marker: string): Promise<{ uri: string; at: Position; shown: string }> {
+    const text = readFileSync(DRIVER, 'utf8');
+    const uri = pathToFileURL(DRIVER).href;
+    await client.open(uri, text);
+    const at = positionOf(text, 'dma_map_single');
+    const hover = await poll(
+      () => client.hover(uri, at),
+      (answer) => Boolean(answer && plain(answer.contents.value).includes(marker)),
+      15000,
+      `a hover holding "${marker}"`,
+    );
+    return { uri, at, shown: plain(hover!.contents.value) };
+  }
+
   test("a driver's call site gets the row of each board node its of_device_id table matches", async () => {
     const client = await LspClient.start();
     try {
-      const text = readFileSync(DRIVER, 'utf8');
-      const uri = pathToFileURL(DRIVER).href;
-      await client.open(uri, text);
-      const at = positionOf(text, 'dma_map_single');
-      // The rows are found in the background; the hover shows them once they are.
-      const hover = await poll(
-        () => client.hover(uri, at),
-        (answer) => Boolean(answer && plain(answer.contents.value).includes('Boards:')),
-        15000,
-        'board rows',
-      );
-      const shown = plain(hover!.contents.value);
+      const { uri, at, shown } = await driverHover(client, 'Boards:');
       // /soc/dma-controller@7e007000 sits behind /soc's window: CPU 0x0 is bus 0xc000_0000.
       const row = shown.split('\n').find((line) => line.includes('dma-controller@7e007000'));
       assert.ok(row, shown);
@@ -352,18 +356,7 @@ describe('board rows on a driver', () => {
       },
     });
     try {
-      const file = join(FIXTURE_KERNEL, 'drivers/dma/acme-a1-dma.c');
-      const text = readFileSync(file, 'utf8');
-      const uri = pathToFileURL(file).href;
-      await client.open(uri, text);
-      const at = positionOf(text, 'dma_map_single');
-      const hover = await poll(
-        () => client.hover(uri, at),
-        (answer) => Boolean(answer && plain(answer.contents.value).includes('from dmalens.boards')),
-        15000,
-        'the configured board row',
-      );
-      const shown = plain(hover!.contents.value);
+      const { shown } = await driverHover(client, 'from dmalens.boards');
       assert.match(shown, /acme-a1-devkit\.dts \/scb\/ethernet@7d580000: from dmalens\.boards/);
       // boardMatches 0: no row from the of_device_id table.
       assert.ok(!shown.includes('of_device_id table'), shown);
