@@ -113,6 +113,9 @@ export interface SimulateResult {
 }
 
 /** Bad params (not arrays, too many platforms or requests, a malformed request) are an InvalidParams error. */
+/** At most this many platforms per dmalens/simulate request: the pipeline view shows them all. */
+export const MAX_SIMULATED_PLATFORMS = 12;
+
 export const SimulateRequest = new RequestType<SimulateParams, SimulateResult, void>('dmalens/simulate');
 
 // ---------------------------------------------------------------------------------------------------
@@ -137,6 +140,11 @@ export interface CallSiteAtResult {
   exampleFields: string[];
   /** The platforms selected in settings, for a default choice in the client. */
   platforms: string[];
+  /**
+   * What the source says of the call and what it leaves to examples, one plain-text sentence each (mask,
+   * size, direction, buffer, device, platforms): the hover keeps only the mask and the size.
+   */
+  facts: string[];
 }
 
 export const CallSiteAtRequest = new RequestType<CallSiteAtParams, CallSiteAtResult, void>('dmalens/callSiteAt');

@@ -23,6 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import jsonrpc from 'vscode-jsonrpc/node.js';
 import { EXAMPLE_PHYS } from '@dmalens/protocol';
+import { getProfile } from '@dmalens/core';
 import {
   chromiumBinary,
   codeServerBinary,
@@ -243,7 +244,7 @@ test('the hover over dma_map_single shows the selected platforms with the addres
     await hoverText(CHECKED_CALL, join(SCREENSHOTS, 'hover.png')).finally(() => page.setViewportSize(viewport)),
   );
   const phys = BigInt(EXAMPLE_PHYS);
-  assert.match(text, /x86_64|x86-64/i, 'a row for x86_64');
+  assert.match(text, new RegExp(`\\b${getProfile('x86_64').short}\\b`), 'a row for x86_64');
   assert.match(text, /powernv/i, 'a row for powernv');
   assert.ok(text.includes(plainHex(phys)), `x86_64 without IOMMU maps ${plainHex(phys)} to itself:\n${text}`);
   assert.ok(
@@ -251,6 +252,65 @@ test('the hover over dma_map_single shows the selected platforms with the addres
     `powernv bypass gives ${plainHex(phys + POWERNV_BYPASS_BASE)}:\n${text}`,
   );
   assert.match(text, /pseries/i, 'a row for pseries');
+});
+
+test('with six platforms in a laptop-sized window the hover fits the editor’s hover size without scrolling', async () => {
+  // VS Code's hover is at most a quarter of the editor's height but never under 250 px, and at least 500 px
+  // or two thirds of the editor wide (contentHoverWidget's _updateMaxDimensions): a 1440×900 window gives
+  // the 250 px most screens see.
+  const settingsFile = join(workspace, '.vscode/settings.json');
+  const saved = readFileSync(settingsFile, 'utf8');
+  const six = ['x86_64', 'x86_64-vtd', 'x86_64-sev-guest', 'pseries', 'powernv', 'rpi4-soc'];
+  writeFileSync(settingsFile, JSON.stringify({ 'dmalens.platforms': six }, null, 2));
+  const viewport = page.viewportSize()!;
+  await page.setViewportSize({ width: 1440, height: 900 });
+  try {
+    const deadline = Date.now() + 30_000;
+    let text = '';
+    while (!/RPi4/.test(text) && Date.now() < deadline)
+      text = await hoverText(CHECKED_CALL, join(SCREENSHOTS, 'hover-six.png'));
+    assert.match(text, /RPi4/, `the hover follows the six-platform setting:\n${text}`);
+    const size = await page
+      .locator('.monaco-hover:not(.hidden)')
+      .filter({ hasText: /0x/ })
+      .first()
+      .evaluate((hover) => {
+        const contents = hover.querySelector('.monaco-hover-content')!;
+        const box = hover.getBoundingClientRect();
+        return { width: box.width, height: box.height, client: contents.clientHeight, scroll: contents.scrollHeight };
+      });
+    assert.ok(size.height <= 250 + 2, `the hover is ${size.height} px tall, over VS Code's 250 px default`);
+    assert.ok(
+      size.scroll <= size.client + 1,
+      `the hover scrolls inside (${size.scroll} px of content in ${size.client} px)`,
+    );
+    for (const id of six) assert.ok(text.includes(getProfile(id).short), `${id} is named in the hover:\n${text}`);
+    // The link opens the pipeline on all six, at the editor's width, with a diagram in sight and the
+    // source's facts (which the hover leaves out) above it.
+    await page.locator('.monaco-hover:not(.hidden) a', { hasText: 'Open the address pipeline' }).first().click();
+    const columns = webview().locator('section.pipeline');
+    await columns.nth(5).locator('svg').waitFor({ timeout: 20_000 });
+    assert.equal(await columns.count(), 6, 'one column per platform');
+    const diagram = await columns.first().locator('svg').boundingBox();
+    assert.ok(
+      diagram && diagram.y < 900 && diagram.width > 250,
+      `the first diagram is in sight: ${JSON.stringify(diagram)}`,
+    );
+    assert.match(await webview().locator('#facts').innerText(), /Device mask: .*\n.*Size: `512` = 512 bytes/s);
+    // The panel took the driver's group without replacing the driver's tab (a preview tab would have gone).
+    await page.screenshot({ path: join(root, 'test-results', 'pipeline-six.png') });
+    const tabs = await page.locator('.tabs-container .tab').allInnerTexts();
+    assert.ok(
+      tabs.some((tab) => tab.includes(DRIVER)),
+      `the driver's tab is still open: ${tabs.join(' | ')}`,
+    );
+    const pipelineTab = page.locator('.tabs-container .tab', { hasText: 'Address pipeline' }).first();
+    await pipelineTab.hover();
+    await pipelineTab.locator('.codicon-close').click();
+  } finally {
+    writeFileSync(settingsFile, saved);
+    await page.setViewportSize(viewport);
+  }
 });
 
 test(`the Problems panel lists ${UNCHECKED_RULE} for the unchecked mapping in bdd_send_cmd`, async () => {
@@ -486,6 +546,123 @@ test('Export SVG saves the picture the server rendered', async () => {
   );
   assert.doesNotMatch(svg, /<script|\son[a-z]+=/i);
 });
+
+test('in the dark and in a light theme the pipeline text, stage boxes and cost badges keep readable contrast', async () => {
+  await assertReadable('dark');
+  await chooseColorTheme('Light Modern');
+  try {
+    const deadline = Date.now() + 20_000;
+    while (luminance(parseRgb(await pageBackground())) < 0.5 && Date.now() < deadline) await page.waitForTimeout(200);
+    assert.ok(luminance(parseRgb(await pageBackground())) >= 0.5, `the page follows the light theme`);
+    await page.screenshot({ path: join(root, 'test-results', 'pipeline-light.png') });
+    await assertReadable('light');
+  } finally {
+    await chooseColorTheme('Dark Modern');
+  }
+});
+
+function pageBackground(): Promise<string> {
+  return webview()
+    .locator('body')
+    .evaluate(
+      (body) =>
+        (globalThis as unknown as { getComputedStyle(element: unknown): { backgroundColor: string } }).getComputedStyle(
+          body,
+        ).backgroundColor,
+    );
+}
+
+/** Every text of the panel against what lies behind it: WCAG's 4.5:1 for normal text. */
+async function assertReadable(theme: string): Promise<void> {
+  // Each pair is text and what lies behind it; a badge's fill is blended over the page at its opacity.
+  const pairs = await webview()
+    .locator('body')
+    .evaluate((body) => {
+      // Runs in the page: the test's own helpers are out of reach there.
+      type Style = { backgroundColor: string; color: string; fill: string; fillOpacity: string };
+      const style = (element: unknown) =>
+        (globalThis as unknown as { getComputedStyle(element: unknown): Style }).getComputedStyle(element);
+      const page = style(body).backgroundColor;
+      const found: { what: string; text: string; back: string; opacity: number; under: string }[] = [];
+      for (const selector of ['.outcome', 'h1', '#facts li', 'legend'])
+        for (const element of body.querySelectorAll(selector))
+          found.push({ what: selector, text: style(element).color, back: page, opacity: 1, under: page });
+      for (const stage of body.querySelectorAll('.dl-stage')) {
+        const box = stage.querySelector('.dl-box');
+        for (const text of stage.querySelectorAll('.dl-text'))
+          if (box)
+            found.push({ what: 'stage', text: style(text).fill, back: style(box).fill, opacity: 1, under: page });
+      }
+      for (const badge of body.querySelectorAll('.dl-badge')) {
+        const rect = badge.querySelector('rect')!;
+        found.push({
+          what: `badge ${badge.getAttribute('class')}`,
+          text: style(badge.querySelector('text')!).fill,
+          back: style(rect).fill,
+          opacity: Number(style(rect).fillOpacity),
+          under: page,
+        });
+      }
+      return found;
+    });
+  assert.ok(
+    pairs.some((pair) => pair.what.includes('dl-badge-bounce')),
+    'the SEV column has a bounce badge',
+  );
+  assert.ok(
+    pairs.some((pair) => pair.what === 'stage'),
+    'stage boxes are measured',
+  );
+  for (const pair of pairs) {
+    const back = blend(parseRgb(pair.back), parseRgb(pair.under), pair.opacity);
+    const ratio = contrast(parseRgb(pair.text), back);
+    assert.ok(
+      ratio >= 4.5,
+      `${theme} theme, ${pair.what}: contrast ${ratio.toFixed(2)} (${pair.text} on ${pair.back})`,
+    );
+  }
+}
+
+/** Picks a theme as a user does: Preferences: Color Theme (clicked: Enter could take a Marketplace entry), then its name. */
+async function chooseColorTheme(name: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  await input.fill('>Preferences: Color Theme');
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: /^Preferences: Color Theme/ })
+    .first()
+    .click();
+  await page.locator('.quick-input-widget input[placeholder*="Color Theme"]').waitFor();
+  await input.fill(name);
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^${name}`) })
+    .first()
+    .click();
+}
+
+function parseRgb(css: string): [number, number, number] {
+  const [r = 0, g = 0, b = 0] = (css.match(/[\d.]+/g) ?? []).map(Number);
+  return [r, g, b];
+}
+
+function blend(top: [number, number, number], under: [number, number, number], opacity: number) {
+  return top.map((value, index) => value * opacity + under[index]! * (1 - opacity)) as [number, number, number];
+}
+
+/** WCAG 2 relative luminance of an sRGB colour. */
+function luminance([r, g, b]: [number, number, number]): number {
+  const channel = (value: number) => {
+    const c = value / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+}
+
+function contrast(a: [number, number, number], b: [number, number, number]): number {
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (light + 0.05) / (dark + 0.05);
+}
 
 /** The sync in sdc_frame_done: a scatterlist the device wrote, handed back to the CPU. */
 const SYNC_CALL: HoveredCall = {

@@ -7,11 +7,18 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CallSiteAtResult, SimulateResult, WireRequest } from '@dmalens/protocol';
+import {
+  MAX_SIMULATED_PLATFORMS,
+  type CallSiteAtResult,
+  type SimulateResult,
+  type WireRequest,
+} from '@dmalens/protocol';
 import { validateWebviewMessage } from '../../client/src/pipeline/messages';
 import {
   describeCall,
   fieldsOf,
+  MAX_PANEL_PLATFORMS,
+  panelPlatforms,
   stateForBuffer,
   stateForCall,
   withFields,
@@ -168,8 +175,13 @@ test('a panel without a source call switches operations on the same buffer and m
   });
 });
 
-test('the panel keeps at most four platforms', () => {
-  assert.equal(stateForBuffer(['a', 'b', 'c', 'd', 'e'], '0x1000', '4096', 'to_device').platforms.length, 4);
+test('the panel shows as many platforms as the server simulates at once, and names those beyond', () => {
+  // The page's bundle does not import the protocol; the two limits must still agree.
+  assert.equal(MAX_PANEL_PLATFORMS, MAX_SIMULATED_PLATFORMS);
+  const many = Array.from({ length: MAX_PANEL_PLATFORMS + 2 }, (_, index) => `p${index}`);
+  assert.equal(stateForBuffer(many, '0x1000', '4096', 'to_device').platforms.length, MAX_PANEL_PLATFORMS);
+  assert.deepEqual(panelPlatforms(many).leftOut, ['p12', 'p13']);
+  assert.deepEqual(panelPlatforms(many.slice(0, 6)), { shown: many.slice(0, 6), leftOut: [] });
 });
 
 test('a value written another way is no change: the size stays the call’s own, not an edit', () => {

@@ -165,8 +165,18 @@ test('invalid messages are rejected with reasons naming the field', () => {
     [{ type: 'simulate', state: { ...base, requests: Array(65).fill(map) } }, /state\.requests must list/],
     [{ type: 'simulate', state: { ...base, requests: [map], exampleFields: ['phys', 'op'] } }, /exampleFields/],
     [{ type: 'simulate', state: { ...base, platforms: [] } }, /state\.platforms/],
-    [{ type: 'simulate', state: { ...base, platforms: ['a', 'b', 'c', 'd', 'e'] } }, /state\.platforms/],
+    [
+      { type: 'simulate', state: { ...base, platforms: Array.from({ length: 13 }, (_, index) => `p${index}`) } },
+      /state\.platforms/,
+    ],
     [{ type: 'simulate', state: { ...base, platforms: [INJECTION] } }, /platform id/],
+    [
+      {
+        type: 'simulate',
+        state: { ...base, source: { uri: 'file:///a.c', line: 1, api: 'x', function: null, facts: [7] } },
+      },
+      /state\.source/,
+    ],
     [
       {
         type: 'simulate',

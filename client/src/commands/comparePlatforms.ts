@@ -6,6 +6,7 @@ import type { DmaLens } from '../lens';
 import { canonicalAddress, canonicalSize, FIELD_PROBLEMS } from '../pipeline/inputs';
 import { MAX_PANEL_PLATFORMS, stateForBuffer } from '../pipeline/state';
 import { pickPlatforms } from '../platformPicker';
+import { platformsForPanel } from './panelLimit';
 import { UserFacingError } from './userCommand';
 
 export async function comparePlatformsCommand(lens: DmaLens): Promise<void> {
@@ -40,7 +41,12 @@ export async function comparePlatformsCommand(lens: DmaLens): Promise<void> {
   });
   if (!platforms) return;
   if (platforms.length === 0) throw new UserFacingError('choose at least one platform.');
-  lens.pipeline.show(
-    stateForBuffer(platforms, canonicalAddress(phys.trim()), canonicalSize(size.trim()), direction.dir),
+  await lens.pipeline.show(
+    stateForBuffer(
+      platformsForPanel(platforms),
+      canonicalAddress(phys.trim()),
+      canonicalSize(size.trim()),
+      direction.dir,
+    ),
   );
 }

@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { ShowPipelineArgs } from '@dmalens/protocol';
 import type { CallTarget, DmaLens } from '../lens';
-import { MAX_PANEL_PLATFORMS, stateForCall } from '../pipeline/state';
+import { stateForCall } from '../pipeline/state';
+import { platformsForPanel } from './panelLimit';
 import { UserFacingError } from './userCommand';
 
 export function cursorTarget(): CallTarget | undefined {
@@ -34,14 +35,15 @@ export async function openPipeline(
   if (!found.site) return false;
   if (!found.requests)
     throw new UserFacingError(`${found.site.api} has no address to simulate; hover it for what it does.`);
-  const chosen = (platforms && platforms.length > 0 ? platforms : found.platforms).slice(0, MAX_PANEL_PLATFORMS);
+  const chosen = platformsForPanel(platforms && platforms.length > 0 ? platforms : found.platforms);
   const source = {
     uri: target.uri,
     line: found.site.range.start.line,
     api: found.site.api,
     function: found.site.enclosingFunction,
+    facts: found.facts ?? [],
   };
-  lens.pipeline.show(stateForCall(found.requests, found.exampleFields, chosen, source));
+  await lens.pipeline.show(stateForCall(found.requests, found.exampleFields, chosen, source));
   lens.lastTarget = target;
   return true;
 }

@@ -1,5 +1,4 @@
 // Simulate Call at Cursor: like Show Address Pipeline, but the user picks the platforms first.
-import * as vscode from 'vscode';
 import type { DmaLens } from '../lens';
 import { MAX_PANEL_PLATFORMS } from '../pipeline/state';
 import { pickPlatforms } from '../platformPicker';
@@ -13,16 +12,11 @@ export async function simulateAtCursorCommand(lens: DmaLens): Promise<void> {
   const found = await server.callSiteAt(target);
   if (!found.site) throw new UserFacingError('there is no DMA-API or virtio call at the cursor.');
   const platforms = await pickPlatforms(server, {
-    title: `Simulate ${found.site.api} on… (up to ${MAX_PANEL_PLATFORMS} side by side)`,
+    title: `Simulate ${found.site.api} on… (up to ${MAX_PANEL_PLATFORMS})`,
     preselected: found.platforms,
     canPickMany: true,
   });
   if (!platforms) return;
   if (platforms.length === 0) throw new UserFacingError('choose at least one platform.');
-  if (platforms.length > MAX_PANEL_PLATFORMS) {
-    void vscode.window.showWarningMessage(
-      `DMA Lens: the pipeline shows ${MAX_PANEL_PLATFORMS} platforms side by side; showing the first ${MAX_PANEL_PLATFORMS}.`,
-    );
-  }
   await openPipeline(lens, target, platforms);
 }

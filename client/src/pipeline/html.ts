@@ -70,6 +70,7 @@ export function buildPipelineHtml(input: PipelineHtmlInput): string {
 <body>
 <header>
   <h1 id="title">${escapeHtml(title)}</h1>
+  <ul id="facts" aria-label="What the source says of the call"></ul>
   <p id="status" role="status" aria-live="polite"></p>
 </header>
 <form id="controls" aria-label="Simulation controls"></form>

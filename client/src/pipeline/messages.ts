@@ -78,7 +78,7 @@ export function validatePipelineState(input: unknown): Validation<PipelineState>
     errors.push(`state.exampleFields may only contain ${EXAMPLE_FIELDS.join(', ')}`);
   errors.push(...overrideErrors(input.overrides));
   if (input.source !== null && !isSourceLabel(input.source))
-    errors.push('state.source must be null or {uri, line, api, function}');
+    errors.push('state.source must be null or {uri, line, api, function, facts?}');
   if (errors.length > 0 || !isRequestList(input.requests) || !isOverrides(input.overrides))
     return { ok: false, errors };
   return {
@@ -127,13 +127,32 @@ function isSourceLabel(input: unknown): input is SourceLabel {
     input.line >= 0 &&
     typeof input.api === 'string' &&
     input.api.length < 256 &&
-    (input.function === null || (typeof input.function === 'string' && input.function.length < 256))
+    (input.function === null || (typeof input.function === 'string' && input.function.length < 256)) &&
+    (input.facts === undefined || isFactList(input.facts))
   );
 }
 
+/** A state saved before facts were carried has none; a list is short sentences, as the server writes them. */
+function isFactList(input: unknown): input is string[] {
+  return (
+    Array.isArray(input) &&
+    input.length <= MAX_FACTS &&
+    input.every((fact) => typeof fact === 'string' && fact.length <= MAX_FACT_LENGTH)
+  );
+}
+
+const MAX_FACTS = 32;
+const MAX_FACT_LENGTH = 2000;
+
 /** Copies only the known fields so that nothing extra the page attached travels further. */
 function copySource(source: SourceLabel): SourceLabel {
-  return { uri: source.uri, line: source.line, api: source.api, function: source.function };
+  return {
+    uri: source.uri,
+    line: source.line,
+    api: source.api,
+    function: source.function,
+    ...(source.facts ? { facts: [...source.facts] } : {}),
+  };
 }
 
 function copyOverrides(overrides: Record<string, Record<string, string>>): Record<string, Record<string, string>> {

@@ -1,4 +1,4 @@
-// The address-pipeline webview: one panel, reused, showing one call on up to four platforms side by
+// The address-pipeline webview: one panel, reused, showing one call on the chosen platforms side by
 // side. The page (page/main.ts, bundled to dist/webview/pipeline.js) owns the controls and keeps its
 // state with setState; this side validates what the page asks for, simulates the page's requests through
 // the server as they are, and sends the server's results and SVG back. A serializer restores the panel
@@ -12,6 +12,15 @@ import { panelTitle, type PipelineState } from './state';
 
 export const PIPELINE_VIEW_TYPE = 'dmalens.pipeline';
 
+/**
+ * The panel opens in the editor's own group; a source file shown there as a preview (a single click in the
+ * Explorer) would be replaced by it, so it is kept open first.
+ */
+async function keepSourceEditor(): Promise<void> {
+  if (vscode.window.tabGroups.activeTabGroup.activeTab?.isPreview)
+    await vscode.commands.executeCommand('workbench.action.keepEditor');
+}
+
 /** Owns the extension's one pipeline panel: opens it, reuses it, restores it after a reload. */
 export class PipelineView implements vscode.Disposable {
   private current: PipelinePanel | undefined;
@@ -22,15 +31,18 @@ export class PipelineView implements vscode.Disposable {
   ) {}
 
   /** Opens the panel (or reuses the open one) and simulates `state` in it. */
-  show(state: PipelineState): void {
+  async show(state: PipelineState): Promise<void> {
     if (this.current) {
       this.current.reveal(state);
       return;
     }
+    await keepSourceEditor();
     const panel = vscode.window.createWebviewPanel(
       PIPELINE_VIEW_TYPE,
       panelTitle(state),
-      vscode.ViewColumn.Beside,
+      // The editor's own group, at its full width: beside the source the column was narrow and the
+      // diagrams sat below the controls, out of sight.
+      vscode.ViewColumn.Active,
       webviewOptions(this.extensionUri),
     );
     this.adopt(panel, state);

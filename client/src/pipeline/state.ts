@@ -8,8 +8,17 @@ import type { WireRequest } from '@dmalens/protocol';
 
 export const DIRECTIONS: readonly Direction[] = ['to_device', 'from_device', 'bidirectional', 'none'];
 
-/** The panel shows at most four platforms side by side; more would not fit a normal editor width. */
-export const MAX_PANEL_PLATFORMS = 4;
+/**
+ * The panel shows every platform it is given up to the server's limit per simulation (the protocol's
+ * MAX_SIMULATED_PLATFORMS, not imported: the page's bundle stays free of the JSON-RPC library). Columns
+ * wrap onto further rows; platforms beyond the limit are named to the user, never dropped silently.
+ */
+export const MAX_PANEL_PLATFORMS = 12;
+
+/** The platforms a panel shows, and those beyond its limit, which the command names to the user. */
+export function panelPlatforms(platforms: readonly string[]): { shown: string[]; leftOut: string[] } {
+  return { shown: platforms.slice(0, MAX_PANEL_PLATFORMS), leftOut: platforms.slice(MAX_PANEL_PLATFORMS) };
+}
 
 /** Requests per panel; the server accepts at most 64 per simulation. */
 export const MAX_PANEL_REQUESTS = 64;
@@ -50,6 +59,8 @@ export interface SourceLabel {
   api: string;
   /** The enclosing function, when known. */
   function: string | null;
+  /** What the source says of the call, one sentence each (the server's CallSiteAtResult.facts). */
+  facts?: string[];
 }
 
 export interface PipelineState {

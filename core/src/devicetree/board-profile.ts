@@ -13,7 +13,7 @@ export interface BoardDeviceFacts {
   /** A stable id for settings and the command line, e.g. `bcm2711-rpi-4-b:/scb/ethernet@7d580000`. */
   id: string;
   title: string;
-  /** A short column label, e.g. `RPi 4B GENET`. */
+  /** A short column label that tells the board's nodes apart, e.g. `bcm2711-rpi-4-b:ethernet@7d580000`. */
   short: string;
   arch: BoardArch | null;
   /** Where the facts come from: the .dts and the node, then the kernel functions that computed them. */

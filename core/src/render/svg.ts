@@ -59,12 +59,13 @@ export const PIPELINE_SVG_CSS = `
 .dl-arrow { stroke: var(--dmalens-box-border, var(--vscode-editorWidget-border, #8c959f)); stroke-width: 1.5; }
 .dl-outcome { fill: var(--dmalens-outcome-bg, var(--vscode-textBlockQuote-background, #ddf4ff)); stroke: var(--dmalens-focus, var(--vscode-focusBorder, #0969da)); }
 .dl-error { fill: var(--dmalens-error-bg, var(--vscode-inputValidation-errorBackground, #ffebe9)); stroke: var(--dmalens-error-border, var(--vscode-errorForeground, #cf222e)); }
-.dl-badge text { fill: var(--dmalens-badge-fg, var(--vscode-badge-foreground, #ffffff)); font-size: 10.5px; }
-.dl-badge-hypercall rect { fill: var(--dmalens-badge-hypercall, var(--vscode-charts-purple, #8250df)); }
-.dl-badge-bounce rect { fill: var(--dmalens-badge-bounce, var(--vscode-charts-orange, #bc4c00)); }
-.dl-badge-iotlb rect { fill: var(--dmalens-badge-iotlb, var(--vscode-charts-blue, #0969da)); }
-.dl-badge-cache rect { fill: var(--dmalens-badge-cache, var(--vscode-charts-green, #1a7f37)); }
-.dl-badge-none rect { fill: var(--dmalens-badge-none, var(--vscode-badge-background, #59636e)); }
+.dl-badge text { fill: var(--dmalens-badge-fg, var(--vscode-editor-foreground, #1f2328)); font-size: 10.5px; }
+.dl-badge rect { fill-opacity: 0.22; stroke-width: 1; }
+.dl-badge-hypercall rect { fill: var(--dmalens-badge-hypercall, var(--vscode-charts-purple, #8250df)); stroke: var(--dmalens-badge-hypercall, var(--vscode-charts-purple, #8250df)); }
+.dl-badge-bounce rect { fill: var(--dmalens-badge-bounce, var(--vscode-charts-orange, #bc4c00)); stroke: var(--dmalens-badge-bounce, var(--vscode-charts-orange, #bc4c00)); }
+.dl-badge-iotlb rect { fill: var(--dmalens-badge-iotlb, var(--vscode-charts-blue, #0969da)); stroke: var(--dmalens-badge-iotlb, var(--vscode-charts-blue, #0969da)); }
+.dl-badge-cache rect { fill: var(--dmalens-badge-cache, var(--vscode-charts-green, #1a7f37)); stroke: var(--dmalens-badge-cache, var(--vscode-charts-green, #1a7f37)); }
+.dl-badge-none rect { fill: var(--dmalens-badge-none, var(--vscode-badge-background, #59636e)); stroke: var(--dmalens-badge-none, var(--vscode-badge-background, #59636e)); }
 `;
 
 const COLUMN_WIDTH = 340;

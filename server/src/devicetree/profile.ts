@@ -30,7 +30,7 @@ export function boardDeviceFacts(board: Board, node: DtNode): BoardDeviceFacts {
   return {
     id: boardPlatformId(board, node),
     title: `${model ?? name} ${node.path}`,
-    short: `${name}:${node.baseName}`,
+    short: `${name}:${node.name}`,
     arch: board.arch,
     sources: [
       `${board.file} ${node.path}`,

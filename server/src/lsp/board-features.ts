@@ -1,6 +1,7 @@
 // The language features of device-tree documents: diagnostics and hovers from the board each document
 // resolves to (board-editor/). Resolving a board reads its includes, so diagnostics wait for a pause in
 // typing, and a result for a version the user has already typed past is dropped.
+import { basename } from 'node:path';
 import {
   DiagnosticSeverity,
   MarkupKind,
@@ -92,7 +93,7 @@ export async function boardCallSiteAt(
   state: ServerState,
   params: protocol.CallSiteAtParams,
 ): Promise<protocol.CallSiteAtResult> {
-  const none: protocol.CallSiteAtResult = { site: null, requests: null, exampleFields: [], platforms: [] };
+  const none: protocol.CallSiteAtResult = { site: null, requests: null, exampleFields: [], platforms: [], facts: [] };
   const pending = state.boards.board(params.uri);
   const document = state.boards.document(params.uri);
   if (!pending || !document) return none;
@@ -122,6 +123,10 @@ export async function boardCallSiteAt(
     requests: toWire([{ op: 'map_single', phys, size: NODE_EXAMPLE_SIZE, dir: 'to_device' }]),
     exampleFields: ['phys', 'size', 'dir'],
     platforms: [profile.id],
+    facts: [
+      `Device: ${found.node.path} of ${basename(board.file)}, configured as of_dma_configure_id would configure it.`,
+      'Call: an example 4 KiB DMA_TO_DEVICE dma_map_single of the first RAM the hover shows for the node.',
+    ],
   };
 }
 

@@ -21,11 +21,10 @@ import * as protocol from '@dmalens/protocol';
 import { sarifText } from '../scan/format-sarif';
 import type { ReportFile } from '../scan/scan-report';
 import { paramText } from '../config/param-text';
-import { requestsOn, simulationFor, siteSummary, toWire } from '../sites';
+import { requestsOn, simulationFor, siteSummary, sourceFacts, toWire } from '../sites';
 import { boardCallSiteAt } from './board-features';
 import type { ServerState } from './server-state';
 
-const MAX_SIMULATED_PLATFORMS = 8;
 const MAX_REQUESTS = 64;
 
 function invalid(message: string): ResponseError<void> {
@@ -74,8 +73,8 @@ function simulate(
 ): protocol.SimulateResult | ResponseError<void> {
   if (!params || !Array.isArray(params.platforms) || !Array.isArray(params.requests))
     return invalid('dmalens/simulate needs {platforms: string[], requests: object[]}');
-  if (params.platforms.length > MAX_SIMULATED_PLATFORMS)
-    return invalid(`at most ${MAX_SIMULATED_PLATFORMS} platforms per simulation`);
+  if (params.platforms.length > protocol.MAX_SIMULATED_PLATFORMS)
+    return invalid(`at most ${protocol.MAX_SIMULATED_PLATFORMS} platforms per simulation`);
   if (params.requests.length === 0 || params.requests.length > MAX_REQUESTS)
     return invalid(`between 1 and ${MAX_REQUESTS} requests per simulation`);
   let requests: Request[];
@@ -120,7 +119,7 @@ function callSiteAt(
   // The file's own platforms (its build targets with `auto`) and board rows, as its hovers show them.
   const context = state.context(params.uri);
   const selected = context.model.selected.map((profile) => profile.id);
-  if (!site) return { site: null, requests: null, exampleFields: [], platforms: selected };
+  if (!site) return { site: null, requests: null, exampleFields: [], platforms: selected, facts: [] };
   const simulation = simulationFor(site, context);
   // One request list serves every platform; map_resource takes the first selected platform's MMIO example.
   const first = selected[0];
@@ -129,6 +128,7 @@ function callSiteAt(
     requests: simulation ? toWire(first ? requestsOn(simulation, context.model, first) : simulation.requests) : null,
     exampleFields: simulation?.exampleFields ?? [],
     platforms: selected,
+    facts: simulation ? sourceFacts(site, simulation, context) : [],
   };
 }
 

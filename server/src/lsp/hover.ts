@@ -8,8 +8,9 @@ import {
   escapeMarkdown,
   formatAddress,
   markdownCode,
-  renderMarkdown,
+  renderHoverTable,
   type OpResult,
+  type PlatformResult,
   type Request,
 } from '@dmalens/core';
 import { MarkupKind, type Connection, type Hover } from 'vscode-languageserver/node';
@@ -17,12 +18,11 @@ import type { CallSite } from '../analysis/callsite';
 import { shippedSpecLinks, specSectionUri } from '../docs/bundled-docs';
 import {
   compareMasks,
-  EXAMPLE_PHYS_VALUE,
   EXAMPLE_SIZE_VALUE,
+  EXAMPLE_PHYS_VALUE,
   HIGH_PHYS,
   maskBits,
   outcomeWords,
-  platformsLine,
   rawPhysOutcomes,
   rowWord,
   siteRows,
@@ -54,29 +54,26 @@ export function hoverMarkdown(site: CallSite, context: DriverContext, uri: strin
   const parts: string[] = [];
   const entry = catalogueEntry(site.api);
   const rows = siteRows(site, context);
+  let results: PlatformResult[] = [];
   if (rows) {
-    const table = renderMarkdown(
-      rows.rows.flatMap((row) =>
-        row.result ? [{ platform: { id: row.platform, title: row.title, short: row.short }, result: row.result }] : [],
-      ),
-      { title: site.api, example: exampleWords(rows.simulation), specLink: specLinker() },
+    results = rows.rows.flatMap((row) =>
+      row.result ? [{ platform: { id: row.platform, title: row.title, short: row.short }, result: row.result }] : [],
     );
-    // What differs leads, under the heading: the one line a reader needs when the table is taller than the hover.
-    const heading = table.indexOf('\n\n');
-    parts.push(heading < 0 ? table : `${table.slice(0, heading)}\n\n${differsLine(rows)}${table.slice(heading)}`);
+    // What differs leads, in the heading: the words a reader needs before the table.
+    parts.push(`**${escapeMarkdown(site.api)}** — ${differsLine(rows)}`);
+    parts.push(renderHoverTable(results));
     const failed = rows.rows.filter((row) => !row.result);
     if (failed.length)
       parts.push(
         failed
           .map(
             (row) =>
-              `${escapeMarkdown(row.title)}: ${escapeMarkdown(row.notReached ?? `not simulated (${row.error ?? 'no result'})`)}`,
+              `${escapeMarkdown(row.short)}: ${escapeMarkdown(row.notReached ?? `not simulated (${row.error ?? 'no result'})`)}`,
           )
           .join('  \n'),
       );
     const moved = movedExamples(rows.simulation, model);
     if (moved) parts.push(moved);
-    parts.push(factsLine(site, rows.simulation, context));
   } else {
     parts.push(
       `**${escapeMarkdown(site.api)}** — ${escapeMarkdown(entry?.kind ?? site.kind)}${entry ? ` (${markdownCode(entry.header)})` : ''}`,
@@ -91,34 +88,69 @@ export function hoverMarkdown(site: CallSite, context: DriverContext, uri: strin
     parts.push(
       `Removed in Linux ${escapeMarkdown(entry.removedIn)}; use ${escapeMarkdown(entry.replacement ?? 'the DMA API')}.`,
     );
-  parts.push(escapeMarkdown(platformsLine(context.platforms)));
-  if (context.boards.length)
-    parts.push(`Boards: ${context.boards.map((board) => escapeMarkdown(board.why)).join('  \n')}`);
-  if (rows)
-    parts.push(
-      `[Open the address pipeline for this call](${pipelineCommandUri({ uri, position: site.nameRange.start, platforms: model.selected.map((profile) => profile.id) })})`,
+  // What the rows were computed from, in one flowing paragraph, so that the hover fits the editor's hover
+  // size; the pipeline view, one click away, has the rules, the kernel functions and every fact in full.
+  const footer = [
+    ...(rows
+      ? [`Worked example: ${escapeMarkdown(exampleWords(rows.simulation))}`, keyFacts(site, rows.simulation, context)]
+      : []),
+    escapeMarkdown(`Targets: ${besideTheFile(context.platforms.why, uri)}`),
+  ];
+  if (rows) {
+    footer.push(
+      `[Open the address pipeline](${pipelineCommandUri({ uri, position: site.nameRange.start, platforms: model.selected.map((profile) => profile.id) })} "${PIPELINE_LINK_TITLE}")`,
     );
+    const sections = specSections(results[0]?.result ?? null);
+    if (sections) footer.push(sections);
+  }
+  const boards = context.boards.map((board) => `Board: ${escapeMarkdown(board.why)}`);
+  parts.push([footer.join(' · '), ...boards].join('  \n'));
   return parts.join('\n\n');
 }
 
+/** Paths in the file's own directory shortened to their names (`Makefile:8`): the hover has little room. */
+function besideTheFile(text: string, uri: string): string {
+  const directory = uri.slice(0, uri.lastIndexOf('/') + 1);
+  return text.replace(/(?:[\w.+-]+\/)+([\w.+-]+)/g, (path: string, name: string) =>
+    directory.endsWith(`/${path.slice(0, path.length - name.length)}`) ? name : path,
+  );
+}
+
+const PIPELINE_LINK_TITLE = "Each platform's rule and kernel functions, and every fact the source gives";
+
+/** The spec sections of the first platform's stages, linked to the spec shipped with the server: `spec §1.1 §1.2`. */
+function specSections(result: OpResult | null): string {
+  const spec = shippedSpecLinks();
+  const sections = [...new Set((result?.stages ?? []).flatMap((stage) => (stage.spec ? [stage.spec] : [])))];
+  if (!sections.length) return '';
+  const items = sections.map((section) =>
+    spec ? `[${escapeMarkdown(section)}](${specSectionUri(spec, section)})` : escapeMarkdown(section),
+  );
+  return `spec ${items.join(' ')}`;
+}
+
 /**
- * `Differs from x86: VT-d → IOMMU 0xffff_f000 · SEV → bounce 4096 B`: the rows the table marks ≠ (another path,
- * device address or cost than the first), each with its outcome and, when it differs, its address.
+ * `differs from x86: VT-d → IOMMU · pseries, powernv → direct 0x800_0000_1234_5000`: the platforms whose
+ * path, device address or cost is not the first's, those that agree named together.
  */
 function differsLine(rows: SiteRows): string {
   const [reference, ...others] = rows.rows;
   if (!reference) return '';
-  const differing = others.flatMap((row) => {
+  const outcomes = new Map<string, string[]>();
+  for (const row of others) {
     const address = row.result?.dma ?? null;
     const otherAddress = address !== null && address !== (reference.result?.dma ?? null);
     const otherPath = row.result?.path !== reference.result?.path;
-    if (!otherAddress && !otherPath && rowWord(row) === rowWord(reference)) return [];
-    return [`${row.short} → ${rowWord(row)}${otherAddress ? ` ${formatAddress(address)}` : ''}`];
-  });
+    if (!otherAddress && !otherPath && rowWord(row) === rowWord(reference)) continue;
+    // Another path says itself in a word (IOMMU, bounce); on the same path it is the address that differs.
+    const outcome = `${rowWord(row)}${otherAddress && !otherPath ? ` ${formatAddress(address)}` : ''}`;
+    outcomes.set(outcome, [...(outcomes.get(outcome) ?? []), row.short]);
+  }
+  const differing = [...outcomes].map(([outcome, names]) => `${names.join(', ')} → ${outcome}`);
   return escapeMarkdown(
     differing.length
-      ? `Differs from ${reference.short}: ${differing.join(' · ')}`
-      : `Every platform here does as ${reference.short} does.`,
+      ? `differs from ${reference.short}: ${differing.join(' · ')}`
+      : `every platform here does as ${reference.short} does.`,
   );
 }
 
@@ -127,19 +159,13 @@ function movedExamples(simulation: SiteSimulation, model: PlatformModel): string
   if (!simulation.exampleFields.includes('phys')) return null;
   const moved = model.selected.flatMap((profile) => {
     const phys = model.ramExample(profile.id, EXAMPLE_PHYS_VALUE);
-    return phys === EXAMPLE_PHYS_VALUE ? [] : [`${profile.title}: phys ${formatAddress(phys)}`];
+    return phys === EXAMPLE_PHYS_VALUE ? [] : [`${profile.short}: phys ${formatAddress(phys)}`];
   });
   return moved.length
     ? escapeMarkdown(
         `The example buffer lies in each platform's RAM; where that starts elsewhere: ${moved.join('; ')}.`,
       )
     : null;
-}
-
-/** Spec references (`§2.2`) link to the spec shipped with the server; plain text when it is missing. */
-function specLinker(): ((section: string) => string) | undefined {
-  const spec = shippedSpecLinks();
-  return spec ? (section) => specSectionUri(spec, section) : undefined;
 }
 
 /** The worked example's inputs in words, read from the request that holds the buffer. */
@@ -172,29 +198,23 @@ function exampleWords(simulation: SiteSimulation): string {
   }
 }
 
-/** States which inputs came from the source and which are examples, so no number passes for a fact. */
-function factsLine(site: CallSite, simulation: SiteSimulation, context: DriverContext): string {
-  const facts: string[] = [];
-  facts.push(`device mask ${context.maskWords}`);
-  if (site.size) facts.push(sizeFact(site.size, simulation));
-  if (site.direction !== 'unknown') facts.push(`direction ${DIRECTION_KERNEL_NAME[site.direction]}`);
-  else if (simulation.exampleFields.includes('dir'))
-    facts.push('direction not constant: the example uses DMA_BIDIRECTIONAL');
-  if (site.bufferText) facts.push(`buffer ${markdownCode(site.bufferText)} (${site.bufferOrigin})`);
-  if (simulation.exampleFields.includes('phys'))
-    facts.push('the physical address is an example: the source cannot tell it');
-  if (simulation.approximation) facts.push(simulation.approximation);
-  facts.push(`device: ${context.device.why}`);
-  return `From the source: ${facts.join('; ')}.`;
-}
-
-/** The size argument: a constant, a value through the tree's headers, or unknown with a labelled stand-in. */
-function sizeFact(size: NonNullable<CallSite['size']>, simulation: SiteSimulation): string {
-  const text = markdownCode(size.text);
-  if (simulation.exampleFields.includes('size'))
-    return `size ${text} unknown (${escapeMarkdown(simulation.sizeWords ?? 'not a constant')}): ${EXAMPLE_SIZE_VALUE} B stand-in`;
-  if (size.value !== null) return `size ${text} = ${size.value} bytes`;
-  return `size ${text} = ${escapeMarkdown(simulation.sizeWords ?? '')}`;
+/**
+ * The mask in force and the size in a few words (the pipeline view lists every fact): a literal size is in
+ * the heading already; a name or an expression says what it came to, or that it is a stand-in.
+ */
+function keyFacts(site: CallSite, simulation: SiteSimulation, context: DriverContext): string {
+  const facts = [`mask ${escapeMarkdown(context.maskShort)}`];
+  const size = site.size;
+  if (size && !/^\d+$/.test(size.text.trim())) {
+    const words = simulation.sizeWords ?? null;
+    const value = simulation.exampleFields.includes('size')
+      ? `unknown (${words ?? 'not a constant'}): ${EXAMPLE_SIZE_VALUE} B stand-in`
+      : `= ${words ?? `${size.value} bytes`}`;
+    facts.push(`size ${markdownCode(size.text)} ${escapeMarkdown(value)}`);
+  }
+  if (site.direction === 'unknown' && simulation.exampleFields.includes('dir'))
+    facts.push(escapeMarkdown('direction not constant (DMA_BIDIRECTIONAL in the example)'));
+  return facts.join(' · ');
 }
 
 /** What the DMA API would give the device for the memory a raw physical address names. */
@@ -202,7 +222,7 @@ function rawPhysTable(model: PlatformModel): string {
   const lines = ['| platform | what the device needs for this memory |', '| --- | --- |'];
   for (const { profile, result, sameAsPhys } of rawPhysOutcomes(model)) {
     lines.push(
-      `| ${escapeMarkdown(profile.title)} | ${sameAsPhys ? 'the physical address itself' : `${escapeMarkdown(result.path)}: ${result.dma !== null ? markdownCode(formatAddress(result.dma)) : escapeMarkdown(result.error ?? '')}`} |`,
+      `| ${escapeMarkdown(profile.short)} | ${sameAsPhys ? 'the physical address itself' : `${escapeMarkdown(result.path)}: ${result.dma !== null ? markdownCode(formatAddress(result.dma)) : escapeMarkdown(result.error ?? '')}`} |`,
     );
   }
   return `A CPU physical address (example ${markdownCode(formatAddress(EXAMPLE_PHYS_VALUE))}); a DMA map of the same memory gives:\n\n${lines.join('\n')}`;
@@ -213,7 +233,7 @@ function maskTable(model: PlatformModel, bits: number): string {
   const lines = [`| platform | with DMA_BIT_MASK(${bits}) | with DMA_BIT_MASK(64) |`, '| --- | --- | --- |'];
   for (const { profile, withMask, withWideMask } of compareMasks(model, bits)) {
     lines.push(
-      `| ${escapeMarkdown(profile.title)} | ${escapeMarkdown(outcomeWords(withMask))} | ${escapeMarkdown(outcomeWords(withWideMask))} |`,
+      `| ${escapeMarkdown(profile.short)} | ${escapeMarkdown(outcomeWords(withMask))} | ${escapeMarkdown(outcomeWords(withWideMask))} |`,
     );
   }
   return `A 4 KiB DMA_TO_DEVICE map at phys ${markdownCode(formatAddress(HIGH_PHYS))} (example above 4 GiB) after this call:\n\n${lines.join('\n')}`;
@@ -224,7 +244,7 @@ function virtioTable(outcomes: readonly VirtioOutcome[]): string {
   const lines = ['| platform | with ACCESS_PLATFORM | without |', '| --- | --- | --- |'];
   for (const { profile, withAccessPlatform, withoutAccessPlatform } of outcomes)
     lines.push(
-      `| ${escapeMarkdown(profile.title)} | ${virtioCell(withAccessPlatform)} | ${virtioCell(withoutAccessPlatform)} |`,
+      `| ${escapeMarkdown(profile.short)} | ${virtioCell(withAccessPlatform)} | ${virtioCell(withoutAccessPlatform)} |`,
     );
   return `Whether the ring uses the DMA API (vring_use_dma_api):\n\n${lines.join('\n')}`;
 }

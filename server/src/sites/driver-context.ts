@@ -22,6 +22,8 @@ export interface DriverContext {
   readonly mask: FileMask | null;
   /** The device's streaming mask in words: the driver's chain, its initial width, or unknown. */
   readonly maskWords: string;
+  /** The same in a few words, for hovers: `DMA_BIT_MASK(64) (line 12; 32 where refused)`. */
+  readonly maskShort: string;
   /** Size arguments through the headers of the file's kernel tree (the index memoises them); null outside one. */
   readonly sizes: SizeResolver | null;
   /** True for virtio_ring.c, whose DMA calls run only where vring_use_dma_api() is true. */
@@ -80,6 +82,7 @@ export function driverContext(
     device,
     mask,
     maskWords: maskWords(mask, file.sites, device),
+    maskShort: maskShort(mask, file.sites, device),
     sizes: placement.sizesFor?.(platforms.ids) ?? null,
     virtioRing,
     boards,
@@ -101,6 +104,17 @@ function maskWords(mask: FileMask | null, sites: readonly CallSite[], device: De
   if (device.initialMaskBits !== null)
     return `not set by the driver: the ${device.initialMaskBits}-bit mask the device starts with`;
   return "not set in this file, and the device's initial mask is unknown: each platform's own mask is used";
+}
+
+function maskShort(mask: FileMask | null, sites: readonly CallSite[], device: DeviceFacts): string {
+  if (mask) {
+    const fallbacks = mask.chain.filter((step) => step.line !== mask.line).map((step) => `${step.bits}`);
+    const refused = fallbacks.length ? `; ${fallbacks.join(', then ')} where refused` : '';
+    return `DMA_BIT_MASK(${mask.bits}) (line ${mask.line + 1}${refused})`;
+  }
+  if (sites.some((site) => STREAMING_MASK_SETTERS.has(site.api))) return 'not a constant: each platform’s own';
+  if (device.initialMaskBits !== null) return `not set: the device’s initial ${device.initialMaskBits} bits`;
+  return 'unknown: each platform’s own';
 }
 
 export interface FileMask {

@@ -65,8 +65,8 @@ export {
   differencesText,
   rowWord,
   wantsSummary,
-  platformsLine,
 } from './words';
+export { sourceFacts } from './site-facts';
 export { createAnnotator, type SiteAnnotations } from './annotations';
 export { siteSummary } from './summary';
 export { toWire, wireJson } from './wire';

@@ -3,7 +3,6 @@
 // straight from the core's trace; nothing here computes a cost.
 import { formatAddress, type OpResult } from '@dmalens/core';
 import { EXAMPLE_SIZE } from '@dmalens/protocol';
-import type { FilePlatforms } from './file-platforms';
 import type { SiteRows } from './rows';
 
 const PATH_WORDS: Record<string, string> = {
@@ -104,9 +103,4 @@ function withSizeNote(rows: SiteRows, text: string, note: string): string {
 /** Calls that get a summary: the ones that create a mapping or allocation or hand buffers to a virtqueue. */
 export function wantsSummary(kind: string): boolean {
   return kind === 'map' || kind === 'alloc' || kind === 'virtio-add';
-}
-
-/** One line for a hover or a report: the platforms a file is shown on and why those. */
-export function platformsLine(platforms: FilePlatforms): string {
-  return `Platforms: ${platforms.ids.join(', ')} — ${platforms.why}`;
 }

@@ -319,7 +319,7 @@ describe('board rows on a driver', () => {
   test("a driver's call site gets the row of each board node its of_device_id table matches", async () => {
     const client = await LspClient.start();
     try {
-      const { uri, at, shown } = await driverHover(client, 'Boards:');
+      const { uri, at, shown } = await driverHover(client, 'Board: ');
       // /soc/dma-controller@7e007000 sits behind /soc's window: CPU 0x0 is bus 0xc000_0000.
       const row = shown.split('\n').find((line) => line.includes('dma-controller@7e007000'));
       assert.ok(row, shown);

@@ -82,7 +82,7 @@ export class Controls {
       this.virtio.append(checkboxField(box, `VIRTIO_F_${name}`));
     }
 
-    const platforms = fieldset(`Platforms (up to ${MAX_PANEL_PLATFORMS})`);
+    const platforms = fieldset(`Platforms (up to ${MAX_PANEL_PLATFORMS}; the first is the reference)`);
     for (let index = 0; index < MAX_PANEL_PLATFORMS; index++) {
       const choice = select(`platform-${index}`, [['', '(none)']]);
       this.platformSelects.push(choice);
@@ -210,7 +210,11 @@ export class Controls {
         choice.value = chosen;
       }
     }
-    this.platformSelects.forEach((choice, index) => setValue(choice, state.platforms[index] ?? ''));
+    // The chosen platforms and one empty choice to add another; the rest wait hidden.
+    this.platformSelects.forEach((choice, index) => {
+      setValue(choice, state.platforms[index] ?? '');
+      wrapperOf(choice).hidden = index > state.platforms.length;
+    });
   }
 
   /** One collapsible list of parameters per shown platform, kept (and left open or closed) across renders. */

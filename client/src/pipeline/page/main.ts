@@ -14,6 +14,7 @@ const form = document.getElementById('controls');
 const main = document.getElementById('pipelines');
 const status = document.getElementById('status');
 const title = document.getElementById('title');
+const facts = document.getElementById('facts');
 if (!(form instanceof HTMLFormElement) || !main || !status)
   throw new Error('the pipeline page is missing its elements');
 
@@ -57,11 +58,23 @@ function simulate(): void {
   host.postMessage({ type: 'simulate', state: read.state });
 }
 
+/** The source's facts about the call, as text: they come from the driver's code. */
+function showFacts(state: PipelineState): void {
+  const items = (state.source?.facts ?? []).map((fact) => {
+    const item = document.createElement('li');
+    item.textContent = fact;
+    return item;
+  });
+  facts?.replaceChildren(...items);
+  if (facts) facts.hidden = items.length === 0;
+}
+
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const message = event.data;
   if (message.type === 'render') {
     platforms = message.platforms;
     if (title) title.textContent = panelTitle(message.state);
+    showFacts(message.state);
     document.title = panelTitle(message.state);
     host.setState(message.state);
     controls.show(message.state, platforms, JSON.stringify(message.state) === lastSent);
@@ -87,6 +100,7 @@ form.addEventListener('change', () => simulate());
 // First paint from the saved or embedded state; the extension answers 'ready' with a simulation.
 const first = initialState();
 if (first) {
+  showFacts(first);
   controls.show(first, platforms, false);
   host.setState(first);
 }
