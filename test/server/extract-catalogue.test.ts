@@ -1,7 +1,7 @@
 // The API catalogue covers spec §7 and the prefilter built from it matches names exactly.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { API_CATALOGUE, catalogueEntry } from '@dmalens/core';
+import { API_CATALOGUE, catalogueEntry, type ArgRole } from '@dmalens/core';
 import { findCandidateNames } from '../../server/src/analysis/prefilter';
 
 /** The functions named in spec §7 (7.1–7.5) and its version-delta table, written out by hand from the spec. */
@@ -75,8 +75,8 @@ test('streaming calls name their direction and size or entry-count arguments', (
     (entry) => ['map', 'unmap', 'sync'].includes(entry.kind) && entry.op !== null,
   )) {
     assert.ok(api.args.includes('dir'), `${api.name} has a dir argument`);
-    const sized = api.args.includes('size') || api.args.includes('nents') || api.args.includes('sgt');
-    assert.ok(sized, `${api.name} has a size, nents or sg_table argument`);
+    const sized = ['size', 'nents', 'sgt', 'bvec'].some((role) => api.args.includes(role as ArgRole));
+    assert.ok(sized, `${api.name} has a size, nents, sg_table or bio_vec argument`);
   }
   assert.deepEqual(catalogueEntry('dma_alloc_coherent')?.args, ['dev', 'size', 'handle_out', 'gfp']);
   assert.deepEqual(catalogueEntry('dma_free_coherent')?.args, ['dev', 'size', 'cpu_addr', 'handle']);

@@ -27,7 +27,9 @@ after(() => client.stop());
 test('the pipeline link survives parentheses and quotes in the document URI', async () => {
   const position = positionOf(TEXT, 'dma_map_single(', 2);
   const hover = await client.hover(URI, position);
-  const links = [...hover!.contents.value.matchAll(/\[Open the address pipeline[^\]]*\]\((command:[^)\s]+)(?: "[^"]*")?\)/g)];
+  const links = [
+    ...hover!.contents.value.matchAll(/\[Open the address pipeline[^\]]*\]\((command:[^)\s]+)(?: "[^"]*")?\)/g),
+  ];
   assert.equal(links.length, 1, hover!.contents.value);
   const target = links[0]![1]!;
   assert.doesNotMatch(target, /[()'!*]/);

@@ -310,8 +310,9 @@ describe('language server features', () => {
       .map((line, index) => ({ line, index }))
       .filter(
         ({ line }) =>
-          /\b(dma_map_single|dma_map_page|dma_mapping_error|dma_unmap_single)\(/.test(line) &&
-          !line.trim().startsWith('/*'),
+          /\b(dma_map_single|dma_map_page|dma_mapping_error|dma_unmap_single|skb_frag_dma_map|dma_map_bvec)\(/.test(
+            line,
+          ) && !line.trim().startsWith('/*'),
       )
       .map(({ index }) => index);
     assert.deepEqual(

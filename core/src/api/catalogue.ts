@@ -46,6 +46,7 @@ export type ArgRole =
   | 'sg'
   | 'nents'
   | 'sgt'
+  | 'bvec' // a struct bio_vec: the page, offset and length the call maps
   | 'attrs'
   | 'gfp'
   | 'mask'
@@ -131,6 +132,8 @@ const DMA_MAP_OPS_H = 'include/linux/dma-map-ops.h';
 const VIRTIO_H = 'include/linux/virtio.h';
 const VIRTIO_CONFIG_H = 'include/linux/virtio_config.h';
 const PCI_DMA_COMPAT_H = 'include/linux/pci-dma-compat.h';
+const BLKDEV_H = 'include/linux/blkdev.h';
+const SKBUFF_H = 'include/linux/skbuff.h';
 
 function entry(
   name: string,
@@ -173,6 +176,13 @@ const STREAMING: ApiEntry[] = [
   entry('dma_map_sgtable', 'map', ['dev', 'sgt', 'dir', 'attrs'], 'map_sg', DMA_MAPPING_H, 'errno'),
   entry('dma_unmap_sgtable', 'unmap', ['dev', 'sgt', 'dir', 'attrs'], 'unmap', DMA_MAPPING_H, 'void', {
     mapping: 'map_sg',
+  }),
+  // Wrappers that subsystems define around dma_map_page: their mappings are released with dma_unmap_page.
+  entry('dma_map_bvec', 'map', ['dev', 'bvec', 'dir', 'attrs'], 'map_page', BLKDEV_H, 'dma_handle', {
+    note: "A macro for dma_map_page_attrs() of the bio_vec's page, offset and length; release it with dma_unmap_page().",
+  }),
+  entry('skb_frag_dma_map', 'map', ['dev', 'other', 'offset', 'size', 'dir'], 'map_page', SKBUFF_H, 'dma_handle', {
+    note: "dma_map_page() of the fragment's page at the fragment's offset plus this one; release it with dma_unmap_page().",
   }),
   entry(
     'dma_map_resource',

@@ -13,6 +13,9 @@ const ENTRY_TYPE: Record<string, DebugEntryType> = {
   dma_map_single_attrs: 'single',
   dma_map_page: 'single',
   dma_map_page_attrs: 'single',
+  // Subsystem wrappers of dma_map_page (include/linux/blkdev.h, include/linux/skbuff.h).
+  dma_map_bvec: 'single',
+  skb_frag_dma_map: 'single',
   dma_unmap_single: 'single',
   dma_unmap_single_attrs: 'single',
   dma_unmap_page: 'single',
@@ -44,6 +47,8 @@ const ERROR_VALUE_MAPS = new Set([
   'dma_map_single_attrs',
   'dma_map_page',
   'dma_map_page_attrs',
+  'dma_map_bvec',
+  'skb_frag_dma_map',
   'dma_map_resource',
   'virtqueue_dma_map_single_attrs',
 ]);
