@@ -15,6 +15,7 @@ import { createLanguageClient } from './languageClient';
 import type { DmaLens } from './lens';
 import { PipelineView } from './pipeline/panel';
 import { ReportProvider } from './reports';
+import { showShippedDocsRendered } from './renderedDocs';
 import { ServerApi } from './serverApi';
 import { createStatusItem } from './statusItem';
 
@@ -46,7 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     pipeline,
     lastTarget: undefined,
   };
-  context.subscriptions.push(pipeline, pipeline.registerSerializer());
+  context.subscriptions.push(pipeline, pipeline.registerSerializer(), showShippedDocsRendered(context.extensionUri));
   for (const { id, title } of COMMANDS)
     context.subscriptions.push(registerUserCommand(id, title, (...args) => HANDLERS[id](lens, args)));
   try {

@@ -326,6 +326,15 @@ test(`the Problems panel lists ${UNCHECKED_RULE} for the unchecked mapping in bd
     rows.some((line) => line.includes(UNCHECKED_RULE) && line.includes(`[Ln ${UNCHECKED_LINE},`)),
     rows.join('\n'),
   );
+  // The rule's link opens its page rendered and read-only (the markdown preview), not the raw file.
+  await row.first().locator('a.monaco-link', { hasText: UNCHECKED_RULE }).click();
+  const preview = page.locator('.tabs-container .tab', { hasText: `Preview ${UNCHECKED_RULE}.md` });
+  await preview.first().waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(500);
+  const tabs = await page.locator('.tabs-container .tab').allInnerTexts();
+  assert.ok(!tabs.some((tab) => tab.trim().startsWith(`${UNCHECKED_RULE}.md`)), `no raw editor: ${tabs.join(' | ')}`);
+  await preview.first().hover();
+  await preview.first().locator('.codicon-close').click();
 });
 
 /** A screenshot of the element with some of the editor around it, so the picture shows where it came from. */
