@@ -413,6 +413,13 @@ test('changing the physical address in the webview re-simulates on every platfor
   const frame = webview();
   const phys = 0x7654_3000n;
   const input = frame.locator('#phys');
+  // A typo is refused where it was typed, and the pictures left from the last valid address are dimmed.
+  await input.fill('0x12345zz');
+  await input.press('Enter');
+  await frame.locator('#phys[aria-invalid="true"]').waitFor({ timeout: 10_000 });
+  assert.match(await frame.locator('#phys-problem').innerText(), /physical address must be hex/);
+  assert.match(await frame.locator('#status').innerText(), /Not simulated/);
+  assert.equal(await frame.locator('#pipelines.stale').count(), 1, 'the old pictures are marked out of date');
   // Typed as the views print addresses (grouped hex): the field takes what the tool shows.
   await input.fill('0x7654_3000');
   await input.press('Enter');
@@ -420,6 +427,8 @@ test('changing the physical address in the webview re-simulates on every platfor
   while (!(await outcome('x86_64')).includes(plainHex(phys)) && Date.now() < deadline) await page.waitForTimeout(100);
   assert.ok((await outcome('x86_64')).includes(plainHex(phys)), await outcome('x86_64'));
   assert.ok((await outcome('powernv')).includes(plainHex(phys + POWERNV_BYPASS_BASE)), await outcome('powernv'));
+  assert.equal(await frame.locator('#pipelines.stale').count(), 0, 'fresh pictures are not dimmed');
+  assert.equal(await frame.locator('#phys[aria-invalid]').count(), 0);
   // The controls are updated in place, so the field the user typed in keeps the keyboard focus.
   assert.ok(
     await input.evaluate((element) => element === element.ownerDocument.activeElement),

@@ -149,27 +149,28 @@ export class Controls {
     if (switched) next = withOperation(next, chosen);
     const available = fieldsOf(next.requests);
     const problems: string[] = [];
+    // Each field says what is wrong with it, beside it, where the user is typing.
+    const check = (control: HTMLInputElement, problem: string | null) => {
+      showProblem(control, problem);
+      if (problem) problems.push(problem);
+      return problem === null;
+    };
     const change: Partial<PanelFields> = {};
     const allocates = next.requests[subjectIndex(next.requests)]?.op === 'alloc_coherent';
     const phys = this.phys.value.trim().toLowerCase();
     // A panel switched to another operation keeps the new call's own address when the field was empty.
     if (available.phys !== null && !(switched && phys === '')) {
-      const problem = allocates && phys === '' ? null : FIELD_PROBLEMS.phys(phys);
-      if (problem) problems.push(problem);
-      else change.phys = phys === '' ? phys : canonicalAddress(phys);
+      if (check(this.phys, allocates && phys === '' ? null : FIELD_PROBLEMS.phys(phys)))
+        change.phys = phys === '' ? phys : canonicalAddress(phys);
     }
     const size = this.size.value.trim();
     if (available.size !== null) {
-      const problem = FIELD_PROBLEMS.size(size);
-      if (problem) problems.push(problem);
-      else change.size = canonicalSize(size);
+      if (check(this.size, FIELD_PROBLEMS.size(size))) change.size = canonicalSize(size);
     }
     const dir = DIRECTIONS.find((candidate) => candidate === this.dir.value);
     if (available.dir !== null && dir) change.dir = dir;
     const mask = this.mask.value.trim();
-    const maskProblem = FIELD_PROBLEMS.mask(mask);
-    if (maskProblem) problems.push(maskProblem);
-    else change.mask = mask === '' ? null : canonicalMask(mask);
+    if (check(this.mask, FIELD_PROBLEMS.mask(mask))) change.mask = mask === '' ? null : canonicalMask(mask);
     if (isVirtioAdd(next.requests))
       change.offered = this.negotiate.checked
         ? PANEL_VIRTIO_FEATURES.filter((name) => this.features.get(name)?.checked)
@@ -340,6 +341,25 @@ function labelled(control: HTMLElement, labelText: string, mark?: HTMLElement): 
   if (mark) label.append(mark);
   wrapper.append(label, control);
   return wrapper;
+}
+
+/** Marks a field invalid with its problem shown under it, or clears both. */
+function showProblem(control: HTMLInputElement, problem: string | null): void {
+  const wrapper = wrapperOf(control);
+  let note = wrapper.querySelector<HTMLElement>('.field-problem');
+  if (problem === null) {
+    control.removeAttribute('aria-invalid');
+    note?.remove();
+    return;
+  }
+  if (!note) {
+    note = element('span', { className: 'field-problem' });
+    note.id = `${control.id}-problem`;
+    wrapper.append(note);
+  }
+  note.textContent = problem;
+  control.setAttribute('aria-invalid', 'true');
+  control.setAttribute('aria-describedby', note.id);
 }
 
 function wrapperOf(control: HTMLElement): HTMLElement {

@@ -46,7 +46,9 @@ function initialState(): PipelineState | null {
 function simulate(): void {
   const read = controls.read();
   if ('problems' in read) {
-    setStatus(read.problems.join('; '), true);
+    // The pictures are of the last values that simulated; they are dimmed until the input is fixed.
+    setStatus(`Not simulated: ${read.problems.join('; ')}. The pipelines below are for the last valid values.`, true);
+    main!.classList.add('stale');
     return;
   }
   const text = JSON.stringify(read.state);
@@ -79,6 +81,7 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     host.setState(message.state);
     controls.show(message.state, platforms, JSON.stringify(message.state) === lastSent);
     columns.show(message.simulations);
+    main.classList.remove('stale');
     setStatus('');
   } else if (message.type === 'busy') {
     setStatus('Simulating…');
