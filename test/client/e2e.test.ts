@@ -521,6 +521,45 @@ test("the hover's link opens the address pipeline of the hovered call", async ()
   assert.equal(await webview().locator('#dir').inputValue(), 'from_device');
 });
 
+/** A file of a kernel tree, kernel-style, written for this test: a prototype, a caller, then the definition. */
+const MAPPING_C = `// SPDX-License-Identifier: GPL-2.0
+#include <linux/dma-map-ops.h>
+
+dma_addr_t dma_map_page_attrs(struct device *dev, struct page *page,
+		size_t offset, size_t size, enum dma_data_direction dir,
+		unsigned long attrs);
+
+static dma_addr_t demo_caller(struct device *dev, struct page *page)
+{
+	return dma_map_page_attrs(dev, page, 0, PAGE_SIZE, DMA_TO_DEVICE, 0);
+}
+
+dma_addr_t dma_map_page_attrs(struct device *dev, struct page *page,
+		size_t offset, size_t size, enum dma_data_direction dir,
+		unsigned long attrs)
+{
+	return 0;
+}
+`;
+
+test("a stage's kernel link opens the function in the workspace's own kernel tree", async () => {
+  mkdirSync(join(workspace, 'kernel/dma'), { recursive: true });
+  writeFileSync(join(workspace, 'kernel/dma/mapping.c'), MAPPING_C);
+  await webview()
+    .locator('section.pipeline[data-platform="x86_64"] a.dl-stage[data-fn="dma_map_page_attrs"]')
+    .first()
+    .click();
+  const tab = page.locator('.tabs-container .tab', { hasText: 'mapping.c' });
+  await tab.first().waitFor({ timeout: 15_000 });
+  // The cursor is on the definition (line 13), past the prototype and the caller.
+  await page
+    .locator('.statusbar-item', { hasText: /Ln 13, Col 1/ })
+    .first()
+    .waitFor({ timeout: 10_000 });
+  await tab.first().hover();
+  await tab.first().locator('.codicon-close').click();
+});
+
 test('the pipeline panel comes back with its state after the window reloads', async () => {
   // Reload Window shuts the workbench down in order, so the webview's saved state reaches storage first.
   const reloaded = page.waitForEvent('load', { timeout: 30_000 });

@@ -164,6 +164,7 @@ test('invalid messages are rejected with reasons naming the field', () => {
     [{ type: 'simulate', state: { ...base, requests: [] } }, /state\.requests must list/],
     [{ type: 'simulate', state: { ...base, requests: Array(65).fill(map) } }, /state\.requests must list/],
     [{ type: 'simulate', state: { ...base, requests: [map], exampleFields: ['phys', 'op'] } }, /exampleFields/],
+    [{ type: 'openLink', href: 'https://elixir.bootlin.com/x', ref: '../../etc/passwd' }, /openLink\.ref/],
     [{ type: 'simulate', state: { ...base, platforms: [] } }, /state\.platforms/],
     [
       { type: 'simulate', state: { ...base, platforms: Array.from({ length: 13 }, (_, index) => `p${index}`) } },

@@ -4,6 +4,7 @@
 // extension and the unit tests share it.
 import type { PlatformInfo, PlatformSimulation } from '@dmalens/protocol';
 import { isLink, isParamKey, isPlatformId, MAX_OVERRIDE_VALUE } from './inputs';
+import { parseKernelRef } from './kernel-ref';
 import { isRequestList, requestProblems } from './request-check';
 import { EXAMPLE_FIELDS, MAX_PANEL_PLATFORMS, type ExampleField, type PipelineState, type SourceLabel } from './state';
 
@@ -13,10 +14,12 @@ export interface SimulateMessage {
   state: PipelineState;
 }
 
-/** The page asks to open a stage's kernel reference or spec section. */
+/** The page asks to open a stage's kernel reference: in the workspace's tree when it is there, else `href`. */
 export interface OpenLinkMessage {
   type: 'openLink';
   href: string;
+  /** The stage's `path:function` reference, e.g. `kernel/dma/mapping.c:dma_map_page_attrs`. */
+  ref?: string;
 }
 
 /** The page asks to save the picture of one platform as an SVG file. */
@@ -51,7 +54,12 @@ export function validateWebviewMessage(input: unknown): Validation<WebviewMessag
     }
     case 'openLink':
       if (typeof input.href !== 'string' || !isLink(input.href)) return fail('openLink.href must be an https URL');
-      return { ok: true, value: { type: 'openLink', href: input.href } };
+      if (input.ref !== undefined && (typeof input.ref !== 'string' || !parseKernelRef(input.ref)))
+        return fail('openLink.ref must be a kernel path:function reference');
+      return {
+        ok: true,
+        value: { type: 'openLink', href: input.href, ...(typeof input.ref === 'string' ? { ref: input.ref } : {}) },
+      };
     case 'exportSvg':
       if (typeof input.platform !== 'string' || !isPlatformId(input.platform))
         return fail('exportSvg.platform must be a platform id');

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { PlatformInfo, PlatformSimulation, SimulateParams } from '@dmalens/protocol';
 import type { ServerApi } from '../serverApi';
+import { openKernelSource } from './kernel-source';
 import { buildPipelineHtml, createNonce, pipelineWebviewOptions } from './html';
 import { validatePipelineState, validateWebviewMessage, type HostMessage } from './messages';
 import { panelTitle, type PipelineState } from './state';
@@ -138,7 +139,7 @@ class PipelinePanel {
         await this.simulate();
         break;
       case 'openLink':
-        await vscode.env.openExternal(vscode.Uri.parse(message.href, true));
+        await openKernelSource(message.ref, message.href);
         break;
       case 'exportSvg':
         await this.exportSvg(message.platform);

@@ -7,7 +7,7 @@ import { sanitizeSvg } from './svg-allow-list';
 
 export interface ColumnActions {
   exportSvg(platform: string): void;
-  openLink(href: string): void;
+  openLink(href: string, ref: string | undefined): void;
 }
 
 export class Columns {
@@ -67,14 +67,17 @@ export class Columns {
     exportButton.setAttribute('aria-label', `Export the pipeline of ${title} as SVG`);
   }
 
-  /** Stage links open through the extension, which checks them; the page itself never navigates. */
+  /**
+   * Stage links open through the extension, which checks them and opens the kernel tree's own file when the
+   * workspace holds it; the page itself never navigates.
+   */
   private linkStages(picture: SVGSVGElement): void {
     for (const link of picture.querySelectorAll('a')) {
       link.setAttribute('tabindex', '0');
       const open = (event: Event) => {
         event.preventDefault();
         const href = link.getAttribute('href') ?? link.getAttribute('xlink:href') ?? '';
-        if (/^https:\/\//i.test(href)) this.actions.openLink(href);
+        if (/^https:\/\//i.test(href)) this.actions.openLink(href, link.getAttribute('data-ref') ?? undefined);
       };
       link.addEventListener('click', open);
       link.addEventListener('keydown', (event) => {

@@ -21,7 +21,7 @@ if (!(form instanceof HTMLFormElement) || !main || !status)
 const controls = new Controls(form);
 const columns = new Columns(main, nonce, {
   exportSvg: (platform) => host.postMessage({ type: 'exportSvg', platform }),
-  openLink: (href) => host.postMessage({ type: 'openLink', href }),
+  openLink: (href, ref) => host.postMessage({ type: 'openLink', href, ...(ref ? { ref } : {}) }),
 });
 let platforms: PlatformInfo[] = [];
 /** The state this page last asked to simulate, to tell its own echo from a state the extension chose. */
