@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_PLATFORMS, settingsFields } from '../../server/src/config/settings';
+import { CUSTOM_PLATFORM_ID, DEFAULT_PLATFORMS, settingsFields } from '../../server/src/config/settings';
 import { RULES } from '../../server/src/checks/rules';
 import { ShowPipelineCommand } from '@dmalens/protocol';
 import { COMMANDS } from '../../client/src/commandTitles';
@@ -60,7 +60,12 @@ function platformItems(): { enum: string[]; enumDescriptions: string[] } {
     ['string', 'array'],
   );
   assert.deepEqual(forms[0]!.enum, ['auto']);
-  return forms[1]!.items as { enum: string[]; enumDescriptions: string[] };
+  // Built-in ids are offered with their titles; a custom platform's id is accepted by its pattern.
+  const [builtIn, custom] = (
+    forms[1]!.items as { anyOf: { enum: string[]; enumDescriptions: string[]; pattern?: string }[] }
+  ).anyOf;
+  assert.equal(custom!.pattern, CUSTOM_PLATFORM_ID.source);
+  return builtIn!;
 }
 
 test('dmalens.rules offers every rule id with its default severity, and only those', () => {
@@ -131,6 +136,7 @@ test('activation, capabilities and packaging fields are declared', () => {
   assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
   assert.deepEqual([...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(), [
     'dmalens.boards',
+    'dmalens.customPlatforms',
     'dmalens.index.exclude',
     'dmalens.index.maxFileBytes',
     'dmalens.index.maxFiles',

@@ -33,9 +33,14 @@ test('the JSON schema lists every setting with its default and the known platfor
       key,
     );
   }
-  const [auto, list] = schema['dmalens.platforms']!['anyOf'] as { enum?: string[]; items?: { enum: string[] } }[];
+  const [auto, list] = schema['dmalens.platforms']!['anyOf'] as {
+    enum?: string[];
+    items?: { anyOf: [{ enum: string[] }, { pattern: string }] };
+  }[];
   assert.deepEqual(auto!.enum, ['auto']);
-  for (const id of DEFAULT_PLATFORMS) assert.ok(list!.items!.enum.includes(id), id);
+  for (const id of DEFAULT_PLATFORMS) assert.ok(list!.items!.anyOf[0].enum.includes(id), id);
+  // A custom platform's id is accepted by its pattern, in the list and as an overrides key.
+  assert.ok(new RegExp(list!.items!.anyOf[1].pattern).test('my-soc'));
   const rules = schema['dmalens.rules']!['properties'] as Record<string, unknown>;
   assert.ok('unchecked-mapping' in rules);
 });

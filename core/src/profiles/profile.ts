@@ -15,4 +15,6 @@ export interface PlatformProfile {
   sources: string[];
   /** Parameter values; every key must be a registered parameter. Unset keys take the family defaults. */
   params: Params;
+  /** For a profile derived from a built-in one (a user's custom platform), the built-in profile's id. */
+  extends?: string;
 }

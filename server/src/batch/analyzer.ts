@@ -18,7 +18,7 @@ export async function createAnalyzer(options: ScanAnalysisOptions = {}): Promise
   // Problems with the selection are the caller's to report (it validated the same options); the model
   // leaves out what it cannot use.
   const selection = platformSelection(options.platforms ?? 'auto');
-  const { model } = createPlatformModel(selection.ids, options.overrides ?? {});
+  const { model } = createPlatformModel(selection.ids, options.overrides ?? {}, options.customPlatforms ?? []);
   // One project model per kernel tree and thread: the Kconfig files are read once, on the first file. The
   // build files read are reported with the next result, for the scan cache to check on the next scan.
   const buildInputs = new Map<string, string>();

@@ -2,12 +2,15 @@
 import type { SeveritySetting } from '../config/settings';
 import type { PlatformOverrides } from '@dmalens/protocol';
 import type { FileOutcome, FileTask } from './file-scan';
+import type { CustomPlatformSetting } from '../sites/custom-platforms';
 
 /** What a scan is analysed with; plain data because it crosses to worker threads and keys the cache. */
 export interface ScanAnalysisOptions {
   /** `auto`: each file's own build targets (the default); a list: those platforms for every file. */
   platforms?: 'auto' | string[];
   overrides?: PlatformOverrides;
+  /** Platforms of the user's own (dmalens.customPlatforms), usable in `platforms` and `overrides`. */
+  customPlatforms?: CustomPlatformSetting[];
   /** Severity per rule id; `off` disables the rule. */
   severities?: Record<string, SeveritySetting>;
   /** Only these rule ids (the CLI's --rules). */

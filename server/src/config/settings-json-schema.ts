@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { listProfiles } from '@dmalens/core';
 import { RULES } from '../checks/rules';
-import { settingsFields } from './settings';
+import { CUSTOM_PLATFORM_ID, settingsFields } from './settings';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -19,7 +19,7 @@ export function settingsJsonSchema(): Record<string, JsonSchema> {
   properties['dmalens.platforms'] = {
     anyOf: [
       { type: 'string', enum: ['auto'], description: "Each file's own targets" },
-      { type: 'array', items: { type: 'string', enum: platformIds }, uniqueItems: true, minItems: 1 },
+      { type: 'array', items: platformIdSchema(platformIds), uniqueItems: true, minItems: 1 },
     ],
     default: 'auto',
     markdownDescription: settingsFields.platforms.description,
@@ -37,6 +37,14 @@ export function settingsJsonSchema(): Record<string, JsonSchema> {
     ]),
   );
   const overrides = properties['dmalens.overrides']!;
-  overrides['propertyNames'] = { enum: platformIds };
+  overrides['propertyNames'] = platformIdSchema(platformIds);
   return properties;
+}
+
+/** A built-in id (offered for completion) or the id of a custom platform (dmalens.customPlatforms). */
+function platformIdSchema(platformIds: readonly string[]): JsonSchema {
+  return {
+    type: 'string',
+    anyOf: [{ enum: [...platformIds] }, { pattern: CUSTOM_PLATFORM_ID.source }],
+  };
 }

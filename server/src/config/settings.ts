@@ -19,6 +19,21 @@ export type SeveritySetting = (typeof SEVERITY_SETTINGS)[number];
 
 const overrideValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
 
+/** Ids a user may give a platform: lower case, digits, `.`, `_` and `-`; never a `:` (board ids have one). */
+export const CUSTOM_PLATFORM_ID = /^[a-z0-9][a-z0-9._-]{0,39}$/;
+
+function customPlatformSchema() {
+  return z
+    .object({
+      id: z.string().regex(CUSTOM_PLATFORM_ID),
+      base: z.string().min(1),
+      title: z.string().min(1).max(80).optional(),
+      short: z.string().min(1).max(24).optional(),
+      params: z.record(z.string(), overrideValue).default({}),
+    })
+    .strict();
+}
+
 /** Directory names that never hold driver sources worth indexing, in the spirit of `files.exclude`. */
 export const DEFAULT_EXCLUDES = [
   '**/.git/**',
@@ -48,6 +63,13 @@ export const settingsFields = {
     .default({})
     .describe(
       'Severity per rule id ("error", "warning", "information", "hint" or "off"); rules not listed keep their default severity.',
+    ),
+  customPlatforms: z
+    .array(customPlatformSchema())
+    .max(32)
+    .default([])
+    .describe(
+      'Platforms of your own, usable everywhere a built-in platform id is (dmalens.platforms, dmalens.overrides, the pipeline view, Compare Platforms): [{"id": "my-soc", "base": "arm64", "title": "My SoC, DMA window at 0x8000_0000", "params": {"dma_windows": "0x0:0x80000000:0x40000000", "coherent": false}}]. A built-in profile is the base; the parameters take the forms `dmalens simulate --set key=value` takes and are checked one by one, a bad one named and left out.',
     ),
   boards: z
     .array(z.object({ dts: z.string().min(1), node: z.string().startsWith('/') }).strict())
@@ -146,12 +168,26 @@ export function parseSettings(raw: unknown): SettingsOutcome {
       problems.push(`dmalens.${key} is not a DMA Lens setting; it is ignored.`);
       continue;
     }
+    if (key === 'customPlatforms' && Array.isArray(value)) {
+      settings[key] = eachValid(value, customPlatformSchema(), `dmalens.${key}`, problems);
+      continue;
+    }
     const parsed = field.safeParse(value);
     if (parsed.success)
       settings[key] = key === 'rules' ? knownRules(parsed.data as RuleSettings, problems) : parsed.data;
     else problems.push(`dmalens.${key}: ${describeIssues(parsed.error)}; using the default.`);
   }
   return { settings: settings as Settings, problems };
+}
+
+/** The entries of a list that pass their schema; each that does not is named with its reason and left out. */
+function eachValid<T>(items: readonly unknown[], schema: z.ZodType<T>, where: string, problems: string[]): T[] {
+  return items.flatMap((item, index) => {
+    const parsed = schema.safeParse(item);
+    if (parsed.success) return [parsed.data];
+    problems.push(`${where}[${index}]: ${describeIssues(parsed.error)}; it is left out.`);
+    return [];
+  });
 }
 
 type RuleSettings = Record<string, SeveritySetting>;

@@ -33,6 +33,7 @@ function indexKey(settings: Settings): string {
   return JSON.stringify([
     settings.platforms,
     settings.overrides,
+    settings.customPlatforms,
     settings.rules,
     settings['index.exclude'],
     settings['index.maxFileBytes'],
@@ -107,7 +108,12 @@ export class WorkspaceIndex {
       maxFileSize: settings['index.maxFileBytes'],
       // One worker: the index must leave the machine's other core to the editor and the compiler.
       workers: 1,
-      analysis: { platforms: settings.platforms, overrides: settings.overrides, severities: settings.rules },
+      analysis: {
+        platforms: settings.platforms,
+        overrides: settings.overrides,
+        customPlatforms: settings.customPlatforms,
+        severities: settings.rules,
+      },
       signal: abort.signal,
     };
   }

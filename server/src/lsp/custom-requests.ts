@@ -4,7 +4,6 @@
 import { pathToFileURL } from 'node:url';
 import {
   allParamSpecs,
-  listProfiles,
   parseRequest,
   renderMarkdown,
   renderPipelineSvg,
@@ -291,7 +290,7 @@ function platforms(state: ServerState): protocol.PlatformsResult {
     }),
   });
   return {
-    platforms: listProfiles().map(info),
+    platforms: state.model.available().map(info),
     selected: state.model.selected.map((profile) => profile.id),
     auto: state.settings.platforms === 'auto',
     boards: state.configuredBoards.rows().map((row) => info(row.profile)),

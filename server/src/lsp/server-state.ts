@@ -59,7 +59,11 @@ export class ServerState {
   onBoardsChanged: (problems: readonly string[]) => void = () => {};
 
   constructor(private readonly log: (message: string) => void) {
-    this.model = createPlatformModel(platformSelection(this.settings.platforms).ids, this.settings.overrides).model;
+    this.model = createPlatformModel(
+      platformSelection(this.settings.platforms).ids,
+      this.settings.overrides,
+      this.settings.customPlatforms,
+    ).model;
     this.driverBoards = new DriverBoards(this.boards, () => this.boardsArrived([]), log);
     this.configuredBoards = new ConfiguredBoards(this.boards, (problems) => this.boardsArrived(problems));
   }
@@ -71,13 +75,17 @@ export class ServerState {
   }
 
   applySettings(settings: Settings, problems: string[]): void {
-    const built = createPlatformModel(platformSelection(settings.platforms).ids, settings.overrides);
+    const built = createPlatformModel(
+      platformSelection(settings.platforms).ids,
+      settings.overrides,
+      settings.customPlatforms,
+    );
     this.settings = settings;
     this.model = built.model;
     this.settingsProblems = [...problems, ...built.problems];
     if (built.model.selected.length === 0) {
       // An empty or entirely unknown selection would leave hovers blank: fall back to the defaults.
-      const fallback = createPlatformModel(platformSelection('auto').ids, settings.overrides);
+      const fallback = createPlatformModel(platformSelection('auto').ids, settings.overrides, settings.customPlatforms);
       this.model = fallback.model;
       this.settingsProblems.push('dmalens.platforms: no valid platform is selected; using the default platforms.');
     }

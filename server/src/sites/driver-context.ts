@@ -6,7 +6,13 @@
 import type { CallSite } from '../analysis/callsite';
 import { driverRegistrations } from '../analysis/driver-bus';
 import { deviceFacts, deviceOverrides, type DeviceFacts, type MasksSet, type SizeResolver } from './device-facts';
-import { filePlatforms, type BuildTargets, type FilePlatforms, type PlatformChoice } from './file-platforms';
+import {
+  filePlatforms,
+  withCustomPlatforms,
+  type BuildTargets,
+  type FilePlatforms,
+  type PlatformChoice,
+} from './file-platforms';
 import type { PlatformModel } from './platform-model';
 import type { PlatformProfile } from '@dmalens/core';
 import { wireJson } from './wire';
@@ -69,7 +75,8 @@ export function driverContext(
   placement: FilePlacement = { choice: 'setting', targets: null },
 ): DriverContext {
   const selected = model.selected.map((profile) => profile.id);
-  const platforms = filePlatforms(placement.choice, selected, placement.targets);
+  const customs = model.available().filter((profile) => profile.extends);
+  const platforms = withCustomPlatforms(filePlatforms(placement.choice, selected, placement.targets), customs);
   const device = deviceFacts(driverRegistrations(file.text));
   const mask = fileStreamingMask(file.sites);
   const overrides = deviceOverrides(device, masksSet(file.sites));

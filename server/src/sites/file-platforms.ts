@@ -56,6 +56,25 @@ export function filePlatforms(
   };
 }
 
+/**
+ * With `auto`, the user's custom platforms join the files that run on their base platform: a board of one's
+ * own built on rpi4-soc is shown wherever rpi4-soc is. A list in the settings names them itself.
+ */
+export function withCustomPlatforms(
+  platforms: FilePlatforms,
+  customs: readonly { id: string; extends?: string | undefined }[],
+): FilePlatforms {
+  if (platforms.choice !== 'auto') return platforms;
+  const joining = customs.filter((custom) => custom.extends && platforms.ids.includes(custom.extends));
+  if (joining.length === 0) return platforms;
+  const names = joining.map((custom) => custom.id);
+  return {
+    ...platforms,
+    ids: [...platforms.ids, ...names],
+    why: `${platforms.why}; with ${names.join(', ')} from dmalens.customPlatforms`,
+  };
+}
+
 function chosenBySetting(
   selected: readonly string[],
   targets: BuildTargets | null,

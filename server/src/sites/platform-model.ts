@@ -14,6 +14,7 @@ import {
   type Session,
 } from '@dmalens/core';
 import type { ParamOverrideValue, PlatformOverrides } from '@dmalens/protocol';
+import { customPlatforms, sessionComplaint, type CustomPlatformSetting } from './custom-platforms';
 import { wireJson } from './wire';
 
 export interface PlatformRun {
@@ -30,6 +31,8 @@ export interface PlatformModel {
   /** Valid selected platforms, in the user's order. */
   readonly selected: readonly PlatformProfile[];
   profile(id: string): PlatformProfile | undefined;
+  /** Every platform the settings make available: the built-in profiles, then the custom ones. */
+  available(): PlatformProfile[];
   /**
    * Runs the requests in order in one fresh session of the platform, with the validated settings'
    * overrides and then `extraOverrides` (which may be invalid: that is reported in `error`).
@@ -69,14 +72,18 @@ const MEMO_LIMIT = 4096;
 
 /**
  * Builds the model for a platform selection. Unknown ids and overrides the core rejects are returned as
- * problems (sentences for the user) and left out, so that the rest keeps working.
+ * problems (sentences for the user) and left out, so that the rest keeps working. Custom platforms join
+ * the built-in ones under their own ids.
  */
 export function createPlatformModel(
   selection: readonly string[],
   overrides: PlatformOverrides,
+  custom: readonly CustomPlatformSetting[] = [],
 ): { model: PlatformModel; problems: string[] } {
-  const profiles = new Map(listProfiles().map((profile) => [profile.id, profile]));
-  const problems: string[] = [];
+  const builtIn = new Map(listProfiles().map((profile) => [profile.id, profile]));
+  const customs = customPlatforms(custom, builtIn);
+  const profiles = new Map([...builtIn, ...customs.profiles.map((profile) => [profile.id, profile] as const)]);
+  const problems = [...customs.problems];
   const selected: PlatformProfile[] = [];
   for (const id of selection) {
     const profile = profiles.get(id);
@@ -90,18 +97,19 @@ export function createPlatformModel(
   }
   const validOverrides: PlatformOverrides = {};
   for (const [id, values] of Object.entries(overrides)) {
-    if (!profiles.has(id)) {
+    const profile = profiles.get(id);
+    if (!profile) {
       problems.push(`dmalens.overrides: unknown platform id '${id}'; its overrides are ignored.`);
       continue;
     }
     // One mistyped key costs that key, not the platform's whole override.
     const valid: Record<string, ParamOverrideValue> = {};
     for (const [key, value] of Object.entries(values)) {
-      const complaint = sessionComplaint(id, { [key]: value });
+      const complaint = sessionComplaint(profile, { [key]: value });
       if (complaint) problems.push(`dmalens.overrides.${id}.${key}: ${complaint}; that key is left out.`);
       else valid[key] = value;
     }
-    const together = sessionComplaint(id, valid);
+    const together = sessionComplaint(profile, valid);
     if (together) problems.push(`dmalens.overrides.${id}: ${together}; the platform uses its own parameters.`);
     else if (Object.keys(valid).length > 0) validOverrides[id] = valid;
   }
@@ -110,15 +118,6 @@ export function createPlatformModel(
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function sessionComplaint(id: string, overrides: Record<string, ParamOverrideValue>): string | null {
-  try {
-    createSession(id, overrides);
-    return null;
-  } catch (error) {
-    return describe(error);
-  }
 }
 
 /** What every selection of one model shares: results, booted sessions, RAM layouts. */
@@ -141,6 +140,11 @@ class MemoisedModel implements PlatformModel {
 
   profile(id: string): PlatformProfile | undefined {
     return this.profiles.get(id);
+  }
+
+  available(): PlatformProfile[] {
+    // Board profiles join a selection's map for its rows; they are shown by the boards' own lists.
+    return [...this.profiles.values()].filter((profile) => !profile.id.includes(':'));
   }
 
   withSelection(
