@@ -56,6 +56,8 @@ async function build() {
         entryPoints: [extension],
         outfile: join(root, 'client/dist/extension.js'),
         external: ['vscode'],
+        // jsonc-parser's main entry is a UMD module whose requires esbuild cannot follow; its ESM build bundles.
+        alias: { ...cjs.alias, 'jsonc-parser': join(root, 'node_modules/jsonc-parser/lib/esm/main.js') },
       }),
     );
   }

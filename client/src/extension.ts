@@ -17,6 +17,7 @@ import { PipelineView } from './pipeline/panel';
 import { ReportProvider } from './reports';
 import { showShippedDocsRendered } from './renderedDocs';
 import { ServerApi } from './serverApi';
+import { SettingsProblems } from './settings-problems';
 import { createStatusItem } from './statusItem';
 
 /** VS Code calls deactivate() without arguments, so the client it must stop is the one module-level value. */
@@ -58,7 +59,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     void vscode.window.showErrorMessage(`DMA Lens: the language server did not start: ${reason}`);
     return;
   }
-  context.subscriptions.push(createStatusItem(client, server));
+  const settingKeys = Object.keys(
+    (context.extension.packageJSON as { contributes: { configuration: { properties: object } } }).contributes
+      .configuration.properties,
+  );
+  const settingsProblems = new SettingsProblems(settingKeys);
+  context.subscriptions.push(
+    settingsProblems,
+    createStatusItem(client, server, (status) => void settingsProblems.update(status.settingsErrors)),
+  );
 }
 
 export async function deactivate(): Promise<void> {

@@ -63,11 +63,15 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
 
 /**
  * Tells the server which commands this client runs for code actions (turn a rule off, show its page), so
- * that it offers them here and not to editors that could not run them.
+ * that it offers them here and not to editors that could not run them, and that it shows settings
+ * problems itself, so that the server does not send them as a message too.
  */
 const announcedCommands: StaticFeature = {
   fillClientCapabilities(capabilities) {
-    const dmalens: ClientExperimentalCapabilities = { commands: [DisableRuleCommand, ShowRuleDocsCommand] };
+    const dmalens: ClientExperimentalCapabilities = {
+      commands: [DisableRuleCommand, ShowRuleDocsCommand],
+      settingsProblems: true,
+    };
     capabilities.experimental = { ...(capabilities.experimental ?? {}), dmalens };
   },
   getState: () => ({ kind: 'static' }),

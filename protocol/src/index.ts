@@ -326,6 +326,8 @@ export const ShowRuleDocsCommand = 'dmalens.showRuleDocs';
 /** What a client announces in `initialize` as `capabilities.experimental.dmalens`: the commands it runs. */
 export interface ClientExperimentalCapabilities {
   commands: string[];
+  /** The client shows settings problems itself (at their place in settings.json), from the status. */
+  settingsProblems?: boolean;
 }
 
 /** What the server announces in `initialize` as `capabilities.experimental.dmalens`. */

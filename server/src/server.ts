@@ -84,9 +84,11 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     `DMA Lens language server ${SERVER_VERSION} (Node ${process.version}), client ${params.clientInfo?.name ?? 'unknown'}`,
   );
   clientCapabilities = params.capabilities;
-  const announced = (params.capabilities.experimental as { dmalens?: Partial<protocol.ClientExperimentalCapabilities> })
-    ?.dmalens?.commands;
+  const experimental = (params.capabilities.experimental as { dmalens?: Partial<protocol.ClientExperimentalCapabilities> })
+    ?.dmalens;
+  const announced = experimental?.commands;
   state.clientCommands = new Set(Array.isArray(announced) ? announced.filter((id) => typeof id === 'string') : []);
+  state.clientShowsSettingsProblems = experimental?.settingsProblems === true;
   initializationOptions = params.initializationOptions;
   await initParser();
   const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);

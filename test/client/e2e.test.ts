@@ -828,8 +828,16 @@ test('Select Target Platforms saves the pick for the workspace and the hover row
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Workspace' }).first().click();
   const settings = join(workspace, '.vscode/settings.json');
   const deadline = Date.now() + 10_000;
-  const saved = () => (JSON.parse(readFileSync(settings, 'utf8')) as Record<string, unknown>)['dmalens.platforms'];
-  while (JSON.stringify(saved()) === JSON.stringify(PLATFORMS) && Date.now() < deadline) await page.waitForTimeout(100);
+  // VS Code rewrites the file in place: a read can land between the truncation and the write.
+  const saved = () => {
+    try {
+      return (JSON.parse(readFileSync(settings, 'utf8')) as Record<string, unknown>)['dmalens.platforms'];
+    } catch {
+      return undefined;
+    }
+  };
+  const wanted = JSON.stringify(['rpi4-soc', 'x86_64']);
+  while (JSON.stringify(saved()) !== wanted && Date.now() < deadline) await page.waitForTimeout(100);
   assert.deepEqual(saved(), ['rpi4-soc', 'x86_64']);
   // The hover is asked again until the server has the new selection (it re-reads its settings on the change).
   const phys = BigInt(EXAMPLE_PHYS);
@@ -967,6 +975,32 @@ test('the driver bound by of_device_id gets the board rows in its hover', async 
   assert.match(text, /matches "dmalens,demo-capture"/, text);
 });
 
+test('a mistyped override is shown in the Problems panel on its line of settings.json', async () => {
+  const settingsFile = join(workspace, '.vscode/settings.json');
+  const saved = readFileSync(settingsFile, 'utf8');
+  const withTypo = { ...JSON.parse(saved), 'dmalens.overrides': { pseries: { dma_window: 32 } } };
+  writeFileSync(settingsFile, JSON.stringify(withTypo, null, 2));
+  try {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+M');
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: /dmalens\.overrides\.pseries\.dma_window/ });
+    await row.first().waitFor({ timeout: 20_000 });
+    // The marker sits under the file, on the line where the mistyped key is.
+    const line =
+      JSON.stringify(withTypo, null, 2)
+        .split('\n')
+        .findIndex((text) => text.includes('"dma_window"')) + 1;
+    assert.match(await row.first().innerText(), new RegExp(`unknown parameter 'dma_window'[\\s\\S]*\\[Ln ${line},`));
+    const files = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+    assert.ok(
+      files.some((text) => text.includes('settings.json')),
+      files.join('\n'),
+    );
+  } finally {
+    writeFileSync(settingsFile, saved);
+  }
+});
+
 test('Show Output shows the server log; Restart Language Server brings hovers back', async () => {
   await page.keyboard.press('Escape');
   await runCommand('View: Close All Editors');
@@ -974,6 +1008,9 @@ test('Show Output shows the server log; Restart Language Server brings hovers ba
   // The log starts with the version and states the settings in force.
   // Monaco separates the words of a line with no-break spaces, which `\s` matches.
   const output = page.locator('.part.panel .view-lines');
+  // The view shows the end of a long log; its first lines are at the top.
+  await output.first().click();
+  await page.keyboard.press('Control+Home');
   await output
     .filter({ hasText: /DMA\sLens\slanguage\sserver\s\d+\.\d+\.\d+/ })
     .first()

@@ -161,3 +161,20 @@ test('the platform enum lists every profile of the core, with its title', () => 
     profiles.map((profile) => profile.title),
   );
 });
+
+test('the built extension bundle loads with nothing but vscode left to the host', async () => {
+  // A dependency that the bundler could not follow (a UMD module's inner requires) fails only at load time.
+  const { createRequire, Module } = await import('node:module');
+  const loader = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+  const original = loader._load;
+  const anything: unknown = new Proxy(function () {}, { get: () => anything, apply: () => anything });
+  loader._load = function (request: string, ...rest: unknown[]) {
+    return request === 'vscode' ? anything : original.call(this, request, ...rest);
+  };
+  try {
+    const loaded = createRequire(import.meta.url)(join(root, 'client/dist/extension.js')) as Record<string, unknown>;
+    assert.equal(typeof loaded['activate'], 'function');
+  } finally {
+    loader._load = original;
+  }
+});

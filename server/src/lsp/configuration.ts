@@ -61,8 +61,10 @@ export class ConfigurationWatcher {
     this.connection.console.log(`settings in force: ${settingsSummary(this.state.settings)}`);
     if (this.state.settingsProblems.length) {
       const text = `DMA Lens settings: ${this.state.settingsProblems.join(' ')}`;
-      // A plain notification: the user needs no choice, and every client shows window/showMessage.
-      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: text });
+      // A plain notification: the user needs no choice, and every client shows window/showMessage. A client
+      // that shows the problems at their place in settings.json (from the status) is spared the message.
+      if (!this.state.clientShowsSettingsProblems)
+        void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: text });
       this.connection.console.warn(text);
     }
     this.hooks.applied();

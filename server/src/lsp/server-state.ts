@@ -51,6 +51,8 @@ export class ServerState {
   readonly configuredBoards: ConfiguredBoards;
   /** Commands the client runs for code actions (capabilities.experimental.dmalens.commands at initialize). */
   clientCommands: ReadonlySet<string> = new Set();
+  /** The client shows settings problems from the status itself (capabilities.experimental.dmalens.settingsProblems). */
+  clientShowsSettingsProblems = false;
   /** The first workspace folder, where relative paths in the settings start. */
   workspaceFolder: string | null = null;
   /** Board profiles shown lately (rows, device-tree nodes), so that the pipeline view can simulate them by id. */
