@@ -84,8 +84,9 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     `DMA Lens language server ${SERVER_VERSION} (Node ${process.version}), client ${params.clientInfo?.name ?? 'unknown'}`,
   );
   clientCapabilities = params.capabilities;
-  const experimental = (params.capabilities.experimental as { dmalens?: Partial<protocol.ClientExperimentalCapabilities> })
-    ?.dmalens;
+  const experimental = (
+    params.capabilities.experimental as { dmalens?: Partial<protocol.ClientExperimentalCapabilities> }
+  )?.dmalens;
   const announced = experimental?.commands;
   state.clientCommands = new Set(Array.isArray(announced) ? announced.filter((id) => typeof id === 'string') : []);
   state.clientShowsSettingsProblems = experimental?.settingsProblems === true;

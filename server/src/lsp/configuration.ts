@@ -64,7 +64,10 @@ export class ConfigurationWatcher {
       // A plain notification: the user needs no choice, and every client shows window/showMessage. A client
       // that shows the problems at their place in settings.json (from the status) is spared the message.
       if (!this.state.clientShowsSettingsProblems)
-        void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: text });
+        void this.connection.sendNotification(ShowMessageNotification.type, {
+          type: MessageType.Warning,
+          message: text,
+        });
       this.connection.console.warn(text);
     }
     this.hooks.applied();
