@@ -10,6 +10,8 @@ export const COMMANDS = [
   { id: 'dmalens.simulateVirtioNegotiation', title: 'Simulate Virtio Feature Negotiation' },
   { id: 'dmalens.analyzeWorkspace', title: 'Analyze Workspace' },
   { id: 'dmalens.exportSarif', title: 'Export Findings as SARIF' },
+  { id: 'dmalens.groupFindings', title: 'Group Findings By…' },
+  { id: 'dmalens.filterFindings', title: 'Filter Findings…' },
   { id: 'dmalens.comparePlatforms', title: 'Compare Platforms for Buffer' },
   { id: 'dmalens.restartServer', title: 'Restart Language Server' },
   { id: 'dmalens.showOutput', title: 'Show Output' },

@@ -13,6 +13,7 @@ import { virtioNegotiationCommand } from './commands/virtioNegotiation';
 import { COMMANDS, type CommandId } from './commandTitles';
 import { createLanguageClient } from './languageClient';
 import type { DmaLens } from './lens';
+import { FindingsView } from './findings-view/provider';
 import { PipelineView } from './pipeline/panel';
 import { ReportProvider } from './reports';
 import { showShippedDocsRendered } from './renderedDocs';
@@ -28,8 +29,10 @@ const HANDLERS: Record<CommandId, (lens: DmaLens, args: unknown[]) => Promise<vo
   'dmalens.showPipeline': (lens, args) => showPipelineCommand(lens, args[0]),
   'dmalens.selectPlatforms': (lens) => selectPlatformsCommand(lens.server),
   'dmalens.simulateVirtioNegotiation': (lens) => virtioNegotiationCommand(lens.server, lens.reports),
-  'dmalens.analyzeWorkspace': (lens) => analyzeWorkspaceCommand(lens.server, lens.reports),
+  'dmalens.analyzeWorkspace': (lens) => analyzeWorkspaceCommand(lens.server, lens.findings),
   'dmalens.exportSarif': (lens) => exportSarifCommand(lens.server),
+  'dmalens.groupFindings': (lens) => lens.findings.chooseGrouping(),
+  'dmalens.filterFindings': (lens) => lens.findings.chooseFilter(),
   'dmalens.comparePlatforms': (lens) => comparePlatformsCommand(lens),
   'dmalens.restartServer': (lens) => lens.client.restart(),
   'dmalens.showOutput': async (lens) => lens.client.outputChannel.show(true),
@@ -41,14 +44,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = createLanguageClient(context);
   const server = new ServerApi(client);
   const pipeline = new PipelineView(context.extensionUri, server);
+  const findings = new FindingsView();
   const lens: DmaLens = {
     client,
     server,
     reports: new ReportProvider(context.storageUri ?? context.globalStorageUri),
     pipeline,
+    findings,
     lastTarget: undefined,
   };
-  context.subscriptions.push(pipeline, pipeline.registerSerializer(), showShippedDocsRendered(context.extensionUri));
+  context.subscriptions.push(
+    findings,
+    pipeline,
+    pipeline.registerSerializer(),
+    showShippedDocsRendered(context.extensionUri),
+  );
   for (const { id, title } of COMMANDS)
     context.subscriptions.push(registerUserCommand(id, title, (...args) => HANDLERS[id](lens, args)));
   try {

@@ -1,4 +1,4 @@
-// Markdown reports (virtio negotiation, workspace analysis) shown in the markdown preview. They are
+// Markdown reports (the virtio negotiation) shown in the markdown preview. They are
 // written as files into the extension's storage folder, not kept as virtual documents, because the
 // preview follows relative links from a file on disk (`../src/foo.c#L12` opens the file at the
 // line) while it refuses `file:` links from any document.
