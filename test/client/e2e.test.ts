@@ -491,7 +491,10 @@ test('Analyze Workspace shows the findings in a view grouped by directory or MAI
   assert.match(await toast.first().innerText(), /Export SARIF/);
   // The view is a tab of the panel, beside Problems.
   const view = page.locator('.part.panel');
-  await view.getByText(/\d+ findings by directory/).first().waitFor();
+  await view
+    .getByText(/\d+ findings by directory/)
+    .first()
+    .waitFor();
   const rows = view.locator('.monaco-list-row');
   // The rules, each explained once: the Rules node lists them with their counts and titles.
   const rules = rows.filter({ hasText: /^Rules/ }).first();
