@@ -103,6 +103,27 @@ describe('workspace index', () => {
     assert.equal(analysis.totals.files, 1);
     assert.equal(analysis.totals.sites, 2, 'dma_map_single and dma_mapping_error in beta.c');
   });
+
+  test('a new platform selection keeps the indexed sites while the findings are recomputed', async () => {
+    await indexDone();
+    const before = client.statusNotifications.length;
+    await client.changeSettings({ ...(client.settings as object), platforms: ['pseries', 'x86_64'] });
+    type Status = { selected: string[]; index: { state: string; sites: number } };
+    const after = () => client.statusNotifications.slice(before) as Status[];
+    await client.waitFor(
+      () => after().some((status) => status.selected.join() === 'pseries,x86_64' && status.index.state === 'done'),
+      20000,
+      'the index after the platform change',
+    );
+    // While the findings were recomputed the sites were never dropped: no status of the run counted none.
+    const running = after().filter((status) => status.index.state === 'indexing');
+    assert.ok(running.length > 0, 'the findings were recomputed');
+    assert.ok(
+      running.every((status) => status.index.sites > 0),
+      JSON.stringify(running.map((status) => status.index)),
+    );
+    assert.ok((await symbols('dma_map_single')).some((symbol) => symbol.containerName === 'beta_map'));
+  });
 });
 
 describe('workspace index limits', () => {

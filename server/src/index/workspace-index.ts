@@ -28,23 +28,29 @@ export interface IndexReporter {
   log(message: string): void;
 }
 
-/** The settings the index depends on; a change of any of them starts a fresh index. */
-function indexKey(settings: Settings): string {
+/** The settings that decide which files are indexed and what is extracted from them: a change starts afresh. */
+function extractionKey(settings: Settings): string {
   return JSON.stringify([
-    settings.platforms,
-    settings.overrides,
-    settings.customPlatforms,
-    settings.rules,
     settings['index.exclude'],
     settings['index.maxFileBytes'],
     settings['index.enable'],
   ]);
 }
 
+/**
+ * The settings that decide only what the findings say (platforms, their parameters, rule severities). A
+ * change of them keeps the index: its sites and symbols stay in use while the findings are recomputed in
+ * the background, file by file.
+ */
+function findingsKey(settings: Settings): string {
+  return JSON.stringify([settings.platforms, settings.overrides, settings.customPlatforms, settings.rules]);
+}
+
 export class WorkspaceIndex {
   private readonly files = new Map<string, IndexedFile>();
   private abort: AbortController | null = null;
   private key = '';
+  private findings = '';
   private folders: string[] = [];
   status: IndexStatus = { state: 'pending', filesIndexed: 0, filesTotal: 0, skippedFiles: 0, sites: 0 };
   /** Paths skipped with the reason, for the log and the analysis summary. */
@@ -62,12 +68,17 @@ export class WorkspaceIndex {
 
   /** Starts (or restarts) indexing when the relevant settings changed; returns at once. */
   refresh(settings: Settings): void {
-    const key = indexKey(settings);
-    if (key === this.key && this.status.state !== 'pending') return;
+    const key = extractionKey(settings);
+    const findings = findingsKey(settings);
+    const sameFiles = key === this.key && this.status.state !== 'pending';
+    if (sameFiles && findings === this.findings) return;
     this.key = key;
+    this.findings = findings;
     this.abort?.abort();
-    this.files.clear();
-    this.skipped.clear();
+    if (!sameFiles) {
+      this.files.clear();
+      this.skipped.clear();
+    }
     if (!settings['index.enable'] || this.folders.length === 0) {
       this.status = {
         state: settings['index.enable'] ? 'done' : 'disabled',
@@ -120,6 +131,8 @@ export class WorkspaceIndex {
 
   private async run(folders: string[], settings: Settings, abort: AbortController): Promise<void> {
     this.status = { state: 'indexing', filesIndexed: 0, filesTotal: 0, skippedFiles: 0, sites: 0 };
+    // Files kept from the previous run (a platform change) count until their new results replace them.
+    this.recount();
     this.reporter.begin();
     this.reporter.changed();
     const maxFiles = settings['index.maxFiles'];

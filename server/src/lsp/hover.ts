@@ -60,7 +60,7 @@ export function hoverMarkdown(site: CallSite, context: DriverContext, uri: strin
       row.result ? [{ platform: { id: row.platform, title: row.title, short: row.short }, result: row.result }] : [],
     );
     // What differs leads, in the heading: the words a reader needs before the table.
-    parts.push(`**${escapeMarkdown(site.api)}** — ${differsLine(rows)}`);
+    parts.push(`**${markdownCode(site.api)}** — ${differsLine(rows)}`);
     parts.push(renderHoverTable(results));
     const failed = rows.rows.filter((row) => !row.result);
     if (failed.length)
@@ -76,7 +76,7 @@ export function hoverMarkdown(site: CallSite, context: DriverContext, uri: strin
     if (moved) parts.push(moved);
   } else {
     parts.push(
-      `**${escapeMarkdown(site.api)}** — ${escapeMarkdown(entry?.kind ?? site.kind)}${entry ? ` (${markdownCode(entry.header)})` : ''}`,
+      `**${markdownCode(site.api)}** — ${escapeMarkdown(entry?.kind ?? site.kind)}${entry ? ` (${markdownCode(entry.header)})` : ''}`,
     );
     if (site.kind === 'raw-phys') parts.push(rawPhysTable(model));
     const bits = site.kind === 'mask' ? maskBits(site.args[1]) : null;
