@@ -30,11 +30,7 @@ export interface IndexReporter {
 
 /** The settings that decide which files are indexed and what is extracted from them: a change starts afresh. */
 function extractionKey(settings: Settings): string {
-  return JSON.stringify([
-    settings['index.exclude'],
-    settings['index.maxFileBytes'],
-    settings['index.enable'],
-  ]);
+  return JSON.stringify([settings['index.exclude'], settings['index.maxFileBytes'], settings['index.enable']]);
 }
 
 /**
