@@ -4,6 +4,7 @@ import { CodeLens, InlayHint, InlayHintKind, type Connection, type Range } from 
 import type { CallSite } from '../analysis/callsite';
 import { ShowPipelineCommand, type ShowPipelineArgs } from '@dmalens/protocol';
 import { differencesText, siteRows, summaryText, wantsSummary, type SiteRows } from '../sites';
+import { requestDeadline } from './request-budget';
 import type { ServerState } from './server-state';
 
 function within(line: number, range: Range): boolean {
@@ -12,7 +13,8 @@ function within(line: number, range: Range): boolean {
 
 /**
  * The annotation of each site that gets one, with the site: the whole summary for a code lens (a line of its
- * own), what differs from the reference platform for an inlay hint (between `)` and `;`, where it is cut).
+ * own), what differs from the reference platform for an inlay hint (between `)` and `;`, where it is cut),
+ * as many as the request's time budget allows.
  */
 function summaries(
   state: ServerState,
@@ -21,12 +23,17 @@ function summaries(
   words: (rows: SiteRows) => string | null,
 ) {
   const context = state.context(uri);
-  return state.sites(uri).flatMap((site) => {
-    if (!wantsSummary(site.kind) || !wanted(site)) return [];
+  const spent = requestDeadline();
+  const found: { site: CallSite; text: string }[] = [];
+  for (const site of state.sites(uri)) {
+    if (!wantsSummary(site.kind) || !wanted(site)) continue;
+    // Over budget the sites done so far are the answer (those nearest the top of the range first).
+    if (spent()) break;
     const rows = siteRows(site, context);
     const text = rows && rows.rows.length > 0 ? words(rows) : null;
-    return text ? [{ site, text }] : [];
-  });
+    if (text) found.push({ site, text });
+  }
+  return found;
 }
 
 export function inlayHints(state: ServerState, uri: string, range: Range): InlayHint[] {
