@@ -27,7 +27,7 @@ function scan(args: string[], cwd = repoRoot) {
 
 describe('dmalens scan', () => {
   test('text output is compiler style and exits 1 when error-level findings exist', () => {
-    const result = scan(['test/fixtures/rules']);
+    const result = scan(['--notes', 'test/fixtures/rules']);
     assert.equal(result.status, 1, result.stderr);
     const lines = result.stdout.split('\n');
     const stack = lines.find((line) => line.includes('[map-stack-buffer]'));
@@ -41,6 +41,28 @@ describe('dmalens scan', () => {
       lines.some((line) => / note: dma_map_single in demo_fill_rx\(\): /.test(line)),
       'annotated sites are listed',
     );
+  });
+
+  test('by default the text has findings only, and the summary counts each kind by its name', () => {
+    const quiet = scan(['test/fixtures/rules']);
+    const lines = quiet.stdout.trim().split('\n');
+    const findings = lines.filter((line) => / (error|warning|information|hint): .* \[[a-z0-9-]+\]$/.test(line));
+    assert.equal(findings.length, lines.length - 1, 'every line but the summary is a finding');
+    assert.ok(!quiet.stdout.includes(': note: '));
+    const summary = lines.at(-1)!;
+    const count = (severity: string) => findings.filter((line) => line.includes(`: ${severity}: `)).length;
+    assert.match(
+      summary,
+      new RegExp(
+        `; ${count('error')} errors?, ${count('warning')} warnings?, ${count('information')} information, ${count('hint')} hints?`,
+      ),
+    );
+    assert.doesNotMatch(summary, /site note/);
+    // With --notes the same findings, the notes, and their count.
+    const noted = scan(['--notes', 'test/fixtures/rules']).stdout.trim().split('\n');
+    const notes = noted.filter((line) => line.includes(': note: ')).length;
+    assert.ok(notes > 0);
+    assert.match(noted.at(-1)!, new RegExp(`; ${notes} site notes?; `));
   });
 
   test('exit 0 when only warnings are found; --rules restricts the rules', () => {
@@ -112,7 +134,7 @@ describe('dmalens scan', () => {
     assert.equal(result.status, 0, result.stderr);
     const paths = JSON.parse(result.stdout).files.map((file: { path: string }) => file.path.slice(root.length + 1));
     assert.deepEqual(paths, ['a.c', 'b/z.c', 'b-x.c', 'c/d/e.c']);
-    const text = scan(['--jobs', '2', join(root, 'c'), root]);
+    const text = scan(['--notes', '--jobs', '2', join(root, 'c'), root]);
     const notes = text.stdout
       .split('\n')
       .filter((line) => line.includes(': note: '))
@@ -267,8 +289,10 @@ describe('dmalens scan', () => {
   });
 
   test('only the reports that print per-site summaries simulate them', () => {
-    const annotate = (format: string) => analysisOptions(parseScanArguments(['--format', format, fixtures])!).annotate;
-    assert.equal(annotate('text'), true, 'text prints a note per mapping');
+    const annotate = (format: string, ...more: string[]) =>
+      analysisOptions(parseScanArguments(['--format', format, ...more, fixtures])!).annotate;
+    assert.equal(annotate('text'), false, 'text prints findings alone');
+    assert.equal(annotate('text', '--notes'), true, 'text with --notes prints a note per mapping');
     assert.equal(annotate('json'), true, "JSON carries each site's summary");
     assert.equal(annotate('sarif'), false, 'SARIF carries findings alone');
     const sarif = JSON.parse(scan(['--format', 'sarif', fixtures]).stdout);

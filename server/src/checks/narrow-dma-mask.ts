@@ -26,7 +26,7 @@ export const narrowDmaMask: Rule = {
       if (!STREAMING_MASK_SETTERS.has(site.api)) continue;
       const bits = maskBits(site.args[1]);
       if (bits === null || bits >= 64 || bits < 8) continue;
-      if (hasWideMaskAttempt(sites, site)) continue;
+      if (hasWiderAttempt(sites, site, bits)) continue;
       const costs = maskCosts(driver.model, bits);
       if (!costs.length) continue;
       findings.push({
@@ -38,14 +38,17 @@ export const narrowDmaMask: Rule = {
   },
 };
 
-/** The fallback idiom `if (dma_set_mask(dev, DMA_BIT_MASK(64))) dma_set_mask(dev, DMA_BIT_MASK(32));`. */
-function hasWideMaskAttempt(sites: readonly CallSite[], site: CallSite): boolean {
+/**
+ * The fallback idiom `if (dma_set_mask(dev, DMA_BIT_MASK(64))) dma_set_mask(dev, DMA_BIT_MASK(32));`: the
+ * narrow mask is what the device gets only where a wider one was refused, so it is no choice to report.
+ */
+function hasWiderAttempt(sites: readonly CallSite[], site: CallSite, bits: number): boolean {
   return sites.some(
     (other) =>
       other !== site &&
       other.enclosingFunction === site.enclosingFunction &&
       STREAMING_MASK_SETTERS.has(other.api) &&
-      (maskBits(other.args[1]) ?? 0) >= 64,
+      (maskBits(other.args[1]) ?? 0) > bits,
   );
 }
 

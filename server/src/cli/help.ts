@@ -76,14 +76,18 @@ Prints the reference page of every platform profile and parameter (docs/referenc
 `;
 
 export const SCAN_HELP = `Usage: dmalens scan PATH... [--platforms auto|id,id] [--format text|json|sarif] [--rules id,id]
-                    [--exclude GLOB]... [--jobs N] [--cache DIR | --no-cache] [--max-file-size BYTES] [--progress]
+                    [--notes] [--exclude GLOB]... [--jobs N] [--cache DIR | --no-cache] [--max-file-size BYTES]
+                    [--progress]
 
-Every DMA-API and virtio call site and finding under the paths, written while the scan runs.
+Every finding under the paths (and, on request, what each platform does at every DMA call), written while
+the scan runs.
   --platforms      auto (the default): each file's own targets, from its kernel tree's Makefiles and Kconfig
                    (outside a kernel tree, and for files that build almost everywhere, the default platforms
                    ${DEFAULT_PLATFORMS.join(',')}); or a list of platform ids for every file
-  --format         text (compiler style, with a note per mapping, default), json (sites, their per-platform
+  --format         text (compiler style, findings only, default), json (sites, their per-platform
                    summaries and findings), or sarif (SARIF 2.1.0, findings only)
+  --notes          text: also a note per mapping, allocation and virtqueue add saying what each platform
+                   does there (x86: direct · SEV: bounce 1514 B · pseries: H_PUT_TCE ×1)
   --rules          only these rule ids (default: all)
   --exclude        skip paths matching the glob (repeatable; adds to the defaults)
   --jobs           threads that analyse files, this process's own included (0 or 1: no worker threads;

@@ -35,6 +35,8 @@ export interface ScanArguments {
   rules?: string[];
   exclude: string[];
   progress: boolean;
+  /** Text output: also a note per call site with what each platform does there (JSON always has them). */
+  notes: boolean;
   /** undefined = the default cache folder, null = no cache. */
   cacheDir?: string | null;
   jobs?: number;
@@ -43,7 +45,7 @@ export interface ScanArguments {
 
 const SPEC = {
   values: ['platforms', 'format', 'rules', 'exclude', 'cache', 'jobs', 'max-file-size'],
-  flags: ['progress', 'no-cache', 'help'],
+  flags: ['progress', 'notes', 'no-cache', 'help'],
 };
 
 /** The comma-separated items of every occurrence of a list option. */
@@ -81,6 +83,7 @@ export function parseScanArguments(argv: readonly string[]): ScanArguments | nul
     // One glob per --exclude: a comma belongs to the glob (`{a,b}`), not to a list.
     exclude: [...DEFAULT_EXCLUDES, ...(parsed.values.get('exclude') ?? [])],
     progress: parsed.flags.has('progress'),
+    notes: parsed.flags.has('notes'),
     ...(rules ? { rules } : {}),
     ...(parsed.flags.has('no-cache') ? { cacheDir: null } : cache !== undefined ? { cacheDir: cache } : {}),
     ...(jobs !== undefined ? { jobs } : {}),
@@ -198,11 +201,14 @@ function jobsToUse(requested: number | undefined): number {
   return cores;
 }
 
-/** What each file is analysed with: only the text and JSON reports print per-site summaries, so only they simulate them. */
+/**
+ * What each file is analysed with: the JSON report always has the per-site summaries, the text report only
+ * with --notes, so only they simulate them.
+ */
 export function analysisOptions(args: ScanArguments): ScanAnalysisOptions {
   return {
     platforms: args.platforms,
-    annotate: args.format !== 'sarif',
+    annotate: args.format === 'json' || (args.format === 'text' && args.notes),
     ...(args.rules ? { rules: args.rules } : {}),
   };
 }

@@ -133,6 +133,6 @@ export async function tourCommand(argv: readonly string[], scan: (argv: string[]
   if (examples === null)
     return print('\n(The example drivers are not next to this installation, so the scan part of the tour is skipped.)');
   print(`\n${await boardTourText(examples)}`);
-  print(`\nThe bundled example drivers, scanned: dmalens scan ${examples}\n`);
-  await scan([examples]);
+  print(`\nThe bundled example drivers, scanned: dmalens scan --notes ${examples}\n`);
+  await scan(['--notes', examples]);
 }

@@ -1,5 +1,6 @@
 // Compiler-style text: `file:line:col: warning: message [rule-id]` for findings, so editors and CI
-// logs link them, then one `note:` line per annotated call site. Lines and columns are 1-based.
+// logs link them, and with --notes one `note:` line per annotated call site. Lines and columns are 1-based.
+// The last line counts what was printed, each kind by its own name.
 import type { ReportFile, ReportPlatform, ReportTotals, ReportWriter } from './scan-report';
 
 /**
@@ -14,7 +15,7 @@ export function printablePath(path: string): string {
   );
 }
 
-function fileLines(report: ReportFile): string {
+function fileLines(report: ReportFile, countNote: () => void): string {
   const file = { ...report, path: printablePath(report.path) };
   if (file.skipped) return `${file.path}: skipped: ${file.skipped}\n`;
   const entries: { line: number; column: number; text: string }[] = [];
@@ -31,6 +32,7 @@ function fileLines(report: ReportFile): string {
     if (!summary) return;
     const { line, character } = site.nameRange.start;
     const where = site.enclosingFunction ? ` in ${site.enclosingFunction}()` : '';
+    countNote();
     entries.push({
       line,
       column: character,
@@ -43,18 +45,31 @@ function fileLines(report: ReportFile): string {
 
 /** `auto` when each file was shown on its own build targets. */
 export function textWriter(platforms: readonly ReportPlatform[] | 'auto', totals: ReportTotals): ReportWriter {
+  let notes = 0;
+  const countNote = () => notes++;
   return {
-    file: fileLines,
+    file: (report) => fileLines(report, countNote),
     end() {
       const { bySeverity } = totals;
       const rules = Object.entries(totals.byRule)
         .map(([rule, count]) => `${rule} ${count}`)
         .join(', ');
+      const findings = [
+        plural(bySeverity.error!, 'error'),
+        plural(bySeverity.warning!, 'warning'),
+        `${bySeverity.information} information`,
+        plural(bySeverity.hint!, 'hint'),
+      ];
       return (
-        `${totals.files} files with DMA sites, ${totals.sites} call sites; ${bySeverity.error} errors, ${bySeverity.warning} warnings, ${bySeverity.information! + bySeverity.hint!} notes` +
+        `${totals.files} files with DMA sites, ${totals.sites} call sites; ${findings.join(', ')}` +
         (rules ? ` (${rules})` : '') +
+        (notes ? `; ${plural(notes, 'site note')}` : '') +
         `; platforms: ${platforms === 'auto' ? "auto (each file's build targets)" : platforms.map((platform) => platform.id).join(', ')}\n`
       );
     },
   };
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
