@@ -83,3 +83,24 @@ export function isSyncForDevice(api: string): boolean {
 export function kernelDirectionName(direction: Direction): string {
   return DIRECTION_KERNEL_NAME[direction];
 }
+
+/**
+ * A map whose handle is stored and never passed to dma_mapping_error(). Only a handle stored in a variable
+ * can be judged: a handle returned or passed straight on is checked (or not) somewhere this file does not show.
+ */
+export function isUncheckedMapping(site: CallSite): boolean {
+  const stored = site.resultUse === 'assigned' || site.resultUse === 'declared';
+  return (
+    site.kind === 'map' &&
+    returnsMappingErrorValue(site.api) &&
+    stored &&
+    site.handle !== null &&
+    !site.checked &&
+    site.enclosingFunction !== null
+  );
+}
+
+/** The function that recognises a failed map of this API. */
+export function checkFunction(site: CallSite): string {
+  return site.api.startsWith('virtqueue_') ? 'virtqueue_dma_mapping_error' : 'dma_mapping_error';
+}

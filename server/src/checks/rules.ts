@@ -2,6 +2,7 @@
 // docs/rules/<id>.md page (a test checks that every id has one).
 import { mapRodataBuffer, mapStackBuffer, mapVmallocBuffer } from './buffer-origin-rules';
 import { mapInLoop } from './map-in-loop';
+import { mappingZeroCheck } from './mapping-zero-check';
 import { narrowDmaMask } from './narrow-dma-mask';
 import { rawPhysToDevice } from './raw-phys-to-device';
 import { removedApi } from './removed-api';
@@ -14,6 +15,7 @@ import { virtioIommuPlatformRenamed } from './virtio-iommu-platform-renamed';
 
 export const RULES: readonly Rule[] = [
   uncheckedMapping,
+  mappingZeroCheck,
   mapStackBuffer,
   mapVmallocBuffer,
   mapRodataBuffer,

@@ -3,7 +3,8 @@
 // platform where the map can fail (swiotlb full, IOVA space exhausted, TCE table full) the driver then
 // hands DMA_MAPPING_ERROR (all ones) to the device.
 import type { CallSite } from '../analysis/callsite';
-import { returnsMappingErrorValue } from './api-facts';
+import { checkFunction, isUncheckedMapping } from './api-facts';
+import { zeroTestOf } from './mapping-zero-check';
 import type { CheckContext, Fix, Rule, RuleFinding } from './rule';
 import type { LineIndex } from '../analysis/line-index';
 import { pairingIndex, type PairingIndex } from './pairing';
@@ -15,11 +16,13 @@ export const uncheckedMapping: Rule = {
   defaultSeverity: 'warning',
   platformDependent: false,
   check({ sites, lines }: CheckContext): RuleFinding[] {
-    const unchecked = sites.filter(isUncheckedMapping);
-    if (unchecked.length === 0) return [];
+    const candidates = sites.filter(isUncheckedMapping);
+    if (candidates.length === 0) return [];
     // The function bodies, found once for all the file's fixes.
     const index = pairingIndex(lines.text);
     const bodies = topLevelBodies(index.code);
+    // A handle tested against 0 is mapping-zero-check's: checked, but wrongly.
+    const unchecked = candidates.filter((site) => !zeroTestOf(site, index, bodies));
     return unchecked.map((site) => ({
       range: site.nameRange,
       message:
@@ -30,26 +33,6 @@ export const uncheckedMapping: Rule = {
     }));
   },
 };
-
-/**
- * Only a handle stored in a variable can be judged: a handle returned or passed straight on is checked
- * (or not) somewhere this file does not show.
- */
-function isUncheckedMapping(site: CallSite): boolean {
-  const stored = site.resultUse === 'assigned' || site.resultUse === 'declared';
-  return (
-    site.kind === 'map' &&
-    returnsMappingErrorValue(site.api) &&
-    stored &&
-    site.handle !== null &&
-    !site.checked &&
-    site.enclosingFunction !== null
-  );
-}
-
-function checkFunction(site: CallSite): string {
-  return site.api.startsWith('virtqueue_') ? 'virtqueue_dma_mapping_error' : 'dma_mapping_error';
-}
 
 /**
  * Inserts `if (dma_mapping_error(dev, handle))` and the function's own way out after the statement holding the
