@@ -1,6 +1,6 @@
 // The driver-context facts checked on the real Linux 6.1 tree, on the built server over stdio: which
-// platforms a hover shows for drivers whose Kconfig pins them to one machine, and the sizes a kernel
-// developer reads at a glance. Each line of the result says what was expected, from the kernel's Kconfig
+// platforms a call is shown on for drivers whose Kconfig pins them to one machine (the facts the hover's
+// pipeline lists), and the sizes a kernel developer reads at a glance (the hover). Each line of the result says what was expected, from the kernel's Kconfig
 // and headers, and what the hover said.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,16 +37,29 @@ function callWith(text, call, argument) {
   return null;
 }
 
-/** The hover one character into the call name that starts at `offset`, with markdown escapes removed. */
-async function hover(client, tree, path, offset) {
+/** Opens the file and gives the position one character into the call name that starts at `offset`. */
+function openAt(client, tree, path, offset) {
   const file = join(tree, path);
   const text = readFileSync(file, 'utf8');
   const uri = pathToFileURL(file).toString();
   client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
   const before = text.slice(0, offset + 1);
   const position = { line: before.split('\n').length - 1, character: offset + 1 - (before.lastIndexOf('\n') + 1) };
+  return { uri, position };
+}
+
+/** The hover at the call, with markdown escapes removed. */
+async function hover(client, tree, path, offset) {
+  const { uri, position } = openAt(client, tree, path, offset);
   const answer = await client.request('textDocument/hover', { textDocument: { uri }, position });
   return (answer?.contents?.value ?? '').replace(/\\(.)/g, '$1');
+}
+
+/** The platforms the call is shown on, from the facts the pipeline view lists: `Platforms: a, b (why).` */
+async function platformsAt(client, tree, path, offset) {
+  const answer = await client.request('dmalens/callSiteAt', openAt(client, tree, path, offset));
+  const fact = (answer?.facts ?? []).find((line) => line.startsWith('Platforms: '));
+  return /^Platforms: (.+?) \(/.exec(fact ?? '')?.[1] ?? '(no platforms fact)';
 }
 
 /** The checks whose files the tree holds (all of them on Linux 6.1; none on a small test tree). */
@@ -59,8 +72,7 @@ export async function checkDriverContext({ serverScript, tree, env }) {
     await client.initialize(null);
     for (const [path, call, expected] of TARGETS.filter(present)) {
       const text = readFileSync(join(tree, path), 'utf8');
-      const markdown = await hover(client, tree, path, text.indexOf(call));
-      const shown = /Platforms: ([^—\n]+) —/.exec(markdown)?.[1]?.trim() ?? '(no platforms line)';
+      const shown = await platformsAt(client, tree, path, text.indexOf(call));
       lines.push({ check: `${path} targets`, expected: String(expected), got: shown, ok: expected.test(shown) });
     }
     for (const [path, call, argument, expected] of SIZES.filter(present)) {
@@ -68,7 +80,8 @@ export async function checkDriverContext({ serverScript, tree, env }) {
       const offset = callWith(text, call, argument);
       const markdown = offset === null ? '' : await hover(client, tree, path, offset);
       const fact =
-        new RegExp(`size \`${argument.replace(/[()[\]*.]/g, '\\$&')}\` [^;]*`).exec(markdown)?.[0] ?? '(no size fact)';
+        new RegExp(`size \`${argument.replace(/[()[\]*.]/g, '\\$&')}\` [^·]*`).exec(markdown)?.[0]?.trim() ??
+        '(no size fact)';
       lines.push({ check: `${path} ${argument}`, expected: String(expected), got: fact, ok: expected.test(fact) });
     }
   } finally {

@@ -20,7 +20,7 @@ import * as protocol from '@dmalens/protocol';
 import { sarifText } from '../scan/format-sarif';
 import type { ReportFile } from '../scan/scan-report';
 import { paramText } from '../config/param-text';
-import { requestsOn, simulationFor, siteSummary, sourceFacts, toWire } from '../sites';
+import { contextFacts, requestsOn, simulationFor, siteSummary, sourceFacts, toWire } from '../sites';
 import { boardCallSiteAt } from './board-features';
 import type { ServerState } from './server-state';
 
@@ -127,7 +127,7 @@ function callSiteAt(
     requests: simulation ? toWire(first ? requestsOn(simulation, context.model, first) : simulation.requests) : null,
     exampleFields: simulation?.exampleFields ?? [],
     platforms: selected,
-    facts: simulation ? sourceFacts(site, simulation, context) : [],
+    facts: simulation ? sourceFacts(site, simulation, context) : contextFacts(context),
   };
 }
 

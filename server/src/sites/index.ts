@@ -66,7 +66,7 @@ export {
   rowWord,
   wantsSummary,
 } from './words';
-export { sourceFacts } from './site-facts';
+export { contextFacts, sourceFacts } from './site-facts';
 export { createAnnotator, type SiteAnnotations } from './annotations';
 export { siteSummary } from './summary';
 export { toWire, wireJson } from './wire';

@@ -17,10 +17,16 @@ export function sourceFacts(site: CallSite, simulation: SiteSimulation, context:
   if (site.bufferText) facts.push(`Buffer: \`${site.bufferText}\` (${site.bufferOrigin}).`);
   if (simulation.exampleFields.includes('phys')) facts.push('Physical address: an example; the source cannot tell it.');
   if (simulation.approximation) facts.push(`Approximation: ${simulation.approximation}.`);
-  facts.push(`Device: ${context.device.why}.`);
-  facts.push(`Platforms: ${context.platforms.ids.join(', ')} (${context.platforms.why}).`);
-  for (const board of context.boards) facts.push(`Board: ${board.why}.`);
-  return facts;
+  return [...facts, ...contextFacts(context)];
+}
+
+/** What holds for every call of the file: its device, its platforms and why, its board rows. */
+export function contextFacts(context: DriverContext): string[] {
+  return [
+    `Device: ${context.device.why}.`,
+    `Platforms: ${context.platforms.ids.join(', ')} (${context.platforms.why}).`,
+    ...context.boards.map((board) => `Board: ${board.why}.`),
+  ];
 }
 
 function sizeWords(size: NonNullable<CallSite['size']>, simulation: SiteSimulation): string {
