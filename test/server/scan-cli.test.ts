@@ -65,6 +65,40 @@ describe('dmalens scan', () => {
     assert.match(noted.at(-1)!, new RegExp(`; ${notes} site notes?; `));
   });
 
+  test('--baseline reports only new findings; fingerprints survive edits above them; SARIF carries them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dmalens-baseline-'));
+    const unchecked = (name: string) =>
+      `static void ${name}(struct device *dev, void *buf)\n{\n\tdma_addr_t addr = dma_map_single(dev, buf, 64, DMA_TO_DEVICE);\n\n\tdemo_kick(addr);\n}\n`;
+    writeFileSync(join(dir, 'demo.c'), `#include <linux/dma-mapping.h>\n\n${unchecked('demo_old')}`);
+    const before = scan(['--format', 'json', 'demo.c'], dir);
+    writeFileSync(join(dir, 'base.json'), before.stdout);
+    const old = JSON.parse(before.stdout).files[0].diagnostics;
+    assert.equal(old.length, 1);
+    assert.match(old[0].fingerprint, /^[0-9a-f]{24}$/);
+    // A new unchecked map above the old one moves it down three lines.
+    writeFileSync(
+      join(dir, 'demo.c'),
+      `#include <linux/dma-mapping.h>\n\n${unchecked('demo_new')}\n${unchecked('demo_old')}`,
+    );
+    const after = JSON.parse(scan(['--format', 'json', 'demo.c'], dir).stdout).files[0].diagnostics;
+    assert.ok(after.some((finding: { fingerprint: string }) => finding.fingerprint === old[0].fingerprint));
+    const fresh = scan(['--baseline', 'base.json', 'demo.c'], dir);
+    const reported = fresh.stdout.split('\n').filter((line) => line.endsWith('[unchecked-mapping]'));
+    assert.equal(reported.length, 1, fresh.stdout);
+    assert.match(reported[0]!, /^demo\.c:5:/, 'the new map in demo_new, not the old one');
+    const sarif = JSON.parse(scan(['--format', 'sarif', 'demo.c'], dir).stdout);
+    const prints = sarif.runs[0].results.map(
+      (result: { partialFingerprints: Record<string, string> }) => result.partialFingerprints['dmalensFinding/v1'],
+    );
+    assert.ok(prints.includes(old[0].fingerprint), JSON.stringify(prints));
+    // A baseline that is not a report is a usage error that says so.
+    writeFileSync(join(dir, 'bad.json'), '{"no": "files"}');
+    const bad = scan(['--baseline', 'bad.json', 'demo.c'], dir);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--baseline bad\.json: not a report of `dmalens scan --format json`/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   test('exit 0 when only warnings are found; --rules restricts the rules', () => {
     const result = scan(['--rules', 'unchecked-mapping', join(fixtures, 'unchecked-mapping.c')]);
     assert.equal(result.status, 0, result.stderr);

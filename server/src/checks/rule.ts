@@ -48,4 +48,9 @@ export interface Rule {
 export interface Finding extends RuleFinding {
   ruleId: string;
   severity: Severity;
+  /**
+   * Stable across edits elsewhere in the file: the rule, the flagged line's text with its spacing folded,
+   * and which of the equal such lines it is. A baseline of an earlier report matches findings by it.
+   */
+  fingerprint: string;
 }

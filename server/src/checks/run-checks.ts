@@ -5,7 +5,10 @@ import type { SeveritySetting } from '../config/settings';
 import type { CheckContext, Finding, Severity } from './rule';
 import { RULES } from './rules';
 import { suppressionTest } from './suppression';
+import { createHash } from 'node:crypto';
 import { LineIndex } from '../analysis/line-index';
+import { bodyAt, topLevelBodies } from './error-exit';
+import { pairingIndex } from './pairing';
 
 export interface CheckOptions {
   /** Severity per rule id from settings; `off` disables the rule. */
@@ -38,12 +41,31 @@ export function runChecks(input: CheckInput, options: CheckOptions): Finding[] {
     for (const finding of ruleFindings) {
       suppressed ??= suppressionTest(context.lines);
       if (suppressed(finding.range.start.line, rule.id)) continue;
-      findings.push({ ...finding, ruleId: rule.id, severity });
+      findings.push({ ...finding, ruleId: rule.id, severity, fingerprint: '' });
     }
   }
-  return findings.sort(
-    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
-  );
+  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return withFingerprints(findings, context.lines);
+}
+
+/**
+ * Gives each finding its fingerprint: a hash of its rule, the function it is in, its line's text (spacing
+ * folded, so that re-indenting keeps it) and its rank among such findings, never the line number.
+ */
+function withFingerprints(findings: Finding[], lines: LineIndex): Finding[] {
+  if (findings.length === 0) return findings;
+  const bodies = topLevelBodies(pairingIndex(lines.text).code);
+  const seen = new Map<string, number>();
+  for (const finding of findings) {
+    const text = lines.line(finding.range.start.line).replace(/\s+/g, ' ').trim();
+    const body = bodyAt(bodies, lines.offsetAt(finding.range.start));
+    const functionName = body ? (/(\w+)\s*\(/.exec(body.header)?.[1] ?? '') : '';
+    const key = `${finding.ruleId}\u0000${functionName}\u0000${text}`;
+    const rank = seen.get(key) ?? 0;
+    seen.set(key, rank + 1);
+    finding.fingerprint = createHash('sha256').update(`${key}\u0000${rank}`).digest('hex').slice(0, 24);
+  }
+  return findings;
 }
 
 /** Most files have no finding and need no line lookups, so the index is built on first use. */

@@ -76,8 +76,8 @@ Prints the reference page of every platform profile and parameter (docs/referenc
 `;
 
 export const SCAN_HELP = `Usage: dmalens scan PATH... [--platforms auto|id,id] [--format text|json|sarif] [--rules id,id]
-                    [--notes] [--exclude GLOB]... [--jobs N] [--cache DIR | --no-cache] [--max-file-size BYTES]
-                    [--progress]
+                    [--notes] [--baseline REPORT.json] [--exclude GLOB]... [--jobs N] [--cache DIR | --no-cache]
+                    [--max-file-size BYTES] [--progress]
 
 Every finding under the paths (and, on request, what each platform does at every DMA call), written while
 the scan runs.
@@ -89,6 +89,8 @@ the scan runs.
   --notes          text: also a note per mapping, allocation and virtqueue add saying what each platform
                    does there (x86: direct · SEV: bounce 1514 B · pseries: H_PUT_TCE ×1)
   --rules          only these rule ids (default: all)
+  --baseline FILE  leave out the findings of an earlier \`--format json\` report (matched by file path and
+                   fingerprint, which edits elsewhere in the file keep): report only what is new
   --exclude        skip paths matching the glob (repeatable; adds to the defaults)
   --jobs           threads that analyse files, this process's own included (0 or 1: no worker threads;
                    default: one per core, at most 4)

@@ -22,6 +22,7 @@ import { parseArgs } from './args';
 import { SCAN_HELP } from './help';
 import { print } from './output';
 import { compileExcludes, GlobError } from '../batch/glob';
+import { Baseline } from '../scan/baseline';
 import { UsageError } from './usage-error';
 
 type Format = 'text' | 'json' | 'sarif';
@@ -37,6 +38,8 @@ export interface ScanArguments {
   progress: boolean;
   /** Text output: also a note per call site with what each platform does there (JSON always has them). */
   notes: boolean;
+  /** A JSON report of an earlier scan whose findings are left out. */
+  baseline?: string;
   /** undefined = the default cache folder, null = no cache. */
   cacheDir?: string | null;
   jobs?: number;
@@ -44,7 +47,7 @@ export interface ScanArguments {
 }
 
 const SPEC = {
-  values: ['platforms', 'format', 'rules', 'exclude', 'cache', 'jobs', 'max-file-size'],
+  values: ['platforms', 'format', 'rules', 'exclude', 'cache', 'jobs', 'max-file-size', 'baseline'],
   flags: ['progress', 'notes', 'no-cache', 'help'],
 };
 
@@ -76,6 +79,7 @@ export function parseScanArguments(argv: readonly string[]): ScanArguments | nul
   const jobs = count(parsed.values.get('jobs'), 'jobs', 0);
   const maxFileSize = count(parsed.values.get('max-file-size'), 'max-file-size', 1);
   const rules = list(parsed.values.get('rules'));
+  const baseline = parsed.values.get('baseline')?.at(-1);
   const args: ScanArguments = {
     paths: parsed.positionals,
     platforms: platformsArgument(list(parsed.values.get('platforms'))),
@@ -85,6 +89,7 @@ export function parseScanArguments(argv: readonly string[]): ScanArguments | nul
     progress: parsed.flags.has('progress'),
     notes: parsed.flags.has('notes'),
     ...(rules ? { rules } : {}),
+    ...(baseline !== undefined ? { baseline } : {}),
     ...(parsed.flags.has('no-cache') ? { cacheDir: null } : cache !== undefined ? { cacheDir: cache } : {}),
     ...(jobs !== undefined ? { jobs } : {}),
     ...(maxFileSize !== undefined ? { maxFileSize } : {}),
@@ -142,12 +147,19 @@ export async function scanCommand(argv: readonly string[]): Promise<number> {
   }
   const missing = args.paths.find((path) => !existsSync(path));
   if (missing !== undefined) throw new UsageError(`scan: ${missing}: no such file or directory`);
+  let baseline: Baseline | null = null;
+  try {
+    baseline = args.baseline === undefined ? null : Baseline.read(args.baseline);
+  } catch (error) {
+    throw new UsageError(`scan: --baseline ${error instanceof Error ? error.message : String(error)}`);
+  }
   tuneCompilerForBatch();
   const totals = new ReportTotals();
   const writer = createWriter(args.format, args.platforms, totals);
   // On one terminal, the progress line is wiped before report lines go out; it is redrawn on its next update.
   const barShares = args.progress && Boolean(process.stderr.isTTY) && Boolean(process.stdout.isTTY);
-  const cacheProblems = await scanInto(args, async (file) => {
+  const cacheProblems = await scanInto(args, async (scanned) => {
+    const file = baseline ? baseline.filter(scanned) : scanned;
     totals.add(file);
     await write(writer.file(file), barShares);
   });

@@ -19,6 +19,7 @@ function fileEntry(file: ReportFile) {
       severity: finding.severity,
       message: finding.message,
       range: finding.range,
+      fingerprint: finding.fingerprint,
       ...(finding.fix ? { fix: finding.fix } : {}),
     })),
   };

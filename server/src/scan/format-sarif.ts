@@ -46,6 +46,8 @@ function fileResults(file: ReportFile, options: SarifOptions): object[] {
     level: LEVEL[finding.severity],
     message: { text: finding.message },
     locations: [{ physicalLocation: { artifactLocation: location(), region: region(finding.range) } }],
+    // Code-scanning services match results across runs by these; the line number is not part of it.
+    partialFingerprints: { 'dmalensFinding/v1': finding.fingerprint },
     ...(finding.fix
       ? {
           fixes: [
