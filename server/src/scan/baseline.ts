@@ -14,7 +14,7 @@ export class Baseline {
     try {
       report = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
-      throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     const files = (report as { files?: unknown } | null)?.files;
     if (!Array.isArray(files))
