@@ -7,7 +7,7 @@ import { escapeMarkdown, markdownCode } from './escape';
 import type { PlatformResult } from './labels';
 
 /** Platforms that agree on path, outcome and cost, in the order the first of them was listed. */
-export interface OutcomeGroup {
+interface OutcomeGroup {
   platforms: PlatformResult['platform'][];
   path: string;
   /** The device address, or the failure in a few words. */
@@ -18,7 +18,7 @@ export interface OutcomeGroup {
   differs: boolean;
 }
 
-export function outcomeGroups(rows: readonly PlatformResult[]): OutcomeGroup[] {
+function outcomeGroups(rows: readonly PlatformResult[]): OutcomeGroup[] {
   const groups = new Map<string, OutcomeGroup>();
   let referenceKey: string | null = null;
   for (const { platform, result, related } of rows) {
@@ -42,7 +42,7 @@ export function outcomeGroups(rows: readonly PlatformResult[]): OutcomeGroup[] {
 }
 
 /** A platform's name where room is short: its short label, else its title. */
-export function shortName(platform: PlatformResult['platform']): string {
+function shortName(platform: PlatformResult['platform']): string {
   return platform.short ?? platform.title;
 }
 

@@ -4,7 +4,7 @@ export { escapeXml, escapeMarkdown, markdownCode } from './escape';
 export type { PlatformLabel, PlatformResult } from './labels';
 export { renderTextPipeline, renderTextComparison, wrap, type TextOptions } from './text';
 export { renderMarkdown, differsFromFirst, type MarkdownOptions } from './markdown';
-export { renderHoverTable, outcomeGroups, shortName, type OutcomeGroup } from './hover-table';
+export { renderHoverTable } from './hover-table';
 export {
   renderPipelineSvg,
   changedNibbles,

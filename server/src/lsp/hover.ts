@@ -1,7 +1,9 @@
-// Hover on a recognised call: the core's per-platform table for the call's worked example (real size
-// and direction when the source fixes them), what is example and what is fact, for virtio add calls
-// whether the DMA API is used with and without VIRTIO_F_ACCESS_PLATFORM, and a link that opens the
-// address pipeline for this call in the client. Positions outside any recognised call answer null.
+// Hover on a recognised call, small enough for the editor's hover without scrolling: a heading that says
+// which platforms differ from the first and how, the core's compact table for the call's worked example
+// (real size and direction when the source fixes them), for virtio add calls whether the DMA API is used
+// with and without VIRTIO_F_ACCESS_PLATFORM, and one paragraph of what is example and what is fact with a
+// link that opens the address pipeline, where the rules, kernel functions and every fact are. Positions
+// outside any recognised call answer null.
 import {
   catalogueEntry,
   DIRECTION_KERNEL_NAME,
