@@ -55,12 +55,21 @@ export function runChecks(input: CheckInput, options: CheckOptions): Finding[] {
 function withFingerprints(findings: Finding[], lines: LineIndex): Finding[] {
   if (findings.length === 0) return findings;
   const bodies = topLevelBodies(pairingIndex(lines.text).code);
+  // A line is read and hashed once, however many findings it holds (thousands, on a generated line).
+  const lineDigests = new Map<number, string>();
+  const lineDigest = (line: number) => {
+    let digest = lineDigests.get(line);
+    if (digest === undefined) {
+      const text = lines.line(line).replace(/\s+/g, ' ').trim();
+      lineDigests.set(line, (digest = createHash('sha256').update(text).digest('hex')));
+    }
+    return digest;
+  };
   const seen = new Map<string, number>();
   for (const finding of findings) {
-    const text = lines.line(finding.range.start.line).replace(/\s+/g, ' ').trim();
     const body = bodyAt(bodies, lines.offsetAt(finding.range.start));
     const functionName = body ? (/(\w+)\s*\(/.exec(body.header)?.[1] ?? '') : '';
-    const key = `${finding.ruleId}\u0000${functionName}\u0000${text}`;
+    const key = `${finding.ruleId}\u0000${functionName}\u0000${lineDigest(finding.range.start.line)}`;
     const rank = seen.get(key) ?? 0;
     seen.set(key, rank + 1);
     finding.fingerprint = createHash('sha256').update(`${key}\u0000${rank}`).digest('hex').slice(0, 24);
