@@ -3,7 +3,7 @@
 // platform where the map can fail (swiotlb full, IOVA space exhausted, TCE table full) the driver then
 // hands DMA_MAPPING_ERROR (all ones) to the device.
 import type { CallSite } from '../analysis/callsite';
-import { checkFunction, isUncheckedMapping } from './api-facts';
+import { checkFunction, isUncheckedMapping, returnsMappingErrorValue } from './api-facts';
 import { zeroTestOf } from './mapping-zero-check';
 import type { CheckContext, Fix, Rule, RuleFinding } from './rule';
 import type { LineIndex } from '../analysis/line-index';
@@ -16,14 +16,15 @@ export const uncheckedMapping: Rule = {
   defaultSeverity: 'warning',
   platformDependent: false,
   check({ sites, lines }: CheckContext): RuleFinding[] {
+    const discarded = sites.filter(isDiscardedMapping).map(discardedFinding);
     const candidates = sites.filter(isUncheckedMapping);
-    if (candidates.length === 0) return [];
+    if (candidates.length === 0) return discarded;
     // The function bodies, found once for all the file's fixes.
     const index = pairingIndex(lines.text);
     const bodies = topLevelBodies(index.code);
     // A handle tested against 0 is mapping-zero-check's: checked, but wrongly.
     const unchecked = candidates.filter((site) => !zeroTestOf(site, index, bodies));
-    return unchecked.map((site) => ({
+    const findings = unchecked.map((site) => ({
       range: site.nameRange,
       message:
         `${site.api}() result '${site.handle}' is never checked with ${checkFunction(site)}(): ` +
@@ -31,8 +32,30 @@ export const uncheckedMapping: Rule = {
         `and when the map fails (swiotlb full, IOVA or TCE space exhausted) the device receives DMA_MAPPING_ERROR (all ones).`,
       fix: insertCheckFix(site, lines, { index, bodies, sites }),
     }));
+    return [...discarded, ...findings];
   },
 };
+
+/** A map called as a statement of its own in a function (not the body of a macro): its handle is thrown away. */
+function isDiscardedMapping(site: CallSite): boolean {
+  return (
+    site.kind === 'map' &&
+    returnsMappingErrorValue(site.api) &&
+    site.resultUse === 'discarded' &&
+    site.enclosingFunction !== null
+  );
+}
+
+function discardedFinding(site: CallSite): RuleFinding {
+  return {
+    range: site.nameRange,
+    message:
+      `${site.api}() result is discarded: the mapping can be neither checked with ${checkFunction(site)}() nor ` +
+      `unmapped, so the swiotlb slot, IOVA or TCE entry it holds stays taken; with CONFIG_DMA_API_DEBUG unbinding ` +
+      `the driver reports "DMA-API: device driver has pending DMA allocations while released from device [count=…]" ` +
+      `(kernel/dma/debug.c:dma_debug_device_change).`,
+  };
+}
 
 /**
  * Inserts `if (dma_mapping_error(dev, handle))` and the function's own way out after the statement holding the
