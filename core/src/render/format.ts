@@ -17,7 +17,8 @@ export function formatSize(bytes: bigint | number): string {
   return value >= 4096n ? `${value} (0x${value.toString(16)})` : `${value}`;
 }
 
-function plural(count: number, word: string): string {
+/** `1 line`, `64 lines`. */
+export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 

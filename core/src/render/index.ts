@@ -1,5 +1,14 @@
 // The only renderers the server, the CLI and the webview use: nothing renders a trace twice.
-export { formatAddress, formatSize, costSummary, costBadges, mergeCosts, outcomeText, changedBits } from './format';
+export {
+  formatAddress,
+  formatSize,
+  costSummary,
+  costBadges,
+  mergeCosts,
+  outcomeText,
+  changedBits,
+  plural,
+} from './format';
 export { escapeXml, escapeMarkdown, markdownCode } from './escape';
 export type { PlatformLabel, PlatformResult } from './labels';
 export { renderTextPipeline, renderTextComparison, wrap, type TextOptions } from './text';

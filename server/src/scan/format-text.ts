@@ -1,6 +1,7 @@
 // Compiler-style text: `file:line:col: warning: message [rule-id]` for findings, so editors and CI
 // logs link them, and with --notes one `note:` line per annotated call site. Lines and columns are 1-based.
 // The last line counts what was printed, each kind by its own name.
+import { plural } from '@dmalens/core';
 import type { ReportFile, ReportPlatform, ReportTotals, ReportWriter } from './scan-report';
 
 /**
@@ -68,8 +69,4 @@ export function textWriter(platforms: readonly ReportPlatform[] | 'auto', totals
       );
     },
   };
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }

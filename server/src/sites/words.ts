@@ -1,7 +1,7 @@
 // Short words for a simulated outcome, shared by diagnostics, inlay hints, code lenses, the scan's notes
 // and the hover tables, so that the same result is described the same way everywhere. The numbers come
 // straight from the core's trace; nothing here computes a cost.
-import { formatAddress, type OpResult } from '@dmalens/core';
+import { formatAddress, plural, type OpResult } from '@dmalens/core';
 import { EXAMPLE_SIZE } from '@dmalens/protocol';
 import type { SiteRows } from './rows';
 
@@ -38,10 +38,6 @@ export function costWords(
   if (lines.clean > 0) parts.push(`clean ${plural(lines.clean, 'line')}`);
   if (lines.invalidate > 0) parts.push(`invalidate ${plural(lines.invalidate, 'line')}`);
   return parts.join(', ');
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 export function bounceBytes(result: OpResult, moments: readonly string[] = ['map', 'unmap', 'sync']): number {
