@@ -6,62 +6,9 @@
 // without an error value, memory allocated earlier that nothing releases, labels that do not fit), there
 // is none: a quick fix must never write code that compiles into a leak or a wrong return.
 import type { CallSite } from '../analysis/callsite';
+import { escapeRegExp } from '../analysis/regexp-text';
+import type { FunctionBody } from './function-bodies';
 import type { PairingIndex } from './pairing';
-
-export interface FunctionBody {
-  /** Offset of the body's `{` and just past its `}`. */
-  open: number;
-  close: number;
-  /** The declaration before the body: return type, name and parameters, comments and literals blanked. */
-  header: string;
-}
-
-/** Every top-level brace pair of a text whose comments and literals are blanked (maskNonCode): function bodies, and initialisers. */
-export function topLevelBodies(masked: string): FunctionBody[] {
-  const bodies: FunctionBody[] = [];
-  let depth = 0;
-  let open = -1;
-  let boundary = 0;
-  for (let index = 0; index < masked.length; index++) {
-    const char = masked[index];
-    if (char === '{') {
-      if (depth === 0) open = index;
-      depth++;
-    } else if (char === '}') {
-      depth--;
-      if (depth === 0 && open >= 0) {
-        bodies.push({ open, close: index + 1, header: headerBefore(masked, boundary, open) });
-        boundary = index + 1;
-      }
-      if (depth < 0) depth = 0;
-    } else if (char === ';' && depth === 0) boundary = index + 1;
-  }
-  return bodies;
-}
-
-/** The body holding an offset, by binary search over bodies in order. */
-export function bodyAt(bodies: readonly FunctionBody[], offset: number): FunctionBody | null {
-  let low = 0;
-  let high = bodies.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    const body = bodies[middle]!;
-    if (offset < body.open) high = middle - 1;
-    else if (offset >= body.close) low = middle + 1;
-    else return body;
-  }
-  return null;
-}
-
-/** Preprocessor lines between the previous declaration and this one are not part of its header. */
-function headerBefore(masked: string, from: number, open: number): string {
-  const lines = masked.slice(from, open).split('\n');
-  return lines
-    .filter((line) => !line.trimStart().startsWith('#'))
-    .join(' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
 
 export type ReturnShape = 'errno' | 'pointer' | 'void' | 'other';
 
@@ -268,6 +215,5 @@ function unwindLabel(input: ErrorExitInput, earlier: readonly Held[]): ErrorExit
 
 /** Whether the code names the lvalue as a whole (`priv->dma` but not `priv->dma_len`). */
 function mentions(code: string, lvalue: string): boolean {
-  const escaped = lvalue.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^\\w.>])${escaped}(?![\\w\\[])`).test(code);
+  return new RegExp(`(^|[^\\w.>])${escapeRegExp(lvalue)}(?![\\w\\[])`).test(code);
 }

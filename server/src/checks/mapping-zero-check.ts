@@ -6,7 +6,6 @@ import type { CallSite } from '../analysis/callsite';
 import { escapeRegExp } from '../analysis/regexp-text';
 import { checkFunction, isUncheckedMapping } from './api-facts';
 import { pairingIndex, type PairingIndex } from './pairing';
-import { bodyAt, topLevelBodies, type FunctionBody } from './error-exit';
 import type { CheckContext, Rule, RuleFinding } from './rule';
 
 export const mappingZeroCheck: Rule = {
@@ -18,9 +17,8 @@ export const mappingZeroCheck: Rule = {
     const candidates = sites.filter(isUncheckedMapping);
     if (candidates.length === 0) return [];
     const index = pairingIndex(lines.text);
-    const bodies = topLevelBodies(index.code);
     return candidates.flatMap((site) => {
-      const test = zeroTestOf(site, index, bodies);
+      const test = zeroTestOf(site, index);
       if (test === null) return [];
       const at = lines.positionAt(site.offset + test.offset);
       return [
@@ -40,9 +38,8 @@ export const mappingZeroCheck: Rule = {
 export function zeroTestOf(
   site: CallSite,
   index: PairingIndex,
-  bodies: readonly FunctionBody[],
 ): { offset: number; length: number; text: string } | null {
-  const body = bodyAt(bodies, site.offset);
+  const body = index.functionAt(site.offset);
   if (!body || !site.handle) return null;
   return zeroTest(index.code.slice(site.offset, body.close), site.handle);
 }

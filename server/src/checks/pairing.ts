@@ -8,6 +8,7 @@
 import type { CallSite } from '../analysis/callsite';
 import { escapeRegExp } from '../analysis/regexp-text';
 import { maskNonCode } from './code-identifiers';
+import { bodyAt, topLevelBodies, type FunctionBody } from './function-bodies';
 import { isWordCode } from '../analysis/name-search';
 
 /**
@@ -23,6 +24,7 @@ export class PairingIndex {
   private readonly openOf = new Map<number, number>();
   private readonly parentOf = new Map<number, number>();
   private readonly assignments = new Map<string, number[]>();
+  private bodies: FunctionBody[] | null = null;
 
   constructor(text: string) {
     this.code = maskNonCode(text);
@@ -42,6 +44,11 @@ export class PairingIndex {
         this.braces.push(index);
       }
     }
+  }
+  /** The top-level body holding an offset (a function's, or an initialiser's); the bodies are found once. */
+  functionAt(offset: number): FunctionBody | null {
+    this.bodies ??= topLevelBodies(this.code);
+    return bodyAt(this.bodies, offset);
   }
 
   /** The innermost block around `offset`: the `{` and `}` offsets, or null at file scope. */

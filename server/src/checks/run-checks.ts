@@ -7,7 +7,6 @@ import { RULES } from './rules';
 import { suppressionTest } from './suppression';
 import { createHash } from 'node:crypto';
 import { LineIndex } from '../analysis/line-index';
-import { bodyAt, topLevelBodies } from './error-exit';
 import { pairingIndex } from './pairing';
 
 export interface CheckOptions {
@@ -54,7 +53,7 @@ export function runChecks(input: CheckInput, options: CheckOptions): Finding[] {
  */
 function withFingerprints(findings: Finding[], lines: LineIndex): Finding[] {
   if (findings.length === 0) return findings;
-  const bodies = topLevelBodies(pairingIndex(lines.text).code);
+  const index = pairingIndex(lines.text);
   // A line is read and hashed once, however many findings it holds (thousands, on a generated line).
   const lineDigests = new Map<number, string>();
   const lineDigest = (line: number) => {
@@ -67,7 +66,7 @@ function withFingerprints(findings: Finding[], lines: LineIndex): Finding[] {
   };
   const seen = new Map<string, number>();
   for (const finding of findings) {
-    const body = bodyAt(bodies, lines.offsetAt(finding.range.start));
+    const body = index.functionAt(lines.offsetAt(finding.range.start));
     const functionName = body ? (/(\w+)\s*\(/.exec(body.header)?.[1] ?? '') : '';
     const key = `${finding.ruleId}\u0000${functionName}\u0000${lineDigest(finding.range.start.line)}`;
     const rank = seen.get(key) ?? 0;

@@ -8,7 +8,7 @@ import { zeroTestOf } from './mapping-zero-check';
 import type { CheckContext, Fix, Rule, RuleFinding } from './rule';
 import type { LineIndex } from '../analysis/line-index';
 import { pairingIndex, type PairingIndex } from './pairing';
-import { bodyAt, errorExit, topLevelBodies, type FunctionBody } from './error-exit';
+import { errorExit } from './error-exit';
 
 export const uncheckedMapping: Rule = {
   id: 'unchecked-mapping',
@@ -19,18 +19,16 @@ export const uncheckedMapping: Rule = {
     const discarded = sites.filter(isDiscardedMapping).map(discardedFinding);
     const candidates = sites.filter(isUncheckedMapping);
     if (candidates.length === 0) return discarded;
-    // The function bodies, found once for all the file's fixes.
     const index = pairingIndex(lines.text);
-    const bodies = topLevelBodies(index.code);
     // A handle tested against 0 is mapping-zero-check's: checked, but wrongly.
-    const unchecked = candidates.filter((site) => !zeroTestOf(site, index, bodies));
+    const unchecked = candidates.filter((site) => !zeroTestOf(site, index));
     const findings = unchecked.map((site) => ({
       range: site.nameRange,
       message:
         `${site.api}() result '${site.handle}' is never checked with ${checkFunction(site)}(): ` +
         `with CONFIG_DMA_API_DEBUG the unmap reports "DMA-API: device driver failed to check map error[device address=0x…] [size=… bytes] [mapped as single]", ` +
         `and when the map fails (swiotlb full, IOVA or TCE space exhausted) the device receives DMA_MAPPING_ERROR (all ones).`,
-      fix: insertCheckFix(site, lines, { index, bodies, sites }),
+      fix: insertCheckFix(site, lines, { index, sites }),
     }));
     return [...discarded, ...findings];
   },
@@ -64,11 +62,11 @@ function discardedFinding(site: CallSite): RuleFinding {
 function insertCheckFix(
   site: CallSite,
   lines: LineIndex,
-  file: { index: PairingIndex; bodies: readonly FunctionBody[]; sites: readonly CallSite[] },
+  file: { index: PairingIndex; sites: readonly CallSite[] },
 ): Fix | undefined {
   const device = site.args[0];
   if (!device || !site.handle) return undefined;
-  const body = bodyAt(file.bodies, site.offset);
+  const body = file.index.functionAt(site.offset);
   if (!body) return undefined;
   const exit = errorExit({ index: file.index, body, site, sites: file.sites });
   if (!exit) return undefined;
