@@ -38,29 +38,35 @@ export function customPlatforms(
       );
       return;
     }
-    const params = validParams(base, entry.params, `${where}.params`, result.problems);
+    const fallback = `the parameters of '${base.id}'`;
+    const params = validParams(base, entry.params, `${where}.params`, fallback, result.problems) ?? {};
     result.profiles.push(customProfile(entry, base, params));
   });
   return result;
 }
 
-/** The parameters the core accepts, one by one and then together; the others are named and left out. */
-function validParams(
-  base: PlatformProfile,
+/**
+ * The parameters the core accepts for a profile, one by one and then together, in `--set` forms (custom
+ * platforms' and `dmalens.overrides`'): a bad key is named under `where` and left out; when the good ones
+ * do not go together, that is named with what the platform uses instead (`fallback`) and the answer is null.
+ */
+export function validParams(
+  profile: PlatformProfile,
   params: Record<string, ParamOverrideValue>,
   where: string,
+  fallback: string,
   problems: string[],
-): Record<string, ParamOverrideValue> {
+): Record<string, ParamOverrideValue> | null {
   const valid: Record<string, ParamOverrideValue> = {};
   for (const [key, value] of Object.entries(params)) {
-    const complaint = sessionComplaint(base, { [key]: value });
+    const complaint = sessionComplaint(profile, { [key]: value });
     if (complaint) problems.push(`${where}.${key}: ${complaint}; that key is left out.`);
     else valid[key] = value;
   }
-  const together = sessionComplaint(base, valid);
+  const together = sessionComplaint(profile, valid);
   if (!together) return valid;
-  problems.push(`${where}: ${together}; the platform uses the parameters of '${base.id}'.`);
-  return {};
+  problems.push(`${where}: ${together}; the platform uses ${fallback}.`);
+  return null;
 }
 
 function customProfile(
@@ -85,10 +91,7 @@ function customProfile(
 }
 
 /** The core's complaint about a profile with these overrides, in its own words, or null. */
-export function sessionComplaint(
-  profile: PlatformProfile,
-  overrides: Record<string, ParamOverrideValue>,
-): string | null {
+function sessionComplaint(profile: PlatformProfile, overrides: Record<string, ParamOverrideValue>): string | null {
   try {
     createSession(profile, overrides);
     return null;

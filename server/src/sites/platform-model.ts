@@ -14,7 +14,7 @@ import {
   type Session,
 } from '@dmalens/core';
 import type { ParamOverrideValue, PlatformOverrides } from '@dmalens/protocol';
-import { customPlatforms, sessionComplaint, type CustomPlatformSetting } from './custom-platforms';
+import { customPlatforms, validParams, type CustomPlatformSetting } from './custom-platforms';
 import { wireJson } from './wire';
 
 export interface PlatformRun {
@@ -103,15 +103,8 @@ export function createPlatformModel(
       continue;
     }
     // One mistyped key costs that key, not the platform's whole override.
-    const valid: Record<string, ParamOverrideValue> = {};
-    for (const [key, value] of Object.entries(values)) {
-      const complaint = sessionComplaint(profile, { [key]: value });
-      if (complaint) problems.push(`dmalens.overrides.${id}.${key}: ${complaint}; that key is left out.`);
-      else valid[key] = value;
-    }
-    const together = sessionComplaint(profile, valid);
-    if (together) problems.push(`dmalens.overrides.${id}: ${together}; the platform uses its own parameters.`);
-    else if (Object.keys(valid).length > 0) validOverrides[id] = valid;
+    const valid = validParams(profile, values, `dmalens.overrides.${id}`, 'its own parameters', problems);
+    if (valid && Object.keys(valid).length > 0) validOverrides[id] = valid;
   }
   return { model: new MemoisedModel(profiles, selected, validOverrides, new ModelMemo()), problems };
 }
