@@ -31,6 +31,8 @@ export class FindingsView implements vscode.TreeDataProvider<Node>, vscode.Dispo
   private grouping: Grouping = 'directory';
   private filter: FindingsFilter = { rules: [], severities: [] };
   private maintainers: Maintainers | null = null;
+  /** The groups the tree shows, made at each refresh (new result, grouping or filter). */
+  private shown: FindingGroup[] = [];
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly view: vscode.TreeView<Node>;
@@ -115,7 +117,7 @@ export class FindingsView implements vscode.TreeDataProvider<Node>, vscode.Dispo
   getChildren(node?: Node): Node[] {
     if (!node) {
       if (!this.result) return [];
-      return [{ kind: 'rules' }, ...this.groups().map((group) => ({ kind: 'group' as const, group }))];
+      return [{ kind: 'rules' }, ...this.shown.map((group) => ({ kind: 'group' as const, group }))];
     }
     switch (node.kind) {
       case 'rules':
@@ -144,7 +146,8 @@ export class FindingsView implements vscode.TreeDataProvider<Node>, vscode.Dispo
   }
 
   private refresh(): void {
-    const shown = this.groups().reduce((sum, group) => sum + group.count, 0);
+    this.shown = this.groups();
+    const shown = this.shown.reduce((sum, group) => sum + group.count, 0);
     const filtered = this.filter.rules.length + this.filter.severities.length > 0;
     // Shown above the tree: a view alone in its panel tab has no header for a description.
     this.view.message = this.result
