@@ -75,17 +75,25 @@ export const REFERENCE_HELP = `Usage: dmalens reference
 Prints the reference page of every platform profile and parameter (docs/reference/platforms.md) as markdown.
 `;
 
-export const SCAN_HELP = `Usage: dmalens scan PATH... [--platforms auto|id,id] [--format text|json|sarif] [--rules id,id]
-                    [--notes] [--baseline REPORT.json] [--exclude GLOB]... [--jobs N] [--cache DIR | --no-cache]
-                    [--max-file-size BYTES] [--progress]
+export const SCAN_HELP = `Usage: dmalens scan PATH... [--platforms auto|id,id] [--format text|json|sarif|checkpatch]
+                    [--rules id,id] [--notes] [--baseline REPORT.json] [--fail-on SEVERITY] [--exclude GLOB]...
+                    [--jobs N] [--cache DIR | --no-cache] [--max-file-size BYTES] [--progress]
+       dmalens scan --diff REV|A..B|PATCH|- [PATH...] [same options]
 
 Every finding under the paths (and, on request, what each platform does at every DMA call), written while
-the scan runs.
+the scan runs. With --diff, only what a change is answerable for.
   --platforms      auto (the default): each file's own targets, from its kernel tree's Makefiles and Kconfig
                    (outside a kernel tree, and for files that build almost everywhere, the default platforms
                    ${DEFAULT_PLATFORMS.join(',')}); or a list of platform ids for every file
+  --diff CHANGE    check a change: a git revision (its diff to the working tree), a range A..B, a patch file
+                   (git format-patch or diff -u, applied to the working tree or not) or - for one on standard
+                   input. Each C file it changes is analysed whole, before and after; reported are the
+                   findings on lines it adds and the findings it brings into functions it touches. PATHs
+                   (default .) limit the files; a patch's paths are relative to the git top level (or to the
+                   current directory outside git)
   --format         text (compiler style, findings only, default), json (sites, their per-platform
-                   summaries and findings), or sarif (SARIF 2.1.0, findings only)
+                   summaries and findings), sarif (SARIF 2.1.0, findings only), or checkpatch (as
+                   checkpatch.pl --terse --show-types: FILE:LINE: WARNING:TYPE: message, then its total line)
   --notes          text: also a note per mapping, allocation and virtqueue add saying what each platform
                    does there (x86: direct · SEV: bounce 1514 B · pseries: H_PUT_TCE ×1)
   --rules          only these rule ids (default: all)
@@ -97,7 +105,11 @@ the scan runs.
   --cache DIR      where the scan cache lives (default: $XDG_CACHE_HOME/dmalens); --no-cache disables it
   --max-file-size  skip files larger than this many bytes (default ${DEFAULT_MAX_FILE_BYTES}), with a note
   --progress       draw a progress bar on stderr when it is a terminal
-Exit status: 0 no error-level findings, 1 error-level findings, 2 bad usage.
+  --fail-on        the least severity that makes the exit status 1: error (the default), warning (the
+                   default with --diff), information, hint, or never
+A changed file the patch matches neither applied nor unapplied is listed as skipped, with the hunk.
+Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 bad usage (an unknown option, a
+revision git does not know, a malformed patch).
 `;
 
 export const DT_HELP = `Usage: dmalens dt FILE.dts [--include DIR]... [--overlay FILE]... [--node PATH] [--arch ARCH] [--json]

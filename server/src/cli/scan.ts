@@ -2,7 +2,7 @@
 // [--jobs N] [--cache DIR | --no-cache] [--max-file-size BYTES] [--progress]`: every DMA call site and
 // finding under the paths, as a report written while the scan runs. Exit status: 0 when no finding has
 // error severity, 1 when one does, 2 for bad usage (unknown option, platform or rule: a UsageError).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { availableParallelism } from 'node:os';
@@ -24,9 +24,14 @@ import { print } from './output';
 import { compileExcludes, GlobError } from '../batch/glob';
 import { Baseline } from '../scan/baseline';
 import { UsageError } from './usage-error';
+import { checkpatchWriter } from '../scan/format-checkpatch';
+import { PatchSourceError, readChange, type PatchChange } from '../patch/patch-source';
+import { changeReports } from './scan-change';
 
-type Format = 'text' | 'json' | 'sarif';
-const FORMATS: readonly Format[] = ['text', 'json', 'sarif'];
+type Format = 'text' | 'json' | 'sarif' | 'checkpatch';
+const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'checkpatch'];
+const SEVERITIES = ['error', 'warning', 'information', 'hint'] as const;
+type FailOn = (typeof SEVERITIES)[number] | 'never';
 
 export interface ScanArguments {
   paths: string[];
@@ -40,6 +45,10 @@ export interface ScanArguments {
   notes: boolean;
   /** A JSON report of an earlier scan whose findings are left out. */
   baseline?: string;
+  /** Check a change only (`-`, a patch file, a git revision or range): its findings, in the files it changes. */
+  diff?: string;
+  /** The least severity that makes the exit status 1: error for a tree, warning for a change. */
+  failOn: FailOn;
   /** undefined = the default cache folder, null = no cache. */
   cacheDir?: string | null;
   jobs?: number;
@@ -47,7 +56,7 @@ export interface ScanArguments {
 }
 
 const SPEC = {
-  values: ['platforms', 'format', 'rules', 'exclude', 'cache', 'jobs', 'max-file-size', 'baseline'],
+  values: ['platforms', 'format', 'rules', 'exclude', 'cache', 'jobs', 'max-file-size', 'baseline', 'diff', 'fail-on'],
   flags: ['progress', 'notes', 'no-cache', 'help'],
 };
 
@@ -71,17 +80,24 @@ function count(values: readonly string[] | undefined, option: string, minimum: n
 export function parseScanArguments(argv: readonly string[]): ScanArguments | null {
   const parsed = parseArgs(argv, SPEC, 'scan');
   if (parsed.flags.has('help')) return null;
-  if (!parsed.positionals.length) throw new UsageError('scan: no PATH given (see `dmalens scan --help`)');
+  const diff = parsed.values.get('diff')?.at(-1);
+  if (!parsed.positionals.length && diff === undefined)
+    throw new UsageError('scan: no PATH given (see `dmalens scan --help`)');
   const format = parsed.values.get('format')?.at(-1) ?? 'text';
   const known = FORMATS.find((candidate) => candidate === format);
-  if (!known) throw new UsageError(`scan: --format must be text, json or sarif, not '${format}'`);
+  if (!known) throw new UsageError(`scan: --format must be text, json, sarif or checkpatch, not '${format}'`);
+  const failOn = parsed.values.get('fail-on')?.at(-1) ?? (diff === undefined ? 'error' : 'warning');
+  const knownFailOn = [...SEVERITIES, 'never' as const].find((candidate) => candidate === failOn);
+  if (!knownFailOn)
+    throw new UsageError(`scan: --fail-on must be error, warning, information, hint or never, not '${failOn}'`);
   const cache = parsed.values.get('cache')?.at(-1);
   const jobs = count(parsed.values.get('jobs'), 'jobs', 0);
   const maxFileSize = count(parsed.values.get('max-file-size'), 'max-file-size', 1);
   const rules = list(parsed.values.get('rules'));
   const baseline = parsed.values.get('baseline')?.at(-1);
   const args: ScanArguments = {
-    paths: parsed.positionals,
+    paths: parsed.positionals.length ? parsed.positionals : ['.'],
+    failOn: knownFailOn,
     platforms: platformsArgument(list(parsed.values.get('platforms'))),
     format: known,
     // One glob per --exclude: a comma belongs to the glob (`{a,b}`), not to a list.
@@ -90,6 +106,7 @@ export function parseScanArguments(argv: readonly string[]): ScanArguments | nul
     notes: parsed.flags.has('notes'),
     ...(rules ? { rules } : {}),
     ...(baseline !== undefined ? { baseline } : {}),
+    ...(diff !== undefined ? { diff } : {}),
     ...(parsed.flags.has('no-cache') ? { cacheDir: null } : cache !== undefined ? { cacheDir: cache } : {}),
     ...(jobs !== undefined ? { jobs } : {}),
     ...(maxFileSize !== undefined ? { maxFileSize } : {}),
@@ -153,19 +170,43 @@ export async function scanCommand(argv: readonly string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`scan: --baseline ${error instanceof Error ? error.message : String(error)}`);
   }
-  tuneCompilerForBatch();
   const totals = new ReportTotals();
-  const writer = createWriter(args.format, args.platforms, totals);
   // On one terminal, the progress line is wiped before report lines go out; it is redrawn on its next update.
   const barShares = args.progress && Boolean(process.stderr.isTTY) && Boolean(process.stdout.isTTY);
-  const cacheProblems = await scanInto(args, async (scanned) => {
+  const take = async (writer: ReportWriter, scanned: ReportFile) => {
     const file = baseline ? baseline.filter(scanned) : scanned;
     totals.add(file);
     await write(writer.file(file), barShares);
-  });
+  };
+  let writer: ReportWriter;
+  if (args.diff !== undefined) {
+    const change = readChangeOrUsageError(args.diff);
+    writer = createWriter(args.format, args.platforms, totals, () => change.addedLines);
+    const options = { analysis: analysisOptions(args), paths: args.paths, maxFileSize: args.maxFileSize };
+    for (const file of await changeReports(change, options, displayPath)) await take(writer, file);
+  } else {
+    tuneCompilerForBatch();
+    writer = createWriter(args.format, args.platforms, totals);
+    const cacheProblems = await scanInto(args, (file) => take(writer, file));
+    for (const problem of cacheProblems) process.stderr.write(`dmalens scan: ${problem}\n`);
+  }
   await write(writer.end(), barShares);
-  for (const problem of cacheProblems) process.stderr.write(`dmalens scan: ${problem}\n`);
-  return totals.bySeverity.error! > 0 ? 1 : 0;
+  return fails(totals, args.failOn) ? 1 : 0;
+}
+
+/** Whether a reported finding is at least as severe as --fail-on asks. */
+function fails(totals: ReportTotals, failOn: FailOn): boolean {
+  if (failOn === 'never') return false;
+  return SEVERITIES.slice(0, SEVERITIES.indexOf(failOn) + 1).some((severity) => totals.bySeverity[severity]! > 0);
+}
+
+function readChangeOrUsageError(arg: string): PatchChange {
+  try {
+    return readChange(arg, process.cwd(), () => readFileSync(0, 'utf8'));
+  } catch (error) {
+    if (error instanceof PatchSourceError) throw new UsageError(`scan: --diff ${error.message}`);
+    throw error;
+  }
 }
 
 /**
@@ -264,8 +305,14 @@ function displayPath(path: string): string {
   return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
 }
 
-function createWriter(format: Format, selection: ScanArguments['platforms'], totals: ReportTotals): ReportWriter {
+function createWriter(
+  format: Format,
+  selection: ScanArguments['platforms'],
+  totals: ReportTotals,
+  linesChecked?: () => number,
+): ReportWriter {
   const platforms = platformLabels(selection);
+  if (format === 'checkpatch') return checkpatchWriter(totals, linesChecked);
   if (format === 'json') return jsonWriter(platforms, totals);
   if (format === 'text') return textWriter(selection === 'auto' ? 'auto' : platforms, totals);
   const cwd = process.cwd();
