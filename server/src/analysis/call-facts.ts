@@ -47,6 +47,19 @@ const DIRECTIONS: Record<string, Direction> = {
 /** Wrappers a result can pass through and still be a test of that result. */
 const TRANSPARENT_CALLS = new Set(['likely', 'unlikely', 'WARN_ON', 'WARN_ON_ONCE', 'IS_ERR_OR_NULL', 'IS_ERR']);
 const CHECK_CALLS = new Set(['dma_mapping_error', 'virtqueue_dma_mapping_error', 'pci_dma_mapping_error']);
+/**
+ * Byte-order and width conversions a handle goes through on its way into a device descriptor
+ * (`desc->addr = cpu_to_le32(dma_map_single(...))`): the value is still the handle, stored in the
+ * descriptor's field, and a check of that field checks it.
+ */
+const CONVERSION_CALLS = new Set([
+  'cpu_to_le16',
+  'cpu_to_le32',
+  'cpu_to_le64',
+  'cpu_to_be32',
+  'cpu_to_be64',
+  'lower_32_bits',
+]);
 const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement']);
 const FOR_EACH_BEFORE_BRACE = /\b\w*for_each\w*\s*\([^;{}]*\)\s*$/;
 
@@ -220,6 +233,10 @@ function treeResultUse(chain: readonly SyntaxNode[], text: string, base: number)
         if (CHECK_CALLS.has(callee)) return { use: 'argument', lvalue: null, checkedBy: callee };
         if (TRANSPARENT_CALLS.has(callee)) {
           inExpression = true;
+          index++;
+          continue;
+        }
+        if (CONVERSION_CALLS.has(callee)) {
           index++;
           continue;
         }

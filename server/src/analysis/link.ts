@@ -16,6 +16,11 @@ function key(handle: string): string {
   return handle.replace(/\s+/g, '');
 }
 
+/** A checked handle without the casts before it: `dma_mapping_error(dev, (dma_addr_t)*rbuf)` checks `*rbuf`. */
+export function uncast(handle: string): string {
+  return handle.replace(/^(\s*\(\s*(?:const\s+|unsigned\s+|signed\s+)*\w+(?:\s*\*)*\s*\)\s*)+/, '');
+}
+
 /** A pattern that finds `text` with any whitespace between its tokens. */
 function flexible(text: string): string {
   return text.split('').map(escapeRegExp).join('\\s*');
@@ -60,7 +65,7 @@ function checkedInFunction(entry: BuiltSite, checks: BuiltSite[], text: string):
   let bodyKey: string | null = null;
   for (const check of checks) {
     if (!sameFunction(entry, check)) continue;
-    const checked = key(check.site.handle!);
+    const checked = key(uncast(check.site.handle!));
     if (checked === handle) return true;
     if (!body) continue;
     // The handle copied into another lvalue that is then checked: `desc->addr = addr; ... dma_mapping_error(dev, desc->addr)`.

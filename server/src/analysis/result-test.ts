@@ -1,5 +1,5 @@
 // Is an allocation's result tested in the code that follows it? Kernel code tests a result as `!x`, `!(x`,
-// `x == NULL`, `x < 0`, `if (x)`, `IS_ERR_OR_NULL(x)` or `x ? a : b`, with any whitespace inside `x`
+// `x == NULL`, `0 == x`, `x < 0`, `if (x)`, `IS_ERR_OR_NULL(x)` or `x ? a : b`, with any whitespace inside `x`
 // (`priv -> buf`). This runs for thousands of allocations in a whole-tree scan, each with its own lvalue,
 // and a regular expression per lvalue cost more to compile than everything else the link step does; so the
 // name is found in the text without whitespace and its surroundings are read directly.
@@ -77,11 +77,23 @@ function testedAt(text: string, start: number, end: number): boolean {
   const preceding = text[before - 1];
   // !x, !(x
   if (negates(text, before) && !CONTINUES_EXPRESSION.test(text[end] ?? '')) return true;
+  // 0 == x, NULL != x, 0 >= x (the constant first, as some drivers write it); not `->` or `=` alone
+  if (comparedFromLeft(text, before)) return true;
   // if (x), IS_ERR_OR_NULL(x), unlikely(x)
   if (preceding === '(' && following === ')') {
     const word = skipSpaceBack(text, before - 1);
     return TEST_WORDS.some((candidate) => text.endsWith(candidate, word));
   }
+  return false;
+}
+
+/** Is there a comparison operator (`==`, `!=`, `<=`, `>=`, `<`, `>`) right before `before`? */
+function comparedFromLeft(text: string, before: number): boolean {
+  const last = text[before - 1];
+  const previous = text[before - 2];
+  if (last === '=') return previous === '=' || previous === '!' || previous === '<' || previous === '>';
+  if (last === '<') return previous !== '<';
+  if (last === '>') return previous !== '-' && previous !== '>';
   return false;
 }
 

@@ -3,6 +3,7 @@
 import { mapRodataBuffer, mapStackBuffer, mapVmallocBuffer } from './buffer-origin-rules';
 import { mapInLoop } from './map-in-loop';
 import { mappingZeroCheck } from './mapping-zero-check';
+import { sgMapResult } from './sg-map-result';
 import { narrowDmaMask } from './narrow-dma-mask';
 import { rawPhysToDevice } from './raw-phys-to-device';
 import { removedApi } from './removed-api';
@@ -16,6 +17,7 @@ import { virtioIommuPlatformRenamed } from './virtio-iommu-platform-renamed';
 export const RULES: readonly Rule[] = [
   uncheckedMapping,
   mappingZeroCheck,
+  sgMapResult,
   mapStackBuffer,
   mapVmallocBuffer,
   mapRodataBuffer,

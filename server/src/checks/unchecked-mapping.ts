@@ -9,6 +9,7 @@ import type { CheckContext, Fix, Rule, RuleFinding } from './rule';
 import type { LineIndex } from '../analysis/line-index';
 import { pairingIndex, type PairingIndex } from './pairing';
 import { errorExit } from './error-exit';
+import { HandleSummaries, type WrapperCall } from './handle-summaries';
 
 export const uncheckedMapping: Rule = {
   id: 'unchecked-mapping',
@@ -17,22 +18,96 @@ export const uncheckedMapping: Rule = {
   platformDependent: false,
   check({ sites, lines }: CheckContext): RuleFinding[] {
     const discarded = sites.filter(isDiscardedMapping).map(discardedFinding);
-    const candidates = sites.filter(isUncheckedMapping);
+    const candidates = sites.filter((site) => isUncheckedMapping(site) || isReturnedMapping(site));
     if (candidates.length === 0) return discarded;
     const index = pairingIndex(lines.text);
-    // A handle tested against 0 is mapping-zero-check's: checked, but wrongly.
-    const unchecked = candidates.filter((site) => !zeroTestOf(site, index));
-    const findings = unchecked.map((site) => ({
-      range: site.nameRange,
-      message:
-        `${site.api}() result '${site.handle}' is never checked with ${checkFunction(site)}(): ` +
-        `with CONFIG_DMA_API_DEBUG the unmap reports "DMA-API: device driver failed to check map error[device address=0x…] [size=… bytes] [mapped as single]", ` +
-        `and when the map fails (swiotlb full, IOVA or TCE space exhausted) the device receives DMA_MAPPING_ERROR (all ones).`,
-      fix: insertCheckFix(site, lines, { index, sites }),
-    }));
-    return [...discarded, ...findings];
+    const summaries = new HandleSummaries(
+      index,
+      sites.filter((site) => site.kind === 'check'),
+    );
+    const findings: RuleFinding[] = [...discarded];
+    const wrappersDone = new Set<string>();
+    for (const site of candidates) {
+      const body = index.functionAt(site.offset);
+      // A handle tested against 0 is mapping-zero-check's: checked, but wrongly.
+      if (!body || zeroTestOf(site, index) || (site.handle && summaries.isChecked(site.handle, body))) continue;
+      const wrapper = summaries.wrapperOf(site, body);
+      if (!wrapper) {
+        if (site.resultUse !== 'returned') findings.push(uncheckedFinding(site, lines, { index, sites }));
+      } else if (wrapper.calls && !wrappersDone.has(wrapper.name)) {
+        wrappersDone.add(wrapper.name);
+        findings.push(...uncheckedWrapperCalls(site, wrapper.name, wrapper.calls, summaries, lines));
+      }
+    }
+    return findings;
   },
 };
+
+function isReturnedMapping(site: CallSite): boolean {
+  return site.kind === 'map' && returnsMappingErrorValue(site.api) && site.resultUse === 'returned';
+}
+
+function uncheckedFinding(
+  site: CallSite,
+  lines: LineIndex,
+  file: { index: PairingIndex; sites: readonly CallSite[] },
+): RuleFinding {
+  const conversion = conversionAround(site, lines.text);
+  if (conversion)
+    return {
+      range: site.nameRange,
+      message:
+        `${site.api}() result goes through ${conversion}() straight into '${site.handle}' and is never checked with ` +
+        `${checkFunction(site)}(): ${CONSEQUENCE}`,
+    };
+  return {
+    range: site.nameRange,
+    message: `${site.api}() result '${site.handle}' is never checked with ${checkFunction(site)}(): ${CONSEQUENCE}`,
+    fix: insertCheckFix(site, lines, file),
+  };
+}
+
+/**
+ * The byte-order conversion the map's result is stored through (`desc->addr = cpu_to_le32(dma_map_single(...))`),
+ * if any. Such a store gets no quick fix: checking the descriptor's field is checking a converted value,
+ * and the right fix keeps the handle in a variable first.
+ */
+function conversionAround(site: CallSite, text: string): string | null {
+  const before = text.slice(Math.max(0, site.offset - 80), site.offset);
+  return /\b(cpu_to_[lb]e\d+|lower_32_bits)\s*\(\s*$/.exec(before)?.[1] ?? null;
+}
+
+const CONSEQUENCE =
+  `with CONFIG_DMA_API_DEBUG the unmap reports "DMA-API: device driver failed to check map error[device address=0x…] [size=… bytes] [mapped as single]", ` +
+  `and when the map fails (swiotlb full, IOVA or TCE space exhausted) the device receives DMA_MAPPING_ERROR (all ones).`;
+
+/**
+ * The calls of a file's map wrapper whose result is never checked where it lands (a wrapper that only
+ * passes it on by `return` leaves it to its own callers, which are not followed further).
+ */
+function uncheckedWrapperCalls(
+  map: CallSite,
+  wrapper: string,
+  calls: readonly WrapperCall[],
+  summaries: HandleSummaries,
+  lines: LineIndex,
+): RuleFinding[] {
+  const made = `${wrapper}() returns the handle of its ${map.api}() (line ${map.range.start.line + 1})`;
+  return calls.flatMap((call): RuleFinding[] => {
+    const range = { start: lines.positionAt(call.nameStart), end: lines.positionAt(call.nameEnd) };
+    if (call.use.kind === 'discarded')
+      return [
+        { range, message: `${made}, and this call discards it: the mapping can be neither checked nor unmapped.` },
+      ];
+    if (call.use.kind !== 'stored' || summaries.isChecked(call.use.lvalue, call.caller)) return [];
+    return [
+      {
+        range,
+        message: `${made}, and '${call.use.lvalue}' is never checked with ${checkFunction(map)}(): ${CONSEQUENCE}`,
+      },
+    ];
+  });
+}
 
 /** A map called as a statement of its own in a function (not the body of a macro): its handle is thrown away. */
 function isDiscardedMapping(site: CallSite): boolean {

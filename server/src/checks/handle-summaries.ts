@@ -1,0 +1,186 @@
+// What a file's own functions do with a DMA handle, for unchecked-mapping to follow the handle across
+// calls: a check helper passes one of its parameters to dma_mapping_error() (b43_dma_mapping_error(ring,
+// addr, ...)), so a call of it checks the argument in that place; a map wrapper returns the handle of a
+// map it makes (map_descbuffer() returning dmaaddr), so checking is its callers' part. Found on the
+// masked text of the file (checks/pairing.ts), once per text, and only in files that have a check.
+import type { CallSite } from '../analysis/callsite';
+import { uncast } from '../analysis/link';
+import { escapeRegExp } from '../analysis/regexp-text';
+import type { FunctionBody } from './function-bodies';
+import type { PairingIndex } from './pairing';
+
+/** Calls that check a handle, with the index of the handle argument. */
+const DMA_CHECKS = new Map([
+  ['dma_mapping_error', 1],
+  ['pci_dma_mapping_error', 1],
+  ['virtqueue_dma_mapping_error', 1],
+]);
+
+export interface WrapperCall {
+  /** Offsets of the wrapper's name at the call. */
+  nameStart: number;
+  nameEnd: number;
+  /** The function around the call. */
+  caller: FunctionBody;
+  /** Where the returned handle goes: an lvalue, a return of its own, or nowhere. */
+  use: { kind: 'stored'; lvalue: string } | { kind: 'returned' } | { kind: 'discarded' } | { kind: 'other' };
+}
+
+export class HandleSummaries {
+  /** Every call that checks its argument at an index: the DMA API's own and the file's helpers. */
+  private readonly checks = new Map(DMA_CHECKS);
+
+  constructor(
+    private readonly index: PairingIndex,
+    checkSites: readonly CallSite[],
+  ) {
+    this.findCheckHelpers(checkSites);
+  }
+
+  /** Whether the handle is checked in the function: by the DMA API's check, through a cast, or a file's helper. */
+  isChecked(handle: string, body: FunctionBody): boolean {
+    const wanted = handleKey(handle);
+    const code = this.index.code.slice(body.open, body.close);
+    for (const [name, argument] of this.checks) {
+      if (!code.includes(name)) continue;
+      for (const args of callsIn(code, name))
+        if (args[argument] !== undefined && handleKey(args[argument]) === wanted) return true;
+    }
+    return false;
+  }
+
+  /**
+   * When the map's handle leaves its function through `return` (directly, or by the variable it was
+   * stored in), the function and the file's calls of it; null when the function keeps the handle. A
+   * function that is not static may be called from other files, whose checks are not seen: `calls` is then
+   * null.
+   */
+  wrapperOf(site: CallSite, body: FunctionBody): { name: string; calls: WrapperCall[] | null } | null {
+    const code = this.index.code.slice(body.open, body.close);
+    const returned =
+      site.resultUse === 'returned' ||
+      (site.handle !== null &&
+        /^\w+$/.test(site.handle) &&
+        new RegExp(`\\breturn\\s*\\(?\\s*${site.handle}\\s*\\)?\\s*;`).test(code));
+    const name = functionName(body);
+    if (!returned || !name) return null;
+    if (!/^static\b|\bstatic\s/.test(body.header)) return { name, calls: null };
+    return { name, calls: this.callsOf(name, body) };
+  }
+
+  /** The calls of a file's function outside its own body, each with what becomes of its result. */
+  private callsOf(name: string, own: FunctionBody): WrapperCall[] {
+    const code = this.index.code;
+    const calls: WrapperCall[] = [];
+    for (const match of code.matchAll(new RegExp(`\\b${escapeRegExp(name)}\\s*\\(`, 'g'))) {
+      const caller = this.index.functionAt(match.index);
+      if (!caller || caller === own) continue;
+      calls.push({
+        nameStart: match.index,
+        nameEnd: match.index + name.length,
+        caller,
+        use: resultUse(code, match.index, caller),
+      });
+    }
+    return calls;
+  }
+
+  /**
+   * Helpers pass a parameter to a check: to the DMA API's own, or to another helper (a wrapper around
+   * b43_dma_mapping_error() is one too). Rounds go on until no function is added; each adds one or stops.
+   */
+  private findCheckHelpers(checkSites: readonly CallSite[]): void {
+    for (const site of checkSites) {
+      const body = site.handle === null ? null : this.index.functionAt(site.offset);
+      if (body) this.addHelperIfParameter(body, site.handle!);
+    }
+    for (let added = true; added;) {
+      added = false;
+      for (const [name, argument] of [...this.checks]) {
+        if (DMA_CHECKS.has(name)) continue;
+        for (const match of this.index.code.matchAll(new RegExp(`\\b${escapeRegExp(name)}\\s*\\(`, 'g'))) {
+          const body = this.index.functionAt(match.index);
+          const args = body ? [...callsIn(this.index.code.slice(match.index, body.close), name)][0] : undefined;
+          if (body && args?.[argument] !== undefined && this.addHelperIfParameter(body, args[argument])) added = true;
+        }
+      }
+    }
+  }
+
+  /** Records the function as a check helper when the checked text is one of its parameters; true when new. */
+  private addHelperIfParameter(body: FunctionBody, checked: string): boolean {
+    const name = functionName(body);
+    const position = parameters(body).indexOf(handleKey(checked));
+    if (!name || position < 0 || this.checks.has(name)) return false;
+    this.checks.set(name, position);
+    return true;
+  }
+}
+
+function handleKey(text: string): string {
+  return uncast(text.trim()).replace(/\s+/g, '');
+}
+
+function functionName(body: FunctionBody): string | null {
+  return /(\w+)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*$/.exec(body.header)?.[1] ?? null;
+}
+
+/** The names of a function's parameters, in order. */
+function parameters(body: FunctionBody): string[] {
+  const list = /\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*$/.exec(body.header)?.[1] ?? '';
+  return splitArguments(list).map((parameter) => /(\w+)\s*(?:\[[^\]]*\]\s*)*$/.exec(parameter)?.[1] ?? '');
+}
+
+/** The argument texts of every call of `name` in a masked code slice. */
+function* callsIn(code: string, name: string): Generator<string[]> {
+  for (const match of code.matchAll(new RegExp(`\\b${escapeRegExp(name)}\\s*\\(`, 'g'))) {
+    const open = match.index + match[0].length - 1;
+    const close = closingParenthesis(code, open);
+    if (close > open) yield splitArguments(code.slice(open + 1, close));
+  }
+}
+
+function closingParenthesis(code: string, open: number): number {
+  let depth = 0;
+  for (let index = open; index < code.length; index++) {
+    if (code[index] === '(') depth++;
+    else if (code[index] === ')' && --depth === 0) return index;
+    else if (code[index] === ';' || code[index] === '{') return -1;
+  }
+  return -1;
+}
+
+/** Splits at the commas outside parentheses and brackets. */
+function splitArguments(list: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let index = 0; index < list.length; index++) {
+    const char = list[index];
+    if (char === '(' || char === '[') depth++;
+    else if (char === ')' || char === ']') depth--;
+    else if (char === ',' && depth === 0) {
+      parts.push(list.slice(start, index).trim());
+      start = index + 1;
+    }
+  }
+  if (list.trim() !== '') parts.push(list.slice(start).trim());
+  return parts;
+}
+
+/** What the statement around a call does with its result, read from the text before the call's name. */
+function resultUse(code: string, nameStart: number, caller: FunctionBody): WrapperCall['use'] {
+  const from = Math.max(
+    caller.open + 1,
+    code.lastIndexOf(';', nameStart) + 1,
+    code.lastIndexOf('{', nameStart) + 1,
+    code.lastIndexOf('}', nameStart) + 1,
+  );
+  const before = code.slice(from, nameStart).trim();
+  if (before === '') return { kind: 'discarded' };
+  if (/^return\b/.test(before)) return { kind: 'returned' };
+  const assignment = /(?:^|[\s*])([A-Za-z_][\w.>\-[\]]*)\s*=\s*(?:\(\s*\w+\s*\)\s*)?$/.exec(
+    before.replace(/\s*(->|\.)\s*/g, '$1'),
+  );
+  return assignment ? { kind: 'stored', lvalue: assignment[1]! } : { kind: 'other' };
+}
