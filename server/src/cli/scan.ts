@@ -181,12 +181,12 @@ export async function scanCommand(argv: readonly string[]): Promise<number> {
   let writer: ReportWriter;
   if (args.diff !== undefined) {
     const change = readChangeOrUsageError(args.diff);
-    writer = createWriter(args.format, args.platforms, totals, () => change.addedLines);
+    writer = createWriter(args, totals, () => change.addedLines);
     const options = { analysis: analysisOptions(args), paths: args.paths, maxFileSize: args.maxFileSize };
     for (const file of await changeReports(change, options, displayPath)) await take(writer, file);
   } else {
     tuneCompilerForBatch();
-    writer = createWriter(args.format, args.platforms, totals);
+    writer = createWriter(args, totals);
     const cacheProblems = await scanInto(args, (file) => take(writer, file));
     for (const problem of cacheProblems) process.stderr.write(`dmalens scan: ${problem}\n`);
   }
@@ -305,16 +305,13 @@ function displayPath(path: string): string {
   return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
 }
 
-function createWriter(
-  format: Format,
-  selection: ScanArguments['platforms'],
-  totals: ReportTotals,
-  linesChecked?: () => number,
-): ReportWriter {
+function createWriter(args: ScanArguments, totals: ReportTotals, linesChecked?: () => number): ReportWriter {
+  const { format, platforms: selection } = args;
   const platforms = platformLabels(selection);
   if (format === 'checkpatch') return checkpatchWriter(totals, linesChecked);
   if (format === 'json') return jsonWriter(platforms, totals);
-  if (format === 'text') return textWriter(selection === 'auto' ? 'auto' : platforms, totals);
+  const listSkipped = args.notes || args.diff !== undefined;
+  if (format === 'text') return textWriter(selection === 'auto' ? 'auto' : platforms, totals, listSkipped);
   const cwd = process.cwd();
   return sarifWriter(platforms, {
     baseUri: `${pathToFileURL(cwd).toString()}/`,

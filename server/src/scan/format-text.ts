@@ -1,5 +1,6 @@
 // Compiler-style text: `file:line:col: warning: message [rule-id]` for findings, so editors and CI
-// logs link them, and with --notes one `note:` line per annotated call site. Lines and columns are 1-based.
+// logs link them, and with --notes one `note:` line per annotated call site and one line per skipped file.
+// Lines and columns are 1-based.
 // The last line counts what was printed, each kind by its own name.
 import { plural } from '@dmalens/core';
 import type { ReportFile, ReportPlatform, ReportTotals, ReportWriter } from './scan-report';
@@ -16,9 +17,9 @@ export function printablePath(path: string): string {
   );
 }
 
-function fileLines(report: ReportFile, countNote: () => void): string {
+function fileLines(report: ReportFile, countNote: () => void, listSkipped: boolean): string {
   const file = { ...report, path: printablePath(report.path) };
-  if (file.skipped) return `${file.path}: skipped: ${file.skipped}\n`;
+  if (file.skipped) return listSkipped ? `${file.path}: skipped: ${file.skipped}\n` : '';
   const entries: { line: number; column: number; text: string }[] = [];
   for (const finding of file.diagnostics) {
     const { line, character } = finding.range.start;
@@ -44,12 +45,19 @@ function fileLines(report: ReportFile, countNote: () => void): string {
   return entries.map((entry) => `${entry.text}\n`).join('');
 }
 
-/** `auto` when each file was shown on its own build targets. */
-export function textWriter(platforms: readonly ReportPlatform[] | 'auto', totals: ReportTotals): ReportWriter {
+/**
+ * `auto` when each file was shown on its own build targets. Skipped files (over the size limit, binary)
+ * are a count in the summary unless `listSkipped` (--notes, or a change whose files were named by it).
+ */
+export function textWriter(
+  platforms: readonly ReportPlatform[] | 'auto',
+  totals: ReportTotals,
+  listSkipped: boolean,
+): ReportWriter {
   let notes = 0;
   const countNote = () => notes++;
   return {
-    file: (report) => fileLines(report, countNote),
+    file: (report) => fileLines(report, countNote, listSkipped),
     end() {
       const { bySeverity } = totals;
       const rules = Object.entries(totals.byRule)
@@ -65,6 +73,7 @@ export function textWriter(platforms: readonly ReportPlatform[] | 'auto', totals
         `${totals.files} files with DMA sites, ${totals.sites} call sites; ${findings.join(', ')}` +
         (rules ? ` (${rules})` : '') +
         (notes ? `; ${plural(notes, 'site note')}` : '') +
+        (totals.skipped ? `; ${plural(totals.skipped, 'file')} skipped${listSkipped ? '' : ' (--notes lists them)'}` : '') +
         `; platforms: ${platforms === 'auto' ? "auto (each file's build targets)" : platforms.map((platform) => platform.id).join(', ')}\n`
       );
     },

@@ -32,13 +32,16 @@ export interface ReportWriter {
 /** The counts every format ends with. */
 export class ReportTotals {
   files = 0;
+  /** Files not analysed (over the size limit, binary, unreadable), each with its reason in the report. */
+  skipped = 0;
   sites = 0;
   readonly bySeverity: Record<string, number> = { error: 0, warning: 0, information: 0, hint: 0 };
   readonly byRule: Record<string, number> = {};
 
   add(file: ReportFile): void {
     // A skipped file is reported with its reason but is not a file with DMA sites.
-    if (!file.skipped) this.files++;
+    if (file.skipped) this.skipped++;
+    else this.files++;
     this.sites += file.sites.length;
     for (const finding of file.diagnostics) {
       this.bySeverity[finding.severity] = (this.bySeverity[finding.severity] ?? 0) + 1;
