@@ -30,7 +30,8 @@ export type ApiKind =
   | 'virtio-feature'
   | 'virtio-device' // device lifecycle and setup
   | 'virtio-config'
-  | 'raw-phys'; // CPU physical or bus addresses computed without the DMA API
+  | 'raw-phys' // CPU physical or bus addresses computed without the DMA API
+  | 'sg-buffer'; // points a scatterlist entry at a CPU buffer that dma_map_sg() will map
 
 /** The role of one argument, by position. */
 export type ArgRole =
@@ -746,6 +747,20 @@ const RAW_PHYS: ApiEntry[] = [
   }),
 ];
 
+/**
+ * Scatterlist setters: the buffer they take reaches the device when the list is mapped, so its origin
+ * matters as a map's does (include/linux/scatterlist.h: sg_set_buf() BUG()s under CONFIG_DEBUG_SG when
+ * virt_addr_valid() rejects the address; kernel/dma/debug.c:debug_dma_map_sg checks each entry's memory).
+ */
+const SCATTERLIST_BUFFERS: ApiEntry[] = [
+  entry('sg_set_buf', 'sg-buffer', ['sg', 'buffer', 'size'], null, 'include/linux/scatterlist.h', 'void', {
+    note: "Points the entry at the buffer's page and offset (virt_to_page): the buffer must be in the linear map, as for dma_map_single().",
+  }),
+  entry('sg_init_one', 'sg-buffer', ['sg', 'buffer', 'size'], null, 'lib/scatterlist.c', 'void', {
+    note: 'sg_init_table() of one entry, then sg_set_buf(): the buffer must be in the linear map, as for dma_map_single().',
+  }),
+];
+
 /** Every recognised function, in catalogue order. */
 export const API_CATALOGUE: readonly ApiEntry[] = [
   ...STREAMING,
@@ -758,6 +773,7 @@ export const API_CATALOGUE: readonly ApiEntry[] = [
   ...VIRTIO,
   ...LEGACY,
   ...RAW_PHYS,
+  ...SCATTERLIST_BUFFERS,
 ];
 
 const BY_NAME = new Map(API_CATALOGUE.map((api) => [api.name, api]));

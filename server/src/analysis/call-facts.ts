@@ -142,6 +142,7 @@ function originOf(
     scope: scope(),
     isFileScopeArray: (name: string) => context.isFileScopeArray(name),
     isFileScopeObject: (name: string) => context.isFileScopeObject(name),
+    isFileScopeConst: (name: string) => context.isFileScopeConst(name),
   };
   return role === 'buffer' ? bufferOrigin(arg.text, originContext) : pageOrigin(arg.text, originContext);
 }

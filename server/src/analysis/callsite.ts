@@ -21,6 +21,7 @@ export type BufferOrigin =
   | 'page' // page_address(alloc_pages(...)), __get_free_pages, get_zeroed_page
   | 'static' // a static or global object
   | 'string' // a string literal (rodata)
+  | 'rodata' // a const object with static storage (file scope, or a static local): the kernel's .rodata
   | 'field' // a struct member (origin not traced further)
   | 'unknown';
 

@@ -6,11 +6,16 @@ import { LexicalSpans } from './lexical-spans';
 import { LineIndex } from './line-index';
 import { FunctionScope } from './scope';
 
+interface FileScopeShape {
+  kind: 'array' | 'object';
+  isConst: boolean;
+}
+
 export class FileContext {
   readonly lines: LineIndex;
   readonly defines: FileDefines;
   private readonly scopes = new Map<number, FunctionScope>();
-  private readonly fileScopeShapes = new Map<string, 'array' | 'object' | null>();
+  private readonly fileScopeShapes = new Map<string, FileScopeShape | null>();
   private lexicalSpans: LexicalSpans | null = null;
 
   constructor(readonly text: string) {
@@ -36,25 +41,33 @@ export class FileContext {
   }
 
   isFileScopeArray(name: string): boolean {
-    return this.fileScopeShape(name) === 'array';
+    return this.fileScopeShape(name)?.kind === 'array';
   }
 
   isFileScopeObject(name: string): boolean {
     return this.fileScopeShape(name) !== null;
   }
 
+  /** Is `name` a file-scope object declared `const` (`static const u8 demo_cmd[]`), placed in .rodata? */
+  isFileScopeConst(name: string): boolean {
+    return this.fileScopeShape(name)?.isConst ?? false;
+  }
+
   /**
    * Kernel style puts file-scope declarations at column 0 and function locals indented, so a column-0
    * declaration of `name` that is not a pointer is a static or global object.
    */
-  private fileScopeShape(name: string): 'array' | 'object' | null {
+  private fileScopeShape(name: string): FileScopeShape | null {
     if (this.fileScopeShapes.has(name)) return this.fileScopeShapes.get(name)!;
     const declaration = new RegExp(
       `^(?:(?:static|const|volatile|extern|struct\\s+\\w+|union\\s+\\w+|[A-Za-z_]\\w*)\\s+)+${name}\\s*(\\[|=|;|,)`,
       'm',
     );
     const match = declaration.exec(this.text);
-    const shape = !match || /^\s*(return|typedef|goto)\b/.test(match[0]) ? null : match[1] === '[' ? 'array' : 'object';
+    const shape: FileScopeShape | null =
+      !match || /^\s*(return|typedef|goto)\b/.test(match[0])
+        ? null
+        : { kind: match[1] === '[' ? 'array' : 'object', isConst: /\bconst\b/.test(match[0]) };
     this.fileScopeShapes.set(name, shape);
     return shape;
   }

@@ -1,7 +1,7 @@
 // Traces where a mapped buffer came from, inside the enclosing function only. Every doubt answers `unknown`:
 // the checks built on this (stack, vmalloc, rodata buffers) must not raise false alarms.
 import type { BufferOrigin } from './callsite';
-import type { FunctionScope } from './scope';
+import type { FunctionScope, Variable } from './scope';
 
 /** Allocators whose memory is in the kernel's linear map (include/linux/slab.h, include/linux/device.h). */
 const KMALLOC_FAMILY = new Set([
@@ -77,6 +77,8 @@ export interface OriginContext {
   isFileScopeArray(name: string): boolean;
   /** Is `name` a file-scope object (array or struct, not a pointer) of this file? */
   isFileScopeObject(name: string): boolean;
+  /** Is `name` a file-scope object declared const, which the kernel places in .rodata? */
+  isFileScopeConst(name: string): boolean;
 }
 
 /** Origin of a CPU-address argument (`buffer` role). */
@@ -142,9 +144,9 @@ function classifyCall(name: string, args: string, context: OriginContext, depth:
 
 function traceVariable(name: string, context: OriginContext, depth: number): BufferOrigin {
   const variable = context.scope?.variables.get(name);
-  if (!variable) return context.scope && context.isFileScopeArray(name) ? 'static' : 'unknown';
+  if (!variable) return context.scope && context.isFileScopeArray(name) ? fileScopeOrigin(name, context) : 'unknown';
   if (variable.kind === 'param') return 'unknown';
-  if (variable.isArray) return variable.isStatic ? 'static' : 'stack';
+  if (variable.isArray) return staticOrigin(variable);
   if (!variable.isPointer || variable.isStatic) return 'unknown';
   return agree(
     meaningfulValues(variable.values).map((value) => traceAddress(stripWrappers(value), context, depth + 1)),
@@ -157,10 +159,20 @@ function addressOf(text: string, context: OriginContext): BufferOrigin {
   if (!match) return /->/.test(text) ? 'field' : 'unknown';
   const name = match[1]!;
   const variable = context.scope?.variables.get(name);
-  if (!variable) return context.scope && context.isFileScopeObject(name) ? 'static' : 'unknown';
+  if (!variable) return context.scope && context.isFileScopeObject(name) ? fileScopeOrigin(name, context) : 'unknown';
   if (variable.kind === 'param') return 'unknown';
   if (variable.isPointer && !variable.isArray) return 'unknown';
-  return variable.isStatic ? 'static' : 'stack';
+  return staticOrigin(variable);
+}
+
+/** A local object: on the stack, or with static storage (in .rodata when const). */
+function staticOrigin(variable: Variable): BufferOrigin {
+  if (!variable.isStatic) return 'stack';
+  return variable.isConst ? 'rodata' : 'static';
+}
+
+function fileScopeOrigin(name: string, context: OriginContext): BufferOrigin {
+  return context.isFileScopeConst(name) ? 'rodata' : 'static';
 }
 
 function meaningfulValues(values: string[]): string[] {

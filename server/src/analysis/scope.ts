@@ -7,6 +7,8 @@ export interface Variable {
   isArray: boolean;
   isPointer: boolean;
   isStatic: boolean;
+  /** Declared `const` itself (`static const u8 cmd[]`), not only pointing to const data. */
+  isConst: boolean;
   /** Initialiser and right-hand sides of plain `name = value` assignments, as text. */
   values: string[];
 }
@@ -37,13 +39,14 @@ export class FunctionScope {
       'assignment_expression',
     ])) {
       if (!node) continue;
-      if (node.type === 'parameter_declaration') this.declare(node, 'param', false);
-      else if (node.type === 'declaration') this.declare(node, 'local', hasStorageClass(node, 'static'));
+      if (node.type === 'parameter_declaration') this.declare(node, 'param', false, false);
+      else if (node.type === 'declaration')
+        this.declare(node, 'local', hasStorageClass(node, 'static'), hasChild(node, 'type_qualifier', 'const'));
       else this.assign(node);
     }
   }
 
-  private declare(declaration: SyntaxNode, kind: Variable['kind'], isStatic: boolean): void {
+  private declare(declaration: SyntaxNode, kind: Variable['kind'], isStatic: boolean, isConst: boolean): void {
     for (const declarator of declaration.childrenForFieldName('declarator')) {
       if (!declarator) continue;
       const info = unwrapDeclarator(declarator);
@@ -54,6 +57,8 @@ export class FunctionScope {
         isArray: info.isArray,
         isPointer: info.isPointer,
         isStatic,
+        // `const char *name`: the qualifier is the pointee's; the object is const only without a pointer.
+        isConst: isConst && !info.isPointer,
         values: [],
       };
       if (
@@ -89,10 +94,14 @@ export class FunctionScope {
 }
 
 function hasStorageClass(declaration: SyntaxNode, keyword: string): boolean {
+  return hasChild(declaration, 'storage_class_specifier', keyword);
+}
+
+function hasChild(declaration: SyntaxNode, type: string, keyword: string): boolean {
   // Listing the children builds an object per child; most declarations do not hold the word at all.
   if (!declaration.text.includes(keyword)) return false;
   for (const child of declaration.children) {
-    if (child?.type === 'storage_class_specifier' && child.text === keyword) return true;
+    if (child?.type === type && child.text === keyword) return true;
   }
   return false;
 }
