@@ -127,6 +127,24 @@ describe('quick fixes compile', () => {
     assert.equal(left.length, expectations(text).filter((entry) => entry.inserts === null).length);
   });
 
+  test('sizeof of a pointer becomes sizeof of its object, and the file still compiles', async () => {
+    const { uri, text, diagnostics } = await fixesOf(join(FIXTURES, 'sizes.c'));
+    assert.equal(compileErrors(text), null);
+    const found = diagnostics.filter((d) => d.code === 'sizeof-pointer');
+    assert.equal(found.length, 3, JSON.stringify(diagnostics.map((d) => d.code)));
+    const edits = [];
+    for (const diagnostic of found) edits.push(...((await fixFor(uri, diagnostic))?.edit?.changes[uri] ?? []));
+    const fixed = applyEdits(text, edits);
+    assert.equal(compileErrors(fixed), null);
+    assert.equal((fixed.match(/sizeof\(\*(desc|ring)\)/g) ?? []).length, 3, fixed);
+    const fixedUri = `${uri}.fixed.c`;
+    await client.open(fixedUri, fixed);
+    assert.deepEqual(
+      (await client.diagnosticsFor(fixedUri)).filter((d) => d.code === 'sizeof-pointer'),
+      [],
+    );
+  });
+
   test('removed APIs and renamed macros: the file compiles against 6.1 only after its fixes', async () => {
     const { uri, text, diagnostics } = await fixesOf(join(FIXTURES, 'renames.c'));
     assert.notEqual(compileErrors(text), null, 'the unfixed file uses what 6.1 removed');

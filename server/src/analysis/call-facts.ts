@@ -6,7 +6,7 @@ import { argIndex, type ArgRole } from '@dmalens/core';
 import type { SyntaxNode } from '../parse/parser';
 import type { ArgumentText } from './arguments';
 import type { FoundCall } from './call-finder';
-import type { BufferOrigin, CallSite, ResultUse } from './callsite';
+import type { BufferOrigin, CallSite, ResultUse, SizeFact } from './callsite';
 import type { FileContext } from './file-context';
 import { bufferOrigin, pageOrigin, stripWrappers } from './origin';
 import { functionName, type FunctionScope } from './scope';
@@ -107,7 +107,7 @@ export function buildSite(context: FileContext, call: FoundCall): BuiltSite {
     args: call.args.map((arg) => arg.text),
     argRanges: call.args.map((arg) => context.lines.rangeOf(arg.start, arg.end)),
     direction,
-    size: sizeArg ? sizeFact(sizeArg.text, context.defines) : null,
+    size: sizeArg ? withPointerOperand(sizeFact(sizeArg.text, context.defines), scope) : null,
     bufferOrigin: origin,
     bufferText: bufferArg?.text ?? null,
     handle,
@@ -129,6 +129,15 @@ export function buildSite(context: FileContext, call: FoundCall): BuiltSite {
       passedToCheck: use.checkedBy !== null,
     },
   };
+}
+
+/** Marks `sizeof(p)` (or `sizeof p`) of a pointer variable in scope: 8 bytes on LP64, whatever p points to. */
+function withPointerOperand(size: SizeFact, scope: () => FunctionScope | null): SizeFact {
+  const name = /^sizeof\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|\s([A-Za-z_]\w*))$/.exec(size.text);
+  const operand = name?.[1] ?? name?.[2];
+  if (!operand) return size;
+  const variable = scope()?.variables.get(operand);
+  return variable?.isPointer && !variable.isArray ? { ...size, ofPointer: operand } : size;
 }
 
 function originOf(

@@ -33,6 +33,11 @@ export interface SizeFact {
   kind: 'constant' | 'sizeof' | 'page_size' | 'unknown';
   /** For kind `page_size`: the size is `pages * PAGE_SIZE` of the target platform (value stays null). */
   pages: number | null;
+  /**
+   * `sizeof(p)` where `p` is a pointer variable of the function (not an array): the size of the pointer,
+   * which is rarely what a map or allocation of the memory it points to means.
+   */
+  ofPointer?: string;
 }
 
 /** How the call's return value is used. */

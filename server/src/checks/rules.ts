@@ -4,6 +4,7 @@ import { mapRodataBuffer, mapStackBuffer, mapVmallocBuffer } from './buffer-orig
 import { mapInLoop } from './map-in-loop';
 import { mappingZeroCheck } from './mapping-zero-check';
 import { sgMapResult } from './sg-map-result';
+import { sizeofPointer } from './sizeof-pointer';
 import { narrowDmaMask } from './narrow-dma-mask';
 import { rawPhysToDevice } from './raw-phys-to-device';
 import { removedApi } from './removed-api';
@@ -22,6 +23,7 @@ export const RULES: readonly Rule[] = [
   mapVmallocBuffer,
   mapRodataBuffer,
   unmapMismatch,
+  sizeofPointer,
   syncDirection,
   rawPhysToDevice,
   removedApi,

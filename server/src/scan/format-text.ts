@@ -73,7 +73,9 @@ export function textWriter(
         `${totals.files} files with DMA sites, ${totals.sites} call sites; ${findings.join(', ')}` +
         (rules ? ` (${rules})` : '') +
         (notes ? `; ${plural(notes, 'site note')}` : '') +
-        (totals.skipped ? `; ${plural(totals.skipped, 'file')} skipped${listSkipped ? '' : ' (--notes lists them)'}` : '') +
+        (totals.skipped
+          ? `; ${plural(totals.skipped, 'file')} skipped${listSkipped ? '' : ' (--notes lists them)'}`
+          : '') +
         `; platforms: ${platforms === 'auto' ? "auto (each file's build targets)" : platforms.map((platform) => platform.id).join(', ')}\n`
       );
     },
