@@ -5,6 +5,8 @@ import { mapInLoop } from './map-in-loop';
 import { mappingZeroCheck } from './mapping-zero-check';
 import { sgMapResult } from './sg-map-result';
 import { sizeofPointer } from './sizeof-pointer';
+import { doubleUnmap } from './error-paths/double-unmap';
+import { mapLeakOnError } from './error-paths/map-leak-on-error';
 import { narrowDmaMask } from './narrow-dma-mask';
 import { rawPhysToDevice } from './raw-phys-to-device';
 import { removedApi } from './removed-api';
@@ -23,6 +25,8 @@ export const RULES: readonly Rule[] = [
   mapVmallocBuffer,
   mapRodataBuffer,
   unmapMismatch,
+  mapLeakOnError,
+  doubleUnmap,
   sizeofPointer,
   syncDirection,
   rawPhysToDevice,

@@ -1,0 +1,124 @@
+// A mapping left in place when the function gives up: the handle lives in a local variable, the map was
+// checked and succeeded, and before the handle is released, stored or passed on, the function returns (or
+// jumps to a label whose cleanup never mentions it). Nothing can unmap it afterwards: the swiotlb slot,
+// IOVA or TCE entry stays taken, and DMA-API debug reports "device driver has pending DMA allocations while
+// released from device" when the driver is unbound (kernel/dma/debug.c:dma_debug_device_change).
+import type { CallSite } from '../../analysis/callsite';
+import { escapeRegExp } from '../../analysis/regexp-text';
+import { returnsMappingErrorValue } from '../api-facts';
+import { pairingIndex, type PairingIndex } from '../pairing';
+import type { CheckContext, Rule, RuleFinding } from '../rule';
+import { pathEvents } from './path-events';
+
+export const mapLeakOnError: Rule = {
+  id: 'map-leak-on-error',
+  title: 'Mapping left in place on an error path',
+  defaultSeverity: 'warning',
+  platformDependent: false,
+  check({ sites, lines }: CheckContext): RuleFinding[] {
+    const maps = sites.filter(isLocalHandleMap);
+    if (maps.length === 0) return [];
+    const index = pairingIndex(lines.text);
+    return maps.flatMap((map) => {
+      const exit = leakingExit(map, index);
+      if (!exit) return [];
+      const start = lines.positionAt(exit.offset);
+      return [
+        {
+          range: { start, end: lines.positionAt(exit.offset + exit.text.length) },
+          message:
+            `'${exit.text}' leaves the ${map.api}() mapping of '${map.handle}' (line ${map.range.start.line + 1}) in place: ` +
+            `nothing on this path unmaps it, and '${map.handle}' is a local no one else holds. The swiotlb slot, IOVA or TCE entry ` +
+            `stays taken, and with CONFIG_DMA_API_DEBUG unbinding the driver reports "DMA-API: device driver has pending DMA allocations while released from device".`,
+        },
+      ];
+    });
+  },
+};
+
+function isLocalHandleMap(site: CallSite): boolean {
+  return (
+    site.kind === 'map' &&
+    returnsMappingErrorValue(site.api) &&
+    site.checked &&
+    site.handle !== null &&
+    /^[A-Za-z_]\w*$/.test(site.handle) &&
+    (site.resultUse === 'assigned' || site.resultUse === 'declared') &&
+    site.enclosingFunction !== null
+  );
+}
+
+/** The first exit after the map's successful check that leaves the mapping held; null when there is none. */
+function leakingExit(map: CallSite, index: PairingIndex): { offset: number; text: string } | null {
+  const body = index.functionAt(map.offset);
+  const block = index.innermostBlock(map.offset);
+  if (!body || !block || !declaredLocal(index.code.slice(body.open, map.offset), map.handle!)) return null;
+  const failure = failureBranch(index.code, map, block.close);
+  if (!failure) return null;
+  // From the map on, so that a handle stored before its check (`desc->addr = cpu_to_be32(addr)`) counts;
+  // the failure branch is another path.
+  const events = pathEvents({
+    code: index.code,
+    handle: map.handle!,
+    from: map.endOffset,
+    to: block.close,
+    body,
+    skip: [failure],
+  });
+  for (const event of events) {
+    if (event.kind === 'release' || event.kind === 'escape' || event.kind === 'assigned') return null;
+    if (event.kind === 'return') return event;
+    if (event.kind === 'goto' && !event.cleanupMentions) return { offset: event.offset, text: `goto ${event.label};` };
+  }
+  return null;
+}
+
+/** A local of the function (declared in its body before the map), not a parameter or a global. */
+function declaredLocal(code: string, handle: string): boolean {
+  return new RegExp(
+    `\\b(?:dma_addr_t|u64|u32|phys_addr_t|unsigned\\s+long)\\b[^;(){}=]*\\b${escapeRegExp(handle)}\\b`,
+  ).test(code);
+}
+
+/**
+ * The branch the map's own check takes on failure: `if (dma_mapping_error(dev, h)) stmt;` or `{ … }`. Null
+ * when the check is written any other way (negated, stored in a variable first): then which code runs on
+ * failure is not known, and nothing is said.
+ */
+function failureBranch(code: string, map: CallSite, limit: number): { open: number; close: number } | null {
+  const after = code.slice(map.endOffset, limit);
+  const check = new RegExp(
+    `\\bif\\s*\\(\\s*(?:unlikely\\s*\\(\\s*)?(?:dma_mapping_error|pci_dma_mapping_error|virtqueue_dma_mapping_error)\\s*\\([^;]*?\\b${escapeRegExp(map.handle!)}\\s*\\)`,
+  ).exec(after);
+  // The check must be the next statement or close to it: a check far below may be another mapping's.
+  if (!check || after.slice(0, check.index).split(';').length > 3) return null;
+  let at = map.endOffset + check.index + check[0].indexOf('(');
+  at = closing(code, at);
+  if (at < 0) return null;
+  let next = at + 1;
+  while (/\s/.test(code[next] ?? '')) next++;
+  if (code[next] === '{') {
+    const close = closingBrace(code, next);
+    return close < 0 ? null : { open: next, close: close + 1 };
+  }
+  const end = code.indexOf(';', next);
+  return end < 0 ? null : { open: next, close: end + 1 };
+}
+
+function closing(code: string, open: number): number {
+  let depth = 0;
+  for (let index = open; index < code.length; index++) {
+    if (code[index] === '(') depth++;
+    else if (code[index] === ')' && --depth === 0) return index;
+  }
+  return -1;
+}
+
+function closingBrace(code: string, open: number): number {
+  let depth = 0;
+  for (let index = open; index < code.length; index++) {
+    if (code[index] === '{') depth++;
+    else if (code[index] === '}' && --depth === 0) return index;
+  }
+  return -1;
+}
