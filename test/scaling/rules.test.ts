@@ -49,3 +49,35 @@ test('raw-phys-to-device scales linearly in the length of the statement before v
     return () => check(text, 'raw-phys-to-device');
   });
 });
+
+/**
+ * One function mapping `maps` buffers into locals of their own, each checked, each failure jumping to an
+ * unwind label, then every handle stored and the function ending: the path of every map runs to the
+ * function's end past every later goto and label.
+ */
+function manyUnwoundMaps(maps: number): string {
+  const declarations = Array.from({ length: maps }, (_, index) => `\tdma_addr_t a${index};\n`).join('');
+  const body = Array.from(
+    { length: maps },
+    (_, index) =>
+      `\ta${index} = dma_map_single(dev, buf + ${index * 64}, 64, DMA_TO_DEVICE);\n` +
+      `\tif (dma_mapping_error(dev, a${index}))\n\t\tgoto err_${index};\n`,
+  ).join('');
+  const stores = Array.from({ length: maps }, (_, index) => `\tring[${index}] = a${index};\n`).join('');
+  const labels = Array.from(
+    { length: maps },
+    (_, index) => `err_${maps - 1 - index}:\n\tdma_unmap_single(dev, a${maps - 1 - index}, 64, DMA_TO_DEVICE);\n`,
+  ).join('');
+  return `static int many_maps(struct device *dev, char *buf, dma_addr_t *ring)\n{\n${declarations}${body}${stores}\treturn 0;\n${labels}\treturn -ENOMEM;\n}\n`;
+}
+
+test('map-leak-on-error and double-unmap scale linearly in the maps of one function with unwind labels', () => {
+  for (const rule of ['map-leak-on-error', 'double-unmap'])
+    assertLinearScaling(`${rule} over maps with unwind labels`, [100, 200, 400], (maps) => {
+      // The file is analysed once; the rule's own work is timed.
+      const text = manyUnwoundMaps(maps);
+      const { sites } = analyzeFileText(text, 'generated.c');
+      const driver = driverContext(model, { sites, text });
+      return () => runChecks({ sites, text, driver }, { severities: {}, only: [rule] });
+    });
+});

@@ -9,6 +9,7 @@ import type { CallSite } from '../analysis/callsite';
 import { escapeRegExp } from '../analysis/regexp-text';
 import type { FunctionBody } from './function-bodies';
 import type { PairingIndex } from './pairing';
+import { statementStart } from './statements';
 
 export type ReturnShape = 'errno' | 'pointer' | 'void' | 'other';
 
@@ -156,8 +157,7 @@ function earlierHeld(input: ErrorExitInput): Held[] | null {
 function unconditionalBefore(input: ErrorExitInput, earlier: CallSite): boolean {
   const block = input.index.innermostBlock(earlier.offset);
   if (!block || input.site.offset < block.open || input.site.offset >= block.close) return false;
-  const statementStart = Math.max(...['{', '}', ';'].map((char) => input.index.code.lastIndexOf(char, earlier.offset)));
-  const lead = input.index.code.slice(statementStart + 1, earlier.offset);
+  const lead = input.index.code.slice(statementStart(input.index.code, earlier.offset), earlier.offset);
   return !/\b(if|else|for|while)\b/.test(lead);
 }
 

@@ -8,6 +8,7 @@ import { uncast } from '../analysis/link';
 import { escapeRegExp } from '../analysis/regexp-text';
 import type { FunctionBody } from './function-bodies';
 import type { PairingIndex } from './pairing';
+import { statementStart } from './statements';
 
 /** Calls that check a handle, with the index of the handle argument. */
 const DMA_CHECKS = new Map([
@@ -29,6 +30,7 @@ export interface WrapperCall {
 export class HandleSummaries {
   /** Every call that checks its argument at an index: the DMA API's own and the file's helpers. */
   private readonly checks = new Map(DMA_CHECKS);
+  private readonly checkedByBody = new Map<number, Set<string>>();
 
   constructor(
     private readonly index: PairingIndex,
@@ -39,14 +41,23 @@ export class HandleSummaries {
 
   /** Whether the handle is checked in the function: by the DMA API's check, through a cast, or a file's helper. */
   isChecked(handle: string, body: FunctionBody): boolean {
-    const wanted = handleKey(handle);
-    const code = this.index.code.slice(body.open, body.close);
-    for (const [name, argument] of this.checks) {
-      if (!code.includes(name)) continue;
-      for (const args of callsIn(code, name))
-        if (args[argument] !== undefined && handleKey(args[argument]) === wanted) return true;
+    return this.checkedIn(body).has(handleKey(handle));
+  }
+
+  /** Every handle a function checks, found once per function: a long function may hold hundreds of maps. */
+  private checkedIn(body: FunctionBody): Set<string> {
+    let checked = this.checkedByBody.get(body.open);
+    if (!checked) {
+      checked = new Set();
+      const code = this.index.code.slice(body.open, body.close);
+      for (const [name, argument] of this.checks) {
+        if (!code.includes(name)) continue;
+        for (const args of callsIn(code, name))
+          if (args[argument] !== undefined) checked.add(handleKey(args[argument]));
+      }
+      this.checkedByBody.set(body.open, checked);
     }
-    return false;
+    return checked;
   }
 
   /**
@@ -170,12 +181,7 @@ function splitArguments(list: string): string[] {
 
 /** What the statement around a call does with its result, read from the text before the call's name. */
 function resultUse(code: string, nameStart: number, caller: FunctionBody): WrapperCall['use'] {
-  const from = Math.max(
-    caller.open + 1,
-    code.lastIndexOf(';', nameStart) + 1,
-    code.lastIndexOf('{', nameStart) + 1,
-    code.lastIndexOf('}', nameStart) + 1,
-  );
+  const from = Math.max(caller.open + 1, statementStart(code, nameStart));
   const before = code.slice(from, nameStart).trim();
   if (before === '') return { kind: 'discarded' };
   if (/^return\b/.test(before)) return { kind: 'returned' };

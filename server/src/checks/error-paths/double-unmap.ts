@@ -56,7 +56,7 @@ function secondRelease(
   // A release on one branch of a brace-less if/else says nothing of what runs after it.
   if (!body || !block || !isUnconditional(index.code, release.offset)) return null;
   const events = pathEvents({
-    code: index.code,
+    index,
     handle: release.handle!,
     from: release.endOffset,
     to: block.close,

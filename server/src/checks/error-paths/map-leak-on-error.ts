@@ -52,13 +52,13 @@ function isLocalHandleMap(site: CallSite): boolean {
 function leakingExit(map: CallSite, index: PairingIndex): { offset: number; text: string } | null {
   const body = index.functionAt(map.offset);
   const block = index.innermostBlock(map.offset);
-  if (!body || !block || !declaredLocal(index.code.slice(body.open, map.offset), map.handle!)) return null;
+  if (!body || !block || !isLocalAt(index.code, body, map)) return null;
   const failure = failureBranch(index.code, map, block.close);
   if (!failure) return null;
   // From the map on, so that a handle stored before its check (`desc->addr = cpu_to_be32(addr)`) counts;
   // the failure branch is another path.
   const events = pathEvents({
-    code: index.code,
+    index,
     handle: map.handle!,
     from: map.endOffset,
     to: block.close,
@@ -73,11 +73,25 @@ function leakingExit(map: CallSite, index: PairingIndex): { offset: number; text
   return null;
 }
 
+/** Where each function declares each handle, found once per text: a file can hold thousands of maps. */
+const declarations = { code: '', offsets: new Map<string, number>() };
+
 /** A local of the function (declared in its body before the map), not a parameter or a global. */
-function declaredLocal(code: string, handle: string): boolean {
-  return new RegExp(
-    `\\b(?:dma_addr_t|u64|u32|phys_addr_t|unsigned\\s+long)\\b[^;(){}=]*\\b${escapeRegExp(handle)}\\b`,
-  ).test(code);
+function isLocalAt(code: string, body: { open: number; close: number }, map: CallSite): boolean {
+  if (declarations.code !== code) Object.assign(declarations, { code, offsets: new Map() });
+  const key = `${body.open}:${map.handle}`;
+  let offset = declarations.offsets.get(key);
+  if (offset === undefined) {
+    const declaration = new RegExp(
+      `\\b(?:dma_addr_t|u64|u32|phys_addr_t|unsigned\\s+long)\\b[^;(){}=]*\\b${escapeRegExp(map.handle!)}\\b`,
+      'g',
+    );
+    declaration.lastIndex = body.open;
+    const found = declaration.exec(code);
+    offset = found && found.index < body.close ? found.index : Infinity;
+    declarations.offsets.set(key, offset);
+  }
+  return offset < map.offset;
 }
 
 /**
@@ -86,7 +100,8 @@ function declaredLocal(code: string, handle: string): boolean {
  * failure is not known, and nothing is said.
  */
 function failureBranch(code: string, map: CallSite, limit: number): { open: number; close: number } | null {
-  const after = code.slice(map.endOffset, limit);
+  // The check follows within a few statements: a bounded window keeps this linear in the file.
+  const after = code.slice(map.endOffset, Math.min(limit, map.endOffset + 600));
   const check = new RegExp(
     `\\bif\\s*\\(\\s*(?:unlikely\\s*\\(\\s*)?(?:dma_mapping_error|pci_dma_mapping_error|virtqueue_dma_mapping_error)\\s*\\([^;]*?\\b${escapeRegExp(map.handle!)}\\s*\\)`,
   ).exec(after);

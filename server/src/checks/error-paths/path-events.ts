@@ -6,6 +6,8 @@
 // use this stop at the first event that could belong to another path's story (an escape, an assignment),
 // so that a branch never makes them report what another branch does.
 import { escapeRegExp } from '../../analysis/regexp-text';
+import { statementStart } from '../statements';
+import type { PairingIndex } from '../pairing';
 
 export type PathEvent =
   | { kind: 'release'; offset: number; call: string; unconditional: boolean }
@@ -22,8 +24,8 @@ const OBSERVERS =
   /^(dma_mapping_error|pci_dma_mapping_error|virtqueue_dma_mapping_error|dma_sync_\w+|unlikely|likely|WARN_ON\w*|BUG_ON|dev_(?:err|warn|info|dbg|notice|crit|alert|emerg|printk)\w*|netdev_\w+|netif_\w+|pr_\w+|printk\w*|trace_\w+|sizeof)$/;
 
 export interface PathScan {
-  /** The file's masked code (PairingIndex.code). */
-  code: string;
+  /** The file's pairing index: its masked code (comments and literals blanked) and its blocks. */
+  index: PairingIndex;
   /** The handle's text, as the call sites give it (`addr`, `priv->rx_dma`). */
   handle: string;
   /** Where the path starts (just after the statement of interest) and where it ends (its block's `}`). */
@@ -35,43 +37,253 @@ export interface PathScan {
   skip?: readonly { open: number; close: number }[];
 }
 
-/** The events on the path, in text order. */
-export function pathEvents(scan: PathScan): PathEvent[] {
-  const { code, from, to } = scan;
-  const region = code.slice(from, to);
-  const events: PathEvent[] = [];
+/**
+ * Where returns, gotos and each handle's mentions are in one file's masked code, found once per text and
+ * asked by binary search: the rules ask about every map and release of a file, and a driver that reuses
+ * one handle for hundreds of mappings in one function must cost linear time, not a scan of the rest of
+ * the function per call (test/scaling/pairing.test.ts).
+ */
+class PathIndex {
+  readonly returns: { offset: number; text: string }[] = [];
+  readonly gotos: { offset: number; label: string }[] = [];
+  private readonly mentions = new Map<string, number[]>();
+  private readonly moves = new Map<string, number[]>();
+  private readonly cleanups = new Map<string, { start: number; end: number } | null>();
+  private identifiers: Map<string, number[]> | null = null;
+
+  constructor(readonly code: string) {
+    for (const match of code.matchAll(/\breturn\b[^;]*;/g))
+      this.returns.push({ offset: match.index, text: match[0].replace(/\s+/g, ' ') });
+    for (const match of code.matchAll(/\bgoto\s+([A-Za-z_]\w*)\s*;/g))
+      this.gotos.push({ offset: match.index, label: match[1]! });
+  }
+
+  /**
+   * Offsets of the handle's whole mentions (`addr` but not `addr2` or `priv->addr`; `priv->dma` but not
+   * `priv->dma_len`), found from the occurrences of its last identifier: a function with hundreds of
+   * handles costs one pass over the text, not one per handle.
+   */
+  mentionsOf(handle: string): number[] {
+    let offsets = this.mentions.get(handle);
+    if (!offsets) {
+      const squeezed = handle.replace(/\s+/g, '');
+      const last = /[A-Za-z_]\w*$/.exec(squeezed)?.[0];
+      offsets = [];
+      for (const occurrence of last ? this.occurrences(last) : []) {
+        const end = occurrence + last!.length;
+        const start = startOfMatchEndingAt(this.code, end, squeezed);
+        if (start < 0 || /[\w.>]/.test(this.code[start - 1] ?? '')) continue;
+        if (/^(?:[\w[]|\s*(?:->|\.)\w)/.test(this.code.slice(end, end + 32))) continue;
+        offsets.push(start);
+      }
+      this.mentions.set(handle, offsets);
+    }
+    return offsets;
+  }
+
+  /** Every occurrence of an identifier, from one pass over the code made on first use. */
+  private occurrences(name: string): readonly number[] {
+    if (!this.identifiers) {
+      this.identifiers = new Map();
+      for (const match of this.code.matchAll(/[A-Za-z_]\w*/g)) {
+        const list = this.identifiers.get(match[0]);
+        if (list) list.push(match.index);
+        else this.identifiers.set(match[0], [match.index]);
+      }
+    }
+    return this.identifiers.get(name) ?? [];
+  }
+
+  /**
+   * The code a `goto label` runs, as offsets: from the label to the end of the first `return` or `goto`
+   * after it (the labels below that belong to other paths); null when the function has no such label.
+   * Once per function and label.
+   */
+  cleanupOf(body: { open: number; close: number }, label: string): { start: number; end: number } | null {
+    const key = `${body.open}:${label}`;
+    if (!this.cleanups.has(key)) this.cleanups.set(key, this.findCleanup(body, label));
+    return this.cleanups.get(key)!;
+  }
+
+  private findCleanup(body: { open: number; close: number }, label: string): { start: number; end: number } | null {
+    const pattern = new RegExp(`(?:^|[;{}\\n])[ \\t]*${escapeRegExp(label)}\\s*:(?!:)`, 'g');
+    pattern.lastIndex = body.open;
+    const match = pattern.exec(this.code);
+    if (!match || match.index >= body.close) return null;
+    const start = match.index + match[0].length;
+    const exits = [nextAt(this.returns, start), nextAt(this.gotos, start)];
+    const ends = exits.flatMap((exit) =>
+      exit && exit.offset < body.close ? [this.code.indexOf(';', exit.offset) + 1] : [],
+    );
+    return { start, end: ends.length ? Math.min(...ends) : body.close };
+  }
+
+  /** The handle's mentions in [start, end), in order. */
+  mentionsIn(handle: string, start: number, end: number): number[] {
+    const offsets = this.mentionsOf(handle);
+    const first = firstAt(offsets, start, (offset) => offset);
+    const last = firstAt(offsets, end, (offset) => offset);
+    return offsets.slice(first, last);
+  }
+
+  /** Offsets where the object a member handle belongs to moves on (`desc++`, `++desc`, `dma = &hw->next`). */
+  movesOf(base: string): number[] {
+    let offsets = this.moves.get(base);
+    if (!offsets) {
+      offsets = this.occurrences(base).filter((at) => {
+        if (/[\w.>]/.test(this.code[at - 1] ?? '')) return false;
+        const before = this.code.slice(Math.max(0, at - 4), at);
+        const after = this.code.slice(at + base.length, at + base.length + 4);
+        return /(\+\+|--)\s*$/.test(before) || /^\s*(\+\+|--|[-+]?=(?!=))/.test(after);
+      });
+      this.moves.set(base, offsets);
+    }
+    return offsets;
+  }
+}
+
+let lastIndex: PathIndex | null = null;
+
+function pathIndex(code: string): PathIndex {
+  if (lastIndex?.code !== code) lastIndex = new PathIndex(code);
+  return lastIndex;
+}
+
+function nextAt(list: readonly { offset: number }[], from: number): { offset: number } | undefined {
+  return list[firstAt(list, from, (entry) => entry.offset)];
+}
+
+/** The index of the first entry at or after `from` in a list sorted by offset. */
+function firstAt<T>(list: readonly T[], from: number, offsetOf: (item: T) => number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (offsetOf(list[middle]!) < from) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The events on the path, in text order, found as they are asked for: a rule stops at the first that decides. */
+export function* pathEvents(scan: PathScan): Generator<PathEvent> {
+  const index = pathIndex(scan.index.code);
+  const code = scan.index.code;
   const skipped = (offset: number) => scan.skip?.some((range) => offset >= range.open && offset < range.close) ?? false;
-  for (const match of region.matchAll(handlePattern(scan.handle))) {
-    const offset = from + match.index + match[1]!.length;
-    const event = skipped(offset) ? null : mentionEvent(code, offset, scan.handle.length);
-    if (event) events.push(event);
-  }
-  // The object the handle is a member of, moved on (`desc++`, `dma = &hw->next`): the text names another handle.
   const base = /^([A-Za-z_]\w*)\s*(?:->|\.)/.exec(scan.handle)?.[1];
-  if (base) {
-    const moved = new RegExp(`(?:\\+\\+|--)\\s*${base}\\b|(?<![\\w.>])${base}\\s*(?:\\+\\+|--|[-+]?=(?!=))`, 'g');
-    for (const match of region.matchAll(moved)) events.push({ kind: 'assigned', offset: from + match.index });
+  const mentioned = handleTest(scan.handle);
+  const cursors: EventSource[] = [
+    new Cursor(
+      index.mentionsOf(scan.handle),
+      scan.from,
+      (offset) => offset,
+      (offset) => mentionEvent(code, offset, scan.handle.length),
+    ),
+    new Cursor(
+      index.returns,
+      scan.from,
+      (entry) => entry.offset,
+      (entry) => returnEvent(entry, mentioned),
+    ),
+    new Cursor(
+      index.gotos,
+      scan.from,
+      (entry) => entry.offset,
+      (entry) => gotoEvent(entry, scan, index),
+    ),
+    ...(base
+      ? [
+          new Cursor(
+            index.movesOf(base),
+            scan.from,
+            (offset) => offset,
+            (offset): PathEvent => ({ kind: 'assigned', offset }),
+          ),
+        ]
+      : []),
+  ];
+  for (let budget = MAX_PATH_EVENTS; budget > 0; budget--) {
+    let earliest: EventSource | null = null;
+    for (const cursor of cursors) if (cursor.offset() < (earliest?.offset() ?? scan.to)) earliest = cursor;
+    if (!earliest) return;
+    const offset = earliest.offset();
+    const event = earliest.take();
+    if (event && !skipped(offset)) yield event;
   }
-  for (const match of region.matchAll(/\breturn\b[^;]*;/g)) {
-    const offset = from + match.index;
-    if (skipped(offset)) continue;
-    // `return helper(..., addr, ...)` hands the handle on: an escape, not an exit that drops it.
-    const handsOn = handlePattern(scan.handle).test(match[0].slice('return'.length));
-    events.push(handsOn ? { kind: 'escape', offset } : { kind: 'return', offset, text: match[0].replace(/\s+/g, ' ') });
+}
+
+/**
+ * How many events a path is followed for. A function of hundreds of maps, each with its goto, would
+ * otherwise cost time quadratic in its length; past this many events nothing is decided, and nothing said.
+ */
+const MAX_PATH_EVENTS = 64;
+
+interface EventSource {
+  /** The offset of the next item, Infinity when there is none. */
+  offset(): number;
+  /** The next item's event (null: a mention that decides nothing), moving past it. */
+  take(): PathEvent | null;
+}
+
+/** A position in one of the index's sorted lists, from the path's start on. */
+class Cursor<T> implements EventSource {
+  private at: number;
+
+  constructor(
+    private readonly list: readonly T[],
+    from: number,
+    private readonly offsetOf: (item: T) => number,
+    private readonly toEvent: (item: T) => PathEvent | null,
+  ) {
+    this.at = firstAt(list, from, offsetOf);
   }
-  for (const match of region.matchAll(/\bgoto\s+([A-Za-z_]\w*)\s*;/g)) {
-    const offset = from + match.index;
-    if (skipped(offset)) continue;
-    const cleanup = labelCleanup(code, scan.body, match[1]!);
-    events.push({
-      kind: 'goto',
-      offset,
-      label: match[1]!,
-      cleanupMentions: cleanup !== null && handlePattern(scan.handle).test(cleanup),
-      cleanupReleases: cleanup === null ? null : firstRelease(cleanup, scan.handle),
-    });
+
+  offset(): number {
+    return this.at < this.list.length ? this.offsetOf(this.list[this.at]!) : Infinity;
   }
-  return events.sort((a, b) => a.offset - b.offset);
+
+  take(): PathEvent | null {
+    return this.toEvent(this.list[this.at++]!);
+  }
+}
+
+/** `return helper(..., addr, ...)` hands the handle on: an escape, not an exit that drops it. */
+function returnEvent(entry: { offset: number; text: string }, mentioned: (text: string) => boolean): PathEvent {
+  return mentioned(entry.text.slice('return'.length))
+    ? { kind: 'escape', offset: entry.offset }
+    : { kind: 'return', offset: entry.offset, text: entry.text };
+}
+
+function gotoEvent(entry: { offset: number; label: string }, scan: PathScan, index: PathIndex): PathEvent {
+  const cleanup = index.cleanupOf(scan.body, entry.label);
+  const mentions = cleanup ? index.mentionsIn(scan.handle, cleanup.start, cleanup.end) : [];
+  return {
+    kind: 'goto',
+    offset: entry.offset,
+    label: entry.label,
+    cleanupMentions: mentions.length > 0,
+    cleanupReleases: cleanup ? firstRelease(scan, cleanup.start, mentions) : null,
+  };
+}
+
+/** Whether a text mentions the handle as a whole. */
+function handleTest(handle: string): (text: string) => boolean {
+  const pattern = new RegExp(handlePattern(handle).source);
+  return (text) => pattern.test(text);
+}
+
+/**
+ * Where `squeezed` (a handle without whitespace) ends at `end` in the code with any whitespace between its
+ * characters: the offset it starts at, or -1.
+ */
+function startOfMatchEndingAt(code: string, end: number, squeezed: string): number {
+  let at = end - 1;
+  for (let index = squeezed.length - 1; index >= 0; index--) {
+    while (at >= 0 && /\s/.test(code[at]!) && index < squeezed.length - 1) at--;
+    if (code[at] !== squeezed[index]) return -1;
+    at--;
+  }
+  return at + 1;
 }
 
 /** The handle as a whole: not a prefix of a longer name or member (`addr` in `addr2`, `priv->dma` in `priv->dma_len`). */
@@ -99,9 +311,8 @@ function mentionEvent(code: string, offset: number, length: number): PathEvent |
 }
 
 function statementAround(code: string, offset: number): string {
-  const start = Math.max(code.lastIndexOf(';', offset), code.lastIndexOf('{', offset), code.lastIndexOf('}', offset));
   const end = code.indexOf(';', offset);
-  return code.slice(start + 1, end < 0 ? code.length : end);
+  return code.slice(statementStart(code, offset), end < 0 ? code.length : end);
 }
 
 function isComparison(code: string, offset: number, length: number): boolean {
@@ -133,41 +344,22 @@ function enclosingCall(code: string, offset: number): string | null {
  * `if`, `else`, loop or `case`, nor part of a conditional expression.
  */
 export function isUnconditional(code: string, offset: number): boolean {
-  const start = Math.max(code.lastIndexOf(';', offset), code.lastIndexOf('{', offset), code.lastIndexOf('}', offset));
-  return !/\b(if|else|for|while|case|default)\b|\?/.test(code.slice(start + 1, offset));
+  return !/\b(if|else|for|while|case|default)\b|\?/.test(code.slice(statementStart(code, offset), offset));
 }
 
 /**
- * The code a `goto label` runs: from the label to the first `return` or `goto` after it (the labels below
- * that belong to other paths); null when the function has no such label.
+ * The first release of the handle in a label's cleanup (its mentions given), before anything assigns it
+ * anew: its call's name. Only a release that runs whenever the cleanup does counts: not under an `if` of
+ * its own, nor in a block the cleanup opens (`if (op == X) { … }`).
  */
-export function labelCleanup(code: string, body: { open: number; close: number }, label: string): string | null {
-  const pattern = new RegExp(`(^|[;{}\\n])[ \\t]*${escapeRegExp(label)}\\s*:(?!:)`, 'g');
-  const slice = code.slice(body.open, body.close);
-  const match = pattern.exec(slice);
-  if (!match) return null;
-  const cleanup = slice.slice(match.index + match[0].length);
-  const end = /\b(?:return|goto)\b[^;]*;/.exec(cleanup);
-  return end ? cleanup.slice(0, end.index + end[0].length) : cleanup;
-}
-
-/** How many blocks opened in the cleanup hold the offset (a release inside `if (op == X) { … }` is conditional). */
-function depthAt(cleanup: string, offset: number): number {
-  let depth = 0;
-  for (let index = 0; index < offset; index++) {
-    if (cleanup[index] === '{') depth++;
-    else if (cleanup[index] === '}') depth = Math.max(0, depth - 1);
-  }
-  return depth;
-}
-
-/** The first unconditional call in the code that releases the handle, before anything assigns it anew; its name. */
-function firstRelease(cleanup: string, handle: string): string | null {
-  for (const match of cleanup.matchAll(handlePattern(handle))) {
-    const offset = match.index + match[1]!.length;
-    const event = mentionEvent(cleanup, offset, handle.length);
+function firstRelease(scan: PathScan, cleanupStart: number, mentions: readonly number[]): string | null {
+  const code = scan.index.code;
+  for (const offset of mentions) {
+    const event = mentionEvent(code, offset, scan.handle.length);
     if (event?.kind === 'assigned') return null;
-    if (event?.kind === 'release' && event.unconditional && depthAt(cleanup, offset) === 0) return event.call;
+    if (event?.kind !== 'release' || !event.unconditional) continue;
+    const block = scan.index.innermostBlock(offset);
+    if (block === null || block.open < cleanupStart) return event.call;
   }
   return null;
 }
