@@ -43,6 +43,13 @@ function random(seed) {
   };
 }
 
+/** A 32-bit FNV-1a hash of a rule id. */
+function hash(text) {
+  let value = 0x811c9dc5;
+  for (const char of text) value = Math.imul(value ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return value;
+}
+
 /** Up to `count` items drawn without replacement, in their original order. */
 function sample(items, count, next) {
   if (items.length <= count) return items;
@@ -76,10 +83,10 @@ function main() {
   console.log(`# Findings on ${tree}`);
   for (const [rule, findings] of [...byRule].sort((a, b) => b[1].length - a[1].length))
     console.log(`${rule}: ${findings.length} (${findings[0].severity})`);
-  const next = random(options.seed);
   for (const [rule, findings] of [...byRule].sort((a, b) => a[0].localeCompare(b[0]))) {
     if (findings[0].severity !== 'warning' && findings[0].severity !== 'error') continue;
-    const drawn = sample(findings, options.perRule, next);
+    // Each rule draws from its own sequence, so that another rule's count does not change its sample.
+    const drawn = sample(findings, options.perRule, random(options.seed ^ hash(rule)));
     console.log(`\n## ${rule}: ${drawn.length} of ${findings.length} (seed ${options.seed})`);
     for (const finding of drawn) {
       console.log(`\n### ${finding.path}:${finding.line}\n${finding.message}`);

@@ -50,16 +50,9 @@ const CHECK_CALLS = new Set(['dma_mapping_error', 'virtqueue_dma_mapping_error',
 /**
  * Byte-order and width conversions a handle goes through on its way into a device descriptor
  * (`desc->addr = cpu_to_le32(dma_map_single(...))`): the value is still the handle, stored in the
- * descriptor's field, and a check of that field checks it.
+ * descriptor's field, and a check of that field checks it. Drivers' own width macros (`cpu_to_leXX`) count.
  */
-const CONVERSION_CALLS = new Set([
-  'cpu_to_le16',
-  'cpu_to_le32',
-  'cpu_to_le64',
-  'cpu_to_be32',
-  'cpu_to_be64',
-  'lower_32_bits',
-]);
+const CONVERSION_CALLS = /^(?:cpu_to_(?:le|be)\w*|lower_32_bits)$/;
 const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement']);
 const FOR_EACH_BEFORE_BRACE = /\b\w*for_each\w*\s*\([^;{}]*\)\s*$/;
 
@@ -246,7 +239,7 @@ function treeResultUse(chain: readonly SyntaxNode[], text: string, base: number)
           index++;
           continue;
         }
-        if (CONVERSION_CALLS.has(callee)) {
+        if (CONVERSION_CALLS.test(callee)) {
           index++;
           continue;
         }

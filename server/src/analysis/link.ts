@@ -11,9 +11,12 @@ const TEST_WINDOW = 1500;
 const PRODUCERS = new Set(['map', 'alloc', 'pool-alloc']);
 const CONSUMERS = new Set(['unmap', 'sync', 'free', 'pool-free']);
 
-/** Text without whitespace: handles compare this way, and a `flexible` pattern can only match where this holds its text. */
+/**
+ * Text without whitespace and without increments: handles compare this way (`*++addr = map(...)` is
+ * checked as `*addr`), and a `flexible` pattern can only match where this holds its text.
+ */
 function key(handle: string): string {
-  return handle.replace(/\s+/g, '');
+  return handle.replace(/\s+/g, '').replace(/\+\+|--/g, '');
 }
 
 /** A checked handle without the casts before it: `dma_mapping_error(dev, (dma_addr_t)*rbuf)` checks `*rbuf`. */

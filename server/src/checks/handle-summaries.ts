@@ -17,6 +17,9 @@ const DMA_CHECKS = new Map([
   ['virtqueue_dma_mapping_error', 1],
 ]);
 
+/** Calls named as a mapping check: drivers' own helpers (`enic_dma_map_check`, `niu_pci_mapping_error`). */
+const CHECK_NAMED = /\b(\w*(?:mapping_error|mapping_err|map_error|map_check|map_err)\w*)\s*\(/g;
+
 export interface WrapperCall {
   /** Offsets of the wrapper's name at the call. */
   nameStart: number;
@@ -55,6 +58,10 @@ export class HandleSummaries {
         for (const args of callsIn(code, name))
           if (args[argument] !== undefined) checked.add(handleKey(args[argument]));
       }
+      // A helper defined in a header (enic_dma_map_check() in enic.h) is not seen here; one named as a
+      // check is taken as one of any of its arguments.
+      for (const name of new Set([...code.matchAll(CHECK_NAMED)].map((match) => match[1]!)))
+        for (const args of callsIn(code, name)) for (const arg of args) checked.add(handleKey(arg));
       this.checkedByBody.set(body.open, checked);
     }
     return checked;
@@ -128,8 +135,11 @@ export class HandleSummaries {
   }
 }
 
+/** As the extraction compares handles: without casts, whitespace or increments. */
 function handleKey(text: string): string {
-  return uncast(text.trim()).replace(/\s+/g, '');
+  return uncast(text.trim())
+    .replace(/\s+/g, '')
+    .replace(/\+\+|--/g, '');
 }
 
 function functionName(body: FunctionBody): string | null {

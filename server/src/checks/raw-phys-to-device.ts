@@ -58,27 +58,33 @@ export const rawPhysToDevice: Rule = {
     const candidates = sites.filter((site) => RAW_PHYS_HELPERS.has(site.api));
     // The include test reads the whole file, so it runs only for the few files that use a raw helper.
     if (!candidates.length || isPlatformCode(path, text)) return [];
-    const breaking = breakingPlatforms(driver.model);
-    if (!breaking.length) return [];
+    const breaking = { phys: breakingPlatforms(driver.model, 'phys'), bus: breakingPlatforms(driver.model, 'bus') };
+    if (!breaking.phys.length) return [];
     return candidates.flatMap((site) => {
       const sink = deviceSink(text, site);
-      if (!sink || inVirtioNoDmaApiPath(text, site)) return [];
+      const platforms = site.api === 'virt_to_bus' ? breaking.bus : breaking.phys;
+      if (!sink || !platforms.length || inVirtioNoDmaApiPath(text, site) || inDumpWriter(site)) return [];
       return [
         {
           range: site.nameRange,
           message:
             `${site.api}() gives a CPU physical address, and ${sink} hands it to the device, which needs a DMA address from the DMA API (dma_map_*/dma_alloc_coherent). ` +
-            `On the selected platforms the device would see a different address for the same memory: ${breaking.join('; ')} (example phys ${formatAddress(EXAMPLE_PHYS_VALUE)}).`,
+            `On the selected platforms the device would see a different address for the same memory: ${platforms.join('; ')} (example phys ${formatAddress(EXAMPLE_PHYS_VALUE)}).`,
         },
       ];
     });
   },
 };
 
-/** Platforms whose map of the example buffer does not give the device the physical address itself. */
-function breakingPlatforms(model: PlatformModel): string[] {
+/**
+ * Platforms whose map of the example buffer gives the device another address than the raw helper does.
+ * `phys` helpers give the CPU physical address. virt_to_bus() (6.1 keeps it on ppc32 and m68k) gives the
+ * physical address plus the platform's fixed bus offset (arch/powerpc/include/asm/io.h: + PCI_DRAM_OFFSET),
+ * which is what dma-direct gives there too; it differs only where an IOMMU or a bounce buffer is in the way.
+ */
+function breakingPlatforms(model: PlatformModel, helper: 'phys' | 'bus'): string[] {
   return rawPhysOutcomes(model)
-    .filter((outcome) => !outcome.sameAsPhys)
+    .filter((outcome) => (helper === 'bus' ? outcome.result.path !== 'dma-direct' : !outcome.sameAsPhys))
     .map(({ profile, result }) => `${profile.short}: ${outcomeWords(result)}`);
 }
 
@@ -91,6 +97,14 @@ function breakingPlatforms(model: PlatformModel): string[] {
 function inVirtioNoDmaApiPath(text: string, site: CallSite): boolean {
   const definition = regionAround(text, site.offset);
   return /\b(virtio_has_dma_quirk|vring_use_dma_api)\s*\(/.test(text.slice(definition.start, definition.end));
+}
+
+/**
+ * A function that writes a crash or device-core dump (etnaviv_core_dump, *_devcoredump): the addresses it
+ * records in little-endian are for the reader of the dump in user space, not for the device.
+ */
+function inDumpWriter(site: CallSite): boolean {
+  return /dump/i.test(site.enclosingFunction ?? '');
 }
 
 /** Describes where the value goes when that place is device-visible, else null. */

@@ -74,7 +74,7 @@ function uncheckedFinding(
  */
 function conversionAround(site: CallSite, text: string): string | null {
   const before = text.slice(Math.max(0, site.offset - 80), site.offset);
-  return /\b(cpu_to_[lb]e\d+|lower_32_bits)\s*\(\s*$/.exec(before)?.[1] ?? null;
+  return /\b(cpu_to_[lb]e\w*|lower_32_bits)\s*\(\s*$/.exec(before)?.[1] ?? null;
 }
 
 const CONSEQUENCE =

@@ -23,6 +23,12 @@ export interface FilePlatforms {
   outsideTargets: string[];
   /** One line saying how the platforms were chosen, for hovers, reports and logs. */
   why: string;
+  /**
+   * The file is in a kernel tree whose build runs it on no modelled platform (SH, m68k, 32-bit x86 …): the
+   * platforms are the defaults, shown for illustration. Rules whose findings depend on the platforms say
+   * nothing then, since their "the device would see" would be about machines the driver never runs on.
+   */
+  standIn: boolean;
 }
 
 /** Up to this many targets are all shown; beyond it, the default platforms among them. */
@@ -41,10 +47,17 @@ export function filePlatforms(
   if (choice === 'setting') return chosenBySetting(selected, targets, known);
   if (!known) {
     const reason = targets ? `${targets.why}; ` : 'outside a kernel tree; ';
-    return { ids: [...selected], choice, targets, outsideTargets: [], why: `${reason}showing the default platforms` };
+    return {
+      ids: [...selected],
+      choice,
+      targets,
+      outsideTargets: [],
+      why: `${reason}showing the default platforms`,
+      standIn: targets !== null,
+    };
   }
   if (known.platforms.length <= AUTO_TARGETS_SHOWN)
-    return { ids: [...known.platforms], choice, targets, outsideTargets: [], why: known.why };
+    return { ids: [...known.platforms], choice, targets, outsideTargets: [], why: known.why, standIn: false };
   const defaults = selected.filter((id) => known.platforms.includes(id));
   const ids = defaults.length > 0 ? defaults : known.platforms.slice(0, AUTO_TARGETS_SHOWN);
   return {
@@ -53,6 +66,7 @@ export function filePlatforms(
     targets,
     outsideTargets: [],
     why: `${known.why}; ${known.platforms.length} platforms can build it, showing ${defaults.length > 0 ? 'the default ones' : 'the first ones'}`,
+    standIn: false,
   };
 }
 
@@ -85,5 +99,5 @@ function chosenBySetting(
     known && outsideTargets.length > 0
       ? `chosen in dmalens.platforms, although ${outsideTargets.join(', ')} cannot build this file: ${known.why}`
       : 'chosen in dmalens.platforms';
-  return { ids: [...selected], choice: 'setting', targets, outsideTargets, why };
+  return { ids: [...selected], choice: 'setting', targets, outsideTargets, why, standIn: false };
 }
