@@ -46,11 +46,13 @@ test('bcm2835-dma builds only for the Raspberry Pi profiles: `|| COMPILE_TEST` d
   assert.equal(targets.why, 'CONFIG_DMA_BCM2835 depends on ARCH_BCM2835 || COMPILE_TEST (drivers/dma/Kconfig:20)');
 });
 
-test('bmac builds only for the 32-bit Book3S profile (PPC_PMAC && PPC32)', () => {
+test('bmac builds only for the 32-bit Book3S profile (PPC_PMAC && PPC32), as its stand-in', () => {
   const targets = model.targets('drivers/net/ethernet/apple/bmac.c');
-  // The G5 DART profiles are PowerMacs too, but 64-bit; fsl-pci is 32-bit but an 85xx, not a Book3S.
+  // The G5 DART profiles are PowerMacs too, but 64-bit; fsl-pci is 32-bit but an 85xx, not a Book3S. The
+  // 32-bit profile is a CHRP board, not a PowerMac (whose pci_dram_offset is 0): the architecture's stand-in.
   assert.deepEqual(targets.platforms, ['ppc32-pci-dram-offset']);
-  assert.match(targets.why, /^CONFIG_BMAC depends on PPC_PMAC && PPC32 \(drivers\/net\/ethernet\/apple\/Kconfig:10\)$/);
+  assert.equal(targets.basis, 'architecture');
+  assert.match(targets.why, /^CONFIG_BMAC depends on PPC_PMAC && PPC32 \(drivers\/net\/ethernet\/apple\/Kconfig:10\); no built-in profile models that machine/);
 });
 
 test('nvme/host/pci.c, part of the composite nvme.o, builds wherever PCI and the block layer can', () => {
@@ -90,6 +92,13 @@ test('a file no Makefile builds has unknown targets', () => {
   const targets = model.targets('include/linux/usb.h');
   assert.equal(targets.basis, 'unknown');
   assert.deepEqual(targets.platforms, []);
+});
+
+test('a driver whose Kconfig no modelled architecture satisfies is unmodelled, not unknown', () => {
+  const targets = model.targets('drivers/dma/demo-sh-dma.c');
+  assert.equal(targets.basis, 'unmodelled');
+  assert.deepEqual(targets.platforms, []);
+  assert.match(targets.why, /CONFIG_DMA_DEMO_SH depends on SUPERH .*no modelled architecture builds it/);
 });
 
 test('a driver whose machine no profile models falls back to the architectures that can build it', () => {

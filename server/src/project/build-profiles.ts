@@ -120,16 +120,18 @@ const TABLE: Record<string, Entry> = {
   'fsl-pci': {
     srcarch: 'powerpc',
     arch: 'powerpc',
-    symbols: { PPC64: false, PPC_85xx: true, CPU_BIG_ENDIAN: true, FSL_SOC_BOOKE: true },
+    // e500 is Book-E: the 32-bit CPU family choice makes PPC_BOOK3S_32 (PowerMac, CHRP) impossible.
+    symbols: { PPC64: false, PPC_85xx: true, PPC_BOOK3S_32: false, CPU_BIG_ENDIAN: true, FSL_SOC_BOOKE: true },
     folders: ['arch/powerpc/platforms/85xx/'],
   },
-  // The CHRP board the profile's offset comes from runs the Book3S-32 multiplatform kernel, which also
-  // drives PowerMacs: both machines' drivers build for it.
+  // The CHRP board the profile's offset comes from. The Book3S-32 multiplatform kernel also drives
+  // PowerMacs, but a PowerMac leaves pci_dram_offset at 0 (arch/powerpc/platforms/powermac/ never sets
+  // it): PowerMac drivers reach this profile only as their architecture's stand-in.
   'ppc32-pci-dram-offset': {
     srcarch: 'powerpc',
     arch: 'powerpc',
-    symbols: { PPC64: false, PPC_BOOK3S_32: true, CPU_BIG_ENDIAN: true, PPC_CHRP: true, PPC_PMAC: true },
-    folders: ['arch/powerpc/platforms/chrp/', 'arch/powerpc/platforms/powermac/'],
+    symbols: { PPC64: false, PPC_BOOK3S_32: true, CPU_BIG_ENDIAN: true, PPC_CHRP: true },
+    folders: ['arch/powerpc/platforms/chrp/'],
   },
   loongson64: {
     srcarch: 'mips',

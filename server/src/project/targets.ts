@@ -16,10 +16,11 @@ export interface Targets {
   why: string;
   /**
    * `built`: the build system decides; `architecture`: no profile's machine matches, so every profile of
-   * an architecture that can build the file; `unknown`: no Makefile builds it, or it builds for no
-   * modelled architecture (the caller falls back to its default platforms).
+   * an architecture that can build the file; `unmodelled`: its Kconfig lets no modelled architecture build
+   * it; `unknown`: no Makefile line was found for it. With no platforms the caller falls back to its
+   * default platforms.
    */
-  basis: 'built' | 'architecture' | 'unknown';
+  basis: 'built' | 'architecture' | 'unmodelled' | 'unknown';
 }
 
 type Mode = 'exact' | 'anyMachine';
@@ -85,7 +86,7 @@ export class TargetResolver {
     return {
       platforms: [],
       why: `${this.explain(rules, 'anyMachine')}; no modelled architecture builds it`,
-      basis: 'unknown',
+      basis: 'unmodelled',
     };
   }
 

@@ -8,7 +8,7 @@
 export interface BuildTargets {
   platforms: readonly string[];
   why: string;
-  basis: 'built' | 'architecture' | 'unknown';
+  basis: 'built' | 'architecture' | 'unmodelled' | 'unknown';
 }
 
 export type PlatformChoice = 'auto' | 'setting';
@@ -24,8 +24,9 @@ export interface FilePlatforms {
   /** One line saying how the platforms were chosen, for hovers, reports and logs. */
   why: string;
   /**
-   * The file is in a kernel tree whose build runs it on no modelled platform (SH, m68k, 32-bit x86 …): the
-   * platforms are the defaults, shown for illustration. Rules whose findings depend on the platforms say
+   * The file is in a kernel tree whose Kconfig runs it on no modelled platform (SH, m68k, 32-bit x86 …) or
+   * on a machine no profile models (ARCH_U8500: the arm profiles are shown): the platforms are shown for
+   * illustration. Rules whose findings depend on the platforms say
    * nothing then, since their "the device would see" would be about machines the driver never runs on.
    */
   standIn: boolean;
@@ -43,7 +44,7 @@ export function filePlatforms(
   selected: readonly string[],
   targets: BuildTargets | null,
 ): FilePlatforms {
-  const known = targets && targets.basis !== 'unknown' && targets.platforms.length > 0 ? targets : null;
+  const known = targets && targets.platforms.length > 0 ? targets : null;
   if (choice === 'setting') return chosenBySetting(selected, targets, known);
   if (!known) {
     const reason = targets ? `${targets.why}; ` : 'outside a kernel tree; ';
@@ -53,11 +54,19 @@ export function filePlatforms(
       targets,
       outsideTargets: [],
       why: `${reason}showing the default platforms`,
-      standIn: targets !== null,
+      standIn: targets?.basis === 'unmodelled',
     };
   }
   if (known.platforms.length <= AUTO_TARGETS_SHOWN)
-    return { ids: [...known.platforms], choice, targets, outsideTargets: [], why: known.why, standIn: false };
+    return {
+      ids: [...known.platforms],
+      choice,
+      targets,
+      outsideTargets: [],
+      why: known.why,
+      // Profiles of the architecture shown for a machine none of them models (ARCH_U8500 on arm).
+      standIn: known.basis === 'architecture',
+    };
   const defaults = selected.filter((id) => known.platforms.includes(id));
   const ids = defaults.length > 0 ? defaults : known.platforms.slice(0, AUTO_TARGETS_SHOWN);
   return {
@@ -66,7 +75,7 @@ export function filePlatforms(
     targets,
     outsideTargets: [],
     why: `${known.why}; ${known.platforms.length} platforms can build it, showing ${defaults.length > 0 ? 'the default ones' : 'the first ones'}`,
-    standIn: false,
+    standIn: known.basis === 'architecture',
   };
 }
 
