@@ -12,7 +12,7 @@
 //   --dist DIR          the built server to measure (default server/dist; e.g. an unpacked release)
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { benchCacheDir, ensureKernelTree } from './bench/kernel-tree.mjs';
@@ -29,6 +29,7 @@ import {
   spatchVersion,
 } from './bench/recall.mjs';
 import { formatTable } from './bench/table.mjs';
+import { recallOn } from './bench/labelled-bugs.mjs';
 import { checkDriverContext } from './bench/driver-context.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -242,6 +243,10 @@ async function main() {
     ]),
   );
   figures.outsideCode = sitesOutsideCode(firstReport);
+  figures.findings = {
+    byRule: firstReport.summary?.byRule ?? {},
+    recall: recallOn(firstReport, join(root, 'test/precision/linux-6.1-bugs.json'), (path) => relative(mirror, path)),
+  };
 
   if (options.lsp && changed && existsSync(server)) {
     const sessions = [];

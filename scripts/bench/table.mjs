@@ -163,6 +163,23 @@ export function formatTable(figures) {
   lines.push(
     `Scans read ${figures.liftLimit ? 'every file (size limit lifted to match ripgrep)' : 'files up to 4 MiB, and ripgrep was given the same limit (--max-filesize 4M)'}; cold process, warm OS file cache.`,
   );
+  if (figures.findings) {
+    const { byRule, recall } = figures.findings;
+    lines.push('');
+    lines.push(
+      `Findings per rule (first scan): ${Object.entries(byRule)
+        .sort((a, b) => b[1] - a[1])
+        .map(([rule, found]) => `${rule} ${count(found)}`)
+        .join(', ')}`,
+    );
+    lines.push(
+      `Recall on the labelled bugs (test/precision/linux-6.1-bugs.json): ${recall.found} of ${recall.total}; ${Object.entries(
+        recall.bySource,
+      )
+        .map(([source, figure]) => `found by ${source}: ${figure.found} of ${figure.total}`)
+        .join('; ')}`,
+    );
+  }
   if (figures.driverContext?.length) {
     const passed = figures.driverContext.filter((line) => line.ok).length;
     lines.push('');

@@ -16,7 +16,9 @@ export const doubleUnmap: Rule = {
   defaultSeverity: 'warning',
   platformDependent: false,
   check({ sites, lines }: CheckContext): RuleFinding[] {
-    const releases = sites.filter(isSingleRelease);
+    // A second release of a handle is itself a release site of the file (an unwind label's too): only
+    // handles released at least twice in one function can be released twice on a path.
+    const releases = releasedTwice(sites.filter(isSingleRelease));
     if (releases.length === 0) return [];
     const index = pairingIndex(lines.text);
     return releases.flatMap((release) => {
@@ -45,6 +47,13 @@ function isSingleRelease(site: CallSite): boolean {
   return (
     isRelease(site) && site.handle !== null && !/[[(*]|\+\+|--/.test(site.handle) && site.enclosingFunction !== null
   );
+}
+
+function releasedTwice(releases: readonly CallSite[]): CallSite[] {
+  const count = new Map<string, number>();
+  const key = (site: CallSite) => `${site.enclosingFunction}\u0000${site.handle!.replace(/\s+/g, '')}`;
+  for (const site of releases) count.set(key(site), (count.get(key(site)) ?? 0) + 1);
+  return releases.filter((site) => count.get(key(site))! > 1);
 }
 
 function secondRelease(

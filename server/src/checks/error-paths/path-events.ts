@@ -43,13 +43,15 @@ export interface PathScan {
  * one handle for hundreds of mappings in one function must cost linear time, not a scan of the rest of
  * the function per call (test/scaling/pairing.test.ts).
  */
+type Body = { open: number; close: number };
+
 class PathIndex {
   readonly returns: { offset: number; text: string }[] = [];
   readonly gotos: { offset: number; label: string }[] = [];
   private readonly mentions = new Map<string, number[]>();
   private readonly moves = new Map<string, number[]>();
   private readonly cleanups = new Map<string, { start: number; end: number } | null>();
-  private identifiers: Map<string, number[]> | null = null;
+  private readonly identifiers = new Map<number, Map<string, number[]>>();
 
   constructor(readonly code: string) {
     for (const match of code.matchAll(/\breturn\b[^;]*;/g))
@@ -59,39 +61,45 @@ class PathIndex {
   }
 
   /**
-   * Offsets of the handle's whole mentions (`addr` but not `addr2` or `priv->addr`; `priv->dma` but not
-   * `priv->dma_len`), found from the occurrences of its last identifier: a function with hundreds of
-   * handles costs one pass over the text, not one per handle.
+   * Offsets of the handle's whole mentions in a function (`addr` but not `addr2` or `priv->addr`;
+   * `priv->dma` but not `priv->dma_len`), found from the occurrences of its last identifier: a function
+   * with hundreds of handles costs one pass over its text, not one per handle.
    */
-  mentionsOf(handle: string): number[] {
-    let offsets = this.mentions.get(handle);
+  mentionsOf(handle: string, body: Body): number[] {
+    const key = `${body.open}:${handle}`;
+    let offsets = this.mentions.get(key);
     if (!offsets) {
       const squeezed = handle.replace(/\s+/g, '');
       const last = /[A-Za-z_]\w*$/.exec(squeezed)?.[0];
       offsets = [];
-      for (const occurrence of last ? this.occurrences(last) : []) {
+      for (const occurrence of last ? this.occurrences(last, body) : []) {
         const end = occurrence + last!.length;
         const start = startOfMatchEndingAt(this.code, end, squeezed);
         if (start < 0 || /[\w.>]/.test(this.code[start - 1] ?? '')) continue;
         if (/^(?:[\w[]|\s*(?:->|\.)\w)/.test(this.code.slice(end, end + 32))) continue;
         offsets.push(start);
       }
-      this.mentions.set(handle, offsets);
+      this.mentions.set(key, offsets);
     }
     return offsets;
   }
 
-  /** Every occurrence of an identifier, from one pass over the code made on first use. */
-  private occurrences(name: string): readonly number[] {
-    if (!this.identifiers) {
-      this.identifiers = new Map();
-      for (const match of this.code.matchAll(/[A-Za-z_]\w*/g)) {
-        const list = this.identifiers.get(match[0]);
-        if (list) list.push(match.index);
-        else this.identifiers.set(match[0], [match.index]);
+  /**
+   * Every occurrence of an identifier in a function, from one pass over the function made on first use:
+   * only the functions holding a map or a release are read, not the whole file.
+   */
+  private occurrences(name: string, body: Body): readonly number[] {
+    let identifiers = this.identifiers.get(body.open);
+    if (!identifiers) {
+      identifiers = new Map();
+      for (const match of this.code.slice(body.open, body.close).matchAll(/[A-Za-z_]\w*/g)) {
+        const list = identifiers.get(match[0]);
+        if (list) list.push(body.open + match.index);
+        else identifiers.set(match[0], [body.open + match.index]);
       }
+      this.identifiers.set(body.open, identifiers);
     }
-    return this.identifiers.get(name) ?? [];
+    return identifiers.get(name) ?? [];
   }
 
   /**
@@ -119,24 +127,25 @@ class PathIndex {
   }
 
   /** The handle's mentions in [start, end), in order. */
-  mentionsIn(handle: string, start: number, end: number): number[] {
-    const offsets = this.mentionsOf(handle);
+  mentionsIn(handle: string, body: Body, start: number, end: number): number[] {
+    const offsets = this.mentionsOf(handle, body);
     const first = firstAt(offsets, start, (offset) => offset);
     const last = firstAt(offsets, end, (offset) => offset);
     return offsets.slice(first, last);
   }
 
   /** Offsets where the object a member handle belongs to moves on (`desc++`, `++desc`, `dma = &hw->next`). */
-  movesOf(base: string): number[] {
-    let offsets = this.moves.get(base);
+  movesOf(base: string, body: Body): number[] {
+    const key = `${body.open}:${base}`;
+    let offsets = this.moves.get(key);
     if (!offsets) {
-      offsets = this.occurrences(base).filter((at) => {
+      offsets = this.occurrences(base, body).filter((at) => {
         if (/[\w.>]/.test(this.code[at - 1] ?? '')) return false;
         const before = this.code.slice(Math.max(0, at - 4), at);
         const after = this.code.slice(at + base.length, at + base.length + 4);
         return /(\+\+|--)\s*$/.test(before) || /^\s*(\+\+|--|[-+]?=(?!=))/.test(after);
       });
-      this.moves.set(base, offsets);
+      this.moves.set(key, offsets);
     }
     return offsets;
   }
@@ -174,7 +183,7 @@ export function* pathEvents(scan: PathScan): Generator<PathEvent> {
   const mentioned = handleTest(scan.handle);
   const cursors: EventSource[] = [
     new Cursor(
-      index.mentionsOf(scan.handle),
+      index.mentionsOf(scan.handle, scan.body),
       scan.from,
       (offset) => offset,
       (offset) => mentionEvent(code, offset, scan.handle.length),
@@ -194,7 +203,7 @@ export function* pathEvents(scan: PathScan): Generator<PathEvent> {
     ...(base
       ? [
           new Cursor(
-            index.movesOf(base),
+            index.movesOf(base, scan.body),
             scan.from,
             (offset) => offset,
             (offset): PathEvent => ({ kind: 'assigned', offset }),
@@ -256,7 +265,7 @@ function returnEvent(entry: { offset: number; text: string }, mentioned: (text: 
 
 function gotoEvent(entry: { offset: number; label: string }, scan: PathScan, index: PathIndex): PathEvent {
   const cleanup = index.cleanupOf(scan.body, entry.label);
-  const mentions = cleanup ? index.mentionsIn(scan.handle, cleanup.start, cleanup.end) : [];
+  const mentions = cleanup ? index.mentionsIn(scan.handle, scan.body, cleanup.start, cleanup.end) : [];
   return {
     kind: 'goto',
     offset: entry.offset,
