@@ -73,21 +73,31 @@ export class HandleSummaries {
    * function that is not static may be called from other files, whose checks are not seen: `calls` is then
    * null.
    */
-  wrapperOf(site: CallSite, body: FunctionBody): { name: string; calls: WrapperCall[] | null } | null {
+  wrapperOf(
+    site: CallSite,
+    body: FunctionBody,
+  ): { name: string; through: string; calls: WrapperCall[] | null } | null {
     const code = this.index.code.slice(body.open, body.close);
     const returned =
       site.resultUse === 'returned' ||
       (site.handle !== null &&
         /^\w+$/.test(site.handle) &&
         new RegExp(`\\breturn\\s*\\(?\\s*${site.handle}\\s*\\)?\\s*;`).test(code));
+    // `*dma_out = dma_map_single(...)`: the handle leaves through a pointer parameter, to the caller's `&x`.
+    const outName = /^\*\s*([A-Za-z_]\w*)$/.exec(site.handle ?? '')?.[1];
+    const outParameter = outName ? parameters(body).indexOf(outName) : -1;
     const name = functionName(body);
-    if (!returned || !name) return null;
-    if (!/^static\b|\bstatic\s/.test(body.header)) return { name, calls: null };
-    return { name, calls: this.callsOf(name, body) };
+    if ((!returned && outParameter < 0) || !name) return null;
+    const through = returned ? 'returns' : `hands back through '*${outName}'`;
+    if (!/^static\b|\bstatic\s/.test(body.header)) return { name, through, calls: null };
+    return { name, through, calls: this.callsOf(name, body, returned ? null : outParameter) };
   }
 
-  /** The calls of a file's function outside its own body, each with what becomes of its result. */
-  private callsOf(name: string, own: FunctionBody): WrapperCall[] {
+  /**
+   * The calls of a file's function outside its own body, each with what becomes of its result: the
+   * returned value, or with `outParameter` the variable whose address the call passes there.
+   */
+  private callsOf(name: string, own: FunctionBody, outParameter: number | null): WrapperCall[] {
     const code = this.index.code;
     const calls: WrapperCall[] = [];
     for (const match of code.matchAll(new RegExp(`\\b${escapeRegExp(name)}\\s*\\(`, 'g'))) {
@@ -97,7 +107,7 @@ export class HandleSummaries {
         nameStart: match.index,
         nameEnd: match.index + name.length,
         caller,
-        use: resultUse(code, match.index, caller),
+        use: outParameter === null ? resultUse(code, match.index, caller) : outUse(code, match.index, name, outParameter),
       });
     }
     return calls;
@@ -187,6 +197,13 @@ function splitArguments(list: string): string[] {
   }
   if (list.trim() !== '') parts.push(list.slice(start).trim());
   return parts;
+}
+
+/** Where a call's out-parameter puts the handle: `&x` stores it in x; anything else passes it on. */
+function outUse(code: string, nameStart: number, name: string, outParameter: number): WrapperCall['use'] {
+  const args = [...callsIn(code.slice(nameStart, nameStart + 2000), name)][0];
+  const lvalue = /^&\s*([A-Za-z_][\w.>\-[\]]*)$/.exec(args?.[outParameter]?.replace(/\s+/g, '') ?? '')?.[1];
+  return lvalue ? { kind: 'stored', lvalue } : { kind: 'other' };
 }
 
 /** What the statement around a call does with its result, read from the text before the call's name. */

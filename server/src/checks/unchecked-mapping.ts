@@ -36,7 +36,7 @@ export const uncheckedMapping: Rule = {
         if (site.resultUse !== 'returned') findings.push(uncheckedFinding(site, lines, { index, sites }));
       } else if (wrapper.calls && !wrappersDone.has(wrapper.name)) {
         wrappersDone.add(wrapper.name);
-        findings.push(...uncheckedWrapperCalls(site, wrapper.name, wrapper.calls, summaries, lines));
+        findings.push(...uncheckedWrapperCalls(site, { ...wrapper, calls: wrapper.calls }, summaries, lines));
       }
     }
     return findings;
@@ -87,13 +87,12 @@ const CONSEQUENCE =
  */
 function uncheckedWrapperCalls(
   map: CallSite,
-  wrapper: string,
-  calls: readonly WrapperCall[],
+  wrapper: { name: string; through: string; calls: readonly WrapperCall[] },
   summaries: HandleSummaries,
   lines: LineIndex,
 ): RuleFinding[] {
-  const made = `${wrapper}() returns the handle of its ${map.api}() (line ${map.range.start.line + 1})`;
-  return calls.flatMap((call): RuleFinding[] => {
+  const made = `${wrapper.name}() ${wrapper.through} the handle of its ${map.api}() (line ${map.range.start.line + 1})`;
+  return wrapper.calls.flatMap((call): RuleFinding[] => {
     const range = { start: lines.positionAt(call.nameStart), end: lines.positionAt(call.nameEnd) };
     if (call.use.kind === 'discarded')
       return [
