@@ -52,7 +52,10 @@ test('bmac builds only for the 32-bit Book3S profile (PPC_PMAC && PPC32), as its
   // 32-bit profile is a CHRP board, not a PowerMac (whose pci_dram_offset is 0): the architecture's stand-in.
   assert.deepEqual(targets.platforms, ['ppc32-pci-dram-offset']);
   assert.equal(targets.basis, 'architecture');
-  assert.match(targets.why, /^CONFIG_BMAC depends on PPC_PMAC && PPC32 \(drivers\/net\/ethernet\/apple\/Kconfig:10\); no built-in profile models that machine/);
+  assert.match(
+    targets.why,
+    /^CONFIG_BMAC depends on PPC_PMAC && PPC32 \(drivers\/net\/ethernet\/apple\/Kconfig:10\); no built-in profile models that machine/,
+  );
 });
 
 test('nvme/host/pci.c, part of the composite nvme.o, builds wherever PCI and the block layer can', () => {

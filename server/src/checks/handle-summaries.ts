@@ -73,10 +73,7 @@ export class HandleSummaries {
    * function that is not static may be called from other files, whose checks are not seen: `calls` is then
    * null.
    */
-  wrapperOf(
-    site: CallSite,
-    body: FunctionBody,
-  ): { name: string; through: string; calls: WrapperCall[] | null } | null {
+  wrapperOf(site: CallSite, body: FunctionBody): { name: string; through: string; calls: WrapperCall[] | null } | null {
     const code = this.index.code.slice(body.open, body.close);
     const returned =
       site.resultUse === 'returned' ||
@@ -107,7 +104,8 @@ export class HandleSummaries {
         nameStart: match.index,
         nameEnd: match.index + name.length,
         caller,
-        use: outParameter === null ? resultUse(code, match.index, caller) : outUse(code, match.index, name, outParameter),
+        use:
+          outParameter === null ? resultUse(code, match.index, caller) : outUse(code, match.index, name, outParameter),
       });
     }
     return calls;

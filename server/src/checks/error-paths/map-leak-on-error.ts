@@ -84,11 +84,9 @@ function isLocalAt(code: string, body: { open: number; close: number }, map: Cal
   if (offset === undefined) {
     const declaration = new RegExp(
       `\\b(?:dma_addr_t|u64|u32|phys_addr_t|unsigned\\s+long)\\b[^;(){}=]*\\b${escapeRegExp(map.handle!)}\\b`,
-      'g',
     );
-    declaration.lastIndex = body.open;
-    const found = declaration.exec(code);
-    offset = found && found.index < body.close ? found.index : Infinity;
+    const found = declaration.exec(code.slice(body.open, body.close));
+    offset = found ? body.open + found.index : Infinity;
     declarations.offsets.set(key, offset);
   }
   return offset < map.offset;

@@ -23,6 +23,9 @@ const RELEASES =
 const OBSERVERS =
   /^(dma_mapping_error|pci_dma_mapping_error|virtqueue_dma_mapping_error|dma_sync_\w+|unlikely|likely|WARN_ON\w*|BUG_ON|dev_(?:err|warn|info|dbg|notice|crit|alert|emerg|printk)\w*|netdev_\w+|netif_\w+|pr_\w+|printk\w*|trace_\w+|sizeof)$/;
 
+/** A function body's `{` and just past its `}`. */
+type Body = { open: number; close: number };
+
 export interface PathScan {
   /** The file's pairing index: its masked code (comments and literals blanked) and its blocks. */
   index: PairingIndex;
@@ -32,7 +35,7 @@ export interface PathScan {
   from: number;
   to: number;
   /** The function's body, where labels and their cleanup are looked up. */
-  body: { open: number; close: number };
+  body: Body;
   /** Ranges whose events belong to another path (the failure branch of the map's own check). */
   skip?: readonly { open: number; close: number }[];
 }
@@ -43,8 +46,6 @@ export interface PathScan {
  * one handle for hundreds of mappings in one function must cost linear time, not a scan of the rest of
  * the function per call (test/scaling/pairing.test.ts).
  */
-type Body = { open: number; close: number };
-
 class PathIndex {
   readonly returns: { offset: number; text: string }[] = [];
   readonly gotos: { offset: number; label: string }[] = [];
@@ -107,13 +108,13 @@ class PathIndex {
    * after it (the labels below that belong to other paths); null when the function has no such label.
    * Once per function and label.
    */
-  cleanupOf(body: { open: number; close: number }, label: string): { start: number; end: number } | null {
+  cleanupOf(body: Body, label: string): { start: number; end: number } | null {
     const key = `${body.open}:${label}`;
     if (!this.cleanups.has(key)) this.cleanups.set(key, this.findCleanup(body, label));
     return this.cleanups.get(key)!;
   }
 
-  private findCleanup(body: { open: number; close: number }, label: string): { start: number; end: number } | null {
+  private findCleanup(body: Body, label: string): { start: number; end: number } | null {
     const pattern = new RegExp(`(?:^|[;{}\\n])[ \\t]*${escapeRegExp(label)}\\s*:(?!:)`, 'g');
     pattern.lastIndex = body.open;
     const match = pattern.exec(this.code);
