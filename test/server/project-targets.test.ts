@@ -97,6 +97,11 @@ test('a file no Makefile builds has unknown targets', () => {
   assert.deepEqual(targets.platforms, []);
 });
 
+test("a file's module siblings are the other members of its composite object", () => {
+  assert.deepEqual(model.moduleSiblings('drivers/dma/demo-qe-tds.c'), ['drivers/dma/demo-qe-main.c']);
+  assert.deepEqual(model.moduleSiblings('drivers/dma/bcm2835-dma.c'), []);
+});
+
 test('a driver whose Kconfig no modelled architecture satisfies is unmodelled, not unknown', () => {
   const targets = model.targets('drivers/dma/demo-sh-dma.c');
   assert.equal(targets.basis, 'unmodelled');

@@ -71,3 +71,18 @@ test('a file no modelled platform builds gets no platform-dependent finding, unl
     ['raw-phys-to-device'],
   );
 });
+
+test("a helper file's device is the one the other file of its module registers", () => {
+  const run = spawnSync(
+    process.execPath,
+    [join(repoRoot, 'server/dist/cli.js'), 'scan', '--no-cache', '--format', 'json', 'drivers/dma/demo-qe-tds.c'],
+    { cwd: join(repoRoot, 'test/fixtures/kernel-tree'), encoding: 'utf8' },
+  );
+  const file = JSON.parse(run.stdout).files[0];
+  assert.ok(file.targets.platforms.includes('pseries'), JSON.stringify(file.targets));
+  const [finding] = file.diagnostics;
+  assert.equal(finding.rule, 'raw-phys-to-device');
+  // A platform device on pseries or powernv gets no PCI DMA window: dma-direct hands it the physical address.
+  assert.doesNotMatch(finding.message, /pseries|powernv/);
+  assert.match(finding.message, /VT-d|SEV|RPi4/);
+});

@@ -9,13 +9,16 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The reference: the result's text with any whitespace between its characters, in one of the test shapes. */
+/**
+ * The reference: the result's text with any whitespace between its characters, in one of the test shapes,
+ * the constant on either side of a comparison (`0 == nents`).
+ */
 function referenceTested(after: string, lvalue: string): boolean {
   const name = lvalue.replace(/\s+/g, '').split('').map(escape).join('\\s*');
   if (name.length === 0) return false;
   const words = 'if|while|WARN_ON|WARN_ON_ONCE|unlikely|likely|IS_ERR_OR_NULL|IS_ERR';
   return new RegExp(
-    `!\\s*\\(?\\s*${name}(?![\\w\\[.>-])|${name}\\s*(?:==|!=|<=|>=|<|>)|(?:${words})\\s*\\(\\s*${name}\\s*\\)|${name}\\s*\\)?\\s*\\?`,
+    `!\\s*\\(?\\s*${name}(?![\\w\\[.>-])|${name}\\s*(?:==|!=|<=|>=|<|>)|(?:==|!=|<=|>=|(?<!<)<|(?<![->])>)\\s*${name}|(?:${words})\\s*\\(\\s*${name}\\s*\\)|${name}\\s*\\)?\\s*\\?`,
   ).test(after);
 }
 

@@ -11,6 +11,8 @@ export interface DriverRegistration {
   name: string;
   /** Zero-based line of the definition. */
   line: number;
+  /** The file that defines it, when it is another file of the module than the one analysed. */
+  file?: string;
 }
 
 // `struct pci_driver foo_driver = {` with storage classes before and attributes between name and `=`.

@@ -35,7 +35,16 @@ export async function createAnalyzer(options: ScanAnalysisOptions = {}): Promise
     // Sizes are not read through the tree's headers here: each file's include walk costs tens of
     // milliseconds per machine, seven times the whole scan over a kernel tree (docs/driver-context.md).
     // The editor resolves them for the files it opens; a scan's stand-ins are labelled as such.
-    const driver = driverContext(model, { sites, text }, { choice: selection.choice, targets, path: file });
+    const driver = driverContext(
+      model,
+      { sites, text },
+      {
+        choice: selection.choice,
+        targets,
+        path: file,
+        ...(targets ? { moduleRegistrations: () => kernelTrees.moduleRegistrationsOf(file) } : {}),
+      },
+    );
     const diagnostics = runChecks({ sites, text, driver, path, ...(lines ? { lines } : {}) }, checkOptions);
     const facts: AnalyzedFile = {
       sites,

@@ -1,9 +1,10 @@
 // The kernel trees the server or a scan has met, each with its project model built on first use and
 // shared by every file of the tree: which platforms a file can run on is then one memoised lookup.
-import { relative, sep } from 'node:path';
+import { basename, relative, sep } from 'node:path';
+import { driverRegistrations, type DriverRegistration } from '../analysis/driver-bus';
 import { listProfiles, type PlatformProfile } from '@dmalens/core';
 import { DefinitionsIndex, type TargetMachine } from '../definitions';
-import { ProjectModel, type Targets } from '../project';
+import { ProjectModel, type Targets, type TreeReader } from '../project';
 import type { SizeResolver } from '../sites';
 import { fileSystemReader, type BuildFileListener } from './fs-reader';
 import { resolveSize } from './sizes';
@@ -29,9 +30,40 @@ export class KernelTrees {
   private readonly trees = new Map<string, KernelTree>();
   private readonly profiles = new Map(listProfiles().map((profile) => [profile.id, profile]));
   private readonly machines = new Map<string, TargetMachine | null>();
+  private readonly siblingRegistrations = new Map<string, DriverRegistration[]>();
+  private readonly sourceReaders = new Map<string, TreeReader>();
 
   /** `onBuildFileRead` hears of every Makefile and Kconfig file the project models read. */
   constructor(private readonly onBuildFileRead?: BuildFileListener) {}
+
+  /**
+   * The driver structures defined by the other files of the file's module (its composite object), each
+   * with the file's name. Those sources are read as sources, not as build files: a scan cache does not
+   * start afresh when one of them changes (the file's own facts are worked out again when it changes).
+   */
+  moduleRegistrationsOf(file: string): DriverRegistration[] {
+    const place = this.locate(file);
+    if (place === null) return [];
+    const reader = this.sourceReader(place.root);
+    return this.tree(place.root)
+      .project.moduleSiblings(place.path)
+      .flatMap((sibling) => {
+        let registrations = this.siblingRegistrations.get(`${place.root}\u0000${sibling}`);
+        if (!registrations) {
+          const text = reader.read(sibling);
+          const name = basename(sibling);
+          registrations = text === null ? [] : driverRegistrations(text).map((found) => ({ ...found, file: name }));
+          this.siblingRegistrations.set(`${place.root}\u0000${sibling}`, registrations);
+        }
+        return registrations;
+      });
+  }
+
+  private sourceReader(root: string): TreeReader {
+    let reader = this.sourceReaders.get(root);
+    if (!reader) this.sourceReaders.set(root, (reader = fileSystemReader(root)));
+    return reader;
+  }
 
   /** The targets of a file given by its absolute path; null outside a kernel tree. */
   targetsOf(file: string): FileTargets | null {

@@ -152,6 +152,7 @@ export class ServerState {
       path: uri,
       sizesFor: (ids) => (targets ? this.kernelTrees.sizesFor(fileURLToPath(uri), ids) : null),
       boards: this.boardPlacements(uri, file.text),
+      ...(targets ? { moduleRegistrations: () => this.kernelTrees.moduleRegistrationsOf(fileURLToPath(uri)) } : {}),
     });
     if (document) document.context = { generation: this.generation, version: document.version, value };
     return value;

@@ -130,6 +130,26 @@ export class MakefileTree {
     return chains.length ? { chains: chains.slice(0, MAX_CHAINS), origin } : null;
   }
 
+  /**
+   * The other source files of the composite object a file is part of (`fhci-y := fhci-hcd.o fhci-tds.o`
+   * gives fhci-hcd.c for fhci-tds.c), by their paths in the tree; empty for a file that is an object of
+   * its own. A helper file of a driver is a module with the file that registers the driver.
+   */
+  moduleSiblings(path: string): string[] {
+    const object = objectName(path);
+    const dir = dirname(path);
+    const makefile = object ? this.makefile(dir) : null;
+    if (!makefile) return [];
+    const siblings = new Set<string>();
+    for (const [name, words] of makefile.parsed.lists) {
+      if (name === 'obj' || name === 'top' || matching(words, object!).length === 0) continue;
+      for (const word of words)
+        if (/^[\w/.-]+\.o$/.test(word.text) && word.text !== object)
+          siblings.add(`${dir ? `${dir}/` : ''}${word.text.replace(/\.o$/, '.c')}`);
+    }
+    return [...siblings];
+  }
+
   /** The chains under which `dir`'s Makefile builds `object` itself or as a part of a composite object. */
   private objectChains(dir: string, object: string): { chains: BuildChain[]; origin: BuildRules['origin'] } | null {
     const makefile = this.makefile(dir);

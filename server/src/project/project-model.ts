@@ -32,6 +32,11 @@ export class ProjectModel {
   }
 
   /** The targets of a file, by its path relative to the tree's root. */
+  /** The other source files of the file's composite object (MakefileTree.moduleSiblings). */
+  moduleSiblings(path: string): string[] {
+    return this.makefiles.moduleSiblings(path);
+  }
+
   targets(path: string): Targets {
     let targets = this.memo.get(path);
     if (!targets) {

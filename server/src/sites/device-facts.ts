@@ -64,7 +64,8 @@ export function deviceFacts(registrations: readonly DriverRegistration[]): Devic
   }
   const first = registrations[0]!;
   const facts = BY_KIND[first.kind];
-  return { ...facts, why: `struct ${first.kind}_driver ${first.name} (line ${first.line + 1}): ${facts.why}` };
+  const where = first.file ? `${first.file}:${first.line + 1}, the same module` : `line ${first.line + 1}`;
+  return { ...facts, why: `struct ${first.kind}_driver ${first.name} (${where}): ${facts.why}` };
 }
 
 /** Which masks the driver sets itself (with a constant or not): those do not keep their initial width. */

@@ -4,7 +4,7 @@
 // computes it; every feature takes this object, so that facts learned about the driver arrive as new
 // fields here rather than as new parameters of every function that simulates.
 import type { CallSite } from '../analysis/callsite';
-import { driverRegistrations } from '../analysis/driver-bus';
+import { driverRegistrations, type DriverRegistration } from '../analysis/driver-bus';
 import { deviceFacts, deviceOverrides, type DeviceFacts, type MasksSet, type SizeResolver } from './device-facts';
 import {
   filePlatforms,
@@ -50,6 +50,11 @@ export interface FilePlacement {
   path?: string;
   /** Device-tree board nodes to show as further platforms. */
   boards?: readonly BoardPlacement[];
+  /**
+   * The driver structures the other files of the file's module define (its composite object), asked only
+   * when the file defines none: a helper file's device is its driver's.
+   */
+  moduleRegistrations?: () => readonly DriverRegistration[];
 }
 
 /** A board node as a platform, and why it is shown. */
@@ -77,7 +82,8 @@ export function driverContext(
   const selected = model.selected.map((profile) => profile.id);
   const customs = model.available().filter((profile) => profile.extends);
   const platforms = withCustomPlatforms(filePlatforms(placement.choice, selected, placement.targets), customs);
-  const device = deviceFacts(driverRegistrations(file.text));
+  const own = driverRegistrations(file.text);
+  const device = deviceFacts(own.length > 0 ? own : (placement.moduleRegistrations?.() ?? []));
   const mask = fileStreamingMask(file.sites);
   const overrides = deviceOverrides(device, masksSet(file.sites));
   const virtioRing = /(^|\/)drivers\/virtio\/virtio_ring\.c$/.test(placement.path ?? '');
