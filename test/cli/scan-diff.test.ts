@@ -142,6 +142,9 @@ describe('dmalens scan --diff', () => {
   });
 
   test('what cannot be read is said: an unknown revision, a malformed patch, a patch for other text', () => {
+    const option = scan(['--diff=--output=written-by-git']);
+    assert.equal(option.status, 2);
+    assert.match(option.stderr, /'--output=written-by-git' is neither a patch file nor a git revision/);
     const unknown = scan(['--diff', 'no-such-branch']);
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /--diff git could not read 'no-such-branch'/);

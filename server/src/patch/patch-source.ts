@@ -39,6 +39,8 @@ export function readChange(arg: string, cwd: string, readStdin: () => string): P
     const root = gitRoot(cwd) ?? cwd;
     return changeOf(parse(text, arg === '-' ? 'standard input' : arg), root, () => null);
   }
+  // git would read a leading dash as one of its own options (`--output=FILE` writes a file).
+  if (arg.startsWith('-')) throw new PatchSourceError(`'${arg}' is neither a patch file nor a git revision`);
   const root = gitRoot(cwd);
   if (!root)
     throw new PatchSourceError(
