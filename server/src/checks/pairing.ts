@@ -4,7 +4,9 @@
 // one function, the map comes first, the release sits inside the innermost block holding the map (so
 // the map runs whenever the release does), and the handle is not assigned anew in between
 // (`map = dma_unmap_addr(...)` fetches another mapping into the same variable). When several maps qualify and any of them agrees with the
-// release, nothing is reported: dma-debug checks against the entry actually mapped.
+// release, nothing is reported: dma-debug checks against the entry actually mapped. A variable's only map in
+// the function, made under a condition, is trusted too: whenever the release runs on a mapping the function
+// made, it is that one.
 import type { CallSite } from '../analysis/callsite';
 import { escapeRegExp } from '../analysis/regexp-text';
 import { maskNonCode } from './code-identifiers';
@@ -113,6 +115,7 @@ export function governingMaps(
   // which keeps a long run of maps of one handle linear). pairedWith lists sites in source order, so the
   // walk starts at the last one before the release.
   const paired = release.pairedWith;
+  const conditional: CallSite[] = [];
   for (let at = lastBefore(paired, sites, release.offset); at >= 0; at--) {
     const map = sites[paired[at]!];
     if (!map || !isMap(map)) continue;
@@ -121,7 +124,12 @@ export function governingMaps(
     if (map.handle !== null && index.assignedBetween(map.handle, map.endOffset, release.offset)) break;
     const block = index.innermostBlock(map.offset);
     if (block !== null && release.offset > block.open && release.endOffset <= block.close) governing.push(map);
+    else conditional.push(map);
   }
+  // A variable's only map in the function, made under a condition (`if (x) addr = dma_map_single(...)`)
+  // and not assigned since: whenever the release runs on something this function mapped, it is that map.
+  if (governing.length === 0 && conditional.length === 1 && /^[A-Za-z_]\w*$/.test(release.handle ?? ''))
+    return conditional;
   return governing.reverse();
 }
 
