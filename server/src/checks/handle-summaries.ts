@@ -1,8 +1,9 @@
 // What a file's own functions do with a DMA handle, for unchecked-mapping to follow the handle across
 // calls: a check helper passes one of its parameters to dma_mapping_error() (b43_dma_mapping_error(ring,
 // addr, ...)), so a call of it checks the argument in that place; a map wrapper returns the handle of a
-// map it makes (map_descbuffer() returning dmaaddr), so checking is its callers' part. Found on the
-// masked text of the file (checks/pairing.ts), once per text, and only in files that have a check.
+// map it makes (map_descbuffer() returning dmaaddr), or hands it back through a pointer parameter, so
+// checking is its callers' part. Found on the masked text of the file (checks/pairing.ts), once per file
+// the rule has candidates in.
 import type { CallSite } from '../analysis/callsite';
 import { uncast } from '../analysis/link';
 import { escapeRegExp } from '../analysis/regexp-text';

@@ -1,7 +1,8 @@
-// `dmalens scan PATH... [--platforms a,b] [--format text|json|sarif] [--rules a,b] [--exclude GLOB]
-// [--jobs N] [--cache DIR | --no-cache] [--max-file-size BYTES] [--progress]`: every DMA call site and
-// finding under the paths, as a report written while the scan runs. Exit status: 0 when no finding has
-// error severity, 1 when one does, 2 for bad usage (unknown option, platform or rule: a UsageError).
+// `dmalens scan PATH... [--platforms a,b] [--format text|json|sarif|checkpatch] [--rules a,b] [--exclude GLOB]
+// [--jobs N] [--cache DIR | --no-cache] [--max-file-size BYTES] [--progress] [--diff CHANGE] [--fail-on S]`:
+// every DMA call site and finding under the paths, as a report written while the scan runs, or with --diff
+// those a change is answerable for (cli/scan-change.ts). Exit status: 0 when no finding is at or above
+// --fail-on, 1 when one is, 2 for bad usage (unknown option, platform or rule, unreadable change: a UsageError).
 import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
@@ -155,7 +156,7 @@ function platformLabels(selection: 'auto' | readonly string[]): ReportPlatform[]
   });
 }
 
-/** Runs `dmalens scan`; the exit status is 1 when a finding has error severity, else 0. */
+/** Runs `dmalens scan`; the exit status is 1 when a finding is at or above --fail-on, else 0. */
 export async function scanCommand(argv: readonly string[]): Promise<number> {
   const args = parseScanArguments(argv);
   if (!args) {
@@ -239,10 +240,6 @@ function defaultJobs(): number {
 }
 
 /**
- * Hands each file to `take` in walk order as soon as the files before it are done, so the report is
- * written while the scan runs. Returns what went wrong with the scan cache (the report is complete anyway).
- */
-/**
  * The threads a scan runs: --jobs, at most one per core (each thread holds a parser and its own caches,
  * so more threads than cores only add memory: --jobs 1000 reached 9.1 GB). A clamp is said on stderr.
  */
@@ -266,6 +263,10 @@ export function analysisOptions(args: ScanArguments): ScanAnalysisOptions {
   };
 }
 
+/**
+ * Hands each file to `take` in walk order as soon as the files before it are done, so the report is
+ * written while the scan runs. Returns what went wrong with the scan cache (the report is complete anyway).
+ */
 async function scanInto(args: ScanArguments, take: (file: ReportFile) => Promise<void>): Promise<string[]> {
   const analysis = analysisOptions(args);
   const scan = scanTree(args.paths, {
