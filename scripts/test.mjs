@@ -10,7 +10,9 @@ const targets = process.argv.slice(2);
 const cacheHome = mkdtempSync(join(tmpdir(), 'dmalens-test-cache-'));
 const result = spawnSync(
   process.execPath,
-  ['--test', '--test-concurrency=2', ...(targets.length ? targets : ['out/test/'])],
+  // A file whose process outlives its tests is ended after 10 minutes (the longest file, the e2e suite,
+  // takes about two), so a hang fails the run instead of eating CI's hour.
+  ['--test', '--test-concurrency=2', '--test-timeout=600000', ...(targets.length ? targets : ['out/test/'])],
   {
     stdio: 'inherit',
     env: { ...process.env, XDG_CACHE_HOME: cacheHome },

@@ -105,7 +105,14 @@ export class LspClient {
     connection.onRequest('workspace/inlayHint/refresh', () => null);
     connection.onRequest('workspace/codeLens/refresh', () => null);
     connection.listen();
-    await connection
+    // A server that dies or never answers fails the test with its stderr, instead of hanging it.
+    const gone = new Promise<never>((_, reject) => {
+      const fail = (why: string) =>
+        reject(new Error(`language server ${why} before answering initialize:\n${client.stderr}`));
+      child.once('exit', (code, signal) => fail(`exited (${signal ?? code})`));
+      setTimeout(() => fail('did not answer within 60 s'), 60_000).unref();
+    });
+    const initialize = connection
       .sendRequest('initialize', {
         processId: process.pid,
         rootUri: options.rootUri ?? null,
@@ -116,6 +123,8 @@ export class LspClient {
           : {}),
       })
       .then((result) => (client.initializeResult = result as { capabilities: Record<string, unknown> }));
+    await Promise.race([initialize, gone]);
+    gone.catch(() => undefined);
     await connection.sendNotification('initialized', {});
     return client;
   }
@@ -186,6 +195,9 @@ export class LspClient {
     }
     this.connection.dispose();
     if (this.process.exitCode === null) this.process.kill();
+    // The pipes are closed from this side too: a process that inherited them (a CI run once kept a test
+    // file's process alive for 18 minutes after its tests passed) must not hold this one open.
+    for (const stream of [this.process.stdin, this.process.stdout, this.process.stderr]) stream?.destroy();
   }
 
   get alive(): boolean {
