@@ -34,14 +34,20 @@ export const mappingZeroCheck: Rule = {
   },
 };
 
+type ZeroTest = { offset: number; length: number; text: string };
+
+/** Each map's answer, per file text: unchecked-mapping asks too, to leave such maps to this rule. */
+const answers = new WeakMap<PairingIndex, Map<number, ZeroTest | null>>();
+
 /** Where the rest of the map's function tests its handle against 0, or null. */
-export function zeroTestOf(
-  site: CallSite,
-  index: PairingIndex,
-): { offset: number; length: number; text: string } | null {
+export function zeroTestOf(site: CallSite, index: PairingIndex): ZeroTest | null {
+  let known = answers.get(index);
+  if (!known) answers.set(index, (known = new Map()));
+  if (known.has(site.offset)) return known.get(site.offset)!;
   const body = index.functionAt(site.offset);
-  if (!body || !site.handle) return null;
-  return zeroTest(index.code.slice(site.offset, body.close), site.handle);
+  const answer = body && site.handle ? zeroTest(index.code.slice(site.offset, body.close), site.handle) : null;
+  known.set(site.offset, answer);
+  return answer;
 }
 
 /**
@@ -49,7 +55,7 @@ export function zeroTestOf(
  * `!(h)`, `h == 0`, `h == NULL`, `0 == h`; none when the handle is assigned again first (a zero test then
  * asks about the new value: `dma = 0` in a path that did not map, as bookkeeping).
  */
-function zeroTest(code: string, handle: string): { offset: number; length: number; text: string } | null {
+function zeroTest(code: string, handle: string): ZeroTest | null {
   const name = escapeRegExp(handle).replace(/\s+/g, '\\s*');
   // Not a prefix of a longer name or member (`!dma_ready`, `!h->x`, `!h[i]`).
   const end = '(?![\\w\\[.]|\\s*->)';
