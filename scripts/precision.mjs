@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { ensureKernelTree } from './bench/kernel-tree.mjs';
 import { recallOn } from './bench/labelled-bugs.mjs';
+import { random } from './fuzz/mutate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,18 +30,6 @@ function parseArguments(argv) {
     else options.tree = resolve(argument);
   }
   return options;
-}
-
-/** A small seeded generator (mulberry32): the same seed draws the same sample on every machine. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A 32-bit FNV-1a hash of a rule id. */

@@ -218,7 +218,8 @@ function leadingCall(text: string): { name: string; args: string; end: number } 
   return { name: match[1]!, args: text.slice(open + 1, close), end: close + 1 };
 }
 
-function matchingParen(text: string, open: number): number {
+/** The index of the `)` closing the `(` at `open`, or -1. */
+export function matchingParen(text: string, open: number): number {
   let depth = 0;
   for (let index = open; index < text.length; index++) {
     const char = text[index];

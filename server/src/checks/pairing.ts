@@ -53,6 +53,11 @@ export class PairingIndex {
     return bodyAt(this.bodies, offset);
   }
 
+  /** The offset of the `}` closing the `{` at `open`, or null when it is not closed. */
+  closingBrace(open: number): number | null {
+    return this.closeOf.get(open) ?? null;
+  }
+
   /** The innermost block around `offset`: the `{` and `}` offsets, or null at file scope. */
   innermostBlock(offset: number): { open: number; close: number } | null {
     // The last brace before the offset: a `{` opens the block; a `}` closes a sibling, whose parent is it.

@@ -1,7 +1,8 @@
 // `dmalens scan --diff`: the reports of the C files a change touches, each file analysed whole in both
 // versions with the scan's own analyser and options (patch/change-findings.ts decides what the change is
 // answerable for). A change is a handful of files, so they are analysed here, without worker threads.
-import { relative, resolve, isAbsolute } from 'node:path';
+import { resolve } from 'node:path';
+import { pathInside } from './path-inside';
 import { createAnalyzer, type ScanAnalysisOptions } from '../batch/analyzer';
 import { changeReport } from '../patch/change-findings';
 import type { PatchChange } from '../patch/patch-source';
@@ -26,7 +27,7 @@ export async function changeReports(
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_BYTES;
   const reports: ReportFile[] = [];
   for (const file of change.files) {
-    if (!roots.some((root) => isInside(file.path, root))) continue;
+    if (!roots.some((root) => pathInside(root, file.path) !== null)) continue;
     const shown = displayPath(file.path);
     if (!('newLines' in file)) {
       reports.push({ path: shown, sites: [], diagnostics: [], skipped: file.problem });
@@ -42,9 +43,4 @@ export async function changeReports(
     reports.push(changeReport(file, text, analyze, shown));
   }
   return reports;
-}
-
-function isInside(path: string, root: string): boolean {
-  const inside = relative(root, path);
-  return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside));
 }

@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { availableParallelism } from 'node:os';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
+import { pathInside } from './path-inside';
 import { pathToFileURL } from 'node:url';
 import { listProfiles } from '@dmalens/core';
 import { scanTree, type FileResult } from '../batch/scan-tree';
@@ -302,8 +303,7 @@ async function scanInto(args: ScanArguments, take: (file: ReportFile) => Promise
 
 /** Paths under the working directory print relative to it, as compilers print them. */
 function displayPath(path: string): string {
-  const inside = relative(process.cwd(), path);
-  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
+  return pathInside(process.cwd(), path) || path;
 }
 
 function createWriter(args: ScanArguments, totals: ReportTotals, linesChecked?: () => number): ReportWriter {
@@ -318,12 +318,10 @@ function createWriter(args: ScanArguments, totals: ReportTotals, linesChecked?: 
     baseUri: `${pathToFileURL(cwd).toString()}/`,
     artifactUri: (path) => {
       const absolute = resolve(cwd, path);
-      const inside = relative(cwd, absolute);
+      const inside = pathInside(cwd, absolute);
       // A relative URI reference: path segments percent-encoded, `/` as separator. Only the platform's
       // separator separates: on Linux a backslash is part of a name (`back\slash.c` is one file).
-      return inside && !inside.startsWith('..') && !isAbsolute(inside)
-        ? inside.split(sep).map(encodeURIComponent).join('/')
-        : pathToFileURL(absolute).toString();
+      return inside ? inside.split(sep).map(encodeURIComponent).join('/') : pathToFileURL(absolute).toString();
     },
   });
 }

@@ -5,6 +5,7 @@
 // released from device" when the driver is unbound (kernel/dma/debug.c:dma_debug_device_change).
 import type { CallSite } from '../../analysis/callsite';
 import { escapeRegExp } from '../../analysis/regexp-text';
+import { matchingParen } from '../../analysis/origin';
 import { returnsMappingErrorValue } from '../api-facts';
 import { pairingIndex, type PairingIndex } from '../pairing';
 import type { CheckContext, Rule, RuleFinding } from '../rule';
@@ -53,7 +54,7 @@ function leakingExit(map: CallSite, index: PairingIndex): { offset: number; text
   const body = index.functionAt(map.offset);
   const block = index.innermostBlock(map.offset);
   if (!body || !block || !isLocalAt(index.code, body, map)) return null;
-  const failure = failureBranch(index.code, map, block.close);
+  const failure = failureBranch(index, map, block.close);
   if (!failure) return null;
   // From the map on, so that a handle stored before its check (`desc->addr = cpu_to_be32(addr)`) counts;
   // the failure branch is another path.
@@ -97,7 +98,8 @@ function isLocalAt(code: string, body: { open: number; close: number }, map: Cal
  * when the check is written any other way (negated, stored in a variable first): then which code runs on
  * failure is not known, and nothing is said.
  */
-function failureBranch(code: string, map: CallSite, limit: number): { open: number; close: number } | null {
+function failureBranch(index: PairingIndex, map: CallSite, limit: number): { open: number; close: number } | null {
+  const { code } = index;
   // The check follows within a few statements: a bounded window keeps this linear in the file.
   const after = code.slice(map.endOffset, Math.min(limit, map.endOffset + 600));
   const check = new RegExp(
@@ -105,33 +107,14 @@ function failureBranch(code: string, map: CallSite, limit: number): { open: numb
   ).exec(after);
   // The check must be the next statement or close to it: a check far below may be another mapping's.
   if (!check || after.slice(0, check.index).split(';').length > 3) return null;
-  let at = map.endOffset + check.index + check[0].indexOf('(');
-  at = closing(code, at);
+  const at = matchingParen(code, map.endOffset + check.index + check[0].indexOf('('));
   if (at < 0) return null;
   let next = at + 1;
   while (/\s/.test(code[next] ?? '')) next++;
   if (code[next] === '{') {
-    const close = closingBrace(code, next);
-    return close < 0 ? null : { open: next, close: close + 1 };
+    const close = index.closingBrace(next);
+    return close === null ? null : { open: next, close: close + 1 };
   }
   const end = code.indexOf(';', next);
   return end < 0 ? null : { open: next, close: end + 1 };
-}
-
-function closing(code: string, open: number): number {
-  let depth = 0;
-  for (let index = open; index < code.length; index++) {
-    if (code[index] === '(') depth++;
-    else if (code[index] === ')' && --depth === 0) return index;
-  }
-  return -1;
-}
-
-function closingBrace(code: string, open: number): number {
-  let depth = 0;
-  for (let index = open; index < code.length; index++) {
-    if (code[index] === '{') depth++;
-    else if (code[index] === '}' && --depth === 0) return index;
-  }
-  return -1;
 }

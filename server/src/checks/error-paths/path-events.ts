@@ -47,7 +47,7 @@ export interface PathScan {
  * the function per call (test/scaling/pairing.test.ts).
  */
 class PathIndex {
-  readonly returns: { offset: number; text: string }[] = [];
+  readonly returns: { offset: number; end: number; text: string }[] = [];
   readonly gotos: { offset: number; label: string }[] = [];
   private readonly mentions = new Map<string, number[]>();
   private readonly moves = new Map<string, number[]>();
@@ -56,7 +56,11 @@ class PathIndex {
 
   constructor(readonly code: string) {
     for (const match of code.matchAll(/\breturn\b[^;]*;/g))
-      this.returns.push({ offset: match.index, text: match[0].replace(/\s+/g, ' ') });
+      this.returns.push({
+        offset: match.index,
+        end: match.index + match[0].length,
+        text: match[0].replace(/\s+/g, ' '),
+      });
     for (const match of code.matchAll(/\bgoto\s+([A-Za-z_]\w*)\s*;/g))
       this.gotos.push({ offset: match.index, label: match[1]! });
   }
@@ -181,7 +185,6 @@ export function* pathEvents(scan: PathScan): Generator<PathEvent> {
   const code = scan.index.code;
   const skipped = (offset: number) => scan.skip?.some((range) => offset >= range.open && offset < range.close) ?? false;
   const base = /^([A-Za-z_]\w*)\s*(?:->|\.)/.exec(scan.handle)?.[1];
-  const mentioned = handleTest(scan.handle);
   const cursors: EventSource[] = [
     new Cursor(
       index.mentionsOf(scan.handle, scan.body),
@@ -193,7 +196,7 @@ export function* pathEvents(scan: PathScan): Generator<PathEvent> {
       index.returns,
       scan.from,
       (entry) => entry.offset,
-      (entry) => returnEvent(entry, mentioned),
+      (entry) => returnEvent(entry, scan, index),
     ),
     new Cursor(
       index.gotos,
@@ -258,8 +261,12 @@ class Cursor<T> implements EventSource {
 }
 
 /** `return helper(..., addr, ...)` hands the handle on: an escape, not an exit that drops it. */
-function returnEvent(entry: { offset: number; text: string }, mentioned: (text: string) => boolean): PathEvent {
-  return mentioned(entry.text.slice('return'.length))
+function returnEvent(
+  entry: { offset: number; end: number; text: string },
+  scan: PathScan,
+  index: PathIndex,
+): PathEvent {
+  return index.mentionsIn(scan.handle, scan.body, entry.offset, entry.end).length > 0
     ? { kind: 'escape', offset: entry.offset }
     : { kind: 'return', offset: entry.offset, text: entry.text };
 }
@@ -276,12 +283,6 @@ function gotoEvent(entry: { offset: number; label: string }, scan: PathScan, ind
   };
 }
 
-/** Whether a text mentions the handle as a whole. */
-function handleTest(handle: string): (text: string) => boolean {
-  const pattern = new RegExp(handlePattern(handle).source);
-  return (text) => pattern.test(text);
-}
-
 /**
  * Where `squeezed` (a handle without whitespace) ends at `end` in the code with any whitespace between its
  * characters: the offset it starts at, or -1.
@@ -294,12 +295,6 @@ function startOfMatchEndingAt(code: string, end: number, squeezed: string): numb
     at--;
   }
   return at + 1;
-}
-
-/** The handle as a whole: not a prefix of a longer name or member (`addr` in `addr2`, `priv->dma` in `priv->dma_len`). */
-function handlePattern(handle: string): RegExp {
-  const name = escapeRegExp(handle).replace(/\\?\s+/g, '\\s*');
-  return new RegExp(`(^|[^\\w.>])${name}(?![\\w\\[]|\\s*(?:->|\\.)\\w)`, 'g');
 }
 
 /**
