@@ -15,7 +15,7 @@ const CONSUMERS = new Set(['unmap', 'sync', 'free', 'pool-free']);
  * Text without whitespace and without increments: handles compare this way (`*++addr = map(...)` is
  * checked as `*addr`), and a `flexible` pattern can only match where this holds its text.
  */
-function key(handle: string): string {
+export function handleKey(handle: string): string {
   return handle.replace(/\s+/g, '').replace(/\+\+|--/g, '');
 }
 
@@ -63,17 +63,17 @@ function markChecked(built: BuiltSite[], text: string): void {
 }
 
 function checkedInFunction(entry: BuiltSite, checks: BuiltSite[], text: string): boolean {
-  const handle = key(entry.site.handle!);
+  const handle = handleKey(entry.site.handle!);
   const body = functionText(entry, text);
   let bodyKey: string | null = null;
   for (const check of checks) {
     if (!sameFunction(entry, check)) continue;
-    const checked = key(uncast(check.site.handle!));
+    const checked = handleKey(uncast(check.site.handle!));
     if (checked === handle) return true;
     if (!body) continue;
     // The handle copied into another lvalue that is then checked: `desc->addr = addr; ... dma_mapping_error(dev, desc->addr)`.
     // Compiling a pattern costs far more than this test, which every match passes.
-    bodyKey ??= key(body);
+    bodyKey ??= handleKey(body);
     if (
       bodyKey.includes(`${checked}=${handle};`) &&
       new RegExp(`${flexible(checked)}\\s*=\\s*${flexible(handle)}\\s*;`).test(body)
@@ -111,10 +111,10 @@ function pairByHandle(built: BuiltSite[]): void {
   built.forEach((entry, index) => {
     if (entry.site.handle === null) return;
     if (!PRODUCERS.has(entry.site.kind) && !CONSUMERS.has(entry.site.kind)) return;
-    const handleKey = key(entry.site.handle);
-    const list = byKey.get(handleKey);
+    const key = handleKey(entry.site.handle);
+    const list = byKey.get(key);
     if (list) list.push(index);
-    else byKey.set(handleKey, [index]);
+    else byKey.set(key, [index]);
   });
   for (const indexes of byKey.values()) {
     for (const producer of indexes) {

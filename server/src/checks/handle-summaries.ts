@@ -5,7 +5,7 @@
 // checking is its callers' part. Found on the masked text of the file (checks/pairing.ts), once per file
 // the rule has candidates in.
 import type { CallSite } from '../analysis/callsite';
-import { uncast } from '../analysis/link';
+import { handleKey, uncast } from '../analysis/link';
 import { escapeRegExp } from '../analysis/regexp-text';
 import type { FunctionBody } from './function-bodies';
 import type { PairingIndex } from './pairing';
@@ -45,7 +45,7 @@ export class HandleSummaries {
 
   /** Whether the handle is checked in the function: by the DMA API's check, through a cast, or a file's helper. */
   isChecked(handle: string, body: FunctionBody): boolean {
-    return this.checkedIn(body).has(handleKey(handle));
+    return this.checkedIn(body).has(checkedKey(handle));
   }
 
   /** Every handle a function checks, found once per function: a long function may hold hundreds of maps. */
@@ -57,12 +57,12 @@ export class HandleSummaries {
       for (const [name, argument] of this.checks) {
         if (!code.includes(name)) continue;
         for (const args of callsIn(code, name))
-          if (args[argument] !== undefined) checked.add(handleKey(args[argument]));
+          if (args[argument] !== undefined) checked.add(checkedKey(args[argument]));
       }
       // A helper defined in a header (enic_dma_map_check() in enic.h) is not seen here; one named as a
       // check is taken as one of any of its arguments.
       for (const name of new Set([...code.matchAll(CHECK_NAMED)].map((match) => match[1]!)))
-        for (const args of callsIn(code, name)) for (const arg of args) checked.add(handleKey(arg));
+        for (const args of callsIn(code, name)) for (const arg of args) checked.add(checkedKey(arg));
       this.checkedByBody.set(body.open, checked);
     }
     return checked;
@@ -137,18 +137,16 @@ export class HandleSummaries {
   /** Records the function as a check helper when the checked text is one of its parameters; true when new. */
   private addHelperIfParameter(body: FunctionBody, checked: string): boolean {
     const name = functionName(body);
-    const position = parameters(body).indexOf(handleKey(checked));
+    const position = parameters(body).indexOf(checkedKey(checked));
     if (!name || position < 0 || this.checks.has(name)) return false;
     this.checks.set(name, position);
     return true;
   }
 }
 
-/** As the extraction compares handles: without casts, whitespace or increments. */
-function handleKey(text: string): string {
-  return uncast(text.trim())
-    .replace(/\s+/g, '')
-    .replace(/\+\+|--/g, '');
+/** As the extraction compares handles, and without the casts before a checked one. */
+function checkedKey(text: string): string {
+  return handleKey(uncast(text.trim()));
 }
 
 function functionName(body: FunctionBody): string | null {

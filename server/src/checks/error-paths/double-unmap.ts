@@ -5,6 +5,7 @@
 // (kernel/dma/debug.c:check_unmap); without it, swiotlb frees a slot someone else may hold by now, and an
 // IOMMU unmaps an IOVA that may have been handed out again.
 import type { CallSite } from '../../analysis/callsite';
+import { handleKey } from '../../analysis/link';
 import { isRelease } from '../api-facts';
 import { pairingIndex, type PairingIndex } from '../pairing';
 import type { CheckContext, Rule, RuleFinding } from '../rule';
@@ -51,7 +52,7 @@ function isSingleRelease(site: CallSite): boolean {
 
 function releasedTwice(releases: readonly CallSite[]): CallSite[] {
   const count = new Map<string, number>();
-  const key = (site: CallSite) => `${site.enclosingFunction}\u0000${site.handle!.replace(/\s+/g, '')}`;
+  const key = (site: CallSite) => `${site.enclosingFunction}\u0000${handleKey(site.handle!)}`;
   for (const site of releases) count.set(key(site), (count.get(key(site)) ?? 0) + 1);
   return releases.filter((site) => count.get(key(site))! > 1);
 }
