@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs, on a brand-new Debian machine, everything the end-to-end and benchmark tests need beyond `npm ci`:
 # Chromium (drives VS Code in a browser), Neovim (the second LSP client), ripgrep and GNU time (the
-# benchmark), dtc and cpp (device trees are compared with what the kernel build makes of them), and
-# code-server (a real VS Code that runs in node) with what its native modules need to build.
+# benchmark), dtc and cpp (device trees are compared with what the kernel build makes of them), QEMU,
+# busybox-static and cpio with Debian's own 6.1 kernels for amd64 and ppc64el (the differential suite boots
+# them), and code-server (a real VS Code that runs in node) with what its native modules need to build.
 #
 # code-server goes into a cache folder outside the repository ($DMALENS_TEST_DEPS_DIR, default
 # ~/.cache/dmalens-test-deps), so it survives `git clean` and a second run takes well under a second.
@@ -27,7 +28,8 @@ as_root() {
 }
 
 install_debian_packages() {
-  local wanted=(chromium neovim ripgrep time libkrb5-dev build-essential python3 pkg-config device-tree-compiler cpp)
+  local wanted=(chromium neovim ripgrep time libkrb5-dev build-essential python3 pkg-config device-tree-compiler cpp
+    qemu-system-x86 qemu-system-ppc busybox-static cpio)
   local missing=()
   for package in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
@@ -79,6 +81,46 @@ install_code_server() {
   log "code-server installed: $("$CODE_SERVER_BIN" --version | head -1)"
 }
 
+# The guest kernels: the newest Debian 6.1 ABI published for both amd64 and ppc64el, fetched with
+# `apt-get download` and unpacked into $DEPS_DIR/guests (never installed into the host), with ppc64el's
+# busybox-static for its initramfs. Kept once unpacked, so every later run boots the same kernels.
+GUESTS_DIR="$DEPS_DIR/guests"
+
+install_guest_kernels() {
+  if ls "$GUESTS_DIR"/amd64/boot/vmlinuz-* "$GUESTS_DIR"/ppc64el/boot/vmlinux-* "$GUESTS_DIR"/ppc64el/bin/busybox \
+    >/dev/null 2>&1; then
+    log "guest kernels already in $GUESTS_DIR"
+    return
+  fi
+  if ! dpkg --print-foreign-architectures | grep -qx ppc64el; then
+    log "adding the ppc64el architecture to apt (for apt-get download only)"
+    as_root dpkg --add-architecture ppc64el
+  fi
+  as_root flock /tmp/dmalens-apt.lock apt-get update -q
+  local abi
+  abi="$(comm -12 \
+    <(apt-cache pkgnames linux-image-6.1.0- | sed -n 's/^linux-image-6\.1\.0-\([0-9]*\)-amd64-unsigned$/\1/p' | sort) \
+    <(apt-cache pkgnames linux-image-6.1.0- | sed -n 's/^linux-image-6\.1\.0-\([0-9]*\)-powerpc64le$/\1/p' | sort) |
+    sort -n | tail -1)"
+  if [ -z "$abi" ]; then
+    log "error: no linux-image-6.1.0-N package exists for both amd64 and ppc64el"
+    exit 1
+  fi
+  log "fetching Debian's 6.1.0-$abi kernels for amd64 and ppc64el into $GUESTS_DIR"
+  rm -rf "$GUESTS_DIR"
+  mkdir -p "$GUESTS_DIR/amd64" "$GUESTS_DIR/ppc64el"
+  (
+    cd "$GUESTS_DIR"
+    apt-get download -q "linux-image-6.1.0-$abi-amd64-unsigned" "linux-image-6.1.0-$abi-powerpc64le:ppc64el" \
+      busybox-static:ppc64el 2>&1 | grep -v '^W: Download is performed unsandboxed' || true
+    dpkg-deb -x linux-image-6.1.0-"$abi"-amd64-unsigned_*.deb amd64
+    dpkg-deb -x linux-image-6.1.0-"$abi"-powerpc64le_*.deb ppc64el
+    dpkg-deb -x busybox-static_*_ppc64el.deb ppc64el
+  )
+  ls "$GUESTS_DIR"/amd64/boot/vmlinuz-* "$GUESTS_DIR"/ppc64el/boot/vmlinux-* >/dev/null
+}
+
 install_debian_packages
+install_guest_kernels
 install_code_server
 log "done (code-server: $CODE_SERVER_BIN, chromium: $(command -v chromium))"

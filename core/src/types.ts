@@ -118,7 +118,16 @@ export type Request =
   | { op: 'map_resource'; phys: bigint; size: bigint; dir: Direction; attrs?: DmaAttr[] }
   | { op: 'unmap'; of: number; size?: bigint; dir?: Direction; attrs?: DmaAttr[] }
   | { op: 'sync_for_cpu' | 'sync_for_device'; of: number; offset?: bigint; size?: bigint; dir?: Direction }
-  | { op: 'alloc_coherent'; size: bigint; gfp?: 'GFP_KERNEL' | 'GFP_ATOMIC'; attrs?: DmaAttr[]; phys?: bigint }
+  | {
+      op: 'alloc_coherent';
+      size: bigint;
+      gfp?: 'GFP_KERNEL' | 'GFP_ATOMIC';
+      attrs?: DmaAttr[];
+      /** The pages' physical address, when known (a real kernel's trace): one contiguous block. */
+      phys?: bigint;
+      /** The pages of dma-iommu's remapped allocation, in order, when known. */
+      pages?: bigint[];
+    }
   | { op: 'free_coherent'; of: number }
   | { op: 'dma_pool_create'; size: bigint; align?: bigint; boundary?: bigint }
   | { op: 'dma_pool_alloc'; of: number }
@@ -126,7 +135,9 @@ export type Request =
   | { op: 'virtio_negotiate'; offered: string[]; transport?: VirtioTransport }
   | { op: 'virtqueue_add'; out: PhysRange[]; in: PhysRange[]; indirect?: boolean }
   | { op: 'virtqueue_get_buf'; of: number }
-  | { op: 'vring_alloc'; num: number; packed?: boolean; legacy?: boolean };
+  | { op: 'vring_alloc'; num: number; packed?: boolean; legacy?: boolean; phys?: bigint; pages?: bigint[] }
+  /** dma-iommu's flush-queue timer fires (fq_flush_timeout): lazy mode's queued IOVAs are flushed and freed. */
+  | { op: 'fq_timeout' };
 
 export type OpName = Request['op'];
 

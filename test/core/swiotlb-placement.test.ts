@@ -102,3 +102,15 @@ test('a swiotlb_end below the pool size is a ParamError naming swiotlb_end', () 
     (error: unknown) => error instanceof ParamError && /swiotlb_end/.test(error.message),
   );
 });
+
+// memblock hands out the memory map (64 bytes of struct page per 4 KiB page) and the kernel's other early
+// allocations top-down before mem_init runs swiotlb_init; with all RAM below swiotlb_end they sit above the
+// pool. A real 2 GiB q35 guest (Debian 6.1, docs/fidelity.md) puts its pool at 0x7980_0000.
+test('x86_64 with 2 GiB and swiotlb=force: the pool follows the RAM size, below the memory map, as a real q35 guest places it', () => {
+  const { pool } = poolOf('x86_64', { ram: '2G', swiotlb_force: true });
+  const memmap = ((2n * GIB) / 4096n) * 64n;
+  assert.equal(pool.end, 2n * GIB - memmap - 8n * MIB);
+  assert.equal(pool.start, 0x7980_0000n);
+  const smaller = poolOf('x86_64', { ram: '1G', swiotlb_force: true }).pool;
+  assert.ok(smaller.end < pool.end, 'a smaller machine puts its pool lower');
+});

@@ -48,6 +48,10 @@ const count: FieldCheck = (value) =>
 const cpu: FieldCheck = (value) =>
   Number.isInteger(value) && typeof value === 'number' && value >= 0 && value <= 4095 ? null : 'must be a CPU number';
 const flag: FieldCheck = (value) => (typeof value === 'boolean' ? null : 'must be true or false');
+const addresses: FieldCheck = (value, index) =>
+  Array.isArray(value) && value.length > 0 && value.every((item) => address(item, index) === null)
+    ? null
+    : 'must be a list of addresses';
 
 /** Fields per operation; a `?` marks an optional one. The type makes every operation of the protocol listed. */
 const FIELDS: { [Op in WireRequest['op']]: Record<string, FieldCheck> } = {
@@ -58,7 +62,13 @@ const FIELDS: { [Op in WireRequest['op']]: Record<string, FieldCheck> } = {
   unmap: { of: earlier, 'size?': size, 'dir?': direction, 'attrs?': names },
   sync_for_cpu: { of: earlier, 'offset?': size, 'size?': size, 'dir?': direction },
   sync_for_device: { of: earlier, 'offset?': size, 'size?': size, 'dir?': direction },
-  alloc_coherent: { size, 'gfp?': oneOf(['GFP_KERNEL', 'GFP_ATOMIC']), 'attrs?': names, 'phys?': address },
+  alloc_coherent: {
+    size,
+    'gfp?': oneOf(['GFP_KERNEL', 'GFP_ATOMIC']),
+    'attrs?': names,
+    'phys?': address,
+    'pages?': addresses,
+  },
   free_coherent: { of: earlier },
   dma_pool_create: { size, 'align?': size, 'boundary?': size },
   dma_pool_alloc: { of: earlier },
@@ -66,7 +76,8 @@ const FIELDS: { [Op in WireRequest['op']]: Record<string, FieldCheck> } = {
   virtio_negotiate: { offered: names, 'transport?': oneOf(['pci-modern', 'pci-legacy', 'mmio', 'ccw']) },
   virtqueue_add: { out: ranges, in: ranges, 'indirect?': flag },
   virtqueue_get_buf: { of: earlier },
-  vring_alloc: { num: count, 'packed?': flag, 'legacy?': flag },
+  vring_alloc: { num: count, 'packed?': flag, 'legacy?': flag, 'phys?': address, 'pages?': addresses },
+  fq_timeout: {},
 };
 
 function isOperation(op: unknown): op is WireRequest['op'] {

@@ -1,7 +1,7 @@
 // A deterministic stand-in for the page allocator behind dma_alloc_coherent (§1.7). The kernel's buddy
 // allocator is not predictable from outside, so the simulator picks the highest free block of the
 // buddy order's alignment below the zone limit; tests only rely on the zone and alignment rules.
-import type { EngineSession, SessionState } from '../engine/ops';
+import type { DmaContext, EngineSession, SessionState } from '../engine/ops';
 import { alignDown, roundupPowOfTwo } from '../engine/bits';
 
 interface Block {
@@ -42,12 +42,36 @@ export class PageAllocator implements SessionState {
     return null;
   }
 
+  /** Records a block the caller chose (a real kernel's allocation). */
+  take(phys: bigint, size: bigint): void {
+    this.blocks.push({ phys, size });
+    this.blocks.sort((a, b) => (a.phys < b.phys ? -1 : 1));
+  }
+
   free(phys: bigint): boolean {
     const index = this.blocks.findIndex((block) => block.phys === phys);
     if (index < 0) return false;
     this.blocks.splice(index, 1);
     return true;
   }
+}
+
+/**
+ * The pages of one allocation: those the request names (ctx.knownPages, from a real kernel's trace) or the
+ * stand-in allocator's choice.
+ */
+export function allocatePages(
+  ctx: DmaContext,
+  size: bigint,
+  pageSize: bigint,
+  low: bigint,
+  limit: bigint,
+  reserved: Block[],
+): bigint | null {
+  const known = ctx.knownPages?.[0];
+  if (known === undefined) return pageAllocator(ctx.session).allocate(size, pageSize, low, limit, reserved);
+  pageAllocator(ctx.session).take(known, size);
+  return known;
 }
 
 export function pageAllocator(session: EngineSession): PageAllocator {

@@ -2,7 +2,8 @@
 // next-fit, and the copy rules of §2.3. Ref: kernel/dma/swiotlb.c, include/linux/swiotlb.h.
 import type { Direction, DmaAttr } from '../types';
 import type { DmaContext, EngineSession, MapOutcome, SessionState } from '../engine/ops';
-import { DMA_MAPPING_ERROR, U64_MAX, hex, ilog2, maxBig } from '../engine/bits';
+import { DMA_MAPPING_ERROR, U64_MAX, alignDown, hex, ilog2, maxBig } from '../engine/bits';
+import { ramEnd } from './ram';
 import { ParamError } from '../params/parse';
 import { dmaCapable, overflowMessage, physToDmaUnencrypted, recordPhysToDma, syncForDeviceIfNeeded } from './direct';
 
@@ -150,11 +151,12 @@ export function swiotlbPool(session: EngineSession): SwiotlbPool | null {
 
 /**
  * Where `swiotlb_init_remap` puts the pool: memblock_alloc_low(PAGE_ALIGN(nslabs << IO_TLB_SHIFT), PAGE_SIZE)
- * searches top-down, so with swiotlb_end set the pool ends there (the highest page-aligned start that fits);
- * otherwise swiotlb_start is taken as the allocator's answer.
+ * searches top-down, so with swiotlb_end set the pool ends there (the highest page-aligned start that fits),
+ * or lower when all of RAM lies below it (memoryEndBelow); otherwise swiotlb_start is taken as the
+ * allocator's answer.
  */
 export function poolStart(session: EngineSession, nslabs: number): bigint {
-  const end = session.params.swiotlb_end as bigint;
+  const end = placementEnd(session);
   if (end === 0n) return session.params.swiotlb_start as bigint;
   const pageSize = session.params.page_size as bigint;
   const bytes = pageAlign(BigInt(nslabs) << IO_TLB_SHIFT, pageSize);
@@ -166,14 +168,35 @@ export function poolStart(session: EngineSession, nslabs: number): bigint {
   return ((end - bytes) / pageSize) * pageSize;
 }
 
+/**
+ * Memory memblock hands out top-down before mem_init runs swiotlb_init, when every RAM range lies below
+ * swiotlb_end: the memory map (sparse_init's struct pages, 64 bytes per 4 KiB page) and about 8 MiB of page
+ * tables, per-CPU areas and buffers, as a 6.1 distro kernel takes them (measured on a 2 GiB q35 guest, whose
+ * pool starts at 0x7980_0000: docs/fidelity.md). With RAM above swiotlb_end those allocations land above it.
+ */
+const EARLY_ALLOCATIONS = 8n << 20n;
+const STRUCT_PAGE_PER_4K = 64n;
+
+function placementEnd(session: EngineSession): bigint {
+  const end = session.params.swiotlb_end as bigint;
+  if (end === 0n) return 0n;
+  const top = ramEnd(session);
+  if (top > end) return end;
+  const memmap = ((session.params.ram as bigint) / 4096n) * STRUCT_PAGE_PER_4K;
+  return alignDown(top - memmap - EARLY_ALLOCATIONS, 2n << 20n);
+}
+
 function pageAlign(bytes: bigint, pageSize: bigint): bigint {
   return ((bytes + pageSize - 1n) / pageSize) * pageSize;
 }
 
 /** How the pool start was decided, for the boot trace and the symbolic rule. */
 export function poolPlacement(session: EngineSession): string {
-  const end = session.params.swiotlb_end as bigint;
-  return end === 0n ? 'start = swiotlb_start' : `placed top-down by memblock_alloc_low below swiotlb_end ${hex(end)}`;
+  const end = placementEnd(session);
+  if (end === 0n) return 'start = swiotlb_start';
+  return end === (session.params.swiotlb_end as bigint)
+    ? `placed top-down by memblock_alloc_low below swiotlb_end ${hex(end)}`
+    : `placed top-down by memblock_alloc_low below ${hex(end)}: the top of RAM less the memory map and early allocations (an estimate)`;
 }
 
 export function isSwiotlbActive(session: EngineSession): boolean {

@@ -30,8 +30,8 @@ export interface NestedDma {
   mapPage(phys: bigint, size: bigint, dir: Direction): { result: OpResult; handle: unknown };
   /** dma_unmap_page of a mapping made by mapPage. */
   unmapPage(handle: unknown): OpResult;
-  /** dma_alloc_coherent(size) on the device. */
-  allocCoherent(size: bigint): OpResult;
+  /** dma_alloc_coherent(size) on the device; knownPages as in DmaContext. */
+  allocCoherent(size: bigint, knownPages?: readonly bigint[]): OpResult;
   /** dma_max_mapping_size(dev). */
   maxMappingSize(): bigint;
 }
@@ -71,6 +71,12 @@ function earlier(session: EngineSession & HistoryView, of: number, index: number
 
 function context(session: EngineSession, op: string, cpu?: number): DmaContext {
   return { session, trace: new TraceBuilder(op), cpu: cpu ?? (session.params.cpu as number) };
+}
+
+/** The pages a request names (from a real kernel's trace), for DmaContext.knownPages. */
+export function knownPages(request: { phys?: bigint; pages?: bigint[] }): { knownPages?: bigint[] } {
+  const pages = request.pages ?? (request.phys !== undefined ? [request.phys] : undefined);
+  return pages ? { knownPages: pages } : {};
 }
 
 function finish(ctx: DmaContext, dma: bigint | null): OpResult {
@@ -155,7 +161,7 @@ export function dispatchRequest(
       return { result: finish(ctx, record.dma === null ? null : record.dma + (request.offset ?? 0n)), record: null };
     }
     case 'alloc_coherent': {
-      const ctx = context(session, request.op);
+      const ctx = { ...context(session, request.op), ...knownPages(request) };
       const record = dmaAllocAttrs(ctx, request.size, request.gfp !== 'GFP_ATOMIC', request.attrs ?? []);
       ctx.trace.details.cpu_addr_phys = record.pages?.phys ?? null;
       return { result: finish(ctx, record.dma), record };
@@ -232,8 +238,8 @@ function nested(session: EngineSession, op: string): NestedDma {
       record.released = true;
       return finish(ctx, record.dma);
     },
-    allocCoherent(size) {
-      const ctx = context(session, `${op}:alloc_coherent`);
+    allocCoherent(size, knownPages) {
+      const ctx = { ...context(session, `${op}:alloc_coherent`), ...(knownPages ? { knownPages } : {}) };
       const record = dmaAllocAttrs(ctx, size, true, []);
       return finish(ctx, record.dma);
     },

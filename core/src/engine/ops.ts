@@ -97,6 +97,11 @@ export interface DmaContext {
   readonly trace: TraceBuilder;
   /** The CPU the request runs on (`raw_smp_processor_id()`), selects swiotlb area, rcache, TCE pool. */
   readonly cpu: number;
+  /**
+   * The physical pages an allocation gets, when a trace of a real kernel shows them (the page allocator's
+   * choice cannot be predicted): one block, or the pages of dma-iommu's remapped allocation in order.
+   */
+  readonly knownPages?: readonly bigint[];
 }
 
 /** The part of the session that stage functions see. Implemented by Session (session.ts). */

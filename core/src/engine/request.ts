@@ -139,6 +139,7 @@ const schema = z.discriminatedUnion('op', [
       gfp: z.enum(['GFP_KERNEL', 'GFP_ATOMIC']).optional(),
       attrs,
       phys: big.optional(),
+      pages: z.array(big).min(1).optional(),
     })
     .strict(),
   z.object({ op: z.literal('free_coherent'), of }).strict(),
@@ -171,8 +172,11 @@ const schema = z.discriminatedUnion('op', [
       num: z.number().int().min(1).max(32768),
       packed: z.boolean().optional(),
       legacy: z.boolean().optional(),
+      phys: big.optional(),
+      pages: z.array(big).min(1).optional(),
     })
     .strict(),
+  z.object({ op: z.literal('fq_timeout') }).strict(),
 ]);
 
 const OPS = schema.options.map((option) => option.shape.op.value);

@@ -1,6 +1,6 @@
 // iommu_dma_ops (drivers/iommu/dma-iommu.c, §3): IOVA allocation with the 32-bit-first rule, mapping,
 // strict or flush-queue unmap, untrusted-device bouncing, scatterlists and coherent allocations.
-import type { Direction, DmaAttr, PhysRange } from '../types';
+import type { Direction, DmaAttr, OpResult, PhysRange } from '../types';
 import {
   registerDmaOps,
   type AllocOutcome,
@@ -12,6 +12,8 @@ import {
 } from '../engine/ops';
 import { DMA_MAPPING_ERROR, alignDown, alignUp, hex, ilog2, minBig, minNotZero } from '../engine/bits';
 import { dmaBitMask } from '../params/parse';
+import { registerRequestHandler } from '../engine/dispatch';
+import { TraceBuilder } from '../engine/trace';
 import { archSyncForCpu, archSyncForDevice } from '../dma/direct';
 import {
   isSwiotlbActive,
@@ -22,7 +24,7 @@ import {
   swiotlbTblMapSingle,
   swiotlbTblUnmapSingle,
 } from '../dma/swiotlb';
-import { pageAllocator } from '../dma/pages';
+import { allocatePages, pageAllocator } from '../dma/pages';
 import { ramEnd, ramHoles } from '../dma/ram';
 import { IovaDomain } from './iova';
 import { FlushQueues, flushAll, flushRange, isStrict } from './flush';
@@ -40,6 +42,8 @@ interface IommuData {
   mapped: bigint;
   /** The phys that was IOMMU-mapped (the bounce slot for untrusted sub-granule buffers). */
   phys: bigint;
+  /** The pages of a remapped coherent allocation, in IOVA order. */
+  pages?: bigint[];
 }
 
 function granule(session: EngineSession): bigint {
@@ -102,14 +106,16 @@ function allocIova(ctx: DmaContext, size: bigint, mask: bigint): bigint | null {
   const how = got.cached
     ? `reused LIFO from CPU ${ctx.cpu}'s rcache`
     : `top-down, ${rounded}size-aligned, below ${hex(sac && got.pfn < 1n << (32n - sh) ? dmaBitMask(32) : limit)}; IOVA page 0 is never used`;
+  const lazy = !isStrict(session);
   trace.stage(
     'alloc_iova_fast',
     null,
     iova,
-    `${sacNote}${pages} granule(s) ${how}.`,
+    `${sacNote}${pages} granule(s) ${how}.${lazy ? ' Lazy mode: the IOVA depends on timing, since IOVAs unmapped in the last 10 ms wait in the flush queue and return to the rcache only when fq_flush_timeout runs.' : ''}`,
     `${IOVA_C}:alloc_iova_fast`,
     '§3.2',
   );
+  if (lazy) trace.note('lazy IOMMU: the IOVA depends on timing (flush queue, 10 ms timer)');
   return iova;
 }
 
@@ -213,7 +219,7 @@ function iommuDmaUnmapRange(ctx: DmaContext, iova: bigint, mapped: bigint): void
     'queue_iova',
     iova,
     null,
-    `Lazy (DMA_FQ): the IOVA waits in CPU ${ctx.cpu}'s flush queue (${queues.ring(ctx.cpu).length}/255); one domain-wide flush_iotlb_all when the queue fills or IOVA_FQ_TIMEOUT (10 ms) expires, then the IOVA is reused.`,
+    `Lazy (DMA_FQ): the IOVA waits in CPU ${ctx.cpu}'s flush queue (${queues.ring(ctx.cpu).length}/255); one domain-wide flush_iotlb_all when the queue fills or IOVA_FQ_TIMEOUT (10 ms) expires (fq_flush_timeout), then the IOVA returns to the rcache: a map before that gets a fresh IOVA, one after it the last unmapped first.`,
     `${SOURCE}:queue_iova`,
     '§3.3',
   );
@@ -444,25 +450,21 @@ function unmapSg(ctx: DmaContext, record: MappingRecord, dir: Direction, attrs: 
   iommuDmaUnmapRange(ctx, data.iova, alignUp(end - start + (start & (g - 1n)), g));
 }
 
-/** `iommu_dma_alloc` (§3.5): pages, one IOVA range under the coherent mask, handle = IOVA. */
-function alloc(ctx: DmaContext, size: bigint, blocking: boolean): AllocOutcome {
+/**
+ * `iommu_dma_alloc` (§3.5): a blocking allocation without DMA_ATTR_FORCE_CONTIGUOUS takes the remap path,
+ * anything else gets contiguous pages mapped with __iommu_dma_map; handle = IOVA.
+ */
+function alloc(ctx: DmaContext, size: bigint, blocking: boolean, attrs: DmaAttr[]): AllocOutcome {
   const { session, trace } = ctx;
   const pageSize = session.params.page_size as bigint;
   const aligned = alignUp(size, pageSize);
-  const phys = pageAllocator(session).allocate(
-    aligned,
-    pageSize,
-    (session.params.ram_base as bigint) + 0x100000n,
-    ramEnd(session) - 1n,
-    ramHoles(session),
-  );
+  if (blocking && !attrs.includes('FORCE_CONTIGUOUS')) return allocRemap(ctx, aligned);
+  const phys = allocatePages(ctx, aligned, pageSize, lowestPage(session), ramEnd(session) - 1n, ramHoles(session));
   trace.stage(
-    blocking ? 'iommu_dma_alloc_remap' : 'iommu_dma_alloc',
+    'iommu_dma_alloc',
     null,
     phys,
-    blocking
-      ? 'Blocking allocation: pages (possibly scattered; contiguous here) remapped into one IOVA range.'
-      : 'Atomic allocation: contiguous pages mapped with __iommu_dma_map.',
+    'Atomic (or DMA_ATTR_FORCE_CONTIGUOUS) allocation: contiguous pages mapped with __iommu_dma_map.',
     `${SOURCE}:iommu_dma_alloc`,
     '§3.5',
   );
@@ -479,10 +481,101 @@ function alloc(ctx: DmaContext, size: bigint, blocking: boolean): AllocOutcome {
   return { dma: mapped.dma, phys, size: aligned, path: 'dma-iommu', opsData: mapped.data };
 }
 
+function lowestPage(session: EngineSession): bigint {
+  return (session.params.ram_base as bigint) + 0x100000n;
+}
+
+/**
+ * `iommu_dma_alloc_remap`: __iommu_dma_alloc_pages takes the pages one at a time (the higher orders the
+ * IOMMU's page sizes allow are tried only while at least that many pages remain, so a ring of a few pages
+ * gets single pages, rarely adjacent), one IOVA range covers them, and iommu_map_sg maps each physically
+ * contiguous run with one iommu_map call and syncs the whole range once; vmap gives the CPU a contiguous view.
+ */
+function allocRemap(ctx: DmaContext, aligned: bigint): AllocOutcome {
+  const { session, trace } = ctx;
+  const pageSize = session.params.page_size as bigint;
+  const count = Number(aligned / pageSize);
+  const pages = remapPages(ctx, count, pageSize);
+  if (pages === null) {
+    trace.fail('iommu_dma_alloc_remap: out of memory');
+    return { dma: null, phys: null, size: aligned, path: 'dma-iommu' };
+  }
+  trace.stage(
+    'iommu_dma_alloc_remap',
+    null,
+    pages[0]!,
+    `Blocking allocation: ${count} page(s) taken one at a time (${pages.map(hex).join(', ')}${ctx.knownPages ? ', as the traced kernel got them' : "; the page allocator's choice is an example"}), then vmap'd for the CPU.`,
+    `${SOURCE}:iommu_dma_alloc_remap`,
+    '§3.5',
+  );
+  const iova = allocIova(ctx, aligned, session.dev.coherentDmaMask);
+  if (iova === null) {
+    for (const page of pages) pageAllocator(session).free(page);
+    trace.fail('iommu_dma_alloc_iova: no IOVA space under the coherent mask');
+    return { dma: null, phys: null, size: aligned, path: 'dma-iommu' };
+  }
+  let offset = 0n;
+  for (const run of contiguousRuns(pages, pageSize)) {
+    trace.stage(
+      'iommu_map',
+      run.phys,
+      iova + offset,
+      `${run.size / granule(session)} PTE(s) map IOVA ${hex(iova + offset)} -> phys ${hex(run.phys)}: one iommu_map call per physically contiguous run of the page array.`,
+      'drivers/iommu/iommu.c:__iommu_map_sg',
+      '§3.5',
+    );
+    offset += run.size;
+  }
+  if ((session.params.iommu_kind as string) === 'vtd' && (session.params.caching_mode as boolean))
+    flushRange(ctx, iova, aligned, 'map');
+  return {
+    dma: iova,
+    phys: pages[0]!,
+    size: aligned,
+    path: 'dma-iommu',
+    opsData: { iova, mapped: aligned, phys: pages[0]!, pages },
+  };
+}
+
+function remapPages(ctx: DmaContext, count: number, pageSize: bigint): bigint[] | null {
+  const allocator = pageAllocator(ctx.session);
+  if (ctx.knownPages) {
+    const known = ctx.knownPages.slice(0, count);
+    for (const page of known) allocator.take(page, pageSize);
+    return known;
+  }
+  const pages: bigint[] = [];
+  for (let index = 0; index < count; index++) {
+    const page = allocator.allocate(
+      pageSize,
+      pageSize,
+      lowestPage(ctx.session),
+      ramEnd(ctx.session) - 1n,
+      ramHoles(ctx.session),
+    );
+    if (page === null) {
+      for (const taken of pages) allocator.free(taken);
+      return null;
+    }
+    pages.push(page);
+  }
+  return pages;
+}
+
+function contiguousRuns(pages: readonly bigint[], pageSize: bigint): Array<{ phys: bigint; size: bigint }> {
+  const runs: Array<{ phys: bigint; size: bigint }> = [];
+  for (const page of pages) {
+    const last = runs[runs.length - 1];
+    if (last && last.phys + last.size === page) last.size += pageSize;
+    else runs.push({ phys: page, size: pageSize });
+  }
+  return runs;
+}
+
 function free(ctx: DmaContext, record: MappingRecord): void {
   const data = record.opsData as IommuData;
   iommuDmaUnmapRange(ctx, data.iova, data.mapped);
-  if (record.pages) pageAllocator(ctx.session).free(record.pages.phys);
+  for (const page of data.pages ?? (record.pages ? [record.pages.phys] : [])) pageAllocator(ctx.session).free(page);
 }
 
 registerDmaOps({
@@ -532,3 +625,49 @@ registerDmaOps({
     return `dma = IOVA (top-down, size-aligned${sac ? ', below 4 GiB first' : ''}, limit ${hex(limit)}) + (phys & ${hex(granule(session) - 1n)})`;
   },
 });
+
+/**
+ * `fq_flush_timeout`: the flush-queue timer (IOVA_FQ_TIMEOUT, 10 ms after the first queued unmap) runs one
+ * domain-wide flush, then fq_ring_free hands every queued IOVA to the rcache of the CPU the timer runs on,
+ * oldest first, so the next map of the same order gets the most recently unmapped IOVA back (LIFO).
+ * Lazy-mode addresses therefore depend on timing: a map before the timer gets a fresh IOVA, one after it a
+ * reused one. The request lets a sequence say when the timer fired.
+ */
+function fqTimeout(ctx: DmaContext): OpResult {
+  const { session, trace } = ctx;
+  const queues = session.peekState<FlushQueues>('iova_fq');
+  if (session.ops()?.name !== 'iommu_dma_ops' || isStrict(session) || !queues?.pending()) {
+    trace.stage(
+      'fq_flush_timeout',
+      null,
+      null,
+      session.ops()?.name !== 'iommu_dma_ops' || isStrict(session)
+        ? 'The device has no flush queue (not a lazy dma-iommu domain): nothing to do.'
+        : 'No unmap is queued, so the timer is not armed: nothing to do.',
+      `${SOURCE}:fq_flush_timeout`,
+      '§3.3',
+    );
+    return trace.finish(null);
+  }
+  flushAll(ctx, 'deferred');
+  const iovad = domain(session);
+  let freed = 0;
+  for (const ring of queues.rings.values()) {
+    for (const entry of ring) iovad.freeFast(entry.pfn, entry.pages, ctx.cpu);
+    freed += ring.length;
+    ring.length = 0;
+  }
+  trace.stage(
+    'fq_flush_timeout',
+    null,
+    null,
+    `The timer fired: one domain-wide flush, then ${freed} queued IOVA(s) go to CPU ${ctx.cpu}'s rcache, oldest first; the next maps reuse them last-in, first-out.`,
+    `${SOURCE}:fq_flush_timeout`,
+    '§3.3',
+  );
+  return trace.finish(null);
+}
+
+registerRequestHandler(['fq_timeout'], (_request, _index, nested) =>
+  fqTimeout({ session: nested.session, trace: new TraceBuilder('fq_timeout'), cpu: nested.params.cpu as number }),
+);

@@ -16,7 +16,7 @@ import {
   type SgOutSegment,
   type TceMapEnv,
 } from './iommu-map';
-import { pageAllocator } from '../dma/pages';
+import { allocatePages, pageAllocator } from '../dma/pages';
 import { hex, orderBase2 } from '../engine/bits';
 import type { IommuTable } from './tce-table';
 import { pageOffset, pageShift } from './util';
@@ -248,7 +248,7 @@ export const dmaIommuOps: DmaMapOps = {
     // alloc_pages_node: any RAM will do, the TCEs make it reachable.
     const ramBase = session.params.ram_base as bigint;
     const ramLast = ramBase + (session.params.ram as bigint) - 1n;
-    const phys = pageAllocator(session).allocate(size, pageSize, ramBase + 0x100000n, ramLast, []);
+    const phys = allocatePages(ctx, size, pageSize, ramBase + 0x100000n, ramLast, []);
     if (phys === null) {
       trace.fail('dma_alloc_coherent returned NULL (no free pages)');
       return { dma: null, phys: null, size, path: 'error' };

@@ -11,7 +11,7 @@ registerRequestHandler(VIRTIO_OPS, (request, index, nested) =>
     params: nested.params,
     mapPage: (phys, size, dir) => nested.mapPage(phys, size, dir),
     unmapPage: (handle) => nested.unmapPage(handle),
-    allocCoherent: (size) => nested.allocCoherent(size),
+    allocCoherent: (size, knownPages) => nested.allocCoherent(size, knownPages),
     maxMappingSize: () => nested.maxMappingSize(),
     dmaPath: () => nested.session.ops()?.path ?? (nested.params['swiotlb_force'] === true ? 'swiotlb' : 'dma-direct'),
   }),

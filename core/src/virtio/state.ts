@@ -74,7 +74,7 @@ export interface VirtioContext {
   /** dma_unmap_page/dma_unmap_single of a mapping made by mapPage. */
   unmapPage(handle: unknown): OpResult;
   /** dma_alloc_coherent(size) on the parent device through the platform's coherent path. */
-  allocCoherent(size: bigint): OpResult;
+  allocCoherent(size: bigint, knownPages?: readonly bigint[]): OpResult;
   /** dma_max_mapping_size of the parent device (kernel/dma/mapping.c). */
   maxMappingSize(): bigint;
   /** The path the parent device's streaming maps take (its dma_map_ops, else dma-direct or forced swiotlb). */

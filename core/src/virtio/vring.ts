@@ -2,6 +2,7 @@
 // where the memory comes from — dma_alloc_coherent through the platform with the DMA API, else
 // alloc_pages_exact() and virt_to_phys().
 import { TraceBuilder } from '../engine/trace';
+import { knownPages } from '../engine/dispatch';
 import type { OpResult, VirtioTransport } from '../types';
 import { mergeResult } from './virtqueue';
 import { virtioPlatform, type VirtioPlatform } from './platform';
@@ -35,6 +36,9 @@ export interface VringAllocRequest {
   num: number;
   packed?: boolean;
   legacy?: boolean;
+  /** The ring's pages when a real kernel's trace shows them (see the alloc_coherent request). */
+  phys?: bigint;
+  pages?: bigint[];
 }
 
 export function vringAlloc(ctx: VirtioContext, request: VringAllocRequest): OpResult {
@@ -86,7 +90,7 @@ function allocSplit(
       'include/uapi/linux/virtio_ring.h:vring_size',
       '§6.4',
     );
-    const base = allocQueue(ctx, trace, size, useDmaApi);
+    const base = allocQueue(ctx, trace, size, useDmaApi, knownPages(request).knownPages);
     if (typeof base === 'bigint') {
       const avail = BigInt(num) * 16n;
       const used = align(avail + 2n * (3n + BigInt(num)), ringAlign);
@@ -144,6 +148,7 @@ function allocQueue(
   trace: TraceBuilder,
   size: bigint,
   useDmaApi: boolean,
+  knownPages?: bigint[],
 ): bigint | { error: string } {
   const platform = virtioPlatform(ctx.params);
   if (useDmaApi) {
@@ -155,7 +160,7 @@ function allocQueue(
       'drivers/virtio/virtio_ring.c:vring_alloc_queue',
       '§6.4',
     );
-    const result = ctx.allocCoherent(size);
+    const result = ctx.allocCoherent(size, knownPages);
     mergeResult(trace, result);
     if (result.error !== null || result.dma === null) return { error: result.error ?? 'dma_alloc_coherent failed' };
     trace.path = result.path;
@@ -163,13 +168,13 @@ function allocQueue(
     return result.dma;
   }
   const pages = align(size, platform.pageSize);
-  const phys = align(ctx.state.arenaNext, platform.pageSize);
-  ctx.state.arenaNext = phys + pages;
+  const phys = knownPages?.[0] ?? align(ctx.state.arenaNext, platform.pageSize);
+  if (!knownPages) ctx.state.arenaNext = phys + pages;
   trace.stage(
     'vring_alloc_queue',
     null,
     phys,
-    `No DMA API: alloc_pages_exact(${pages}) and the ring's address is virt_to_phys(queue) (physical address illustrative).`,
+    `No DMA API: alloc_pages_exact(${pages}) and the ring's address is virt_to_phys(queue)${knownPages ? '' : ' (physical address illustrative)'}.`,
     'drivers/virtio/virtio_ring.c:vring_alloc_queue',
     '§6.4',
   );

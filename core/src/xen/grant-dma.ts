@@ -10,7 +10,7 @@ import {
   type SessionState,
 } from '../engine/ops';
 import { U64_MAX, alignUp, hex } from '../engine/bits';
-import { pageAllocator } from '../dma/pages';
+import { allocatePages, pageAllocator } from '../dma/pages';
 import { ramEnd, ramHoles } from '../dma/ram';
 
 const SOURCE = 'drivers/xen/grant-dma-ops.c';
@@ -130,7 +130,8 @@ registerDmaOps({
     const { session, trace } = ctx;
     const aligned = alignUp(size, 0x1000n);
     const pageSize = session.params.page_size as bigint;
-    const phys = pageAllocator(session).allocate(
+    const phys = allocatePages(
+      ctx,
       alignUp(aligned, pageSize),
       pageSize,
       0x100000n,

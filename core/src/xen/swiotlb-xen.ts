@@ -12,7 +12,7 @@ import {
   swiotlbSyncSingleForCpu,
   swiotlbSyncSingleForDevice,
 } from '../dma/swiotlb';
-import { pageAllocator } from '../dma/pages';
+import { allocatePages, pageAllocator } from '../dma/pages';
 import { ramEnd, ramHoles } from '../dma/ram';
 import { rangeStraddlesPageBoundary, xenPhysToBus } from './p2m';
 
@@ -133,7 +133,7 @@ registerDmaOps({
     const allocSize = pageSize << BigInt(order);
     const top = ramEnd(session) - 1n;
     const limit = session.dev.coherentDmaMask < top ? session.dev.coherentDmaMask : top;
-    const phys = pageAllocator(session).allocate(allocSize, pageSize, 0x100000n, limit, ramHoles(session));
+    const phys = allocatePages(ctx, allocSize, pageSize, 0x100000n, limit, ramHoles(session));
     if (phys === null) {
       trace.fail('xen_swiotlb_alloc_coherent: out of memory');
       return { dma: null, phys: null, size: allocSize, path: 'xen-swiotlb' };

@@ -50,8 +50,12 @@ bidirectional, none or the DMA_* name):
   virtio_negotiate        --offered VERSION_1,ACCESS_PLATFORM,... [--transport pci-modern|pci-legacy|mmio|ccw]
   virtqueue_add           [--out phys:size,...] [--in phys:size,...] [--no-indirect]
   vring_alloc             --num N [--packed] [--legacy]
+  fq_timeout              the lazy dma-iommu flush-queue timer fires: IOVAs queued by unmaps return to the
+                          rcache (a later map reuses the last one first), so a sequence can say when time passed
   unmap, sync_for_cpu, sync_for_device, free_coherent, dma_pool_alloc, virtqueue_get_buf refer to an earlier
-  request with --of INDEX, so they are used in --ops sequences.
+  request with --of INDEX, so they are used in --ops sequences. In --ops files alloc_coherent and vring_alloc
+  also take "phys" (one block) or "pages" (dma-iommu's remapped pages, in order): the pages a real kernel's
+  trace shows, instead of the stand-in page allocator's choice.
 
 Example:
   dmalens simulate --platform pseries map_single --phys 0x12345000 --size 0x3000 --dir bidirectional

@@ -1,0 +1,100 @@
+// Boots one guest under QEMU (TCG: KVM does not work on the machines this runs on) and returns its console.
+// A guest that does not print the end of its trace in time is killed and reported with its last console
+// lines; no QEMU process outlives the call, nor the test process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GuestKernel } from './guest-kernels';
+import { MARKERS } from './guest-init';
+
+export interface BootRequest {
+  kernel: GuestKernel;
+  initramfs: string;
+  /** Device options after `-device`, for the virtio-blk device (the drive is added here). */
+  devices: string[];
+  /** Words added to the kernel command line. */
+  cmdline: string[];
+  timeoutMs: number;
+}
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+const MACHINE: Record<GuestKernel['arch'], { args: string[]; console: string }> = {
+  amd64: { args: ['-machine', 'q35', '-cpu', 'max'], console: 'ttyS0' },
+  ppc64el: { args: ['-machine', 'pseries'], console: 'hvc0' },
+};
+
+export const GUEST_RAM = '2G';
+
+export function qemuArguments(request: BootRequest, disk: string): string[] {
+  const machine = MACHINE[request.kernel.arch];
+  return [
+    '-accel',
+    'tcg,thread=single',
+    '-smp',
+    '1',
+    '-m',
+    GUEST_RAM,
+    '-nodefaults',
+    '-nographic',
+    '-serial',
+    'stdio',
+    '-no-reboot',
+    ...machine.args,
+    '-kernel',
+    request.kernel.image,
+    '-initrd',
+    request.initramfs,
+    '-append',
+    ['console=' + machine.console, 'nokaslr', 'panic=-1', 'quiet', ...request.cmdline].join(' '),
+    '-drive',
+    `file=${disk},format=raw,if=none,id=disk0,readonly=on`,
+    ...request.devices.flatMap((device) => ['-device', device]),
+  ];
+}
+
+export async function bootGuest(request: BootRequest): Promise<string> {
+  const work = mkdtempSync(join(tmpdir(), 'dmalens-guest-'));
+  const disk = join(work, 'disk.img');
+  // A disk of 4 MiB of a repeating pattern: reads of any size find data.
+  writeFileSync(disk, Buffer.alloc(4 << 20, 0x5a));
+  try {
+    return await runQemu(request, qemuArguments(request, disk));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function runQemu(request: BootRequest, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(request.kernel.qemu, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    const output: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), request.timeoutMs);
+    const text = (): string => Buffer.concat(output).toString('utf8').replace(/\r/g, '');
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      running.delete(child);
+      reject(new Error(`${request.kernel.qemu}: ${error.message} (install it: scripts/install-test-deps.sh)`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      running.delete(child);
+      const console = text();
+      if (console.includes(MARKERS.end)) return resolve(console);
+      const tail = console.split('\n').slice(-25).join('\n');
+      const why = signal === 'SIGKILL' ? `did not finish within ${request.timeoutMs / 1000} s` : `exited with ${code}`;
+      reject(
+        new Error(
+          `the ${request.kernel.arch} guest (${request.devices.join(' ')}; ${request.cmdline.join(' ')}) ${why}; its console ended:\n${tail}`,
+        ),
+      );
+    });
+  });
+}

@@ -1,0 +1,152 @@
+// The guest configurations the differential suite boots, each with the simulation it is compared with: a
+// built-in profile and the parameters that state this guest's machine (its RAM, the page size the
+// hypervisor offers for DDW, caching mode), never parameters fitted to the answer.
+import type { GuestArch } from './guest-kernels';
+import type { GuestWorkload } from './guest-init';
+
+export interface Configuration {
+  id: string;
+  title: string;
+  arch: GuestArch;
+  /** QEMU -device options, in order (the vIOMMU before the device it translates for). */
+  devices: string[];
+  cmdline: string[];
+  workload: GuestWorkload;
+  platform: string;
+  params: Record<string, unknown>;
+  /** The virtio features of the device that decide vring_use_dma_api. */
+  offered: string[];
+  /** QEMU's queue-size property of the device: the ring's num. */
+  queueSize: number;
+}
+
+const QUEUE_SIZE = 256;
+const BLK = `virtio-blk-pci,drive=disk0,queue-size=${QUEUE_SIZE}`;
+const ACCESS_PLATFORM = 'iommu_platform=on,disable-legacy=on';
+// QEMU 7.2's virtio-blk-pci is transitional unless disable-legacy=on, and the 6.1 driver takes the modern
+// interface either way: VERSION_1 is negotiated in every configuration.
+const PLAIN_FEATURES = ['VERSION_1'];
+const PLATFORM_FEATURES = ['VERSION_1', 'ACCESS_PLATFORM'];
+
+/** Reads with O_DIRECT: the request's pages are the user buffer's, as scattered as the guest made them. */
+const READS: GuestWorkload = {
+  commands: [
+    'dd if=/dev/vda of=/dev/null bs=65536 count=2 iflag=direct 2>/dev/null',
+    'dd if=/dev/vda of=/dev/null bs=262144 count=1 skip=3 iflag=direct 2>/dev/null',
+  ],
+};
+
+/** The guest's machine as the simulation needs it: 2 GiB of RAM (boot-guest.ts's GUEST_RAM). */
+const X86_GUEST = { ram: '2G' };
+const PSERIES_GUEST = { ram: '2G', ddw_page_size: '16M' };
+
+export const CONFIGURATIONS: Configuration[] = [
+  {
+    id: 'x86-swiotlb-plain',
+    title: 'x86 q35, no IOMMU, swiotlb=force, plain virtio',
+    arch: 'amd64',
+    devices: [BLK],
+    cmdline: ['swiotlb=force'],
+    workload: READS,
+    platform: 'x86_64',
+    params: { ...X86_GUEST, swiotlb_force: true },
+    offered: PLAIN_FEATURES,
+    queueSize: QUEUE_SIZE,
+  },
+  {
+    id: 'x86-swiotlb-access-platform',
+    title: 'x86 q35, no IOMMU, swiotlb=force, iommu_platform=on',
+    arch: 'amd64',
+    devices: [`${BLK},${ACCESS_PLATFORM}`],
+    cmdline: ['swiotlb=force'],
+    workload: READS,
+    platform: 'x86_64',
+    params: { ...X86_GUEST, swiotlb_force: true },
+    offered: PLATFORM_FEATURES,
+    queueSize: QUEUE_SIZE,
+  },
+  {
+    id: 'x86-vtd-plain',
+    title: 'x86 q35, intel-iommu, plain virtio (the 2018 LKML case)',
+    arch: 'amd64',
+    devices: ['intel-iommu', BLK],
+    cmdline: ['intel_iommu=on'],
+    workload: READS,
+    platform: 'x86_64-vtd',
+    params: { ...X86_GUEST, aperture_bits: 39 },
+    offered: PLAIN_FEATURES,
+    queueSize: QUEUE_SIZE,
+  },
+  {
+    id: 'x86-vtd-lazy',
+    title: 'x86 q35, intel-iommu, iommu_platform=on, lazy invalidation',
+    arch: 'amd64',
+    devices: ['intel-iommu', `${BLK},${ACCESS_PLATFORM}`],
+    cmdline: ['intel_iommu=on'],
+    workload: READS,
+    platform: 'x86_64-vtd',
+    params: { ...X86_GUEST, aperture_bits: 39 },
+    offered: PLATFORM_FEATURES,
+    queueSize: QUEUE_SIZE,
+  },
+  {
+    id: 'x86-vtd-strict',
+    title: 'x86 q35, intel-iommu caching-mode=on (strict), iommu_platform=on',
+    arch: 'amd64',
+    devices: ['intel-iommu,caching-mode=on', `${BLK},${ACCESS_PLATFORM}`],
+    cmdline: ['intel_iommu=on'],
+    workload: READS,
+    platform: 'x86_64-vtd',
+    params: { ...X86_GUEST, aperture_bits: 39, caching_mode: true },
+    offered: PLATFORM_FEATURES,
+    queueSize: QUEUE_SIZE,
+  },
+  {
+    id: 'x86-vtd-strict-cmdline',
+    title: 'x86 q35, intel-iommu, iommu_platform=on, iommu.strict=1',
+    arch: 'amd64',
+    devices: ['intel-iommu', `${BLK},${ACCESS_PLATFORM}`],
+    cmdline: ['intel_iommu=on', 'iommu.strict=1'],
+    workload: READS,
+    platform: 'x86_64-vtd',
+    params: { ...X86_GUEST, aperture_bits: 39, iommu_mode: 'strict' },
+    offered: PLATFORM_FEATURES,
+    queueSize: QUEUE_SIZE,
+  },
+  {
+    id: 'pseries-plain',
+    title: 'pseries, plain virtio',
+    arch: 'ppc64el',
+    devices: [BLK],
+    cmdline: [],
+    workload: READS,
+    platform: 'pseries',
+    params: PSERIES_GUEST,
+    offered: PLAIN_FEATURES,
+    queueSize: QUEUE_SIZE,
+  },
+  {
+    id: 'pseries-ddw',
+    title: 'pseries, iommu_platform=on (64-bit DDW direct window)',
+    arch: 'ppc64el',
+    devices: [`${BLK},${ACCESS_PLATFORM}`],
+    cmdline: [],
+    workload: READS,
+    platform: 'pseries',
+    params: PSERIES_GUEST,
+    offered: PLATFORM_FEATURES,
+    queueSize: QUEUE_SIZE,
+  },
+  {
+    id: 'pseries-no-ddw',
+    title: 'pseries, iommu_platform=on, disable_ddw (32-bit TCE window)',
+    arch: 'ppc64el',
+    devices: [`${BLK},${ACCESS_PLATFORM}`],
+    cmdline: ['disable_ddw'],
+    workload: READS,
+    platform: 'pseries',
+    params: { ...PSERIES_GUEST, ddw: 'off' },
+    offered: PLATFORM_FEATURES,
+    queueSize: QUEUE_SIZE,
+  },
+];
