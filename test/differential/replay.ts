@@ -2,7 +2,7 @@
 // compares each call with what the guest kernel did: the device address, the swiotlb slot, the IOMMU maps
 // and unmaps, the VT-d IOTLB invalidations and the TCE hypercalls. Every call becomes one row; a row
 // matches when every fact observed on both sides is the same.
-import { createSession, type OpResult, type Request, type Session } from '@dmalens/core';
+import { createSession, type OpResult } from '@dmalens/core';
 import type { Configuration } from './configurations';
 import { TCE_HCALLS } from './guest-init';
 import type { GuestEvent } from './trace-events';
@@ -132,7 +132,7 @@ export function replay(config: Configuration, events: readonly GuestEvent[]): Re
       case 'free':
         continue;
       case 'fq_timeout':
-        result = session.run({ op: 'fq_timeout' } as Request);
+        result = session.run({ op: 'fq_timeout' });
         operation = 'fq_flush_timeout (the flush-queue timer fired)';
         break;
     }
@@ -233,5 +233,3 @@ function hex(value: bigint): string {
 function fmt(value: bigint | undefined | null): string {
   return value === undefined || value === null ? 'none' : hex(value);
 }
-
-export type { Session };
