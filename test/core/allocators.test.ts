@@ -289,7 +289,18 @@ test('arm64 non-coherent: map cleans even for FROM_DEVICE, unmap invalidates (§
   // (ALIGN(0x80000050 + 0x80, 64) - ALIGN_DOWN(0x80000050, 64)) / 64 = (0x80000100 - 0x80000040) / 64 = 3 lines.
   const [mapped, unmapped] = run('arm64', {}, [map(0x80000050n, 0x80n, 'from_device'), { op: 'unmap', of: 0 }]);
   assert.deepEqual(mapped!.costs.cacheLines, { clean: 3, invalidate: 0 });
-  assert.deepEqual(unmapped!.costs.cacheLines, { clean: 0, invalidate: 3 });
+  // arch/arm64/mm/cache.S:dcache_inval_poc cleans and invalidates (dc civac) the partly covered first and last
+  // lines, and only invalidates (dc ivac) the one between them.
+  assert.deepEqual(unmapped!.costs.cacheLines, { clean: 2, invalidate: 3 });
+});
+
+test('cache edges: a line-aligned buffer is only invalidated; ARMv7 cleans a partial edge line too (v7_dma_inv_range)', () => {
+  const [, aligned] = run('arm64', {}, [map(0x80000040n, 0x80n, 'from_device'), { op: 'unmap', of: 0 }]);
+  assert.deepEqual(aligned!.costs.cacheLines, { clean: 0, invalidate: 2 });
+  const [inside] = run('rpi2-3', {}, [map(0x01000010n, 0x20n, 'from_device')]);
+  assert.deepEqual(inside!.costs.cacheLines, { clean: 1, invalidate: 1 }, 'both edges in one line');
+  const [tail] = run('rpi2-3', {}, [map(0x01000000n, 0x90n, 'from_device')]);
+  assert.deepEqual(tail!.costs.cacheLines, { clean: 1, invalidate: 3 });
 });
 
 test('arm32 invalidates on map for FROM_DEVICE and cleans for TO_DEVICE (§1.5, §11.10)', () => {

@@ -101,3 +101,25 @@ test('SME and SEV need CONFIG_AMD_MEM_ENCRYPT: amd_mem_encrypt=false is refused 
   }
   assert.doesNotThrow(() => createSession('x86_64', { amd_mem_encrypt: false }));
 });
+
+// arch/x86/coco/tdx/tdx.c:tdx_enc_status_changed: private to shared needs only MAP_GPA; shared back to private
+// (dma_free_coherent's set_memory_encrypted) accepts the pages again with try_accept_one, one TDX_ACCEPT_PAGE
+// per 1 GiB, 2 MiB or 4 KiB block, the largest that is aligned and fits.
+test('TDX: freeing a coherent buffer accepts its pages again, largest aligned blocks first', () => {
+  const session = createSession('x86_64-tdx-guest');
+  const small = session.run({ op: 'alloc_coherent', size: 0x3000n, phys: 0x1000_0000n });
+  const smallFree = session.run({ op: 'free_coherent', of: 0 });
+  assert.deepEqual(
+    small.costs.hypercalls.map((call) => call.name),
+    ['TDVMCALL_MAP_GPA'],
+    'alloc: MAP_GPA only',
+  );
+  const accept = smallFree.costs.hypercalls.find((call) => call.name === 'TDX_ACCEPT_PAGE');
+  assert.equal(accept?.count, 3);
+  session.run({ op: 'alloc_coherent', size: 0x40_1000n, phys: 0x2000_0000n });
+  const bigFree = session.run({ op: 'free_coherent', of: 2 });
+  const big = bigFree.costs.hypercalls.find((call) => call.name === 'TDX_ACCEPT_PAGE');
+  // 4 MiB + 4 KiB rounded to pages from a 2 MiB-aligned start: two 2 MiB accepts, then one 4 KiB.
+  assert.equal(big?.count, 3);
+  assert.match(big!.args!, /2 × 2M, 1 × 4K/);
+});

@@ -46,6 +46,7 @@ function fakeContext(params: Params, failMapAt = -1): Recorder {
     },
     maxMappingSize: () => 256n * 1024n,
     dmaPath: () => 'dma-iommu',
+    useGrantDma: () => undefined,
   };
   return ctx;
 }

@@ -4,7 +4,7 @@ import { registerArch, type DmaContext, type EngineSession } from '../engine/ops
 import { U64_MAX } from '../engine/bits';
 import type { Direction } from '../types';
 import { dmaBitMask } from '../params/parse';
-import { cacheLineCount } from './cache';
+import { cacheLineCount, edgeNote, recordInvalidateRange } from './cache';
 import { ramEnd } from '../dma/ram';
 
 const SOURCE = 'arch/arm64/mm/dma-mapping.c';
@@ -48,16 +48,15 @@ registerArch({
       );
       return;
     }
-    const lines = cacheLineCount(ctx, phys, size);
+    const { lines, edges } = recordInvalidateRange(ctx, phys, size);
     ctx.trace.stage(
       'arch_sync_dma_for_cpu',
       phys,
       phys,
-      `dcache_inval_poc invalidates ${lines} line(s) so the CPU reads what the device wrote.`,
-      `${SOURCE}:arch_sync_dma_for_cpu`,
+      `dcache_inval_poc invalidates ${lines} line(s) so the CPU reads what the device wrote.${edgeNote(edges)}`,
+      'arch/arm64/mm/cache.S:dcache_inval_poc',
       '§1.5',
     );
-    ctx.trace.cacheLines('invalidate', lines);
   },
   swiotlbDefaultActive(session) {
     // swiotlb_init(max_pfn > PFN_DOWN(arm64_dma_phys_limit)): RAM ends beyond the DMA zone.

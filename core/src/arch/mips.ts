@@ -33,6 +33,23 @@ const BAR1_RC_BASE = 1n << 41n;
 const BAR2_PCI_ADDRESS = 0x8000000000n;
 const SMALL_BAR1_SIZE = 0x8000000n;
 
+/**
+ * `plat_swiotlb_setup`'s size: 64 MiB when memory reaches past the BAR1 hole (0xF000_0000), on OCTEON II when
+ * memory reaches 4 GiB (its OHCI is 32-bit), and a quarter of memory up to 64 MiB on the small-BAR PCI chips;
+ * otherwise PAGE_SIZE, which swiotlb_adjust_size rounds up to one 128-slot segment.
+ */
+function octeonSwiotlbSlots(session: EngineSession): number {
+  const end = ramEnd(session);
+  const big = 64 << 20;
+  let bytes = Number(session.params.page_size as bigint);
+  if (barType(session) === 'small_bar') bytes = Math.min(Number((session.params.ram as bigint) / 4n), big);
+  else if (end > BAR1_PHYS_BASE) bytes = big;
+  if (barType(session) === 'pcie2' && end >= 1n << 32n) bytes = big;
+  return Math.ceil(bytes / IO_TLB_SIZE);
+}
+
+const IO_TLB_SIZE = 2048;
+
 function holePhysToDma(phys: bigint): bigint {
   return phys >= BAR1_PHYS_BASE && phys < BAR1_PHYS_BASE + BAR1_PHYS_SIZE ? phys - BAR1_PHYS_BASE + BAR1_RC_BASE : phys;
 }
@@ -89,8 +106,7 @@ registerArch({
     note: 'Octeon PCI(e) translation: the 0x4_1000_0000 alias drops to 0x1000_0000 (gen1 / big BAR), the BAR1 hole at 0xF000_0000 moves to 1<<41, big/small BAR offsets by 0x80_0000_0000.',
     ref: `${OCTEON}:octeon_gen1_phys_to_dma`,
   },
-  swiotlbDefaultActive(session) {
-    // plat_swiotlb_setup: a pool only when memory reaches above the BAR1 hole.
-    return ramEnd(session) > BAR1_PHYS_BASE;
-  },
+  // plat_swiotlb_setup always calls swiotlb_init(true, ...); only the size depends on the machine.
+  swiotlbDefaultActive: () => true,
+  swiotlbSlots: octeonSwiotlbSlots,
 });

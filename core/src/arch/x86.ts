@@ -116,7 +116,42 @@ function decryptCost(ctx: DmaContext, phys: bigint, pages: number, when: 'alloc'
       'arch/x86/coco/tdx/tdx.c:tdx_enc_status_changed',
       '§1.7',
     );
+    if (!decrypt) recordTdxAccept(ctx, phys, BigInt(pages) * 4096n);
   }
+}
+
+const ACCEPT_SIZES = [
+  { size: GIB, name: '1G' },
+  { size: 2n * MIB, name: '2M' },
+  { size: 4096n, name: '4K' },
+];
+
+/**
+ * `try_accept_one`: converting pages back to private also accepts them, one TDX_ACCEPT_PAGE module call per
+ * block, the largest of 1 GiB, 2 MiB or 4 KiB that is aligned at the current address and fits what is left.
+ */
+function recordTdxAccept(ctx: DmaContext, phys: bigint, size: bigint): void {
+  const counts = new Map<string, number>();
+  for (let start = phys, end = phys + size; start < end;) {
+    const block = ACCEPT_SIZES.find((candidate) => start % candidate.size === 0n && end - start >= candidate.size)!;
+    counts.set(block.name, (counts.get(block.name) ?? 0) + 1);
+    start += block.size;
+  }
+  const calls = [...counts.values()].reduce((sum, count) => sum + count, 0);
+  ctx.trace.hypercall({
+    name: 'TDX_ACCEPT_PAGE',
+    count: calls,
+    when: 'free',
+    args: [...counts].map(([name, count]) => `${count} × ${name}`).join(', '),
+  });
+  ctx.trace.stage(
+    'try_accept_one',
+    phys,
+    phys,
+    `Shared to private: after MAP_GPA the pages are accepted again, ${calls} TDX_ACCEPT_PAGE module call(s) (${[...counts].map(([name, count]) => `${count} of ${name}`).join(', ')}), the largest aligned block first.`,
+    'arch/x86/coco/tdx/tdx.c:try_accept_one',
+    '§1.7',
+  );
 }
 
 registerArch({

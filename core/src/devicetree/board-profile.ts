@@ -97,7 +97,6 @@ export function boardProfile(facts: BoardDeviceFacts): BoardProfile {
     params.dma_ops = 'iommu_dma_ops';
     params.iommu_kind = 'smmu';
     params.iommu_mode = 'strict';
-    params.aperture_bits = 48;
     standIns.push(`the IOMMU ${facts.iommu} is modelled as an Arm SMMU behind dma-iommu, strict, 48-bit aperture`);
   } else if (facts.restrictedPool) Object.assign(params, restrictedPoolParams(facts, params, standIns));
   const description = [

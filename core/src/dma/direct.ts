@@ -48,7 +48,17 @@ export function translateDmaToPhys(windows: DmaWindow[], dma: bigint): bigint {
 export function physToDmaUnencrypted(session: EngineSession, phys: bigint): bigint {
   // dma_addr_t and phys_addr_t arithmetic wraps at 64 bits in the arch helpers too.
   if (session.arch.physToDma) return u64(session.arch.physToDma(session, phys));
-  return session.dev.dmaRangeMap ? translatePhysToDma(session.dev.dmaRangeMap, phys).dma : phys;
+  const dma = session.dev.dmaRangeMap ? translatePhysToDma(session.dev.dmaRangeMap, phys).dma : phys;
+  return toDmaAddr(session, dma);
+}
+
+/** A 32-bit dma_addr_t keeps the low 32 bits of the sum (DMA_MAPPING_ERROR stays the error). */
+function toDmaAddr(session: EngineSession, dma: bigint): bigint {
+  return dma === DMA_MAPPING_ERROR || dmaAddrBits(session) === 64 ? dma : dma & 0xffff_ffffn;
+}
+
+export function dmaAddrBits(session: EngineSession): 32 | 64 {
+  return session.arch.dmaAddrBits?.(session) ?? 64;
 }
 
 /** `phys_to_dma` = `__sme_set(phys_to_dma_unencrypted)`; arch overrides carry no C-bit. */
@@ -117,8 +127,18 @@ export function streamingLimit(session: EngineSession): bigint {
  * `dma_capable(dev, addr, size, is_ram)`; the 32-bit dma_addr_t min_low_pfn check does not apply (64-bit
  * dma_addr_t here). Like the kernel, an end that wraps past 2^64 is not caught.
  */
-export function dmaCapable(session: EngineSession, addr: bigint, size: bigint): boolean {
+/**
+ * `dma_capable`. With a 32-bit dma_addr_t the end wraps at 4 GiB, and an address of RAM that lands below
+ * phys_to_dma(min_low_pfn) has wrapped: it is refused whatever the mask (`is_ram` is false for MMIO).
+ */
+export function dmaCapable(session: EngineSession, addr: bigint, size: bigint, isRam = true): boolean {
   if (addr === DMA_MAPPING_ERROR) return false;
+  if (dmaAddrBits(session) === 32) {
+    const end = (addr + size - 1n) & 0xffff_ffffn;
+    const lowest = physToDma(session, session.params.ram_base as bigint);
+    if (isRam && (addr < end ? addr : end) < lowest) return false;
+    return end <= streamingLimit(session);
+  }
   const end = u64(addr + size - 1n);
   return end <= streamingLimit(session);
 }
@@ -213,7 +233,7 @@ export function dmaDirectMapPage(
         'dma_capable',
         dma,
         null,
-        `${hex(dma)}+${hex(size)} ends above min_not_zero(dma_mask ${hex(session.dev.dmaMask)}, bus_dma_limit ${hex(session.dev.busDmaLimit)}) or is DMA_MAPPING_ERROR.`,
+        `${hex(dma)}+${hex(size)} ends above min_not_zero(dma_mask ${hex(session.dev.dmaMask)}, bus_dma_limit ${hex(session.dev.busDmaLimit)}) or is DMA_MAPPING_ERROR${dmaAddrBits(session) === 32 ? `, or, with this kernel's 32-bit dma_addr_t, lies below phys_to_dma(min_low_pfn) = ${hex(physToDma(session, session.params.ram_base as bigint))} (a wrapped address, or none when the first RAM page has no translation)` : ''}.`,
         `${DMA_DIRECT_H}:dma_capable`,
         '§1.3',
       );
@@ -297,7 +317,7 @@ export function dmaDirectMapResource(ctx: DmaContext, phys: bigint, size: bigint
     'kernel/dma/direct.c:dma_direct_map_resource',
     '§1.1',
   );
-  if (!dmaCapable(session, dma, size)) {
+  if (!dmaCapable(session, dma, size, false)) {
     const message = overflowMessage(session, 'DMA', dma, size);
     trace.stage(
       'dma_capable',

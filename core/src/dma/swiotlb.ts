@@ -170,19 +170,19 @@ export function poolStart(session: EngineSession, nslabs: number): bigint {
 
 /**
  * Memory memblock hands out top-down before mem_init runs swiotlb_init, when every RAM range lies below
- * swiotlb_end: the memory map (sparse_init's struct pages, 64 bytes per 4 KiB page) and about 8 MiB of page
+ * swiotlb_end: the memory map (sparse_init's struct pages, 64 bytes per page) and about 8 MiB of page
  * tables, per-CPU areas and buffers, as a 6.1 distro kernel takes them (measured on a 2 GiB q35 guest, whose
  * pool starts at 0x7980_0000: docs/fidelity.md). With RAM above swiotlb_end those allocations land above it.
  */
 const EARLY_ALLOCATIONS = 8n << 20n;
-const STRUCT_PAGE_PER_4K = 64n;
+const STRUCT_PAGE = 64n;
 
 function placementEnd(session: EngineSession): bigint {
   const end = session.params.swiotlb_end as bigint;
   if (end === 0n) return 0n;
   const top = ramEnd(session);
   if (top > end) return end;
-  const memmap = ((session.params.ram as bigint) / 4096n) * STRUCT_PAGE_PER_4K;
+  const memmap = ((session.params.ram as bigint) / (session.params.page_size as bigint)) * STRUCT_PAGE;
   return alignDown(top - memmap - EARLY_ALLOCATIONS, 2n << 20n);
 }
 

@@ -215,6 +215,8 @@ export interface ArchHooks {
   swiotlbDefaultActive?(session: EngineSession): boolean;
   /** `__sme_set` mask ORed by generic phys_to_dma (x86 SME); 0 elsewhere. */
   smeMask?(session: EngineSession): bigint;
+  /** Width of `dma_addr_t`: 32 on kernels without CONFIG_ARCH_DMA_ADDR_T_64BIT (non-LPAE arm); 64 otherwise. */
+  dmaAddrBits?(session: EngineSession): 32 | 64;
 }
 
 const opsRegistry = new Map<string, DmaMapOps>();

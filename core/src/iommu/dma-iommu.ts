@@ -65,8 +65,12 @@ function domain(session: EngineSession): IovaDomain {
   });
 }
 
+/** The driver's aperture when aperture_bits is 0 (see the parameter's doc). */
+const DRIVER_APERTURE_BITS: Record<string, number> = { vtd: 48, amd: 64, smmu: 48 };
+
 function apertureEnd(session: EngineSession): bigint {
-  return dmaBitMask(session.params.aperture_bits as number);
+  const bits = session.params.aperture_bits as number;
+  return dmaBitMask(bits || (DRIVER_APERTURE_BITS[session.params.iommu_kind as string] ?? 48));
 }
 
 function useSwiotlb(session: EngineSession): boolean {
@@ -504,7 +508,7 @@ function allocRemap(ctx: DmaContext, aligned: bigint): AllocOutcome {
     'iommu_dma_alloc_remap',
     null,
     pages[0]!,
-    `Blocking allocation: ${count} page(s) taken one at a time (${pages.map(hex).join(', ')}${ctx.knownPages ? ', as the traced kernel got them' : "; the page allocator's choice is an example"}), then vmap'd for the CPU.`,
+    `Blocking allocation: ${count} page(s) taken one at a time (${pages.slice(0, 4).map(hex).join(', ')}${count > 4 ? ', …' : ''}${ctx.knownPages ? ', as the traced kernel got them' : "; the page allocator's choice is an example"}), then vmap'd for the CPU.`,
     `${SOURCE}:iommu_dma_alloc_remap`,
     '§3.5',
   );

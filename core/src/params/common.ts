@@ -280,12 +280,12 @@ defineParams([
   {
     key: 'aperture_bits',
     kind: 'int',
-    default: 48,
-    min: 32,
+    default: 0,
+    min: 0,
     max: 64,
     appliesTo: 'dma-iommu',
-    ref: 'drivers/iommu/intel/iommu.c (domain->geometry.aperture_end = 2^gaw - 1)',
-    doc: 'IOMMU input address width (VT-d gaw 48; QEMU intel-iommu aw-bits 39).',
+    ref: 'drivers/iommu/intel/iommu.c (aperture_end = __DOMAIN_MAX_ADDR(gaw)), drivers/iommu/amd/iommu.c:dma_max_address',
+    doc: "IOMMU input address width, 32-64; 0 = the IOMMU driver's own aperture for iommu_kind: VT-d 48 bits (a 4-level gaw; QEMU intel-iommu's aw-bits=39 needs 39), AMD-Vi 64 bits (dma_max_address with the default v1 page table; amd_iommu=pgtbl_v2 gives 48), Arm SMMU 48.",
   },
   {
     key: 'iommu_granule',
@@ -408,6 +408,14 @@ defineParams([
     appliesTo: 'xen-grant',
     ref: 'drivers/xen/grant-dma-ops.c (backend_domid)',
     doc: 'Domain of the virtio backend that gets foreign access to the granted pages.',
+  },
+  {
+    key: 'xen_initial_domain',
+    kind: 'bool',
+    default: false,
+    appliesTo: 'xen-pv, xen-grant',
+    ref: 'drivers/xen/grant-dma-ops.c:xen_grant_init_backend_domid',
+    doc: "The kernel runs in dom0 (xen_initial_domain()). A PV domU's virtio devices get grant DMA with dom0 as backend (xen_virtio_restricted_mem_acc) and must offer ACCESS_PLATFORM; dom0's keep the platform's ops (xen-swiotlb) unrestricted. (On arm the backend comes from a device-tree iommus link to a xen,grant-dma node, or CONFIG_XEN_VIRTIO_FORCE_GRANT in a domU.)",
   },
   // Version switches (§9).
   {

@@ -46,10 +46,16 @@ export function cellTableOps(params: Params): TceTableOps {
   return cellOps(BigInt(params.cell_ioid as number));
 }
 
-/** `cell_iommu_setup_window`: 4 KiB IOPTEs, it_blocksize 16, first page reserved for the Spider workaround. */
+/**
+ * `cell_iommu_setup_window`: 4 KiB IOPTEs, it_blocksize 16, first page reserved for the Spider workaround.
+ * cell_iommu_init_one passes SPIDER_DMA_OFFSET as the IOPTE offset for a Spider bridge (pci-internal), so
+ * it_offset = (base >> 12) + (0x8000_0000 >> 12) and the device sees the window at bus base + 2 GiB; an Axon
+ * bridge passes 0.
+ */
 export function cellDynamicTable(params: Params): IommuTable {
+  const spider = params.cell_axon ? 0n : SPIDER_DMA_OFFSET;
   return IommuTable.init({
-    itOffset: (params.tce_window_base as bigint) >> 12n,
+    itOffset: ((params.tce_window_base as bigint) >> 12n) + (spider >> 12n),
     itSize: windowEntries('tce_window_size', params.tce_window_size as bigint, 12),
     itPageShift: 12,
     itBlocksize: params.it_blocksize as number,

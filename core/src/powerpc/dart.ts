@@ -6,6 +6,7 @@ import type { Params } from '../params/spec';
 import { IommuTable } from './tce-table';
 import { dartOps, type DartModel, type TceTableOps } from './table-ops';
 import { ppcIommuState } from './iommu-state';
+import { ramEnd } from './util';
 
 const SOURCE = 'arch/powerpc/sysdev/dart_iommu.c';
 /** DART_U4_BYPASS_BASE (arch/powerpc/sysdev/dart.h). */
@@ -28,6 +29,16 @@ export function dartTable(): IommuTable {
   });
 }
 
+/** Whether `dart_init` sets the DART up: not with iommu=off, nor with RAM ending at or below 1 GiB unless iommu=on. */
+export function dartEnabled(params: Params): boolean {
+  const setting = params.dart_iommu as string;
+  if (setting === 'off') return false;
+  return setting === 'on' || ramEnd(params) > DART_MIN_RAM_END;
+}
+
+/** dart_init's threshold: memblock_end_of_DRAM() <= 0x40000000 keeps the DART off. */
+const DART_MIN_RAM_END = 0x40000000n;
+
 function u4Pcie(params: Params): boolean {
   return params.dart === 'u4' && params.dart_on_u4_pcie === true;
 }
@@ -35,6 +46,19 @@ function u4Pcie(params: Params): boolean {
 /** `pci_dma_dev_setup_dart`. */
 export function dartDevSetup(ctx: DmaContext): void {
   const { params, dev } = ctx.session;
+  if (!dartEnabled(params)) {
+    ctx.trace.stage(
+      'dart_init',
+      null,
+      null,
+      params.dart_iommu === 'off'
+        ? 'iommu=off: dart_init returns -ENODEV, so iommu_init_early_dart installs no DART hooks and PCI devices keep dma-direct (dma = phys).'
+        : `RAM ends at ${hex(ramEnd(params))}, not above 1 GiB, and iommu=on is not given: dart_init returns -ENODEV (some default devices have 30-bit limits), so PCI devices keep dma-direct (dma = phys).`,
+      `${SOURCE}:dart_init`,
+      '§4.6',
+    );
+    return;
+  }
   const state = ppcIommuState(ctx.session);
   if (!state.defaultTable) {
     state.defaultTable = dartTable();

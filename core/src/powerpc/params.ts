@@ -142,6 +142,15 @@ defineParams([
     doc: 'Which northbridge DART: U3 (PowerMac G5, full TLB flush) or U4 (later G5/JS2x, per-page invalidation and a 40-bit bypass).',
   },
   {
+    key: 'dart_iommu',
+    kind: 'enum',
+    values: ['auto', 'off', 'on'],
+    default: 'auto',
+    appliesTo: 'dart',
+    ref: 'arch/powerpc/sysdev/dart_iommu.c:dart_init',
+    doc: 'auto: dart_init declines when RAM ends at or below 1 GiB (some default devices have 30-bit limits), leaving PCI devices on dma-direct; off = iommu=off; on = iommu=on (iommu_force_on).',
+  },
+  {
     key: 'dart_on_u4_pcie',
     kind: 'bool',
     default: true,

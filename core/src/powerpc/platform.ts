@@ -7,7 +7,7 @@ import type { Params } from '../params/spec';
 import type { TceTableOps } from './table-ops';
 import { pseriesBypassSupported, pseriesDevSetup, pseriesTableOps } from './pseries';
 import { powernvBypassSupported, powernvDevSetup, powernvTableOps } from './powernv';
-import { dartBypassSupported, dartDevSetup, dartTableOps } from './dart';
+import { dartBypassSupported, dartDevSetup, dartEnabled, dartTableOps } from './dart';
 import { cellBypassSupported, cellDevSetup, cellMode, cellTableOps } from './cell';
 import { fslDevSetup } from './fsl-pci';
 
@@ -61,7 +61,7 @@ const PLATFORMS: Record<PpcPlatformId, PpcPlatform> = {
   },
   dart: {
     id: 'dart',
-    usesIommuOps: () => true,
+    usesIommuOps: dartEnabled,
     devSetup: dartDevSetup,
     bypassSupported: dartBypassSupported,
     tableOps: dartTableOps,

@@ -278,10 +278,33 @@ const CBE_IOPTE_IOID_MASK = 0x7ffn;
 const CELL_IOPTES_PER_INVALIDATE = 1 << 11;
 
 /**
- * `tce_build_cell` / `tce_free_cell` (arch/powerpc/platforms/cell/iommu.c): IOPTEs readable and
- * writable whatever the direction (strict protection is compiled out), then an IOPTE cache
- * invalidation of up to 2048 entries per MMIO write.
+ * The IOPTE permission CELL_IOMMU_STRICT_PROTECTION (defined in 6.1) gives each direction: tce_build_cell
+ * shifts 0xc48 left by 52 + 4 * direction and keeps PP_W | PP_R, so the device may read a TO_DEVICE buffer,
+ * write a FROM_DEVICE one, and do both only for BIDIRECTIONAL.
  */
+const CELL_IOPTE_PERMISSION: Record<Direction, bigint> = {
+  bidirectional: CBE_IOPTE_PP_W | CBE_IOPTE_PP_R,
+  to_device: CBE_IOPTE_PP_R,
+  from_device: CBE_IOPTE_PP_W,
+  none: 0n,
+};
+
+/**
+ * `tce_build_cell` / `tce_free_cell` (arch/powerpc/platforms/cell/iommu.c): IOPTEs with the direction's
+ * permission, then an IOPTE cache invalidation of up to 2048 entries per MMIO write.
+ */
+function permissionWords(iopte: bigint | undefined): string {
+  const read = iopte !== undefined && (iopte & CBE_IOPTE_PP_R) !== 0n;
+  const write = iopte !== undefined && (iopte & CBE_IOPTE_PP_W) !== 0n;
+  return read && write
+    ? 'the device may read and write'
+    : read
+      ? 'the device may only read'
+      : write
+        ? 'the device may only write'
+        : 'no access';
+}
+
 export function cellOps(ioid: bigint): TceTableOps {
   const source = 'arch/powerpc/platforms/cell/iommu.c';
   const invalidate = (trace: TraceBuilder, npages: number, when: When): number => {
@@ -293,10 +316,9 @@ export function cellOps(ioid: bigint): TceTableOps {
     setFn: 'tce_build_cell',
     clearFn: 'tce_free_cell',
     source,
-    encode(phys) {
+    encode(phys, _shift, dir) {
       return (
-        CBE_IOPTE_PP_W |
-        CBE_IOPTE_PP_R |
+        CELL_IOPTE_PERMISSION[dir] |
         CBE_IOPTE_M |
         CBE_IOPTE_SO_RW |
         (ioid & CBE_IOPTE_IOID_MASK) |
@@ -309,7 +331,7 @@ export function cellOps(ioid: bigint): TceTableOps {
         'tce_build_cell',
         entry << BigInt(table.itPageShift),
         tces[0] ?? null,
-        `${tces.length} IOPTE(s) written (read+write whatever the direction), then ${writes} IOPTE cache invalidation(s).`,
+        `${tces.length} IOPTE(s) written with the direction's permission (CELL_IOMMU_STRICT_PROTECTION: ${permissionWords(tces[0])}), then ${writes} IOPTE cache invalidation(s).`,
         `${source}:tce_build_cell`,
         '§4.5',
       );

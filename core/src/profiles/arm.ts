@@ -46,7 +46,6 @@ export const armProfiles: PlatformProfile[] = [
       dma_ops: 'iommu_dma_ops',
       iommu_kind: 'smmu',
       iommu_mode: 'strict',
-      aperture_bits: 48,
     },
   },
   {
@@ -148,12 +147,14 @@ export const armProfiles: PlatformProfile[] = [
     arch: 'arm',
     short: 'Keystone',
     description:
-      'TI Keystone 2: RAM lives at CPU 0x8_0000_0000 and dma-ranges <0x80000000 0x8 0x00000000 0x80000000> show its first 2 GiB at bus 0x8000_0000: dma = phys - 0x7_8000_0000 (a u64-wrapping offset). The interconnect is dma-coherent here.',
+      'TI Keystone 2: RAM lives at CPU 0x8_0000_0000 and dma-ranges <0x80000000 0x8 0x00000000 0x80000000> show its first 2 GiB at bus 0x8000_0000: dma = phys - 0x7_8000_0000 (a u64-wrapping offset). The interconnect is dma-coherent here. An LPAE kernel: RAM past 4 GiB makes mem_init ask for the swiotlb pool, but memblock_alloc_low finds no RAM below 4 GiB once keystone_pv_fixup has moved memory to its high alias, so swiotlb_init_remap fails to allocate it: no pool.',
     sources: ['arch/arm/boot/dts/keystone.dtsi', 'arch/arm/mach-keystone/keystone.c', 'spec §5.1'],
     params: {
       arch_dma: 'arm',
       ram_base: '0x800000000',
       ram: '2G',
+      arm_lpae: true,
+      swiotlb_active: 'off',
       dma_windows: '0x800000000:0x80000000:0x80000000',
       bus_dma_limit: '0xffffffff',
       dma_mask: 32,
@@ -170,7 +171,7 @@ export const armProfiles: PlatformProfile[] = [
     arch: 'arm',
     short: 'R-Car H2',
     description:
-      'R-Car H2 (r8a7790) PCIe: two identity dma-ranges windows [0x4000_0000, 0xC000_0000) and [0x1_8000_0000, 0x2_0000_0000); the hole between them is inside bus_dma_limit, so only the translation miss catches it (DMA_MAPPING_ERROR, then the overflow WARN: no swiotlb pool). Only the first 2 GiB DRAM bank at 0x4000_0000 is modelled as RAM; buffers in the second bank can still be mapped by address.',
+      'R-Car H2 (r8a7790) PCIe: two identity dma-ranges windows [0x4000_0000, 0xC000_0000) and [0x1_8000_0000, 0x2_0000_0000); the hole between them is inside bus_dma_limit, so only the translation miss catches it (DMA_MAPPING_ERROR, then the overflow WARN). Only the first 2 GiB DRAM bank at 0x4000_0000 is modelled as RAM, which ends below 4 GiB, so this LPAE kernel sets up no swiotlb pool; with the second bank as RAM (ram past 4 GiB) mem_init creates one and a miss bounces instead. Buffers in the second bank can still be mapped by address.',
     sources: [
       'arch/arm/boot/dts/r8a7790.dtsi (pciec dma-ranges)',
       'include/linux/dma-direct.h:translate_phys_to_dma',
@@ -180,6 +181,7 @@ export const armProfiles: PlatformProfile[] = [
       arch_dma: 'arm',
       ram_base: '0x40000000',
       ram: '2G',
+      arm_lpae: true,
       dma_windows: '0x40000000:0x40000000:0x80000000,0x180000000:0x180000000:0x80000000',
       bus_dma_limit: '0x1ffffffff',
       coherent: false,
@@ -192,7 +194,7 @@ export const armProfiles: PlatformProfile[] = [
     arch: 'arm',
     short: 'STM32 mlahb',
     description:
-      'STM32MP151 mlahb bus: three dma-ranges windows, RETRAM at bus 0 and two identity SRAM windows; DDR (0xC000_0000) is in no window, so it is unreachable (DMA_MAPPING_ERROR and the overflow WARN; there is no swiotlb pool). of_dma_configure limits the masks to DMA_BIT_MASK(ilog2(0x3005ffff) + 1) = 30 bits.',
+      'STM32MP151 mlahb bus: three dma-ranges windows, RETRAM at bus 0 and two identity SRAM windows; DDR (0xC000_0000) is in no window, so it is unreachable (DMA_MAPPING_ERROR and the overflow WARN; there is no swiotlb pool). of_dma_configure limits the masks to DMA_BIT_MASK(ilog2(0x3005ffff) + 1) = 30 bits. Modelled as the multi_v7 build without LPAE (32-bit dma_addr_t): dma_capable then refuses every RAM address, because phys_to_dma(min_low_pfn), the first DDR page, has no translation; set arm_lpae=true for an LPAE kernel, where the SRAM windows map.',
     sources: ['arch/arm/boot/dts/stm32mp151.dtsi (mlahb dma-ranges)', 'spec §5.1'],
     params: {
       arch_dma: 'arm',

@@ -21,9 +21,9 @@ export const otherProfiles: PlatformProfile[] = [
     arch: 'mips64',
     short: 'Octeon PCIe',
     description:
-      'Cavium Octeon with first-generation PCIe: PCI devices see DRAM at 0x4_1000_0000 (where the second 256 MiB of DRAM appears) at bus 0x1000_0000, and the BAR1 hole at 0xF000_0000 at 1<<41 (octeon_gen1_phys_to_dma); dma_to_phys folds 0x1xxx_xxxx back to 0x4_1xxx_xxxx. Only the first 256 MiB of DRAM (at 0) is modelled as RAM; buffers elsewhere can still be mapped by address.',
+      'Cavium Octeon with first-generation PCIe: PCI devices see DRAM at 0x4_1000_0000 (where the second 256 MiB of DRAM appears) at bus 0x1000_0000, and the BAR1 hole at 0xF000_0000 at 1<<41 (octeon_gen1_phys_to_dma); dma_to_phys folds 0x1xxx_xxxx back to 0x4_1xxx_xxxx. Only the first 256 MiB of DRAM (at 0) is modelled as RAM; buffers elsewhere can still be mapped by address. plat_swiotlb_setup always creates a pool: one 128-slot segment here (64 MiB once memory reaches past the BAR1 hole), placed by memblock_alloc_low below 4 GiB (an estimate near the top of RAM).',
     sources: ['arch/mips/cavium-octeon/dma-octeon.c', 'spec §5.3'],
-    params: { arch_dma: 'octeon', octeon_bar_type: 'pcie', ram: '256M' },
+    params: { arch_dma: 'octeon', octeon_bar_type: 'pcie', ram: '256M', swiotlb_end: '0x100000000' },
   },
   {
     id: 'octeon-pcie2',
@@ -31,9 +31,9 @@ export const otherProfiles: PlatformProfile[] = [
     arch: 'mips64',
     short: 'Octeon PCIe2',
     description:
-      'Cavium Octeon II PCIe: only the BAR1 hole rule (0xF000_0000 + x -> (1<<41) + x); everything else is identity.',
+      'Cavium Octeon II PCIe: only the BAR1 hole rule (0xF000_0000 + x -> (1<<41) + x); everything else is identity. plat_swiotlb_setup always creates a pool: one 128-slot segment here (64 MiB once memory reaches past the BAR1 hole or 4 GiB), placed by memblock_alloc_low below 4 GiB (an estimate near the top of RAM).',
     sources: ['arch/mips/cavium-octeon/dma-octeon.c', 'spec §5.3'],
-    params: { arch_dma: 'octeon', octeon_bar_type: 'pcie2', ram: '256M' },
+    params: { arch_dma: 'octeon', octeon_bar_type: 'pcie2', ram: '256M', swiotlb_end: '0x100000000' },
   },
   {
     id: 's390-pv',

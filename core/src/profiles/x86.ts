@@ -40,7 +40,6 @@ export const x86Profiles: PlatformProfile[] = [
       dma_ops: 'iommu_dma_ops',
       iommu_kind: 'vtd',
       iommu_mode: 'lazy',
-      aperture_bits: 48,
     },
   },
   {

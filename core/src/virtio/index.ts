@@ -14,6 +14,9 @@ registerRequestHandler(VIRTIO_OPS, (request, index, nested) =>
     allocCoherent: (size, knownPages) => nested.allocCoherent(size, knownPages),
     maxMappingSize: () => nested.maxMappingSize(),
     dmaPath: () => nested.session.ops()?.path ?? (nested.params['swiotlb_force'] === true ? 'swiotlb' : 'dma-direct'),
+    useGrantDma: () => {
+      nested.session.dev.dmaOps = 'xen_grant_dma_ops';
+    },
   }),
 );
 

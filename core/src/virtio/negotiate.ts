@@ -48,6 +48,17 @@ export function virtioNegotiate(
     trace.rule = 'probe fails: the driver never binds';
     return trace.finish(null);
   }
+  if (platform.xenGuest && platform.memAccCallback && ctx.params['dma_ops'] !== 'xen_grant_dma_ops') {
+    ctx.useGrantDma();
+    trace.stage(
+      'xen_grant_setup_dma_ops',
+      null,
+      null,
+      `xen_virtio_restricted_mem_acc found dom0 as this domU's backend (xen_grant_init_backend_domid): the parent device's dma_map_ops become xen_grant_dma_ops, so the device sees grant references, not machine addresses.`,
+      'drivers/xen/grant-dma-ops.c:xen_virtio_restricted_mem_acc',
+      '§6.5',
+    );
+  }
   const negotiated = selectDmaApi(trace, accepted, platform);
   hostAddressSpace(trace, offered);
   trace.details['useDmaApi'] = negotiated.useDmaApi;

@@ -48,11 +48,14 @@ export function virtioPlatform(params: Params): VirtioPlatform {
   const memEncrypt = params['mem_encrypt'];
   const xenGuest = String(params['dma_ops'] ?? '').startsWith('xen_');
   const installer = memAccInstaller(memEncrypt, params['amd_mem_encrypt'] !== false, xenGuest);
+  // xen_virtio_restricted_mem_acc restricts a device only when xen_grant_init_backend_domid finds a backend:
+  // in a PV domU, dom0; never in dom0 itself.
+  const restricted = installer !== null && !(xenGuest && params['xen_initial_domain'] === true);
   const offered = (params['virtio_features'] as string[] | undefined) ?? QEMU_DEFAULT_OFFER;
   const pageSize = params['page_size'];
   return {
     transport,
-    memAccCallback: autoBool(params['virtio_mem_acc'], installer !== null),
+    memAccCallback: autoBool(params['virtio_mem_acc'], restricted),
     memAccInstaller: installer,
     xenGuest: autoBool(params['virtio_xen'], xenGuest),
     defaultOffered: offered,
@@ -71,7 +74,8 @@ function memAccInstaller(memEncrypt: unknown, amdMemEncrypt: boolean, xenGuest: 
   if (memEncrypt === 'tdx' && amdMemEncrypt)
     return 'arch/x86/mm/mem_encrypt_amd.c:sev_setup_arch (CONFIG_AMD_MEM_ENCRYPT=y; TDX reports CC_ATTR_GUEST_MEM_ENCRYPT)';
   if (memEncrypt === 's390-pv') return 'arch/s390/mm/init.c:pv_init';
-  if (xenGuest) return 'arch/x86/xen/enlighten_pv.c:xen_pv_init_platform (xen_virtio_restricted_mem_acc)';
+  if (xenGuest)
+    return 'arch/x86/xen/enlighten_pv.c:xen_pv_init_platform (xen_virtio_restricted_mem_acc, which found dom0 as the grant backend of this domU)';
   return null;
 }
 

@@ -79,4 +79,6 @@ export interface VirtioContext {
   maxMappingSize(): bigint;
   /** The path the parent device's streaming maps take (its dma_map_ops, else dma-direct or forced swiotlb). */
   dmaPath(): DmaPath;
+  /** `xen_grant_setup_dma_ops`: the parent device's ops become xen_grant_dma_ops. */
+  useGrantDma(): void;
 }
