@@ -2,7 +2,7 @@
 // written from the kernel function that does it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSession, type OpResult } from '@dmalens/core';
+import { createSession, getProfile, renderHoverTable, type OpResult } from '@dmalens/core';
 
 const stagesNamed = (result: OpResult, fn: string) => result.stages.filter((stage) => stage.fn === fn);
 
@@ -97,4 +97,23 @@ test('vring_alloc takes the pages a trace shows, with and without the DMA API', 
   const direct = createSession('x86_64');
   direct.run({ op: 'virtio_negotiate', offered: ['VERSION_1', 'ACCESS_PLATFORM'] });
   assert.equal(direct.run({ op: 'vring_alloc', num: 256, phys: 0x62e6000n }).dma, 0x62e6000n);
+});
+
+test('the hover says a lazy domain IOVA depends on timing, and a strict one does not', () => {
+  const rows = (['lazy', 'strict'] as const).map((mode) => {
+    const profile = getProfile('x86_64-vtd');
+    const result = createSession(profile, { iommu_mode: mode }).run({
+      op: 'map_single',
+      phys: 0x1000_0000n,
+      size: 0x100n,
+      dir: 'to_device',
+    });
+    return { platform: { ...profile, short: mode }, result };
+  });
+  const table = renderHoverTable(rows);
+  assert.match(table, /\| lazy \| dma-iommu \| `[^`]+` \(timing-dependent\) \|/);
+  assert.doesNotMatch(
+    table.split('\n').find((line) => line.includes('strict'))!,
+    /timing/,
+  );
 });

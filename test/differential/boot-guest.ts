@@ -74,7 +74,13 @@ function runQemu(request: BootRequest, args: string[]): Promise<string> {
     const child = spawn(request.kernel.qemu, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);
     const output: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+    // The guest waits after printing its trace; QEMU is stopped here once the end marker has arrived whole.
+    let tail = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output.push(chunk);
+      tail = (tail + chunk.toString('latin1')).slice(-2 * MARKERS.end.length);
+      if (tail.includes(MARKERS.end)) child.kill('SIGKILL');
+    });
     child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), request.timeoutMs);
     const text = (): string => Buffer.concat(output).toString('utf8').replace(/\r/g, '');

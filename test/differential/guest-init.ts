@@ -120,6 +120,9 @@ echo 0 > $T/tracing_on
 echo '${MARKERS.begin}'
 cat $T/trace
 echo '${MARKERS.end}'
+# The host stops QEMU once it has read the end marker: powering off here could cut the console's last
+# buffered output on a slow machine. The power-off is only a fallback.
+sleep 600
 poweroff -f
 `;
 }

@@ -2,7 +2,7 @@
 // compares each call with what the guest kernel did: the device address, the swiotlb slot, the IOMMU maps
 // and unmaps, the VT-d IOTLB invalidations and the TCE hypercalls. Every call becomes one row; a row
 // matches when every fact observed on both sides is the same.
-import { createSession, type OpResult } from '@dmalens/core';
+import { createSession, type OpResult, type Session } from '@dmalens/core';
 import type { Configuration } from './configurations';
 import { TCE_HCALLS } from './guest-init';
 import type { GuestEvent } from './trace-events';
@@ -52,98 +52,144 @@ export function replay(config: Configuration, events: readonly GuestEvent[]): Re
   const device = events.find((event) => event.kind === 'set_mask')?.dev;
   if (!device) throw new Error(`${config.id}: the trace holds no dma_set_mask call: the virtio device did not probe`);
   const calls = callsOf(events, device);
-  const session = createSession(config.platform, { ...PCI_DEVICE_AT_PROBE, ...config.params });
-  const rows: Row[] = [];
-  const observed: Replay['calls'] = [];
+  const replayer = new Replayer(config);
+  const useDmaApi = replayer.negotiate(calls);
+  replayer.comparePool(events);
+  calls.forEach((call, index) => replayer.replay(call, calls[index + 1]));
+  return { rows: replayer.rows, calls: replayer.calls, useDmaApi };
+}
 
-  const negotiated = session.run({ op: 'virtio_negotiate', offered: config.offered, transport: 'pci-modern' });
-  const simulatedUseDmaApi = negotiated.details?.['useDmaApi'] === true;
-  const realUseDmaApi = calls.some((call) => call.entry.kind === 'map' || call.entry.kind === 'alloc');
-  rows.push(row('virtio uses the DMA API (vring_use_dma_api)', String(simulatedUseDmaApi), String(realUseDmaApi)));
+/** What a replayed call ran, as the row names it, and the device address the guest returned, if any. */
+interface Replayed {
+  operation: string;
+  result: OpResult;
+  realDma?: bigint | null;
+}
 
-  const pool = events.find((event) => event.kind === 'swiotlb_slot' && event.pool !== null);
-  if (pool?.kind === 'swiotlb_slot') {
-    const simulated = session.setupResult.stages.find((stage) => stage.fn === 'swiotlb_init_remap')?.out;
-    rows.push(row('swiotlb default pool start (memblock_alloc_low at boot)', fmt(simulated), fmt(pool.pool)));
+/** One session that runs the guest's calls in order, remembering which request made each live handle. */
+class Replayer {
+  readonly rows: Row[] = [];
+  readonly calls: Replay['calls'] = [];
+  private readonly session: Session;
+  /** Guest device address -> the index of the request that made it (maps and coherent allocations). */
+  private readonly live = new Map<bigint, number>();
+  private vring: OpResult | null = null;
+  private maps = 0;
+
+  constructor(private readonly config: Configuration) {
+    this.session = createSession(config.platform, { ...PCI_DEVICE_AT_PROBE, ...config.params });
   }
 
-  const live = new Map<bigint, number>();
-  let vring: OpResult | null = null;
-  let mapCount = 0;
-  for (const [index, call] of calls.entries()) {
-    const { entry } = call;
+  negotiate(calls: readonly Call[]): Replay['useDmaApi'] {
+    const { config } = this;
+    const negotiated = this.session.run({ op: 'virtio_negotiate', offered: config.offered, transport: 'pci-modern' });
+    const simulated = negotiated.details?.['useDmaApi'] === true;
+    const real = calls.some((call) => call.entry.kind === 'map' || call.entry.kind === 'alloc');
+    this.rows.push(row('virtio uses the DMA API (vring_use_dma_api)', String(simulated), String(real)));
+    return { simulated, real };
+  }
+
+  comparePool(events: readonly GuestEvent[]): void {
+    const pool = events.find((event) => event.kind === 'swiotlb_slot' && event.pool !== null);
+    if (pool?.kind !== 'swiotlb_slot') return;
+    const simulated = this.session.setupResult.stages.find((stage) => stage.fn === 'swiotlb_init_remap')?.out;
+    this.rows.push(row('swiotlb default pool start (memblock_alloc_low at boot)', fmt(simulated), fmt(pool.pool)));
+  }
+
+  replay(call: Call, next: Call | undefined): void {
+    const replayed = this.run(call, next);
+    if (!replayed) return;
     const real = observe(call.events);
-    let result: OpResult | null = null;
-    let operation = '';
+    if (replayed.realDma !== undefined) real.dma = replayed.realDma;
+    const simulated = simulate(replayed.result, call.entry.kind);
+    if (real.dma === undefined) delete simulated.dma;
+    this.calls.push({ entry: call.entry, real, simulated });
+    this.rows.push(row(replayed.operation, describe(simulated), describe(real)));
+  }
+
+  private run(call: Call, next: Call | undefined): Replayed | null {
+    const { entry } = call;
     switch (entry.kind) {
       case 'set_mask':
-        result = session.run({ op: 'set_mask', mask: entry.mask, which: entry.which });
-        operation = `${entry.which === 'streaming' ? 'dma_set_mask' : 'dma_set_coherent_mask'}(${hex(entry.mask)})`;
-        break;
-      case 'alloc': {
-        const returned = call.events.find((event) => event.kind === 'alloc_ret');
-        const pages = pagesOf(call.events, returned);
-        const isVring = calls[index + 1]?.entry.kind === 'queue_address';
-        result = session.run(
-          isVring
-            ? { op: 'vring_alloc', num: config.queueSize, ...pages }
-            : { op: 'alloc_coherent', size: entry.size, ...pages },
-        );
-        if (isVring) vring = result;
-        operation = `dma_alloc_coherent(${hex(entry.size)})${isVring ? ' for the vring' : ''}`;
-        real.dma = isVring ? (calls[index + 1]!.entry as { desc: bigint }).desc : undefined;
-        break;
-      }
-      case 'queue_address': {
-        // Without the DMA API the ring comes from alloc_pages_exact: the replay takes its pages from the guest.
-        vring ??= session.run({ op: 'vring_alloc', num: config.queueSize, phys: entry.desc });
-        for (const [part, address] of [
-          ['desc', entry.desc],
-          ['avail', entry.driver],
-          ['used', entry.device],
-        ] as const) {
-          const simulated = vring.details?.[part];
-          rows.push(
-            row(`vring ${part} address of queue ${entry.index}`, fmt(simulated as bigint | undefined), fmt(address)),
-          );
-        }
-        vring = null;
-        continue;
-      }
-      case 'map': {
-        const returned = call.events.find((event) => event.kind === 'map_ret');
-        result = session.run({ op: 'map_page', phys: entry.phys, size: entry.size, dir: entry.dir });
-        operation = `map #${++mapCount}: dma_map_page(phys ${hex(entry.phys)}, ${hex(entry.size)}, ${entry.dir})`;
-        real.dma = returned?.kind === 'map_ret' ? returned.dma : null;
-        if (returned?.kind === 'map_ret') live.set(returned.dma, session.history.length - 1);
-        break;
-      }
-      case 'unmap': {
-        const of = live.get(entry.dma);
-        if (of === undefined) {
-          rows.push(row(`dma_unmap_page(${hex(entry.dma)})`, 'no such mapping in the replay', 'unmapped'));
-          continue;
-        }
-        live.delete(entry.dma);
-        result = session.run({ op: 'unmap', of });
-        operation = `dma_unmap_page(${hex(entry.dma)}, ${hex(entry.size)})`;
-        break;
-      }
+        return {
+          operation: `${entry.which === 'streaming' ? 'dma_set_mask' : 'dma_set_coherent_mask'}(${hex(entry.mask)})`,
+          result: this.session.run({ op: 'set_mask', mask: entry.mask, which: entry.which }),
+        };
+      case 'alloc':
+        return this.alloc(entry.size, call.events, next?.entry.kind === 'queue_address' ? next.entry : null);
+      case 'queue_address':
+        this.compareVring(entry);
+        return null;
+      case 'map':
+        return this.map(entry, call.events);
+      case 'unmap':
+        return this.release(entry.dma, 'unmap', `dma_unmap_page(${hex(entry.dma)}, ${hex(entry.size)})`);
       case 'free':
-        continue;
+        return this.release(entry.dma, 'free_coherent', `dma_free_coherent(${hex(entry.size)}, ${hex(entry.dma)})`);
       case 'fq_timeout':
-        result = session.run({ op: 'fq_timeout' });
-        operation = 'fq_flush_timeout (the flush-queue timer fired)';
-        break;
+        return {
+          operation: 'fq_flush_timeout (the flush-queue timer fired)',
+          result: this.session.run({ op: 'fq_timeout' }),
+        };
     }
-    if (!result) continue;
-    const simulated = simulate(result, entry.kind);
-    if (real.dma === undefined) delete simulated.dma;
-    observed.push({ entry, real, simulated });
-    rows.push(row(operation, describe(simulated), describe(real)));
   }
-  return { rows, calls: observed, useDmaApi: { simulated: simulatedUseDmaApi, real: realUseDmaApi } };
+
+  /** A coherent allocation; virtio's is its ring, whose address the next queue_address call shows. */
+  private alloc(size: bigint, events: readonly GuestEvent[], queue: QueueAddress | null): Replayed {
+    const returned = events.find((event) => event.kind === 'alloc_ret');
+    const pages = pagesOf(events, returned);
+    const result = this.session.run(
+      queue ? { op: 'vring_alloc', num: this.config.queueSize, ...pages } : { op: 'alloc_coherent', size, ...pages },
+    );
+    if (queue) {
+      this.vring = result;
+      this.live.set(queue.desc, this.session.history.length - 1);
+    }
+    return {
+      operation: `dma_alloc_coherent(${hex(size)})${queue ? ' for the vring' : ''}`,
+      result,
+      ...(queue ? { realDma: queue.desc } : {}),
+    };
+  }
+
+  private compareVring(entry: QueueAddress): void {
+    // Without the DMA API the ring comes from alloc_pages_exact: the replay takes its pages from the guest.
+    const vring = this.vring ?? this.session.run({ op: 'vring_alloc', num: this.config.queueSize, phys: entry.desc });
+    for (const [part, address] of [
+      ['desc', entry.desc],
+      ['avail', entry.driver],
+      ['used', entry.device],
+    ] as const) {
+      const simulated = vring.details?.[part] as bigint | undefined;
+      this.rows.push(row(`vring ${part} address of queue ${entry.index}`, fmt(simulated), fmt(address)));
+    }
+    this.vring = null;
+  }
+
+  private map(entry: Extract<Entry, { kind: 'map' }>, events: readonly GuestEvent[]): Replayed {
+    const returned = events.find((event) => event.kind === 'map_ret');
+    const result = this.session.run({ op: 'map_page', phys: entry.phys, size: entry.size, dir: entry.dir });
+    const realDma = returned?.kind === 'map_ret' ? returned.dma : null;
+    if (realDma !== null) this.live.set(realDma, this.session.history.length - 1);
+    return {
+      operation: `map #${++this.maps}: dma_map_page(phys ${hex(entry.phys)}, ${hex(entry.size)}, ${entry.dir})`,
+      result,
+      realDma,
+    };
+  }
+
+  private release(dma: bigint, op: 'unmap' | 'free_coherent', operation: string): Replayed | null {
+    const of = this.live.get(dma);
+    if (of === undefined) {
+      this.rows.push(row(operation, 'no such handle in the replay', 'released'));
+      return null;
+    }
+    this.live.delete(dma);
+    return { operation, result: this.session.run({ op, of }) };
+  }
 }
+
+type QueueAddress = Extract<Entry, { kind: 'queue_address' }>;
 
 function callsOf(events: readonly GuestEvent[], device: string): Call[] {
   const calls: Call[] = [];

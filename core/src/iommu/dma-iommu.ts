@@ -119,7 +119,10 @@ function allocIova(ctx: DmaContext, size: bigint, mask: bigint): bigint | null {
     `${IOVA_C}:alloc_iova_fast`,
     '§3.2',
   );
-  if (lazy) trace.note('lazy IOMMU: the IOVA depends on timing (flush queue, 10 ms timer)');
+  if (lazy) {
+    trace.note('lazy IOMMU: the IOVA depends on timing (flush queue, 10 ms timer)');
+    trace.details['timingDependent'] = true;
+  }
   return iova;
 }
 

@@ -13,6 +13,8 @@ interface OutcomeGroup {
   /** The device address, or the failure in a few words. */
   outcome: string;
   failed: boolean;
+  /** A lazy IOMMU domain's IOVA: it depends on when the flush-queue timer last ran (fq_flush_timeout). */
+  timing: boolean;
   cost: string;
   /** True when the group's path, outcome or cost is not the first platform's. */
   differs: boolean;
@@ -23,8 +25,9 @@ function outcomeGroups(rows: readonly PlatformResult[]): OutcomeGroup[] {
   let referenceKey: string | null = null;
   for (const { platform, result, related } of rows) {
     const cost = costSummary(mergeCosts([result, ...(related ?? [])]));
+    const timing = result.details?.['timingDependent'] === true;
     const outcome = outcomeText(result);
-    const key = JSON.stringify([result.path, outcome, cost]);
+    const key = JSON.stringify([result.path, outcome, cost, timing]);
     referenceKey ??= key;
     const group = groups.get(key);
     if (group) group.platforms.push(platform);
@@ -34,6 +37,7 @@ function outcomeGroups(rows: readonly PlatformResult[]): OutcomeGroup[] {
         path: result.path,
         outcome,
         failed: result.error !== null,
+        timing,
         cost,
         differs: key !== referenceKey,
       });
@@ -50,7 +54,9 @@ export function renderHoverTable(rows: readonly PlatformResult[]): string {
   const lines = ['| platform | path | device address | cost |', '| --- | --- | --- | --- |'];
   for (const group of outcomeGroups(rows)) {
     const names = escapeMarkdown(group.platforms.map(shortName).join(', '));
-    const outcome = group.failed ? escapeMarkdown(group.outcome) : markdownCode(group.outcome, true);
+    const outcome = group.failed
+      ? escapeMarkdown(group.outcome)
+      : `${markdownCode(group.outcome, true)}${group.timing ? ' (timing-dependent)' : ''}`;
     const cost = group.cost === 'none' ? '—' : escapeMarkdown(group.cost);
     lines.push(`| ${group.differs ? '≠ ' : ''}${names} | ${escapeMarkdown(group.path)} | ${outcome} | ${cost} |`);
   }
