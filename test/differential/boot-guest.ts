@@ -23,14 +23,16 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-const MACHINE: Record<GuestKernel['arch'], { args: string[]; console: string }> = {
-  amd64: { args: ['-machine', 'q35', '-cpu', 'max'], console: 'ttyS0' },
-  ppc64el: { args: ['-machine', 'pseries'], console: 'hvc0' },
+const MACHINE: Record<GuestKernel['arch'], { args: string[]; console: string; cmdline: string[] }> = {
+  // no_timer_check: on a loaded host the emulated timer can miss the kernel's boot-time IRQ test ("timer doesn't
+  // work through Interrupt-remapped IO-APIC"), which panics a guest that would otherwise run normally.
+  amd64: { args: ['-machine', 'q35', '-cpu', 'max'], console: 'ttyS0', cmdline: ['no_timer_check'] },
+  ppc64el: { args: ['-machine', 'pseries'], console: 'hvc0', cmdline: [] },
 };
 
 export const GUEST_RAM = '2G';
 
-export function qemuArguments(request: BootRequest, disk: string): string[] {
+function qemuArguments(request: BootRequest, disk: string): string[] {
   const machine = MACHINE[request.kernel.arch];
   return [
     '-accel',
@@ -50,7 +52,7 @@ export function qemuArguments(request: BootRequest, disk: string): string[] {
     '-initrd',
     request.initramfs,
     '-append',
-    ['console=' + machine.console, 'nokaslr', 'panic=-1', 'quiet', ...request.cmdline].join(' '),
+    ['console=' + machine.console, 'nokaslr', 'panic=-1', 'quiet', ...machine.cmdline, ...request.cmdline].join(' '),
     '-drive',
     `file=${disk},format=raw,if=none,id=disk0,readonly=on`,
     ...request.devices.flatMap((device) => ['-device', device]),

@@ -1,6 +1,7 @@
 // The guest configurations the differential suite boots, each with the simulation it is compared with: a
 // built-in profile and the parameters that state this guest's machine (its RAM, the page size the
 // hypervisor offers for DDW, caching mode), never parameters fitted to the answer.
+import { GUEST_RAM } from './boot-guest';
 import type { GuestArch } from './guest-kernels';
 import type { GuestWorkload } from './guest-init';
 
@@ -36,9 +37,9 @@ const READS: GuestWorkload = {
   ],
 };
 
-/** The guest's machine as the simulation needs it: 2 GiB of RAM (boot-guest.ts's GUEST_RAM). */
-const X86_GUEST = { ram: '2G' };
-const PSERIES_GUEST = { ram: '2G', ddw_page_size: '16M' };
+/** The guest's machine as the simulation needs it: the RAM QEMU gives it, and the DDW page size it offers. */
+const X86_GUEST = { ram: GUEST_RAM };
+const PSERIES_GUEST = { ram: GUEST_RAM, ddw_page_size: '16M' };
 
 export const CONFIGURATIONS: Configuration[] = [
   {

@@ -71,7 +71,7 @@ class Replayer {
   readonly rows: Row[] = [];
   readonly calls: Replay['calls'] = [];
   private readonly session: Session;
-  /** Guest device address -> the index of the request that made it (maps and coherent allocations). */
+  /** Guest device address -> the index of the request that mapped it. */
   private readonly live = new Map<bigint, number>();
   private vring: OpResult | null = null;
   private maps = 0;
@@ -141,10 +141,7 @@ class Replayer {
     const result = this.session.run(
       queue ? { op: 'vring_alloc', num: this.config.queueSize, ...pages } : { op: 'alloc_coherent', size, ...pages },
     );
-    if (queue) {
-      this.vring = result;
-      this.live.set(queue.desc, this.session.history.length - 1);
-    }
+    if (queue) this.vring = result;
     return {
       operation: `dma_alloc_coherent(${hex(size)})${queue ? ' for the vring' : ''}`,
       result,

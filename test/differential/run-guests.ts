@@ -56,13 +56,16 @@ export async function runGuests(configs: readonly Configuration[], parallel = 2)
 
 async function runOne(config: Configuration, kernel: GuestKernel, initramfs: string): Promise<GuestRun> {
   const started = performance.now();
-  const console = await bootGuest({
-    kernel,
-    initramfs,
-    devices: config.devices,
-    cmdline: config.cmdline,
-    timeoutMs: BOOT_TIMEOUT_MS,
-  });
+  const request = { kernel, initramfs, devices: config.devices, cmdline: config.cmdline, timeoutMs: BOOT_TIMEOUT_MS };
+  // A guest that does not come up is booted once more (a loaded host can starve an emulated timer at boot);
+  // a second failure fails the run with both consoles' endings.
+  const console = await bootGuest(request).catch((first: Error) =>
+    bootGuest(request).catch((second: Error) => {
+      throw new Error(
+        `${config.id}: the guest did not come up twice.\nFirst: ${first.message}\nThen: ${second.message}`,
+      );
+    }),
+  );
   const bootMs = performance.now() - started;
   const problems = guestProblems(console);
   if (problems.length > 0) {
