@@ -15,6 +15,8 @@ export interface BootRequest {
   devices: string[];
   /** Words added to the kernel command line. */
   cmdline: string[];
+  /** A QEMU -netdev backend, when a device needs one. */
+  netdev?: string;
   timeoutMs: number;
 }
 
@@ -55,6 +57,7 @@ function qemuArguments(request: BootRequest, disk: string): string[] {
     ['console=' + machine.console, 'nokaslr', 'panic=-1', 'quiet', ...machine.cmdline, ...request.cmdline].join(' '),
     '-drive',
     `file=${disk},format=raw,if=none,id=disk0,readonly=on`,
+    ...(request.netdev ? ['-netdev', request.netdev] : []),
     ...request.devices.flatMap((device) => ['-device', device]),
   ];
 }

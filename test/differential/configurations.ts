@@ -11,18 +11,19 @@ export interface Configuration {
   arch: GuestArch;
   /** QEMU -device options, in order (the vIOMMU before the device it translates for). */
   devices: string[];
+  /** A QEMU -netdev backend for a network device. */
+  netdev?: string;
   cmdline: string[];
   workload: GuestWorkload;
   platform: string;
   params: Record<string, unknown>;
   /** The virtio features of the device that decide vring_use_dma_api. */
   offered: string[];
-  /** QEMU's queue-size property of the device: the ring's num. */
-  queueSize: number;
 }
 
-const QUEUE_SIZE = 256;
-const BLK = `virtio-blk-pci,drive=disk0,queue-size=${QUEUE_SIZE}`;
+const BLK = 'virtio-blk-pci,drive=disk0';
+// QEMU's user networking answers DHCP, so the guest's udhcpc sends and receives real frames.
+const NET = 'virtio-net-pci,netdev=net0';
 const ACCESS_PLATFORM = 'iommu_platform=on,disable-legacy=on';
 // QEMU 7.2's virtio-blk-pci is transitional unless disable-legacy=on, and the 6.1 driver takes the modern
 // interface either way: VERSION_1 is negotiated in every configuration.
@@ -31,10 +32,19 @@ const PLATFORM_FEATURES = ['VERSION_1', 'ACCESS_PLATFORM'];
 
 /** Reads with O_DIRECT: the request's pages are the user buffer's, as scattered as the guest made them. */
 const READS: GuestWorkload = {
+  drivers: ['virtio_blk'],
+  ready: { test: '-b /dev/vda', what: '/dev/vda' },
   commands: [
     'dd if=/dev/vda of=/dev/null bs=65536 count=2 iflag=direct 2>/dev/null',
     'dd if=/dev/vda of=/dev/null bs=262144 count=1 skip=3 iflag=direct 2>/dev/null',
   ],
+};
+
+/** Brings the interface up and runs one DHCP exchange: receive buffers are posted, frames go both ways. */
+const DHCP: GuestWorkload = {
+  drivers: ['virtio_net'],
+  ready: { test: '-e /sys/class/net/eth0', what: 'eth0' },
+  commands: ['ip link set eth0 up', 'udhcpc -i eth0 -n -q -t 3 -T 2 -s /bin/true >/dev/null 2>&1'],
 };
 
 /** The guest's machine as the simulation needs it: the RAM QEMU gives it, and the DDW page size it offers. */
@@ -52,7 +62,6 @@ export const CONFIGURATIONS: Configuration[] = [
     platform: 'x86_64',
     params: { ...X86_GUEST, swiotlb_force: true },
     offered: PLAIN_FEATURES,
-    queueSize: QUEUE_SIZE,
   },
   {
     id: 'x86-swiotlb-access-platform',
@@ -64,7 +73,6 @@ export const CONFIGURATIONS: Configuration[] = [
     platform: 'x86_64',
     params: { ...X86_GUEST, swiotlb_force: true },
     offered: PLATFORM_FEATURES,
-    queueSize: QUEUE_SIZE,
   },
   {
     id: 'x86-vtd-plain',
@@ -76,7 +84,6 @@ export const CONFIGURATIONS: Configuration[] = [
     platform: 'x86_64-vtd',
     params: { ...X86_GUEST, aperture_bits: 39 },
     offered: PLAIN_FEATURES,
-    queueSize: QUEUE_SIZE,
   },
   {
     id: 'x86-vtd-lazy',
@@ -88,7 +95,6 @@ export const CONFIGURATIONS: Configuration[] = [
     platform: 'x86_64-vtd',
     params: { ...X86_GUEST, aperture_bits: 39 },
     offered: PLATFORM_FEATURES,
-    queueSize: QUEUE_SIZE,
   },
   {
     id: 'x86-vtd-strict',
@@ -100,7 +106,6 @@ export const CONFIGURATIONS: Configuration[] = [
     platform: 'x86_64-vtd',
     params: { ...X86_GUEST, aperture_bits: 39, caching_mode: true },
     offered: PLATFORM_FEATURES,
-    queueSize: QUEUE_SIZE,
   },
   {
     id: 'x86-vtd-strict-cmdline',
@@ -112,7 +117,18 @@ export const CONFIGURATIONS: Configuration[] = [
     platform: 'x86_64-vtd',
     params: { ...X86_GUEST, aperture_bits: 39, iommu_mode: 'strict' },
     offered: PLATFORM_FEATURES,
-    queueSize: QUEUE_SIZE,
+  },
+  {
+    id: 'x86-vtd-net',
+    title: 'x86 q35, intel-iommu, virtio-net with iommu_platform=on (DHCP), lazy invalidation',
+    arch: 'amd64',
+    devices: ['intel-iommu', `${NET},${ACCESS_PLATFORM}`],
+    netdev: 'user,id=net0',
+    cmdline: ['intel_iommu=on'],
+    workload: DHCP,
+    platform: 'x86_64-vtd',
+    params: { ...X86_GUEST, aperture_bits: 39 },
+    offered: PLATFORM_FEATURES,
   },
   {
     id: 'pseries-plain',
@@ -124,7 +140,6 @@ export const CONFIGURATIONS: Configuration[] = [
     platform: 'pseries',
     params: PSERIES_GUEST,
     offered: PLAIN_FEATURES,
-    queueSize: QUEUE_SIZE,
   },
   {
     id: 'pseries-ddw',
@@ -136,7 +151,6 @@ export const CONFIGURATIONS: Configuration[] = [
     platform: 'pseries',
     params: PSERIES_GUEST,
     offered: PLATFORM_FEATURES,
-    queueSize: QUEUE_SIZE,
   },
   {
     id: 'pseries-no-ddw',
@@ -148,6 +162,5 @@ export const CONFIGURATIONS: Configuration[] = [
     platform: 'pseries',
     params: { ...PSERIES_GUEST, ddw: 'off' },
     offered: PLATFORM_FEATURES,
-    queueSize: QUEUE_SIZE,
   },
 ];

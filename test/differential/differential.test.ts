@@ -51,6 +51,12 @@ describe('the simulator against real 6.1 guests', () => {
       operations('pseries-no-ddw').some((line) => line.includes(' H_PUT_TCE')),
       'a hypercall per map without DDW',
     );
+    const net = operations('x86-vtd-net');
+    assert.ok(
+      net.some((line) => line.startsWith('vring desc address of queue 2')),
+      'receive, transmit and control queues',
+    );
+    assert.ok(net.filter((line) => line.includes('from_device)')).length > 100, 'receive buffers were posted');
     assert.ok(
       operations('pseries-ddw').some((line) => line.startsWith('dma_set_mask') && line.includes('H_PUT_TCE_INDIRECT')),
       'the direct window is built at dma_set_mask',

@@ -18,12 +18,13 @@ export const MARKERS = {
 } as const;
 
 /**
- * The modules the guest loads, by name: those before tracing starts, then the ones whose probe is traced.
- * initramfs.ts adds their dependencies and orders them (6.1.192's virtio needs virtio_ring, 6.1.176's did not).
+ * The modules the guest loads, by name: those before tracing starts, then the transport whose probe is
+ * traced, then the workload's drivers. kernel-modules.ts adds their dependencies and orders them (6.1.192's
+ * virtio needs virtio_ring, 6.1.176's did not).
  */
 export const MODULES = {
   beforeTracing: ['virtio', 'virtio_ring', 'virtio_pci_modern_dev', 'virtio_pci_legacy_dev'],
-  traced: ['virtio_pci', 'virtio_blk'],
+  traced: ['virtio_pci'],
 } as const;
 
 export interface ModuleOrder {
@@ -77,6 +78,10 @@ export function probeLines(arch: GuestArch): string[] {
 export const TCE_HCALLS = { H_PUT_TCE: 0x20, H_STUFF_TCE: 0x138, H_PUT_TCE_INDIRECT: 0x13c } as const;
 
 export interface GuestWorkload {
+  /** The virtio drivers to load after the transport (virtio_blk, virtio_net). */
+  drivers: string[];
+  /** A shell `test` expression that holds once the driver has probed, and what it waits for, in words. */
+  ready: { test: string; what: string };
   /** Shell commands run once the device has probed; each must succeed. */
   commands: string[];
 }
@@ -110,10 +115,10 @@ fi
 echo 16384 > $T/buffer_size_kb
 echo 1 > $T/tracing_on
 ${modules.traced.map((name) => `insmod /modules/${name}`).join('\n')}
-# The disk appears when virtio_blk has probed, which takes seconds on a loaded machine under TCG.
+# The device appears when its driver has probed, which takes seconds on a loaded machine under TCG.
 i=0
-while [ ! -b /dev/vda ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
-[ -b /dev/vda ] || echo "${MARKERS.ioFailed} /dev/vda did not appear within 120 s"
+while ! [ ${workload.ready.test} ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+[ ${workload.ready.test} ] || echo "${MARKERS.ioFailed} ${workload.ready.what} did not appear within 120 s"
 
 ${workload.commands.map((command) => `${command} || echo "${MARKERS.ioFailed} ${command.replace(/"/g, "'")}"`).join('\n')}
 echo 0 > $T/tracing_on

@@ -15,7 +15,7 @@ export function buildInitramfs(kernel: GuestKernel, workload: GuestWorkload, out
     for (const dir of ['bin', 'dev', 'proc', 'sys', 'modules']) mkdirSync(join(root, dir));
     copyFileSync(kernel.busybox, join(root, 'bin/busybox'));
     chmodSync(join(root, 'bin/busybox'), 0o755);
-    const modules = resolveModules(kernel.modules);
+    const modules = resolveModules(kernel.modules, workload.drivers);
     for (const [name, path] of modules.files) copyFileSync(path, join(root, 'modules', name));
     writeFileSync(join(root, 'probes'), probeLines(kernel.arch).join('\n') + '\n');
     writeFileSync(join(root, 'init'), initScript(workload, modules.order), { mode: 0o755 });

@@ -35,7 +35,7 @@ export interface ResolvedModules {
 }
 
 /** The guest's modules in load order, each group after everything the earlier group loaded. */
-export function resolveModules(moduleRoot: string): ResolvedModules {
+export function resolveModules(moduleRoot: string, drivers: readonly string[]): ResolvedModules {
   const index = indexModules(moduleRoot);
   const loaded = new Set<string>();
   const files = new Map<string, string>();
@@ -51,6 +51,6 @@ export function resolveModules(moduleRoot: string): ResolvedModules {
   };
   const order: ModuleOrder = { beforeTracing: [], traced: [] };
   for (const name of MODULES.beforeTracing) visit(name, order.beforeTracing);
-  for (const name of MODULES.traced) visit(name, order.traced);
+  for (const name of [...MODULES.traced, ...drivers]) visit(name, order.traced);
   return { order, files };
 }

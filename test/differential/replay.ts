@@ -139,7 +139,7 @@ class Replayer {
     const returned = events.find((event) => event.kind === 'alloc_ret');
     const pages = pagesOf(events, returned);
     const result = this.session.run(
-      queue ? { op: 'vring_alloc', num: this.config.queueSize, ...pages } : { op: 'alloc_coherent', size, ...pages },
+      queue ? { op: 'vring_alloc', num: ringSize(queue), ...pages } : { op: 'alloc_coherent', size, ...pages },
     );
     if (queue) this.vring = result;
     return {
@@ -151,7 +151,7 @@ class Replayer {
 
   private compareVring(entry: QueueAddress): void {
     // Without the DMA API the ring comes from alloc_pages_exact: the replay takes its pages from the guest.
-    const vring = this.vring ?? this.session.run({ op: 'vring_alloc', num: this.config.queueSize, phys: entry.desc });
+    const vring = this.vring ?? this.session.run({ op: 'vring_alloc', num: ringSize(entry), phys: entry.desc });
     for (const [part, address] of [
       ['desc', entry.desc],
       ['avail', entry.driver],
@@ -187,6 +187,11 @@ class Replayer {
 }
 
 type QueueAddress = Extract<Entry, { kind: 'queue_address' }>;
+
+/** The queue's size as the driver set it up: the descriptor table (16 bytes each) ends where the avail ring starts. */
+function ringSize(queue: QueueAddress): number {
+  return Number((queue.driver - queue.desc) / 16n);
+}
 
 function callsOf(events: readonly GuestEvent[], device: string): Call[] {
   const calls: Call[] = [];

@@ -56,7 +56,14 @@ export async function runGuests(configs: readonly Configuration[], parallel = 2)
 
 async function runOne(config: Configuration, kernel: GuestKernel, initramfs: string): Promise<GuestRun> {
   const started = performance.now();
-  const request = { kernel, initramfs, devices: config.devices, cmdline: config.cmdline, timeoutMs: BOOT_TIMEOUT_MS };
+  const request = {
+    kernel,
+    initramfs,
+    devices: config.devices,
+    cmdline: config.cmdline,
+    timeoutMs: BOOT_TIMEOUT_MS,
+    ...(config.netdev ? { netdev: config.netdev } : {}),
+  };
   // A guest that does not come up is booted once more (a loaded host can starve an emulated timer at boot);
   // a second failure fails the run with both consoles' endings.
   const console = await bootGuest(request).catch((first: Error) =>
