@@ -49,6 +49,8 @@ const DHCP: GuestWorkload = {
 
 /** The guest's machine as the simulation needs it: the RAM QEMU gives it, and the DDW page size it offers. */
 const X86_GUEST = { ram: GUEST_RAM };
+/** QEMU's intel-iommu gives domains a 39-bit address width by default (aw-bits=39). */
+const VTD_GUEST = { ...X86_GUEST, aperture_bits: 39 };
 const PSERIES_GUEST = { ram: GUEST_RAM, ddw_page_size: '16M' };
 
 export const CONFIGURATIONS: Configuration[] = [
@@ -82,7 +84,7 @@ export const CONFIGURATIONS: Configuration[] = [
     cmdline: ['intel_iommu=on'],
     workload: READS,
     platform: 'x86_64-vtd',
-    params: { ...X86_GUEST, aperture_bits: 39 },
+    params: VTD_GUEST,
     offered: PLAIN_FEATURES,
   },
   {
@@ -93,7 +95,7 @@ export const CONFIGURATIONS: Configuration[] = [
     cmdline: ['intel_iommu=on'],
     workload: READS,
     platform: 'x86_64-vtd',
-    params: { ...X86_GUEST, aperture_bits: 39 },
+    params: VTD_GUEST,
     offered: PLATFORM_FEATURES,
   },
   {
@@ -104,7 +106,7 @@ export const CONFIGURATIONS: Configuration[] = [
     cmdline: ['intel_iommu=on'],
     workload: READS,
     platform: 'x86_64-vtd',
-    params: { ...X86_GUEST, aperture_bits: 39, caching_mode: true },
+    params: { ...VTD_GUEST, caching_mode: true },
     offered: PLATFORM_FEATURES,
   },
   {
@@ -115,7 +117,7 @@ export const CONFIGURATIONS: Configuration[] = [
     cmdline: ['intel_iommu=on', 'iommu.strict=1'],
     workload: READS,
     platform: 'x86_64-vtd',
-    params: { ...X86_GUEST, aperture_bits: 39, iommu_mode: 'strict' },
+    params: { ...VTD_GUEST, iommu_mode: 'strict' },
     offered: PLATFORM_FEATURES,
   },
   {
@@ -127,7 +129,7 @@ export const CONFIGURATIONS: Configuration[] = [
     cmdline: ['intel_iommu=on'],
     workload: DHCP,
     platform: 'x86_64-vtd',
-    params: { ...X86_GUEST, aperture_bits: 39 },
+    params: VTD_GUEST,
     offered: PLATFORM_FEATURES,
   },
   {

@@ -1,6 +1,7 @@
 // MIPS arch phys_to_dma overrides (§5.3): Loongson64 node bits and Cavium Octeon BAR windows.
 import { registerArch, type EngineSession } from '../engine/ops';
 import { ramEnd } from '../dma/ram';
+import { nrSlots } from '../dma/swiotlb';
 
 const LOONGSON = 'arch/mips/loongson64/dma.c';
 
@@ -40,15 +41,15 @@ const SMALL_BAR1_SIZE = 0x8000000n;
  */
 function octeonSwiotlbSlots(session: EngineSession): number {
   const end = ramEnd(session);
-  const big = 64 << 20;
-  let bytes = Number(session.params.page_size as bigint);
-  if (barType(session) === 'small_bar') bytes = Math.min(Number((session.params.ram as bigint) / 4n), big);
-  else if (end > BAR1_PHYS_BASE) bytes = big;
+  const big = 64n << 20n;
+  let bytes = session.params.page_size as bigint;
+  if (barType(session) === 'small_bar') {
+    const quarter = (session.params.ram as bigint) / 4n;
+    bytes = quarter < big ? quarter : big;
+  } else if (end > BAR1_PHYS_BASE) bytes = big;
   if (barType(session) === 'pcie2' && end >= 1n << 32n) bytes = big;
-  return Math.ceil(bytes / IO_TLB_SIZE);
+  return nrSlots(bytes);
 }
-
-const IO_TLB_SIZE = 2048;
 
 function holePhysToDma(phys: bigint): bigint {
   return phys >= BAR1_PHYS_BASE && phys < BAR1_PHYS_BASE + BAR1_PHYS_SIZE ? phys - BAR1_PHYS_BASE + BAR1_RC_BASE : phys;

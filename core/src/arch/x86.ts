@@ -4,6 +4,7 @@ import { registerArch, type DmaContext, type EngineSession } from '../engine/ops
 import { ParamError, dmaBitMask } from '../params/parse';
 import { hex, minNotZero } from '../engine/bits';
 import { ramEnd } from '../dma/ram';
+import { nrSlots } from '../dma/swiotlb';
 
 const GIB = 1n << 30n;
 const MIB = 1n << 20n;
@@ -178,7 +179,7 @@ registerArch({
     if (size < 64n * MIB) size = 64n * MIB;
     if (size > GIB) size = GIB;
     // swiotlb_adjust_size: ALIGN(size, IO_TLB_SIZE) >> IO_TLB_SHIFT; the segment rounding follows in poolSlots.
-    return Number((size + 2047n) / 2048n);
+    return nrSlots(size);
   },
   setMemoryDecrypted(ctx, phys, pages) {
     decryptCost(ctx, phys, pages, 'alloc', true);

@@ -52,9 +52,11 @@ export function physToDmaUnencrypted(session: EngineSession, phys: bigint): bigi
   return toDmaAddr(session, dma);
 }
 
+const DMA_ADDR_32_MASK = 0xffff_ffffn;
+
 /** A 32-bit dma_addr_t keeps the low 32 bits of the sum (DMA_MAPPING_ERROR stays the error). */
 function toDmaAddr(session: EngineSession, dma: bigint): bigint {
-  return dma === DMA_MAPPING_ERROR || dmaAddrBits(session) === 64 ? dma : dma & 0xffff_ffffn;
+  return dma === DMA_MAPPING_ERROR || dmaAddrBits(session) === 64 ? dma : dma & DMA_ADDR_32_MASK;
 }
 
 export function dmaAddrBits(session: EngineSession): 32 | 64 {
@@ -134,7 +136,7 @@ export function streamingLimit(session: EngineSession): bigint {
 export function dmaCapable(session: EngineSession, addr: bigint, size: bigint, isRam = true): boolean {
   if (addr === DMA_MAPPING_ERROR) return false;
   if (dmaAddrBits(session) === 32) {
-    const end = (addr + size - 1n) & 0xffff_ffffn;
+    const end = (addr + size - 1n) & DMA_ADDR_32_MASK;
     const lowest = physToDma(session, session.params.ram_base as bigint);
     if (isRam && (addr < end ? addr : end) < lowest) return false;
     return end <= streamingLimit(session);
