@@ -1,42 +1,54 @@
 // Worker-thread entry of the batch scan (bundled to server/dist/scan-worker.js). It analyses the batches the
-// main thread sends (see batch/scan-tree.ts) until it is terminated. The parser is loaded on the first file
-// that needs it: a re-scan of an unchanged tree never pays for it.
+// main thread sends (see batch/scan-tree.ts) until it is terminated, or only extracts them when the main
+// thread judges (WorkerSetup.extractOnly). The parser is loaded on the first file that needs it: a re-scan
+// of an unchanged tree never pays for it.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createAnalyzer } from './batch/analyzer';
+import { createAnalyzer, createExtractor } from './batch/analyzer';
 import {
   finishAnalysis,
+  finishExtraction,
   readForScan,
-  type AnalyzeFile,
-  type FileOutcome,
   type FileTask,
   type PendingAnalysis,
+  type WorkerOutcome,
 } from './batch/file-scan';
 import { packBatch, type FromWorker, type ToWorker, type WorkerData } from './batch/worker-protocol';
 
 const setup = workerData as WorkerData;
 const batchesFinished = new Int32Array(setup.batchesFinished);
-/** The analyser once loaded; `loading` while its wasm compiles. */
-let analyze: AnalyzeFile | null = null;
-let loading: Promise<AnalyzeFile> | null = null;
+
+type Finish = (pending: PendingAnalysis) => WorkerOutcome;
+
+/** The analysis once loaded; `loading` while its wasm compiles. */
+let finish: Finish | null = null;
+let loading: Promise<Finish> | null = null;
+
+async function load(): Promise<Finish> {
+  if (setup.extractOnly) {
+    const extract = await createExtractor();
+    return (pending) => finishExtraction(pending, extract);
+  }
+  const analyze = await createAnalyzer(setup.analysisOptions ?? {});
+  return (pending) => finishAnalysis(pending, analyze);
+}
 
 /**
  * Reads, prefilters and analyses a batch in order. While the parser of a fresh worker is still loading
  * (its wasm compiles off the thread), candidate files wait and the worker goes on reading the rest.
  */
-async function scanBatch(tasks: readonly FileTask[]): Promise<FileOutcome[]> {
-  const results: (FileOutcome | PendingAnalysis)[] = [];
+async function scanBatch(tasks: readonly FileTask[]): Promise<WorkerOutcome[]> {
+  const results: (WorkerOutcome | PendingAnalysis)[] = [];
   for (const task of tasks) {
     const read = readForScan(task, setup.maxFileSize);
-    if (read.kind === 'pending' && analyze) results.push(finishAnalysis(read, analyze));
+    if (read.kind === 'pending' && finish) results.push(finish(read));
     else {
-      if (read.kind === 'pending')
-        loading ??= createAnalyzer(setup.analysisOptions ?? {}).then((loaded) => (analyze = loaded));
+      if (read.kind === 'pending') loading ??= load().then((loaded) => (finish = loaded));
       results.push(read);
     }
   }
-  if (!results.some((result) => result.kind === 'pending')) return results as FileOutcome[];
+  if (!results.some((result) => result.kind === 'pending')) return results as WorkerOutcome[];
   const loaded = await loading!;
-  return results.map((result) => (result.kind === 'pending' ? finishAnalysis(result, loaded) : result));
+  return results.map((result) => (result.kind === 'pending' ? loaded(result) : result));
 }
 
 /**
@@ -44,7 +56,7 @@ async function scanBatch(tasks: readonly FileTask[]): Promise<FileOutcome[]> {
  * cost each worker about 0.4 s of a whole-tree scan. Only buffers the facts own alone are moved, so no
  * other data can be detached by mistake.
  */
-function transferableFacts(outcomes: readonly FileOutcome[]): ArrayBuffer[] {
+function transferableFacts(outcomes: readonly WorkerOutcome[]): ArrayBuffer[] {
   const buffers: ArrayBuffer[] = [];
   for (const outcome of outcomes) {
     if (outcome.kind !== 'analyzed') continue;

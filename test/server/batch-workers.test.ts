@@ -105,24 +105,36 @@ test('this thread and a worker together, as the CLI scans, find exactly what a w
   for (const path of large) writeFileSync(path, `${'/* padding */\n'.repeat(80_000)}${driver}`);
   const analyze = await createAnalyzer({});
   let analysedHere = 0;
-  const counting = (text: string, path: string) => {
-    assert.ok(!large.includes(path), 'a large file is not analysed on this thread');
-    analysedHere++;
-    return analyze(text, path);
-  };
+  const judgedHere = new Set<string>();
+  const counting = Object.assign(
+    (text: string, path: string) => {
+      assert.ok(!large.includes(path), 'a large file is not analysed whole on this thread');
+      analysedHere++;
+      return analyze(text, path);
+    },
+    {
+      // What the worker extracted is judged here, where the one project model lives.
+      judge: (...args: Parameters<typeof analyze.judge>) => {
+        judgedHere.add(args[2]);
+        return analyze.judge(...args);
+      },
+    },
+  );
   const mixed = await collect([root], { analyze: counting, workers: 1, workerScript, cacheDir: null });
   assert.ok(analysedHere > 0, 'this thread analysed some files');
   const expected = analyseEveryFile(root, analyze);
   assert.ok(
-    analysedHere < expected.length,
-    `the worker analysed some files too (this thread: ${analysedHere} of ${expected.length})`,
+    judgedHere.size > 0 && analysedHere < expected.length,
+    `the worker extracted some files too (this thread: ${analysedHere} of ${expected.length})`,
   );
   assert.deepEqual(comparable(mixed.results), comparable(expected));
-  for (const path of large)
+  for (const path of large) {
     assert.ok(
       mixed.results.some((result) => result.path === path && result.sites.length > 0),
-      `the worker analysed ${path}`,
+      `the worker extracted ${path}`,
     );
+    assert.ok(judgedHere.has(path), `this thread judged ${path}`);
+  }
   rmSync(root, { recursive: true, force: true });
 });
 

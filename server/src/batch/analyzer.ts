@@ -1,8 +1,13 @@
 // The per-file analysis of a batch scan: the same extraction (analyzeFileText, which parses only the
 // top-level definitions holding a catalogue name) and the same checks (runChecks) as the editor, with the
-// options of the scan. One analyser per thread.
+// options of the scan. It comes in two halves. Extraction needs only the parser and the file's text.
+// Judgement (the file's targets, its driver context, the checks) needs the tree's project model: its
+// Kconfig files and Makefiles cost about 1.3 s of CPU and 70 MB to read, so a scan with worker threads
+// keeps one model, on the calling thread, which judges what the workers extract (scan-tree.ts).
 import { initParser } from '../parse/parser';
 import { analyzeFileText } from '../analysis/file-analysis';
+import type { CallSite } from '../analysis/callsite';
+import type { LineIndex } from '../analysis/line-index';
 import { runChecks } from '../checks/run-checks';
 import { resolve } from 'node:path';
 import { platformSelection } from '../config/settings';
@@ -13,7 +18,31 @@ import type { ScanAnalysisOptions } from './worker-protocol';
 
 export type { ScanAnalysisOptions };
 
-export async function createAnalyzer(options: ScanAnalysisOptions = {}): Promise<AnalyzeFile> {
+/** What extraction finds in a file: its call sites, and the line index their ranges came from. */
+export interface Extraction {
+  sites: CallSite[];
+  lines?: LineIndex;
+}
+
+export type ExtractFile = (text: string, path: string) => Extraction;
+
+/** The rest of the analysis, given the file's extraction: what a worker's extraction still needs. */
+export type JudgeFile = (extraction: Extraction, text: string, path: string) => AnalyzedFile;
+
+/** The whole analysis (`analyze(text, path)`), and its second half on its own. */
+export type Analyzer = AnalyzeFile & { judge: JudgeFile };
+
+export async function createExtractor(): Promise<ExtractFile> {
+  await initParser();
+  return extract;
+}
+
+function extract(text: string, path: string): Extraction {
+  const { sites, lines } = analyzeFileText(text, path);
+  return lines ? { sites, lines } : { sites };
+}
+
+export async function createAnalyzer(options: ScanAnalysisOptions = {}): Promise<Analyzer> {
   await initParser();
   // Problems with the selection are the caller's to report (it validated the same options); the model
   // leaves out what it cannot use.
@@ -28,8 +57,7 @@ export async function createAnalyzer(options: ScanAnalysisOptions = {}): Promise
     ...(options.rules ? { only: options.rules } : {}),
   };
   const annotate = options.annotate ? createAnnotator() : null;
-  return (text, path) => {
-    const { sites, lines } = analyzeFileText(text, path);
+  const judge: JudgeFile = ({ sites, lines }, text, path) => {
     const file = resolve(path);
     const targets = sites.length > 0 ? kernelTrees.targetsOf(file) : null;
     // Sizes are not read through the tree's headers here: each file's include walk costs tens of
@@ -58,4 +86,5 @@ export async function createAnalyzer(options: ScanAnalysisOptions = {}): Promise
     }
     return facts;
   };
+  return Object.assign((text: string, path: string) => judge(extract(text, path), text, path), { judge });
 }

@@ -9,6 +9,7 @@ import { mayNeedAnalysis } from './scan-prefilter';
 import type { CallSite } from '../analysis/callsite';
 import type { Finding } from '../checks/rule';
 import { describeFsError } from './walk';
+import type { ExtractFile, JudgeFile } from './analyzer';
 
 /** What the analysis of one file gives; it crosses threads and lands in the cache, so it must be plain data. */
 export interface FileFacts {
@@ -75,6 +76,22 @@ export type FileOutcome =
       buildInputs?: BuildInput[];
     }
   | { kind: 'skipped'; path: string; signature: FileSignature | null; reason: SkipReason; note: string };
+
+/**
+ * A file a worker read and extracted, for the calling thread to judge (analyzer.ts): the text and the sites
+ * cross to the thread that holds the project model, and come back as an `analyzed` outcome from there.
+ */
+export interface ExtractedOutcome {
+  kind: 'extracted';
+  path: string;
+  signature: FileSignature;
+  hash: string;
+  text: string;
+  sites: CallSite[];
+}
+
+/** What a worker hands back for a file. */
+export type WorkerOutcome = FileOutcome | ExtractedOutcome;
 
 /** Git and grep call a file binary when a NUL byte shows up early; C sources never contain one. */
 const BINARY_PROBE_BYTES = 8000;
@@ -165,9 +182,19 @@ function scanOpenFile(fd: number, task: FileTask, maxFileSize: number): FileOutc
 
 /** `keepDecoded`: the outcome stays on this thread, which can use the facts without decoding them again. */
 export function finishAnalysis(pending: PendingAnalysis, analyze: AnalyzeFile, keepDecoded = false): FileOutcome {
-  const { path, signature, hash } = pending;
+  const { path, signature, hash, text } = pending;
+  return finish(path, signature, hash, () => analyze(text, path), keepDecoded);
+}
+
+function finish(
+  path: string,
+  signature: FileSignature,
+  hash: string,
+  analyze: () => AnalyzedFile,
+  keepDecoded: boolean,
+): FileOutcome {
   try {
-    const { buildInputs, ...facts } = analyze(pending.text, path);
+    const { buildInputs, ...facts } = analyze();
     return {
       kind: 'analyzed',
       path,
@@ -178,9 +205,29 @@ export function finishAnalysis(pending: PendingAnalysis, analyze: AnalyzeFile, k
       ...(buildInputs ? { buildInputs } : {}),
     };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { kind: 'skipped', path, signature, reason: 'analysis-failed', note: `analysis failed: ${message}` };
+    return analysisFailed(path, signature, error);
   }
+}
+
+/** The first half of the analysis, on a worker whose calling thread judges (see ExtractedOutcome). */
+export function finishExtraction(pending: PendingAnalysis, extract: ExtractFile): ExtractedOutcome | FileOutcome {
+  const { path, signature, hash, text } = pending;
+  try {
+    return { kind: 'extracted', path, signature, hash, text, sites: extract(text, path).sites };
+  } catch (error) {
+    return analysisFailed(path, signature, error);
+  }
+}
+
+/** The second half, on the thread that holds the project model; the facts stay decoded there. */
+export function finishJudgement(extracted: ExtractedOutcome, judge: JudgeFile): FileOutcome {
+  const { path, signature, hash, text, sites } = extracted;
+  return finish(path, signature, hash, () => judge({ sites }, text, path), true);
+}
+
+function analysisFailed(path: string, signature: FileSignature, error: unknown): FileOutcome {
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: 'skipped', path, signature, reason: 'analysis-failed', note: `analysis failed: ${message}` };
 }
 
 function prefilterInChunks(fd: number, size: number): 'binary' | 'no-candidates' | 'candidate' {

@@ -8,9 +8,12 @@ import { NameSearch } from '../analysis/name-search';
 import { CATALOGUE_ANCHORS } from '../analysis/prefilter';
 import { TEXT_RULE_IDENTIFIERS } from './text-rule-identifiers';
 
+/** The catalogue's anchors and the text rules' one (`VIRTIO_F_IOMMU_PLATFORM`). */
+export const SCAN_ANCHORS = [...CATALOGUE_ANCHORS, 'VIRTIO'];
+
 const NAMES_WORTH_ANALYSIS = new NameSearch(
   [...API_CATALOGUE.map((api) => api.name), ...TEXT_RULE_IDENTIFIERS],
-  [...CATALOGUE_ANCHORS, 'VIRTIO'],
+  SCAN_ANCHORS,
 );
 
 /**

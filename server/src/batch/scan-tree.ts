@@ -1,8 +1,9 @@
 // The whole-tree batch scan behind `dmalens scan` and the workspace index. The main thread walks the tree
 // and hands batches of paths to worker threads; each worker reads, prefilters, hashes and analyses its
 // files (file-scan.ts). Given an analyser, the main thread takes files of its own between answering the
-// workers (the CLI does; the language server keeps its thread for requests). The cache lets a re-scan
-// skip every file whose signature or content is unchanged.
+// workers, and judges what they extract, so that the scan holds one project model (analyzer.ts; the CLI
+// does this; the language server keeps its thread for requests). The cache lets a re-scan skip every file
+// whose signature or content is unchanged.
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { walkFiles, type WalkProblem } from './walk';
 import {
   decodeFacts,
   finishAnalysis,
+  finishJudgement,
   readForScan,
   sameSignature,
   type AnalyzeFile,
@@ -19,7 +21,10 @@ import {
   type FileOutcome,
   type FileTask,
   type SkipReason,
+  type WorkerOutcome,
+  type ExtractedOutcome,
 } from './file-scan';
+import type { Analyzer } from './analyzer';
 import { ScanCache, cacheIdentity, defaultCacheDir, fileFingerprint } from './scan-cache';
 import { WorkerPool } from './worker-pool';
 import { WalkOrder } from './walk-order';
@@ -61,7 +66,8 @@ export interface ScanTreeOptions {
   /**
    * Analyse on the calling thread with this function (alone, unless `workers` are asked for as well).
    * Used by tests of the engine, by callers that already hold an initialised analyser, and by the CLI,
-   * which passes the analyser still loading so that the walk and the workers start meanwhile.
+   * which passes the analyser still loading so that the walk and the workers start meanwhile. With
+   * workers, it must be an `Analyzer` (createAnalyzer's): the workers only extract, and it judges.
    */
   analyze?: AnalyzeFile | Promise<AnalyzeFile>;
   /** Identifies the analysis code for the cache; default: a hash of the worker bundle. */
@@ -275,6 +281,8 @@ async function* runOnWorkers(
     Promise.resolve(resolved.analyze).then(
       (loaded) => {
         analyzeHere = loaded;
+        if (!judgeOf(loaded)) fatal = 'the calling thread analyses beside workers without a judge (createAnalyzer)';
+        judgeAll();
         wake?.();
       },
       (error: unknown) => {
@@ -283,7 +291,25 @@ async function* runOnWorkers(
       },
     );
   }
-  const setup: WorkerSetup = { maxFileSize: resolved.maxFileSize, analysisOptions: options.analysis ?? null };
+  const setup: WorkerSetup = {
+    maxFileSize: resolved.maxFileSize,
+    analysisOptions: options.analysis ?? null,
+    extractOnly: resolved.analyze !== null,
+  };
+  // Extracted files wait here while the calling thread's analyser is still loading.
+  const unjudged: ExtractedOutcome[] = [];
+  const judgeAll = (): void => {
+    const judge = analyzeHere && judgeOf(analyzeHere);
+    if (!judge) return;
+    for (const outcome of unjudged.splice(0)) accept(finishJudgement(outcome, judge));
+  };
+  const acceptFromWorker = (outcome: WorkerOutcome): void => {
+    if (outcome.kind !== 'extracted') accept(outcome);
+    else {
+      unjudged.push(outcome);
+      judgeAll();
+    }
+  };
   // Workers start on the first file that needs reading: a re-scan of an unchanged tree needs none.
   let pool: WorkerPool | null = null;
   const startPool = (): WorkerPool =>
@@ -292,7 +318,7 @@ async function* runOnWorkers(
       resolved.workers,
       setup,
       (outcomes) => {
-        for (const outcome of outcomes) accept(outcome);
+        for (const outcome of outcomes) acceptFromWorker(outcome);
         wake?.();
       },
       (message) => {
@@ -334,7 +360,7 @@ async function* runOnWorkers(
       report(false);
       if (ready.length > 0) yield* ready.splice(0);
       if (fatal) throw new Error(`DMA Lens scan failed: ${fatal}`);
-      const idle = pool === null || pool.idle;
+      const idle = (pool === null || pool.idle) && unjudged.length === 0;
       if (options.signal?.aborted || (!queue.scanning() && idle)) break;
       const workLeftHere = analyzeHere !== null && queue.scanning();
       if (progress.walkDone && !idle && !workLeftHere && !(settledHere >= SETTLED_ON_MAIN_PER_TURN)) {
@@ -350,6 +376,10 @@ async function* runOnWorkers(
     options.signal?.removeEventListener('abort', onAbort);
     await pool?.close();
   }
+}
+
+function judgeOf(analyze: AnalyzeFile): Analyzer['judge'] | null {
+  return 'judge' in analyze && typeof analyze.judge === 'function' ? (analyze as Analyzer).judge : null;
 }
 
 /** How long the calling thread analyses before it answers the workers again. */

@@ -1,7 +1,7 @@
 // A fixed set of worker threads that take batches of files. Each worker holds several batches, so it never
 // waits for the main thread between batches, and a slow file delays only its own batch.
 import { Worker } from 'node:worker_threads';
-import type { FileOutcome, FileTask } from './file-scan';
+import type { FileOutcome, FileTask, WorkerOutcome } from './file-scan';
 import { unpackBatch, type FromWorker, type ToWorker, type WorkerData, type WorkerSetup } from './worker-protocol';
 
 const BATCHES_IN_FLIGHT_PER_WORKER = 8;
@@ -38,7 +38,7 @@ export class WorkerPool {
     private readonly script: string,
     count: number,
     private readonly setup: WorkerSetup,
-    private readonly onOutcomes: (outcomes: FileOutcome[]) => void,
+    private readonly onOutcomes: (outcomes: WorkerOutcome[]) => void,
     private readonly onFatal: (message: string) => void,
   ) {
     for (let index = 0; index < count; index++) this.workers.push(this.start());

@@ -1,7 +1,7 @@
 // Messages between the scan's main thread and its worker threads. Everything is structured-clonable data.
 import type { SeveritySetting } from '../config/settings';
 import type { PlatformOverrides } from '@dmalens/protocol';
-import type { FileOutcome, FileTask } from './file-scan';
+import type { FileTask, WorkerOutcome } from './file-scan';
 import type { CustomPlatformSetting } from '../sites/custom-platforms';
 
 /** What a scan is analysed with; plain data because it crosses to worker threads and keys the cache. */
@@ -24,6 +24,11 @@ export interface WorkerSetup {
   maxFileSize: number;
   /** The per-file analysis options; the batch engine only passes them on and hashes them for the cache. */
   analysisOptions: ScanAnalysisOptions | null;
+  /**
+   * Workers only extract, and the calling thread judges (analyzer.ts): set when the calling thread analyses
+   * too, so that the scan holds one project model rather than one per thread.
+   */
+  extractOnly: boolean;
 }
 
 /**
@@ -50,15 +55,15 @@ export type FromWorker =
 export interface BatchDone {
   type: 'batch-done';
   id: number;
-  outcomes: FileOutcome[];
+  outcomes: WorkerOutcome[];
   noCandidates: Float64Array;
 }
 
 const NUMBERS_PER_FILE = 4;
 
 /** `outcomes` are in the order of `tasks` (one per task), which is how the worker produces them. */
-export function packBatch(id: number, outcomes: readonly FileOutcome[]): BatchDone {
-  const others: FileOutcome[] = [];
+export function packBatch(id: number, outcomes: readonly WorkerOutcome[]): BatchDone {
+  const others: WorkerOutcome[] = [];
   const noCandidates = new Float64Array(
     outcomes.filter((outcome) => outcome.kind === 'no-candidates').length * NUMBERS_PER_FILE,
   );
@@ -74,7 +79,7 @@ export function packBatch(id: number, outcomes: readonly FileOutcome[]): BatchDo
 }
 
 /** The batch's outcomes as objects again; the paths come from the tasks the main thread sent. */
-export function unpackBatch(message: BatchDone, tasks: readonly FileTask[]): FileOutcome[] {
+export function unpackBatch(message: BatchDone, tasks: readonly FileTask[]): WorkerOutcome[] {
   const outcomes = [...message.outcomes];
   const numbers = message.noCandidates;
   for (let at = 0; at < numbers.length; at += NUMBERS_PER_FILE) {
