@@ -102,7 +102,7 @@ function toolVersion(command, args = ['--version']) {
 
 /** Whether the built `dmalens scan` knows an option (its usage text lists it). */
 function scanSupports(cli, option) {
-  const result = spawnSync(process.execPath, [cli, 'scan'], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [cli, 'scan', '--help'], { encoding: 'utf8' });
   return `${result.stdout}${result.stderr}`.includes(option);
 }
 
@@ -245,7 +245,12 @@ async function main() {
   figures.outsideCode = sitesOutsideCode(firstReport);
   figures.findings = {
     byRule: firstReport.summary?.byRule ?? {},
-    recall: recallOn(firstReport, join(root, 'test/precision/linux-6.1-bugs.json'), (path) => relative(mirror, path)),
+    recall: recallOn(
+      firstReport,
+      join(root, 'test/precision/linux-6.1-bugs.json'),
+      (path) => relative(mirror, path),
+      mirror,
+    ),
   };
 
   if (options.lsp && changed && existsSync(server)) {

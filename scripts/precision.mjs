@@ -90,7 +90,7 @@ function main() {
         );
     }
   }
-  const recall = recallOn(report, join(root, 'test/precision/linux-6.1-bugs.json'));
+  const recall = recallOn(report, join(root, 'test/precision/linux-6.1-bugs.json'), (path) => path, tree);
   console.log(`\n# Recall on the labelled bugs: ${recall.found} of ${recall.total}`);
   for (const [rule, figures] of Object.entries(recall.byRule))
     console.log(`${rule}: ${figures.found} of ${figures.total}`);
@@ -98,6 +98,7 @@ function main() {
     console.log(`found by ${source}: ${figures.found} of ${figures.total}`);
   for (const missed of recall.missed)
     console.log(`missed: ${missed.file}:${missed.line} ${missed.rule} (${missed.reason})`);
+  for (const gone of recall.notInTree) console.log(`not in this tree: ${gone.file}:${gone.line} (its code is gone)`);
 }
 
 main();

@@ -177,7 +177,11 @@ export function formatTable(figures) {
         recall.bySource,
       )
         .map(([source, figure]) => `found by ${source}: ${figure.found} of ${figure.total}`)
-        .join('; ')}`,
+        .join(
+          '; ',
+        )}${recall.missed.length ? `; missed: ${recall.missed.map((bug) => `${bug.file}:${bug.line}`).join(', ')}` : ''}${
+        recall.notInTree?.length ? ` (not in this tree: ${recall.notInTree.map((bug) => bug.file).join(', ')})` : ''
+      }`,
     );
   }
   if (figures.driverContext?.length) {
