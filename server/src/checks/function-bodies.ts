@@ -10,25 +10,31 @@ export interface FunctionBody {
   header: string;
 }
 
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
 /** Every top-level brace pair of a text whose comments and literals are blanked (maskNonCode): function bodies, and initialisers. */
 export function topLevelBodies(masked: string): FunctionBody[] {
   const bodies: FunctionBody[] = [];
   let depth = 0;
   let open = -1;
   let boundary = 0;
-  for (let index = 0; index < masked.length; index++) {
-    const char = masked[index];
-    if (char === '{') {
+  // Only braces and semicolons matter; a character-class search jumps between them at the engine's speed.
+  const special = /[{};]/g;
+  for (let match = special.exec(masked); match; match = special.exec(masked)) {
+    const index = match.index;
+    const char = masked.charCodeAt(index);
+    if (char === OPEN_BRACE) {
       if (depth === 0) open = index;
       depth++;
-    } else if (char === '}') {
+    } else if (char === CLOSE_BRACE) {
       depth--;
       if (depth === 0 && open >= 0) {
         bodies.push({ open, close: index + 1, header: headerBefore(masked, boundary, open) });
         boundary = index + 1;
       }
       if (depth < 0) depth = 0;
-    } else if (char === ';' && depth === 0) boundary = index + 1;
+    } else if (depth === 0) boundary = index + 1;
   }
   return bodies;
 }

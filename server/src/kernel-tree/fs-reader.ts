@@ -29,19 +29,28 @@ function stampOf(stat: Stats): string {
 }
 
 function readBuildFile(path: string, onRead?: BuildFileListener): string | null {
-  let fd: number | null = null;
   let stamp = 'absent';
+  const bytes = readBounded(path, (stat) => (stamp = stampOf(stat)));
+  onRead?.(path, stamp);
+  return bytes === null ? null : bytes.toString('utf8');
+}
+
+/**
+ * The bytes of a regular file of at most 4 MiB, or null (absent, unreadable, not a regular file, too
+ * large); `onStat` sees the file's stat when it could be opened.
+ */
+export function readBounded(path: string, onStat?: (stat: Stats) => void): Buffer | null {
+  let fd: number | null = null;
   try {
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const stat = fstatSync(fd);
-    stamp = stampOf(stat);
+    onStat?.(stat);
     if (!stat.isFile() || stat.size > MAX_BUILD_FILE_BYTES) return null;
-    return readFileSync(fd, 'utf8');
+    return readFileSync(fd);
   } catch {
     return null;
   } finally {
     if (fd !== null) closeSync(fd);
-    onRead?.(path, stamp);
   }
 }

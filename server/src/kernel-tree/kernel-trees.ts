@@ -1,12 +1,12 @@
 // The kernel trees the server or a scan has met, each with its project model built on first use and
 // shared by every file of the tree: which platforms a file can run on is then one memoised lookup.
-import { basename, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { driverRegistrations, type DriverRegistration } from '../analysis/driver-bus';
 import { listProfiles, type PlatformProfile } from '@dmalens/core';
 import { DefinitionsIndex, type TargetMachine } from '../definitions';
-import { ProjectModel, type Targets, type TreeReader } from '../project';
+import { ProjectModel, type Targets } from '../project';
 import type { SizeResolver } from '../sites';
-import { fileSystemReader, type BuildFileListener } from './fs-reader';
+import { fileSystemReader, readBounded, type BuildFileListener } from './fs-reader';
 import { resolveSize } from './sizes';
 import { machineFor } from './target-machines';
 import { TreeRoots } from './tree-root';
@@ -15,6 +15,16 @@ export interface FileTargets extends Targets {
   /** The tree's root directory and the file's path inside it, as the Makefiles name it. */
   root: string;
   path: string;
+}
+
+/**
+ * The driver structures a source file defines. A file without `_driver` defines none: tested on the bytes,
+ * most helper files of a module are never decoded.
+ */
+function registrationsIn(path: string): DriverRegistration[] {
+  const bytes = readBounded(path);
+  if (bytes === null || bytes.indexOf('_driver') === -1) return [];
+  return driverRegistrations(bytes.toString('utf8'));
 }
 
 /** Size texts worth reading headers for: a sizeof, or a name written like a macro or enum constant. */
@@ -31,7 +41,6 @@ export class KernelTrees {
   private readonly profiles = new Map(listProfiles().map((profile) => [profile.id, profile]));
   private readonly machines = new Map<string, TargetMachine | null>();
   private readonly siblingRegistrations = new Map<string, DriverRegistration[]>();
-  private readonly sourceReaders = new Map<string, TreeReader>();
 
   /** `onBuildFileRead` hears of every Makefile and Kconfig file the project models read. */
   constructor(private readonly onBuildFileRead?: BuildFileListener) {}
@@ -44,25 +53,17 @@ export class KernelTrees {
   moduleRegistrationsOf(file: string): DriverRegistration[] {
     const place = this.locate(file);
     if (place === null) return [];
-    const reader = this.sourceReader(place.root);
     return this.tree(place.root)
       .project.moduleSiblings(place.path)
       .flatMap((sibling) => {
-        let registrations = this.siblingRegistrations.get(`${place.root}\u0000${sibling}`);
+        const path = join(place.root, sibling);
+        let registrations = this.siblingRegistrations.get(path);
         if (!registrations) {
-          const text = reader.read(sibling);
-          const name = basename(sibling);
-          registrations = text === null ? [] : driverRegistrations(text).map((found) => ({ ...found, file: name }));
-          this.siblingRegistrations.set(`${place.root}\u0000${sibling}`, registrations);
+          registrations = registrationsIn(path).map((found) => ({ ...found, file: basename(sibling) }));
+          this.siblingRegistrations.set(path, registrations);
         }
         return registrations;
       });
-  }
-
-  private sourceReader(root: string): TreeReader {
-    let reader = this.sourceReaders.get(root);
-    if (!reader) this.sourceReaders.set(root, (reader = fileSystemReader(root)));
-    return reader;
   }
 
   /** The targets of a file given by its absolute path; null outside a kernel tree. */
