@@ -138,6 +138,17 @@ test('this thread and a worker together, as the CLI scans, find exactly what a w
   rmSync(root, { recursive: true, force: true });
 });
 
+test('beside workers, an analyser that cannot judge what they extract ends the scan with an error', async () => {
+  const root = copyInputs();
+  const analyze = await createAnalyzer({});
+  const wholeOnly = (text: string, path: string) => analyze(text, path);
+  await assert.rejects(
+    collect([root], { analyze: wholeOnly, workers: 1, workerScript, cacheDir: null }),
+    /without a judge/,
+  );
+  rmSync(root, { recursive: true, force: true });
+});
+
 test('a warm cache gives the same results without analysing, and an edited file is analysed again', async () => {
   const root = copyInputs();
   const cacheDir = mkdtempSync(join(tmpdir(), 'dmalens-workers-cache-'));

@@ -1,8 +1,8 @@
 // The whole-tree batch scan behind `dmalens scan` and the workspace index. The main thread walks the tree
 // and hands batches of paths to worker threads; each worker reads, prefilters, hashes and analyses its
 // files (file-scan.ts). Given an analyser, the main thread takes files of its own between answering the
-// workers, and judges what they extract, so that the scan holds one project model (analyzer.ts; the CLI
-// does this; the language server keeps its thread for requests). The cache lets a re-scan skip every file
+// workers and judges what they extract, so that the scan holds one project model (analyzer.ts). The CLI
+// does this; the language server keeps its thread for requests. The cache lets a re-scan skip every file
 // whose signature or content is unchanged.
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
