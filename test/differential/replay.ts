@@ -24,10 +24,10 @@ export interface Observation {
   hypercalls: Record<string, number>;
 }
 
-type Entry = Extract<
-  GuestEvent,
-  { kind: 'set_mask' | 'alloc' | 'free' | 'map' | 'unmap' | 'queue_address' | 'fq_timeout' }
->;
+/** The guest events that are DMA-API calls of the device; every other event belongs to the call before it. */
+const ENTRY_KINDS = ['set_mask', 'alloc', 'free', 'map', 'unmap', 'queue_address', 'fq_timeout'] as const;
+
+type Entry = Extract<GuestEvent, { kind: (typeof ENTRY_KINDS)[number] }>;
 
 /** One DMA-API call of the device with the events it caused, up to the next call. */
 interface Call {
@@ -38,7 +38,6 @@ interface Call {
 /** A PCI device's masks before its driver sets them: pci_setup_device leaves 32-bit streaming and coherent masks. */
 const PCI_DEVICE_AT_PROBE = { dma_mask: 32, coherent_mask: 32 };
 
-const ENTRY_KINDS = new Set(['set_mask', 'alloc', 'free', 'map', 'unmap', 'queue_address', 'fq_timeout']);
 const HCALL_NAMES = new Map<number, string>(Object.entries(TCE_HCALLS).map(([name, opcode]) => [opcode, name]));
 
 export interface Replay {
@@ -197,7 +196,7 @@ function callsOf(events: readonly GuestEvent[], device: string): Call[] {
   const calls: Call[] = [];
   let current: Call | null = null;
   for (const event of events) {
-    if (ENTRY_KINDS.has(event.kind)) {
+    if ((ENTRY_KINDS as readonly string[]).includes(event.kind)) {
       const dev = 'dev' in event ? event.dev : device;
       current = dev === device ? { entry: event as Entry, events: [] } : null;
       if (current) calls.push(current);

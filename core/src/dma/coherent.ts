@@ -4,7 +4,7 @@ import type { AllocOutcome, DmaContext, EngineSession, MappingRecord } from '../
 import { U64_MAX, alignUp, hex, minNotZero } from '../engine/bits';
 import { dmaBitMask } from '../params/parse';
 import { dmaToPhys, forceDmaUnencrypted, physToDmaDirect } from './direct';
-import { allocatePages, pageAllocator } from './pages';
+import { allocatePages, lowestAllocatablePage, pageAllocator } from './pages';
 import { swiotlbPool } from './swiotlb';
 import { ramEnd, ramHoles } from './ram';
 
@@ -33,9 +33,14 @@ function allocInZone(ctx: DmaContext, size: bigint, zone: Zone): bigint | null {
   const { session } = ctx;
   const pool = swiotlbPool(session);
   const reserved = [...ramHoles(session), ...(pool ? [{ phys: pool.start, size: pool.end - pool.start }] : [])];
-  // The first MiB stays with firmware and the kernel image on every platform modelled here.
-  const low = (session.params.ram_base as bigint) + 0x100000n;
-  return allocatePages(ctx, size, session.params.page_size as bigint, low, zoneLimit(session, zone), reserved);
+  return allocatePages(
+    ctx,
+    size,
+    session.params.page_size as bigint,
+    lowestAllocatablePage(session),
+    zoneLimit(session, zone),
+    reserved,
+  );
 }
 
 /** `__dma_direct_alloc_pages`: zone from phys_limit, then the GFP_DMA32 / GFP_DMA retries. */

@@ -126,23 +126,21 @@ export function streamingLimit(session: EngineSession): bigint {
 }
 
 /**
- * `dma_capable(dev, addr, size, is_ram)`; the 32-bit dma_addr_t min_low_pfn check does not apply (64-bit
- * dma_addr_t here). Like the kernel, an end that wraps past 2^64 is not caught.
- */
-/**
- * `dma_capable`. With a 32-bit dma_addr_t the end wraps at 4 GiB, and an address of RAM that lands below
- * phys_to_dma(min_low_pfn) has wrapped: it is refused whatever the mask (`is_ram` is false for MMIO).
+ * `dma_capable(dev, addr, size, is_ram)`. The end wraps as dma_addr_t does: past 2^64, which like the kernel
+ * is not caught, or with a 32-bit dma_addr_t at 4 GiB, where an address of RAM that lands below
+ * phys_to_dma(min_low_pfn) has wrapped and is refused whatever the mask (`is_ram` is false for MMIO).
  */
 export function dmaCapable(session: EngineSession, addr: bigint, size: bigint, isRam = true): boolean {
   if (addr === DMA_MAPPING_ERROR) return false;
-  if (dmaAddrBits(session) === 32) {
-    const end = (addr + size - 1n) & DMA_ADDR_32_MASK;
-    const lowest = physToDma(session, session.params.ram_base as bigint);
-    if (isRam && (addr < end ? addr : end) < lowest) return false;
-    return end <= streamingLimit(session);
-  }
-  const end = u64(addr + size - 1n);
+  if (dmaAddrBits(session) === 64) return u64(addr + size - 1n) <= streamingLimit(session);
+  const end = (addr + size - 1n) & DMA_ADDR_32_MASK;
+  if (isRam && (addr < end ? addr : end) < lowestRamDma(session)) return false;
   return end <= streamingLimit(session);
+}
+
+/** `phys_to_dma(dev, PFN_PHYS(min_low_pfn))`: the device address of the first page of RAM. */
+function lowestRamDma(session: EngineSession): bigint {
+  return physToDma(session, session.params.ram_base as bigint);
 }
 
 export function overflowMessage(session: EngineSession, kind: 'DMA' | 'swiotlb', addr: bigint, size: bigint): string {
@@ -235,7 +233,7 @@ export function dmaDirectMapPage(
         'dma_capable',
         dma,
         null,
-        `${hex(dma)}+${hex(size)} ends above min_not_zero(dma_mask ${hex(session.dev.dmaMask)}, bus_dma_limit ${hex(session.dev.busDmaLimit)}) or is DMA_MAPPING_ERROR${dmaAddrBits(session) === 32 ? `, or, with this kernel's 32-bit dma_addr_t, lies below phys_to_dma(min_low_pfn) = ${hex(physToDma(session, session.params.ram_base as bigint))} (a wrapped address, or none when the first RAM page has no translation)` : ''}.`,
+        `${hex(dma)}+${hex(size)} ends above min_not_zero(dma_mask ${hex(session.dev.dmaMask)}, bus_dma_limit ${hex(session.dev.busDmaLimit)}) or is DMA_MAPPING_ERROR${dmaAddrBits(session) === 32 ? `, or, with this kernel's 32-bit dma_addr_t, lies below phys_to_dma(min_low_pfn) = ${hex(lowestRamDma(session))} (a wrapped address, or none when the first RAM page has no translation)` : ''}.`,
         `${DMA_DIRECT_H}:dma_capable`,
         '§1.3',
       );

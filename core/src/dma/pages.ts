@@ -74,6 +74,11 @@ export function allocatePages(
   return known;
 }
 
+/** The lowest page the stand-in allocator hands out: the first MiB of RAM stays with firmware and the kernel image. */
+export function lowestAllocatablePage(session: EngineSession): bigint {
+  return (session.params.ram_base as bigint) + 0x100000n;
+}
+
 export function pageAllocator(session: EngineSession): PageAllocator {
   return session.state('pages', () => new PageAllocator());
 }

@@ -24,7 +24,7 @@ import {
   swiotlbTblMapSingle,
   swiotlbTblUnmapSingle,
 } from '../dma/swiotlb';
-import { allocatePages, pageAllocator } from '../dma/pages';
+import { allocatePages, lowestAllocatablePage, pageAllocator } from '../dma/pages';
 import { ramEnd, ramHoles } from '../dma/ram';
 import { IovaDomain } from './iova';
 import { FlushQueues, flushAll, flushRange, isStrict } from './flush';
@@ -466,7 +466,14 @@ function alloc(ctx: DmaContext, size: bigint, blocking: boolean, attrs: DmaAttr[
   const pageSize = session.params.page_size as bigint;
   const aligned = alignUp(size, pageSize);
   if (blocking && !attrs.includes('FORCE_CONTIGUOUS')) return allocRemap(ctx, aligned);
-  const phys = allocatePages(ctx, aligned, pageSize, lowestPage(session), ramEnd(session) - 1n, ramHoles(session));
+  const phys = allocatePages(
+    ctx,
+    aligned,
+    pageSize,
+    lowestAllocatablePage(session),
+    ramEnd(session) - 1n,
+    ramHoles(session),
+  );
   trace.stage(
     'iommu_dma_alloc',
     null,
@@ -486,10 +493,6 @@ function alloc(ctx: DmaContext, size: bigint, blocking: boolean, attrs: DmaAttr[
     return { dma: null, phys: null, size: aligned, path: 'dma-iommu' };
   }
   return { dma: mapped.dma, phys, size: aligned, path: 'dma-iommu', opsData: mapped.data };
-}
-
-function lowestPage(session: EngineSession): bigint {
-  return (session.params.ram_base as bigint) + 0x100000n;
 }
 
 /**
@@ -556,7 +559,7 @@ function remapPages(ctx: DmaContext, count: number, pageSize: bigint): bigint[] 
     const page = allocator.allocate(
       pageSize,
       pageSize,
-      lowestPage(ctx.session),
+      lowestAllocatablePage(ctx.session),
       ramEnd(ctx.session) - 1n,
       ramHoles(ctx.session),
     );
@@ -643,12 +646,13 @@ registerDmaOps({
 function fqTimeout(ctx: DmaContext): OpResult {
   const { session, trace } = ctx;
   const queues = session.peekState<FlushQueues>('iova_fq');
-  if (session.ops()?.name !== 'iommu_dma_ops' || isStrict(session) || !queues?.pending()) {
+  const lazyDomain = session.ops()?.name === 'iommu_dma_ops' && !isStrict(session);
+  if (!lazyDomain || !queues?.pending()) {
     trace.stage(
       'fq_flush_timeout',
       null,
       null,
-      session.ops()?.name !== 'iommu_dma_ops' || isStrict(session)
+      !lazyDomain
         ? 'The device has no flush queue (not a lazy dma-iommu domain): nothing to do.'
         : 'No unmap is queued, so the timer is not armed: nothing to do.',
       `${SOURCE}:fq_flush_timeout`,

@@ -16,7 +16,7 @@ import {
   type SgOutSegment,
   type TceMapEnv,
 } from './iommu-map';
-import { allocatePages, pageAllocator } from '../dma/pages';
+import { allocatePages, lowestAllocatablePage, pageAllocator } from '../dma/pages';
 import { hex, orderBase2 } from '../engine/bits';
 import type { IommuTable } from './tce-table';
 import { pageOffset, pageShift } from './util';
@@ -246,9 +246,8 @@ export const dmaIommuOps: DmaMapOps = {
       return { dma: null, phys: null, size, path: 'error' };
     }
     // alloc_pages_node: any RAM will do, the TCEs make it reachable.
-    const ramBase = session.params.ram_base as bigint;
-    const ramLast = ramBase + (session.params.ram as bigint) - 1n;
-    const phys = allocatePages(ctx, size, pageSize, ramBase + 0x100000n, ramLast, []);
+    const ramLast = (session.params.ram_base as bigint) + (session.params.ram as bigint) - 1n;
+    const phys = allocatePages(ctx, size, pageSize, lowestAllocatablePage(session), ramLast, []);
     if (phys === null) {
       trace.fail('dma_alloc_coherent returned NULL (no free pages)');
       return { dma: null, phys: null, size, path: 'error' };

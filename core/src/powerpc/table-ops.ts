@@ -289,10 +289,7 @@ const CELL_IOPTE_PERMISSION: Record<Direction, bigint> = {
   none: 0n,
 };
 
-/**
- * `tce_build_cell` / `tce_free_cell` (arch/powerpc/platforms/cell/iommu.c): IOPTEs with the direction's
- * permission, then an IOPTE cache invalidation of up to 2048 entries per MMIO write.
- */
+/** What an IOPTE's PP bits let the device do, in words. */
 function permissionWords(iopte: bigint | undefined): string {
   const read = iopte !== undefined && (iopte & CBE_IOPTE_PP_R) !== 0n;
   const write = iopte !== undefined && (iopte & CBE_IOPTE_PP_W) !== 0n;
@@ -305,6 +302,10 @@ function permissionWords(iopte: bigint | undefined): string {
         : 'no access';
 }
 
+/**
+ * `tce_build_cell` / `tce_free_cell` (arch/powerpc/platforms/cell/iommu.c): IOPTEs with the direction's
+ * permission, then an IOPTE cache invalidation of up to 2048 entries per MMIO write.
+ */
 export function cellOps(ioid: bigint): TceTableOps {
   const source = 'arch/powerpc/platforms/cell/iommu.c';
   const invalidate = (trace: TraceBuilder, npages: number, when: When): number => {

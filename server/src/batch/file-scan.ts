@@ -210,7 +210,7 @@ function finish(
 }
 
 /** The first half of the analysis, on a worker whose calling thread judges (see ExtractedOutcome). */
-export function finishExtraction(pending: PendingAnalysis, extract: ExtractFile): ExtractedOutcome | FileOutcome {
+export function finishExtraction(pending: PendingAnalysis, extract: ExtractFile): WorkerOutcome {
   const { path, signature, hash, text } = pending;
   try {
     return { kind: 'extracted', path, signature, hash, text, sites: extract(text, path).sites };
