@@ -47,6 +47,14 @@ const DHCP: GuestWorkload = {
   commands: ['ip link set eth0 up', 'udhcpc -i eth0 -n -q -t 3 -T 2 -s /bin/true >/dev/null 2>&1'],
 };
 
+/**
+ * A parameter the replay reads from the guest rather than from the profile: where a ppc64el guest's memblock put
+ * the swiotlb pool. powerpc's mem_init allocates it bottom-up, just above the kernel image, the initrd and the
+ * early allocations of that boot, and prints it nowhere (no SWIOTLB_VERBOSE, no data symbols for a kprobe to
+ * read); a fresh pool hands out its first slot first, so the guest's first bounce is the pool's start.
+ */
+export const POOL_FROM_FIRST_BOUNCE = 'the first bounce slot';
+
 /** The guest's machine as the simulation needs it: the RAM QEMU gives it, and the DDW page size it offers. */
 const X86_GUEST = { ram: GUEST_RAM };
 /** QEMU's intel-iommu gives domains a 39-bit address width by default (aw-bits=39). */
@@ -163,6 +171,53 @@ export const CONFIGURATIONS: Configuration[] = [
     workload: READS,
     platform: 'pseries',
     params: { ...PSERIES_GUEST, ddw: 'off' },
+    offered: PLATFORM_FEATURES,
+  },
+  {
+    id: 'pseries-net-ddw',
+    title: 'pseries, virtio-net with iommu_platform=on (DHCP), 64-bit DDW direct window',
+    arch: 'ppc64el',
+    devices: [`${NET},${ACCESS_PLATFORM}`],
+    netdev: 'user,id=net0',
+    cmdline: [],
+    workload: DHCP,
+    platform: 'pseries',
+    params: PSERIES_GUEST,
+    offered: PLATFORM_FEATURES,
+  },
+  {
+    id: 'pseries-net-no-ddw',
+    title: 'pseries, virtio-net with iommu_platform=on (DHCP), disable_ddw (32-bit TCE window)',
+    arch: 'ppc64el',
+    devices: [`${NET},${ACCESS_PLATFORM}`],
+    netdev: 'user,id=net0',
+    cmdline: ['disable_ddw'],
+    workload: DHCP,
+    platform: 'pseries',
+    params: { ...PSERIES_GUEST, ddw: 'off' },
+    offered: PLATFORM_FEATURES,
+  },
+  {
+    id: 'x86-swiotlb-net',
+    title: 'x86 q35, no IOMMU, swiotlb=force, virtio-net with iommu_platform=on (DHCP)',
+    arch: 'amd64',
+    devices: [`${NET},${ACCESS_PLATFORM}`],
+    netdev: 'user,id=net0',
+    cmdline: ['swiotlb=force'],
+    workload: DHCP,
+    platform: 'x86_64',
+    params: { ...X86_GUEST, swiotlb_force: true },
+    offered: PLATFORM_FEATURES,
+  },
+  {
+    id: 'pseries-swiotlb-ddw',
+    title: 'pseries, swiotlb=force, iommu_platform=on (64-bit DDW direct window)',
+    arch: 'ppc64el',
+    devices: [`${BLK},${ACCESS_PLATFORM}`],
+    cmdline: ['swiotlb=force'],
+    workload: READS,
+    platform: 'pseries',
+    params: { ...PSERIES_GUEST, swiotlb_force: true, swiotlb_start: POOL_FROM_FIRST_BOUNCE },
     offered: PLATFORM_FEATURES,
   },
 ];

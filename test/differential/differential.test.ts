@@ -46,6 +46,13 @@ describe('the simulator against real 6.1 guests', () => {
         (line) => line.startsWith('dma_set_mask') && line.includes('H_PUT_TCE_INDIRECT'),
         'the direct window is built at dma_set_mask',
       ],
+      ['pseries-net-no-ddw', (line) => line.includes(' H_PUT_TCE'), 'a hypercall per map without DDW'],
+      [
+        'pseries-swiotlb-ddw',
+        (line) => /=> 0x8000000\w+ · slot 0x/.test(line),
+        'maps bounced, and the slots were seen through the direct window',
+      ],
+      ['x86-swiotlb-net', (line) => line.includes('slot 0x'), 'network buffers bounced'],
       [
         'x86-vtd-net',
         (line) => line.startsWith('vring desc address of queue 2'),
@@ -53,8 +60,10 @@ describe('the simulator against real 6.1 guests', () => {
       ],
     ];
     for (const [id, shows, what] of seen) assert.ok(operations(id).some(shows), `${id}: ${what}`);
-    const received = operations('x86-vtd-net').filter((line) => line.includes('from_device)'));
-    assert.ok(received.length > 100, 'receive buffers were posted');
+    for (const id of ['x86-vtd-net', 'x86-swiotlb-net', 'pseries-net-ddw', 'pseries-net-no-ddw']) {
+      const received = operations(id).filter((line) => line.includes('from_device)'));
+      assert.ok(received.length > 100, `${id}: receive buffers were posted`);
+    }
   });
 
   it('leaves no QEMU process behind', () => {

@@ -3,7 +3,7 @@
 // and unmaps, the VT-d IOTLB invalidations and the TCE hypercalls. Every call becomes one row; a row
 // matches when every fact observed on both sides is the same.
 import { createSession, type OpResult, type Session } from '@dmalens/core';
-import type { Configuration } from './configurations';
+import { POOL_FROM_FIRST_BOUNCE, type Configuration } from './configurations';
 import { TCE_HCALLS } from './guest-init';
 import type { GuestEvent } from './trace-events';
 
@@ -51,11 +51,20 @@ export function replay(config: Configuration, events: readonly GuestEvent[]): Re
   const device = events.find((event) => event.kind === 'set_mask')?.dev;
   if (!device) throw new Error(`${config.id}: the trace holds no dma_set_mask call: the virtio device did not probe`);
   const calls = callsOf(events, device);
-  const replayer = new Replayer(config);
+  const replayer = new Replayer(config, paramsFromGuest(config, events));
   const useDmaApi = replayer.negotiate(calls);
   replayer.comparePool(events);
   calls.forEach((call, index) => replayer.replay(call, calls[index + 1]));
   return { rows: replayer.rows, calls: replayer.calls, useDmaApi };
+}
+
+/** The configuration's parameters with those it leaves to the guest filled in from the trace. */
+function paramsFromGuest(config: Configuration, events: readonly GuestEvent[]): Record<string, unknown> {
+  if (config.params['swiotlb_start'] !== POOL_FROM_FIRST_BOUNCE) return config.params;
+  const first = events.find((event) => event.kind === 'swiotlb_slot');
+  if (first?.kind !== 'swiotlb_slot')
+    throw new Error(`${config.id}: no bounce was traced, so the pool start is unknown`);
+  return { ...config.params, swiotlb_start: `0x${first.slot.toString(16)}` };
 }
 
 /** What a replayed call ran, as the row names it, and the device address the guest returned, if any. */
@@ -75,8 +84,11 @@ class Replayer {
   private vring: OpResult | null = null;
   private maps = 0;
 
-  constructor(private readonly config: Configuration) {
-    this.session = createSession(config.platform, { ...PCI_DEVICE_AT_PROBE, ...config.params });
+  constructor(
+    private readonly config: Configuration,
+    params: Record<string, unknown>,
+  ) {
+    this.session = createSession(config.platform, { ...PCI_DEVICE_AT_PROBE, ...params });
   }
 
   negotiate(calls: readonly Call[]): Replay['useDmaApi'] {

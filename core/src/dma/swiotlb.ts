@@ -193,6 +193,8 @@ function pageAlign(bytes: bigint, pageSize: bigint): bigint {
 /** How the pool start was decided, for the boot trace and the symbolic rule. */
 export function poolPlacement(session: EngineSession): string {
   const end = placementEnd(session);
+  if (end === 0n && session.arch.name === 'powerpc')
+    return 'placed bottom-up by mem_init, the lowest free RAM above the kernel, initrd and early allocations: start = swiotlb_start, an example';
   if (end === 0n) return 'start = swiotlb_start';
   return end === (session.params.swiotlb_end as bigint)
     ? `placed top-down by memblock_alloc_low below swiotlb_end ${hex(end)}`

@@ -229,8 +229,8 @@ defineParams([
     values: ['auto', 'on', 'off'],
     default: 'auto',
     appliesTo: '*',
-    ref: 'arch/x86/kernel/pci-dma.c:pci_swiotlb_detect; arch/arm64/mm/init.c:mem_init',
-    doc: 'Whether the pool exists: auto applies the arch rule (x86: RAM above 4 GiB or memory encryption; arm64: RAM beyond the DMA zone); off models swiotlb=noforce.',
+    ref: 'arch/x86/kernel/pci-dma.c:pci_swiotlb_detect; arch/arm64/mm/init.c:mem_init; arch/powerpc/mm/mem.c:mem_init',
+    doc: 'Whether the pool exists: auto applies the arch rule (x86: RAM above 4 GiB or memory encryption; arm64: RAM beyond the DMA zone; powerpc: only with swiotlb=force, as no modelled platform sets ppc_swiotlb_enable before mem_init); off models swiotlb=noforce.',
   },
   {
     key: 'nareas',

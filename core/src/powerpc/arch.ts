@@ -97,6 +97,11 @@ export const powerpcArch: ArchHooks = {
     ref: 'arch/powerpc/include/asm/dma-direct.h:phys_to_dma',
   },
 
+  // mem_init's swiotlb_init(ppc_swiotlb_enable, ...) allocates the pool only for swiotlb=force or when the
+  // platform set ppc_swiotlb_enable before it; the profiles that have such a pool (fsl_pci, the secure VM)
+  // say so with swiotlb_active=on.
+  swiotlbDefaultActive: () => false,
+
   setMask(ctx, mask, which) {
     if (which === 'streaming' && ppcPlatform(ctx.session.params).id === 'fsl') fslSetMask(ctx, mask);
     return undefined;

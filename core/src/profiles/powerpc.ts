@@ -1,7 +1,15 @@
 // Built-in powerpc platform profiles (data only; the behaviour is in core/src/powerpc, spec §4).
 import type { PlatformProfile } from './profile';
 
-const PPC64_COMMON = { arch_dma: 'powerpc', page_size: '64K', swiotlb_active: 'off' } as const;
+/**
+ * mem_init turns memblock bottom-up before swiotlb_init, so a powerpc pool (swiotlb=force, a secure VM)
+ * starts at the lowest free RAM: above the kernel image, its initrd and the early bottom-up allocations.
+ * The example assumes a 38 MiB distro kernel and a 40 MiB initrd; each boot has its own value, and
+ * powerpc prints it nowhere (its swiotlb_init passes no SWIOTLB_VERBOSE).
+ */
+const PPC64_POOL_EXAMPLE = '0x5000000';
+
+const PPC64_COMMON = { arch_dma: 'powerpc', page_size: '64K', swiotlb_start: PPC64_POOL_EXAMPLE } as const;
 
 export const powerpcProfiles: PlatformProfile[] = [
   {
@@ -10,7 +18,7 @@ export const powerpcProfiles: PlatformProfile[] = [
     arch: 'ppc64',
     short: 'pseries',
     description:
-      'A PCI device in a pseries logical partition with 64 KiB kernel pages. Masks below 64 bits map through the default 32-bit TCE window (QEMU: bus 0..1 GiB, 4 KiB TCEs, it_blocksize 16), every TCE update is a hypercall (H_PUT_TCE, H_PUT_TCE_INDIRECT, H_STUFF_TCE). A 64-bit mask gets a dynamic DMA window at 2^59 that covers all RAM, so maps go direct at phys + 2^59 with no hypercall (ddw=table models a window too small for RAM). No swiotlb pool. LIOBNs are shown as L.',
+      'A PCI device in a pseries logical partition with 64 KiB kernel pages. Masks below 64 bits map through the default 32-bit TCE window (QEMU: bus 0..1 GiB, 4 KiB TCEs, it_blocksize 16), every TCE update is a hypercall (H_PUT_TCE, H_PUT_TCE_INDIRECT, H_STUFF_TCE). A 64-bit mask gets a dynamic DMA window at 2^59 that covers all RAM, so maps go direct at phys + 2^59 with no hypercall (ddw=table models a window too small for RAM). No swiotlb pool unless booted with swiotlb=force (swiotlb_force=true): then maps through the direct window bounce, through a pool memblock places bottom-up, low in RAM (swiotlb_start is an example). LIOBNs are shown as L.',
     sources: [
       'arch/powerpc/kernel/dma-iommu.c',
       'arch/powerpc/kernel/iommu.c',
@@ -26,7 +34,7 @@ export const powerpcProfiles: PlatformProfile[] = [
     arch: 'ppc64',
     short: 'SVM',
     description:
-      'A pseries LPAR running as a secure VM: the swiotlb pool is forced (SWIOTLB_FORCE | SWIOTLB_ANY, pool example near the top of RAM) so direct maps bounce, coherent allocations are shared with uv_share_page, and FW_FEATURE_PUT_TCE_IND is dropped so TCE maps cost one H_PUT_TCE per TCE. As read, 6.1 sets these swiotlb flags in init_svm (an early initcall) after mem_init has already run swiotlb_init, so the forced pool here matches a kernel booted with swiotlb=force; set swiotlb_force=false to see the 6.1 code path as read (see docs/kernel-findings.md).',
+      'A pseries LPAR running as a secure VM: the swiotlb pool is forced (SWIOTLB_FORCE | SWIOTLB_ANY; mem_init allocates it bottom-up, so it sits low in RAM above the kernel and initrd, swiotlb_start being an example) so direct maps bounce, coherent allocations are shared with uv_share_page, and FW_FEATURE_PUT_TCE_IND is dropped so TCE maps cost one H_PUT_TCE per TCE. As read, 6.1 sets these swiotlb flags in init_svm (an early initcall) after mem_init has already run swiotlb_init, so the forced pool here matches a kernel booted with swiotlb=force; set swiotlb_force=false to see the 6.1 code path as read (see docs/kernel-findings.md).',
     sources: [
       'arch/powerpc/platforms/pseries/svm.c',
       'arch/powerpc/mm/mem.c:mem_init',
@@ -40,7 +48,6 @@ export const powerpcProfiles: PlatformProfile[] = [
       mem_encrypt: 'svm',
       swiotlb_active: 'on',
       swiotlb_force: true,
-      swiotlb_start: '0x1fc000000',
     },
   },
   {
