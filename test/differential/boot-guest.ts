@@ -17,6 +17,8 @@ export interface BootRequest {
   cmdline: string[];
   /** A QEMU -netdev backend, when a device needs one. */
   netdev?: string;
+  /** The QEMU machine, when not the architecture's usual one (q35, pseries). */
+  machine?: GuestMachine;
   timeoutMs: number;
 }
 
@@ -25,17 +27,34 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-const MACHINE: Record<GuestKernel['arch'], { args: string[]; console: string; cmdline: string[] }> = {
+export type GuestMachine = 'q35' | 'pseries' | 'powernv9';
+
+interface Machine {
+  args: string[];
+  console: string;
+  cmdline: string[];
+  /**
+   * Whether QEMU's default devices stay out (-nodefaults). powernv's PCIe host bridges and their root ports
+   * are default devices: without them a PCI device has no bus (they are `pcie.0` and up).
+   */
+  noDefaults: boolean;
+}
+
+const MACHINES: Record<GuestMachine, Machine> = {
   // no_timer_check: on a loaded host the emulated timer can miss the kernel's boot-time IRQ test ("timer doesn't
   // work through Interrupt-remapped IO-APIC"), which panics a guest that would otherwise run normally.
-  amd64: { args: ['-machine', 'q35', '-cpu', 'max'], console: 'ttyS0', cmdline: ['no_timer_check'] },
-  ppc64el: { args: ['-machine', 'pseries'], console: 'hvc0', cmdline: [] },
+  q35: { args: ['-machine', 'q35', '-cpu', 'max'], console: 'ttyS0', cmdline: ['no_timer_check'], noDefaults: true },
+  pseries: { args: ['-machine', 'pseries'], console: 'hvc0', cmdline: [], noDefaults: true },
+  // Bare-metal POWER9 under QEMU's skiboot firmware: OPAL's console is hvc0 too.
+  powernv9: { args: ['-machine', 'powernv9', '-monitor', 'none'], console: 'hvc0', cmdline: [], noDefaults: false },
 };
+
+const USUAL_MACHINE: Record<GuestKernel['arch'], GuestMachine> = { amd64: 'q35', ppc64el: 'pseries' };
 
 export const GUEST_RAM = '2G';
 
 function qemuArguments(request: BootRequest, disk: string): string[] {
-  const machine = MACHINE[request.kernel.arch];
+  const machine = MACHINES[request.machine ?? USUAL_MACHINE[request.kernel.arch]];
   return [
     '-accel',
     'tcg,thread=single',
@@ -43,7 +62,7 @@ function qemuArguments(request: BootRequest, disk: string): string[] {
     '1',
     '-m',
     GUEST_RAM,
-    '-nodefaults',
+    ...(machine.noDefaults ? ['-nodefaults'] : []),
     '-nographic',
     '-serial',
     'stdio',

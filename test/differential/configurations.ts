@@ -1,7 +1,7 @@
 // The guest configurations the differential suite boots, each with the simulation it is compared with: a
 // built-in profile and the parameters that state this guest's machine (its RAM, the page size the
 // hypervisor offers for DDW, caching mode), never parameters fitted to the answer.
-import { GUEST_RAM } from './boot-guest';
+import { GUEST_RAM, type GuestMachine } from './boot-guest';
 import type { GuestArch } from './guest-kernels';
 import type { GuestWorkload } from './guest-init';
 
@@ -13,6 +13,8 @@ export interface Configuration {
   devices: string[];
   /** A QEMU -netdev backend for a network device. */
   netdev?: string;
+  /** The QEMU machine when not the architecture's usual one (q35 for amd64, pseries for ppc64el). */
+  machine?: GuestMachine;
   cmdline: string[];
   workload: GuestWorkload;
   platform: string;
@@ -218,6 +220,31 @@ export const CONFIGURATIONS: Configuration[] = [
     workload: READS,
     platform: 'pseries',
     params: { ...PSERIES_GUEST, swiotlb_force: true, swiotlb_start: POOL_FROM_FIRST_BOUNCE },
+    offered: PLATFORM_FEATURES,
+  },
+  {
+    id: 'powernv-bypass',
+    title: 'powernv (POWER9, PHB4), iommu_platform=on (64-bit TCE bypass)',
+    arch: 'ppc64el',
+    machine: 'powernv9',
+    // The first host bridge's root port: powernv has no PCI bus of its own.
+    devices: [`${BLK},${ACCESS_PLATFORM},bus=pcie.0`],
+    cmdline: [],
+    workload: READS,
+    platform: 'powernv',
+    params: { ram: GUEST_RAM },
+    offered: PLATFORM_FEATURES,
+  },
+  {
+    id: 'powernv-swiotlb-bypass',
+    title: 'powernv (POWER9, PHB4), swiotlb=force, iommu_platform=on (64-bit TCE bypass)',
+    arch: 'ppc64el',
+    machine: 'powernv9',
+    devices: [`${BLK},${ACCESS_PLATFORM},bus=pcie.0`],
+    cmdline: ['swiotlb=force'],
+    workload: READS,
+    platform: 'powernv',
+    params: { ram: GUEST_RAM, swiotlb_force: true, swiotlb_start: POOL_FROM_FIRST_BOUNCE },
     offered: PLATFORM_FEATURES,
   },
 ];

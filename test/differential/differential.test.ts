@@ -54,6 +54,12 @@ describe('the simulator against real 6.1 guests', () => {
       ],
       ['x86-swiotlb-net', (line) => line.includes('slot 0x'), 'network buffers bounced'],
       [
+        'powernv-bypass',
+        (line) => line.startsWith('map #') && /=> 0x8000000\w+$/.test(line),
+        'maps went through the 64-bit TCE bypass',
+      ],
+      ['powernv-swiotlb-bypass', (line) => /=> 0x8000000\w+ · slot 0x/.test(line), 'bypass maps bounced'],
+      [
         'x86-vtd-net',
         (line) => line.startsWith('vring desc address of queue 2'),
         'receive, transmit and control queues',

@@ -63,6 +63,7 @@ async function runOne(config: Configuration, kernel: GuestKernel, initramfs: str
     cmdline: config.cmdline,
     timeoutMs: BOOT_TIMEOUT_MS,
     ...(config.netdev ? { netdev: config.netdev } : {}),
+    ...(config.machine ? { machine: config.machine } : {}),
   };
   // A guest that does not come up is booted once more (a loaded host can starve an emulated timer at boot);
   // a second failure fails the run with both consoles' endings.

@@ -56,7 +56,7 @@ export const powerpcProfiles: PlatformProfile[] = [
     arch: 'ppc64',
     short: 'powernv',
     description:
-      'A PCI device on a POWER9 host (PHB4) with 64 KiB pages. Masks that cover 2^59 + RAM bypass through TVE#1 at dma = phys + 0x0800_0000_0000_0000; smaller masks use the 32-bit window on TVE#0 with 64 KiB TCEs written by the kernel, each build and free followed by one opal_pci_tce_kill call (phb=phb3: one MMIO write per TCE). No hypercalls, no swiotlb.',
+      'A PCI device on a POWER9 host (PHB4) with 64 KiB pages. Masks that cover 2^59 + RAM bypass through TVE#1 at dma = phys + 0x0800_0000_0000_0000; smaller masks use the 32-bit window on TVE#0 with 64 KiB TCEs written by the kernel, each build and free followed by one opal_pci_tce_kill call (phb=phb3: one MMIO write per TCE). No hypercalls; no swiotlb pool unless booted with swiotlb=force, and then bypass maps bounce through a pool placed low in RAM (swiotlb_start is an example).',
     sources: [
       'arch/powerpc/platforms/powernv/pci-ioda.c',
       'arch/powerpc/platforms/powernv/pci-ioda-tce.c',
