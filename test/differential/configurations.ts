@@ -1,6 +1,8 @@
 // The guest configurations the differential suite boots, each with the simulation it is compared with: a
 // built-in profile and the parameters that state this guest's machine (its RAM, the page size the
-// hypervisor offers for DDW, caching mode), never parameters fitted to the answer.
+// hypervisor offers for DDW, caching mode), never parameters fitted to the answer. The one fact of a boot that
+// no profile can know, where a powerpc guest's memblock put its swiotlb pool, is read from the guest and
+// named so (POOL_FROM_FIRST_BOUNCE).
 import { GUEST_RAM, type GuestMachine } from './boot-guest';
 import type { GuestArch } from './guest-kernels';
 import type { GuestWorkload } from './guest-init';
