@@ -249,4 +249,16 @@ export const CONFIGURATIONS: Configuration[] = [
     params: { ram: GUEST_RAM, swiotlb_force: true, swiotlb_start: POOL_FROM_FIRST_BOUNCE },
     offered: PLATFORM_FEATURES,
   },
+  {
+    id: 'powernv-nobypass',
+    title: 'powernv (POWER9, PHB4), iommu_platform=on, iommu=nobypass (32-bit TCE window)',
+    arch: 'ppc64el',
+    machine: 'powernv9',
+    devices: [`${BLK},${ACCESS_PLATFORM},bus=pcie.0`],
+    cmdline: ['iommu=nobypass'],
+    workload: READS,
+    platform: 'powernv',
+    params: { ram: GUEST_RAM, tce_bypass: false },
+    offered: PLATFORM_FEATURES,
+  },
 ];

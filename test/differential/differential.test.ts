@@ -60,6 +60,11 @@ describe('the simulator against real 6.1 guests', () => {
       ],
       ['powernv-swiotlb-bypass', (line) => /=> 0x8000000\w+ · slot 0x/.test(line), 'bypass maps bounced'],
       [
+        'powernv-nobypass',
+        (line) => line.startsWith('map #') && line.endsWith('· 1 opal_pci_tce_kill'),
+        'a TCE kill per map in the 32-bit window',
+      ],
+      [
         'x86-vtd-net',
         (line) => line.startsWith('vring desc address of queue 2'),
         'receive, transmit and control queues',

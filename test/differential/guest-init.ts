@@ -77,6 +77,9 @@ export function probeLines(arch: GuestArch): string[] {
 /** powerpc TCE hypercalls (H_PUT_TCE, H_STUFF_TCE, H_PUT_TCE_INDIRECT). */
 export const TCE_HCALLS = { H_PUT_TCE: 0x20, H_STUFF_TCE: 0x138, H_PUT_TCE_INDIRECT: 0x13c } as const;
 
+/** The OPAL firmware call a bare-metal POWER9 makes to invalidate TCEs (arch/powerpc/include/asm/opal-api.h). */
+export const OPAL_PCI_TCE_KILL = 126;
+
 export interface GuestWorkload {
   /** The virtio drivers to load after the transport (virtio_blk, virtio_net). */
   drivers: string[];
@@ -111,6 +114,10 @@ fi
 if [ -d $T/events/powerpc/hcall_entry ]; then
   echo '${tceFilter}' > $T/events/powerpc/hcall_entry/filter
   echo 1 > $T/events/powerpc/hcall_entry/enable
+fi
+if [ -d $T/events/powerpc/opal_entry ]; then
+  echo 'opcode == ${OPAL_PCI_TCE_KILL}' > $T/events/powerpc/opal_entry/filter
+  echo 1 > $T/events/powerpc/opal_entry/enable
 fi
 echo 16384 > $T/buffer_size_kb
 echo 1 > $T/tracing_on

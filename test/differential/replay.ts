@@ -1,10 +1,10 @@
 // Replays a guest's own sequence of DMA-API calls through the simulation core, in the guest's order, and
 // compares each call with what the guest kernel did: the device address, the swiotlb slot, the IOMMU maps
-// and unmaps, the VT-d IOTLB invalidations and the TCE hypercalls. Every call becomes one row; a row
+// and unmaps, the VT-d IOTLB invalidations, the TCE hypercalls and OPAL TCE kills. Every call becomes one row; a row
 // matches when every fact observed on both sides is the same.
 import { createSession, type OpResult, type Session } from '@dmalens/core';
 import { POOL_FROM_FIRST_BOUNCE, type Configuration } from './configurations';
-import { TCE_HCALLS } from './guest-init';
+import { OPAL_PCI_TCE_KILL, TCE_HCALLS } from './guest-init';
 import type { GuestEvent } from './trace-events';
 
 export interface Row {
@@ -22,6 +22,8 @@ export interface Observation {
   iommuUnmaps: number;
   invalidations: Record<'global' | 'domain' | 'page', number>;
   hypercalls: Record<string, number>;
+  /** OPAL_PCI_TCE_KILL firmware calls (bare-metal POWER9). */
+  opalTceKills: number;
 }
 
 /** The guest events that are DMA-API calls of the device; every other event belongs to the call before it. */
@@ -234,7 +236,7 @@ function observe(events: readonly GuestEvent[]): Observation {
     else if (event.kind === 'hcall') {
       const name = HCALL_NAMES.get(event.opcode) ?? `hcall ${event.opcode}`;
       observation.hypercalls[name] = (observation.hypercalls[name] ?? 0) + 1;
-    }
+    } else if (event.kind === 'opal' && event.opcode === OPAL_PCI_TCE_KILL) observation.opalTceKills++;
   }
   return observation;
 }
@@ -253,6 +255,7 @@ function simulate(result: OpResult, kind: Entry['kind']): Observation {
   observation.iommuMaps = result.stages.filter((stage) => IOMMU_MAP_STAGES.has(stage.fn)).length;
   observation.iommuUnmaps = result.stages.filter((stage) => stage.fn === 'iommu_unmap_fast').length;
   for (const flush of result.costs.iotlbFlushes) {
+    if (flush.kind.startsWith('opal_pci_tce_kill')) observation.opalTceKills += flush.count;
     // A lazy unmap that arms the flush-queue timer is charged the deferred flush; the kernel does it when
     // the timer fires, which the replay runs as its own operation where the guest's trace shows it.
     if (flush.when === 'deferred' && kind !== 'fq_timeout') continue;
@@ -265,7 +268,13 @@ function simulate(result: OpResult, kind: Entry['kind']): Observation {
 }
 
 function emptyObservation(): Observation {
-  return { iommuMaps: 0, iommuUnmaps: 0, invalidations: { global: 0, domain: 0, page: 0 }, hypercalls: {} };
+  return {
+    iommuMaps: 0,
+    iommuUnmaps: 0,
+    invalidations: { global: 0, domain: 0, page: 0 },
+    hypercalls: {},
+    opalTceKills: 0,
+  };
 }
 
 /** One line: the device address and every non-zero count, in a fixed order. */
@@ -278,6 +287,7 @@ export function describe(observation: Observation): string {
   for (const [granularity, count] of Object.entries(observation.invalidations))
     if (count) parts.push(`${count} ${granularity} invalidation(s)`);
   for (const name of Object.keys(observation.hypercalls).sort()) parts.push(`${observation.hypercalls[name]} ${name}`);
+  if (observation.opalTceKills) parts.push(`${observation.opalTceKills} opal_pci_tce_kill`);
   return parts.join(' · ') || '—';
 }
 

@@ -23,6 +23,8 @@ export type GuestEventBody =
   /** A VT-d IOTLB invalidation descriptor: granularity 1 global, 2 domain (DSI), 3 page-selective (PSI). */
   | { kind: 'iotlb_inv'; granularity: 'global' | 'domain' | 'page'; addr: bigint; am: number }
   | { kind: 'hcall'; opcode: number }
+  /** An OPAL firmware call on bare-metal powerpc (only OPAL_PCI_TCE_KILL is traced). */
+  | { kind: 'opal'; opcode: number }
   /** dma-iommu's flush-queue timer ran (fq_flush_timeout). */
   | { kind: 'fq_timeout' };
 
@@ -138,6 +140,8 @@ function readEvent(name: string, rest: string, layout: Layout): GuestEventBody |
       return { kind: 'fq_timeout' };
     case 'hcall_entry':
       return { kind: 'hcall', opcode: Number(f.opcode) };
+    case 'opal_entry':
+      return { kind: 'opal', opcode: Number(f.opcode) };
     default:
       return null;
   }
