@@ -19,6 +19,8 @@ export interface BootRequest {
   netdev?: string;
   /** The QEMU machine, when not the architecture's usual one (q35, pseries). */
   machine?: GuestMachine;
+  /** The guest's RAM (QEMU -m), when not GUEST_RAM. */
+  ram?: string;
   timeoutMs: number;
 }
 
@@ -61,7 +63,7 @@ function qemuArguments(request: BootRequest, disk: string): string[] {
     '-smp',
     '1',
     '-m',
-    GUEST_RAM,
+    request.ram ?? GUEST_RAM,
     ...(machine.noDefaults ? ['-nodefaults'] : []),
     '-nographic',
     '-serial',

@@ -2,7 +2,7 @@
 // built-in profile and the parameters that state this guest's machine (its RAM, the page size the
 // hypervisor offers for DDW, caching mode), never parameters fitted to the answer. The one fact of a boot that
 // no profile can know, where a powerpc guest's memblock put its swiotlb pool, is read from the guest and
-// named so (POOL_FROM_FIRST_BOUNCE).
+// named so (POOL_FROM_GUEST).
 import { GUEST_RAM, type GuestMachine } from './boot-guest';
 import type { GuestArch } from './guest-kernels';
 import type { GuestWorkload } from './guest-init';
@@ -21,8 +21,8 @@ export interface Configuration {
   workload: GuestWorkload;
   platform: string;
   params: Record<string, unknown>;
-  /** The virtio features of the device that decide vring_use_dma_api. */
-  offered: string[];
+  /** The virtio features of the device that decide vring_use_dma_api; absent for a device that is not virtio. */
+  offered?: string[];
 }
 
 const BLK = 'virtio-blk-pci,drive=disk0';
@@ -52,12 +52,14 @@ const DHCP: GuestWorkload = {
 };
 
 /**
- * A parameter the replay reads from the guest rather than from the profile: where a ppc64el guest's memblock put
- * the swiotlb pool. powerpc's mem_init allocates it bottom-up, just above the kernel image, the initrd and the
- * early allocations of that boot, and prints it nowhere (no SWIOTLB_VERBOSE, no data symbols for a kprobe to
- * read); a fresh pool hands out its first slot first, so the guest's first bounce is the pool's start.
+ * A parameter the replay reads from the guest rather than from the profile: where the guest's memblock put the
+ * swiotlb pool, when that depends on what the boot allocated before it. powerpc's mem_init allocates the pool
+ * bottom-up, just above the kernel image, the initrd and the early allocations, and prints it nowhere (no
+ * SWIOTLB_VERBOSE, no data symbols for a kprobe to read): a fresh pool hands out its first slot first, so the
+ * guest's first bounce is the pool's start. An x86 guest with RAM above 4 GiB puts it top-down below what
+ * QEMU's loader placed at the top of low RAM (the initrd); its kprobe reads the pool's start itself.
  */
-export const POOL_FROM_FIRST_BOUNCE = 'the first bounce slot';
+export const POOL_FROM_GUEST = 'read from the guest';
 
 /** The guest's machine as the simulation needs it: the RAM QEMU gives it, and the DDW page size it offers. */
 const X86_GUEST = { ram: GUEST_RAM };
@@ -221,7 +223,7 @@ export const CONFIGURATIONS: Configuration[] = [
     cmdline: ['swiotlb=force'],
     workload: READS,
     platform: 'pseries',
-    params: { ...PSERIES_GUEST, swiotlb_force: true, swiotlb_start: POOL_FROM_FIRST_BOUNCE },
+    params: { ...PSERIES_GUEST, swiotlb_force: true, swiotlb_start: POOL_FROM_GUEST },
     offered: PLATFORM_FEATURES,
   },
   {
@@ -246,7 +248,7 @@ export const CONFIGURATIONS: Configuration[] = [
     cmdline: ['swiotlb=force'],
     workload: READS,
     platform: 'powernv',
-    params: { ram: GUEST_RAM, swiotlb_force: true, swiotlb_start: POOL_FROM_FIRST_BOUNCE },
+    params: { ram: GUEST_RAM, swiotlb_force: true, swiotlb_start: POOL_FROM_GUEST },
     offered: PLATFORM_FEATURES,
   },
   {
@@ -260,5 +262,22 @@ export const CONFIGURATIONS: Configuration[] = [
     platform: 'powernv',
     params: { ram: GUEST_RAM, tce_bypass: false },
     offered: PLATFORM_FEATURES,
+  },
+  {
+    id: 'x86-8g-e1000',
+    title: 'x86 q35 with 8 GiB, no IOMMU, an e1000 NIC (32-bit DMA mask) running DHCP',
+    arch: 'amd64',
+    devices: ['e1000,netdev=net0'],
+    netdev: 'user,id=net0',
+    cmdline: [],
+    workload: { ...DHCP, drivers: ['e1000'] },
+    platform: 'x86_64',
+    // QEMU's q35 with more than 2.75 GiB keeps 2 GiB of RAM below its 2 GiB PCI hole and the rest from 4 GiB.
+    params: {
+      ram: '8G',
+      mmio_hole_start: '0x80000000',
+      mmio_hole_size: '2G',
+      swiotlb_start: POOL_FROM_GUEST,
+    },
   },
 ];

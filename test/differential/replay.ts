@@ -3,7 +3,7 @@
 // and unmaps, the VT-d IOTLB invalidations, the TCE hypercalls and OPAL TCE kills. Every call becomes one row; a row
 // matches when every fact observed on both sides is the same.
 import { createSession, type OpResult, type Session } from '@dmalens/core';
-import { POOL_FROM_FIRST_BOUNCE, type Configuration } from './configurations';
+import { POOL_FROM_GUEST, type Configuration } from './configurations';
 import { OPAL_PCI_TCE_KILL, TCE_HCALLS } from './guest-init';
 import type { GuestEvent } from './trace-events';
 
@@ -55,18 +55,18 @@ export function replay(config: Configuration, events: readonly GuestEvent[]): Re
   const calls = callsOf(events, device);
   const replayer = new Replayer(config, paramsFromGuest(config, events));
   const useDmaApi = replayer.negotiate(calls);
-  replayer.comparePool(events);
+  if (config.params['swiotlb_start'] !== POOL_FROM_GUEST) replayer.comparePool(events);
   calls.forEach((call, index) => replayer.replay(call, calls[index + 1]));
   return { rows: replayer.rows, calls: replayer.calls, useDmaApi };
 }
 
 /** The configuration's parameters with those it leaves to the guest filled in from the trace. */
 function paramsFromGuest(config: Configuration, events: readonly GuestEvent[]): Record<string, unknown> {
-  if (config.params['swiotlb_start'] !== POOL_FROM_FIRST_BOUNCE) return config.params;
+  if (config.params['swiotlb_start'] !== POOL_FROM_GUEST) return config.params;
   const first = events.find((event) => event.kind === 'swiotlb_slot');
   if (first?.kind !== 'swiotlb_slot')
     throw new Error(`${config.id}: no bounce was traced, so the pool start is unknown`);
-  return { ...config.params, swiotlb_start: `0x${first.slot.toString(16)}` };
+  return { ...config.params, swiotlb_start: `0x${(first.pool ?? first.slot).toString(16)}` };
 }
 
 /** What a replayed call ran, as the row names it, and the device address the guest returned, if any. */
@@ -95,9 +95,11 @@ class Replayer {
 
   negotiate(calls: readonly Call[]): Replay['useDmaApi'] {
     const { config } = this;
+    const real = calls.some((call) => call.entry.kind === 'map' || call.entry.kind === 'alloc');
+    // A driver that is not virtio always maps through the DMA API.
+    if (!config.offered) return { simulated: true, real };
     const negotiated = this.session.run({ op: 'virtio_negotiate', offered: config.offered, transport: 'pci-modern' });
     const simulated = negotiated.details?.['useDmaApi'] === true;
-    const real = calls.some((call) => call.entry.kind === 'map' || call.entry.kind === 'alloc');
     this.rows.push(row('virtio uses the DMA API (vring_use_dma_api)', String(simulated), String(real)));
     return { simulated, real };
   }

@@ -64,6 +64,8 @@ async function runOne(config: Configuration, kernel: GuestKernel, initramfs: str
     timeoutMs: BOOT_TIMEOUT_MS,
     ...(config.netdev ? { netdev: config.netdev } : {}),
     ...(config.machine ? { machine: config.machine } : {}),
+    // The RAM the simulation is told of is the RAM QEMU gives the guest.
+    ...(typeof config.params['ram'] === 'string' ? { ram: config.params['ram'] } : {}),
   };
   // A guest that does not come up is booted once more (a loaded host can starve an emulated timer at boot);
   // a second failure fails the run with both consoles' endings.
