@@ -203,7 +203,7 @@ defineParams([
     default: 0,
     appliesTo: '*',
     ref: 'kernel/dma/swiotlb.c:swiotlb_init_remap + mm/memblock.c:memblock_alloc_low',
-    doc: "The top of memblock_alloc_low's top-down placement on the modelled machine (0 = not used). When non-zero the pool ends there: S = swiotlb_end - PAGE_ALIGN(nslabs * 2 KiB), aligned down to a page, so a larger pool (SEV/TDX) starts lower, and swiotlb_start is ignored. x86 profiles: 0xBFF00000, which puts the default 64 MiB pool at the spec's 0xBBF00000. Setting swiotlb_start yourself clears it.",
+    doc: "The top of memblock_alloc_low's top-down placement on the modelled machine (0 = not used). When non-zero the pool ends there: S = swiotlb_end - PAGE_ALIGN(nslabs * 2 KiB), aligned down to a page, so a larger pool (SEV/TDX) starts lower, and swiotlb_start is ignored. x86 profiles: 0xBFF00000, which puts the default 64 MiB pool at the spec's 0xBBF00000. On a real machine with RAM above 4 GiB it is the top of usable low RAM less what the boot loader put there (an 8 GiB QEMU q35 guest: just below its initrd). Setting swiotlb_start yourself clears it.",
   },
   {
     key: 'swiotlb_slots',
