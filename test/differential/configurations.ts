@@ -27,6 +27,7 @@ export interface Configuration {
 
 const BLK = 'virtio-blk-pci,drive=disk0';
 // QEMU's user networking answers DHCP, so the guest's udhcpc sends and receives real frames.
+const USER_NETDEV = 'user,id=net0';
 const NET = 'virtio-net-pci,netdev=net0';
 const ACCESS_PLATFORM = 'iommu_platform=on,disable-legacy=on';
 // QEMU 7.2's virtio-blk-pci is transitional unless disable-legacy=on, and the 6.1 driver takes the modern
@@ -139,7 +140,7 @@ export const CONFIGURATIONS: Configuration[] = [
     title: 'x86 q35, intel-iommu, virtio-net with iommu_platform=on (DHCP), lazy invalidation',
     arch: 'amd64',
     devices: ['intel-iommu', `${NET},${ACCESS_PLATFORM}`],
-    netdev: 'user,id=net0',
+    netdev: USER_NETDEV,
     cmdline: ['intel_iommu=on'],
     workload: DHCP,
     platform: 'x86_64-vtd',
@@ -184,7 +185,7 @@ export const CONFIGURATIONS: Configuration[] = [
     title: 'pseries, virtio-net with iommu_platform=on (DHCP), 64-bit DDW direct window',
     arch: 'ppc64el',
     devices: [`${NET},${ACCESS_PLATFORM}`],
-    netdev: 'user,id=net0',
+    netdev: USER_NETDEV,
     cmdline: [],
     workload: DHCP,
     platform: 'pseries',
@@ -196,7 +197,7 @@ export const CONFIGURATIONS: Configuration[] = [
     title: 'pseries, virtio-net with iommu_platform=on (DHCP), disable_ddw (32-bit TCE window)',
     arch: 'ppc64el',
     devices: [`${NET},${ACCESS_PLATFORM}`],
-    netdev: 'user,id=net0',
+    netdev: USER_NETDEV,
     cmdline: ['disable_ddw'],
     workload: DHCP,
     platform: 'pseries',
@@ -208,7 +209,7 @@ export const CONFIGURATIONS: Configuration[] = [
     title: 'x86 q35, no IOMMU, swiotlb=force, virtio-net with iommu_platform=on (DHCP)',
     arch: 'amd64',
     devices: [`${NET},${ACCESS_PLATFORM}`],
-    netdev: 'user,id=net0',
+    netdev: USER_NETDEV,
     cmdline: ['swiotlb=force'],
     workload: DHCP,
     platform: 'x86_64',
@@ -268,7 +269,7 @@ export const CONFIGURATIONS: Configuration[] = [
     title: 'x86 q35 with 8 GiB, no IOMMU, an e1000 NIC (32-bit DMA mask) running DHCP',
     arch: 'amd64',
     devices: ['e1000,netdev=net0'],
-    netdev: 'user,id=net0',
+    netdev: USER_NETDEV,
     cmdline: [],
     workload: { ...DHCP, drivers: ['e1000'] },
     platform: 'x86_64',

@@ -17,6 +17,7 @@ import {
   type TceMapEnv,
 } from './iommu-map';
 import { allocatePages, lowestAllocatablePage, pageAllocator } from '../dma/pages';
+import { ramEnd } from '../dma/ram';
 import { hex, orderBase2 } from '../engine/bits';
 import type { IommuTable } from './tce-table';
 import { pageOffset, pageShift } from './util';
@@ -246,8 +247,7 @@ export const dmaIommuOps: DmaMapOps = {
       return { dma: null, phys: null, size, path: 'error' };
     }
     // alloc_pages_node: any RAM will do, the TCEs make it reachable.
-    const ramLast = (session.params.ram_base as bigint) + (session.params.ram as bigint) - 1n;
-    const phys = allocatePages(ctx, size, pageSize, lowestAllocatablePage(session), ramLast, []);
+    const phys = allocatePages(ctx, size, pageSize, lowestAllocatablePage(session), ramEnd(session) - 1n, []);
     if (phys === null) {
       trace.fail('dma_alloc_coherent returned NULL (no free pages)');
       return { dma: null, phys: null, size, path: 'error' };

@@ -10,8 +10,8 @@ export interface FunctionBody {
   header: string;
 }
 
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
+export const OPEN_BRACE = 0x7b;
+export const CLOSE_BRACE = 0x7d;
 
 /** Every top-level brace pair of a text whose comments and literals are blanked (maskNonCode): function bodies, and initialisers. */
 export function topLevelBodies(masked: string): FunctionBody[] {

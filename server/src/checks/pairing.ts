@@ -10,7 +10,7 @@
 import type { CallSite } from '../analysis/callsite';
 import { escapeRegExp } from '../analysis/regexp-text';
 import { maskNonCode } from './code-identifiers';
-import { bodyAt, topLevelBodies, type FunctionBody } from './function-bodies';
+import { CLOSE_BRACE, OPEN_BRACE, bodyAt, topLevelBodies, type FunctionBody } from './function-bodies';
 import { isWordCode } from '../analysis/name-search';
 
 /**
@@ -113,9 +113,6 @@ export class PairingIndex {
     return low < offsets.length && offsets[low]! < to;
   }
 }
-
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
 
 let indexFor: { text: string; index: PairingIndex } | null = null;
 
