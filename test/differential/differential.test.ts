@@ -12,8 +12,8 @@ describe('the simulator against real 6.1 guests', () => {
   const run = (id: string): GuestRun => runs.find((candidate) => candidate.config.id === id)!;
 
   before(async () => {
-    // One guest at a time: the other test files run beside this one, and some of them time their work.
-    runs = await runGuests(CONFIGURATIONS, 1);
+    // Two guests at a time, one per core: `npm test` runs this suite last, on its own (scripts/test.mjs).
+    runs = await runGuests(CONFIGURATIONS, 2);
   });
 
   for (const config of CONFIGURATIONS) {
